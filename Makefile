@@ -1,0 +1,46 @@
+# jzs — two set-up commands: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+DATA ?= .jzs-data
+LISTEN ?= 127.0.0.1:7443
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config
+
+.PHONY: deps build release run test generate check-generated bench demo clean
+
+# Installs the Debian packages the build needs, when missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release
+
+# Serves on $(LISTEN) with the data directory $(DATA); initialises it on first start.
+run: release
+	@[ -f "$(DATA)/jzsd.json" ] || .build/release/jzsd init --data "$(DATA)"
+	.build/release/jzsd serve --data "$(DATA)" --listen "$(LISTEN)"
+
+generate: deps
+	./scripts/generate-proto
+
+# Fails when the committed generated code differs from what proto/ generates.
+check-generated: deps
+	./scripts/generate-proto
+	@git diff --exit-code -- Sources/Proto/C Sources/Proto/Swift/Generated || { echo "generated code is stale: run make generate and commit"; exit 1; }
+	@[ -z "$$(git status --porcelain --untracked-files=all -- Sources/Proto/C Sources/Proto/Swift/Generated)" ] || { echo "generated files not committed"; exit 1; }
+
+test: deps check-generated
+	swift build --build-tests
+	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+bench: release
+	./scripts/bench
+
+clean:
+	rm -rf .build

@@ -1,0 +1,41 @@
+/// A provincial-level review authority, identified by its GB/T 2260 two-digit code
+/// (DOMAIN.md §5.5), or by the configured code of 新疆生产建设兵团.
+public struct ProvinceCode: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let rawValue: UInt32
+
+    public init?(_ rawValue: UInt32, corpsCode: UInt32 = Province.defaultCorpsCode) {
+        guard Province.name(of: rawValue, corpsCode: corpsCode) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+    public var description: String { String(rawValue) }
+}
+
+/// The 32 review authorities: the 31 mainland provincial divisions and 新疆生产建设兵团.
+public enum Province {
+    /// Code used for 新疆生产建设兵团 unless configured otherwise (GB/T 2260 has none; DOMAIN.md §5.5).
+    public static let defaultCorpsCode: UInt32 = 66
+
+    /// The 31 mainland province-level divisions (GB/T 2260), code → name.
+    public static let mainland: [(code: UInt32, name: String)] = [
+        (11, "北京市"), (12, "天津市"), (13, "河北省"), (14, "山西省"), (15, "内蒙古自治区"),
+        (21, "辽宁省"), (22, "吉林省"), (23, "黑龙江省"),
+        (31, "上海市"), (32, "江苏省"), (33, "浙江省"), (34, "安徽省"), (35, "福建省"), (36, "江西省"), (37, "山东省"),
+        (41, "河南省"), (42, "湖北省"), (43, "湖南省"), (44, "广东省"), (45, "广西壮族自治区"), (46, "海南省"),
+        (50, "重庆市"), (51, "四川省"), (52, "贵州省"), (53, "云南省"), (54, "西藏自治区"),
+        (61, "陕西省"), (62, "甘肃省"), (63, "青海省"), (64, "宁夏回族自治区"), (65, "新疆维吾尔自治区"),
+    ]
+
+    public static let corpsName = "新疆生产建设兵团"
+
+    /// Every review authority's code with the given 兵团 code.
+    public static func allCodes(corpsCode: UInt32 = defaultCorpsCode) -> [UInt32] {
+        mainland.map(\.code) + [corpsCode]
+    }
+
+    public static func name(of code: UInt32, corpsCode: UInt32 = defaultCorpsCode) -> String? {
+        if code == corpsCode { return corpsName }
+        return mainland.first { $0.code == code }?.name
+    }
+}

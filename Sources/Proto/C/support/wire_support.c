@@ -1,0 +1,171 @@
+/* Bounded-input helpers at the protobuf-c boundary. See wire_support.h. */
+#include "wire_support.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- Capped arena ------------------------------------------------------------------------ */
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size;
+    size_t used;
+    unsigned char data[];
+} chunk;
+
+struct jzs_arena {
+    ProtobufCAllocator allocator;   /* first member: allocator_data points back at the arena */
+    chunk *head;
+    size_t cap;
+    size_t handed_out;
+    int exhausted;
+};
+
+static void *arena_alloc_cb(void *data, size_t size) { return jzs_arena_alloc((jzs_arena *)data, size); }
+static void arena_free_cb(void *data, void *pointer) { (void)data; (void)pointer; }
+
+jzs_arena *jzs_arena_create(size_t cap) {
+    jzs_arena *a = calloc(1, sizeof *a);
+    if (a == NULL) return NULL;
+    a->allocator.alloc = arena_alloc_cb;
+    a->allocator.free = arena_free_cb;
+    a->allocator.allocator_data = a;
+    a->cap = cap;
+    return a;
+}
+
+void jzs_arena_destroy(jzs_arena *a) {
+    if (a == NULL) return;
+    chunk *c = a->head;
+    while (c != NULL) {
+        chunk *next = c->next;
+        free(c);
+        c = next;
+    }
+    free(a);
+}
+
+void *jzs_arena_alloc(jzs_arena *a, size_t size) {
+    size_t rounded = (size + 15u) & ~(size_t)15u;
+    if (rounded < size || a->handed_out + rounded > a->cap) {
+        a->exhausted = 1;
+        return NULL;
+    }
+    chunk *c = a->head;
+    if (c == NULL || c->size - c->used < rounded) {
+        size_t want = rounded > 4096 ? rounded : 4096;
+        if (c != NULL && want < c->size * 2 && c->size * 2 <= 1u << 20) want = c->size * 2;
+        chunk *n = malloc(sizeof *n + want);
+        if (n == NULL) return NULL;
+        n->next = a->head;
+        n->size = want;
+        n->used = 0;
+        a->head = n;
+        c = n;
+    }
+    void *p = c->data + c->used;
+    c->used += rounded;
+    a->handed_out += rounded;
+    return p;
+}
+
+ProtobufCAllocator *jzs_arena_allocator(jzs_arena *a) { return &a->allocator; }
+int jzs_arena_exhausted(const jzs_arena *a) { return a->exhausted; }
+
+/* ---- String check ------------------------------------------------------------------------ */
+
+static int read_varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (*p >= end) return 0;
+        uint8_t b = *(*p)++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (b < 0x80) { *out = v; return 1; }
+    }
+    return 0;
+}
+
+/* RFC 3629: rejects overlong forms, surrogates and code points above U+10FFFF. */
+static int utf8_status(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = s[i];
+        if (c == 0) return JZS_STRINGS_NUL;
+        if (c < 0x80) { i++; continue; }
+        size_t len;
+        uint32_t cp, min;
+        if ((c & 0xE0) == 0xC0) { len = 2; cp = c & 0x1F; min = 0x80; }
+        else if ((c & 0xF0) == 0xE0) { len = 3; cp = c & 0x0F; min = 0x800; }
+        else if ((c & 0xF8) == 0xF0) { len = 4; cp = c & 0x07; min = 0x10000; }
+        else return JZS_STRINGS_BAD_UTF8;
+        if (n - i < len) return JZS_STRINGS_BAD_UTF8;
+        for (size_t k = 1; k < len; k++) {
+            if ((s[i + k] & 0xC0) != 0x80) return JZS_STRINGS_BAD_UTF8;
+            cp = (cp << 6) | (s[i + k] & 0x3F);
+        }
+        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return JZS_STRINGS_BAD_UTF8;
+        i += len;
+    }
+    return JZS_STRINGS_OK;
+}
+
+#define MAX_DEPTH 32
+#define MAX_COUNTED_FIELDS 256
+
+static int check(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
+                 char *path, size_t path_size, size_t path_len, int depth) {
+    if (depth > MAX_DEPTH) return JZS_STRINGS_TOO_DEEP;
+    uint32_t seen[MAX_COUNTED_FIELDS];
+    unsigned counted = d->n_fields < MAX_COUNTED_FIELDS ? d->n_fields : MAX_COUNTED_FIELDS;
+    memset(seen, 0, counted * sizeof seen[0]);
+    while (p < end) {
+        uint64_t key, len64;
+        if (!read_varint(&p, end, &key)) return JZS_STRINGS_MALFORMED;
+        uint32_t wire_type = (uint32_t)(key & 7);
+        uint64_t number = key >> 3;
+        switch (wire_type) {
+        case 0: if (!read_varint(&p, end, &len64)) return JZS_STRINGS_MALFORMED; continue;
+        case 1: if (end - p < 8) return JZS_STRINGS_MALFORMED; p += 8; continue;
+        case 5: if (end - p < 4) return JZS_STRINGS_MALFORMED; p += 4; continue;
+        case 2: break;
+        default: return JZS_STRINGS_MALFORMED;
+        }
+        if (!read_varint(&p, end, &len64) || len64 > (uint64_t)(end - p)) return JZS_STRINGS_MALFORMED;
+        const uint8_t *value = p;
+        p += len64;
+        if (number == 0 || number > 0x1FFFFFFF) return JZS_STRINGS_MALFORMED;
+        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, (unsigned)number);
+        if (f == NULL || (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)) continue;
+
+        /* Extend the path with this field (and its index when repeated). */
+        size_t index = (size_t)(f - d->fields);
+        uint32_t occurrence = 0;
+        if (index < counted) occurrence = seen[index]++;
+        int w;
+        const char *sep = path_len > 0 ? "." : "";
+        if (f->label == PROTOBUF_C_LABEL_REPEATED)
+            w = snprintf(path + path_len, path_size - path_len, "%s%s[%u]", sep, f->name, occurrence);
+        else
+            w = snprintf(path + path_len, path_size - path_len, "%s%s", sep, f->name);
+        size_t new_len = path_len + (w > 0 ? (size_t)w : 0);
+        if (new_len >= path_size) new_len = path_size - 1;
+
+        int status;
+        if (f->type == PROTOBUF_C_TYPE_STRING)
+            status = utf8_status(value, (size_t)len64);
+        else
+            status = check((const ProtobufCMessageDescriptor *)f->descriptor, value, value + len64,
+                           path, path_size, new_len, depth + 1);
+        if (status != JZS_STRINGS_OK) return status;
+        path[path_len] = '\0';
+    }
+    return JZS_STRINGS_OK;
+}
+
+int jzs_check_strings(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len,
+                      char *path, size_t path_size) {
+    if (path_size == 0) return JZS_STRINGS_MALFORMED;
+    path[0] = '\0';
+    return check(d, data, data + len, path, path_size, 0, 0);
+}
