@@ -158,9 +158,13 @@ def c_field(name):
     return n + '_' if n in C_KEYWORDS else n
 
 
+ACRONYMS = {'id': 'ID', 'ids': 'IDs', 'uri': 'URI', 'url': 'URL'}
+
+
 def lower_camel(snake):
+    """snake_case -> lowerCamel, with acronyms upper-cased after the first word (call_id -> callID)."""
     parts = [p for p in snake.split('_') if p]
-    s = parts[0].lower() + ''.join(p[:1].upper() + p[1:].lower() for p in parts[1:])
+    s = parts[0].lower() + ''.join(ACRONYMS.get(p.lower(), p[:1].upper() + p[1:].lower()) for p in parts[1:])
     return s
 
 
@@ -480,7 +484,7 @@ def repeated_write(fd, value):
 
 
 def emit_bridge():
-    out = [HEADER, "package import CProto\npackage import CProtobufC\n\n"]
+    out = [HEADER, "package import CProto\ninternal import CProtobufC\n\n"]
     for full in sorted(messages):
         m = messages[full]
         ctype = c_type(full)

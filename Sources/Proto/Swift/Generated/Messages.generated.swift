@@ -365,13 +365,13 @@ extension Wire.RPC {
     /// Payload of the GOAWAY frame.
     public struct GoAway: WireMessage, Sendable, Hashable {
         /// Calls with an id above this were not and will not be processed; retry them elsewhere.
-        public var lastCallId: UInt32
+        public var lastCallID: UInt32
         /// 0 = graceful shutdown, 1 = protocol error, 2 = idle timeout, 3 = resource limit.
         public var reason: UInt32
         public var message: String
 
-        public init(lastCallId: UInt32 = 0, reason: UInt32 = 0, message: String = "") {
-            self.lastCallId = lastCallId
+        public init(lastCallID: UInt32 = 0, reason: UInt32 = 0, message: String = "") {
+            self.lastCallID = lastCallID
             self.reason = reason
             self.message = message
         }

@@ -1,5 +1,5 @@
 package import CProto
-package import CProtobufC
+internal import CProtobufC
 
 /// Memory for one protobuf-c struct tree being built from Swift values. Everything the tree
 /// points at (strings, bytes, arrays, sub-messages) is allocated here and released together

@@ -77,7 +77,9 @@ extension ProtobufCBacked {
 
     /// Decodes packed bytes.
     package init(serializedBytes bytes: [UInt8]) throws(WireError) {
-        self = try bytes.withUnsafeBytes { raw throws(WireError) in try Self(wireBytes: raw) }
+        var result: Result<Self, WireError> = .failure(.malformed("empty"))
+        bytes.withUnsafeBytes { raw in result = Result { () throws(WireError) in try Self(wireBytes: raw) } }
+        self = try result.get()
     }
 }
 

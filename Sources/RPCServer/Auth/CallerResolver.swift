@@ -1,0 +1,43 @@
+public import Model
+public import Proto
+
+/// Resolves the ``Caller`` of a call: from the verified client certificate first, otherwise from
+/// the session token in `authorization` metadata (through ``SessionResolver``), else anonymous.
+public struct CallerResolver: Sendable {
+    /// Code of 新疆生产建设兵团 in certificates (`jzs:province:<code>`).
+    public let corpsCode: UInt32
+    public let sessions: (any SessionResolver)?
+
+    public init(corpsCode: UInt32 = Province.defaultCorpsCode, sessions: (any SessionResolver)? = nil) {
+        self.corpsCode = corpsCode
+        self.sessions = sessions
+    }
+
+    /// The caller named by a client certificate of our CA, if any.
+    public func certificateCaller(_ peer: PeerIdentity) -> Caller? {
+        for uri in peer.uris {
+            if let caller = Caller.fromCertificateURI(uri, corpsCode: corpsCode) { return caller }
+        }
+        return nil
+    }
+
+    /// The caller of one call on a connection whose certificate resolved to `connectionCaller`.
+    public func resolve(connectionCaller: Caller?, metadata: Metadata) async throws -> Caller {
+        if let connectionCaller { return connectionCaller }
+        guard let token = metadata[Metadata.Key.authorization] else { return .anonymous }
+        guard let sessions else {
+            throw RPCError(code: .unauthenticated, message: "session tokens are not accepted by this server")
+        }
+        return try await sessions.caller(forToken: Self.bearer(token))
+    }
+
+    static func bearer(_ value: String) -> String {
+        value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : value
+    }
+}
+
+/// Turns a session token into a caller (implemented by the session store, issue #3).
+/// Throws `RPCError(.unauthenticated)` for unknown, expired or revoked tokens.
+public protocol SessionResolver: Sendable {
+    func caller(forToken token: String) async throws -> Caller
+}

@@ -1,0 +1,73 @@
+public import Proto
+package import NIOCore
+
+/// Maps full method names to handlers. Adding a method means one ``register`` call with the
+/// typed method from ``Methods``; decoding, encoding and error mapping happen here, once.
+///
+/// ```swift
+/// var router = Router()
+/// router.register(Methods.Public.echo) { request, context in
+///     Wire.Public.EchoResponse(payload: request.payload, text: request.text)
+/// }
+/// ```
+public struct Router: Sendable {
+    /// Runs one call: decodes the request, calls the handler, sends each response message.
+    package typealias Entry = @Sendable (ByteBuffer, CallContext, ResponseSink) async throws -> Void
+
+    private(set) var entries: [String: Entry] = [:]
+
+    public init() {}
+
+    public mutating func register<Request, Response>(
+        _ method: UnaryMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, CallContext) async throws -> Response
+    ) {
+        let codec = method.request
+        let responseCodec = method.response
+        entries[method.path] = { payload, context, sink in
+            let request: Request
+            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
+            let response = try await handler(request, context)
+            sink.send { responseCodec.encode(response, &$0) }
+        }
+    }
+
+    public mutating func register<Request, Response>(
+        _ method: ServerStreamingMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, CallContext, ResponseStream<Response>) async throws -> Void
+    ) {
+        let codec = method.request
+        let responseCodec = method.response
+        entries[method.path] = { payload, context, sink in
+            let request: Request
+            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
+            try await handler(request, context, ResponseStream(sink: sink, codec: responseCodec))
+        }
+    }
+
+    /// The paths of every registered method.
+    public var paths: [String] { entries.keys.sorted() }
+
+    package func entry(for path: String) -> Entry? { entries[path] }
+}
+
+/// Where a running call sends its encoded response messages (implemented by the connection).
+package struct ResponseSink: Sendable {
+    package let send: @Sendable (_ encode: (inout ByteBuffer) -> Void) -> Void
+    /// Suspends while the connection's write buffer is above its high-water mark.
+    package let waitWritable: @Sendable () async throws -> Void
+}
+
+/// The response side of a server-streaming call.
+public struct ResponseStream<Response: WireMessage>: Sendable {
+    let sink: ResponseSink
+    let codec: MessageCodec<Response>
+
+    /// Sends one response message; waits while the peer is slow to read (back-pressure).
+    public func send(_ response: Response) async throws {
+        try Task.checkCancellation()
+        try await sink.waitWritable()
+        let codec = self.codec
+        sink.send { codec.encode(response, &$0) }
+    }
+}

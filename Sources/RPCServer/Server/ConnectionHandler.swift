@@ -1,0 +1,501 @@
+internal import Proto
+internal import Model
+internal import NIOCore
+internal import Logging
+
+/// Everything connections of one server share.
+struct ServerShared: Sendable {
+    let router: Router
+    let callers: CallerResolver
+    let limits: Limits
+    let logger: Logger
+}
+
+/// One connection's call multiplexer: turns frames into calls, runs each call's handler in its
+/// own task (so a slow call never holds up others), and writes responses and trailers back.
+///
+/// Confined to the channel's event loop. Tasks reach it only through ``ConnectionWriter``.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = Frame
+    typealias OutboundOut = ByteBuffer
+
+    private struct Call {
+        var headers: Wire.RPC.CallHeaders
+        var metadata: Metadata
+        var requestID: String
+        var started: ContinuousClock.Instant
+        var task: Task<Void, Never>?
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    private enum Drain { case none, announced, final(lastCallID: UInt32) }
+
+    private let shared: ServerShared
+    private let connectionID: String
+    private var context: ChannelHandlerContext?
+    private var calls: [UInt32: Call] = [:]
+    private var lastCallID: UInt32 = 0
+    private var requestCounter: UInt64 = 0
+    private var connectionCaller: Caller?
+    private var drain = Drain.none
+    private var flushScheduled = false
+    private var handshakeTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var drainTimer: Scheduled<Void>?
+    private var keepaliveTimer: Scheduled<Void>?
+    private var receivedSinceKeepalive = true
+    private var pingOutstanding: NIODeadline?
+    private var writabilityWaiters: [CheckedContinuation<Void, any Error>] = []
+    private var closed = false
+
+    static let drainPingPayload: UInt64 = 0x6A7A_7364_7261_696E  // "jzsdrain"
+
+    init(shared: ServerShared, connectionID: String) {
+        self.shared = shared
+        self.connectionID = connectionID
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(shared.limits.handshakeTimeout.microseconds) * 1000)) { [weak self] in
+            guard let self, let context = self.context else { return }
+            self.shared.logger.debug("handshake timeout", metadata: ["connection": "\(self.connectionID)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let done = event as? TLSHandshakeCompleted {
+            handshakeTimer?.cancel()
+            handshakeTimer = nil
+            connectionCaller = shared.callers.certificateCaller(done.peer)
+            shared.logger.debug("connection ready", metadata: [
+                "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)",
+                "caller": "\(connectionCaller?.principal ?? "anonymous")",
+            ])
+            startKeepalive(context: context)
+            armIdleTimer()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closed = true
+        for (_, call) in calls {
+            call.task?.cancel()
+            call.deadlineTimer?.cancel()
+        }
+        calls.removeAll()
+        handshakeTimer?.cancel()
+        idleTimer?.cancel()
+        drainTimer?.cancel()
+        keepaliveTimer?.cancel()
+        let waiters = writabilityWaiters
+        writabilityWaiters.removeAll()
+        for w in waiters { w.resume(throwing: CancellationError()) }
+        context.fireChannelInactive()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            let waiters = writabilityWaiters
+            writabilityWaiters.removeAll()
+            for w in waiters { w.resume() }
+        }
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case let frameError as FrameError:
+            shared.logger.notice("protocol error, closing connection", metadata: ["connection": "\(connectionID)", "error": "\(frameError)"])
+            sendGoAway(context: context, lastCallID: lastCallID, reason: 1, message: "protocol error: \(frameError)")
+            context.close(promise: nil)
+        case TLSError.uncleanShutdown:
+            context.close(promise: nil)
+        default:
+            shared.logger.debug("connection error", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    // MARK: Frames
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        receivedSinceKeepalive = true
+        switch frame.kind {
+        case .headers: openCall(frame, context: context)
+        case .message: startCall(frame, context: context)
+        case .cancel: cancelCall(frame.callID)
+        case .ping:
+            var pong = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+            FrameEncoder.write(Frame(kind: .pong, callID: 0, payload: frame.payload), into: &pong)
+            context.write(wrapOutboundOut(pong), promise: nil)
+            scheduleFlush(context: context)
+        case .pong:
+            pingOutstanding = nil
+            if frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self) == Self.drainPingPayload,
+               case .announced = drain {
+                finalGoAway(context: context)
+            }
+        case .goAway:
+            // The client is going away; nothing new will arrive. Finish what is open.
+            if calls.isEmpty { context.close(promise: nil) }
+        case .trailers:
+            protocolError(context: context, "TRAILERS frame from a client")
+        }
+    }
+
+    private func openCall(_ frame: Frame, context: ChannelHandlerContext) {
+        let id = frame.callID
+        guard id > lastCallID else {
+            protocolError(context: context, "call id \(id) not above \(lastCallID)")
+            return
+        }
+        lastCallID = id
+        if case .final(let last) = drain, id > last {
+            reject(id, RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"), context: context)
+            return
+        }
+        guard calls.count < shared.limits.maxConcurrentCallsPerConnection else {
+            reject(id, RPCError(code: .resourceExhausted, message: "too many concurrent calls on this connection (limit \(shared.limits.maxConcurrentCallsPerConnection))"), context: context)
+            return
+        }
+        let headers: Wire.RPC.CallHeaders
+        do {
+            headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
+        } catch {
+            reject(id, RPCError(error), context: context)
+            return
+        }
+        let metadata: Metadata
+        do {
+            metadata = try validatedMetadata(headers.metadata)
+        } catch {
+            reject(id, error, context: context)
+            return
+        }
+        guard shared.router.entry(for: headers.method) != nil else {
+            reject(id, RPCError(code: .unimplemented, message: "unknown method \(headers.method)"), context: context)
+            return
+        }
+        requestCounter += 1
+        let requestID = metadata[Metadata.Key.requestID] ?? "\(connectionID)-\(requestCounter)"
+        calls[id] = Call(headers: headers, metadata: metadata, requestID: requestID, started: .now)
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+
+    private func validatedMetadata(_ entries: [Wire.RPC.MetadataEntry]) throws(RPCError) -> Metadata {
+        guard entries.count <= shared.limits.maxMetadataEntries else {
+            throw RPCError(code: .resourceExhausted, message: "too many metadata entries (limit \(shared.limits.maxMetadataEntries))")
+        }
+        var metadata = Metadata()
+        for (i, e) in entries.enumerated() {
+            guard Metadata.isValidKey(e.key) else {
+                throw RPCError(code: .invalidArgument, message: "metadata[\(i)].key: not a valid metadata key",
+                               violations: [FieldViolation(field: "metadata[\(i)].key", reason: "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'")])
+            }
+            guard e.value.utf8.count <= shared.limits.maxMetadataValueBytes else {
+                throw RPCError(code: .resourceExhausted, message: "metadata \(e.key): value too long")
+            }
+            metadata[e.key] = e.value
+        }
+        return metadata
+    }
+
+    private func startCall(_ frame: Frame, context: ChannelHandlerContext) {
+        let id = frame.callID
+        guard id <= lastCallID else {
+            protocolError(context: context, "MESSAGE for call \(id) that was never opened")
+            return
+        }
+        // A message for a call that already ended (rejected, cancelled, timed out) is dropped.
+        guard var call = calls[id], call.task == nil else { return }
+        guard frame.flags.contains(.endStream) else {
+            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), context: context)
+            return
+        }
+        let entry = shared.router.entry(for: call.headers.method)!
+        let timeout = call.headers.timeoutMicros == 0
+            ? shared.limits.maxCallDuration.microseconds
+            : min(call.headers.timeoutMicros, shared.limits.maxCallDuration.microseconds)
+        let deadline = call.started + .microseconds(Int64(clamping: timeout))
+        let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
+                                      allocator: context.channel.allocator, channel: context.channel, callID: id)
+        let shared = self.shared
+        let connectionCaller = self.connectionCaller
+        let method = call.headers.method
+        let metadata = call.metadata
+        let requestID = call.requestID
+        let payload = frame.payload
+        call.task = Task {
+            var failure: RPCError?
+            let box = OutBox(writer.allocator.buffer(capacity: 512))
+            do {
+                let caller = try await shared.callers.resolve(connectionCaller: connectionCaller, metadata: metadata)
+                let callContext = CallContext(caller: caller, method: method, metadata: metadata, requestID: requestID,
+                                              deadline: deadline, logger: shared.logger)
+                try await entry(payload, callContext, writer.sink(box))
+            } catch {
+                failure = RPCError(mapping: error)
+                if failure?.code == .internalError {
+                    shared.logger.error("handler failed", metadata: ["method": "\(method)", "request-id": "\(requestID)", "error": "\(error)"])
+                }
+            }
+            writer.finish(box: box, failure: failure, requestID: requestID)
+        }
+        call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(clamping: timeout))) { [weak self] in
+            self?.deadlineExceeded(id)
+        }
+        calls[id] = call
+    }
+
+    private func cancelCall(_ id: UInt32) {
+        guard let call = calls.removeValue(forKey: id) else { return }
+        call.task?.cancel()
+        call.deadlineTimer?.cancel()
+        logCall(call, code: .cancelled)
+        callEnded()
+    }
+
+    private func deadlineExceeded(_ id: UInt32) {
+        guard let context, let call = calls.removeValue(forKey: id) else { return }
+        call.task?.cancel()
+        var out = context.channel.allocator.buffer(capacity: 96)
+        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"), requestID: call.requestID)
+        context.write(wrapOutboundOut(out), promise: nil)
+        scheduleFlush(context: context)
+        logCall(call, code: .deadlineExceeded)
+        callEnded()
+    }
+
+    private func reject(_ id: UInt32, _ error: RPCError, context: ChannelHandlerContext) {
+        var out = context.channel.allocator.buffer(capacity: 128)
+        Self.writeTrailers(into: &out, callID: id, error: error, requestID: nil)
+        context.write(wrapOutboundOut(out), promise: nil)
+        scheduleFlush(context: context)
+        if shared.logger.logLevel <= .info {
+            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(error.message)"])
+        }
+    }
+
+    // MARK: Completion (from tasks, on the event loop)
+
+    /// Writes what a finished call produced, unless the call already ended (cancelled, timed out).
+    func finished(callID: UInt32, bytes: ByteBuffer, code: StatusCode) {
+        guard let context, let call = calls.removeValue(forKey: callID) else { return }
+        call.deadlineTimer?.cancel()
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        scheduleFlush(context: context)
+        logCall(call, code: code)
+        callEnded()
+    }
+
+    /// Writes part of a streaming response.
+    func streamed(callID: UInt32, bytes: ByteBuffer) {
+        guard let context, calls[callID] != nil else { return }
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        scheduleFlush(context: context)
+    }
+
+    func waitWritable(_ continuation: CheckedContinuation<Void, any Error>) {
+        guard let context, !closed else {
+            continuation.resume(throwing: CancellationError())
+            return
+        }
+        if context.channel.isWritable { continuation.resume() } else { writabilityWaiters.append(continuation) }
+    }
+
+    private func scheduleFlush(context: ChannelHandlerContext) {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        // Flush once per event-loop tick: every response completed in this tick shares it.
+        context.eventLoop.assumeIsolated().execute { [weak self] in
+            guard let self, let context = self.context else { return }
+            self.flushScheduled = false
+            context.flush()
+        }
+    }
+
+    private func logCall(_ call: Call, code: StatusCode) {
+        guard shared.logger.logLevel <= .info else { return }
+        let micros = (ContinuousClock.now - call.started).microseconds
+        shared.logger.info("call", metadata: [
+            "method": "\(call.headers.method)", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
+            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(call.requestID)",
+        ])
+    }
+
+    private func callEnded() {
+        if calls.isEmpty {
+            if case .final = drain, let context {
+                context.flush()
+                context.close(promise: nil)
+                return
+            }
+            armIdleTimer()
+        }
+    }
+
+    static func writeTrailers(into out: inout ByteBuffer, callID: UInt32, error: RPCError?, requestID: String?) {
+        var trailers = Wire.RPC.CallTrailers()
+        if let error {
+            trailers.code = error.code.rawValue
+            trailers.message = error.message
+            trailers.violations = error.violations.map { Wire.Common.FieldViolation(field: $0.field, reason: $0.reason) }
+        }
+        if let requestID { trailers.metadata = [Wire.RPC.MetadataEntry(key: Metadata.Key.requestID, value: requestID)] }
+        FrameEncoder.write(kind: .trailers, callID: callID, into: &out) { trailers.encode(into: &$0) }
+    }
+
+    // MARK: Timers, keepalive, drain
+
+    private func armIdleTimer() {
+        guard let context, idleTimer == nil, calls.isEmpty else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(shared.limits.idleTimeout.microseconds))) { [weak self] in
+            guard let self, let context = self.context, self.calls.isEmpty else { return }
+            self.sendGoAway(context: context, lastCallID: self.lastCallID, reason: 2, message: "idle timeout")
+            context.close(promise: nil)
+        }
+    }
+
+    private func startKeepalive(context: ChannelHandlerContext) {
+        let interval = TimeAmount.microseconds(Int64(shared.limits.keepaliveInterval.microseconds))
+        let timeout = TimeAmount.microseconds(Int64(shared.limits.keepaliveTimeout.microseconds))
+        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
+            guard let self, let context = self.context, !self.closed else { return }
+            if let sent = self.pingOutstanding, NIODeadline.now() - sent > timeout {
+                self.shared.logger.debug("keepalive timeout", metadata: ["connection": "\(self.connectionID)"])
+                context.close(promise: nil)
+                return
+            }
+            if !self.receivedSinceKeepalive && self.pingOutstanding == nil {
+                self.pingOutstanding = .now()
+                self.sendPing(context: context, payload: 0)
+            }
+            self.receivedSinceKeepalive = false
+            self.startKeepalive(context: context)
+        }
+    }
+
+    private func sendPing(context: ChannelHandlerContext, payload: UInt64) {
+        var out = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+        FrameEncoder.write(kind: .ping, callID: 0, into: &out) { $0.writeInteger(payload) }
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+    }
+
+    private func sendGoAway(context: ChannelHandlerContext, lastCallID: UInt32, reason: UInt32, message: String) {
+        var out = context.channel.allocator.buffer(capacity: 64)
+        let goAway = Wire.RPC.GoAway(lastCallID: lastCallID, reason: reason, message: message)
+        FrameEncoder.write(kind: .goAway, callID: 0, into: &out) { goAway.encode(into: &$0) }
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+    }
+
+    private func protocolError(context: ChannelHandlerContext, _ what: String) {
+        shared.logger.notice("protocol error, closing connection", metadata: ["connection": "\(connectionID)", "error": "\(what)"])
+        sendGoAway(context: context, lastCallID: lastCallID, reason: 1, message: "protocol error: \(what)")
+        context.close(promise: nil)
+    }
+
+    /// Graceful shutdown, phase one: announce it (GOAWAY with the maximum id) and PING; the PONG
+    /// (or one second) starts phase two.
+    func beginDrain() {
+        guard let context, case .none = drain else { return }
+        drain = .announced
+        sendGoAway(context: context, lastCallID: 0x7FFF_FFFF, reason: 0, message: "server shutting down")
+        sendPing(context: context, payload: Self.drainPingPayload)
+        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
+            guard let self, let context = self.context, case .announced = self.drain else { return }
+            self.finalGoAway(context: context)
+        }
+    }
+
+    /// Phase two: no call above the last id seen will be processed; close when the rest finish
+    /// (cancelling them after the drain timeout).
+    private func finalGoAway(context: ChannelHandlerContext) {
+        drain = .final(lastCallID: lastCallID)
+        drainTimer?.cancel()
+        sendGoAway(context: context, lastCallID: lastCallID, reason: 0, message: "server shutting down")
+        if calls.isEmpty {
+            context.close(promise: nil)
+            return
+        }
+        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(shared.limits.drainTimeout.microseconds))) { [weak self] in
+            guard let self, let context = self.context else { return }
+            for id in Array(self.calls.keys) { self.deadlineExceeded(id) }
+            context.flush()
+            context.close(promise: nil)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension ConnectionHandler: Sendable {}
+
+/// A call's task's handle on its connection: encodes off the event loop, then hops once.
+struct ConnectionWriter: Sendable {
+    let eventLoop: any EventLoop
+    let handler: NIOLoopBound<ConnectionHandler>
+    let allocator: ByteBufferAllocator
+    let channel: any Channel
+    let callID: UInt32
+
+    func sink(_ box: OutBox) -> ResponseSink {
+        let callID = self.callID
+        return ResponseSink(
+            send: { encode in
+                // Unary responses stay in the box and leave with the trailers; streamed ones go now.
+                FrameEncoder.write(kind: .message, callID: callID, into: &box.buffer, payload: encode)
+                box.messages += 1
+                if box.streaming { flushStream(box) }
+            },
+            waitWritable: {
+                box.streaming = true
+                if !box.buffer.readableBytes.isZero { flushStream(box) }
+                if channel.isWritable { return }
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+                    eventLoop.execute { handler.value.waitWritable(c) }
+                }
+            })
+    }
+
+    private func flushStream(_ box: OutBox) {
+        let bytes = box.buffer
+        box.buffer = allocator.buffer(capacity: 512)
+        let handler = self.handler
+        let callID = self.callID
+        run { handler.value.streamed(callID: callID, bytes: bytes) }
+    }
+
+    func finish(box: OutBox, failure: RPCError?, requestID: String) {
+        var buffer = box.buffer
+        ConnectionHandler.writeTrailers(into: &buffer, callID: callID, error: failure, requestID: requestID)
+        let bytes = buffer
+        let handler = self.handler
+        let callID = self.callID
+        let code = failure?.code ?? .ok
+        run { handler.value.finished(callID: callID, bytes: bytes, code: code) }
+    }
+
+    private func run(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
+}
+
+/// The bytes one call's task has produced but not yet handed to the connection.
+final class OutBox: @unchecked Sendable {
+    // @unchecked: owned by exactly one call task, which uses it sequentially; it is handed to
+    // the event loop only by value (the ByteBuffer is copied out before the hop).
+    var buffer: ByteBuffer
+    var messages = 0
+    var streaming = false
+    init(_ buffer: ByteBuffer) { self.buffer = buffer }
+}
+
+extension Int {
+    var isZero: Bool { self == 0 }
+}

@@ -1,0 +1,77 @@
+public import Proto
+internal import Model
+internal import Foundation
+
+/// The `jzs.public.v1.Public` service: health, server info, the method catalogue, diagnostics.
+public struct PublicService: Sendable {
+    public let version: String
+    public let limits: Limits
+    /// Names of the services this server serves (for Health and ServerInfo).
+    public let services: [String]
+
+    public init(version: String, limits: Limits, services: [String]) {
+        self.version = version
+        self.limits = limits
+        self.services = services
+    }
+
+    public func register(with router: inout Router) {
+        let services = self.services
+        let version = self.version
+        let limits = self.limits
+        router.register(Methods.Public.health) { request, _ in
+            if request.service.isEmpty || services.contains(request.service) {
+                return .init(status: .serving)
+            }
+            return .init(status: .serviceUnknown)
+        }
+        router.register(Methods.Public.serverInfo) { _, _ in
+            let seconds = Int64(Date.now.timeIntervalSince1970)
+            return .init(
+                version: version, protocol: TLSContext.alpn, services: services,
+                serverTime: .init(seconds: seconds, nanos: 0), maxFrameBytes: limits.maxFrameBytes,
+                maxConcurrentCalls: UInt32(limits.maxConcurrentCallsPerConnection),
+                maxCallTimeoutMicros: limits.maxCallDuration.microseconds)
+        }
+        router.register(Methods.Public.listServices) { _, _ in
+            .init(services: ServiceCatalog.services.filter { services.contains($0.name) }.map { service in
+                .init(name: service.name, methods: service.methods.map {
+                    .init(name: $0.name, path: $0.path, requestType: $0.requestType,
+                          responseType: $0.responseType, serverStreaming: $0.serverStreaming)
+                })
+            })
+        }
+        router.register(Methods.Public.echo) { request, _ in
+            if request.delayMillis > 0 {
+                try await Task.sleep(for: .milliseconds(min(request.delayMillis, 60_000)))
+            }
+            return .init(payload: request.payload, text: request.text)
+        }
+        router.register(Methods.Public.echoStream) { request, _, stream in
+            guard request.count <= 10_000 else {
+                throw RPCError(code: .invalidArgument, message: "count: at most 10000",
+                               violations: [FieldViolation(field: "count", reason: "must be at most 10000")])
+            }
+            for i in 0..<request.count {
+                if i > 0, request.intervalMillis > 0 {
+                    try await Task.sleep(for: .milliseconds(min(request.intervalMillis, 1_000)))
+                }
+                try await stream.send(.init(payload: request.payload, text: String(i)))
+            }
+        }
+        router.register(Methods.Public.whoAmI) { _, context in
+            var response = Wire.Public.WhoAmIResponse(principal: context.caller.principal)
+            switch context.caller {
+            case .anonymous: response.kind = .anonymous
+            case .ministry: response.kind = .ministry
+            case .province(let code):
+                response.kind = .province
+                response.provinceCode = code.rawValue
+                response.provinceName = Province.name(of: code.rawValue) ?? ""
+            case .enterpriseUser: response.kind = .enterpriseUser
+            case .individual: response.kind = .individual
+            }
+            return response
+        }
+    }
+}
