@@ -1,0 +1,247 @@
+public import Proto
+internal import NIOCore
+internal import NIOPosix
+internal import Synchronization
+
+/// A connection to a jzs server: many concurrent calls over one TLS connection, deadlines,
+/// cancellation, and a new connection after GOAWAY or a failure.
+///
+/// ```swift
+/// let client = try await Client.connect(ClientConfiguration(host: "127.0.0.1", port: 7443,
+///                                                           trustRootsFile: "ca.pem"))
+/// let health = try await client.public.health()
+/// await client.close()
+/// ```
+public final class Client: Sendable {
+    public let configuration: ClientConfiguration
+    private let tls: TLSContext
+    private let group: any EventLoopGroup
+    private let state = Mutex(State())
+
+    private struct State {
+        var current: Connection?
+        var connecting: EventLoopFuture<Connection>?
+        var generation = 0
+        var closed = false
+        var all: [Int: Connection] = [:]
+    }
+
+    struct Connection: Sendable {
+        let generation: Int
+        let channel: any Channel
+        let handler: NIOLoopBound<ClientHandler>
+    }
+
+    /// Creates a client and opens its first connection (so configuration errors surface here).
+    public static func connect(_ configuration: ClientConfiguration) async throws -> Client {
+        let client = try Client(configuration)
+        _ = try await client.connection()
+        return client
+    }
+
+    /// Creates a client; the connection opens on the first call.
+    public init(_ configuration: ClientConfiguration) throws {
+        self.configuration = configuration
+        do {
+            self.tls = try TLSContext.client(
+                trustRootsFile: configuration.trustRootsFile, serverName: configuration.serverName ?? configuration.host,
+                certificateFile: configuration.certificateFile, privateKeyFile: configuration.privateKeyFile)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "TLS configuration: \(error)")
+        }
+        self.group = MultiThreadedEventLoopGroup.singleton
+    }
+
+    /// Closes every connection (calls in flight fail with UNAVAILABLE).
+    public func close() async {
+        let connections = state.withLock { s -> [Connection] in
+            s.closed = true
+            s.current = nil
+            return Array(s.all.values)
+        }
+        for c in connections { try? await c.channel.close().get() }
+    }
+
+    // MARK: Calls
+
+    /// Calls a unary method.
+    /// - Parameters:
+    ///   - metadata: added to the configuration's metadata (entries here win).
+    ///   - timeout: the call's deadline (default: the configuration's).
+    /// - Throws: ``RPCError`` with the server's status, or a transport status (UNAVAILABLE,
+    ///   DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED for a request over the size limit).
+    public func unary<Request, Response>(
+        _ method: UnaryMethod<Request, Response>, _ request: Request,
+        metadata: Metadata = Metadata(), timeout: Duration? = nil
+    ) async throws -> Response {
+        let timeout = timeout ?? configuration.defaultTimeout
+        let frames = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await connection()
+            let call = PendingCall(frames: frames, timeout: timeout)
+            do {
+                let payload = try await withTaskCancellationHandler {
+                    try await withCheckedThrowingContinuation { (c: CheckedContinuation<ByteBuffer, any Error>) in
+                        connection.channel.eventLoop.execute { connection.handler.value.start(call, outcome: .unary(c)) }
+                    }
+                } onCancel: {
+                    connection.channel.eventLoop.execute {
+                        connection.handler.value.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled"))
+                    }
+                }
+                do {
+                    return try method.response.decode(payload)
+                } catch {
+                    throw RPCError(code: .internalError, message: "undecodable response: \(error)")
+                }
+            } catch let error as RPCError where error.code == .unavailable && attempt < 3 && error.message.hasPrefix("refused by GOAWAY") {
+                continue  // never processed by the server: safe to send again on a new connection
+            }
+        }
+    }
+
+    /// Calls a server-streaming method; iterate the result for the responses.
+    public func serverStreaming<Request, Response>(
+        _ method: ServerStreamingMethod<Request, Response>, _ request: Request,
+        metadata: Metadata = Metadata(), timeout: Duration? = nil
+    ) async throws -> ResponseMessages<Response> {
+        let timeout = timeout ?? configuration.defaultTimeout
+        let frames = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
+        let connection = try await connection()
+        let call = PendingCall(frames: frames, timeout: timeout)
+        let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
+        continuation.onTermination = { _ in
+            connection.channel.eventLoop.execute {
+                connection.handler.value.abandon(call, error: RPCError(code: .cancelled, message: "stream cancelled"))
+            }
+        }
+        connection.channel.eventLoop.execute { connection.handler.value.start(call, outcome: .stream(continuation)) }
+        return ResponseMessages(raw: stream, codec: method.response)
+    }
+
+    private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration) throws -> ByteBuffer {
+        var merged = configuration.metadata
+        for (k, v) in metadata { merged[k] = v }
+        let headers = Wire.RPC.CallHeaders(
+            method: path, metadata: merged.map { Wire.RPC.MetadataEntry(key: $0.key, value: $0.value) },
+            timeoutMicros: timeout.microseconds)
+        var buffer = ByteBufferAllocator().buffer(capacity: 256)
+        FrameEncoder.write(kind: .headers, callID: 0, into: &buffer) { headers.encode(into: &$0) }
+        let messageStart = buffer.writerIndex
+        FrameEncoder.write(kind: .message, flags: .endStream, callID: 0, into: &buffer) { codec.encode(request, &$0) }
+        let size = buffer.writerIndex - messageStart - Frame.headerSize
+        guard size <= configuration.maxMessageBytes else {
+            throw RPCError(code: .resourceExhausted, message: "request of \(size) bytes exceeds the \(configuration.maxMessageBytes)-byte message limit")
+        }
+        return buffer
+    }
+
+    // MARK: Connections
+
+    func connection() async throws -> Connection {
+        let pending: EventLoopFuture<Connection> = try state.withLock { s in
+            if s.closed { throw RPCError(code: .unavailable, message: "client closed") }
+            if let current = s.current { return group.next().makeSucceededFuture(current) }
+            if let connecting = s.connecting { return connecting }
+            s.generation += 1
+            let future = open(generation: s.generation)
+            s.connecting = future
+            return future
+        }
+        do {
+            return try await pending.get()
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(code: .unavailable, message: "cannot connect to \(configuration.host):\(configuration.port): \(error)")
+        }
+    }
+
+    private func open(generation: Int) -> EventLoopFuture<Connection> {
+        let tls = self.tls
+        let eventLoop = group.next()
+        let ready = eventLoop.makePromise(of: Void.self)
+        let connectTimeout = TimeAmount.microseconds(Int64(configuration.connectTimeout.microseconds))
+        let future = ClientBootstrap(group: eventLoop)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [weak self] channel in
+                let retire: @Sendable () -> Void = { [weak self] in self?.retire(generation) }
+                _ = self
+                do {
+                    let handler = ClientHandler(ready: ready, onUnusable: retire)
+                    try channel.pipeline.syncOperations.addHandler(try OpenSSLHandler(context: tls))
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+            .connect(host: configuration.host, port: configuration.port)
+            .flatMap { channel -> EventLoopFuture<Connection> in
+                let handler = try! channel.pipeline.syncOperations.handler(type: ClientHandler.self)
+                let connection = Connection(generation: generation, channel: channel,
+                                            handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
+                    ready.fail(RPCError(code: .unavailable, message: "TLS handshake timed out"))
+                }
+                return ready.futureResult.map {
+                    timeout.cancel()
+                    return connection
+                }.flatMapErrorThrowing { error in
+                    timeout.cancel()
+                    channel.close(promise: nil)
+                    throw error
+                }
+            }
+        future.whenComplete { [weak self] result in
+            guard let self else { return }
+            self.state.withLock { s in
+                s.connecting = nil
+                if case .success(let connection) = result {
+                    s.all[generation] = connection
+                    if !s.closed { s.current = connection }
+                    connection.channel.closeFuture.whenComplete { [weak self] _ in
+                        self?.state.withLock { _ = $0.all.removeValue(forKey: generation) }
+                    }
+                }
+            }
+        }
+        return future
+    }
+
+    /// A connection that received GOAWAY or failed takes no new calls.
+    private func retire(_ generation: Int) {
+        state.withLock { s in
+            if s.current?.generation == generation { s.current = nil }
+        }
+    }
+}
+
+/// The responses of a server-streaming call, decoded as they arrive.
+public struct ResponseMessages<Response: WireMessage>: AsyncSequence, Sendable {
+    public typealias Element = Response
+    let raw: AsyncThrowingStream<ByteBuffer, any Error>
+    let codec: MessageCodec<Response>
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var raw: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
+        let codec: MessageCodec<Response>
+
+        public mutating func next() async throws -> Response? {
+            guard let bytes = try await raw.next() else { return nil }
+            do {
+                return try codec.decode(bytes)
+            } catch {
+                throw RPCError(code: .internalError, message: "undecodable response: \(error)")
+            }
+        }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator {
+        AsyncIterator(raw: raw.makeAsyncIterator(), codec: codec)
+    }
+}

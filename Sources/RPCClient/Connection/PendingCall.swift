@@ -1,0 +1,57 @@
+internal import NIOCore
+internal import Proto
+
+/// The client side of one call, shared between the calling task and the connection's event
+/// loop. Every mutable field is touched on the event loop only.
+final class PendingCall: @unchecked Sendable {
+    // @unchecked: fields are mutated only on the connection's event loop (see ClientHandler);
+    // the calling task only reads `result` after the continuation resumed, which orders it.
+    enum Outcome {
+        case unary(CheckedContinuation<ByteBuffer, any Error>)
+        case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
+    }
+
+    var callID: UInt32 = 0
+    var outcome: Outcome?
+    var response: ByteBuffer?
+    var deadlineTimer: Scheduled<Void>?
+    var cancelledEarly: RPCError?
+    /// The request frames (HEADERS + MESSAGE), encoded by the caller with call id 0.
+    var frames: ByteBuffer
+    let timeout: Duration
+
+    init(frames: ByteBuffer, timeout: Duration) {
+        self.frames = frames
+        self.timeout = timeout
+    }
+
+    var isFinished: Bool { outcome == nil }
+
+    /// Resolves the call once; later outcomes are ignored.
+    func succeed(_ payload: ByteBuffer) {
+        switch outcome {
+        case .unary(let c): c.resume(returning: payload)
+        case .stream(let c): c.finish()
+        case nil: return
+        }
+        outcome = nil
+        deadlineTimer?.cancel()
+    }
+
+    func fail(_ error: RPCError) {
+        switch outcome {
+        case .unary(let c): c.resume(throwing: error)
+        case .stream(let c): c.finish(throwing: error)
+        case nil: return
+        }
+        outcome = nil
+        deadlineTimer?.cancel()
+    }
+
+    func yield(_ payload: ByteBuffer) {
+        if case .stream(let c) = outcome { c.yield(payload) } else { response = payload }
+    }
+}
+
+/// Marks calls the server never processed (above a GOAWAY's last id): safe to retry.
+struct RefusedByGoAway: Error {}
