@@ -1,0 +1,70 @@
+public import GRDB
+
+/// The SQLite database of jzs: one file, WAL, `synchronous=FULL`, one writer connection.
+///
+/// Debian's SQLite 3.40.1 has the WAL-reset bug that needs two writing connections, so every
+/// write and checkpoint goes through the single writer of GRDB's `DatabasePool`; readers are
+/// read-only, and no other process may open the file for writing while the server runs.
+public final class RegistryDatabase: Sendable {
+    public let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and runs every pending migration.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.maximumReaderCount = 4
+        configuration.prepareDatabase { db in
+            try db.execute(sql: """
+                PRAGMA synchronous = FULL;
+                PRAGMA secure_delete = ON;
+                PRAGMA trusted_schema = OFF;
+                """)
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Versioned schema migrations; a published migration is never edited, only followed.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-audit-and-idempotency") { db in
+            // Append-only, hash-chained audit log (DESIGN.md §4).
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    id INTEGER PRIMARY KEY,
+                    at TEXT NOT NULL,
+                    caller TEXT NOT NULL,
+                    tenant TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    result TEXT NOT NULL,
+                    request_id TEXT NOT NULL,
+                    previous_hash BLOB NOT NULL,
+                    hash BLOB NOT NULL UNIQUE
+                );
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                CREATE TABLE idempotency_keys (
+                    principal TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    method TEXT NOT NULL,
+                    request_hash BLOB NOT NULL,
+                    response BLOB NOT NULL,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (principal, key)
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// `journal_mode` and `synchronous` as SQLite reports them (for diagnostics and tests).
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try pool.read { db in
+            (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
+             try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Configuration
+import Foundation
+import Logging
+import Model
+import Proto
+import RPCServer
+import ServiceLifecycle
+import UnixSignals
+import SystemPackage
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Serve the data directory until SIGTERM (then drain).")
+
+    @OptionGroup var options: DataOption
+
+    @Option(help: "host:port to listen on (default 127.0.0.1:7443).")
+    var listen: String?
+
+    @Option(help: "trace, debug, info (one line per call), notice, warning, error.")
+    var logLevel: String?
+
+    func run() async throws {
+        let data = options.directory
+        guard data.isInitialised else {
+            throw ValidationError("\(data.root.path) is not initialised: run `jzsd init --data \(data.root.path)` first")
+        }
+        var flags: [AbsoluteConfigKey: ConfigValue] = [:]
+        if let listen { flags["listen"] = .init(.string(listen), isSecret: false) }
+        if let logLevel { flags["log.level"] = .init(.string(logLevel), isSecret: false) }
+        let config = ConfigReader(providers: [
+            InMemoryProvider(name: "flags", values: flags),
+            EnvironmentVariablesProvider().prefixKeys(with: "jzsd"),
+            try await FileProvider<JSONSnapshot>(filePath: FilePath(data.config.path)),
+        ])
+        let listenAddress = config.string(forKey: "listen", default: "127.0.0.1:7443")
+        let level = config.string(forKey: "log.level", default: "info")
+        let corpsCode = UInt32(config.int(forKey: "corps.code", default: Int(Province.defaultCorpsCode)))
+        guard let logLevel = Logger.Level(rawValue: level) else {
+            throw ValidationError("log level \(level): use trace, debug, info, notice, warning or error")
+        }
+        let (host, port) = try Self.split(listenAddress)
+
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+        let logger = Logger(label: "jzsd")
+
+        let database = try RegistryDatabase(path: data.database.path)
+        let durability = try database.durabilitySettings()
+        logger.notice("database open", metadata: ["path": "\(data.database.path)", "journal": "\(durability.journalMode)", "synchronous": "\(durability.synchronous)"])
+
+        let tls = try ServerTLS(data: data)
+        let limits = Limits.default
+        var router = Router()
+        let services = ServiceCatalog.services.map(\.name)
+        PublicService(version: jzsVersion, limits: limits, services: services).register(with: &router)
+
+        let configuration = ServerConfiguration(
+            host: host, port: port, tls: { try tls.current() }, limits: limits,
+            callers: CallerResolver(corpsCode: corpsCode))
+        let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        try await group.run()
+        logger.notice("stopped")
+    }
+
+    static func split(_ address: String) throws -> (String, Int) {
+        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw ValidationError("listen address \(address): expected host:port, e.g. 127.0.0.1:7443")
+        }
+        var host = String(address[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return (host, port)
+    }
+}
