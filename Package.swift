@@ -74,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "jzs",
             dependencies: [
-                "RPCClient", "Model",
+                "RPCClient", "Proto", "Model",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),

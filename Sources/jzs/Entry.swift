@@ -1,0 +1,62 @@
+import ArgumentParser
+import Foundation
+
+@main
+enum Entry {
+    static func main() async {
+        await JZS.main(GlobalArguments.moveAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+    }
+}
+
+struct JZS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jzs",
+        abstract: "Client of jzs, 建设行业执业资格管理信息系统（一级建造师）.",
+        discussion: """
+            Global options (--server, --ca, --cert, --key, --timeout, --json) may come before or
+            after the command. Connection settings come from flags, then environment variables
+            (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file
+            ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca",
+            "cert", "key", "timeout"), then defaults (server 127.0.0.1:7443; CA
+            .jzs-data/pki/ca.pem when it exists).
+
+            Exit status: 0 OK; 10 + the gRPC status code of a failed call (11 CANCELLED,
+            12 UNKNOWN, 13 INVALID_ARGUMENT, 14 DEADLINE_EXCEEDED, 15 NOT_FOUND, 16 ALREADY_EXISTS,
+            17 PERMISSION_DENIED, 18 RESOURCE_EXHAUSTED, 19 FAILED_PRECONDITION, 20 ABORTED,
+            21 OUT_OF_RANGE, 22 UNIMPLEMENTED, 23 INTERNAL, 24 UNAVAILABLE, 25 DATA_LOSS,
+            26 UNAUTHENTICATED); 64 usage error; 1 any other failure.
+            """,
+        subcommands: [Health.self, Info.self, Services.self, WhoAmI.self, Echo.self])
+}
+
+/// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads
+/// options of the command that runs, so they are moved after the subcommand path.
+enum GlobalArguments {
+    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout"]
+    static let flags: Set<String> = ["--json"]
+
+    static func moveAfterSubcommand(_ arguments: [String]) -> [String] {
+        var leading: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            let name = a.split(separator: "=", maxSplits: 1).first.map(String.init) ?? a
+            if flags.contains(a) {
+                leading.append(a)
+                i += 1
+            } else if valued.contains(name) {
+                leading.append(a)
+                if !a.contains("="), i + 1 < arguments.count { leading.append(arguments[i + 1]); i += 1 }
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, i < arguments.count else { return arguments }
+        // Keep the subcommand path (words without a leading dash) first, then the globals.
+        var rest = Array(arguments[i...])
+        var path: [String] = []
+        while let first = rest.first, !first.hasPrefix("-") { path.append(first); rest.removeFirst() }
+        return path + leading + rest
+    }
+}
