@@ -14,20 +14,28 @@ typedef struct chunk {
     unsigned char data[];
 } chunk;
 
+#define INLINE_BYTES 2048
+
 struct jzs_arena {
     ProtobufCAllocator allocator;   /* first member: allocator_data points back at the arena */
     chunk *head;
     size_t cap;
     size_t handed_out;
     int exhausted;
+    size_t inline_used;
+    _Alignas(16) unsigned char inline_bytes[INLINE_BYTES];  /* most messages fit here: one malloc */
 };
 
 static void *arena_alloc_cb(void *data, size_t size) { return jzs_arena_alloc((jzs_arena *)data, size); }
 static void arena_free_cb(void *data, void *pointer) { (void)data; (void)pointer; }
 
 jzs_arena *jzs_arena_create(size_t cap) {
-    jzs_arena *a = calloc(1, sizeof *a);
+    jzs_arena *a = malloc(sizeof *a);
     if (a == NULL) return NULL;
+    a->head = NULL;
+    a->handed_out = 0;
+    a->exhausted = 0;
+    a->inline_used = 0;
     a->allocator.alloc = arena_alloc_cb;
     a->allocator.free = arena_free_cb;
     a->allocator.allocator_data = a;
@@ -51,6 +59,12 @@ void *jzs_arena_alloc(jzs_arena *a, size_t size) {
     if (rounded < size || a->handed_out + rounded > a->cap) {
         a->exhausted = 1;
         return NULL;
+    }
+    if (a->head == NULL && INLINE_BYTES - a->inline_used >= rounded) {
+        void *p = a->inline_bytes + a->inline_used;
+        a->inline_used += rounded;
+        a->handed_out += rounded;
+        return p;
     }
     chunk *c = a->head;
     if (c == NULL || c->size - c->used < rounded) {

@@ -27,14 +27,14 @@ extension ProtobufCBacked {
     package init(wireBytes bytes: UnsafeRawBufferPointer) throws(WireError) {
         let descriptor = Self.cDescriptor
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        var path = [CChar](repeating: 0, count: 256)
-        let status = path.withUnsafeMutableBufferPointer { p in
-            jzs_check_strings(descriptor, base, bytes.count, p.baseAddress, p.count)
+        let (status, field) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { p in
+            let status = jzs_check_strings(descriptor, base, bytes.count, p.baseAddress, p.count)
+            return (status, status == Int32(JZS_STRINGS_OK) ? "" : String(cString: p.baseAddress!))
         }
         switch Int(status) {
         case Int(JZS_STRINGS_OK): break
-        case Int(JZS_STRINGS_BAD_UTF8): throw .invalidString(field: String(cCharArray: path), reason: "is not valid UTF-8")
-        case Int(JZS_STRINGS_NUL): throw .invalidString(field: String(cCharArray: path), reason: "contains a NUL character")
+        case Int(JZS_STRINGS_BAD_UTF8): throw .invalidString(field: field, reason: "is not valid UTF-8")
+        case Int(JZS_STRINGS_NUL): throw .invalidString(field: field, reason: "contains a NUL character")
         case Int(JZS_STRINGS_TOO_DEEP): throw .malformed("message nested too deeply")
         default: throw .malformed("not a valid \(String(cString: descriptor.pointee.name)) message")
         }
@@ -80,11 +80,5 @@ extension ProtobufCBacked {
         var result: Result<Self, WireError> = .failure(.malformed("empty"))
         bytes.withUnsafeBytes { raw in result = Result { () throws(WireError) in try Self(wireBytes: raw) } }
         self = try result.get()
-    }
-}
-
-extension String {
-    init(cCharArray array: [CChar]) {
-        self = array.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
     }
 }
