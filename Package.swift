@@ -114,7 +114,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["Model", "Crypto"],
+            dependencies: ["Model", "Crypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
         .testTarget(
             name: "EndToEndTests",

@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import Model
+import NIOCore
+import Proto
+import RPCClient
+import RPCServer
+
+/// Test-only methods, served next to the public service.
+enum TestMethods {
+    /// Waits until cancelled (or 60 s); reports cancellation to ``CancellationProbe``.
+    static let block = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Block")
+    /// Sends an EchoRequest's bytes to Health, whose request has a string at field 1: lets a test
+    /// put invalid UTF-8 or NUL into a string field on the wire.
+    static let rawHealth = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.HealthResponse>(path: "/jzs.public.v1.Public/Health")
+}
+
+/// Records that a handler saw its task cancelled.
+actor CancellationProbe {
+    private(set) var cancelled = 0
+    private var started = 0
+    func start() { started += 1 }
+    func sawCancellation() { cancelled += 1 }
+    var startedCount: Int { started }
+}
+
+struct TestServer {
+    let server: Server
+    let pki: TestPKI
+    var port: Int { server.localAddress.port! }
+
+    func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10)) -> ClientConfiguration {
+        let identity = name.flatMap { pki.clients[$0] }
+        return ClientConfiguration(host: "127.0.0.1", port: port, trustRootsFile: pki.caFile, serverName: serverName,
+                                   certificateFile: identity?.cert, privateKeyFile: identity?.key, defaultTimeout: timeout)
+    }
+}
+
+/// Runs `body` against a real server on 127.0.0.1, port 0, over TLS; shuts it down after.
+func withTestServer<R>(
+    limits: Limits = .default, certificate: ((TestPKI) -> (String, String))? = nil,
+    probe: CancellationProbe = CancellationProbe(),
+    _ body: (TestServer) async throws -> R
+) async throws -> R {
+    let pki = try TestPKI()
+    var router = Router()
+    PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
+    router.register(TestMethods.block) { request, _ in
+        await probe.start()
+        do {
+            try await Task.sleep(for: .seconds(60))
+        } catch {
+            await probe.sawCancellation()
+            throw error
+        }
+        return .init(payload: request.payload)
+    }
+    let (cert, key) = certificate?(pki) ?? (pki.serverCertificate, pki.serverKey)
+    let tls = try TLSContext.server(certificateChainFile: cert, privateKeyFile: key,
+                                    clientTrustRootsFile: pki.caFile, crlFile: pki.crlFile)
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    let server = try await Server.bind(
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits),
+        router: router, logger: logger)
+    let test = TestServer(server: server, pki: pki)
+    do {
+        let result = try await body(test)
+        await server.shutdown()
+        return result
+    } catch {
+        await server.shutdown()
+        throw error
+    }
+}
+
+/// Connects, runs `body`, closes.
+func withClient<R>(_ configuration: ClientConfiguration, _ body: (Client) async throws -> R) async throws -> R {
+    let client = try await Client.connect(configuration)
+    do {
+        let result = try await body(client)
+        await client.close()
+        return result
+    } catch {
+        await client.close()
+        throw error
+    }
+}
+
+/// The RPCError a throwing expression produced.
+func rpcError(_ body: () async throws -> Void) async -> RPCError? {
+    do {
+        try await body()
+        return nil
+    } catch let error as RPCError {
+        return error
+    } catch {
+        return RPCError(code: .unknown, message: "not an RPCError: \(error)")
+    }
+}
