@@ -96,7 +96,7 @@ public final class Client: Sendable {
                 } catch {
                     throw RPCError(code: .internalError, message: "undecodable response: \(error)")
                 }
-            } catch let error as RPCError where error.code == .unavailable && attempt < 3 && error.message.hasPrefix("refused by GOAWAY") {
+            } catch let error as RPCError where error.code == .unavailable && attempt < 3 && error.message.hasPrefix(ClientHandler.refusedByGoAway) {
                 continue  // never processed by the server: safe to send again on a new connection
             }
         }

@@ -33,7 +33,9 @@ public enum Caller: Sendable, Hashable {
     public static func fromCertificateURI(_ uri: String, corpsCode: UInt32 = Province.defaultCorpsCode) -> Caller? {
         if uri == "jzs:ministry" { return .ministry }
         let prefix = "jzs:province:"
-        guard uri.hasPrefix(prefix), let raw = UInt32(uri.dropFirst(prefix.count)),
+        let digits = uri.dropFirst(prefix.count)
+        guard uri.hasPrefix(prefix), !digits.isEmpty, digits.count <= 3, digits.first != "0",
+              digits.allSatisfy({ $0.isASCII && $0.isNumber }), let raw = UInt32(digits),
               let code = ProvinceCode(raw, corpsCode: corpsCode) else { return nil }
         return .province(code)
     }

@@ -8,6 +8,10 @@ final class ClientHandler: ChannelInboundHandler {
     typealias InboundIn = Frame
     typealias OutboundOut = ByteBuffer
 
+    /// Message prefix of calls the server never processed (above a GOAWAY's last id, or not yet
+    /// sent on a draining connection): the client retries these on a new connection.
+    static let refusedByGoAway = "refused by GOAWAY: "
+
     private var context: ChannelHandlerContext?
     private var calls: [UInt32: PendingCall] = [:]
     private var nextCallID: UInt32 = 1
@@ -60,7 +64,12 @@ final class ClientHandler: ChannelInboundHandler {
             call.fail(early)
             return
         }
-        guard let context, context.channel.isActive, goAwayLastID == nil else {
+        guard goAwayLastID == nil else {
+            // Never sent: safe to retry on a new connection.
+            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + "connection is draining"))
+            return
+        }
+        guard let context, context.channel.isActive else {
             call.fail(closedError ?? RPCError(code: .unavailable, message: "connection closed"))
             return
         }
@@ -156,7 +165,7 @@ final class ClientHandler: ChannelInboundHandler {
         // Calls above the last id were never processed: fail them as retryable.
         for (id, call) in calls where id > last {
             calls.removeValue(forKey: id)
-            call.fail(RPCError(code: .unavailable, message: "refused by GOAWAY: \(goAway.message)"))
+            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + goAway.message))
         }
         if calls.isEmpty && last != 0x7FFF_FFFF { context.close(promise: nil) }
     }

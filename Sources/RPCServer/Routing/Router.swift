@@ -28,7 +28,7 @@ public struct Router: Sendable {
             let request: Request
             do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
             let response = try await handler(request, context)
-            sink.send { responseCodec.encode(response, &$0) }
+            try sink.send { responseCodec.encode(response, &$0) }
         }
     }
 
@@ -53,7 +53,7 @@ public struct Router: Sendable {
 
 /// Where a running call sends its encoded response messages (implemented by the connection).
 package struct ResponseSink: Sendable {
-    package let send: @Sendable (_ encode: (inout ByteBuffer) -> Void) -> Void
+    package let send: @Sendable (_ encode: (inout ByteBuffer) -> Void) throws(RPCError) -> Void
     /// Suspends while the connection's write buffer is above its high-water mark.
     package let waitWritable: @Sendable () async throws -> Void
 }
@@ -68,6 +68,6 @@ public struct ResponseStream<Response: WireMessage>: Sendable {
         try Task.checkCancellation()
         try await sink.waitWritable()
         let codec = self.codec
-        sink.send { codec.encode(response, &$0) }
+        try sink.send { codec.encode(response, &$0) }
     }
 }

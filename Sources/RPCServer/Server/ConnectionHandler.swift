@@ -24,6 +24,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         var metadata: Metadata
         var requestID: String
         var started: ContinuousClock.Instant
+        var deadline: ContinuousClock.Instant = .now
         var task: Task<Void, Never>?
         var deadlineTimer: Scheduled<Void>?
     }
@@ -47,8 +48,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var pingOutstanding: NIODeadline?
     private var writabilityWaiters: [CheckedContinuation<Void, any Error>] = []
     private var closed = false
+    private var peerGoingAway = false
 
     static let drainPingPayload: UInt64 = 0x6A7A_7364_7261_696E  // "jzsdrain"
+    /// Call ids are 31-bit; 0x7FFFFFFF in a first GOAWAY means "all of them".
+    static let maxCallID: UInt32 = 0x7FFF_FFFF
 
     init(shared: ServerShared, connectionID: String) {
         self.shared = shared
@@ -126,6 +130,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         receivedSinceKeepalive = true
+        pingOutstanding = nil  // any frame proves the peer is alive
         switch frame.kind {
         case .headers: openCall(frame, context: context)
         case .message: startCall(frame, context: context)
@@ -142,7 +147,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                 finalGoAway(context: context)
             }
         case .goAway:
-            // The client is going away; nothing new will arrive. Finish what is open.
+            // The client is going away; nothing new will arrive. Finish what is open, then close.
+            peerGoingAway = true
             if calls.isEmpty { context.close(promise: nil) }
         case .trailers:
             protocolError(context: context, "TRAILERS frame from a client")
@@ -151,40 +157,44 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func openCall(_ frame: Frame, context: ChannelHandlerContext) {
         let id = frame.callID
-        guard id > lastCallID else {
-            protocolError(context: context, "call id \(id) not above \(lastCallID)")
+        guard id > lastCallID, id <= Self.maxCallID else {
+            protocolError(context: context, "call id \(id) not above \(lastCallID) or above \(Self.maxCallID)")
             return
         }
         lastCallID = id
+        let headers: Wire.RPC.CallHeaders
+        let metadata: Metadata
+        do {
+            headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
+            metadata = try validatedMetadata(headers.metadata)
+        } catch {
+            reject(id, RPCError(mapping: error), requestID: nil, context: context)
+            return
+        }
+        let requestID = metadata[Metadata.Key.requestID]
         if case .final(let last) = drain, id > last {
-            reject(id, RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"), context: context)
+            reject(id, RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"), requestID: requestID, context: context)
             return
         }
         guard calls.count < shared.limits.maxConcurrentCallsPerConnection else {
-            reject(id, RPCError(code: .resourceExhausted, message: "too many concurrent calls on this connection (limit \(shared.limits.maxConcurrentCallsPerConnection))"), context: context)
-            return
-        }
-        let headers: Wire.RPC.CallHeaders
-        do {
-            headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
-        } catch {
-            reject(id, RPCError(error), context: context)
-            return
-        }
-        let metadata: Metadata
-        do {
-            metadata = try validatedMetadata(headers.metadata)
-        } catch {
-            reject(id, error, context: context)
+            reject(id, RPCError(code: .resourceExhausted, message: "too many concurrent calls on this connection (limit \(shared.limits.maxConcurrentCallsPerConnection))"), requestID: requestID, context: context)
             return
         }
         guard shared.router.entry(for: headers.method) != nil else {
-            reject(id, RPCError(code: .unimplemented, message: "unknown method \(headers.method)"), context: context)
+            reject(id, RPCError(code: .unimplemented, message: "unknown method \(headers.method)"), requestID: requestID, context: context)
             return
         }
         requestCounter += 1
-        let requestID = metadata[Metadata.Key.requestID] ?? "\(connectionID)-\(requestCounter)"
-        calls[id] = Call(headers: headers, metadata: metadata, requestID: requestID, started: .now)
+        var call = Call(headers: headers, metadata: metadata, requestID: requestID ?? "\(connectionID)-\(requestCounter)", started: .now)
+        // The deadline runs from HEADERS, so a call whose MESSAGE never comes still ends.
+        let timeout = headers.timeoutMicros == 0
+            ? shared.limits.maxCallDuration.microseconds
+            : min(headers.timeoutMicros, shared.limits.maxCallDuration.microseconds)
+        call.deadline = call.started + .microseconds(Int64(clamping: timeout))
+        call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(clamping: timeout))) { [weak self] in
+            self?.deadlineExceeded(id)
+        }
+        calls[id] = call
         idleTimer?.cancel()
         idleTimer = nil
     }
@@ -216,16 +226,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         // A message for a call that already ended (rejected, cancelled, timed out) is dropped.
         guard var call = calls[id], call.task == nil else { return }
         guard frame.flags.contains(.endStream) else {
-            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), context: context)
+            calls.removeValue(forKey: id)?.deadlineTimer?.cancel()
+            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), requestID: call.requestID, context: context)
+            callEnded()
             return
         }
         let entry = shared.router.entry(for: call.headers.method)!
-        let timeout = call.headers.timeoutMicros == 0
-            ? shared.limits.maxCallDuration.microseconds
-            : min(call.headers.timeoutMicros, shared.limits.maxCallDuration.microseconds)
-        let deadline = call.started + .microseconds(Int64(clamping: timeout))
+        let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
-                                      allocator: context.channel.allocator, channel: context.channel, callID: id)
+                                      allocator: context.channel.allocator, channel: context.channel, callID: id,
+                                      maxFrameBytes: Int(shared.limits.maxFrameBytes))
         let shared = self.shared
         let connectionCaller = self.connectionCaller
         let method = call.headers.method
@@ -247,9 +257,6 @@ final class ConnectionHandler: ChannelInboundHandler {
                 }
             }
             writer.finish(box: box, failure: failure, requestID: requestID)
-        }
-        call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(clamping: timeout))) { [weak self] in
-            self?.deadlineExceeded(id)
         }
         calls[id] = call
     }
@@ -273,9 +280,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         callEnded()
     }
 
-    private func reject(_ id: UInt32, _ error: RPCError, context: ChannelHandlerContext) {
+    private func reject(_ id: UInt32, _ error: RPCError, requestID: String?, context: ChannelHandlerContext) {
         var out = context.channel.allocator.buffer(capacity: 128)
-        Self.writeTrailers(into: &out, callID: id, error: error, requestID: nil)
+        Self.writeTrailers(into: &out, callID: id, error: error, requestID: requestID)
         context.write(wrapOutboundOut(out), promise: nil)
         scheduleFlush(context: context)
         if shared.logger.logLevel <= .info {
@@ -332,6 +339,11 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func callEnded() {
         if calls.isEmpty {
+            if peerGoingAway, let context {
+                context.flush()
+                context.close(promise: nil)
+                return
+            }
             if case .final = drain, let context {
                 context.flush()
                 context.close(promise: nil)
@@ -368,14 +380,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         let timeout = TimeAmount.microseconds(Int64(shared.limits.keepaliveTimeout.microseconds))
         keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
             guard let self, let context = self.context, !self.closed else { return }
-            if let sent = self.pingOutstanding, NIODeadline.now() - sent > timeout {
-                self.shared.logger.debug("keepalive timeout", metadata: ["connection": "\(self.connectionID)"])
-                context.close(promise: nil)
-                return
-            }
             if !self.receivedSinceKeepalive && self.pingOutstanding == nil {
-                self.pingOutstanding = .now()
+                let sent = NIODeadline.now()
+                self.pingOutstanding = sent
                 self.sendPing(context: context, payload: 0)
+                // No PONG (or any other frame) within the keepalive timeout: the peer is gone.
+                context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
+                    guard let self, let context = self.context, self.pingOutstanding == sent else { return }
+                    self.shared.logger.debug("keepalive timeout", metadata: ["connection": "\(self.connectionID)"])
+                    context.close(promise: nil)
+                }
             }
             self.receivedSinceKeepalive = false
             self.startKeepalive(context: context)
@@ -443,13 +457,21 @@ struct ConnectionWriter: Sendable {
     let allocator: ByteBufferAllocator
     let channel: any Channel
     let callID: UInt32
+    let maxFrameBytes: Int
 
     func sink(_ box: OutBox) -> ResponseSink {
         let callID = self.callID
+        let maxFrameBytes = self.maxFrameBytes
         return ResponseSink(
-            send: { encode in
+            send: { encode throws(RPCError) in
                 // Unary responses stay in the box and leave with the trailers; streamed ones go now.
+                let start = box.buffer.writerIndex
                 FrameEncoder.write(kind: .message, callID: callID, into: &box.buffer, payload: encode)
+                let size = box.buffer.writerIndex - start - Frame.headerSize
+                guard size <= maxFrameBytes else {
+                    box.buffer.moveWriterIndex(to: start)
+                    throw RPCError(code: .resourceExhausted, message: "response of \(size) bytes exceeds the \(maxFrameBytes)-byte frame limit")
+                }
                 box.messages += 1
                 if box.streaming { flushStream(box) }
             },

@@ -4,7 +4,7 @@ public struct Limits: Sendable, Equatable {
     public var maxFrameBytes: UInt32 = 4 * 1024 * 1024
     /// Calls open at once on one connection; one more is refused with RESOURCE_EXHAUSTED.
     public var maxConcurrentCallsPerConnection: Int = 1024
-    /// Connections open at once; one more is closed after the handshake with GOAWAY.
+    /// Connections open at once; one more is closed at once (before TLS), logged as a warning.
     public var maxConnections: Int = 4096
     /// Time allowed for the TLS handshake.
     public var handshakeTimeout: Duration = .seconds(10)

@@ -1,4 +1,4 @@
-/// The 17 gRPC status codes, with gRPC's numbers and meanings (docs/PROTOCOL.md §7).
+/// The 17 gRPC status codes, with gRPC's numbers and meanings (docs/PROTOCOL.md §8).
 public enum StatusCode: UInt32, Sendable, CaseIterable, CustomStringConvertible {
     case ok = 0
     case cancelled = 1
