@@ -2,6 +2,9 @@
 import PackageDescription
 
 let settings: [SwiftSetting] = [
+    // Exclusivity is checked in debug builds (and so in every test run); release builds skip
+    // the runtime check on the hot paths of the event loops.
+    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
     .enableUpcomingFeature("MemberImportVisibility"),

@@ -30,7 +30,21 @@ public final class Client: Sendable {
         let generation: Int
         let channel: any Channel
         let handler: NIOLoopBound<ClientHandler>
+
+        /// Runs `body` on the connection's event loop: inline when already there (tasks run on
+        /// the loops when NIO is the global executor), else by enqueueing.
+        func onLoop(_ body: @escaping @Sendable (ClientHandler) -> Void) {
+            if channel.eventLoop.inEventLoop {
+                body(handler.value)
+            } else {
+                channel.eventLoop.execute { body(handler.value) }
+            }
+        }
     }
+
+    /// Encoded HEADERS frames of calls with no per-call metadata, by path and timeout.
+    private let headerCache = Mutex<[HeaderKey: ByteBuffer]>([:])
+    private struct HeaderKey: Hashable { let path: String; let timeout: UInt64 }
 
     /// Creates a client and opens its first connection (so configuration errors surface here).
     public static func connect(_ configuration: ClientConfiguration) async throws -> Client {
@@ -84,12 +98,10 @@ public final class Client: Sendable {
             do {
                 let payload = try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { (c: CheckedContinuation<ByteBuffer, any Error>) in
-                        connection.channel.eventLoop.execute { connection.handler.value.start(call, outcome: .unary(c)) }
+                        connection.onLoop { $0.start(call, outcome: .unary(c)) }
                     }
                 } onCancel: {
-                    connection.channel.eventLoop.execute {
-                        connection.handler.value.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled"))
-                    }
+                    connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled")) }
                 }
                 do {
                     return try method.response.decode(payload)
@@ -113,22 +125,31 @@ public final class Client: Sendable {
         let call = PendingCall(frames: frames, timeout: timeout)
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         continuation.onTermination = { _ in
-            connection.channel.eventLoop.execute {
-                connection.handler.value.abandon(call, error: RPCError(code: .cancelled, message: "stream cancelled"))
-            }
+            connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "stream cancelled")) }
         }
-        connection.channel.eventLoop.execute { connection.handler.value.start(call, outcome: .stream(continuation)) }
+        connection.onLoop { $0.start(call, outcome: .stream(continuation)) }
         return ResponseMessages(raw: stream, codec: method.response)
     }
 
     private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration) throws -> ByteBuffer {
-        var merged = configuration.metadata
-        for (k, v) in metadata { merged[k] = v }
-        let headers = Wire.RPC.CallHeaders(
-            method: path, metadata: merged.map { Wire.RPC.MetadataEntry(key: $0.key, value: $0.value) },
-            timeoutMicros: timeout.microseconds)
         var buffer = ByteBufferAllocator().buffer(capacity: 256)
-        FrameEncoder.write(kind: .headers, callID: 0, into: &buffer) { headers.encode(into: &$0) }
+        let key = HeaderKey(path: path, timeout: timeout.microseconds)
+        if metadata.isEmpty, let cached = headerCache.withLock({ $0[key] }) {
+            buffer.writeImmutableBuffer(cached)
+        } else {
+            var merged = configuration.metadata
+            for (k, v) in metadata { merged[k] = v }
+            let headers = Wire.RPC.CallHeaders(
+                method: path, metadata: merged.map { Wire.RPC.MetadataEntry(key: $0.key, value: $0.value) },
+                timeoutMicros: timeout.microseconds)
+            FrameEncoder.write(kind: .headers, callID: 0, into: &buffer) { headers.encode(into: &$0) }
+            if metadata.isEmpty {
+                let frame = buffer
+                headerCache.withLock { cache in
+                    if cache.count < 256 { cache[key] = frame }
+                }
+            }
+        }
         let messageStart = buffer.writerIndex
         FrameEncoder.write(kind: .message, flags: .endStream, callID: 0, into: &buffer) { codec.encode(request, &$0) }
         let size = buffer.writerIndex - messageStart - Frame.headerSize
@@ -141,6 +162,8 @@ public final class Client: Sendable {
     // MARK: Connections
 
     func connection() async throws -> Connection {
+        // Fast path: an open connection needs no future and no suspension.
+        if let current = state.withLock({ $0.closed ? nil : $0.current }) { return current }
         let pending: EventLoopFuture<Connection> = try state.withLock { s in
             if s.closed { throw RPCError(code: .unavailable, message: "client closed") }
             if let current = s.current { return group.next().makeSucceededFuture(current) }

@@ -61,6 +61,7 @@ struct LoadCommand: AsyncParsableCommand {
                             ok = true
                         } catch {
                             ok = false
+                            if result.firstError == nil { result.firstError = "\(error)" }
                         }
                         let done = clock.now
                         guard sent >= measureFrom, sent < measureUntil else { continue }
@@ -77,10 +78,14 @@ struct LoadCommand: AsyncParsableCommand {
             for try await r in group {
                 all.latencies.append(contentsOf: r.latencies)
                 all.errors += r.errors
+                all.firstError = all.firstError ?? r.firstError
             }
             return all
         }
         for c in clients { await c.close() }
+        if let first = results.firstError {
+            FileHandle.standardError.write(Data("jzs-bench: \(results.errors) errors, first: \(first)\n".utf8))
+        }
 
         let sorted = results.latencies.sorted()
         func percentile(_ p: Double) -> UInt32 {
@@ -95,4 +100,5 @@ struct LoadCommand: AsyncParsableCommand {
 struct WorkerResult: Sendable {
     var latencies: [UInt32] = []
     var errors = 0
+    var firstError: String?
 }

@@ -15,7 +15,7 @@ final class ClientHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var calls: [UInt32: PendingCall] = [:]
     private var nextCallID: UInt32 = 1
-    private var flushScheduled = false
+    private let flusher = FlushCoalescer()
     private(set) var goAwayLastID: UInt32?
     private var closedError: RPCError?
     let ready: EventLoopPromise<Void>
@@ -51,6 +51,7 @@ final class ClientHandler: ChannelInboundHandler {
         ready.fail(error)
         let open = calls
         calls.removeAll()
+        deadlineTimer?.timer.cancel()
         for (_, call) in open { call.fail(error) }
         onUnusable()
         context.fireChannelInactive()
@@ -91,10 +92,36 @@ final class ClientHandler: ChannelInboundHandler {
         frames.setInteger(id, at: base + Frame.headerSize + headersLength + 6)
         context.write(wrapOutboundOut(frames), promise: nil)
         scheduleFlush(context: context)
-        let micros = Int64(call.timeout.microseconds)
-        call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(micros)) { [weak self] in
-            self?.abandon(call, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+        call.expiry = NIODeadline.now() + .microseconds(Int64(clamping: call.timeout.microseconds))
+        armDeadlineTimer(at: call.expiry, context: context)
+    }
+
+    /// One timer for the earliest deadline of the calls in flight (not one per call).
+    private var deadlineTimer: (at: NIODeadline, timer: Scheduled<Void>)?
+
+    private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
+        if let armed = deadlineTimer, armed.at <= expiry { return }
+        deadlineTimer?.timer.cancel()
+        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: expiry) { [weak self] () -> Void in
+            guard let self else { return }
+            self.sweepDeadlines()
         }
+        deadlineTimer = (expiry, timer)
+    }
+
+    private func sweepDeadlines() {
+        deadlineTimer = nil
+        guard let context else { return }
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for call in Array(calls.values) {
+            if call.expiry <= now {
+                abandon(call, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+            } else {
+                next = min(next ?? call.expiry, call.expiry)
+            }
+        }
+        if let next { armDeadlineTimer(at: next, context: context) }
     }
 
     /// Ends a call locally (deadline, task cancelled) and tells the server with CANCEL.
@@ -174,13 +201,7 @@ final class ClientHandler: ChannelInboundHandler {
     var isIdle: Bool { calls.isEmpty }
 
     private func scheduleFlush(context: ChannelHandlerContext) {
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        context.eventLoop.assumeIsolated().execute { [weak self] in
-            guard let self, let context = self.context else { return }
-            self.flushScheduled = false
-            context.flush()
-        }
+        flusher.wrote(context)
     }
 }
 

@@ -14,7 +14,7 @@ final class PendingCall: @unchecked Sendable {
     var callID: UInt32 = 0
     var outcome: Outcome?
     var response: ByteBuffer?
-    var deadlineTimer: Scheduled<Void>?
+    var expiry = NIODeadline.distantFuture
     var cancelledEarly: RPCError?
     /// The request frames (HEADERS + MESSAGE), encoded by the caller with call id 0.
     var frames: ByteBuffer
@@ -35,7 +35,6 @@ final class PendingCall: @unchecked Sendable {
         case nil: return
         }
         outcome = nil
-        deadlineTimer?.cancel()
     }
 
     func fail(_ error: RPCError) {
@@ -45,7 +44,6 @@ final class PendingCall: @unchecked Sendable {
         case nil: return
         }
         outcome = nil
-        deadlineTimer?.cancel()
     }
 
     func yield(_ payload: ByteBuffer) {

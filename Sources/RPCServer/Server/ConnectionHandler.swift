@@ -22,11 +22,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     private struct Call {
         var headers: Wire.RPC.CallHeaders
         var metadata: Metadata
-        var requestID: String
+        /// The client's `request-id`, if it sent one (echoed in the trailers).
+        var clientRequestID: String?
+        var number: UInt64
         var started: ContinuousClock.Instant
-        var deadline: ContinuousClock.Instant = .now
+        var deadline: ContinuousClock.Instant
+        var expiry: NIODeadline
+        var running = false
         var task: Task<Void, Never>?
-        var deadlineTimer: Scheduled<Void>?
     }
 
     private enum Drain { case none, announced, final(lastCallID: UInt32) }
@@ -39,10 +42,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var requestCounter: UInt64 = 0
     private var connectionCaller: Caller?
     private var drain = Drain.none
-    private var flushScheduled = false
+    private let flusher = FlushCoalescer()
     private var handshakeTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var drainTimer: Scheduled<Void>?
+    /// One timer per connection, armed for the earliest call deadline (not one per call).
+    private var deadlineTimer: (at: NIODeadline, timer: Scheduled<Void>)?
     private var keepaliveTimer: Scheduled<Void>?
     private var receivedSinceKeepalive = true
     private var pingOutstanding: NIODeadline?
@@ -87,11 +92,9 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
-        for (_, call) in calls {
-            call.task?.cancel()
-            call.deadlineTimer?.cancel()
-        }
+        for (_, call) in calls { call.task?.cancel() }
         calls.removeAll()
+        deadlineTimer?.timer.cancel()
         handshakeTimer?.cancel()
         idleTimer?.cancel()
         drainTimer?.cancel()
@@ -185,16 +188,15 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         requestCounter += 1
-        var call = Call(headers: headers, metadata: metadata, requestID: requestID ?? "\(connectionID)-\(requestCounter)", started: .now)
         // The deadline runs from HEADERS, so a call whose MESSAGE never comes still ends.
-        let timeout = headers.timeoutMicros == 0
+        let timeout = Int64(clamping: headers.timeoutMicros == 0
             ? shared.limits.maxCallDuration.microseconds
-            : min(headers.timeoutMicros, shared.limits.maxCallDuration.microseconds)
-        call.deadline = call.started + .microseconds(Int64(clamping: timeout))
-        call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(clamping: timeout))) { [weak self] in
-            self?.deadlineExceeded(id)
-        }
-        calls[id] = call
+            : min(headers.timeoutMicros, shared.limits.maxCallDuration.microseconds))
+        let started = ContinuousClock.now
+        let expiry = NIODeadline.now() + .microseconds(timeout)
+        calls[id] = Call(headers: headers, metadata: metadata, clientRequestID: requestID, number: requestCounter,
+                         started: started, deadline: started + .microseconds(timeout), expiry: expiry)
+        armDeadlineTimer(at: expiry, context: context)
         idleTimer?.cancel()
         idleTimer = nil
     }
@@ -224,10 +226,10 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         // A message for a call that already ended (rejected, cancelled, timed out) is dropped.
-        guard var call = calls[id], call.task == nil else { return }
+        guard var call = calls[id], !call.running else { return }
         guard frame.flags.contains(.endStream) else {
-            calls.removeValue(forKey: id)?.deadlineTimer?.cancel()
-            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), requestID: call.requestID, context: context)
+            calls.removeValue(forKey: id)
+            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), requestID: call.clientRequestID, context: context)
             callEnded()
             return
         }
@@ -240,9 +242,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         let connectionCaller = self.connectionCaller
         let method = call.headers.method
         let metadata = call.metadata
-        let requestID = call.requestID
+        let clientRequestID = call.clientRequestID
+        let requestID = clientRequestID ?? "\(connectionID)-\(call.number)"
         let payload = frame.payload
-        call.task = Task {
+        // Task.immediate runs the handler right here on the event loop until it first suspends:
+        // a handler that answers without waiting costs no executor hop. Handlers never block.
+        call.running = true
+        calls[id] = call
+        let task = Task.immediate {
             var failure: RPCError?
             let box = OutBox(writer.allocator.buffer(capacity: 512))
             do {
@@ -256,24 +263,47 @@ final class ConnectionHandler: ChannelInboundHandler {
                     shared.logger.error("handler failed", metadata: ["method": "\(method)", "request-id": "\(requestID)", "error": "\(error)"])
                 }
             }
-            writer.finish(box: box, failure: failure, requestID: requestID)
+            writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
         }
-        calls[id] = call
+        // The handler may already have finished inline (and the call left `calls`).
+        calls[id]?.task = task
     }
 
     private func cancelCall(_ id: UInt32) {
         guard let call = calls.removeValue(forKey: id) else { return }
         call.task?.cancel()
-        call.deadlineTimer?.cancel()
         logCall(call, code: .cancelled)
         callEnded()
+    }
+
+    private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
+        if let armed = deadlineTimer, armed.at <= expiry { return }
+        deadlineTimer?.timer.cancel()
+        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: expiry) { [weak self] () -> Void in
+            guard let self else { return }
+            self.sweepDeadlines()
+        }
+        deadlineTimer = (expiry, timer)
+    }
+
+    /// Ends every call past its deadline and re-arms the timer for the earliest remaining one.
+    private func sweepDeadlines() {
+        deadlineTimer = nil
+        guard let context else { return }
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (id, call) in calls {
+            if call.expiry <= now { deadlineExceeded(id) } else { next = min(next ?? call.expiry, call.expiry) }
+        }
+        if let next { armDeadlineTimer(at: next, context: context) }
     }
 
     private func deadlineExceeded(_ id: UInt32) {
         guard let context, let call = calls.removeValue(forKey: id) else { return }
         call.task?.cancel()
         var out = context.channel.allocator.buffer(capacity: 96)
-        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"), requestID: call.requestID)
+        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"),
+                           requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)")
         context.write(wrapOutboundOut(out), promise: nil)
         scheduleFlush(context: context)
         logCall(call, code: .deadlineExceeded)
@@ -295,7 +325,6 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Writes what a finished call produced, unless the call already ended (cancelled, timed out).
     func finished(callID: UInt32, bytes: ByteBuffer, code: StatusCode) {
         guard let context, let call = calls.removeValue(forKey: callID) else { return }
-        call.deadlineTimer?.cancel()
         context.write(wrapOutboundOut(bytes), promise: nil)
         scheduleFlush(context: context)
         logCall(call, code: code)
@@ -318,14 +347,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func scheduleFlush(context: ChannelHandlerContext) {
-        guard !flushScheduled else { return }
-        flushScheduled = true
-        // Flush once per event-loop tick: every response completed in this tick shares it.
-        context.eventLoop.assumeIsolated().execute { [weak self] in
-            guard let self, let context = self.context else { return }
-            self.flushScheduled = false
-            context.flush()
-        }
+        flusher.wrote(context)
     }
 
     private func logCall(_ call: Call, code: StatusCode) {
@@ -333,7 +355,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         let micros = (ContinuousClock.now - call.started).microseconds
         shared.logger.info("call", metadata: [
             "method": "\(call.headers.method)", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
-            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(call.requestID)",
+            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(call.clientRequestID ?? "\(connectionID)-\(call.number)")",
         ])
     }
 
@@ -354,6 +376,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     static func writeTrailers(into out: inout ByteBuffer, callID: UInt32, error: RPCError?, requestID: String?) {
+        guard error != nil || requestID != nil else {
+            // OK with nothing to say: an empty CallTrailers message, no encoding needed.
+            FrameEncoder.write(Frame(kind: .trailers, callID: callID, payload: ByteBuffer()), into: &out)
+            return
+        }
         var trailers = Wire.RPC.CallTrailers()
         if let error {
             trailers.code = error.code.rawValue
@@ -493,7 +520,7 @@ struct ConnectionWriter: Sendable {
         run { handler.value.streamed(callID: callID, bytes: bytes) }
     }
 
-    func finish(box: OutBox, failure: RPCError?, requestID: String) {
+    func finish(box: OutBox, failure: RPCError?, requestID: String?) {
         var buffer = box.buffer
         ConnectionHandler.writeTrailers(into: &buffer, callID: callID, error: failure, requestID: requestID)
         let bytes = buffer
