@@ -57,7 +57,58 @@ public final class RegistryDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v2-individuals-sessions-sms") { db in
+            try db.execute(sql: """
+                CREATE TABLE individuals (
+                    id TEXT PRIMARY KEY,
+                    id_number TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    phone TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+                    locked_until REAL,
+                    created_at REAL NOT NULL
+                );
+                -- Session tokens are stored as SHA-256 hashes; the token itself is never kept.
+                CREATE TABLE sessions (
+                    token_hash BLOB PRIMARY KEY,
+                    principal_kind TEXT NOT NULL CHECK (principal_kind IN ('individual', 'enterprise_user')),
+                    principal_id TEXT NOT NULL,
+                    enterprise_id TEXT,
+                    is_admin INTEGER NOT NULL DEFAULT 0,
+                    created_at REAL NOT NULL,
+                    last_seen REAL NOT NULL,
+                    revoked INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX sessions_by_principal ON sessions (principal_kind, principal_id);
+                CREATE TABLE sms_codes (
+                    id INTEGER PRIMARY KEY,
+                    phone TEXT NOT NULL,
+                    purpose TEXT NOT NULL,
+                    code_hash BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    expires_at REAL NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    consumed INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX sms_codes_by_phone ON sms_codes (phone, created_at);
+                CREATE TABLE sms_outbox (
+                    id INTEGER PRIMARY KEY,
+                    phone TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
+    }
+
+    /// Opens an existing database read-only (for `jzsd audit verify`, `jzsd sms outbox`): it
+    /// never writes, so it may run beside the server.
+    public static func readOnly(path: String) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        return try DatabaseQueue(path: path, configuration: configuration)
     }
 
     /// `journal_mode` and `synchronous` as SQLite reports them (for diagnostics and tests).

@@ -1,0 +1,86 @@
+public import Foundation
+public import GRDB
+internal import Crypto
+
+/// One audited state change (DESIGN.md §4).
+public struct AuditEntry: Sendable, Equatable {
+    public var at: Date
+    public var caller: String
+    public var tenant: String
+    public var method: String
+    public var target: String
+    public var result: String
+    public var requestID: String
+
+    public init(at: Date, caller: String, tenant: String, method: String, target: String, result: String, requestID: String) {
+        self.at = at
+        self.caller = caller
+        self.tenant = tenant
+        self.method = method
+        self.target = target
+        self.result = result
+        self.requestID = requestID
+    }
+}
+
+/// The append-only, hash-chained audit log. Each row's hash is SHA-256 over the previous row's
+/// hash, its own id and its fields, so an edited, removed or reordered row breaks the chain from
+/// there on. Triggers refuse UPDATE and DELETE; the chain catches changes made around them.
+public enum AuditLog {
+    static let genesis = [UInt8](repeating: 0, count: 32)
+
+    /// Appends `entry` inside the caller's write transaction (the same one as the change).
+    public static func append(_ entry: AuditEntry, in db: Database) throws {
+        let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        let id: Int64 = (last?["id"] as Int64? ?? 0) + 1
+        let previous: [UInt8] = last.map { Array(($0["hash"] as Data)) } ?? genesis
+        let at = timestamp(entry.at)
+        let hash = chainHash(previous: previous, id: id, at: at, entry: entry)
+        try db.execute(sql: """
+            INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result,
+                             entry.requestID, Data(previous), Data(hash)])
+    }
+
+    public enum Verification: Sendable, Equatable {
+        case intact(rows: Int)
+        /// The first row whose stored hash or link does not match what its content gives.
+        case broken(rowID: Int64, reason: String)
+    }
+
+    /// Recomputes the whole chain.
+    public static func verify(in db: Database) throws -> Verification {
+        var previous = genesis
+        var expectedID: Int64 = 1
+        var count = 0
+        let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
+        while let row = try rows.next() {
+            let id: Int64 = row["id"]
+            guard id == expectedID else { return .broken(rowID: id, reason: "row \(expectedID) is missing") }
+            let storedPrevious = Array(row["previous_hash"] as Data)
+            guard storedPrevious == previous else { return .broken(rowID: id, reason: "link to the previous row does not match") }
+            let entry = AuditEntry(at: Date(), caller: row["caller"], tenant: row["tenant"], method: row["method"],
+                                   target: row["target"], result: row["result"], requestID: row["request_id"])
+            let hash = chainHash(previous: previous, id: id, at: row["at"], entry: entry)
+            guard hash == Array(row["hash"] as Data) else { return .broken(rowID: id, reason: "content does not match its hash") }
+            previous = hash
+            expectedID += 1
+            count += 1
+        }
+        return .intact(rows: count)
+    }
+
+    static func chainHash(previous: [UInt8], id: Int64, at: String, entry: AuditEntry) -> [UInt8] {
+        // Unit separators keep field boundaries unambiguous.
+        let fields = [String(id), at, entry.caller, entry.tenant, entry.method, entry.target, entry.result, entry.requestID]
+        return Digest.sha256(previous + Array(fields.joined(separator: "\u{1F}").utf8))
+    }
+
+    /// UTC, millisecond precision, ISO 8601.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}

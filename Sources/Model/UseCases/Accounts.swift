@@ -1,0 +1,238 @@
+import Crypto
+public import Foundation
+import GRDB
+
+/// What an individual fills in to open an account.
+public struct IndividualRegistration: Sendable {
+    public var idNumber: String
+    public var name: String
+    public var phone: String
+    public var password: String
+    public var passwordAgain: String
+    public var smsCode: String
+
+    public init(idNumber: String, name: String, phone: String, password: String, passwordAgain: String, smsCode: String) {
+        self.idNumber = idNumber
+        self.name = name
+        self.phone = phone
+        self.password = password
+        self.passwordAgain = passwordAgain
+        self.smsCode = smsCode
+    }
+}
+
+/// An individual's own view of the account (ID number masked).
+public struct IndividualProfile: Sendable, Equatable {
+    public let id: String
+    public let maskedIDNumber: String
+    public let name: String
+    public let maskedPhone: String
+}
+
+/// Accounts and sessions: registration, login with lockout, session tokens (256 random bits,
+/// stored hashed, idle and absolute expiry), logout, password change (DESIGN.md §4).
+public final class Accounts: Sendable {
+    let database: RegistryDatabase
+    let policy: AccountPolicy
+    let now: @Sendable () -> Date
+    let gateway: any SMSGateway
+    let hashing: WorkPool
+
+    /// - Parameter now: the clock (injectable, so expiry and lockout can be tested).
+    public init(database: RegistryDatabase, policy: AccountPolicy = AccountPolicy(), gateway: any SMSGateway = OutboxSMSGateway(),
+                now: @escaping @Sendable () -> Date = { Date() }, hashingWidth: Int = 2) {
+        self.database = database
+        self.policy = policy
+        self.now = now
+        self.gateway = gateway
+        self.hashing = WorkPool(label: "jzs.password-hashing", width: hashingWidth)
+    }
+
+    // MARK: SMS
+
+    public func sendSMSCode(phone: String, purpose: SMSPurpose, audit: AuditContext) async throws(RegistryError) {
+        var v = Violations()
+        let phone = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: phone) }
+        try v.throwIfAny()
+        let now = self.now()
+        let policy = self.policy
+        let gateway = self.gateway
+        try await database.write { db in
+            try SMSCodes.issue(to: phone!, purpose: purpose, now: now, policy: policy, gateway: gateway, in: db)
+            try AuditLog.append(audit.entry(at: now, tenant: "-", target: "sms:\(phone!.masked)", result: "sent \(purpose.rawValue)"), in: db)
+        }
+    }
+
+    // MARK: Individuals
+
+    /// Opens an individual account; the phone must have received an SMS code for registration.
+    public func registerIndividual(_ r: IndividualRegistration, audit: AuditContext) async throws(RegistryError) -> String {
+        let now = self.now()
+        var v = Violations()
+        let idNumber = v.check("id_number") { () throws(InvalidValue) in try IDNumber(validating: r.idNumber, today: now) }
+        let name = v.check("name") { () throws(InvalidValue) in try PersonName(validating: r.name) }
+        let phone = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: r.phone) }
+        let password = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: r.password, account: r.idNumber) }
+        if r.password != r.passwordAgain { v.add("password_again", "does not match the password") }
+        if r.smsCode.count != 6 || !r.smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        try v.throwIfAny()
+        let hash = try await hashPassword(password!.rawValue)
+        let id = SecureRandom.hex(8)
+        let policy = self.policy
+        let result: Result<String, RegistryError> = try await database.write { db in
+            if let failure = try SMSCodes.consume(r.smsCode, phone: phone!, purpose: .individualRegistration, field: "sms_code",
+                                                  now: now, policy: policy, in: db) {
+                return .failure(failure)  // the counted try commits
+            }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
+                throw RegistryError.alreadyExists("an account for this ID number already exists")
+            }
+            try db.execute(sql: """
+                INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id, idNumber!.rawValue, name!.rawValue, phone!.rawValue, hash, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id) \(idNumber!.masked)", result: "registered"), in: db)
+            return .success(id)
+        }
+        return try result.get()
+    }
+
+    /// Checks ID number and password; returns a new session token. 5 failures lock the account for 30 minutes.
+    public func loginIndividual(idNumber: String, password: String, audit: AuditContext) async throws(RegistryError) -> String {
+        let now = self.now()
+        let key = idNumber.trimmingCharacters(in: .whitespaces).uppercased()
+        let account = try await database.read { db in
+            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id_number = ?", arguments: [key])
+        }
+        let wrong = RegistryError.unauthenticated("ID number or password is wrong")
+        guard let account else {
+            _ = try? await verifyPassword(password, against: Self.dummyHash)  // same cost as a real try
+            throw wrong
+        }
+        let id = account.id
+        if let until = account.locked_until, until > now.timeIntervalSince1970 {
+            throw RegistryError.rateLimited("account locked after \(policy.lockAfterFailures) failed logins; try again after \(Self.clock(until))")
+        }
+        let ok = try await verifyPassword(password, against: account.password_hash)
+        let policy = self.policy
+        let token = SecureRandom.bytes(32)
+        let outcome: Result<String, RegistryError> = try await database.write { db in
+            if !ok {
+                try db.execute(sql: "UPDATE individuals SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [id])
+                let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM individuals WHERE id = ?", arguments: [id]) ?? 0
+                var result = "login failed (\(failures))"
+                if failures >= policy.lockAfterFailures {
+                    try db.execute(sql: "UPDATE individuals SET failed_logins = 0, locked_until = ? WHERE id = ?",
+                                   arguments: [now.timeIntervalSince1970 + policy.lockDuration, id])
+                    result = "locked"
+                }
+                try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: result), in: db)
+                return .failure(wrong)
+            }
+            try db.execute(sql: "UPDATE individuals SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            try db.execute(sql: """
+                INSERT INTO sessions (token_hash, principal_kind, principal_id, created_at, last_seen) VALUES (?, 'individual', ?, ?, ?)
+                """, arguments: [Data(Digest.sha256(token)), id, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "logged in"), in: db)
+            return .success(Digest.hex(token))
+        }
+        return try outcome.get()
+    }
+
+    public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {
+        guard case .individual(let id) = caller else { throw .forbidden("only individuals have an individual profile") }
+        let row = try await database.read { db in
+            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
+        }
+        guard let row else { throw .notFound("individual") }
+        let idNumber = try? IDNumber(validating: row.id_number, today: .distantFuture)
+        let phone = try? MobileNumber(validating: row.phone)
+        return IndividualProfile(id: row.id, maskedIDNumber: idNumber?.masked ?? "", name: row.name, maskedPhone: phone?.masked ?? "")
+    }
+
+    /// Changes the caller's password (the old one is required) and ends all of its sessions.
+    public func changePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
+        guard case .individual(let id) = caller else { throw .forbidden("only individuals can change an individual password") }
+        let row = try await database.read { db in
+            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
+        }
+        guard let row else { throw .notFound("individual") }
+        guard try await verifyPassword(old, against: row.password_hash) else { throw .invalid("old_password", "is wrong") }
+        var v = Violations()
+        let password = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: row.id_number) }
+        if new == old { v.add("new_password", "must differ from the old password") }
+        try v.throwIfAny()
+        let hash = try await hashPassword(password!.rawValue)
+        let now = self.now()
+        try await database.write { db in
+            try db.execute(sql: "UPDATE individuals SET password_hash = ? WHERE id = ?", arguments: [hash, id])
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [id])
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "password changed; sessions revoked"), in: db)
+        }
+    }
+
+    // MARK: Sessions
+
+    /// The caller a session token stands for; unknown, revoked, idle or too old tokens are refused.
+    public func caller(forToken token: String) async throws(RegistryError) -> Caller {
+        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .unauthenticated("malformed session token") }
+        let tokenHash = Data(Digest.sha256(raw))
+        let now = self.now().timeIntervalSince1970
+        let row = try await database.read { db in
+            try SessionRecord.fetchOne(db, sql: "SELECT * FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
+        }
+        guard let row, row.revoked == 0 else { throw .unauthenticated("not logged in (unknown or ended session)") }
+        guard now - row.created_at < policy.sessionAbsoluteTimeout else {
+            throw .unauthenticated("session expired (12 hours); log in again")
+        }
+        let lastSeen = row.last_seen
+        guard now - lastSeen < policy.sessionIdleTimeout else { throw .unauthenticated("session expired after 30 minutes idle; log in again") }
+        if now - lastSeen > policy.sessionTouchInterval {
+            try await database.write { db in
+                try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", arguments: [now, tokenHash])
+            }
+        }
+        switch row.principal_kind {
+        case "individual": return .individual(individualID: row.principal_id)
+        default: return .enterpriseUser(enterpriseID: row.enterprise_id ?? "", userID: row.principal_id, admin: row.is_admin != 0)
+        }
+    }
+
+    /// Ends the session of `token` (idempotent).
+    public func logout(token: String, audit: AuditContext) async throws(RegistryError) {
+        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { return }
+        let tokenHash = Data(Digest.sha256(raw))
+        let now = self.now()
+        try await database.write { db in
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", arguments: [tokenHash])
+            if db.changesCount > 0 {
+                try AuditLog.append(audit.entry(at: now, tenant: audit.caller.principal, target: "session", result: "logged out"), in: db)
+            }
+        }
+    }
+
+    // MARK: Hashing (off the event loop, bounded)
+
+    func hashPassword(_ password: String) async throws(RegistryError) -> String {
+        let parameters = policy.passwordHashing
+        do {
+            return try await hashing.run { try PasswordHash.hash(password, parameters: parameters) }
+        } catch {
+            throw .storage("password hashing failed")
+        }
+    }
+
+    func verifyPassword(_ password: String, against encoded: String) async throws(RegistryError) -> Bool {
+        do {
+            return try await hashing.run { PasswordHash.verify(password, against: encoded) }
+        } catch {
+            throw .storage("password verification failed")
+        }
+    }
+
+    static let dummyHash = (try? PasswordHash.hash("not-a-password-\(SecureRandom.hex(8))")) ?? ""
+
+    static func clock(_ t: Double) -> String {
+        let f = ISO8601DateFormatter()
+        return f.string(from: Date(timeIntervalSince1970: t))
+    }
+}
