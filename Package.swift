@@ -94,6 +94,7 @@ let package = Package(
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: nio),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: settings),
 

@@ -579,6 +579,9 @@ def emit_methods():
         s += f"    public enum {area} {{\n"
         entries = []
         for m in svc['methods']:
+            if camel_to_lower(m['name']) in C_KEYWORDS:
+                raise SystemExit(f"protogen: {full_svc}.{m['name']}: protoc-c would emit the C keyword "
+                                 f"'{camel_to_lower(m['name'])}' as a member name; choose another method name")
             if m['client_streaming']:
                 raise SystemExit(f"protogen: {full_svc}.{m['name']}: client streaming is not supported")
             req, resp = m['input_type'].lstrip('.'), m['output_type'].lstrip('.')

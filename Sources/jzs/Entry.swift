@@ -13,7 +13,7 @@ struct JZS: AsyncParsableCommand {
         commandName: "jzs",
         abstract: "Client of jzs, 建设行业执业资格管理信息系统（一级建造师）.",
         discussion: """
-            Global options (--server, --ca, --cert, --key, --timeout, --json) may come before or
+            Global options (--server, --ca, --cert, --key, --timeout, --json, --profile) may come before or
             after the command. Connection settings come from flags, then environment variables
             (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file
             ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca",
@@ -26,13 +26,13 @@ struct JZS: AsyncParsableCommand {
             21 OUT_OF_RANGE, 22 UNIMPLEMENTED, 23 INTERNAL, 24 UNAVAILABLE, 25 DATA_LOSS,
             26 UNAUTHENTICATED); 64 usage error; 1 any other failure.
             """,
-        subcommands: [Health.self, Info.self, Services.self, WhoAmI.self, Echo.self])
+        subcommands: [Health.self, Info.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, Logout.self])
 }
 
 /// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads
 /// options of the command that runs, so they are moved after the subcommand path.
 enum GlobalArguments {
-    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout"]
+    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile"]
     static let flags: Set<String> = ["--json"]
 
     static func moveAfterSubcommand(_ arguments: [String]) -> [String] {

@@ -24,6 +24,18 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
+    @Option(help: "Session profile (env JZS_PROFILE; default \"default\"): `login` stores the session under it.")
+    var profile: String?
+
+    var sessions: SessionStore {
+        SessionStore(profile: profile ?? ProcessInfo.processInfo.environment["JZS_PROFILE"] ?? "default")
+    }
+
+    /// "host:port" after flags, environment and config file.
+    var serverAddress: String {
+        server ?? ProcessInfo.processInfo.environment["JZS_SERVER"] ?? Self.configFile()["server"] as? String ?? "127.0.0.1:7443"
+    }
+
     /// The client configuration after flags → environment → config file → defaults.
     func clientConfiguration() throws -> ClientConfiguration {
         let env = ProcessInfo.processInfo.environment
@@ -43,8 +55,13 @@ struct GlobalOptions: ParsableArguments {
         let key = self.key ?? env["JZS_KEY"] ?? file["key"] as? String ?? cert
         let timeout = self.timeout ?? env["JZS_TIMEOUT"].flatMap(Double.init) ?? (file["timeout"] as? Double) ?? 30
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be in (0, 3600] seconds") }
+        var metadata = Metadata()
+        // A stored session for this profile and server rides along as the bearer token.
+        if cert == nil, let session = sessions.load(), session.server == server {
+            metadata[Metadata.Key.authorization] = "Bearer \(session.token)"
+        }
         return ClientConfiguration(host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key,
-                                   defaultTimeout: .milliseconds(Int64(timeout * 1000)))
+                                   defaultTimeout: .milliseconds(Int64(timeout * 1000)), metadata: metadata)
     }
 
     static func configFile() -> [String: Any] {
@@ -58,10 +75,13 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Runs `body` with a connected client and turns failures into the documented exit codes.
-    func withClient<T>(_ body: (Client) async throws -> T) async throws -> T {
+    /// - Parameter anonymous: leave any stored session out (login, account creation).
+    func withClient<T>(anonymous: Bool = false, _ body: (Client) async throws -> T) async throws -> T {
         let client: Client
         do {
-            client = try await Client.connect(try clientConfiguration())
+            var configuration = try clientConfiguration()
+            if anonymous { configuration.metadata[Metadata.Key.authorization] = nil }
+            client = try await Client.connect(configuration)
         } catch let error as RPCError {
             throw Failure(error, json: json)
         }
@@ -98,7 +118,11 @@ extension AsyncParsableCommand {
             Output.json(["error": ["code": failure.error.code.name, "message": failure.error.message,
                                    "violations": failure.error.violations.map { ["field": $0.field, "reason": $0.reason] }]])
         } else {
-            FileHandle.standardError.write(Data("jzs: \(failure.error)\n".utf8))
+            let e = failure.error
+            let text = e.violations.isEmpty
+                ? "jzs: \(e.code.name): \(e.message)\n"
+                : "jzs: \(e.code.name)\n" + e.violations.map { "  \($0.field): \($0.reason)\n" }.joined()
+            FileHandle.standardError.write(Data(text.utf8))
         }
         return failure.exitCode
     }

@@ -6,13 +6,17 @@ import RPCClient
 /// Runs a command body, mapping call failures to the documented exit codes.
 protocol ClientCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
+    /// Calls made without the stored session (login, account creation).
+    var anonymous: Bool { get }
     func run(with client: Client) async throws
 }
 
 extension ClientCommand {
+    var anonymous: Bool { false }
+
     func run() async throws {
         do {
-            try await global.withClient { try await run(with: $0) }
+            try await global.withClient(anonymous: anonymous) { try await run(with: $0) }
         } catch let failure as Failure {
             throw Self.report(failure)
         }

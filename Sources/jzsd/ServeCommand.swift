@@ -54,13 +54,16 @@ struct ServeCommand: AsyncParsableCommand {
 
         let tls = try ServerTLS(data: data)
         let limits = Limits.default
+        let accounts = Accounts(database: database)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services).register(with: &router)
+        SMSService(accounts: accounts).register(with: &router)
+        IndividualService(accounts: accounts).register(with: &router)
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,
-            callers: CallerResolver(corpsCode: corpsCode))
+            callers: CallerResolver(corpsCode: corpsCode, sessions: AccountSessions(accounts: accounts)))
         let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         try await group.run()

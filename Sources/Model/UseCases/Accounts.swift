@@ -33,7 +33,7 @@ public struct IndividualProfile: Sendable, Equatable {
 /// stored hashed, idle and absolute expiry), logout, password change (DESIGN.md §4).
 public final class Accounts: Sendable {
     let database: RegistryDatabase
-    let policy: AccountPolicy
+    public let policy: AccountPolicy
     let now: @Sendable () -> Date
     let gateway: any SMSGateway
     let hashing: WorkPool

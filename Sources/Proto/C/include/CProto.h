@@ -5,6 +5,7 @@
 #include <protobuf-c/protobuf-c.h>
 #include "wire_support.h"
 #include "jzs/common/v1/common.pb-c.h"
+#include "jzs/individual/v1/individual.pb-c.h"
 #include "jzs/public/v1/public.pb-c.h"
 #include "jzs/rpc/v1/rpc.pb-c.h"
 
@@ -14,6 +15,16 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_info(void) { return &jzs__common__v1__page_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_request(void) { return &jzs__common__v1__page_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__timestamp(void) { return &jzs__common__v1__timestamp__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_request(void) { return &jzs__individual__v1__change_password_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_response(void) { return &jzs__individual__v1__change_password_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_request(void) { return &jzs__individual__v1__create_account_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_response(void) { return &jzs__individual__v1__create_account_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__get_profile_request(void) { return &jzs__individual__v1__get_profile_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__get_profile_response(void) { return &jzs__individual__v1__get_profile_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__login_request(void) { return &jzs__individual__v1__login_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__login_response(void) { return &jzs__individual__v1__login_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_request(void) { return &jzs__individual__v1__logout_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_response(void) { return &jzs__individual__v1__logout_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_request(void) { return &jzs__public__v1__echo_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_response(void) { return &jzs__public__v1__echo_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_stream_request(void) { return &jzs__public__v1__echo_stream_request__descriptor; }
@@ -22,6 +33,8 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_services_request(void) { return &jzs__public__v1__list_services_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_services_response(void) { return &jzs__public__v1__list_services_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__method_description(void) { return &jzs__public__v1__method_description__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__send_sms_code_request(void) { return &jzs__public__v1__send_sms_code_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__send_sms_code_response(void) { return &jzs__public__v1__send_sms_code_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__server_info_request(void) { return &jzs__public__v1__server_info_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__server_info_response(void) { return &jzs__public__v1__server_info_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__service_description(void) { return &jzs__public__v1__service_description__descriptor; }

@@ -94,6 +94,182 @@ extension Wire.Common.Timestamp: ProtobufCBacked {
     }
 }
 
+extension Wire.Individual.ChangePasswordRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__ChangePasswordRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__change_password_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ChangePasswordRequest>) { jzs__individual__v1__change_password_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__ChangePasswordRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.oldPassword = CBridge.string(c.old_password)
+        self.newPassword = CBridge.string(c.new_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ChangePasswordRequest>, arena: borrowing CArena) {
+        if !oldPassword.isEmpty { c.pointee.old_password = arena.string(oldPassword) }
+        if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
+    }
+}
+
+extension Wire.Individual.ChangePasswordResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__ChangePasswordResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__change_password_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ChangePasswordResponse>) { jzs__individual__v1__change_password_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__ChangePasswordResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ChangePasswordResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.CreateAccountRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__CreateAccountRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__create_account_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__CreateAccountRequest>) { jzs__individual__v1__create_account_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__CreateAccountRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.idNumber = CBridge.string(c.id_number)
+        self.name = CBridge.string(c.name)
+        self.phone = CBridge.string(c.phone)
+        self.password = CBridge.string(c.password)
+        self.passwordAgain = CBridge.string(c.password_again)
+        self.smsCode = CBridge.string(c.sms_code)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__CreateAccountRequest>, arena: borrowing CArena) {
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !phone.isEmpty { c.pointee.phone = arena.string(phone) }
+        if !password.isEmpty { c.pointee.password = arena.string(password) }
+        if !passwordAgain.isEmpty { c.pointee.password_again = arena.string(passwordAgain) }
+        if !smsCode.isEmpty { c.pointee.sms_code = arena.string(smsCode) }
+    }
+}
+
+extension Wire.Individual.CreateAccountResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__CreateAccountResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__create_account_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__CreateAccountResponse>) { jzs__individual__v1__create_account_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__CreateAccountResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.individualID = CBridge.string(c.individual_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__CreateAccountResponse>, arena: borrowing CArena) {
+        if !individualID.isEmpty { c.pointee.individual_id = arena.string(individualID) }
+    }
+}
+
+extension Wire.Individual.GetProfileRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__GetProfileRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__get_profile_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetProfileRequest>) { jzs__individual__v1__get_profile_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__GetProfileRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetProfileRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.GetProfileResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__GetProfileResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__get_profile_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetProfileResponse>) { jzs__individual__v1__get_profile_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__GetProfileResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.individualID = CBridge.string(c.individual_id)
+        self.name = CBridge.string(c.name)
+        self.idNumberMasked = CBridge.string(c.id_number_masked)
+        self.phoneMasked = CBridge.string(c.phone_masked)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetProfileResponse>, arena: borrowing CArena) {
+        if !individualID.isEmpty { c.pointee.individual_id = arena.string(individualID) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !idNumberMasked.isEmpty { c.pointee.id_number_masked = arena.string(idNumberMasked) }
+        if !phoneMasked.isEmpty { c.pointee.phone_masked = arena.string(phoneMasked) }
+    }
+}
+
+extension Wire.Individual.LoginRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__LoginRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__login_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LoginRequest>) { jzs__individual__v1__login_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__LoginRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.idNumber = CBridge.string(c.id_number)
+        self.password = CBridge.string(c.password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LoginRequest>, arena: borrowing CArena) {
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+        if !password.isEmpty { c.pointee.password = arena.string(password) }
+    }
+}
+
+extension Wire.Individual.LoginResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__LoginResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__login_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LoginResponse>) { jzs__individual__v1__login_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__LoginResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.sessionToken = CBridge.string(c.session_token)
+        self.idleTimeoutSeconds = c.idle_timeout_seconds
+        self.absoluteTimeoutSeconds = c.absolute_timeout_seconds
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LoginResponse>, arena: borrowing CArena) {
+        if !sessionToken.isEmpty { c.pointee.session_token = arena.string(sessionToken) }
+        c.pointee.idle_timeout_seconds = idleTimeoutSeconds
+        c.pointee.absolute_timeout_seconds = absoluteTimeoutSeconds
+    }
+}
+
+extension Wire.Individual.LogoutRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__LogoutRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__logout_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutRequest>) { jzs__individual__v1__logout_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__LogoutRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.LogoutResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__LogoutResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__logout_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutResponse>) { jzs__individual__v1__logout_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__LogoutResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutResponse>, arena: borrowing CArena) {
+    }
+}
+
 extension Wire.Public.EchoRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Public__V1__EchoRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__echo_request() }
@@ -238,6 +414,40 @@ extension Wire.Public.MethodDescription: ProtobufCBacked {
         if !requestType.isEmpty { c.pointee.request_type = arena.string(requestType) }
         if !responseType.isEmpty { c.pointee.response_type = arena.string(responseType) }
         c.pointee.server_streaming = serverStreaming ? 1 : 0
+    }
+}
+
+extension Wire.Public.SendSmsCodeRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__SendSmsCodeRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__send_sms_code_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__SendSmsCodeRequest>) { jzs__public__v1__send_sms_code_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__SendSmsCodeRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.phone = CBridge.string(c.phone)
+        self.purpose = Wire.Public.SmsPurpose(rawValue: Int32(truncatingIfNeeded: c.purpose.rawValue))
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__SendSmsCodeRequest>, arena: borrowing CArena) {
+        if !phone.isEmpty { c.pointee.phone = arena.string(phone) }
+        c.pointee.purpose = .init(rawValue: .init(truncatingIfNeeded: purpose.rawValue))
+    }
+}
+
+extension Wire.Public.SendSmsCodeResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__SendSmsCodeResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__send_sms_code_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__SendSmsCodeResponse>) { jzs__public__v1__send_sms_code_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__SendSmsCodeResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.validSeconds = c.valid_seconds
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__SendSmsCodeResponse>, arena: borrowing CArena) {
+        c.pointee.valid_seconds = validSeconds
     }
 }
 

@@ -7,6 +7,11 @@ extension Wire {
 }
 
 extension Wire {
+    /// Messages of package `jzs.individual.v1`.
+    public enum Individual {}
+}
+
+extension Wire {
     /// Messages of package `jzs.public.v1`.
     public enum Public {}
 }
@@ -85,6 +90,37 @@ extension Wire.Public {
     }
 }
 
+extension Wire.Public {
+    public enum SmsPurpose: Sendable, Hashable {
+        case unspecified  // = 0
+        case individualRegistration  // = 1
+        case enterpriseSignup  // = 2
+        case passwordReset  // = 3
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .individualRegistration
+            case 2: self = .enterpriseSignup
+            case 3: self = .passwordReset
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .individualRegistration: 1
+            case .enterpriseSignup: 2
+            case .passwordReset: 3
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
 extension Wire.Common {
     /// A calendar date without time zone (used for birth dates, contract dates, validity).
     public struct Date: WireMessage, Sendable, Hashable {
@@ -149,6 +185,126 @@ extension Wire.Common {
         public init(seconds: Int64 = 0, nanos: Int32 = 0) {
             self.seconds = seconds
             self.nanos = nanos
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct ChangePasswordRequest: WireMessage, Sendable, Hashable {
+        public var oldPassword: String
+        public var newPassword: String
+
+        public init(oldPassword: String = "", newPassword: String = "") {
+            self.oldPassword = oldPassword
+            self.newPassword = newPassword
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct ChangePasswordResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct CreateAccountRequest: WireMessage, Sendable, Hashable {
+        /// 18-character 居民身份证号码 (GB 11643), check character and birth date verified.
+        public var idNumber: String
+        public var name: String
+        /// Mainland mobile number, 11 digits.
+        public var phone: String
+        /// At least 8 characters mixing 3 of: lower case, upper case, digits, symbols; not the ID number.
+        public var password: String
+        public var passwordAgain: String
+        public var smsCode: String
+
+        public init(idNumber: String = "", name: String = "", phone: String = "", password: String = "", passwordAgain: String = "", smsCode: String = "") {
+            self.idNumber = idNumber
+            self.name = name
+            self.phone = phone
+            self.password = password
+            self.passwordAgain = passwordAgain
+            self.smsCode = smsCode
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct CreateAccountResponse: WireMessage, Sendable, Hashable {
+        public var individualID: String
+
+        public init(individualID: String = "") {
+            self.individualID = individualID
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct GetProfileRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct GetProfileResponse: WireMessage, Sendable, Hashable {
+        public var individualID: String
+        public var name: String
+        public var idNumberMasked: String
+        public var phoneMasked: String
+
+        public init(individualID: String = "", name: String = "", idNumberMasked: String = "", phoneMasked: String = "") {
+            self.individualID = individualID
+            self.name = name
+            self.idNumberMasked = idNumberMasked
+            self.phoneMasked = phoneMasked
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct LoginRequest: WireMessage, Sendable, Hashable {
+        public var idNumber: String
+        public var password: String
+
+        public init(idNumber: String = "", password: String = "") {
+            self.idNumber = idNumber
+            self.password = password
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct LoginResponse: WireMessage, Sendable, Hashable {
+        /// Send as `authorization: Bearer <session_token>`.
+        public var sessionToken: String
+        public var idleTimeoutSeconds: UInt32
+        public var absoluteTimeoutSeconds: UInt32
+
+        public init(sessionToken: String = "", idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0) {
+            self.sessionToken = sessionToken
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.absoluteTimeoutSeconds = absoluteTimeoutSeconds
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct LogoutRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct LogoutResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
         }
     }
 }
@@ -250,6 +406,28 @@ extension Wire.Public {
             self.requestType = requestType
             self.responseType = responseType
             self.serverStreaming = serverStreaming
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct SendSmsCodeRequest: WireMessage, Sendable, Hashable {
+        public var phone: String
+        public var purpose: Wire.Public.SmsPurpose
+
+        public init(phone: String = "", purpose: Wire.Public.SmsPurpose = .unspecified) {
+            self.phone = phone
+            self.purpose = purpose
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct SendSmsCodeResponse: WireMessage, Sendable, Hashable {
+        public var validSeconds: UInt32
+
+        public init(validSeconds: UInt32 = 0) {
+            self.validSeconds = validSeconds
         }
     }
 }

@@ -7,6 +7,96 @@
 #endif
 
 #include "jzs/public/v1/public.pb-c.h"
+void   jzs__public__v1__send_sms_code_request__init
+                     (Jzs__Public__V1__SendSmsCodeRequest         *message)
+{
+  static const Jzs__Public__V1__SendSmsCodeRequest init_value = JZS__PUBLIC__V1__SEND_SMS_CODE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__send_sms_code_request__get_packed_size
+                     (const Jzs__Public__V1__SendSmsCodeRequest *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__send_sms_code_request__pack
+                     (const Jzs__Public__V1__SendSmsCodeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__send_sms_code_request__pack_to_buffer
+                     (const Jzs__Public__V1__SendSmsCodeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__SendSmsCodeRequest *
+       jzs__public__v1__send_sms_code_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__SendSmsCodeRequest *)
+     protobuf_c_message_unpack (&jzs__public__v1__send_sms_code_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__send_sms_code_request__free_unpacked
+                     (Jzs__Public__V1__SendSmsCodeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__public__v1__send_sms_code_response__init
+                     (Jzs__Public__V1__SendSmsCodeResponse         *message)
+{
+  static const Jzs__Public__V1__SendSmsCodeResponse init_value = JZS__PUBLIC__V1__SEND_SMS_CODE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__send_sms_code_response__get_packed_size
+                     (const Jzs__Public__V1__SendSmsCodeResponse *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__send_sms_code_response__pack
+                     (const Jzs__Public__V1__SendSmsCodeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__send_sms_code_response__pack_to_buffer
+                     (const Jzs__Public__V1__SendSmsCodeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__SendSmsCodeResponse *
+       jzs__public__v1__send_sms_code_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__SendSmsCodeResponse *)
+     protobuf_c_message_unpack (&jzs__public__v1__send_sms_code_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__send_sms_code_response__free_unpacked
+                     (Jzs__Public__V1__SendSmsCodeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__send_sms_code_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__public__v1__health_request__init
                      (Jzs__Public__V1__HealthRequest         *message)
 {
@@ -592,6 +682,95 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
   assert(message->base.descriptor == &jzs__public__v1__who_am_iresponse__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__public__v1__send_sms_code_request__field_descriptors[2] =
+{
+  {
+    "phone",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__SendSmsCodeRequest, phone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "purpose",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__SendSmsCodeRequest, purpose),
+    &jzs__public__v1__sms_purpose__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__send_sms_code_request__field_indices_by_name[] = {
+  0,   /* field[0] = phone */
+  1,   /* field[1] = purpose */
+};
+static const ProtobufCIntRange jzs__public__v1__send_sms_code_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.SendSmsCodeRequest",
+  "SendSmsCodeRequest",
+  "Jzs__Public__V1__SendSmsCodeRequest",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__SendSmsCodeRequest),
+  2,
+  jzs__public__v1__send_sms_code_request__field_descriptors,
+  jzs__public__v1__send_sms_code_request__field_indices_by_name,
+  1,  jzs__public__v1__send_sms_code_request__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__send_sms_code_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__public__v1__send_sms_code_response__field_descriptors[1] =
+{
+  {
+    "valid_seconds",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__SendSmsCodeResponse, valid_seconds),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__send_sms_code_response__field_indices_by_name[] = {
+  0,   /* field[0] = valid_seconds */
+};
+static const ProtobufCIntRange jzs__public__v1__send_sms_code_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.SendSmsCodeResponse",
+  "SendSmsCodeResponse",
+  "Jzs__Public__V1__SendSmsCodeResponse",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__SendSmsCodeResponse),
+  1,
+  jzs__public__v1__send_sms_code_response__field_descriptors,
+  jzs__public__v1__send_sms_code_response__field_indices_by_name,
+  1,  jzs__public__v1__send_sms_code_response__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__send_sms_code_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__public__v1__health_request__field_descriptors[1] =
 {
   {
@@ -1273,6 +1452,38 @@ const ProtobufCMessageDescriptor jzs__public__v1__who_am_iresponse__descriptor =
   (ProtobufCMessageInit) jzs__public__v1__who_am_iresponse__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCEnumValue jzs__public__v1__sms_purpose__enum_values_by_number[4] =
+{
+  { "SMS_PURPOSE_UNSPECIFIED", "JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_UNSPECIFIED", 0 },
+  { "SMS_PURPOSE_INDIVIDUAL_REGISTRATION", "JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_INDIVIDUAL_REGISTRATION", 1 },
+  { "SMS_PURPOSE_ENTERPRISE_SIGNUP", "JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_ENTERPRISE_SIGNUP", 2 },
+  { "SMS_PURPOSE_PASSWORD_RESET", "JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_PASSWORD_RESET", 3 },
+};
+static const ProtobufCIntRange jzs__public__v1__sms_purpose__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex jzs__public__v1__sms_purpose__enum_values_by_name[4] =
+{
+  { "SMS_PURPOSE_ENTERPRISE_SIGNUP", 2 },
+  { "SMS_PURPOSE_INDIVIDUAL_REGISTRATION", 1 },
+  { "SMS_PURPOSE_PASSWORD_RESET", 3 },
+  { "SMS_PURPOSE_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor jzs__public__v1__sms_purpose__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.SmsPurpose",
+  "SmsPurpose",
+  "Jzs__Public__V1__SmsPurpose",
+  "jzs.public.v1",
+  4,
+  jzs__public__v1__sms_purpose__enum_values_by_number,
+  4,
+  jzs__public__v1__sms_purpose__enum_values_by_name,
+  1,
+  jzs__public__v1__sms_purpose__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
 static const ProtobufCEnumValue jzs__public__v1__serving_status__enum_values_by_number[4] =
 {
   { "SERVING_STATUS_UNSPECIFIED", "JZS__PUBLIC__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED", 0 },
@@ -1305,7 +1516,7 @@ const ProtobufCEnumDescriptor jzs__public__v1__serving_status__descriptor =
   jzs__public__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[6] =
+static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[7] =
 {
   { "Health", &jzs__public__v1__health_request__descriptor, &jzs__public__v1__health_response__descriptor },
   { "ServerInfo", &jzs__public__v1__server_info_request__descriptor, &jzs__public__v1__server_info_response__descriptor },
@@ -1313,12 +1524,14 @@ static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descripto
   { "Echo", &jzs__public__v1__echo_request__descriptor, &jzs__public__v1__echo_response__descriptor },
   { "EchoStream", &jzs__public__v1__echo_stream_request__descriptor, &jzs__public__v1__echo_response__descriptor },
   { "WhoAmI", &jzs__public__v1__who_am_irequest__descriptor, &jzs__public__v1__who_am_iresponse__descriptor },
+  { "SendSmsCode", &jzs__public__v1__send_sms_code_request__descriptor, &jzs__public__v1__send_sms_code_response__descriptor },
 };
 const unsigned jzs__public__v1__public__method_indices_by_name[] = {
   3,        /* Echo */
   4,        /* EchoStream */
   0,        /* Health */
   2,        /* ListServices */
+  6,        /* SendSmsCode */
   1,        /* ServerInfo */
   5         /* WhoAmI */
 };
@@ -1329,7 +1542,7 @@ const ProtobufCServiceDescriptor jzs__public__v1__public__descriptor =
   "Public",
   "Jzs__Public__V1__Public",
   "jzs.public.v1",
-  6,
+  7,
   jzs__public__v1__public__method_descriptors,
   jzs__public__v1__public__method_indices_by_name
 };
@@ -1380,6 +1593,14 @@ void jzs__public__v1__public__who_am_i(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__public__v1__public__descriptor);
   service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__public__v1__public__send_sms_code(ProtobufCService *service,
+                                            const Jzs__Public__V1__SendSmsCodeRequest *input,
+                                            Jzs__Public__V1__SendSmsCodeResponse_Closure closure,
+                                            void *closure_data)
+{
+  assert(service->descriptor == &jzs__public__v1__public__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
                                     Jzs__Public__V1__Public_ServiceDestroy destroy)

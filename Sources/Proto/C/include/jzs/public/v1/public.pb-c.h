@@ -16,6 +16,8 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "jzs/common/v1/common.pb-c.h"
 
+typedef struct Jzs__Public__V1__SendSmsCodeRequest Jzs__Public__V1__SendSmsCodeRequest;
+typedef struct Jzs__Public__V1__SendSmsCodeResponse Jzs__Public__V1__SendSmsCodeResponse;
 typedef struct Jzs__Public__V1__HealthRequest Jzs__Public__V1__HealthRequest;
 typedef struct Jzs__Public__V1__HealthResponse Jzs__Public__V1__HealthResponse;
 typedef struct Jzs__Public__V1__ServerInfoRequest Jzs__Public__V1__ServerInfoRequest;
@@ -33,6 +35,13 @@ typedef struct Jzs__Public__V1__WhoAmIResponse Jzs__Public__V1__WhoAmIResponse;
 
 /* --- enums --- */
 
+typedef enum _Jzs__Public__V1__SmsPurpose {
+  JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_UNSPECIFIED = 0,
+  JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_INDIVIDUAL_REGISTRATION = 1,
+  JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_ENTERPRISE_SIGNUP = 2,
+  JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_PASSWORD_RESET = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(JZS__PUBLIC__V1__SMS_PURPOSE)
+} Jzs__Public__V1__SmsPurpose;
 typedef enum _Jzs__Public__V1__ServingStatus {
   JZS__PUBLIC__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED = 0,
   JZS__PUBLIC__V1__SERVING_STATUS__SERVING_STATUS_SERVING = 1,
@@ -42,6 +51,27 @@ typedef enum _Jzs__Public__V1__ServingStatus {
 } Jzs__Public__V1__ServingStatus;
 
 /* --- messages --- */
+
+struct  Jzs__Public__V1__SendSmsCodeRequest
+{
+  ProtobufCMessage base;
+  char *phone;
+  Jzs__Public__V1__SmsPurpose purpose;
+};
+#define JZS__PUBLIC__V1__SEND_SMS_CODE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__send_sms_code_request__descriptor) \
+    , (char *)protobuf_c_empty_string, JZS__PUBLIC__V1__SMS_PURPOSE__SMS_PURPOSE_UNSPECIFIED }
+
+
+struct  Jzs__Public__V1__SendSmsCodeResponse
+{
+  ProtobufCMessage base;
+  uint32_t valid_seconds;
+};
+#define JZS__PUBLIC__V1__SEND_SMS_CODE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__send_sms_code_response__descriptor) \
+    , 0 }
+
 
 struct  Jzs__Public__V1__HealthRequest
 {
@@ -216,6 +246,44 @@ struct  Jzs__Public__V1__WhoAmIResponse
     , JZS__COMMON__V1__CALLER_KIND__CALLER_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/* Jzs__Public__V1__SendSmsCodeRequest methods */
+void   jzs__public__v1__send_sms_code_request__init
+                     (Jzs__Public__V1__SendSmsCodeRequest         *message);
+size_t jzs__public__v1__send_sms_code_request__get_packed_size
+                     (const Jzs__Public__V1__SendSmsCodeRequest   *message);
+size_t jzs__public__v1__send_sms_code_request__pack
+                     (const Jzs__Public__V1__SendSmsCodeRequest   *message,
+                      uint8_t             *out);
+size_t jzs__public__v1__send_sms_code_request__pack_to_buffer
+                     (const Jzs__Public__V1__SendSmsCodeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Public__V1__SendSmsCodeRequest *
+       jzs__public__v1__send_sms_code_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__public__v1__send_sms_code_request__free_unpacked
+                     (Jzs__Public__V1__SendSmsCodeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Public__V1__SendSmsCodeResponse methods */
+void   jzs__public__v1__send_sms_code_response__init
+                     (Jzs__Public__V1__SendSmsCodeResponse         *message);
+size_t jzs__public__v1__send_sms_code_response__get_packed_size
+                     (const Jzs__Public__V1__SendSmsCodeResponse   *message);
+size_t jzs__public__v1__send_sms_code_response__pack
+                     (const Jzs__Public__V1__SendSmsCodeResponse   *message,
+                      uint8_t             *out);
+size_t jzs__public__v1__send_sms_code_response__pack_to_buffer
+                     (const Jzs__Public__V1__SendSmsCodeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Public__V1__SendSmsCodeResponse *
+       jzs__public__v1__send_sms_code_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__public__v1__send_sms_code_response__free_unpacked
+                     (Jzs__Public__V1__SendSmsCodeResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Public__V1__HealthRequest methods */
 void   jzs__public__v1__health_request__init
                      (Jzs__Public__V1__HealthRequest         *message);
@@ -465,6 +533,12 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Public__V1__SendSmsCodeRequest_Closure)
+                 (const Jzs__Public__V1__SendSmsCodeRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Public__V1__SendSmsCodeResponse_Closure)
+                 (const Jzs__Public__V1__SendSmsCodeResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Public__V1__HealthRequest_Closure)
                  (const Jzs__Public__V1__HealthRequest *message,
                   void *closure_data);
@@ -535,6 +609,10 @@ struct Jzs__Public__V1__Public_Service
                    const Jzs__Public__V1__WhoAmIRequest *input,
                    Jzs__Public__V1__WhoAmIResponse_Closure closure,
                    void *closure_data);
+  void (*send_sms_code)(Jzs__Public__V1__Public_Service *service,
+                        const Jzs__Public__V1__SendSmsCodeRequest *input,
+                        Jzs__Public__V1__SendSmsCodeResponse_Closure closure,
+                        void *closure_data);
 };
 typedef void (*Jzs__Public__V1__Public_ServiceDestroy)(Jzs__Public__V1__Public_Service *);
 void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
@@ -548,7 +626,8 @@ void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
       function_prefix__ ## list_services,\
       function_prefix__ ## echo,\
       function_prefix__ ## echo_stream,\
-      function_prefix__ ## who_am_i  }
+      function_prefix__ ## who_am_i,\
+      function_prefix__ ## send_sms_code  }
 void jzs__public__v1__public__health(ProtobufCService *service,
                                      const Jzs__Public__V1__HealthRequest *input,
                                      Jzs__Public__V1__HealthResponse_Closure closure,
@@ -573,10 +652,17 @@ void jzs__public__v1__public__who_am_i(ProtobufCService *service,
                                        const Jzs__Public__V1__WhoAmIRequest *input,
                                        Jzs__Public__V1__WhoAmIResponse_Closure closure,
                                        void *closure_data);
+void jzs__public__v1__public__send_sms_code(ProtobufCService *service,
+                                            const Jzs__Public__V1__SendSmsCodeRequest *input,
+                                            Jzs__Public__V1__SendSmsCodeResponse_Closure closure,
+                                            void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    jzs__public__v1__sms_purpose__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__public__v1__serving_status__descriptor;
+extern const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__health_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__health_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__server_info_request__descriptor;

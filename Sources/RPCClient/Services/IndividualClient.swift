@@ -1,0 +1,37 @@
+public import Proto
+
+/// Typed calls of the `jzs.individual.v1.Individual` service and `Public/SendSmsCode`.
+/// Session-bound calls use the `authorization` metadata of the client's configuration.
+public struct IndividualClient: Sendable {
+    let client: Client
+
+    public func sendRegistrationCode(phone: String) async throws -> UInt32 {
+        try await client.unary(Methods.Public.sendSmsCode, .init(phone: phone, purpose: .individualRegistration)).validSeconds
+    }
+
+    public func createAccount(_ request: Wire.Individual.CreateAccountRequest) async throws -> String {
+        try await client.unary(Methods.Individual.createAccount, request).individualID
+    }
+
+    /// Returns the session token.
+    public func login(idNumber: String, password: String) async throws -> Wire.Individual.LoginResponse {
+        try await client.unary(Methods.Individual.login, .init(idNumber: idNumber, password: password))
+    }
+
+    public func logout() async throws {
+        _ = try await client.unary(Methods.Individual.logout, .init())
+    }
+
+    public func profile() async throws -> Wire.Individual.GetProfileResponse {
+        try await client.unary(Methods.Individual.getProfile, .init())
+    }
+
+    public func changePassword(old: String, new: String) async throws {
+        _ = try await client.unary(Methods.Individual.changePassword, .init(oldPassword: old, newPassword: new))
+    }
+}
+
+extension Client {
+    /// The individual tier.
+    public var individual: IndividualClient { IndividualClient(client: self) }
+}

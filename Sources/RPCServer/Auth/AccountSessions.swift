@@ -1,0 +1,35 @@
+public import Model
+
+/// Session tokens resolved by the accounts store.
+public struct AccountSessions: SessionResolver {
+    let accounts: Accounts
+
+    public init(accounts: Accounts) { self.accounts = accounts }
+
+    public func caller(forToken token: String) async throws -> Caller {
+        try await accounts.caller(forToken: token)
+    }
+}
+
+extension CallContext {
+    /// Who did it, for the audit row written with the change.
+    var audit: AuditContext {
+        AuditContext(caller: caller, method: method, requestID: requestID, operatorName: operatorName)
+    }
+
+    /// The bearer token of this call, if any.
+    var sessionToken: String? {
+        metadata[Metadata.Key.authorization].map { CallerResolver.bearer($0) }
+    }
+
+    /// The caller as an individual, or UNAUTHENTICATED / PERMISSION_DENIED.
+    func requireIndividual() throws(RegistryError) -> Caller {
+        switch caller {
+        case .individual: return caller
+        case .anonymous: throw .unauthenticated("log in first (Individual/Login) and send the session token")
+        default: throw .forbidden("this method is for individuals")
+        }
+    }
+}
+
+internal import Proto

@@ -1,0 +1,43 @@
+public import Model
+internal import Proto
+
+/// The `jzs.individual.v1.Individual` service: an individual's own account.
+public struct IndividualService: Sendable {
+    let accounts: Accounts
+
+    public init(accounts: Accounts) { self.accounts = accounts }
+
+    public func register(with router: inout Router) {
+        let accounts = self.accounts
+        router.register(Methods.Individual.createAccount) { request, context in
+            let id = try await accounts.registerIndividual(
+                IndividualRegistration(idNumber: request.idNumber, name: request.name, phone: request.phone,
+                                       password: request.password, passwordAgain: request.passwordAgain, smsCode: request.smsCode),
+                audit: context.audit)
+            return .init(individualID: id)
+        }
+        router.register(Methods.Individual.login) { request, context in
+            var violations = Violations()
+            if request.idNumber.isEmpty { violations.add("id_number", "is required") }
+            if request.password.isEmpty { violations.add("password", "is required") }
+            try violations.throwIfAny()
+            let token = try await accounts.loginIndividual(idNumber: request.idNumber, password: request.password, audit: context.audit)
+            return .init(sessionToken: token, idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),
+                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout))
+        }
+        router.register(Methods.Individual.logout) { _, context in
+            _ = try context.requireIndividual()
+            if let token = context.sessionToken { try await accounts.logout(token: token, audit: context.audit) }
+            return .init()
+        }
+        router.register(Methods.Individual.getProfile) { _, context in
+            let profile = try await accounts.profile(of: try context.requireIndividual())
+            return .init(individualID: profile.id, name: profile.name, idNumberMasked: profile.maskedIDNumber, phoneMasked: profile.maskedPhone)
+        }
+        router.register(Methods.Individual.changePassword) { request, context in
+            try await accounts.changePassword(of: try context.requireIndividual(), old: request.oldPassword,
+                                              new: request.newPassword, audit: context.audit)
+            return .init()
+        }
+    }
+}

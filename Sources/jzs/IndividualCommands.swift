@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Proto
+import RPCClient
+
+struct IndividualCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "individual", abstract: "The individual tier: account, login, profile.",
+        subcommands: [SendCode.self, Register.self, Login.self, Profile.self, Password.self])
+
+    struct SendCode: ClientCommand {
+        static let configuration = CommandConfiguration(commandName: "send-code", abstract: "Send a registration SMS code to a phone.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Mainland mobile number.") var phone: String
+        var anonymous: Bool { true }
+
+        func run(with client: Client) async throws {
+            let seconds = try await client.individual.sendRegistrationCode(phone: phone)
+            if global.json { Output.json(["sent": true, "valid_seconds": seconds]) } else { print("SMS code sent; valid for \(seconds / 60) minutes") }
+        }
+    }
+
+    struct Register: ClientCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open an account (run `jzs individual send-code --phone …` first).",
+            discussion: "Without --password, the password is read from the terminal (twice), or from standard input.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("id-number"), help: "居民身份证号码 (18 characters).") var idNumber: String
+        @Option(help: "Name as on the ID card.") var name: String
+        @Option(help: "Mainland mobile number that received the code.") var phone: String
+        @Option(name: .customLong("sms-code"), help: "The 6-digit SMS code.") var smsCode: String
+        @Option(help: "Password (prefer the prompt: a flag lands in shell history).") var password: String?
+        var anonymous: Bool { true }
+
+        func run(with client: Client) async throws {
+            let (first, second) = try password.map { ($0, $0) } ?? (Prompt.secret("Password: "), Prompt.secret("Password again: "))
+            let id = try await client.individual.createAccount(.init(
+                idNumber: idNumber, name: name, phone: phone, password: first, passwordAgain: second, smsCode: smsCode))
+            if global.json { Output.json(["individual_id": id]) } else { print("account created (\(id)); now `jzs individual login --id-number …`") }
+        }
+    }
+
+    struct Login: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Log in; the session is kept for this profile.")
+        @OptionGroup var global: GlobalOptions
+        @Option(name: .customLong("id-number"), help: "居民身份证号码.") var idNumber: String
+        @Option(help: "Password (default: prompt, or standard input).") var password: String?
+        var anonymous: Bool { true }
+
+        func run(with client: Client) async throws {
+            let secret = try password ?? Prompt.secret("Password: ")
+            let response = try await client.individual.login(idNumber: idNumber, password: secret)
+            try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: response.sessionToken,
+                                           account: String(idNumber.prefix(4)) + "…"))
+            if global.json {
+                Output.json(["logged_in": true, "idle_timeout_seconds": response.idleTimeoutSeconds,
+                             "absolute_timeout_seconds": response.absoluteTimeoutSeconds])
+            } else {
+                print("logged in (session saved to \(global.sessions.file.path); idle timeout \(response.idleTimeoutSeconds / 60) min)")
+            }
+        }
+    }
+
+    struct Profile: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Your account (ID number and phone masked).")
+        @OptionGroup var global: GlobalOptions
+
+        func run(with client: Client) async throws {
+            let p = try await client.individual.profile()
+            if global.json {
+                Output.json(["individual_id": p.individualID, "name": p.name, "id_number": p.idNumberMasked, "phone": p.phoneMasked])
+            } else {
+                Output.fields([("account", p.individualID), ("name", p.name), ("ID number", p.idNumberMasked), ("phone", p.phoneMasked)])
+            }
+        }
+    }
+
+    struct Password: ClientCommand {
+        static let configuration = CommandConfiguration(commandName: "password", abstract: "Change your password (ends all sessions).")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "Current password (default: prompt).") var old: String?
+        @Option(help: "New password (default: prompt).") var new: String?
+
+        func run(with client: Client) async throws {
+            let oldPassword = try old ?? Prompt.secret("Current password: ")
+            let newPassword = try new ?? Prompt.secret("New password: ")
+            try await client.individual.changePassword(old: oldPassword, new: newPassword)
+            global.sessions.remove()
+            if global.json { Output.json(["changed": true]) } else { print("password changed; every session ended, log in again") }
+        }
+    }
+}
+
+struct Logout: ClientCommand {
+    static let configuration = CommandConfiguration(abstract: "End the stored session of this profile.")
+    @OptionGroup var global: GlobalOptions
+
+    func run(with client: Client) async throws {
+        guard let session = global.sessions.load() else {
+            if global.json { Output.json(["logged_out": false]) } else { print("not logged in") }
+            return
+        }
+        if session.kind == "individual" { try? await client.individual.logout() }
+        global.sessions.remove()
+        if global.json { Output.json(["logged_out": true]) } else { print("logged out") }
+    }
+}
+
+/// Reads secrets without echo on a terminal, or a line from standard input for scripts.
+enum Prompt {
+    static func secret(_ prompt: String) throws -> String {
+        if isatty(STDIN_FILENO) == 1, let p = getpass(prompt) {
+            return String(cString: p)
+        }
+        guard let line = readLine(strippingNewline: true) else { throw ValidationError("no password given (use --password or standard input)") }
+        return line
+    }
+}
