@@ -1,4 +1,6 @@
 import Foundation
+import GRDB
+import Testing
 import Logging
 import Model
 import NIOCore
@@ -27,24 +29,44 @@ actor CancellationProbe {
 struct TestServer {
     let server: Server
     let pki: TestPKI
+    let database: RegistryDatabase
+    let accounts: Accounts
     var port: Int { server.localAddress.port! }
 
-    func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10)) -> ClientConfiguration {
+    func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
+                             session: String? = nil) -> ClientConfiguration {
         let identity = name.flatMap { pki.clients[$0] }
+        var metadata = Metadata()
+        if let session { metadata[Metadata.Key.authorization] = "Bearer \(session)" }
         return ClientConfiguration(host: "127.0.0.1", port: port, trustRootsFile: pki.caFile, serverName: serverName,
-                                   certificateFile: identity?.cert, privateKeyFile: identity?.key, defaultTimeout: timeout)
+                                   certificateFile: identity?.cert, privateKeyFile: identity?.key, defaultTimeout: timeout,
+                                   metadata: metadata)
+    }
+
+    /// The newest SMS code sent to `phone` (from the outbox).
+    func lastSMSCode(_ phone: String) async throws -> String {
+        let text = try await database.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT text FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1", arguments: [phone])
+        }
+        let runs = (text ?? "").split(whereSeparator: { !($0.isASCII && $0.isNumber) })
+        return String(try #require(runs.first { $0.count == 6 }))
     }
 }
 
 /// Runs `body` against a real server on 127.0.0.1, port 0, over TLS; shuts it down after.
 func withTestServer<R>(
     limits: Limits = .default, certificate: ((TestPKI) -> (String, String))? = nil,
-    probe: CancellationProbe = CancellationProbe(),
+    probe: CancellationProbe = CancellationProbe(), policy: AccountPolicy = .testing,
+    now: @escaping @Sendable () -> Date = { Date() },
     _ body: (TestServer) async throws -> R
 ) async throws -> R {
     let pki = try TestPKI()
+    let database = try RegistryDatabase(path: pki.directory.appendingPathComponent("jzs.sqlite").path)
+    let accounts = Accounts(database: database, policy: policy, now: now)
     var router = Router()
     PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
+    SMSService(accounts: accounts).register(with: &router)
+    IndividualService(accounts: accounts).register(with: &router)
     router.register(TestMethods.block) { request, _ in
         await probe.start()
         do {
@@ -61,9 +83,10 @@ func withTestServer<R>(
     var logger = Logger(label: "test")
     logger.logLevel = .critical
     let server = try await Server.bind(
-        configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits),
+        configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
+                                           callers: CallerResolver(sessions: AccountSessions(accounts: accounts))),
         router: router, logger: logger)
-    let test = TestServer(server: server, pki: pki)
+    let test = TestServer(server: server, pki: pki, database: database, accounts: accounts)
     do {
         let result = try await body(test)
         await server.shutdown()
