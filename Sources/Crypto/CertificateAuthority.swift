@@ -21,15 +21,18 @@ public struct CertificateProfile: Sendable {
     public var usage: Usage
     public var altNames: [AltName]
     public var validityDays: Int
+    /// Subject `serialNumber` attribute (an identity lock carries the credit code here).
+    public var subjectSerialNumber: String?
 
     public init(commonName: String, organization: String = "jzs", organizationalUnit: String? = nil,
-                usage: Usage, altNames: [AltName] = [], validityDays: Int) {
+                usage: Usage, altNames: [AltName] = [], validityDays: Int, subjectSerialNumber: String? = nil) {
         self.commonName = commonName
         self.organization = organization
         self.organizationalUnit = organizationalUnit
         self.usage = usage
         self.altNames = altNames
         self.validityDays = validityDays
+        self.subjectSerialNumber = subjectSerialNumber
     }
 }
 
@@ -112,6 +115,9 @@ public struct CertificateAuthority: Sendable {
             X509_NAME_add_entry_by_txt(name, "OU", shim_MBSTRING_UTF8, ou, -1, -1, 0)
         }
         X509_NAME_add_entry_by_txt(name, "CN", shim_MBSTRING_UTF8, profile.commonName, -1, -1, 0)
+        if let serial = profile.subjectSerialNumber {
+            X509_NAME_add_entry_by_txt(name, "serialNumber", shim_MBSTRING_UTF8, serial, -1, -1, 0)
+        }
         X509_set_issuer_name(x, issuer.map { X509_get_subject_name($0.x509) } ?? name)
 
         guard let v3 = shim_X509V3_CTX_new() else { throw .drain("X509V3_CTX") }

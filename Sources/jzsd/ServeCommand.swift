@@ -1,4 +1,5 @@
 import ArgumentParser
+import Crypto
 import Configuration
 import Foundation
 import Logging
@@ -55,11 +56,15 @@ struct ServeCommand: AsyncParsableCommand {
         let tls = try ServerTLS(data: data)
         let limits = Limits.default
         let accounts = Accounts(database: database)
+        let signup = EnterpriseSignup(database: database, accounts: accounts,
+                                      legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)))
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         IndividualService(accounts: accounts).register(with: &router)
+        EnterpriseService(signup: signup, accounts: accounts).register(with: &router)
+        ProvincialService(signup: signup).register(with: &router)
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,

@@ -100,6 +100,70 @@ public final class RegistryDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v3-enterprises") { db in
+            try db.execute(sql: """
+                CREATE TABLE enterprises (
+                    id TEXT PRIMARY KEY,
+                    credit_code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    province_code INTEGER NOT NULL,
+                    legal_representative TEXT NOT NULL,
+                    enterprise_type TEXT NOT NULL DEFAULT '',
+                    economic_nature TEXT NOT NULL DEFAULT '',
+                    registered_address TEXT NOT NULL,
+                    correspondence_address TEXT NOT NULL DEFAULT '',
+                    postcode TEXT NOT NULL DEFAULT '',
+                    contact TEXT NOT NULL DEFAULT '',
+                    contact_phone TEXT NOT NULL DEFAULT '',
+                    qualification_certificate_no TEXT NOT NULL DEFAULT '',
+                    email TEXT NOT NULL DEFAULT '',
+                    phone TEXT NOT NULL DEFAULT '',
+                    status TEXT NOT NULL CHECK (status IN ('draft', 'pending', 'authenticated', 'returned')),
+                    auth_method TEXT CHECK (auth_method IN ('identity_lock', 'on_site', 'on_site_associated')),
+                    lock_serial TEXT,
+                    draft_token_hash BLOB UNIQUE,
+                    lock_challenge BLOB,
+                    lock_challenge_expires REAL,
+                    return_reason TEXT,
+                    created_at REAL NOT NULL,
+                    authenticated_at REAL
+                );
+                -- One live enterprise per credit code; a returned sign-up frees it.
+                CREATE UNIQUE INDEX enterprises_one_live_per_credit_code ON enterprises (credit_code) WHERE status != 'returned';
+                CREATE INDEX enterprises_by_province ON enterprises (province_code, status);
+                CREATE TABLE enterprise_users (
+                    id TEXT PRIMARY KEY,
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    account TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    is_admin INTEGER NOT NULL DEFAULT 0,
+                    enabled INTEGER NOT NULL DEFAULT 0,
+                    failed_logins INTEGER NOT NULL DEFAULT 0 CHECK (failed_logins >= 0),
+                    locked_until REAL,
+                    created_at REAL NOT NULL
+                );
+                CREATE UNIQUE INDEX enterprise_one_admin ON enterprise_users (enterprise_id) WHERE is_admin = 1;
+                CREATE TABLE attachments (
+                    id TEXT PRIMARY KEY,
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    kind TEXT NOT NULL CHECK (kind IN ('business_licence', 'qualification_certificate')),
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size > 0 AND size <= 512000),
+                    sha256 BLOB NOT NULL,
+                    bytes BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    UNIQUE (enterprise_id, kind)
+                );
+                -- An identity lock authenticates once, ever.
+                CREATE TABLE identity_locks (
+                    serial TEXT PRIMARY KEY,
+                    credit_code TEXT NOT NULL,
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    consumed_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 

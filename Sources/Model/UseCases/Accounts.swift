@@ -98,44 +98,87 @@ public final class Accounts: Sendable {
 
     /// Checks ID number and password; returns a new session token. 5 failures lock the account for 30 minutes.
     public func loginIndividual(idNumber: String, password: String, audit: AuditContext) async throws(RegistryError) -> String {
-        let now = self.now()
-        let key = idNumber.trimmingCharacters(in: .whitespaces).uppercased()
-        let account = try await database.read { db in
-            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id_number = ?", arguments: [key])
+        try await login(.individual, key: idNumber.trimmingCharacters(in: .whitespaces).uppercased(), password: password, audit: audit).token
+    }
+
+    /// Checks an enterprise user's account and password; only users of authenticated enterprises
+    /// are enabled. Returns the token and whether the user is the enterprise's administrator.
+    public func loginEnterpriseUser(account: String, password: String, audit: AuditContext) async throws(RegistryError) -> (token: String, admin: Bool) {
+        let result = try await login(.enterpriseUser, key: account.trimmingCharacters(in: .whitespaces), password: password, audit: audit)
+        return (result.token, result.admin)
+    }
+
+    enum PrincipalKind: String, Sendable {
+        case individual = "individual"
+        case enterpriseUser = "enterprise_user"
+
+        var lookup: String {
+            switch self {
+            case .individual:
+                "SELECT id, password_hash, locked_until, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin FROM individuals WHERE id_number = ?"
+            case .enterpriseUser:
+                "SELECT id, password_hash, locked_until, enabled, enterprise_id, is_admin FROM enterprise_users WHERE account = ?"
+            }
         }
-        let wrong = RegistryError.unauthenticated("ID number or password is wrong")
+
+        var table: String { self == .individual ? "individuals" : "enterprise_users" }
+        var wrong: RegistryError {
+            .unauthenticated(self == .individual ? "ID number or password is wrong" : "account or password is wrong")
+        }
+    }
+
+    struct LoginAccount: Decodable, FetchableRecord, Sendable {
+        var id: String
+        var password_hash: String
+        var locked_until: Double?
+        var enabled: Int
+        var enterprise_id: String?
+        var is_admin: Int
+    }
+
+    /// Password login with lockout, shared by every kind of account.
+    func login(_ kind: PrincipalKind, key: String, password: String, audit: AuditContext) async throws(RegistryError) -> (token: String, admin: Bool) {
+        let now = self.now()
+        let account = try await database.read { db in try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key]) }
         guard let account else {
             _ = try? await verifyPassword(password, against: Self.dummyHash)  // same cost as a real try
-            throw wrong
+            throw kind.wrong
         }
         let id = account.id
+        let tenant = account.enterprise_id.map { "enterprise:\($0)" } ?? "individual:\(id)"
         if let until = account.locked_until, until > now.timeIntervalSince1970 {
             throw RegistryError.rateLimited("account locked after \(policy.lockAfterFailures) failed logins; try again after \(Self.clock(until))")
         }
         let ok = try await verifyPassword(password, against: account.password_hash)
+        if ok && account.enabled == 0 {
+            throw RegistryError.failedPrecondition("the enterprise is not authenticated yet: the administrator account is enabled after authentication")
+        }
         let policy = self.policy
         let token = SecureRandom.bytes(32)
+        let table = kind.table
         let outcome: Result<String, RegistryError> = try await database.write { db in
             if !ok {
-                try db.execute(sql: "UPDATE individuals SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [id])
-                let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM individuals WHERE id = ?", arguments: [id]) ?? 0
+                try db.execute(sql: "UPDATE \(table) SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [id])
+                let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
                 var result = "login failed (\(failures))"
                 if failures >= policy.lockAfterFailures {
-                    try db.execute(sql: "UPDATE individuals SET failed_logins = 0, locked_until = ? WHERE id = ?",
+                    try db.execute(sql: "UPDATE \(table) SET failed_logins = 0, locked_until = ? WHERE id = ?",
                                    arguments: [now.timeIntervalSince1970 + policy.lockDuration, id])
                     result = "locked"
                 }
-                try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: result), in: db)
-                return .failure(wrong)
+                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(id)", result: result), in: db)
+                return .failure(kind.wrong)
             }
-            try db.execute(sql: "UPDATE individuals SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            try db.execute(sql: "UPDATE \(table) SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
             try db.execute(sql: """
-                INSERT INTO sessions (token_hash, principal_kind, principal_id, created_at, last_seen) VALUES (?, 'individual', ?, ?, ?)
-                """, arguments: [Data(Digest.sha256(token)), id, now.timeIntervalSince1970, now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "logged in"), in: db)
+                INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [Data(Digest.sha256(token)), kind.rawValue, id, account.enterprise_id, account.is_admin,
+                                 now.timeIntervalSince1970, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(id)", result: "logged in"), in: db)
             return .success(Digest.hex(token))
         }
-        return try outcome.get()
+        return (try outcome.get(), account.is_admin != 0)
     }
 
     public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {

@@ -5,7 +5,9 @@
 #include <protobuf-c/protobuf-c.h>
 #include "wire_support.h"
 #include "jzs/common/v1/common.pb-c.h"
+#include "jzs/enterprise/v1/enterprise.pb-c.h"
 #include "jzs/individual/v1/individual.pb-c.h"
+#include "jzs/provincial/v1/provincial.pb-c.h"
 #include "jzs/public/v1/public.pb-c.h"
 #include "jzs/rpc/v1/rpc.pb-c.h"
 
@@ -15,6 +17,25 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_info(void) { return &jzs__common__v1__page_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_request(void) { return &jzs__common__v1__page_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__timestamp(void) { return &jzs__common__v1__timestamp__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__authenticate_with_lock_request(void) { return &jzs__enterprise__v1__authenticate_with_lock_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__bind_signup_contact_request(void) { return &jzs__enterprise__v1__bind_signup_contact_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__enterprise_basic_info(void) { return &jzs__enterprise__v1__enterprise_basic_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_request(void) { return &jzs__enterprise__v1__get_lock_challenge_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_response(void) { return &jzs__enterprise__v1__get_lock_challenge_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_signup_request(void) { return &jzs__enterprise__v1__get_signup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__login_request(void) { return &jzs__enterprise__v1__login_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__login_response(void) { return &jzs__enterprise__v1__login_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__logout_request(void) { return &jzs__enterprise__v1__logout_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__logout_response(void) { return &jzs__enterprise__v1__logout_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__read_identity_lock_request(void) { return &jzs__enterprise__v1__read_identity_lock_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__read_identity_lock_response(void) { return &jzs__enterprise__v1__read_identity_lock_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__request_on_site_authentication_request(void) { return &jzs__enterprise__v1__request_on_site_authentication_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__set_signup_administrator_request(void) { return &jzs__enterprise__v1__set_signup_administrator_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__signup_state(void) { return &jzs__enterprise__v1__signup_state__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_request(void) { return &jzs__enterprise__v1__start_signup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_response(void) { return &jzs__enterprise__v1__start_signup_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_request(void) { return &jzs__enterprise__v1__upload_signup_attachment_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_response(void) { return &jzs__enterprise__v1__upload_signup_attachment_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_request(void) { return &jzs__individual__v1__change_password_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_response(void) { return &jzs__individual__v1__change_password_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_request(void) { return &jzs__individual__v1__create_account_request__descriptor; }
@@ -25,6 +46,15 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__login_response(void) { return &jzs__individual__v1__login_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_request(void) { return &jzs__individual__v1__logout_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_response(void) { return &jzs__individual__v1__logout_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__authenticate_signup_request(void) { return &jzs__provincial__v1__authenticate_signup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_pending_signups_request(void) { return &jzs__provincial__v1__list_pending_signups_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_pending_signups_response(void) { return &jzs__provincial__v1__list_pending_signups_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__lookup_administrator_account_request(void) { return &jzs__provincial__v1__lookup_administrator_account_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__lookup_administrator_account_response(void) { return &jzs__provincial__v1__lookup_administrator_account_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__reset_administrator_password_request(void) { return &jzs__provincial__v1__reset_administrator_password_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__reset_administrator_password_response(void) { return &jzs__provincial__v1__reset_administrator_password_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__return_signup_request(void) { return &jzs__provincial__v1__return_signup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__return_signup_response(void) { return &jzs__provincial__v1__return_signup_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_request(void) { return &jzs__public__v1__echo_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_response(void) { return &jzs__public__v1__echo_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_stream_request(void) { return &jzs__public__v1__echo_stream_request__descriptor; }

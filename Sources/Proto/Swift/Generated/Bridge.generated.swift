@@ -94,6 +94,392 @@ extension Wire.Common.Timestamp: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.AuthenticateWithLockRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__AuthenticateWithLockRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__authenticate_with_lock_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AuthenticateWithLockRequest>) { jzs__enterprise__v1__authenticate_with_lock_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__AuthenticateWithLockRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.certificatePem = CBridge.string(c.certificate_pem)
+        self.signature = CBridge.bytes(c.signature)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AuthenticateWithLockRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        if !certificatePem.isEmpty { c.pointee.certificate_pem = arena.string(certificatePem) }
+        if !signature.isEmpty { c.pointee.signature = arena.bytes(signature) }
+    }
+}
+
+extension Wire.Enterprise.BindSignupContactRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__BindSignupContactRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__bind_signup_contact_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BindSignupContactRequest>) { jzs__enterprise__v1__bind_signup_contact_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__BindSignupContactRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.email = CBridge.string(c.email)
+        self.phone = CBridge.string(c.phone)
+        self.smsCode = CBridge.string(c.sms_code)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BindSignupContactRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        if !email.isEmpty { c.pointee.email = arena.string(email) }
+        if !phone.isEmpty { c.pointee.phone = arena.string(phone) }
+        if !smsCode.isEmpty { c.pointee.sms_code = arena.string(smsCode) }
+    }
+}
+
+extension Wire.Enterprise.EnterpriseBasicInfo: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__EnterpriseBasicInfo
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__enterprise_basic_info() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseBasicInfo>) { jzs__enterprise__v1__enterprise_basic_info__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__EnterpriseBasicInfo>) {
+        let c = pointer.pointee
+        self.init()
+        self.creditCode = CBridge.string(c.credit_code)
+        self.name = CBridge.string(c.name)
+        self.legalRepresentative = CBridge.string(c.legal_representative)
+        self.enterpriseType = CBridge.string(c.enterprise_type)
+        self.economicNature = CBridge.string(c.economic_nature)
+        self.registeredAddress = CBridge.string(c.registered_address)
+        self.correspondenceAddress = CBridge.string(c.correspondence_address)
+        self.postcode = CBridge.string(c.postcode)
+        self.contact = CBridge.string(c.contact)
+        self.contactPhone = CBridge.string(c.contact_phone)
+        self.qualificationCertificateNo = CBridge.string(c.qualification_certificate_no)
+        self.provinceCode = c.province_code
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseBasicInfo>, arena: borrowing CArena) {
+        if !creditCode.isEmpty { c.pointee.credit_code = arena.string(creditCode) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !legalRepresentative.isEmpty { c.pointee.legal_representative = arena.string(legalRepresentative) }
+        if !enterpriseType.isEmpty { c.pointee.enterprise_type = arena.string(enterpriseType) }
+        if !economicNature.isEmpty { c.pointee.economic_nature = arena.string(economicNature) }
+        if !registeredAddress.isEmpty { c.pointee.registered_address = arena.string(registeredAddress) }
+        if !correspondenceAddress.isEmpty { c.pointee.correspondence_address = arena.string(correspondenceAddress) }
+        if !postcode.isEmpty { c.pointee.postcode = arena.string(postcode) }
+        if !contact.isEmpty { c.pointee.contact = arena.string(contact) }
+        if !contactPhone.isEmpty { c.pointee.contact_phone = arena.string(contactPhone) }
+        if !qualificationCertificateNo.isEmpty { c.pointee.qualification_certificate_no = arena.string(qualificationCertificateNo) }
+        c.pointee.province_code = provinceCode
+    }
+}
+
+extension Wire.Enterprise.GetLockChallengeRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetLockChallengeRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetLockChallengeRequest>) { jzs__enterprise__v1__get_lock_challenge_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetLockChallengeRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetLockChallengeRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+    }
+}
+
+extension Wire.Enterprise.GetLockChallengeResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetLockChallengeResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetLockChallengeResponse>) { jzs__enterprise__v1__get_lock_challenge_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetLockChallengeResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.challenge = CBridge.bytes(c.challenge)
+        self.validSeconds = c.valid_seconds
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetLockChallengeResponse>, arena: borrowing CArena) {
+        if !challenge.isEmpty { c.pointee.challenge = arena.bytes(challenge) }
+        c.pointee.valid_seconds = validSeconds
+    }
+}
+
+extension Wire.Enterprise.GetSignupRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetSignupRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_signup_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetSignupRequest>) { jzs__enterprise__v1__get_signup_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetSignupRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetSignupRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+    }
+}
+
+extension Wire.Enterprise.LoginRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__LoginRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__login_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LoginRequest>) { jzs__enterprise__v1__login_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__LoginRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.account = CBridge.string(c.account)
+        self.password = CBridge.string(c.password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LoginRequest>, arena: borrowing CArena) {
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !password.isEmpty { c.pointee.password = arena.string(password) }
+    }
+}
+
+extension Wire.Enterprise.LoginResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__LoginResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__login_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LoginResponse>) { jzs__enterprise__v1__login_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__LoginResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.sessionToken = CBridge.string(c.session_token)
+        self.administrator = c.administrator != 0
+        self.idleTimeoutSeconds = c.idle_timeout_seconds
+        self.absoluteTimeoutSeconds = c.absolute_timeout_seconds
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LoginResponse>, arena: borrowing CArena) {
+        if !sessionToken.isEmpty { c.pointee.session_token = arena.string(sessionToken) }
+        c.pointee.administrator = administrator ? 1 : 0
+        c.pointee.idle_timeout_seconds = idleTimeoutSeconds
+        c.pointee.absolute_timeout_seconds = absoluteTimeoutSeconds
+    }
+}
+
+extension Wire.Enterprise.LogoutRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__LogoutRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__logout_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LogoutRequest>) { jzs__enterprise__v1__logout_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__LogoutRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LogoutRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Enterprise.LogoutResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__LogoutResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__logout_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LogoutResponse>) { jzs__enterprise__v1__logout_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__LogoutResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LogoutResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Enterprise.ReadIdentityLockRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ReadIdentityLockRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__read_identity_lock_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReadIdentityLockRequest>) { jzs__enterprise__v1__read_identity_lock_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ReadIdentityLockRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.certificatePem = CBridge.string(c.certificate_pem)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReadIdentityLockRequest>, arena: borrowing CArena) {
+        if !certificatePem.isEmpty { c.pointee.certificate_pem = arena.string(certificatePem) }
+    }
+}
+
+extension Wire.Enterprise.ReadIdentityLockResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ReadIdentityLockResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__read_identity_lock_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReadIdentityLockResponse>) { jzs__enterprise__v1__read_identity_lock_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ReadIdentityLockResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.creditCode = CBridge.string(c.credit_code)
+        self.name = CBridge.string(c.name)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReadIdentityLockResponse>, arena: borrowing CArena) {
+        if !creditCode.isEmpty { c.pointee.credit_code = arena.string(creditCode) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+    }
+}
+
+extension Wire.Enterprise.RequestOnSiteAuthenticationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__request_on_site_authentication_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest>) { jzs__enterprise__v1__request_on_site_authentication_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.associated = c.associated != 0
+        self.certificatePem = CBridge.string(c.certificate_pem)
+        self.signature = CBridge.bytes(c.signature)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        c.pointee.associated = associated ? 1 : 0
+        if !certificatePem.isEmpty { c.pointee.certificate_pem = arena.string(certificatePem) }
+        if !signature.isEmpty { c.pointee.signature = arena.bytes(signature) }
+    }
+}
+
+extension Wire.Enterprise.SetSignupAdministratorRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__SetSignupAdministratorRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__set_signup_administrator_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SetSignupAdministratorRequest>) { jzs__enterprise__v1__set_signup_administrator_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__SetSignupAdministratorRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.name = CBridge.string(c.name)
+        self.account = CBridge.string(c.account)
+        self.password = CBridge.string(c.password)
+        self.passwordAgain = CBridge.string(c.password_again)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SetSignupAdministratorRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !password.isEmpty { c.pointee.password = arena.string(password) }
+        if !passwordAgain.isEmpty { c.pointee.password_again = arena.string(passwordAgain) }
+    }
+}
+
+extension Wire.Enterprise.SignupState: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__SignupState
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__signup_state() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SignupState>) { jzs__enterprise__v1__signup_state__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__SignupState>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.creditCode = CBridge.string(c.credit_code)
+        self.name = CBridge.string(c.name)
+        self.provinceCode = c.province_code
+        self.status = Wire.Enterprise.SignupStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.method = Wire.Enterprise.AuthenticationMethod(rawValue: Int32(truncatingIfNeeded: c.method.rawValue))
+        self.administratorAccount = CBridge.string(c.administrator_account)
+        self.businessLicenceUploaded = c.business_licence_uploaded != 0
+        self.qualificationCertificateUploaded = c.qualification_certificate_uploaded != 0
+        self.contactBound = c.contact_bound != 0
+        self.returnReason = CBridge.string(c.return_reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SignupState>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !creditCode.isEmpty { c.pointee.credit_code = arena.string(creditCode) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        c.pointee.province_code = provinceCode
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        c.pointee.method = .init(rawValue: .init(truncatingIfNeeded: method.rawValue))
+        if !administratorAccount.isEmpty { c.pointee.administrator_account = arena.string(administratorAccount) }
+        c.pointee.business_licence_uploaded = businessLicenceUploaded ? 1 : 0
+        c.pointee.qualification_certificate_uploaded = qualificationCertificateUploaded ? 1 : 0
+        c.pointee.contact_bound = contactBound ? 1 : 0
+        if !returnReason.isEmpty { c.pointee.return_reason = arena.string(returnReason) }
+    }
+}
+
+extension Wire.Enterprise.StartSignupRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__StartSignupRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__start_signup_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StartSignupRequest>) { jzs__enterprise__v1__start_signup_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__StartSignupRequest>) {
+        let c = pointer.pointee
+        self.init()
+        if let v = c.info { self.info = Wire.Enterprise.EnterpriseBasicInfo(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StartSignupRequest>, arena: borrowing CArena) {
+        if let v = info { c.pointee.info = arena.message(v) }
+    }
+}
+
+extension Wire.Enterprise.StartSignupResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__StartSignupResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__start_signup_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StartSignupResponse>) { jzs__enterprise__v1__start_signup_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__StartSignupResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.draftToken = CBridge.string(c.draft_token)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StartSignupResponse>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+    }
+}
+
+extension Wire.Enterprise.UploadSignupAttachmentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UploadSignupAttachmentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UploadSignupAttachmentRequest>) { jzs__enterprise__v1__upload_signup_attachment_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UploadSignupAttachmentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.content = CBridge.bytes(c.content)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UploadSignupAttachmentRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
+    }
+}
+
+extension Wire.Enterprise.UploadSignupAttachmentResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UploadSignupAttachmentResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UploadSignupAttachmentResponse>) { jzs__enterprise__v1__upload_signup_attachment_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UploadSignupAttachmentResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.contentType = CBridge.string(c.content_type)
+        self.sha256 = CBridge.string(c.sha256)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UploadSignupAttachmentResponse>, arena: borrowing CArena) {
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
+    }
+}
+
 extension Wire.Individual.ChangePasswordRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Individual__V1__ChangePasswordRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__change_password_request() }
@@ -267,6 +653,155 @@ extension Wire.Individual.LogoutResponse: ProtobufCBacked {
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Provincial.AuthenticateSignupRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__AuthenticateSignupRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__authenticate_signup_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__AuthenticateSignupRequest>) { jzs__provincial__v1__authenticate_signup_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__AuthenticateSignupRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__AuthenticateSignupRequest>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.ListPendingSignupsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ListPendingSignupsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__list_pending_signups_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListPendingSignupsRequest>) { jzs__provincial__v1__list_pending_signups_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ListPendingSignupsRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListPendingSignupsRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Provincial.ListPendingSignupsResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ListPendingSignupsResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__list_pending_signups_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListPendingSignupsResponse>) { jzs__provincial__v1__list_pending_signups_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ListPendingSignupsResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.signups = CBridge.messages(c.n_signups, c.signups, as: Wire.Enterprise.SignupState.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListPendingSignupsResponse>, arena: borrowing CArena) {
+        if !signups.isEmpty {
+            c.pointee.n_signups = signups.count
+            c.pointee.signups = arena.messages(signups)
+        }
+    }
+}
+
+extension Wire.Provincial.LookupAdministratorAccountRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__LookupAdministratorAccountRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__lookup_administrator_account_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__LookupAdministratorAccountRequest>) { jzs__provincial__v1__lookup_administrator_account_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__LookupAdministratorAccountRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.creditCode = CBridge.string(c.credit_code)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__LookupAdministratorAccountRequest>, arena: borrowing CArena) {
+        if !creditCode.isEmpty { c.pointee.credit_code = arena.string(creditCode) }
+    }
+}
+
+extension Wire.Provincial.LookupAdministratorAccountResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__LookupAdministratorAccountResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__lookup_administrator_account_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__LookupAdministratorAccountResponse>) { jzs__provincial__v1__lookup_administrator_account_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__LookupAdministratorAccountResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.enterpriseName = CBridge.string(c.enterprise_name)
+        self.administratorAccount = CBridge.string(c.administrator_account)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__LookupAdministratorAccountResponse>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !enterpriseName.isEmpty { c.pointee.enterprise_name = arena.string(enterpriseName) }
+        if !administratorAccount.isEmpty { c.pointee.administrator_account = arena.string(administratorAccount) }
+    }
+}
+
+extension Wire.Provincial.ResetAdministratorPasswordRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ResetAdministratorPasswordRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__reset_administrator_password_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ResetAdministratorPasswordRequest>) { jzs__provincial__v1__reset_administrator_password_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ResetAdministratorPasswordRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ResetAdministratorPasswordRequest>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.ResetAdministratorPasswordResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ResetAdministratorPasswordResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__reset_administrator_password_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ResetAdministratorPasswordResponse>) { jzs__provincial__v1__reset_administrator_password_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ResetAdministratorPasswordResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.temporaryPassword = CBridge.string(c.temporary_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ResetAdministratorPasswordResponse>, arena: borrowing CArena) {
+        if !temporaryPassword.isEmpty { c.pointee.temporary_password = arena.string(temporaryPassword) }
+    }
+}
+
+extension Wire.Provincial.ReturnSignupRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ReturnSignupRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__return_signup_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReturnSignupRequest>) { jzs__provincial__v1__return_signup_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ReturnSignupRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReturnSignupRequest>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Provincial.ReturnSignupResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ReturnSignupResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__return_signup_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReturnSignupResponse>) { jzs__provincial__v1__return_signup_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ReturnSignupResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReturnSignupResponse>, arena: borrowing CArena) {
     }
 }
 

@@ -7,8 +7,18 @@ extension Wire {
 }
 
 extension Wire {
+    /// Messages of package `jzs.enterprise.v1`.
+    public enum Enterprise {}
+}
+
+extension Wire {
     /// Messages of package `jzs.individual.v1`.
     public enum Individual {}
+}
+
+extension Wire {
+    /// Messages of package `jzs.provincial.v1`.
+    public enum Provincial {}
 }
 
 extension Wire {
@@ -53,6 +63,99 @@ extension Wire.Common {
             case .ministry: 3
             case .enterpriseUser: 4
             case .individual: 5
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public enum AttachmentKind: Sendable, Hashable {
+        case unspecified  // = 0
+        case businessLicence  // = 1
+        case qualificationCertificate  // = 2
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .businessLicence
+            case 2: self = .qualificationCertificate
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .businessLicence: 1
+            case .qualificationCertificate: 2
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public enum AuthenticationMethod: Sendable, Hashable {
+        case unspecified  // = 0
+        case identityLock  // = 1
+        case onSite  // = 2
+        case onSiteAssociated  // = 3
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .identityLock
+            case 2: self = .onSite
+            case 3: self = .onSiteAssociated
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .identityLock: 1
+            case .onSite: 2
+            case .onSiteAssociated: 3
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public enum SignupStatus: Sendable, Hashable {
+        case unspecified  // = 0
+        case draft  // = 1
+        case pendingAuthentication  // = 2
+        case authenticated  // = 3
+        case returned  // = 4
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .draft
+            case 2: self = .pendingAuthentication
+            case 3: self = .authenticated
+            case 4: self = .returned
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .draft: 1
+            case .pendingAuthentication: 2
+            case .authenticated: 3
+            case .returned: 4
             case .unrecognized(let value): value
             }
         }
@@ -189,6 +292,289 @@ extension Wire.Common {
     }
 }
 
+extension Wire.Enterprise {
+    public struct AuthenticateWithLockRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        /// The lock's certificate, issued by the identity-lock CA; subject serialNumber = credit code.
+        public var certificatePem: String
+        /// The lock key's signature over the challenge bytes (ECDSA with SHA-256, DER).
+        public var signature: [UInt8]
+
+        public init(draftToken: String = "", certificatePem: String = "", signature: [UInt8] = []) {
+            self.draftToken = draftToken
+            self.certificatePem = certificatePem
+            self.signature = signature
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct BindSignupContactRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        public var email: String
+        public var phone: String
+        public var smsCode: String
+
+        public init(draftToken: String = "", email: String = "", phone: String = "", smsCode: String = "") {
+            self.draftToken = draftToken
+            self.email = email
+            self.phone = phone
+            self.smsCode = smsCode
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct EnterpriseBasicInfo: WireMessage, Sendable, Hashable {
+        /// 统一社会信用代码, 18 characters (GB 32100 check character verified).
+        public var creditCode: String
+        public var name: String
+        public var legalRepresentative: String
+        public var enterpriseType: String
+        public var economicNature: String
+        public var registeredAddress: String
+        public var correspondenceAddress: String
+        /// Six digits.
+        public var postcode: String
+        public var contact: String
+        public var contactPhone: String
+        public var qualificationCertificateNo: String
+        /// Only for centrally issued credit codes (characters 3-4 are "10"): the province of
+        /// 工商注册所在地. Otherwise the province comes from the credit code.
+        public var provinceCode: UInt32
+
+        public init(creditCode: String = "", name: String = "", legalRepresentative: String = "", enterpriseType: String = "", economicNature: String = "", registeredAddress: String = "", correspondenceAddress: String = "", postcode: String = "", contact: String = "", contactPhone: String = "", qualificationCertificateNo: String = "", provinceCode: UInt32 = 0) {
+            self.creditCode = creditCode
+            self.name = name
+            self.legalRepresentative = legalRepresentative
+            self.enterpriseType = enterpriseType
+            self.economicNature = economicNature
+            self.registeredAddress = registeredAddress
+            self.correspondenceAddress = correspondenceAddress
+            self.postcode = postcode
+            self.contact = contact
+            self.contactPhone = contactPhone
+            self.qualificationCertificateNo = qualificationCertificateNo
+            self.provinceCode = provinceCode
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetLockChallengeRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+
+        public init(draftToken: String = "") {
+            self.draftToken = draftToken
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetLockChallengeResponse: WireMessage, Sendable, Hashable {
+        public var challenge: [UInt8]
+        public var validSeconds: UInt32
+
+        public init(challenge: [UInt8] = [], validSeconds: UInt32 = 0) {
+            self.challenge = challenge
+            self.validSeconds = validSeconds
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetSignupRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+
+        public init(draftToken: String = "") {
+            self.draftToken = draftToken
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct LoginRequest: WireMessage, Sendable, Hashable {
+        public var account: String
+        public var password: String
+
+        public init(account: String = "", password: String = "") {
+            self.account = account
+            self.password = password
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct LoginResponse: WireMessage, Sendable, Hashable {
+        public var sessionToken: String
+        public var administrator: Bool
+        public var idleTimeoutSeconds: UInt32
+        public var absoluteTimeoutSeconds: UInt32
+
+        public init(sessionToken: String = "", administrator: Bool = false, idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0) {
+            self.sessionToken = sessionToken
+            self.administrator = administrator
+            self.idleTimeoutSeconds = idleTimeoutSeconds
+            self.absoluteTimeoutSeconds = absoluteTimeoutSeconds
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct LogoutRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct LogoutResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ReadIdentityLockRequest: WireMessage, Sendable, Hashable {
+        public var certificatePem: String
+
+        public init(certificatePem: String = "") {
+            self.certificatePem = certificatePem
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ReadIdentityLockResponse: WireMessage, Sendable, Hashable {
+        public var creditCode: String
+        public var name: String
+
+        public init(creditCode: String = "", name: String = "") {
+            self.creditCode = creditCode
+            self.name = name
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct RequestOnSiteAuthenticationRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        /// true for 现场关联认证: then certificate_pem and signature prove the lock, as for AuthenticateWithLock.
+        public var associated: Bool
+        public var certificatePem: String
+        public var signature: [UInt8]
+
+        public init(draftToken: String = "", associated: Bool = false, certificatePem: String = "", signature: [UInt8] = []) {
+            self.draftToken = draftToken
+            self.associated = associated
+            self.certificatePem = certificatePem
+            self.signature = signature
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct SetSignupAdministratorRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        public var name: String
+        /// 4-32 letters, digits or _ . - @; unique across enterprises.
+        public var account: String
+        public var password: String
+        public var passwordAgain: String
+
+        public init(draftToken: String = "", name: String = "", account: String = "", password: String = "", passwordAgain: String = "") {
+            self.draftToken = draftToken
+            self.name = name
+            self.account = account
+            self.password = password
+            self.passwordAgain = passwordAgain
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct SignupState: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        public var creditCode: String
+        public var name: String
+        public var provinceCode: UInt32
+        public var status: Wire.Enterprise.SignupStatus
+        public var method: Wire.Enterprise.AuthenticationMethod
+        /// Empty until step 3.
+        public var administratorAccount: String
+        public var businessLicenceUploaded: Bool
+        public var qualificationCertificateUploaded: Bool
+        public var contactBound: Bool
+        /// Set when the provincial authority returned the sign-up.
+        public var returnReason: String
+
+        public init(enterpriseID: String = "", creditCode: String = "", name: String = "", provinceCode: UInt32 = 0, status: Wire.Enterprise.SignupStatus = .unspecified, method: Wire.Enterprise.AuthenticationMethod = .unspecified, administratorAccount: String = "", businessLicenceUploaded: Bool = false, qualificationCertificateUploaded: Bool = false, contactBound: Bool = false, returnReason: String = "") {
+            self.enterpriseID = enterpriseID
+            self.creditCode = creditCode
+            self.name = name
+            self.provinceCode = provinceCode
+            self.status = status
+            self.method = method
+            self.administratorAccount = administratorAccount
+            self.businessLicenceUploaded = businessLicenceUploaded
+            self.qualificationCertificateUploaded = qualificationCertificateUploaded
+            self.contactBound = contactBound
+            self.returnReason = returnReason
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct StartSignupRequest: WireMessage, Sendable, Hashable {
+        public var info: Wire.Enterprise.EnterpriseBasicInfo?
+
+        public init(info: Wire.Enterprise.EnterpriseBasicInfo? = nil) {
+            self.info = info
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct StartSignupResponse: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        /// Keep it: every later step needs it. It ends when the enterprise is authenticated or returned.
+        public var draftToken: String
+
+        public init(enterpriseID: String = "", draftToken: String = "") {
+            self.enterpriseID = enterpriseID
+            self.draftToken = draftToken
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UploadSignupAttachmentRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        public var kind: Wire.Enterprise.AttachmentKind
+        public var content: [UInt8]
+
+        public init(draftToken: String = "", kind: Wire.Enterprise.AttachmentKind = .unspecified, content: [UInt8] = []) {
+            self.draftToken = draftToken
+            self.kind = kind
+            self.content = content
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UploadSignupAttachmentResponse: WireMessage, Sendable, Hashable {
+        public var contentType: String
+        public var sha256: String
+
+        public init(contentType: String = "", sha256: String = "") {
+            self.contentType = contentType
+            self.sha256 = sha256
+        }
+    }
+}
+
 extension Wire.Individual {
     public struct ChangePasswordRequest: WireMessage, Sendable, Hashable {
         public var oldPassword: String
@@ -303,6 +689,99 @@ extension Wire.Individual {
 
 extension Wire.Individual {
     public struct LogoutResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct AuthenticateSignupRequest: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+
+        public init(enterpriseID: String = "") {
+            self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ListPendingSignupsRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ListPendingSignupsResponse: WireMessage, Sendable, Hashable {
+        public var signups: [Wire.Enterprise.SignupState]
+
+        public init(signups: [Wire.Enterprise.SignupState] = []) {
+            self.signups = signups
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct LookupAdministratorAccountRequest: WireMessage, Sendable, Hashable {
+        public var creditCode: String
+
+        public init(creditCode: String = "") {
+            self.creditCode = creditCode
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct LookupAdministratorAccountResponse: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        public var enterpriseName: String
+        public var administratorAccount: String
+
+        public init(enterpriseID: String = "", enterpriseName: String = "", administratorAccount: String = "") {
+            self.enterpriseID = enterpriseID
+            self.enterpriseName = enterpriseName
+            self.administratorAccount = administratorAccount
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ResetAdministratorPasswordRequest: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+
+        public init(enterpriseID: String = "") {
+            self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ResetAdministratorPasswordResponse: WireMessage, Sendable, Hashable {
+        /// Tell it to the administrator in person; it must be changed after login.
+        public var temporaryPassword: String
+
+        public init(temporaryPassword: String = "") {
+            self.temporaryPassword = temporaryPassword
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ReturnSignupRequest: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        public var reason: String
+
+        public init(enterpriseID: String = "", reason: String = "") {
+            self.enterpriseID = enterpriseID
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ReturnSignupResponse: WireMessage, Sendable, Hashable {
 
         public init() {
         }

@@ -1,0 +1,61 @@
+internal import COpenSSL
+public import Foundation
+
+/// Signatures with an EC key and SHA-256 (identity locks, challenges), and SM2 with SM3 for
+/// keys of type SM2.
+public enum Signature {
+    public static func sign(_ data: [UInt8], with key: PrivateKey) throws(CryptoError) -> [UInt8] {
+        ERR_clear_error()
+        guard let ctx = EVP_MD_CTX_new() else { throw .drain("EVP_MD_CTX_new") }
+        defer { EVP_MD_CTX_free(ctx) }
+        guard EVP_DigestSignInit(ctx, nil, digest(for: key.pkey), nil, key.pkey) == 1 else { throw .drain("signing") }
+        var length = 0
+        guard EVP_DigestSign(ctx, nil, &length, data, data.count) == 1 else { throw .drain("signing") }
+        var signature = [UInt8](repeating: 0, count: length)
+        guard EVP_DigestSign(ctx, &signature, &length, data, data.count) == 1 else { throw .drain("signing") }
+        return Array(signature.prefix(length))
+    }
+
+    /// Whether `signature` over `data` verifies with the public key of `certificate`.
+    public static func verify(_ signature: [UInt8], of data: [UInt8], with certificate: Certificate) -> Bool {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        guard let key = X509_get0_pubkey(certificate.x509), let ctx = EVP_MD_CTX_new() else { return false }
+        defer { EVP_MD_CTX_free(ctx) }
+        guard EVP_DigestVerifyInit(ctx, nil, digest(for: key), nil, key) == 1 else { return false }
+        return EVP_DigestVerify(ctx, signature, signature.count, data, data.count) == 1
+    }
+
+    static func digest(for key: OpaquePointer) -> OpaquePointer? {
+        EVP_PKEY_is_a(key, "SM2") == 1 ? EVP_sm3() : EVP_sha256()
+    }
+}
+
+extension Certificate {
+    /// A subject attribute by short name (`CN`, `O`, `serialNumber`), or nil.
+    public func subjectField(_ name: String) -> String? {
+        let nid = OBJ_txt2nid(name)
+        guard nid != NID_undef, let subject = X509_get_subject_name(x509) else { return nil }
+        let index = X509_NAME_get_index_by_NID(subject, nid, -1)
+        guard index >= 0, let entry = X509_NAME_get_entry(subject, index),
+              let value = X509_NAME_ENTRY_get_data(entry) else { return nil }
+        var out: UnsafeMutablePointer<UInt8>?
+        let length = ASN1_STRING_to_UTF8(&out, value)
+        guard length >= 0, let out else { return nil }
+        defer { shim_OPENSSL_free(out) }
+        return String(decoding: UnsafeBufferPointer(start: out, count: Int(length)), as: UTF8.self)
+    }
+
+    /// Whether this certificate was issued by `authority` and is valid at `date`.
+    public func isIssued(by authority: Certificate, at date: Date = Date()) -> Bool {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        guard let store = X509_STORE_new() else { return false }
+        defer { X509_STORE_free(store) }
+        guard X509_STORE_add_cert(store, authority.x509) == 1, let ctx = X509_STORE_CTX_new() else { return false }
+        defer { X509_STORE_CTX_free(ctx) }
+        guard X509_STORE_CTX_init(ctx, store, x509, nil) == 1 else { return false }
+        X509_STORE_CTX_set_time(ctx, 0, time_t(date.timeIntervalSince1970))
+        return X509_verify_cert(ctx) == 1
+    }
+}

@@ -1,0 +1,540 @@
+public import Crypto
+public import Foundation
+import GRDB
+
+/// Step 1 of the sign-up wizard (seed 004 图4; DOMAIN.md §4.1–4.2).
+public struct EnterpriseBasicInfo: Sendable, Equatable {
+    public var creditCode: String
+    public var name: String
+    public var legalRepresentative: String
+    public var enterpriseType: String
+    public var economicNature: String
+    public var registeredAddress: String
+    public var correspondenceAddress: String
+    public var postcode: String
+    public var contact: String
+    public var contactPhone: String
+    public var qualificationCertificateNo: String
+    /// Needed only when the credit code was issued centrally (characters 3-4 are `10`).
+    public var provinceCode: UInt32
+
+    public init(creditCode: String, name: String, legalRepresentative: String, enterpriseType: String = "", economicNature: String = "",
+                registeredAddress: String, correspondenceAddress: String = "", postcode: String = "", contact: String = "",
+                contactPhone: String = "", qualificationCertificateNo: String = "", provinceCode: UInt32 = 0) {
+        self.creditCode = creditCode
+        self.name = name
+        self.legalRepresentative = legalRepresentative
+        self.enterpriseType = enterpriseType
+        self.economicNature = economicNature
+        self.registeredAddress = registeredAddress
+        self.correspondenceAddress = correspondenceAddress
+        self.postcode = postcode
+        self.contact = contact
+        self.contactPhone = contactPhone
+        self.qualificationCertificateNo = qualificationCertificateNo
+        self.provinceCode = provinceCode
+    }
+}
+
+public enum AttachmentKind: String, Sendable, CaseIterable {
+    case businessLicence = "business_licence"
+    case qualificationCertificate = "qualification_certificate"
+}
+
+public enum AuthenticationMethod: String, Sendable {
+    case identityLock = "identity_lock"
+    case onSite = "on_site"
+    case onSiteAssociated = "on_site_associated"
+}
+
+public enum SignupStatus: String, Sendable {
+    case draft, pending, authenticated, returned
+}
+
+/// Where a sign-up stands (what GetSignup returns, and what provinces list).
+public struct SignupState: Sendable, Equatable {
+    public var enterpriseID: String
+    public var creditCode: String
+    public var name: String
+    public var provinceCode: UInt32
+    public var status: SignupStatus
+    public var method: AuthenticationMethod?
+    public var administratorAccount: String?
+    public var licenceUploaded: Bool
+    public var qualificationUploaded: Bool
+    public var contactBound: Bool
+    public var returnReason: String?
+    public var createdAt: Date
+}
+
+/// The enterprise sign-up wizard (seed 004, seed 000 §3.1.1) and the provincial steps that close it.
+/// Steps 1–4 continue with a draft token (a sign-up can be resumed); the administrator account is
+/// enabled only once the enterprise is authenticated.
+public final class EnterpriseSignup: Sendable {
+    let database: RegistryDatabase
+    let accounts: Accounts
+    let legacyLockCA: Certificate
+
+    public static let maxAttachmentBytes = 500 * 1024
+
+    public init(database: RegistryDatabase, accounts: Accounts, legacyLockCA: Certificate) {
+        self.database = database
+        self.accounts = accounts
+        self.legacyLockCA = legacyLockCA
+    }
+
+    var now: Date { accounts.now() }
+
+    // MARK: Step 1
+
+    /// Starts a sign-up; returns the enterprise id and the draft token that continues it.
+    public func start(_ info: EnterpriseBasicInfo, audit: AuditContext) async throws(RegistryError) -> (enterpriseID: String, draftToken: String) {
+        let (code, province) = try Self.validate(info)
+        let id = SecureRandom.hex(8)
+        let token = SecureRandom.bytes(32)
+        let now = self.now
+        try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status != 'returned'", arguments: [code.rawValue]) == true {
+                throw RegistryError.alreadyExists("an enterprise with this credit code is already registered or signing up")
+            }
+            try db.execute(sql: """
+                INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, enterprise_type, economic_nature,
+                    registered_address, correspondence_address, postcode, contact, contact_phone, qualification_certificate_no,
+                    status, draft_token_hash, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)
+                """, arguments: [id, code.rawValue, info.name.trimmed, province.rawValue, info.legalRepresentative.trimmed,
+                                 info.enterpriseType.trimmed, info.economicNature.trimmed, info.registeredAddress.trimmed,
+                                 info.correspondenceAddress.trimmed, info.postcode.trimmed, info.contact.trimmed,
+                                 info.contactPhone.trimmed, info.qualificationCertificateNo.trimmed,
+                                 Data(Digest.sha256(token)), now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(id)", target: "enterprise:\(id) \(code.rawValue)", result: "sign-up started"), in: db)
+        }
+        return (id, Digest.hex(token))
+    }
+
+    static func validate(_ info: EnterpriseBasicInfo) throws(RegistryError) -> (UnifiedSocialCreditCode, ProvinceCode) {
+        var v = Violations()
+        let code = v.check("info.credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: info.creditCode) }
+        func text(_ field: String, _ value: String, required: Bool, max: Int) {
+            let t = value.trimmed
+            if required && t.isEmpty { v.add(field, "is required") }
+            if t.count > max { v.add(field, "must be at most \(max) characters") }
+            if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { v.add(field, "must not contain control characters") }
+        }
+        text("info.name", info.name, required: true, max: 100)
+        text("info.legal_representative", info.legalRepresentative, required: true, max: 50)
+        text("info.registered_address", info.registeredAddress, required: true, max: 200)
+        text("info.enterprise_type", info.enterpriseType, required: false, max: 50)
+        text("info.economic_nature", info.economicNature, required: false, max: 50)
+        text("info.correspondence_address", info.correspondenceAddress, required: false, max: 200)
+        text("info.contact", info.contact, required: false, max: 50)
+        text("info.qualification_certificate_no", info.qualificationCertificateNo, required: false, max: 50)
+        if !info.postcode.trimmed.isEmpty { _ = v.check("info.postcode") { () throws(InvalidValue) in try Postcode(validating: info.postcode) } }
+        if !info.contactPhone.trimmed.isEmpty, !Self.isPhone(info.contactPhone.trimmed) {
+            v.add("info.contact_phone", "must be a mobile number or a landline such as 010-12345678")
+        }
+        var province: ProvinceCode?
+        if let code {
+            let raw = code.provinceCode ?? info.provinceCode
+            province = ProvinceCode(raw)
+            if province == nil {
+                v.add(code.provinceCode == nil ? "info.province_code" : "info.credit_code",
+                      code.provinceCode == nil ? "the credit code was issued centrally: give the province of 工商注册所在地"
+                                               : "characters 3-4 are not a province code")
+            }
+        }
+        try v.throwIfAny()
+        return (code!, province!)
+    }
+
+    static func isPhone(_ text: String) -> Bool {
+        if (try? MobileNumber(validating: text)) != nil { return true }
+        let digits = text.filter { $0 != "-" && $0 != "(" && $0 != ")" && $0 != " " }
+        return (7...13).contains(digits.count) && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
+    /// Reads an identity lock certificate to pre-fill step 1 (credit code and name).
+    public func readLock(certificatePEM: String) throws(RegistryError) -> (creditCode: String, name: String) {
+        let cert = try lockCertificate(certificatePEM)
+        return (cert.subjectField("serialNumber") ?? "", cert.subjectField("O") ?? "")
+    }
+
+    // MARK: Resume
+
+    public func state(draftToken: String) async throws(RegistryError) -> SignupState {
+        let hash = try Self.tokenHash(draftToken)
+        let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
+        guard let state else { throw .notFound("sign-up (unknown draft token)") }
+        return state
+    }
+
+    static func loadState(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> SignupState? {
+        try fetchStates(db, where: condition, arguments, limit: 1).first
+    }
+
+    static func fetchStates(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [SignupState] {
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT e.id, e.credit_code, e.name, e.province_code, e.status, e.auth_method, e.phone, e.return_reason, e.created_at,
+                   (SELECT account FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_account,
+                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'business_licence') AS licence,
+                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification
+            FROM enterprises e WHERE \(condition) ORDER BY e.created_at, e.id LIMIT \(limit)
+            """, arguments: arguments)
+        return rows.map { row in
+            SignupState(enterpriseID: row["id"], creditCode: row["credit_code"], name: row["name"], provinceCode: row["province_code"],
+                        status: SignupStatus(rawValue: row["status"]) ?? .draft,
+                        method: (row["auth_method"] as String?).flatMap(AuthenticationMethod.init(rawValue:)),
+                        administratorAccount: row["admin_account"], licenceUploaded: row["licence"], qualificationUploaded: row["qualification"],
+                        contactBound: !((row["phone"] as String?) ?? "").isEmpty, returnReason: row["return_reason"],
+                        createdAt: Date(timeIntervalSince1970: row["created_at"]))
+        }
+    }
+
+    // MARK: Step 2
+
+    /// Stores the business licence (required) or qualification certificate (optional): gif, jpg,
+    /// jpeg, png or bmp by their magic bytes, at most 500 KB. A new upload replaces the old one.
+    public func uploadAttachment(draftToken: String, kind: AttachmentKind, content: [UInt8], audit: AuditContext) async throws(RegistryError) -> (contentType: String, sha256: String) {
+        guard !content.isEmpty else { throw .invalid("content", "is empty") }
+        guard content.count <= Self.maxAttachmentBytes else {
+            throw .invalid("content", "is \(content.count / 1024) KB; at most 500 KB is allowed")
+        }
+        guard let type = Self.imageType(content) else {
+            throw .invalid("content", "must be a gif, jpg, jpeg, png or bmp image (checked by its content, not its name)")
+        }
+        let digest = Digest.sha256(content)
+        let now = self.now
+        let id = SecureRandom.hex(8)
+        try await withDraft(draftToken) { db, enterprise in
+            try db.execute(sql: "DELETE FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [enterprise, kind.rawValue])
+            try db.execute(sql: """
+                INSERT INTO attachments (id, enterprise_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, enterprise, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "attachment:\(kind.rawValue)",
+                                            result: "uploaded \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
+        }
+        return (type, Digest.hex(digest))
+    }
+
+    /// The content type from the first bytes, or nil when not an allowed image.
+    static func imageType(_ b: [UInt8]) -> String? {
+        if b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) { return "image/png" }
+        if b.starts(with: [0xFF, 0xD8, 0xFF]) { return "image/jpeg" }
+        if b.starts(with: Array("GIF87a".utf8)) || b.starts(with: Array("GIF89a".utf8)) { return "image/gif" }
+        if b.count > 14, b.starts(with: [0x42, 0x4D]) { return "image/bmp" }
+        return nil
+    }
+
+    // MARK: Step 3
+
+    /// Names the administrator (姓名, 登录账号, 密码 twice). The account stays disabled until authentication.
+    public func setAdministrator(draftToken: String, name: String, account: String, password: String, passwordAgain: String,
+                                 audit: AuditContext) async throws(RegistryError) {
+        var v = Violations()
+        let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
+        let login = account.trimmed
+        if login.count < 4 || login.count > 32 || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) {
+            v.add("account", "must be 4-32 letters, digits or _ . - @")
+        }
+        _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
+        if password != passwordAgain { v.add("password_again", "does not match the password") }
+        try v.throwIfAny()
+        let hash = try await accounts.hashPassword(password)
+        let now = self.now
+        let userID = SecureRandom.hex(8)
+        try await withDraft(draftToken) { db, enterprise in
+            let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
+            if let existing, existing != enterprise { throw RegistryError.alreadyExists("account \(login) is taken; choose another") }
+            try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterprise])
+            try db.execute(sql: """
+                INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at)
+                VALUES (?, ?, ?, ?, ?, 1, 0, ?)
+                """, arguments: [userID, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "administrator set"), in: db)
+        }
+    }
+
+    // MARK: Step 4
+
+    /// Binds e-mail and mobile phone; the phone proves itself with an SMS code (purpose ENTERPRISE_SIGNUP).
+    public func bindContact(draftToken: String, email: String, phone: String, smsCode: String, audit: AuditContext) async throws(RegistryError) {
+        var v = Violations()
+        let mail = v.check("email") { () throws(InvalidValue) in try EmailAddress(validating: email) }
+        let mobile = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: phone) }
+        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        try v.throwIfAny()
+        let now = self.now
+        let policy = accounts.policy
+        let failure: RegistryError? = try await withDraft(draftToken) { db, enterprise in
+            if let failure = try SMSCodes.consume(smsCode, phone: mobile!, purpose: .enterpriseSignup, field: "sms_code", now: now, policy: policy, in: db) {
+                return failure
+            }
+            try db.execute(sql: "UPDATE enterprises SET email = ?, phone = ? WHERE id = ?", arguments: [mail!.rawValue, mobile!.rawValue, enterprise])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)", result: "contact bound \(mobile!.masked)"), in: db)
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    // MARK: Step 5
+
+    /// A fresh random challenge for the identity lock to sign (valid 5 minutes).
+    public func lockChallenge(draftToken: String) async throws(RegistryError) -> [UInt8] {
+        let challenge = SecureRandom.bytes(32)
+        let expires = now.timeIntervalSince1970 + 300
+        try await withDraft(draftToken, requireComplete: true) { db, enterprise in
+            try db.execute(sql: "UPDATE enterprises SET lock_challenge = ?, lock_challenge_expires = ? WHERE id = ?",
+                           arguments: [Data(challenge), expires, enterprise])
+        }
+        return challenge
+    }
+
+    /// 身份锁认证: the lock signs the challenge; its certificate must chain to the legacy CA and
+    /// name this enterprise's credit code and name. On success the lock is consumed for ever and
+    /// the administrator account is enabled.
+    public func authenticateWithLock(draftToken: String, certificatePEM: String, signature: [UInt8], audit: AuditContext) async throws(RegistryError) -> SignupState {
+        let cert = try lockCertificate(certificatePEM)
+        let now = self.now
+        let serial = cert.serialHex
+        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { db, enterprise in
+            if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: true, now: now, in: db) {
+                return problem
+            }
+            try Self.consumeLock(serial: serial, cert: cert, enterprise: enterprise, now: now, in: db)
+            try db.execute(sql: """
+                UPDATE enterprises SET status = 'authenticated', auth_method = 'identity_lock', lock_serial = ?, authenticated_at = ?,
+                    draft_token_hash = NULL, lock_challenge = NULL WHERE id = ?
+                """, arguments: [serial, now.timeIntervalSince1970, enterprise])
+            try db.execute(sql: "UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterprise])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "identity_lock:\(serial)", result: "authenticated by identity lock; lock consumed"), in: db)
+            return nil
+        }
+        if let failure { throw failure }
+        return try await state(enterpriseID: nil, lockSerial: serial)
+    }
+
+    /// 现场认证 / 现场关联认证: the enterprise will bring its documents (and, for the associated
+    /// kind, its lock, proven here by signing the challenge) to the provincial authority.
+    public func requestOnSite(draftToken: String, associated: Bool, certificatePEM: String?, signature: [UInt8],
+                              audit: AuditContext) async throws(RegistryError) -> SignupState {
+        let cert = try associated ? lockCertificate(certificatePEM ?? "") : nil
+        let now = self.now
+        let hash = try Self.tokenHash(draftToken)
+        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { db, enterprise in
+            if let cert {
+                // A renamed enterprise: same credit code, the name may differ.
+                if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: false, now: now, in: db) {
+                    return problem
+                }
+            }
+            try db.execute(sql: "UPDATE enterprises SET status = 'pending', auth_method = ?, lock_serial = ? WHERE id = ?",
+                           arguments: [associated ? "on_site_associated" : "on_site", cert?.serialHex, enterprise])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                            result: associated ? "on-site associated authentication requested" : "on-site authentication requested"), in: db)
+            return nil
+        }
+        if let failure { throw failure }
+        let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
+        guard let state else { throw .notFound("sign-up") }
+        return state
+    }
+
+    /// Checks chain, validity, signature over the pending challenge, credit code (and name), and
+    /// that the lock was never used. Returns the problem, or nil.
+    static func checkLock(_ cert: Certificate, signature: [UInt8], enterprise: String, requireSameName: Bool, now: Date, in db: Database) throws -> RegistryError? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT credit_code, name, lock_challenge, lock_challenge_expires FROM enterprises WHERE id = ?", arguments: [enterprise]),
+              let challenge = row["lock_challenge"] as Data?, let expires = row["lock_challenge_expires"] as Double?, expires > now.timeIntervalSince1970 else {
+            return .failedPrecondition("request a lock challenge first (it is valid 5 minutes)")
+        }
+        guard Signature.verify(signature, of: Array(challenge), with: cert) else {
+            return .invalid("signature", "does not verify with the lock certificate: sign the current challenge with the lock's key")
+        }
+        guard cert.subjectField("serialNumber") == row["credit_code"] as String else {
+            return .failedPrecondition("the identity lock belongs to another credit code")
+        }
+        if requireSameName && cert.subjectField("O") != row["name"] as String {
+            return .failedPrecondition("the enterprise name differs from the lock's (renamed enterprise): choose on-site associated authentication")
+        }
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [cert.serialHex]) == true {
+            return .failedPrecondition("this identity lock has already been used and is void")
+        }
+        return nil
+    }
+
+    static func consumeLock(serial: String, cert: Certificate, enterprise: String, now: Date, in db: Database) throws {
+        try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) VALUES (?, ?, ?, ?)",
+                       arguments: [serial, cert.subjectField("serialNumber") ?? "", enterprise, now.timeIntervalSince1970])
+    }
+
+    func lockCertificate(_ pem: String) throws(RegistryError) -> Certificate {
+        guard pem.utf8.count <= 16 * 1024, let cert = try? Certificate(pem: pem) else {
+            throw .invalid("certificate_pem", "is not a PEM certificate")
+        }
+        guard cert.isIssued(by: legacyLockCA, at: now) else {
+            throw .invalid("certificate_pem", "was not issued by the identity-lock CA, or has expired")
+        }
+        return cert
+    }
+
+    func state(enterpriseID: String?, lockSerial: String) async throws(RegistryError) -> SignupState {
+        let state = try await database.read { db in try Self.loadState(db, where: "e.lock_serial = ?", [lockSerial]) }
+        guard let state else { throw .notFound("sign-up") }
+        return state
+    }
+
+    // MARK: Provincial steps (scope: the caller's own province)
+
+    /// Sign-ups waiting for on-site authentication in the caller's province.
+    public func pendingSignups(for caller: Caller) async throws(RegistryError) -> [SignupState] {
+        let filter = try Self.provinceFilter(caller)
+        return try await database.read { db in
+            try Self.fetchStates(db, where: "\(filter.sql) AND e.status = 'pending'", filter.arguments, limit: 500)
+        }
+    }
+
+    /// Confirms an on-site (or on-site associated) authentication: the enterprise is authenticated,
+    /// its administrator enabled, and for the associated kind the lock is consumed.
+    public func authenticateOnSite(enterpriseID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> SignupState {
+        let filter = try Self.provinceFilter(caller)
+        let now = self.now
+        try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT e.status, e.auth_method, e.lock_serial, e.credit_code FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
+                                             arguments: [enterpriseID] + filter.arguments) else {
+                throw RegistryError.notFound("sign-up \(enterpriseID)")
+            }
+            guard row["status"] as String == "pending" else {
+                throw RegistryError.failedPrecondition("the sign-up is \(row["status"] as String), not waiting for on-site authentication")
+            }
+            if row["auth_method"] as String? == "on_site_associated", let serial = row["lock_serial"] as String? {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [serial]) == true {
+                    throw RegistryError.failedPrecondition("the enterprise's identity lock has already been used")
+                }
+                try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) VALUES (?, ?, ?, ?)",
+                               arguments: [serial, row["credit_code"] as String, enterpriseID, now.timeIntervalSince1970])
+            }
+            try db.execute(sql: "UPDATE enterprises SET status = 'authenticated', authenticated_at = ?, draft_token_hash = NULL WHERE id = ?",
+                           arguments: [now.timeIntervalSince1970, enterpriseID])
+            try db.execute(sql: "UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterpriseID])
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)",
+                                            result: "authenticated on site (\(row["auth_method"] as String? ?? ""))"), in: db)
+        }
+        let state = try await database.read { db in try Self.loadState(db, where: "e.id = ?", [enterpriseID]) }
+        return state!
+    }
+
+    /// Returns a wrong sign-up: the enterprise must sign up again; its credit code and
+    /// administrator account are free again.
+    public func returnSignup(enterpriseID: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        let why = reason.trimmed
+        guard !why.isEmpty else { throw .invalid("reason", "is required: tell the enterprise what is wrong") }
+        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        let filter = try Self.provinceFilter(caller)
+        let now = self.now
+        try await database.write { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT e.status FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
+                                                   arguments: [enterpriseID] + filter.arguments) else {
+                throw RegistryError.notFound("sign-up \(enterpriseID)")
+            }
+            guard status == "draft" || status == "pending" else {
+                throw RegistryError.failedPrecondition("only a sign-up not yet authenticated can be returned (it is \(status))")
+            }
+            try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ?, draft_token_hash = NULL WHERE id = ?",
+                           arguments: [why, enterpriseID])
+            // Free the administrator's account name for the new sign-up.
+            try db.execute(sql: "UPDATE enterprise_users SET enabled = 0, account = account || '#returned-' || id WHERE enterprise_id = ?",
+                           arguments: [enterpriseID])
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)", result: "sign-up returned: \(why)"), in: db)
+        }
+    }
+
+    /// The administrator account of an authenticated enterprise of the caller's province (for a
+    /// forgotten account, after the enterprise proved who it is on site).
+    public func lookupAdministratorAccount(creditCode: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> (enterpriseID: String, name: String, account: String) {
+        var v = Violations()
+        let code = v.check("credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: creditCode) }
+        try v.throwIfAny()
+        let filter = try Self.provinceFilter(caller)
+        let now = self.now
+        let found: (String, String, String)? = try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT e.id, e.name, u.account FROM enterprises e JOIN enterprise_users u ON u.enterprise_id = e.id AND u.is_admin = 1
+                WHERE e.credit_code = ? AND e.status = 'authenticated' AND \(filter.sql)
+                """, arguments: [code!.rawValue] + filter.arguments) else { return nil }
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(row["id"] as String)", result: "administrator account looked up"), in: db)
+            return (row["id"], row["name"], row["account"])
+        }
+        guard let found else { throw .notFound("authenticated enterprise with credit code \(code!.rawValue) in your province") }
+        return found
+    }
+
+    /// Sets a new random password for the administrator of an enterprise of the caller's province
+    /// and ends the administrator's sessions; returns the temporary password (tell it on site).
+    public func resetAdministratorPassword(enterpriseID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> String {
+        let filter = try Self.provinceFilter(caller)
+        let temporary = Self.temporaryPassword()
+        let hash = try await accounts.hashPassword(temporary)
+        let now = self.now
+        try await database.write { db in
+            guard let user = try String.fetchOne(db, sql: """
+                SELECT u.id FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
+                WHERE e.id = ? AND u.is_admin = 1 AND e.status = 'authenticated' AND \(filter.sql)
+                """, arguments: [enterpriseID] + filter.arguments) else {
+                throw RegistryError.notFound("authenticated enterprise \(enterpriseID) in your province")
+            }
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_user:\(user)", result: "administrator password reset; sessions revoked"), in: db)
+        }
+        return temporary
+    }
+
+    static func temporaryPassword() -> String {
+        let letters = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789")
+        let body = SecureRandom.bytes(10).map { String(letters[Int($0) % letters.count]) }.joined()
+        return "Jz-" + body + "9a"
+    }
+
+    static func provinceFilter(_ caller: Caller) throws(RegistryError) -> (sql: String, arguments: StatementArguments) {
+        guard case .province = caller else { throw .forbidden("only provincial authorities can do this") }
+        return Scope(caller).enterprisesFilter
+    }
+
+    // MARK: Draft access
+
+    static func tokenHash(_ token: String) throws(RegistryError) -> [UInt8] {
+        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .invalid("draft_token", "is not a draft token") }
+        return Digest.sha256(raw)
+    }
+
+    /// Runs `body` in a write transaction on the draft's enterprise (still a draft). With
+    /// `requireComplete`, steps 2–4 must be done (licence, administrator, contact).
+    func withDraft<T: Sendable>(_ token: String, requireComplete: Bool = false,
+                                _ body: @escaping @Sendable (Database, String) throws -> T) async throws(RegistryError) -> T {
+        let hash = Data(try Self.tokenHash(token))
+        return try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT id, status, phone FROM enterprises WHERE draft_token_hash = ?", arguments: [hash]) else {
+                throw RegistryError.notFound("sign-up (unknown or finished draft token)")
+            }
+            let id: String = row["id"]
+            guard row["status"] as String == "draft" else {
+                throw RegistryError.failedPrecondition("the sign-up is waiting for the provincial authority and can no longer be changed")
+            }
+            if requireComplete {
+                var missing: [String] = []
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM attachments WHERE enterprise_id = ? AND kind = 'business_licence'", arguments: [id]) != true {
+                    missing.append("business licence (step 2)")
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [id]) != true {
+                    missing.append("administrator (step 3)")
+                }
+                if (row["phone"] as String? ?? "").isEmpty { missing.append("e-mail and phone (step 4)") }
+                if !missing.isEmpty { throw RegistryError.failedPrecondition("finish first: \(missing.joined(separator: ", "))") }
+            }
+            return try body(db, id)
+        }
+    }
+}
+
+extension String {
+    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
+}

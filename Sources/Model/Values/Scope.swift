@@ -1,0 +1,31 @@
+import GRDB
+
+/// What a caller may see. Derived from the ``Caller`` (never from a request field); the only
+/// place it becomes SQL is ``Scope/enterprisesFilter``.
+public enum Scope: Sendable, Hashable {
+    case nationwide
+    case province(ProvinceCode)
+    case enterprise(String)
+    case individual(String)
+    case nothing
+
+    public init(_ caller: Caller) {
+        switch caller {
+        case .ministry: self = .nationwide
+        case .province(let code): self = .province(code)
+        case .enterpriseUser(let enterprise, _, _): self = .enterprise(enterprise)
+        case .individual(let id): self = .individual(id)
+        case .anonymous: self = .nothing
+        }
+    }
+
+    /// SQL condition on the `enterprises` table (aliased `e`) for this scope.
+    var enterprisesFilter: (sql: String, arguments: StatementArguments) {
+        switch self {
+        case .nationwide: ("1", [])
+        case .province(let code): ("e.province_code = ?", [code.rawValue])
+        case .enterprise(let id): ("e.id = ?", [id])
+        case .individual, .nothing: ("0", [])
+        }
+    }
+}

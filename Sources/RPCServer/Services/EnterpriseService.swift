@@ -1,0 +1,77 @@
+public import Model
+internal import Proto
+
+/// The `jzs.enterprise.v1.Enterprise` service: sign-up (draft token) and login.
+public struct EnterpriseService: Sendable {
+    let signup: EnterpriseSignup
+    let accounts: Accounts
+
+    public init(signup: EnterpriseSignup, accounts: Accounts) {
+        self.signup = signup
+        self.accounts = accounts
+    }
+
+    public func register(with router: inout Router) {
+        let signup = self.signup
+        let accounts = self.accounts
+        router.register(Methods.Enterprise.startSignup) { request, context in
+            guard let info = request.info else { throw RegistryError.invalid("info", "is required") }
+            let started = try await signup.start(EnterpriseBasicInfo(info), audit: context.audit)
+            return .init(enterpriseID: started.enterpriseID, draftToken: started.draftToken)
+        }
+        router.register(Methods.Enterprise.readIdentityLock) { request, _ in
+            let read = try signup.readLock(certificatePEM: request.certificatePem)
+            return .init(creditCode: read.creditCode, name: read.name)
+        }
+        router.register(Methods.Enterprise.getSignup) { request, _ in
+            Wire.Enterprise.SignupState(try await signup.state(draftToken: request.draftToken))
+        }
+        router.register(Methods.Enterprise.uploadSignupAttachment) { request, context in
+            let kind: AttachmentKind
+            switch request.kind {
+            case .businessLicence: kind = .businessLicence
+            case .qualificationCertificate: kind = .qualificationCertificate
+            case .unspecified, .unrecognized: throw RegistryError.invalid("kind", "must be BUSINESS_LICENCE or QUALIFICATION_CERTIFICATE")
+            }
+            let stored = try await signup.uploadAttachment(draftToken: request.draftToken, kind: kind, content: request.content, audit: context.audit)
+            return .init(contentType: stored.contentType, sha256: stored.sha256)
+        }
+        router.register(Methods.Enterprise.setSignupAdministrator) { request, context in
+            try await signup.setAdministrator(draftToken: request.draftToken, name: request.name, account: request.account,
+                                              password: request.password, passwordAgain: request.passwordAgain, audit: context.audit)
+            return Wire.Enterprise.SignupState(try await signup.state(draftToken: request.draftToken))
+        }
+        router.register(Methods.Enterprise.bindSignupContact) { request, context in
+            try await signup.bindContact(draftToken: request.draftToken, email: request.email, phone: request.phone,
+                                         smsCode: request.smsCode, audit: context.audit)
+            return Wire.Enterprise.SignupState(try await signup.state(draftToken: request.draftToken))
+        }
+        router.register(Methods.Enterprise.getLockChallenge) { request, _ in
+            .init(challenge: try await signup.lockChallenge(draftToken: request.draftToken), validSeconds: 300)
+        }
+        router.register(Methods.Enterprise.authenticateWithLock) { request, context in
+            Wire.Enterprise.SignupState(try await signup.authenticateWithLock(
+                draftToken: request.draftToken, certificatePEM: request.certificatePem, signature: request.signature, audit: context.audit))
+        }
+        router.register(Methods.Enterprise.requestOnSiteAuthentication) { request, context in
+            Wire.Enterprise.SignupState(try await signup.requestOnSite(
+                draftToken: request.draftToken, associated: request.associated,
+                certificatePEM: request.certificatePem.isEmpty ? nil : request.certificatePem, signature: request.signature, audit: context.audit))
+        }
+        router.register(Methods.Enterprise.login) { request, context in
+            var violations = Violations()
+            if request.account.isEmpty { violations.add("account", "is required") }
+            if request.password.isEmpty { violations.add("password", "is required") }
+            try violations.throwIfAny()
+            let result = try await accounts.loginEnterpriseUser(account: request.account, password: request.password, audit: context.audit)
+            return .init(sessionToken: result.token, administrator: result.admin,
+                         idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),
+                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout))
+        }
+        router.register(Methods.Enterprise.logout) { _, context in
+            guard case .enterpriseUser = context.caller else { throw RegistryError.unauthenticated("not logged in as an enterprise user") }
+            if let token = context.sessionToken { try await accounts.logout(token: token, audit: context.audit) }
+            return .init()
+        }
+    }
+}

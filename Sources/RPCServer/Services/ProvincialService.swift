@@ -1,0 +1,47 @@
+public import Model
+internal import Proto
+internal import Foundation
+
+/// The `jzs.provincial.v1.Provincial` service (province certificate; own province only).
+public struct ProvincialService: Sendable {
+    let signup: EnterpriseSignup
+
+    public init(signup: EnterpriseSignup) { self.signup = signup }
+
+    public func register(with router: inout Router) {
+        let signup = self.signup
+        router.register(Methods.Provincial.listPendingSignups) { _, context in
+            .init(signups: try await signup.pendingSignups(for: try context.requireProvince()).map(Wire.Enterprise.SignupState.init))
+        }
+        router.register(Methods.Provincial.authenticateSignup) { request, context in
+            let province = try context.requireProvince(operatorNeeded: true)
+            return Wire.Enterprise.SignupState(try await signup.authenticateOnSite(enterpriseID: request.enterpriseID, by: province, audit: context.audit))
+        }
+        router.register(Methods.Provincial.returnSignup) { request, context in
+            let province = try context.requireProvince(operatorNeeded: true)
+            try await signup.returnSignup(enterpriseID: request.enterpriseID, reason: request.reason, by: province, audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Provincial.lookupAdministratorAccount) { request, context in
+            let province = try context.requireProvince(operatorNeeded: true)
+            let found = try await signup.lookupAdministratorAccount(creditCode: request.creditCode, by: province, audit: context.audit)
+            return .init(enterpriseID: found.enterpriseID, enterpriseName: found.name, administratorAccount: found.account)
+        }
+        router.register(Methods.Provincial.resetAdministratorPassword) { request, context in
+            let province = try context.requireProvince(operatorNeeded: true)
+            return .init(temporaryPassword: try await signup.resetAdministratorPassword(enterpriseID: request.enterpriseID, by: province, audit: context.audit))
+        }
+    }
+}
+
+extension CallContext {
+    /// The caller as a province; with `operatorNeeded`, the `operator` metadata entry must name
+    /// the acting person (it goes into the audit log).
+    func requireProvince(operatorNeeded: Bool = false) throws(RegistryError) -> Caller {
+        guard case .province = caller else { throw .forbidden("this method needs a provincial authority's client certificate") }
+        if operatorNeeded, (operatorName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw .invalid("metadata.operator", "is required: the person acting for the authority")
+        }
+        return caller
+    }
+}
