@@ -1,0 +1,233 @@
+import Crypto
+import Foundation
+import GRDB
+import Model
+import Testing
+
+/// Sign-up fixture: accounts fixture + a legacy lock CA + helpers to walk the wizard.
+struct SignupFixture {
+    let base: AccountsFixture
+    let legacy: CertificateAuthority
+    let signup: EnterpriseSignup
+    var audit: AuditContext { base.audit }
+    let p37 = Caller.province(ProvinceCode(37)!)
+    let p11 = Caller.province(ProvinceCode(11)!)
+
+    /// A valid credit code of Shandong (37): characters 3-4 are 37.
+    static let code37 = "913701000000000000".fixedCreditCode
+    static let code37b = "913701000000000010".fixedCreditCode
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 7, count: 100)
+
+    init() throws {
+        base = try AccountsFixture()
+        legacy = try CertificateAuthority.create(commonName: "legacy CA")
+        signup = EnterpriseSignup(database: base.database, accounts: base.accounts, legacyLockCA: legacy.certificate)
+    }
+
+    func info(_ code: String = Self.code37, name: String = "山东测试建设有限公司") -> EnterpriseBasicInfo {
+        EnterpriseBasicInfo(creditCode: code, name: name, legalRepresentative: "王五", registeredAddress: "济南市历下区")
+    }
+
+    func lock(_ code: String = Self.code37, name: String = "山东测试建设有限公司") throws -> (pem: String, key: PrivateKey, cert: Certificate) {
+        let key = try PrivateKey.generateEC()
+        let cert = try legacy.issue(.init(commonName: name, organization: name, usage: .identityLock, validityDays: 30, subjectSerialNumber: code), for: key)
+        return (try cert.pem(), key, cert)
+    }
+
+    /// Steps 1-4; returns the draft token.
+    func draft(_ code: String = Self.code37, name: String = "山东测试建设有限公司", account: String = "sdadmin",
+               phone: String = "13700137000") async throws -> String {
+        let started = try await signup.start(info(code, name: name), audit: audit)
+        _ = try await signup.uploadAttachment(draftToken: started.draftToken, kind: .businessLicence, content: Self.png, audit: audit)
+        try await signup.setAdministrator(draftToken: started.draftToken, name: "赵六", account: account, password: "Admin-Pass1",
+                                          passwordAgain: "Admin-Pass1", audit: audit)
+        base.clock.advance(61)
+        try await base.accounts.sendSMSCode(phone: phone, purpose: .enterpriseSignup, audit: audit)
+        try await signup.bindContact(draftToken: started.draftToken, email: "it@example.cn", phone: phone,
+                                     smsCode: try base.lastCode(phone), audit: audit)
+        return started.draftToken
+    }
+
+    func sign(_ token: String, with key: PrivateKey) async throws -> [UInt8] {
+        try Signature.sign(try await signup.lockChallenge(draftToken: token), with: key)
+    }
+}
+
+@Suite("Enterprise sign-up")
+struct SignupTests {
+    @Test("Identity lock: authenticated at once, administrator enabled, lock consumed")
+    func lockFlow() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        // Given: the administrator cannot log in before authentication.
+        let early = await registryError { _ = try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: "Admin-Pass1", audit: f.audit) }
+        guard case .failedPrecondition = early else { Issue.record("expected not-yet-authenticated, got \(String(describing: early))"); return }
+        // When
+        let lock = try f.lock()
+        let state = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: lock.key), audit: f.audit)
+        // Then
+        #expect(state.status == .authenticated)
+        #expect(state.method == .identityLock)
+        #expect(try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: "Admin-Pass1", audit: f.audit).admin)
+        let consumed = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM identity_locks WHERE serial = ?", arguments: [lock.cert.serialHex]) }
+        #expect(consumed == 1)
+        // The draft token is spent.
+        #expect(await registryError { _ = try await f.signup.state(draftToken: token) } == .notFound("sign-up (unknown draft token)"))
+    }
+
+    @Test("A used lock never authenticates again; a lock of another credit code or CA is refused")
+    func lockChecks() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        let other = try f.lock(SignupFixture.code37b)
+        let wrongCode = await registryError {
+            _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: other.pem, signature: try await f.sign(token, with: other.key), audit: f.audit)
+        }
+        #expect(wrongCode == .failedPrecondition("the identity lock belongs to another credit code"))
+        let stranger = try CertificateAuthority.create(commonName: "not the legacy CA")
+        let key = try PrivateKey.generateEC()
+        let forged = try stranger.issue(.init(commonName: "x", organization: "山东测试建设有限公司", usage: .identityLock, validityDays: 1,
+                                              subjectSerialNumber: SignupFixture.code37), for: key)
+        let forgedError = await registryError {
+            _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: try forged.pem(), signature: try await f.sign(token, with: key), audit: f.audit)
+        }
+        #expect(forgedError == .invalid("certificate_pem", "was not issued by the identity-lock CA, or has expired"))
+        let lock = try f.lock()
+        let badSignature = await registryError {
+            _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: other.key), audit: f.audit)
+        }
+        guard case .invalidFields(let v) = badSignature else { Issue.record("expected bad signature"); return }
+        #expect(v.first?.field == "signature")
+        // A lock recorded as used (e.g. consumed earlier) is void.
+        try await f.base.database.pool.write { db in
+            try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) SELECT ?, ?, id, 0 FROM enterprises LIMIT 1",
+                           arguments: [lock.cert.serialHex, SignupFixture.code37])
+        }
+        let reused = await registryError {
+            _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: lock.key), audit: f.audit)
+        }
+        #expect(reused == .failedPrecondition("this identity lock has already been used and is void"))
+    }
+
+    @Test("A renamed enterprise fails lock authentication and goes on-site associated; only its province sees it")
+    func renamedEnterprise() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft(name: "山东新名建设集团有限公司")
+        let lock = try f.lock(name: "山东旧名建设有限公司")
+        let failed = await registryError {
+            _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: lock.key), audit: f.audit)
+        }
+        guard case .failedPrecondition(let why) = failed, why.contains("on-site associated") else { Issue.record("got \(String(describing: failed))"); return }
+        let pending = try await f.signup.requestOnSite(draftToken: token, associated: true, certificatePEM: lock.pem,
+                                                       signature: try await f.sign(token, with: lock.key), audit: f.audit)
+        #expect(pending.status == .pending)
+        #expect(pending.method == .onSiteAssociated)
+        #expect(try await f.signup.pendingSignups(for: f.p11).isEmpty)
+        #expect(try await f.signup.pendingSignups(for: f.p37).map(\.enterpriseID) == [pending.enterpriseID])
+        #expect(await registryError { _ = try await f.signup.authenticateOnSite(enterpriseID: pending.enterpriseID, by: f.p11, audit: f.audit) }
+                == .notFound("sign-up \(pending.enterpriseID)"))
+        let done = try await f.signup.authenticateOnSite(enterpriseID: pending.enterpriseID, by: f.p37, audit: f.audit)
+        #expect(done.status == .authenticated)
+        let consumed = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM identity_locks") }
+        #expect(consumed == 1)
+    }
+
+    @Test("Step 5 waits for steps 2-4")
+    func incomplete() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let started = try await f.signup.start(f.info(), audit: f.audit)
+        let early = await registryError { _ = try await f.signup.requestOnSite(draftToken: started.draftToken, associated: false, certificatePEM: nil, signature: [], audit: f.audit) }
+        #expect(early == .failedPrecondition("finish first: business licence (step 2), administrator (step 3), e-mail and phone (step 4)"))
+    }
+
+    @Test("Attachments: images by content, at most 500 KB", arguments: [
+        ([0xFF, 0xD8, 0xFF, 0xE0] + [UInt8](repeating: 1, count: 50), "image/jpeg"),
+        (Array("GIF89a".utf8) + [UInt8](repeating: 1, count: 50), "image/gif"),
+        ([0x42, 0x4D] + [UInt8](repeating: 1, count: 50), "image/bmp"),
+        (Array("%PDF-1.7".utf8) + [UInt8](repeating: 1, count: 50), nil),
+        ([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 1, count: 512_001), nil),
+    ] as [([UInt8], String?)])
+    func attachments(content: [UInt8], type: String?) async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let started = try await f.signup.start(f.info(), audit: f.audit)
+        let result = await Result(asyncCatching: { try await f.signup.uploadAttachment(draftToken: started.draftToken, kind: .qualificationCertificate, content: content, audit: f.audit) })
+        switch (result, type) {
+        case (.success(let stored), let expected?): #expect(stored.contentType == expected)
+        case (.failure(let e as RegistryError), nil):
+            guard case .invalidFields(let v) = e else { Issue.record("unexpected \(e)"); return }
+            #expect(v.first?.field == "content")
+        default: Issue.record("unexpected \(result)")
+        }
+    }
+
+    @Test("Bad basic information names every field; one live enterprise per credit code")
+    func basicInfo() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let bad = await registryError {
+            _ = try await f.signup.start(EnterpriseBasicInfo(creditCode: "91370100000000000X", name: "", legalRepresentative: "",
+                                                             registeredAddress: "", postcode: "12"), audit: f.audit)
+        }
+        guard case .invalidFields(let v) = bad else { Issue.record("got \(String(describing: bad))"); return }
+        #expect(v.map(\.field) == ["info.credit_code", "info.name", "info.legal_representative", "info.registered_address", "info.postcode"])
+        _ = try await f.signup.start(f.info(), audit: f.audit)
+        #expect(await registryError { _ = try await f.signup.start(f.info(), audit: f.audit) }
+                == .alreadyExists("an enterprise with this credit code is already registered or signing up"))
+        let central = await registryError { _ = try await f.signup.start(f.info("11100000000013338W"), audit: f.audit) }
+        #expect(central == .invalid("info.province_code", "the credit code was issued centrally: give the province of 工商注册所在地"))
+    }
+
+    @Test("A returned sign-up frees the credit code and the account; the reason is kept")
+    func returned() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        let state = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        #expect(await registryError { try await f.signup.returnSignup(enterpriseID: state.enterpriseID, reason: " ", by: f.p37, audit: f.audit) }
+                == .invalid("reason", "is required: tell the enterprise what is wrong"))
+        try await f.signup.returnSignup(enterpriseID: state.enterpriseID, reason: "营业执照与名称不符", by: f.p37, audit: f.audit)
+        f.base.clock.advance(61)
+        let again = try await f.draft(account: "sdadmin", phone: "13700137000")
+        #expect(try await f.signup.state(draftToken: again).status == .draft)
+    }
+
+    @Test("Province looks up the administrator account and resets its password; other provinces cannot")
+    func forgottenAccount() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        let pending = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        _ = try await f.signup.authenticateOnSite(enterpriseID: pending.enterpriseID, by: f.p37, audit: f.audit)
+        let old = try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: "Admin-Pass1", audit: f.audit)
+        #expect(try await f.signup.lookupAdministratorAccount(creditCode: SignupFixture.code37, by: f.p37, audit: f.audit).account == "sdadmin")
+        #expect(await registryError { _ = try await f.signup.lookupAdministratorAccount(creditCode: SignupFixture.code37, by: f.p11, audit: f.audit) } != nil)
+        #expect(await registryError { _ = try await f.signup.resetAdministratorPassword(enterpriseID: pending.enterpriseID, by: f.p11, audit: f.audit) } != nil)
+        #expect(await registryError { _ = try await f.signup.lookupAdministratorAccount(creditCode: SignupFixture.code37, by: .ministry, audit: f.audit) }
+                == .forbidden("only provincial authorities can do this"))
+        let temporary = try await f.signup.resetAdministratorPassword(enterpriseID: pending.enterpriseID, by: f.p37, audit: f.audit)
+        #expect(await registryError { _ = try await f.base.accounts.caller(forToken: old.token) } != nil)
+        _ = try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: temporary, audit: f.audit)
+        #expect(try await f.base.database.pool.read { try AuditLog.verify(in: $0) } != .intact(rows: 0))
+    }
+}
+
+extension Result where Failure == any Error {
+    init(asyncCatching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+extension String {
+    /// Replaces the last character with the GB 32100 check character.
+    var fixedCreditCode: String {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let sum = zip(prefix(17), weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
+        return String(prefix(17)) + String(alphabet[(31 - sum % 31) % 31])
+    }
+}
