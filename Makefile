@@ -42,5 +42,9 @@ test: deps check-generated
 bench: release
 	./scripts/bench
 
+# Walks a fresh server through sign-up, provincial authentication and accounts (scripts/demo).
+demo: build
+	./scripts/demo .build/debug
+
 clean:
 	rm -rf .build

@@ -77,7 +77,7 @@ let package = Package(
         .executableTarget(
             name: "jzs",
             dependencies: [
-                "RPCClient", "Proto", "Model",
+                "RPCClient", "Proto", "Model", "Crypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: settings),

@@ -26,13 +26,13 @@ struct JZS: AsyncParsableCommand {
             21 OUT_OF_RANGE, 22 UNIMPLEMENTED, 23 INTERNAL, 24 UNAVAILABLE, 25 DATA_LOSS,
             26 UNAUTHENTICATED); 64 usage error; 1 any other failure.
             """,
-        subcommands: [Health.self, Info.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, Logout.self])
+        subcommands: [Health.self, Info.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, EnterpriseCommand.self, ProvinceCommand.self, Logout.self])
 }
 
 /// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads
 /// options of the command that runs, so they are moved after the subcommand path.
 enum GlobalArguments {
-    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile"]
+    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile", "--operator"]
     static let flags: Set<String> = ["--json"]
 
     static func moveAfterSubcommand(_ arguments: [String]) -> [String] {

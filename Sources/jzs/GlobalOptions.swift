@@ -27,6 +27,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Session profile (env JZS_PROFILE; default \"default\"): `login` stores the session under it.")
     var profile: String?
 
+    @Option(name: .customLong("operator"), help: "Person acting for a province or the ministry (env JZS_OPERATOR); audited.")
+    var operatorName: String?
+
     var sessions: SessionStore {
         SessionStore(profile: profile ?? ProcessInfo.processInfo.environment["JZS_PROFILE"] ?? "default")
     }
@@ -56,6 +59,7 @@ struct GlobalOptions: ParsableArguments {
         let timeout = self.timeout ?? env["JZS_TIMEOUT"].flatMap(Double.init) ?? (file["timeout"] as? Double) ?? 30
         guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be in (0, 3600] seconds") }
         var metadata = Metadata()
+        if let op = operatorName ?? env["JZS_OPERATOR"] { metadata[Metadata.Key.operator] = op }
         // A stored session for this profile and server rides along as the bearer token.
         if cert == nil, let session = sessions.load(), session.server == server {
             metadata[Metadata.Key.authorization] = "Bearer \(session.token)"

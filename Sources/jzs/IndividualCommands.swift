@@ -101,6 +101,7 @@ struct Logout: ClientCommand {
             return
         }
         if session.kind == "individual" { try? await client.individual.logout() }
+        if session.kind == "enterprise" { try? await client.enterprise.logout() }
         global.sessions.remove()
         if global.json { Output.json(["logged_out": true]) } else { print("logged out") }
     }

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import Proto
+import RPCClient
+
+/// Provincial-authority commands; need the province's client certificate (--cert/--key) and
+/// --operator (who is acting; audited).
+struct ProvinceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "province", abstract: "Provincial authority: enterprise sign-ups.",
+        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self])
+
+    struct Signups: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Sign-ups waiting for on-site authentication in your province.")
+        @OptionGroup var global: GlobalOptions
+
+        func run(with client: Client) async throws {
+            let list = try await client.provincial.pendingSignups()
+            if global.json {
+                Output.json(list.map { ["enterprise_id": $0.enterpriseID, "credit_code": $0.creditCode, "name": $0.name,
+                                        "method": "\($0.method)", "administrator_account": $0.administratorAccount] })
+            } else if list.isEmpty {
+                print("no sign-up waiting")
+            } else {
+                Output.table(["enterprise", "credit code", "name", "method", "admin"], list.map {
+                    [$0.enterpriseID, $0.creditCode, $0.name, $0.method == .onSiteAssociated ? "on-site associated" : "on-site", $0.administratorAccount]
+                })
+            }
+        }
+    }
+
+    struct Authenticate: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Confirm on-site authentication of a sign-up.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Enterprise id (from `jzs province signups`).") var enterpriseID: String
+
+        func run(with client: Client) async throws {
+            let s = try await client.provincial.authenticate(enterpriseID: enterpriseID)
+            if global.json { Output.json(["enterprise_id": s.enterpriseID, "status": "\(s.status)"]) } else { print("\(s.name) authenticated; its administrator \(s.administratorAccount) can log in") }
+        }
+    }
+
+    struct Return: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: "Return a wrong sign-up (the enterprise signs up again).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Enterprise id.") var enterpriseID: String
+        @Option(help: "Why (shown to the enterprise).") var reason: String
+
+        func run(with client: Client) async throws {
+            try await client.provincial.returnSignup(enterpriseID: enterpriseID, reason: reason)
+            if global.json { Output.json(["returned": true]) } else { print("returned") }
+        }
+    }
+
+    struct LookupAccount: ClientCommand {
+        static let configuration = CommandConfiguration(commandName: "lookup-account", abstract: "An enterprise's administrator account (forgotten account).")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "统一社会信用代码.") var creditCode: String
+
+        func run(with client: Client) async throws {
+            let found = try await client.provincial.lookupAdministrator(creditCode: creditCode)
+            if global.json {
+                Output.json(["enterprise_id": found.enterpriseID, "name": found.enterpriseName, "administrator_account": found.administratorAccount])
+            } else {
+                Output.fields([("enterprise", "\(found.enterpriseName) (\(found.enterpriseID))"), ("administrator account", found.administratorAccount)])
+            }
+        }
+    }
+
+    struct ResetAdmin: ClientCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-admin", abstract: "Give an enterprise administrator a temporary password.")
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: "Enterprise id.") var enterpriseID: String
+
+        func run(with client: Client) async throws {
+            let temporary = try await client.provincial.resetAdministratorPassword(enterpriseID: enterpriseID)
+            if global.json { Output.json(["temporary_password": temporary]) } else { print("temporary password: \(temporary) (tell it in person)") }
+        }
+    }
+}
