@@ -49,7 +49,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// One timer per connection, armed for the earliest call deadline (not one per call).
     private var deadlineTimer: (at: NIODeadline, timer: Scheduled<Void>)?
     private var keepaliveTimer: Scheduled<Void>?
-    private var receivedSinceKeepalive = true
+    private var receivedSinceKeepalive = false
     private var pingOutstanding: NIODeadline?
     private var writabilityWaiters: [CheckedContinuation<Void, any Error>] = []
     private var closed = false
@@ -229,7 +229,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard var call = calls[id], !call.running else { return }
         guard frame.flags.contains(.endStream) else {
             calls.removeValue(forKey: id)
-            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"), requestID: call.clientRequestID, context: context)
+            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"),
+                   requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)", context: context)
             callEnded()
             return
         }
@@ -316,7 +317,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.write(wrapOutboundOut(out), promise: nil)
         scheduleFlush(context: context)
         if shared.logger.logLevel <= .info {
-            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(error.message)"])
+            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(error.message)",
+                                                           "request-id": "\(requestID ?? "-")"])
         }
     }
 

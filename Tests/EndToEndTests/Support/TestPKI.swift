@@ -13,6 +13,8 @@ final class TestPKI: @unchecked Sendable {
     let wrongNameCertificate: String
     let wrongNameKey: String
     let crlFile: String
+    /// The legacy identity-lock CA.
+    let legacy: CertificateAuthority
     private(set) var clients: [String: (cert: String, key: String)] = [:]
 
     init() throws {
@@ -42,6 +44,7 @@ final class TestPKI: @unchecked Sendable {
         }
         crlFile = try Self.write(ca.revocationList(revoked: [(revokedSerial, Date())]), "crl.pem", in: directory)
 
+        legacy = try CertificateAuthority.create(commonName: "legacy lock CA")
         let other = try CertificateAuthority.create(commonName: "another CA")
         let otherKey = try PrivateKey.generateEC()
         let otherCert = try other.issue(.init(commonName: "intruder", usage: .client, altNames: [.uri("jzs:ministry")], validityDays: 2), for: otherKey)

@@ -1,4 +1,5 @@
 import Foundation
+import Crypto
 import GRDB
 import Testing
 import Logging
@@ -34,10 +35,11 @@ struct TestServer {
     var port: Int { server.localAddress.port! }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
-                             session: String? = nil) -> ClientConfiguration {
+                             session: String? = nil, operator op: String? = nil) -> ClientConfiguration {
         let identity = name.flatMap { pki.clients[$0] }
         var metadata = Metadata()
         if let session { metadata[Metadata.Key.authorization] = "Bearer \(session)" }
+        if let op { metadata[Metadata.Key.operator] = op }
         return ClientConfiguration(host: "127.0.0.1", port: port, trustRootsFile: pki.caFile, serverName: serverName,
                                    certificateFile: identity?.cert, privateKeyFile: identity?.key, defaultTimeout: timeout,
                                    metadata: metadata)
@@ -67,6 +69,9 @@ func withTestServer<R>(
     PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
     SMSService(accounts: accounts).register(with: &router)
     IndividualService(accounts: accounts).register(with: &router)
+    let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
+    EnterpriseService(signup: signup, accounts: accounts).register(with: &router)
+    ProvincialService(signup: signup).register(with: &router)
     router.register(TestMethods.block) { request, _ in
         await probe.start()
         do {
