@@ -62,8 +62,9 @@ struct ServeCommand: AsyncParsableCommand {
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
-        IndividualService(accounts: accounts).register(with: &router)
-        EnterpriseService(signup: signup, accounts: accounts).register(with: &router)
+        let applications = Applications(database: database)
+        IndividualService(accounts: accounts, applications: applications).register(with: &router)
+        EnterpriseService(signup: signup, accounts: accounts, applications: applications).register(with: &router)
         ProvincialService(signup: signup).register(with: &router)
 
         let configuration = ServerConfiguration(

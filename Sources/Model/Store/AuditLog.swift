@@ -31,16 +31,27 @@ public enum AuditLog {
 
     /// Appends `entry` inside the caller's write transaction (the same one as the change).
     public static func append(_ entry: AuditEntry, in db: Database) throws {
+        try appendAll([entry], in: db)
+    }
+
+    /// Appends `entries` in order (one look-up of the chain's end for all of them).
+    public static func appendAll(_ entries: [AuditEntry], in db: Database) throws {
+        guard !entries.isEmpty else { return }
         let last = try Row.fetchOne(db, sql: "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        let id: Int64 = (last?["id"] as Int64? ?? 0) + 1
-        let previous: [UInt8] = last.map { Array(($0["hash"] as Data)) } ?? genesis
-        let at = timestamp(entry.at)
-        let hash = chainHash(previous: previous, id: id, at: at, entry: entry)
-        try db.execute(sql: """
+        var id: Int64 = last?["id"] as Int64? ?? 0
+        var previous: [UInt8] = last.map { Array(($0["hash"] as Data)) } ?? genesis
+        let insert = try db.cachedStatement(sql: """
             INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result,
-                             entry.requestID, Data(previous), Data(hash)])
+            """)
+        for entry in entries {
+            id += 1
+            let at = timestamp(entry.at)
+            let hash = chainHash(previous: previous, id: id, at: at, entry: entry)
+            try insert.execute(arguments: [id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result,
+                                           entry.requestID, Data(previous), Data(hash)])
+            previous = hash
+        }
     }
 
     public enum Verification: Sendable, Equatable {
@@ -79,8 +90,14 @@ public enum AuditLog {
 
     /// UTC, millisecond precision, ISO 8601.
     static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        // Fixed-width UTC with milliseconds, formatted by hand (no formatter per row).
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = ms / 1000, millis = Int(ms % 1000)
+        var t = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let m = millis < 10 ? "00\(millis)" : millis < 100 ? "0\(millis)" : "\(millis)"
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)).\(m)Z"
     }
 }

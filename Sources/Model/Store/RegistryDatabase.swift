@@ -164,6 +164,62 @@ public final class RegistryDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v4-applications-registrations") { db in
+            try db.execute(sql: """
+                CREATE TABLE applications (
+                    id TEXT PRIMARY KEY,
+                    individual_id TEXT NOT NULL REFERENCES individuals (id),
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    province_code INTEGER NOT NULL,
+                    type TEXT NOT NULL CHECK (type IN ('01', '02', '03', '04', '05', '07')),
+                    specialties TEXT NOT NULL,
+                    qualification_certificate_no TEXT NOT NULL,
+                    qualification_date TEXT NOT NULL,
+                    contract_start TEXT NOT NULL,
+                    contract_end TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    return_reason TEXT,
+                    version INTEGER NOT NULL DEFAULT 1,
+                    created_at REAL NOT NULL,
+                    updated_at REAL NOT NULL,
+                    reported_at REAL
+                );
+                CREATE INDEX applications_by_enterprise ON applications (enterprise_id, status, created_at);
+                CREATE INDEX applications_by_province ON applications (province_code, status, created_at);
+                CREATE INDEX applications_by_individual ON applications (individual_id, created_at);
+                -- At most one application in progress per person.
+                CREATE UNIQUE INDEX applications_one_open_per_person ON applications (individual_id)
+                    WHERE status IN ('awaiting_enterprise', 'awaiting_province', 'awaiting_ministry', 'awaiting_announcement', 'returned');
+                CREATE TABLE application_events (
+                    id INTEGER PRIMARY KEY,
+                    application_id TEXT NOT NULL REFERENCES applications (id),
+                    at REAL NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    from_status TEXT,
+                    to_status TEXT NOT NULL,
+                    reason TEXT
+                );
+                CREATE INDEX application_events_by_application ON application_events (application_id, id);
+                -- One registration per person (one employer).
+                CREATE TABLE registrations (
+                    id TEXT PRIMARY KEY,
+                    individual_id TEXT NOT NULL UNIQUE REFERENCES individuals (id),
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    registration_number TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL CHECK (status IN ('active', 'cancelled')),
+                    registered_at REAL NOT NULL
+                );
+                CREATE INDEX registrations_by_enterprise ON registrations (enterprise_id, status);
+                CREATE TABLE registration_specialties (
+                    registration_id TEXT NOT NULL REFERENCES registrations (id),
+                    specialty TEXT NOT NULL,
+                    valid_from TEXT NOT NULL,
+                    valid_until TEXT NOT NULL,
+                    PRIMARY KEY (registration_id, specialty)
+                );
+                """)
+        }
         return migrator
     }
 

@@ -82,6 +82,16 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         CalendarDate(year: year + years, month: month, day: min(day, Self.days(inMonth: month, year: year + years)))!
     }
 
+    /// The date `days` later (negative: earlier).
+    public func adding(days: Int) -> CalendarDate {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+        let start = calendar.date(from: DateComponents(year: year, month: month, day: day))!
+        let moved = calendar.date(byAdding: .day, value: days, to: start)!
+        let c = calendar.dateComponents([.year, .month, .day], from: moved)
+        return CalendarDate(year: c.year!, month: c.month!, day: c.day!)!
+    }
+
     public static func < (a: Self, b: Self) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }

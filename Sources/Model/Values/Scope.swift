@@ -19,6 +19,17 @@ public enum Scope: Sendable, Hashable {
         }
     }
 
+    /// SQL condition on the `applications` table (aliased `a`) for this scope.
+    var applicationsFilter: (sql: String, arguments: StatementArguments) {
+        switch self {
+        case .nationwide: ("1", [])
+        case .province(let code): ("a.province_code = ?", [code.rawValue])
+        case .enterprise(let id): ("a.enterprise_id = ?", [id])
+        case .individual(let id): ("a.individual_id = ?", [id])
+        case .nothing: ("0", [])
+        }
+    }
+
     /// SQL condition on the `enterprises` table (aliased `e`) for this scope.
     var enterprisesFilter: (sql: String, arguments: StatementArguments) {
         switch self {

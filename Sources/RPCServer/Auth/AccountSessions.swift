@@ -22,6 +22,15 @@ extension CallContext {
         metadata[Metadata.Key.authorization].map { CallerResolver.bearer($0) }
     }
 
+    /// The caller as an enterprise user, or UNAUTHENTICATED / PERMISSION_DENIED.
+    func requireEnterpriseUser() throws(RegistryError) -> Caller {
+        switch caller {
+        case .enterpriseUser: return caller
+        case .anonymous: throw .unauthenticated("log in first (Enterprise/Login) and send the session token")
+        default: throw .forbidden("this method is for enterprise users")
+        }
+    }
+
     /// The caller as an individual, or UNAUTHENTICATED / PERMISSION_DENIED.
     func requireIndividual() throws(RegistryError) -> Caller {
         switch caller {

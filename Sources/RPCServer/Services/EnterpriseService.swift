@@ -5,15 +5,52 @@ internal import Proto
 public struct EnterpriseService: Sendable {
     let signup: EnterpriseSignup
     let accounts: Accounts
+    let applications: Applications
 
-    public init(signup: EnterpriseSignup, accounts: Accounts) {
+    public init(signup: EnterpriseSignup, accounts: Accounts, applications: Applications) {
         self.signup = signup
         self.accounts = accounts
+        self.applications = applications
     }
 
     public func register(with router: inout Router) {
         let signup = self.signup
         let accounts = self.accounts
+        let applications = self.applications
+        router.register(Methods.Enterprise.getHome) { _, context in
+            let me = try context.requireEnterpriseUser()
+            let home = try await applications.home(for: me)
+            let pending = try await applications.list(for: me, ApplicationFilter(statuses: [.awaitingEnterprise], pageSize: 20))
+            return .init(enterpriseName: pending.items.first?.enterpriseName ?? "", pending: UInt32(home.pending),
+                         byStatus: home.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(status: .init($0.key), count: UInt32($0.value)) },
+                         byType: home.byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(type: .init($0.key), count: UInt32($0.value)) },
+                         registeredStaff: UInt32(home.registeredStaff), pendingApplications: pending.items.map(Wire.Common.Application.init))
+        }
+        router.register(Methods.Enterprise.listApplications) { request, context in
+            Wire.Common.ApplicationPage(try await applications.list(for: try context.requireEnterpriseUser(),
+                                                                    try ApplicationFilter(request, defaultStatuses: [.awaitingEnterprise])))
+        }
+        router.register(Methods.Enterprise.getApplication) { request, context in
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireEnterpriseUser()))
+        }
+        router.register(Methods.Enterprise.reportApplication) { request, context in
+            Wire.Common.Application(try await applications.report(request.applicationID, acceptCommitment: request.acceptCommitment,
+                                                                   by: try context.requireEnterpriseUser(), audit: context.audit))
+        }
+        router.register(Methods.Enterprise.batchReportApplications) { request, context in
+            let results = try await applications.batchReport(request.applicationIDs, acceptCommitment: request.acceptCommitment,
+                                                             idempotencyKey: context.idempotencyKey, by: try context.requireEnterpriseUser(),
+                                                             audit: context.audit)
+            let reported = results.filter { $0.error == nil }.count
+            return .init(results: results.map { r in
+                .init(applicationID: r.applicationID, code: r.error.map { StatusCode.named($0.code).rawValue } ?? 0, message: r.error?.message ?? "")
+            }, reported: UInt32(reported), failed: UInt32(results.count - reported))
+        }
+        router.register(Methods.Enterprise.returnApplication) { request, context in
+            let me = try context.requireEnterpriseUser()
+            try await applications.returnToApplicant(request.applicationID, reason: request.reason, by: me, audit: context.audit)
+            return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
+        }
         router.register(Methods.Enterprise.startSignup) { request, context in
             guard let info = request.info else { throw RegistryError.invalid("info", "is required") }
             let started = try await signup.start(EnterpriseBasicInfo(info), audit: context.audit)

@@ -4,11 +4,36 @@ internal import Proto
 /// The `jzs.individual.v1.Individual` service: an individual's own account.
 public struct IndividualService: Sendable {
     let accounts: Accounts
+    let applications: Applications
 
-    public init(accounts: Accounts) { self.accounts = accounts }
+    public init(accounts: Accounts, applications: Applications) {
+        self.accounts = accounts
+        self.applications = applications
+    }
 
     public func register(with router: inout Router) {
         let accounts = self.accounts
+        let applications = self.applications
+        router.register(Methods.Individual.submitApplication) { request, context in
+            guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
+            return Wire.Common.Application(try await applications.submit(ApplicationDraft(draft), by: try context.requireIndividual(), audit: context.audit))
+        }
+        router.register(Methods.Individual.listApplications) { request, context in
+            Wire.Common.ApplicationPage(try await applications.list(for: try context.requireIndividual(), try ApplicationFilter(request)))
+        }
+        router.register(Methods.Individual.getApplication) { request, context in
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireIndividual()))
+        }
+        router.register(Methods.Individual.withdrawApplication) { request, context in
+            let me = try context.requireIndividual()
+            try await applications.withdraw(request.applicationID, by: me, audit: context.audit)
+            return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
+        }
+        router.register(Methods.Individual.resubmitApplication) { request, context in
+            guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
+            return Wire.Common.Application(try await applications.resubmit(request.applicationID, ApplicationDraft(draft),
+                                                                           by: try context.requireIndividual(), audit: context.audit))
+        }
         router.register(Methods.Individual.createAccount) { request, context in
             let id = try await accounts.registerIndividual(
                 IndividualRegistration(idNumber: request.idNumber, name: request.name, phone: request.phone,

@@ -68,9 +68,10 @@ func withTestServer<R>(
     var router = Router()
     PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
     SMSService(accounts: accounts).register(with: &router)
-    IndividualService(accounts: accounts).register(with: &router)
+    let applications = Applications(database: database, now: now)
+    IndividualService(accounts: accounts, applications: applications).register(with: &router)
     let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
-    EnterpriseService(signup: signup, accounts: accounts).register(with: &router)
+    EnterpriseService(signup: signup, accounts: accounts, applications: applications).register(with: &router)
     ProvincialService(signup: signup).register(with: &router)
     router.register(TestMethods.block) { request, _ in
         await probe.start()

@@ -4,6 +4,7 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include "wire_support.h"
+#include "jzs/common/v1/application.pb-c.h"
 #include "jzs/common/v1/common.pb-c.h"
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
 #include "jzs/individual/v1/individual.pb-c.h"
@@ -12,14 +13,25 @@
 #include "jzs/rpc/v1/rpc.pb-c.h"
 
 /* Swift cannot take the address of an extern const; these return the real descriptor. */
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application(void) { return &jzs__common__v1__application__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_draft(void) { return &jzs__common__v1__application_draft__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_event(void) { return &jzs__common__v1__application_event__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_page(void) { return &jzs__common__v1__application_page__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_query(void) { return &jzs__common__v1__application_query__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__date(void) { return &jzs__common__v1__date__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__field_violation(void) { return &jzs__common__v1__field_violation__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_info(void) { return &jzs__common__v1__page_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_request(void) { return &jzs__common__v1__page_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__timestamp(void) { return &jzs__common__v1__timestamp__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__authenticate_with_lock_request(void) { return &jzs__enterprise__v1__authenticate_with_lock_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__batch_item_result(void) { return &jzs__enterprise__v1__batch_item_result__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__batch_report_applications_request(void) { return &jzs__enterprise__v1__batch_report_applications_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__batch_report_applications_response(void) { return &jzs__enterprise__v1__batch_report_applications_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__bind_signup_contact_request(void) { return &jzs__enterprise__v1__bind_signup_contact_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__enterprise_basic_info(void) { return &jzs__enterprise__v1__enterprise_basic_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_application_request(void) { return &jzs__enterprise__v1__get_application_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_home_request(void) { return &jzs__enterprise__v1__get_home_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_home_response(void) { return &jzs__enterprise__v1__get_home_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_request(void) { return &jzs__enterprise__v1__get_lock_challenge_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_lock_challenge_response(void) { return &jzs__enterprise__v1__get_lock_challenge_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__get_signup_request(void) { return &jzs__enterprise__v1__get_signup_request__descriptor; }
@@ -29,23 +41,31 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__logout_response(void) { return &jzs__enterprise__v1__logout_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__read_identity_lock_request(void) { return &jzs__enterprise__v1__read_identity_lock_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__read_identity_lock_response(void) { return &jzs__enterprise__v1__read_identity_lock_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__report_application_request(void) { return &jzs__enterprise__v1__report_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__request_on_site_authentication_request(void) { return &jzs__enterprise__v1__request_on_site_authentication_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__return_application_request(void) { return &jzs__enterprise__v1__return_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__set_signup_administrator_request(void) { return &jzs__enterprise__v1__set_signup_administrator_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__signup_state(void) { return &jzs__enterprise__v1__signup_state__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_request(void) { return &jzs__enterprise__v1__start_signup_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_response(void) { return &jzs__enterprise__v1__start_signup_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__status_count(void) { return &jzs__enterprise__v1__status_count__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__type_count(void) { return &jzs__enterprise__v1__type_count__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_request(void) { return &jzs__enterprise__v1__upload_signup_attachment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_response(void) { return &jzs__enterprise__v1__upload_signup_attachment_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_request(void) { return &jzs__individual__v1__change_password_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_response(void) { return &jzs__individual__v1__change_password_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_request(void) { return &jzs__individual__v1__create_account_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_response(void) { return &jzs__individual__v1__create_account_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__get_application_request(void) { return &jzs__individual__v1__get_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__get_profile_request(void) { return &jzs__individual__v1__get_profile_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__get_profile_response(void) { return &jzs__individual__v1__get_profile_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__login_request(void) { return &jzs__individual__v1__login_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__login_response(void) { return &jzs__individual__v1__login_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_request(void) { return &jzs__individual__v1__logout_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__logout_response(void) { return &jzs__individual__v1__logout_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__resubmit_application_request(void) { return &jzs__individual__v1__resubmit_application_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__submit_application_request(void) { return &jzs__individual__v1__submit_application_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__withdraw_application_request(void) { return &jzs__individual__v1__withdraw_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__authenticate_signup_request(void) { return &jzs__provincial__v1__authenticate_signup_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_pending_signups_request(void) { return &jzs__provincial__v1__list_pending_signups_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_pending_signups_response(void) { return &jzs__provincial__v1__list_pending_signups_response__descriptor; }

@@ -2,6 +2,163 @@
 package import CProto
 internal import CProtobufC
 
+extension Wire.Common.Application: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__Application
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__Application>) { jzs__common__v1__application__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__Application>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.applicantName = CBridge.string(c.applicant_name)
+        self.idNumberMasked = CBridge.string(c.id_number_masked)
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.enterpriseName = CBridge.string(c.enterprise_name)
+        self.enterpriseCreditCode = CBridge.string(c.enterprise_credit_code)
+        self.provinceCode = c.province_code
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        self.specialties = CBridge.strings(c.n_specialties, c.specialties)
+        self.qualificationCertificateNo = CBridge.string(c.qualification_certificate_no)
+        self.qualificationDate = CBridge.string(c.qualification_date)
+        self.contractStart = CBridge.string(c.contract_start)
+        self.contractEnd = CBridge.string(c.contract_end)
+        self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.returnReason = CBridge.string(c.return_reason)
+        if let v = c.created_at { self.createdAt = Wire.Common.Timestamp(cMessage: v) }
+        if let v = c.updated_at { self.updatedAt = Wire.Common.Timestamp(cMessage: v) }
+        self.history = CBridge.messages(c.n_history, c.history, as: Wire.Common.ApplicationEvent.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__Application>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        if !applicantName.isEmpty { c.pointee.applicant_name = arena.string(applicantName) }
+        if !idNumberMasked.isEmpty { c.pointee.id_number_masked = arena.string(idNumberMasked) }
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !enterpriseName.isEmpty { c.pointee.enterprise_name = arena.string(enterpriseName) }
+        if !enterpriseCreditCode.isEmpty { c.pointee.enterprise_credit_code = arena.string(enterpriseCreditCode) }
+        c.pointee.province_code = provinceCode
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        if !specialties.isEmpty {
+            c.pointee.n_specialties = specialties.count
+            c.pointee.specialties = arena.strings(specialties)
+        }
+        if !qualificationCertificateNo.isEmpty { c.pointee.qualification_certificate_no = arena.string(qualificationCertificateNo) }
+        if !qualificationDate.isEmpty { c.pointee.qualification_date = arena.string(qualificationDate) }
+        if !contractStart.isEmpty { c.pointee.contract_start = arena.string(contractStart) }
+        if !contractEnd.isEmpty { c.pointee.contract_end = arena.string(contractEnd) }
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        if !returnReason.isEmpty { c.pointee.return_reason = arena.string(returnReason) }
+        if let v = createdAt { c.pointee.created_at = arena.message(v) }
+        if let v = updatedAt { c.pointee.updated_at = arena.message(v) }
+        if !history.isEmpty {
+            c.pointee.n_history = history.count
+            c.pointee.history = arena.messages(history)
+        }
+    }
+}
+
+extension Wire.Common.ApplicationDraft: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationDraft
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_draft() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationDraft>) { jzs__common__v1__application_draft__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationDraft>) {
+        let c = pointer.pointee
+        self.init()
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        self.specialties = CBridge.strings(c.n_specialties, c.specialties)
+        self.employerCreditCode = CBridge.string(c.employer_credit_code)
+        self.qualificationCertificateNo = CBridge.string(c.qualification_certificate_no)
+        self.qualificationDate = CBridge.string(c.qualification_date)
+        self.contractStart = CBridge.string(c.contract_start)
+        self.contractEnd = CBridge.string(c.contract_end)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationDraft>, arena: borrowing CArena) {
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        if !specialties.isEmpty {
+            c.pointee.n_specialties = specialties.count
+            c.pointee.specialties = arena.strings(specialties)
+        }
+        if !employerCreditCode.isEmpty { c.pointee.employer_credit_code = arena.string(employerCreditCode) }
+        if !qualificationCertificateNo.isEmpty { c.pointee.qualification_certificate_no = arena.string(qualificationCertificateNo) }
+        if !qualificationDate.isEmpty { c.pointee.qualification_date = arena.string(qualificationDate) }
+        if !contractStart.isEmpty { c.pointee.contract_start = arena.string(contractStart) }
+        if !contractEnd.isEmpty { c.pointee.contract_end = arena.string(contractEnd) }
+    }
+}
+
+extension Wire.Common.ApplicationEvent: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationEvent
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_event() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationEvent>) { jzs__common__v1__application_event__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationEvent>) {
+        let c = pointer.pointee
+        self.init()
+        if let v = c.at { self.at = Wire.Common.Timestamp(cMessage: v) }
+        self.actor = CBridge.string(c.actor)
+        self.action = CBridge.string(c.action)
+        self.fromStatus = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.from_status.rawValue))
+        self.toStatus = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.to_status.rawValue))
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationEvent>, arena: borrowing CArena) {
+        if let v = at { c.pointee.at = arena.message(v) }
+        if !actor.isEmpty { c.pointee.actor = arena.string(actor) }
+        if !action.isEmpty { c.pointee.action = arena.string(action) }
+        c.pointee.from_status = .init(rawValue: .init(truncatingIfNeeded: fromStatus.rawValue))
+        c.pointee.to_status = .init(rawValue: .init(truncatingIfNeeded: toStatus.rawValue))
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Common.ApplicationPage: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationPage
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_page() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationPage>) { jzs__common__v1__application_page__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationPage>) {
+        let c = pointer.pointee
+        self.init()
+        self.applications = CBridge.messages(c.n_applications, c.applications, as: Wire.Common.Application.self)
+        if let v = c.page { self.page = Wire.Common.PageInfo(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationPage>, arena: borrowing CArena) {
+        if !applications.isEmpty {
+            c.pointee.n_applications = applications.count
+            c.pointee.applications = arena.messages(applications)
+        }
+        if let v = page { c.pointee.page = arena.message(v) }
+    }
+}
+
+extension Wire.Common.ApplicationQuery: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationQuery
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_query() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationQuery>) { jzs__common__v1__application_query__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationQuery>) {
+        let c = pointer.pointee
+        self.init()
+        self.statuses = CBridge.enums(c.n_statuses, c.statuses, Wire.Common.ApplicationStatus.init(rawValue:))
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        if let v = c.page { self.page = Wire.Common.PageRequest(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationQuery>, arena: borrowing CArena) {
+        if !statuses.isEmpty {
+            c.pointee.n_statuses = statuses.count
+            c.pointee.statuses = arena.enums(statuses) { .init(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
+        }
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        if let v = page { c.pointee.page = arena.message(v) }
+    }
+}
+
 extension Wire.Common.Date: ProtobufCBacked {
     package typealias CMessage = Jzs__Common__V1__Date
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__date() }
@@ -114,6 +271,70 @@ extension Wire.Enterprise.AuthenticateWithLockRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.BatchItemResult: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__BatchItemResult
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__batch_item_result() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchItemResult>) { jzs__enterprise__v1__batch_item_result__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__BatchItemResult>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.code = c.code
+        self.message = CBridge.string(c.message)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchItemResult>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        c.pointee.code = code
+        if !message.isEmpty { c.pointee.message = arena.string(message) }
+    }
+}
+
+extension Wire.Enterprise.BatchReportApplicationsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__BatchReportApplicationsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__batch_report_applications_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchReportApplicationsRequest>) { jzs__enterprise__v1__batch_report_applications_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__BatchReportApplicationsRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationIDs = CBridge.strings(c.n_application_ids, c.application_ids)
+        self.acceptCommitment = c.accept_commitment != 0
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchReportApplicationsRequest>, arena: borrowing CArena) {
+        if !applicationIDs.isEmpty {
+            c.pointee.n_application_ids = applicationIDs.count
+            c.pointee.application_ids = arena.strings(applicationIDs)
+        }
+        c.pointee.accept_commitment = acceptCommitment ? 1 : 0
+    }
+}
+
+extension Wire.Enterprise.BatchReportApplicationsResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__BatchReportApplicationsResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__batch_report_applications_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchReportApplicationsResponse>) { jzs__enterprise__v1__batch_report_applications_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__BatchReportApplicationsResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.results = CBridge.messages(c.n_results, c.results, as: Wire.Enterprise.BatchItemResult.self)
+        self.reported = c.reported
+        self.failed = c.failed
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchReportApplicationsResponse>, arena: borrowing CArena) {
+        if !results.isEmpty {
+            c.pointee.n_results = results.count
+            c.pointee.results = arena.messages(results)
+        }
+        c.pointee.reported = reported
+        c.pointee.failed = failed
+    }
+}
+
 extension Wire.Enterprise.BindSignupContactRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__BindSignupContactRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__bind_signup_contact_request() }
@@ -171,6 +392,71 @@ extension Wire.Enterprise.EnterpriseBasicInfo: ProtobufCBacked {
         if !contactPhone.isEmpty { c.pointee.contact_phone = arena.string(contactPhone) }
         if !qualificationCertificateNo.isEmpty { c.pointee.qualification_certificate_no = arena.string(qualificationCertificateNo) }
         c.pointee.province_code = provinceCode
+    }
+}
+
+extension Wire.Enterprise.GetApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetApplicationRequest>) { jzs__enterprise__v1__get_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+    }
+}
+
+extension Wire.Enterprise.GetHomeRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetHomeRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_home_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetHomeRequest>) { jzs__enterprise__v1__get_home_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetHomeRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetHomeRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Enterprise.GetHomeResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetHomeResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_home_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetHomeResponse>) { jzs__enterprise__v1__get_home_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetHomeResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseName = CBridge.string(c.enterprise_name)
+        self.pending = c.pending
+        self.byStatus = CBridge.messages(c.n_by_status, c.by_status, as: Wire.Enterprise.StatusCount.self)
+        self.byType = CBridge.messages(c.n_by_type, c.by_type, as: Wire.Enterprise.TypeCount.self)
+        self.registeredStaff = c.registered_staff
+        self.pendingApplications = CBridge.messages(c.n_pending_applications, c.pending_applications, as: Wire.Common.Application.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetHomeResponse>, arena: borrowing CArena) {
+        if !enterpriseName.isEmpty { c.pointee.enterprise_name = arena.string(enterpriseName) }
+        c.pointee.pending = pending
+        if !byStatus.isEmpty {
+            c.pointee.n_by_status = byStatus.count
+            c.pointee.by_status = arena.messages(byStatus)
+        }
+        if !byType.isEmpty {
+            c.pointee.n_by_type = byType.count
+            c.pointee.by_type = arena.messages(byType)
+        }
+        c.pointee.registered_staff = registeredStaff
+        if !pendingApplications.isEmpty {
+            c.pointee.n_pending_applications = pendingApplications.count
+            c.pointee.pending_applications = arena.messages(pendingApplications)
+        }
     }
 }
 
@@ -326,6 +612,24 @@ extension Wire.Enterprise.ReadIdentityLockResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.ReportApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ReportApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__report_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReportApplicationRequest>) { jzs__enterprise__v1__report_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ReportApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.acceptCommitment = c.accept_commitment != 0
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReportApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        c.pointee.accept_commitment = acceptCommitment ? 1 : 0
+    }
+}
+
 extension Wire.Enterprise.RequestOnSiteAuthenticationRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__request_on_site_authentication_request() }
@@ -345,6 +649,24 @@ extension Wire.Enterprise.RequestOnSiteAuthenticationRequest: ProtobufCBacked {
         c.pointee.associated = associated ? 1 : 0
         if !certificatePem.isEmpty { c.pointee.certificate_pem = arena.string(certificatePem) }
         if !signature.isEmpty { c.pointee.signature = arena.bytes(signature) }
+    }
+}
+
+extension Wire.Enterprise.ReturnApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ReturnApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__return_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReturnApplicationRequest>) { jzs__enterprise__v1__return_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ReturnApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ReturnApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
     }
 }
 
@@ -439,6 +761,42 @@ extension Wire.Enterprise.StartSignupResponse: ProtobufCBacked {
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StartSignupResponse>, arena: borrowing CArena) {
         if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
         if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+    }
+}
+
+extension Wire.Enterprise.StatusCount: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__StatusCount
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__status_count() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StatusCount>) { jzs__enterprise__v1__status_count__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__StatusCount>) {
+        let c = pointer.pointee
+        self.init()
+        self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.count = c.count
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StatusCount>, arena: borrowing CArena) {
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        c.pointee.count = count
+    }
+}
+
+extension Wire.Enterprise.TypeCount: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__TypeCount
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__type_count() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__TypeCount>) { jzs__enterprise__v1__type_count__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__TypeCount>) {
+        let c = pointer.pointee
+        self.init()
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        self.count = c.count
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__TypeCount>, arena: borrowing CArena) {
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        c.pointee.count = count
     }
 }
 
@@ -554,6 +912,22 @@ extension Wire.Individual.CreateAccountResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Individual.GetApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__GetApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__get_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetApplicationRequest>) { jzs__individual__v1__get_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__GetApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__GetApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+    }
+}
+
 extension Wire.Individual.GetProfileRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Individual__V1__GetProfileRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__get_profile_request() }
@@ -653,6 +1027,56 @@ extension Wire.Individual.LogoutResponse: ProtobufCBacked {
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.ResubmitApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__ResubmitApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__resubmit_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResubmitApplicationRequest>) { jzs__individual__v1__resubmit_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__ResubmitApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        if let v = c.draft { self.draft = Wire.Common.ApplicationDraft(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResubmitApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        if let v = draft { c.pointee.draft = arena.message(v) }
+    }
+}
+
+extension Wire.Individual.SubmitApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__SubmitApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__submit_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__SubmitApplicationRequest>) { jzs__individual__v1__submit_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__SubmitApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        if let v = c.draft { self.draft = Wire.Common.ApplicationDraft(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__SubmitApplicationRequest>, arena: borrowing CArena) {
+        if let v = draft { c.pointee.draft = arena.message(v) }
+    }
+}
+
+extension Wire.Individual.WithdrawApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__WithdrawApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__withdraw_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__WithdrawApplicationRequest>) { jzs__individual__v1__withdraw_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__WithdrawApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__WithdrawApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
     }
 }
 

@@ -32,6 +32,55 @@ extension Wire {
 }
 
 extension Wire.Common {
+    public enum ApplicationStatus: Sendable, Hashable {
+        case unspecified  // = 0
+        case awaitingEnterprise  // = 1
+        case awaitingProvince  // = 2
+        case awaitingMinistry  // = 3
+        case awaitingAnnouncement  // = 4
+        case returned  // = 5
+        case withdrawn  // = 6
+        case refused  // = 7
+        case rejected  // = 8
+        case completed  // = 9
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .awaitingEnterprise
+            case 2: self = .awaitingProvince
+            case 3: self = .awaitingMinistry
+            case 4: self = .awaitingAnnouncement
+            case 5: self = .returned
+            case 6: self = .withdrawn
+            case 7: self = .refused
+            case 8: self = .rejected
+            case 9: self = .completed
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .awaitingEnterprise: 1
+            case .awaitingProvince: 2
+            case .awaitingMinistry: 3
+            case .awaitingAnnouncement: 4
+            case .returned: 5
+            case .withdrawn: 6
+            case .refused: 7
+            case .rejected: 8
+            case .completed: 9
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Common {
     /// Who the server thinks the caller is (resolved from the client certificate or session token).
     public enum CallerKind: Sendable, Hashable {
         case unspecified  // = 0
@@ -63,6 +112,47 @@ extension Wire.Common {
             case .ministry: 3
             case .enterpriseUser: 4
             case .individual: 5
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Common {
+    /// 注册类型 (DOMAIN.md §1.1); numbers follow the national codes.
+    public enum RegistrationType: Sendable, Hashable {
+        case unspecified  // = 0
+        case initial  // = 1
+        case change  // = 2
+        case renewal  // = 3
+        case addSpecialty  // = 4
+        case reRegistration  // = 5
+        case cancellation  // = 7
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .initial
+            case 2: self = .change
+            case 3: self = .renewal
+            case 4: self = .addSpecialty
+            case 5: self = .reRegistration
+            case 7: self = .cancellation
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .initial: 1
+            case .change: 2
+            case .renewal: 3
+            case .addSpecialty: 4
+            case .reRegistration: 5
+            case .cancellation: 7
             case .unrecognized(let value): value
             }
         }
@@ -225,6 +315,126 @@ extension Wire.Public {
 }
 
 extension Wire.Common {
+    public struct Application: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var applicantName: String
+        public var idNumberMasked: String
+        public var enterpriseID: String
+        public var enterpriseName: String
+        public var enterpriseCreditCode: String
+        public var provinceCode: UInt32
+        public var type: Wire.Common.RegistrationType
+        public var specialties: [String]
+        public var qualificationCertificateNo: String
+        public var qualificationDate: String
+        public var contractStart: String
+        public var contractEnd: String
+        public var status: Wire.Common.ApplicationStatus
+        /// Why it was returned, when it was.
+        public var returnReason: String
+        public var createdAt: Wire.Common.Timestamp?
+        public var updatedAt: Wire.Common.Timestamp?
+        /// Only in detail answers, oldest first.
+        public var history: [Wire.Common.ApplicationEvent]
+
+        public init(applicationID: String = "", applicantName: String = "", idNumberMasked: String = "", enterpriseID: String = "", enterpriseName: String = "", enterpriseCreditCode: String = "", provinceCode: UInt32 = 0, type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "", status: Wire.Common.ApplicationStatus = .unspecified, returnReason: String = "", createdAt: Wire.Common.Timestamp? = nil, updatedAt: Wire.Common.Timestamp? = nil, history: [Wire.Common.ApplicationEvent] = []) {
+            self.applicationID = applicationID
+            self.applicantName = applicantName
+            self.idNumberMasked = idNumberMasked
+            self.enterpriseID = enterpriseID
+            self.enterpriseName = enterpriseName
+            self.enterpriseCreditCode = enterpriseCreditCode
+            self.provinceCode = provinceCode
+            self.type = type
+            self.specialties = specialties
+            self.qualificationCertificateNo = qualificationCertificateNo
+            self.qualificationDate = qualificationDate
+            self.contractStart = contractStart
+            self.contractEnd = contractEnd
+            self.status = status
+            self.returnReason = returnReason
+            self.createdAt = createdAt
+            self.updatedAt = updatedAt
+            self.history = history
+        }
+    }
+}
+
+extension Wire.Common {
+    /// What the individual submits (个人申报).
+    public struct ApplicationDraft: WireMessage, Sendable, Hashable {
+        public var type: Wire.Common.RegistrationType
+        /// Specialty names: 建筑工程, 公路工程, 铁路工程, 民航机场工程, 港口与航道工程, 水利水电工程,
+        /// 矿业工程, 市政公用工程, 通信与广电工程, 机电工程.
+        public var specialties: [String]
+        /// The employer's 统一社会信用代码 (an authenticated enterprise).
+        public var employerCreditCode: String
+        public var qualificationCertificateNo: String
+        /// Dates as YYYY-MM-DD.
+        public var qualificationDate: String
+        public var contractStart: String
+        public var contractEnd: String
+
+        public init(type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], employerCreditCode: String = "", qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "") {
+            self.type = type
+            self.specialties = specialties
+            self.employerCreditCode = employerCreditCode
+            self.qualificationCertificateNo = qualificationCertificateNo
+            self.qualificationDate = qualificationDate
+            self.contractStart = contractStart
+            self.contractEnd = contractEnd
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct ApplicationEvent: WireMessage, Sendable, Hashable {
+        public var at: Wire.Common.Timestamp?
+        public var actor: String
+        public var action: String
+        public var fromStatus: Wire.Common.ApplicationStatus
+        public var toStatus: Wire.Common.ApplicationStatus
+        public var reason: String
+
+        public init(at: Wire.Common.Timestamp? = nil, actor: String = "", action: String = "", fromStatus: Wire.Common.ApplicationStatus = .unspecified, toStatus: Wire.Common.ApplicationStatus = .unspecified, reason: String = "") {
+            self.at = at
+            self.actor = actor
+            self.action = action
+            self.fromStatus = fromStatus
+            self.toStatus = toStatus
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct ApplicationPage: WireMessage, Sendable, Hashable {
+        public var applications: [Wire.Common.Application]
+        public var page: Wire.Common.PageInfo?
+
+        public init(applications: [Wire.Common.Application] = [], page: Wire.Common.PageInfo? = nil) {
+            self.applications = applications
+            self.page = page
+        }
+    }
+}
+
+extension Wire.Common {
+    /// Filters of list calls; empty means all.
+    public struct ApplicationQuery: WireMessage, Sendable, Hashable {
+        public var statuses: [Wire.Common.ApplicationStatus]
+        public var type: Wire.Common.RegistrationType
+        public var page: Wire.Common.PageRequest?
+
+        public init(statuses: [Wire.Common.ApplicationStatus] = [], type: Wire.Common.RegistrationType = .unspecified, page: Wire.Common.PageRequest? = nil) {
+            self.statuses = statuses
+            self.type = type
+            self.page = page
+        }
+    }
+}
+
+extension Wire.Common {
     /// A calendar date without time zone (used for birth dates, contract dates, validity).
     public struct Date: WireMessage, Sendable, Hashable {
         public var year: Int32
@@ -309,6 +519,47 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct BatchItemResult: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        /// 0 (OK) when reported; otherwise the gRPC status code of that item.
+        public var code: UInt32
+        public var message: String
+
+        public init(applicationID: String = "", code: UInt32 = 0, message: String = "") {
+            self.applicationID = applicationID
+            self.code = code
+            self.message = message
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct BatchReportApplicationsRequest: WireMessage, Sendable, Hashable {
+        public var applicationIDs: [String]
+        public var acceptCommitment: Bool
+
+        public init(applicationIDs: [String] = [], acceptCommitment: Bool = false) {
+            self.applicationIDs = applicationIDs
+            self.acceptCommitment = acceptCommitment
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct BatchReportApplicationsResponse: WireMessage, Sendable, Hashable {
+        public var results: [Wire.Enterprise.BatchItemResult]
+        public var reported: UInt32
+        public var failed: UInt32
+
+        public init(results: [Wire.Enterprise.BatchItemResult] = [], reported: UInt32 = 0, failed: UInt32 = 0) {
+            self.results = results
+            self.reported = reported
+            self.failed = failed
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct BindSignupContactRequest: WireMessage, Sendable, Hashable {
         public var draftToken: String
         public var email: String
@@ -356,6 +607,45 @@ extension Wire.Enterprise {
             self.contactPhone = contactPhone
             self.qualificationCertificateNo = qualificationCertificateNo
             self.provinceCode = provinceCode
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+
+        public init(applicationID: String = "") {
+            self.applicationID = applicationID
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetHomeRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetHomeResponse: WireMessage, Sendable, Hashable {
+        public var enterpriseName: String
+        public var pending: UInt32
+        public var byStatus: [Wire.Enterprise.StatusCount]
+        public var byType: [Wire.Enterprise.TypeCount]
+        public var registeredStaff: UInt32
+        /// The first page of applications waiting for the enterprise.
+        public var pendingApplications: [Wire.Common.Application]
+
+        public init(enterpriseName: String = "", pending: UInt32 = 0, byStatus: [Wire.Enterprise.StatusCount] = [], byType: [Wire.Enterprise.TypeCount] = [], registeredStaff: UInt32 = 0, pendingApplications: [Wire.Common.Application] = []) {
+            self.enterpriseName = enterpriseName
+            self.pending = pending
+            self.byStatus = byStatus
+            self.byType = byType
+            self.registeredStaff = registeredStaff
+            self.pendingApplications = pendingApplications
         }
     }
 }
@@ -459,6 +749,19 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct ReportApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        /// Must be true: the enterprise accepts its 承诺条款.
+        public var acceptCommitment: Bool
+
+        public init(applicationID: String = "", acceptCommitment: Bool = false) {
+            self.applicationID = applicationID
+            self.acceptCommitment = acceptCommitment
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct RequestOnSiteAuthenticationRequest: WireMessage, Sendable, Hashable {
         public var draftToken: String
         /// true for 现场关联认证: then certificate_pem and signature prove the lock, as for AuthenticateWithLock.
@@ -471,6 +774,18 @@ extension Wire.Enterprise {
             self.associated = associated
             self.certificatePem = certificatePem
             self.signature = signature
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ReturnApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var reason: String
+
+        public init(applicationID: String = "", reason: String = "") {
+            self.applicationID = applicationID
+            self.reason = reason
         }
     }
 }
@@ -545,6 +860,30 @@ extension Wire.Enterprise {
         public init(enterpriseID: String = "", draftToken: String = "") {
             self.enterpriseID = enterpriseID
             self.draftToken = draftToken
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct StatusCount: WireMessage, Sendable, Hashable {
+        public var status: Wire.Common.ApplicationStatus
+        public var count: UInt32
+
+        public init(status: Wire.Common.ApplicationStatus = .unspecified, count: UInt32 = 0) {
+            self.status = status
+            self.count = count
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct TypeCount: WireMessage, Sendable, Hashable {
+        public var type: Wire.Common.RegistrationType
+        public var count: UInt32
+
+        public init(type: Wire.Common.RegistrationType = .unspecified, count: UInt32 = 0) {
+            self.type = type
+            self.count = count
         }
     }
 }
@@ -629,6 +968,16 @@ extension Wire.Individual {
 }
 
 extension Wire.Individual {
+    public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+
+        public init(applicationID: String = "") {
+            self.applicationID = applicationID
+        }
+    }
+}
+
+extension Wire.Individual {
     public struct GetProfileRequest: WireMessage, Sendable, Hashable {
 
         public init() {
@@ -691,6 +1040,38 @@ extension Wire.Individual {
     public struct LogoutResponse: WireMessage, Sendable, Hashable {
 
         public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct ResubmitApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var draft: Wire.Common.ApplicationDraft?
+
+        public init(applicationID: String = "", draft: Wire.Common.ApplicationDraft? = nil) {
+            self.applicationID = applicationID
+            self.draft = draft
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct SubmitApplicationRequest: WireMessage, Sendable, Hashable {
+        public var draft: Wire.Common.ApplicationDraft?
+
+        public init(draft: Wire.Common.ApplicationDraft? = nil) {
+            self.draft = draft
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct WithdrawApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+
+        public init(applicationID: String = "") {
+            self.applicationID = applicationID
         }
     }
 }

@@ -27,6 +27,19 @@ extension Methods {
         public static let login = UnaryMethod<Wire.Enterprise.LoginRequest, Wire.Enterprise.LoginResponse>(path: "/jzs.enterprise.v1.Enterprise/Login")
         /// Ends the session of the `authorization` token.
         public static let logout = UnaryMethod<Wire.Enterprise.LogoutRequest, Wire.Enterprise.LogoutResponse>(path: "/jzs.enterprise.v1.Enterprise/Logout")
+        /// 企业首页: applications waiting for the enterprise and statistics.
+        public static let getHome = UnaryMethod<Wire.Enterprise.GetHomeRequest, Wire.Enterprise.GetHomeResponse>(path: "/jzs.enterprise.v1.Enterprise/GetHome")
+        /// 注册上报: the enterprise's applications (default: those waiting for it). 增项 never appear here.
+        public static let listApplications = UnaryMethod<Wire.Common.ApplicationQuery, Wire.Common.ApplicationPage>(path: "/jzs.enterprise.v1.Enterprise/ListApplications")
+        /// One application with its history.
+        public static let getApplication = UnaryMethod<Wire.Enterprise.GetApplicationRequest, Wire.Common.Application>(path: "/jzs.enterprise.v1.Enterprise/GetApplication")
+        /// 上报: accept the commitment clauses and report; it can never be undone.
+        public static let reportApplication = UnaryMethod<Wire.Enterprise.ReportApplicationRequest, Wire.Common.Application>(path: "/jzs.enterprise.v1.Enterprise/ReportApplication")
+        /// 批量上报: many at once, a result per item. Needs the `idempotency-key` metadata entry: a
+        /// retry with the same key returns the same results and applies nothing twice.
+        public static let batchReportApplications = UnaryMethod<Wire.Enterprise.BatchReportApplicationsRequest, Wire.Enterprise.BatchReportApplicationsResponse>(path: "/jzs.enterprise.v1.Enterprise/BatchReportApplications")
+        /// 退回: back to the applicant with a reason (required).
+        public static let returnApplication = UnaryMethod<Wire.Enterprise.ReturnApplicationRequest, Wire.Common.Application>(path: "/jzs.enterprise.v1.Enterprise/ReturnApplication")
     }
 }
 
@@ -44,6 +57,17 @@ extension Methods {
         public static let getProfile = UnaryMethod<Wire.Individual.GetProfileRequest, Wire.Individual.GetProfileResponse>(path: "/jzs.individual.v1.Individual/GetProfile")
         /// Changes the password (the old one is required) and ends every session of the account.
         public static let changePassword = UnaryMethod<Wire.Individual.ChangePasswordRequest, Wire.Individual.ChangePasswordResponse>(path: "/jzs.individual.v1.Individual/ChangePassword")
+        /// Submits an application (个人申报). Checked: one employer, the 65th birthday, renewal at
+        /// least 30 days before expiry, 增项 only for a new specialty, one application in progress.
+        public static let submitApplication = UnaryMethod<Wire.Individual.SubmitApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/SubmitApplication")
+        /// The caller's own applications, oldest first.
+        public static let listApplications = UnaryMethod<Wire.Common.ApplicationQuery, Wire.Common.ApplicationPage>(path: "/jzs.individual.v1.Individual/ListApplications")
+        /// One of the caller's applications with its history.
+        public static let getApplication = UnaryMethod<Wire.Individual.GetApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/GetApplication")
+        /// Withdraws an application the enterprise has not reported (or one returned to the caller).
+        public static let withdrawApplication = UnaryMethod<Wire.Individual.WithdrawApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/WithdrawApplication")
+        /// Edits a returned application and submits it again.
+        public static let resubmitApplication = UnaryMethod<Wire.Individual.ResubmitApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/ResubmitApplication")
     }
 }
 
@@ -100,6 +124,12 @@ extension ServiceCatalog {
             MethodEntry(name: "RequestOnSiteAuthentication", path: "/jzs.enterprise.v1.Enterprise/RequestOnSiteAuthentication", requestType: "jzs.enterprise.v1.RequestOnSiteAuthenticationRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
             MethodEntry(name: "Login", path: "/jzs.enterprise.v1.Enterprise/Login", requestType: "jzs.enterprise.v1.LoginRequest", responseType: "jzs.enterprise.v1.LoginResponse", serverStreaming: false),
             MethodEntry(name: "Logout", path: "/jzs.enterprise.v1.Enterprise/Logout", requestType: "jzs.enterprise.v1.LogoutRequest", responseType: "jzs.enterprise.v1.LogoutResponse", serverStreaming: false),
+            MethodEntry(name: "GetHome", path: "/jzs.enterprise.v1.Enterprise/GetHome", requestType: "jzs.enterprise.v1.GetHomeRequest", responseType: "jzs.enterprise.v1.GetHomeResponse", serverStreaming: false),
+            MethodEntry(name: "ListApplications", path: "/jzs.enterprise.v1.Enterprise/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
+            MethodEntry(name: "GetApplication", path: "/jzs.enterprise.v1.Enterprise/GetApplication", requestType: "jzs.enterprise.v1.GetApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "ReportApplication", path: "/jzs.enterprise.v1.Enterprise/ReportApplication", requestType: "jzs.enterprise.v1.ReportApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "BatchReportApplications", path: "/jzs.enterprise.v1.Enterprise/BatchReportApplications", requestType: "jzs.enterprise.v1.BatchReportApplicationsRequest", responseType: "jzs.enterprise.v1.BatchReportApplicationsResponse", serverStreaming: false),
+            MethodEntry(name: "ReturnApplication", path: "/jzs.enterprise.v1.Enterprise/ReturnApplication", requestType: "jzs.enterprise.v1.ReturnApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.individual.v1.Individual", methods: [
             MethodEntry(name: "CreateAccount", path: "/jzs.individual.v1.Individual/CreateAccount", requestType: "jzs.individual.v1.CreateAccountRequest", responseType: "jzs.individual.v1.CreateAccountResponse", serverStreaming: false),
@@ -107,6 +137,11 @@ extension ServiceCatalog {
             MethodEntry(name: "Logout", path: "/jzs.individual.v1.Individual/Logout", requestType: "jzs.individual.v1.LogoutRequest", responseType: "jzs.individual.v1.LogoutResponse", serverStreaming: false),
             MethodEntry(name: "GetProfile", path: "/jzs.individual.v1.Individual/GetProfile", requestType: "jzs.individual.v1.GetProfileRequest", responseType: "jzs.individual.v1.GetProfileResponse", serverStreaming: false),
             MethodEntry(name: "ChangePassword", path: "/jzs.individual.v1.Individual/ChangePassword", requestType: "jzs.individual.v1.ChangePasswordRequest", responseType: "jzs.individual.v1.ChangePasswordResponse", serverStreaming: false),
+            MethodEntry(name: "SubmitApplication", path: "/jzs.individual.v1.Individual/SubmitApplication", requestType: "jzs.individual.v1.SubmitApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "ListApplications", path: "/jzs.individual.v1.Individual/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
+            MethodEntry(name: "GetApplication", path: "/jzs.individual.v1.Individual/GetApplication", requestType: "jzs.individual.v1.GetApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "WithdrawApplication", path: "/jzs.individual.v1.Individual/WithdrawApplication", requestType: "jzs.individual.v1.WithdrawApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "ResubmitApplication", path: "/jzs.individual.v1.Individual/ResubmitApplication", requestType: "jzs.individual.v1.ResubmitApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.provincial.v1.Provincial", methods: [
             MethodEntry(name: "ListPendingSignups", path: "/jzs.provincial.v1.Provincial/ListPendingSignups", requestType: "jzs.provincial.v1.ListPendingSignupsRequest", responseType: "jzs.provincial.v1.ListPendingSignupsResponse", serverStreaming: false),

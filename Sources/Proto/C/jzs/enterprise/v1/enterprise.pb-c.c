@@ -7,6 +7,456 @@
 #endif
 
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
+void   jzs__enterprise__v1__get_home_request__init
+                     (Jzs__Enterprise__V1__GetHomeRequest         *message)
+{
+  static const Jzs__Enterprise__V1__GetHomeRequest init_value = JZS__ENTERPRISE__V1__GET_HOME_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_home_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetHomeRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_home_request__pack
+                     (const Jzs__Enterprise__V1__GetHomeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_home_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetHomeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetHomeRequest *
+       jzs__enterprise__v1__get_home_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetHomeRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_home_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_home_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetHomeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__status_count__init
+                     (Jzs__Enterprise__V1__StatusCount         *message)
+{
+  static const Jzs__Enterprise__V1__StatusCount init_value = JZS__ENTERPRISE__V1__STATUS_COUNT__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__status_count__get_packed_size
+                     (const Jzs__Enterprise__V1__StatusCount *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__status_count__pack
+                     (const Jzs__Enterprise__V1__StatusCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__status_count__pack_to_buffer
+                     (const Jzs__Enterprise__V1__StatusCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__StatusCount *
+       jzs__enterprise__v1__status_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__StatusCount *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__status_count__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__status_count__free_unpacked
+                     (Jzs__Enterprise__V1__StatusCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__type_count__init
+                     (Jzs__Enterprise__V1__TypeCount         *message)
+{
+  static const Jzs__Enterprise__V1__TypeCount init_value = JZS__ENTERPRISE__V1__TYPE_COUNT__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__type_count__get_packed_size
+                     (const Jzs__Enterprise__V1__TypeCount *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__type_count__pack
+                     (const Jzs__Enterprise__V1__TypeCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__type_count__pack_to_buffer
+                     (const Jzs__Enterprise__V1__TypeCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__TypeCount *
+       jzs__enterprise__v1__type_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__TypeCount *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__type_count__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__type_count__free_unpacked
+                     (Jzs__Enterprise__V1__TypeCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_home_response__init
+                     (Jzs__Enterprise__V1__GetHomeResponse         *message)
+{
+  static const Jzs__Enterprise__V1__GetHomeResponse init_value = JZS__ENTERPRISE__V1__GET_HOME_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_home_response__get_packed_size
+                     (const Jzs__Enterprise__V1__GetHomeResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_home_response__pack
+                     (const Jzs__Enterprise__V1__GetHomeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_home_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetHomeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetHomeResponse *
+       jzs__enterprise__v1__get_home_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetHomeResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_home_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_home_response__free_unpacked
+                     (Jzs__Enterprise__V1__GetHomeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_home_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_application_request__init
+                     (Jzs__Enterprise__V1__GetApplicationRequest         *message)
+{
+  static const Jzs__Enterprise__V1__GetApplicationRequest init_value = JZS__ENTERPRISE__V1__GET_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_application_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_application_request__pack
+                     (const Jzs__Enterprise__V1__GetApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_application_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetApplicationRequest *
+       jzs__enterprise__v1__get_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_application_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__report_application_request__init
+                     (Jzs__Enterprise__V1__ReportApplicationRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ReportApplicationRequest init_value = JZS__ENTERPRISE__V1__REPORT_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__report_application_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ReportApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__report_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__report_application_request__pack
+                     (const Jzs__Enterprise__V1__ReportApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__report_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__report_application_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ReportApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__report_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ReportApplicationRequest *
+       jzs__enterprise__v1__report_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ReportApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__report_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__report_application_request__free_unpacked
+                     (Jzs__Enterprise__V1__ReportApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__report_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__batch_report_applications_request__init
+                     (Jzs__Enterprise__V1__BatchReportApplicationsRequest         *message)
+{
+  static const Jzs__Enterprise__V1__BatchReportApplicationsRequest init_value = JZS__ENTERPRISE__V1__BATCH_REPORT_APPLICATIONS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__batch_report_applications_request__get_packed_size
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__batch_report_applications_request__pack
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__batch_report_applications_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__BatchReportApplicationsRequest *
+       jzs__enterprise__v1__batch_report_applications_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__BatchReportApplicationsRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__batch_report_applications_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__batch_report_applications_request__free_unpacked
+                     (Jzs__Enterprise__V1__BatchReportApplicationsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__batch_item_result__init
+                     (Jzs__Enterprise__V1__BatchItemResult         *message)
+{
+  static const Jzs__Enterprise__V1__BatchItemResult init_value = JZS__ENTERPRISE__V1__BATCH_ITEM_RESULT__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__batch_item_result__get_packed_size
+                     (const Jzs__Enterprise__V1__BatchItemResult *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_item_result__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__batch_item_result__pack
+                     (const Jzs__Enterprise__V1__BatchItemResult *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_item_result__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__batch_item_result__pack_to_buffer
+                     (const Jzs__Enterprise__V1__BatchItemResult *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_item_result__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__BatchItemResult *
+       jzs__enterprise__v1__batch_item_result__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__BatchItemResult *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__batch_item_result__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__batch_item_result__free_unpacked
+                     (Jzs__Enterprise__V1__BatchItemResult *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_item_result__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__batch_report_applications_response__init
+                     (Jzs__Enterprise__V1__BatchReportApplicationsResponse         *message)
+{
+  static const Jzs__Enterprise__V1__BatchReportApplicationsResponse init_value = JZS__ENTERPRISE__V1__BATCH_REPORT_APPLICATIONS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__batch_report_applications_response__get_packed_size
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__batch_report_applications_response__pack
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__batch_report_applications_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__BatchReportApplicationsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__BatchReportApplicationsResponse *
+       jzs__enterprise__v1__batch_report_applications_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__BatchReportApplicationsResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__batch_report_applications_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__batch_report_applications_response__free_unpacked
+                     (Jzs__Enterprise__V1__BatchReportApplicationsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__batch_report_applications_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__return_application_request__init
+                     (Jzs__Enterprise__V1__ReturnApplicationRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ReturnApplicationRequest init_value = JZS__ENTERPRISE__V1__RETURN_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__return_application_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ReturnApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__return_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__return_application_request__pack
+                     (const Jzs__Enterprise__V1__ReturnApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__return_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__return_application_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ReturnApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__return_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ReturnApplicationRequest *
+       jzs__enterprise__v1__return_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ReturnApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__return_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__return_application_request__free_unpacked
+                     (Jzs__Enterprise__V1__ReturnApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__return_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__enterprise__v1__enterprise_basic_info__init
                      (Jzs__Enterprise__V1__EnterpriseBasicInfo         *message)
 {
@@ -862,6 +1312,548 @@ void   jzs__enterprise__v1__logout_response__free_unpacked
   assert(message->base.descriptor == &jzs__enterprise__v1__logout_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+#define jzs__enterprise__v1__get_home_request__field_descriptors NULL
+#define jzs__enterprise__v1__get_home_request__field_indices_by_name NULL
+#define jzs__enterprise__v1__get_home_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetHomeRequest",
+  "GetHomeRequest",
+  "Jzs__Enterprise__V1__GetHomeRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetHomeRequest),
+  0,
+  jzs__enterprise__v1__get_home_request__field_descriptors,
+  jzs__enterprise__v1__get_home_request__field_indices_by_name,
+  0,  jzs__enterprise__v1__get_home_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_home_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__status_count__field_descriptors[2] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__StatusCount, status),
+    &jzs__common__v1__application_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__StatusCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__status_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__status_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__status_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.StatusCount",
+  "StatusCount",
+  "Jzs__Enterprise__V1__StatusCount",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__StatusCount),
+  2,
+  jzs__enterprise__v1__status_count__field_descriptors,
+  jzs__enterprise__v1__status_count__field_indices_by_name,
+  1,  jzs__enterprise__v1__status_count__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__status_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__type_count__field_descriptors[2] =
+{
+  {
+    "type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__TypeCount, type),
+    &jzs__common__v1__registration_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__TypeCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__type_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = type */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__type_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__type_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.TypeCount",
+  "TypeCount",
+  "Jzs__Enterprise__V1__TypeCount",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__TypeCount),
+  2,
+  jzs__enterprise__v1__type_count__field_descriptors,
+  jzs__enterprise__v1__type_count__field_indices_by_name,
+  1,  jzs__enterprise__v1__type_count__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__type_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_home_response__field_descriptors[6] =
+{
+  {
+    "enterprise_name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, enterprise_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, pending),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_status",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, n_by_status),
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, by_status),
+    &jzs__enterprise__v1__status_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_type",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, n_by_type),
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, by_type),
+    &jzs__enterprise__v1__type_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "registered_staff",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, registered_staff),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending_applications",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, n_pending_applications),
+    offsetof(Jzs__Enterprise__V1__GetHomeResponse, pending_applications),
+    &jzs__common__v1__application__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__get_home_response__field_indices_by_name[] = {
+  2,   /* field[2] = by_status */
+  3,   /* field[3] = by_type */
+  0,   /* field[0] = enterprise_name */
+  1,   /* field[1] = pending */
+  5,   /* field[5] = pending_applications */
+  4,   /* field[4] = registered_staff */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__get_home_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetHomeResponse",
+  "GetHomeResponse",
+  "Jzs__Enterprise__V1__GetHomeResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetHomeResponse),
+  6,
+  jzs__enterprise__v1__get_home_response__field_descriptors,
+  jzs__enterprise__v1__get_home_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__get_home_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_home_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_application_request__field_descriptors[1] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__get_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__get_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetApplicationRequest",
+  "GetApplicationRequest",
+  "Jzs__Enterprise__V1__GetApplicationRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetApplicationRequest),
+  1,
+  jzs__enterprise__v1__get_application_request__field_descriptors,
+  jzs__enterprise__v1__get_application_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__get_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__report_application_request__field_descriptors[2] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ReportApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accept_commitment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ReportApplicationRequest, accept_commitment),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__report_application_request__field_indices_by_name[] = {
+  1,   /* field[1] = accept_commitment */
+  0,   /* field[0] = application_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__report_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__report_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ReportApplicationRequest",
+  "ReportApplicationRequest",
+  "Jzs__Enterprise__V1__ReportApplicationRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ReportApplicationRequest),
+  2,
+  jzs__enterprise__v1__report_application_request__field_descriptors,
+  jzs__enterprise__v1__report_application_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__report_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__report_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_report_applications_request__field_descriptors[2] =
+{
+  {
+    "application_ids",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsRequest, n_application_ids),
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsRequest, application_ids),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "accept_commitment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsRequest, accept_commitment),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__batch_report_applications_request__field_indices_by_name[] = {
+  1,   /* field[1] = accept_commitment */
+  0,   /* field[0] = application_ids */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__batch_report_applications_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_report_applications_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.BatchReportApplicationsRequest",
+  "BatchReportApplicationsRequest",
+  "Jzs__Enterprise__V1__BatchReportApplicationsRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__BatchReportApplicationsRequest),
+  2,
+  jzs__enterprise__v1__batch_report_applications_request__field_descriptors,
+  jzs__enterprise__v1__batch_report_applications_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__batch_report_applications_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__batch_report_applications_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_item_result__field_descriptors[3] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchItemResult, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchItemResult, code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "message",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchItemResult, message),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__batch_item_result__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  1,   /* field[1] = code */
+  2,   /* field[2] = message */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__batch_item_result__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_item_result__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.BatchItemResult",
+  "BatchItemResult",
+  "Jzs__Enterprise__V1__BatchItemResult",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__BatchItemResult),
+  3,
+  jzs__enterprise__v1__batch_item_result__field_descriptors,
+  jzs__enterprise__v1__batch_item_result__field_indices_by_name,
+  1,  jzs__enterprise__v1__batch_item_result__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__batch_item_result__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_report_applications_response__field_descriptors[3] =
+{
+  {
+    "results",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsResponse, n_results),
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsResponse, results),
+    &jzs__enterprise__v1__batch_item_result__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reported",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsResponse, reported),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "failed",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchReportApplicationsResponse, failed),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__batch_report_applications_response__field_indices_by_name[] = {
+  2,   /* field[2] = failed */
+  1,   /* field[1] = reported */
+  0,   /* field[0] = results */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__batch_report_applications_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_report_applications_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.BatchReportApplicationsResponse",
+  "BatchReportApplicationsResponse",
+  "Jzs__Enterprise__V1__BatchReportApplicationsResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__BatchReportApplicationsResponse),
+  3,
+  jzs__enterprise__v1__batch_report_applications_response__field_descriptors,
+  jzs__enterprise__v1__batch_report_applications_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__batch_report_applications_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__batch_report_applications_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__return_application_request__field_descriptors[2] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ReturnApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ReturnApplicationRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__return_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__return_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__return_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ReturnApplicationRequest",
+  "ReturnApplicationRequest",
+  "Jzs__Enterprise__V1__ReturnApplicationRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ReturnApplicationRequest),
+  2,
+  jzs__enterprise__v1__return_application_request__field_descriptors,
+  jzs__enterprise__v1__return_application_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__return_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__return_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_basic_info__field_descriptors[12] =
 {
   {
@@ -2199,7 +3191,7 @@ const ProtobufCEnumDescriptor jzs__enterprise__v1__attachment_kind__descriptor =
   jzs__enterprise__v1__attachment_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[11] =
+static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[17] =
 {
   { "StartSignup", &jzs__enterprise__v1__start_signup_request__descriptor, &jzs__enterprise__v1__start_signup_response__descriptor },
   { "ReadIdentityLock", &jzs__enterprise__v1__read_identity_lock_request__descriptor, &jzs__enterprise__v1__read_identity_lock_response__descriptor },
@@ -2212,16 +3204,28 @@ static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_d
   { "RequestOnSiteAuthentication", &jzs__enterprise__v1__request_on_site_authentication_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
   { "Login", &jzs__enterprise__v1__login_request__descriptor, &jzs__enterprise__v1__login_response__descriptor },
   { "Logout", &jzs__enterprise__v1__logout_request__descriptor, &jzs__enterprise__v1__logout_response__descriptor },
+  { "GetHome", &jzs__enterprise__v1__get_home_request__descriptor, &jzs__enterprise__v1__get_home_response__descriptor },
+  { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
+  { "GetApplication", &jzs__enterprise__v1__get_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "ReportApplication", &jzs__enterprise__v1__report_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "BatchReportApplications", &jzs__enterprise__v1__batch_report_applications_request__descriptor, &jzs__enterprise__v1__batch_report_applications_response__descriptor },
+  { "ReturnApplication", &jzs__enterprise__v1__return_application_request__descriptor, &jzs__common__v1__application__descriptor },
 };
 const unsigned jzs__enterprise__v1__enterprise__method_indices_by_name[] = {
   7,        /* AuthenticateWithLock */
+  15,        /* BatchReportApplications */
   5,        /* BindSignupContact */
+  13,        /* GetApplication */
+  11,        /* GetHome */
   6,        /* GetLockChallenge */
   2,        /* GetSignup */
+  12,        /* ListApplications */
   9,        /* Login */
   10,        /* Logout */
   1,        /* ReadIdentityLock */
+  14,        /* ReportApplication */
   8,        /* RequestOnSiteAuthentication */
+  16,        /* ReturnApplication */
   4,        /* SetSignupAdministrator */
   0,        /* StartSignup */
   3         /* UploadSignupAttachment */
@@ -2233,7 +3237,7 @@ const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
   "Enterprise",
   "Jzs__Enterprise__V1__Enterprise",
   "jzs.enterprise.v1",
-  11,
+  17,
   jzs__enterprise__v1__enterprise__method_descriptors,
   jzs__enterprise__v1__enterprise__method_indices_by_name
 };
@@ -2324,6 +3328,54 @@ void jzs__enterprise__v1__enterprise__logout(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_home(ProtobufCService *service,
+                                               const Jzs__Enterprise__V1__GetHomeRequest *input,
+                                               Jzs__Enterprise__V1__GetHomeResponse_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__list_applications(ProtobufCService *service,
+                                                        const Jzs__Common__V1__ApplicationQuery *input,
+                                                        Jzs__Common__V1__ApplicationPage_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_application(ProtobufCService *service,
+                                                      const Jzs__Enterprise__V1__GetApplicationRequest *input,
+                                                      Jzs__Common__V1__Application_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__report_application(ProtobufCService *service,
+                                                         const Jzs__Enterprise__V1__ReportApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__batch_report_applications(ProtobufCService *service,
+                                                                const Jzs__Enterprise__V1__BatchReportApplicationsRequest *input,
+                                                                Jzs__Enterprise__V1__BatchReportApplicationsResponse_Closure closure,
+                                                                void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__return_application(ProtobufCService *service,
+                                                         const Jzs__Enterprise__V1__ReturnApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
                                             Jzs__Enterprise__V1__Enterprise_ServiceDestroy destroy)

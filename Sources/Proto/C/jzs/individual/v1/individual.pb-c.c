@@ -7,6 +7,186 @@
 #endif
 
 #include "jzs/individual/v1/individual.pb-c.h"
+void   jzs__individual__v1__submit_application_request__init
+                     (Jzs__Individual__V1__SubmitApplicationRequest         *message)
+{
+  static const Jzs__Individual__V1__SubmitApplicationRequest init_value = JZS__INDIVIDUAL__V1__SUBMIT_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__submit_application_request__get_packed_size
+                     (const Jzs__Individual__V1__SubmitApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__submit_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__submit_application_request__pack
+                     (const Jzs__Individual__V1__SubmitApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__submit_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__submit_application_request__pack_to_buffer
+                     (const Jzs__Individual__V1__SubmitApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__submit_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__SubmitApplicationRequest *
+       jzs__individual__v1__submit_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__SubmitApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__submit_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__submit_application_request__free_unpacked
+                     (Jzs__Individual__V1__SubmitApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__submit_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__get_application_request__init
+                     (Jzs__Individual__V1__GetApplicationRequest         *message)
+{
+  static const Jzs__Individual__V1__GetApplicationRequest init_value = JZS__INDIVIDUAL__V1__GET_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__get_application_request__get_packed_size
+                     (const Jzs__Individual__V1__GetApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__get_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__get_application_request__pack
+                     (const Jzs__Individual__V1__GetApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__get_application_request__pack_to_buffer
+                     (const Jzs__Individual__V1__GetApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__GetApplicationRequest *
+       jzs__individual__v1__get_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__GetApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__get_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__get_application_request__free_unpacked
+                     (Jzs__Individual__V1__GetApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__get_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__withdraw_application_request__init
+                     (Jzs__Individual__V1__WithdrawApplicationRequest         *message)
+{
+  static const Jzs__Individual__V1__WithdrawApplicationRequest init_value = JZS__INDIVIDUAL__V1__WITHDRAW_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__withdraw_application_request__get_packed_size
+                     (const Jzs__Individual__V1__WithdrawApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__withdraw_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__withdraw_application_request__pack
+                     (const Jzs__Individual__V1__WithdrawApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__withdraw_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__withdraw_application_request__pack_to_buffer
+                     (const Jzs__Individual__V1__WithdrawApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__withdraw_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__WithdrawApplicationRequest *
+       jzs__individual__v1__withdraw_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__WithdrawApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__withdraw_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__withdraw_application_request__free_unpacked
+                     (Jzs__Individual__V1__WithdrawApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__withdraw_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__resubmit_application_request__init
+                     (Jzs__Individual__V1__ResubmitApplicationRequest         *message)
+{
+  static const Jzs__Individual__V1__ResubmitApplicationRequest init_value = JZS__INDIVIDUAL__V1__RESUBMIT_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__resubmit_application_request__get_packed_size
+                     (const Jzs__Individual__V1__ResubmitApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__resubmit_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__resubmit_application_request__pack
+                     (const Jzs__Individual__V1__ResubmitApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__resubmit_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__resubmit_application_request__pack_to_buffer
+                     (const Jzs__Individual__V1__ResubmitApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__resubmit_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__ResubmitApplicationRequest *
+       jzs__individual__v1__resubmit_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__ResubmitApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__resubmit_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__resubmit_application_request__free_unpacked
+                     (Jzs__Individual__V1__ResubmitApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__resubmit_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__individual__v1__create_account_request__init
                      (Jzs__Individual__V1__CreateAccountRequest         *message)
 {
@@ -457,6 +637,171 @@ void   jzs__individual__v1__change_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__individual__v1__change_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__individual__v1__submit_application_request__field_descriptors[1] =
+{
+  {
+    "draft",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__SubmitApplicationRequest, draft),
+    &jzs__common__v1__application_draft__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__submit_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = draft */
+};
+static const ProtobufCIntRange jzs__individual__v1__submit_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__submit_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.SubmitApplicationRequest",
+  "SubmitApplicationRequest",
+  "Jzs__Individual__V1__SubmitApplicationRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__SubmitApplicationRequest),
+  1,
+  jzs__individual__v1__submit_application_request__field_descriptors,
+  jzs__individual__v1__submit_application_request__field_indices_by_name,
+  1,  jzs__individual__v1__submit_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__submit_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__individual__v1__get_application_request__field_descriptors[1] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__GetApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__get_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+};
+static const ProtobufCIntRange jzs__individual__v1__get_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__get_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.GetApplicationRequest",
+  "GetApplicationRequest",
+  "Jzs__Individual__V1__GetApplicationRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__GetApplicationRequest),
+  1,
+  jzs__individual__v1__get_application_request__field_descriptors,
+  jzs__individual__v1__get_application_request__field_indices_by_name,
+  1,  jzs__individual__v1__get_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__get_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__individual__v1__withdraw_application_request__field_descriptors[1] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__WithdrawApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__withdraw_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+};
+static const ProtobufCIntRange jzs__individual__v1__withdraw_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__withdraw_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.WithdrawApplicationRequest",
+  "WithdrawApplicationRequest",
+  "Jzs__Individual__V1__WithdrawApplicationRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__WithdrawApplicationRequest),
+  1,
+  jzs__individual__v1__withdraw_application_request__field_descriptors,
+  jzs__individual__v1__withdraw_application_request__field_indices_by_name,
+  1,  jzs__individual__v1__withdraw_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__withdraw_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__individual__v1__resubmit_application_request__field_descriptors[2] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__ResubmitApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "draft",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__ResubmitApplicationRequest, draft),
+    &jzs__common__v1__application_draft__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__resubmit_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  1,   /* field[1] = draft */
+};
+static const ProtobufCIntRange jzs__individual__v1__resubmit_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__resubmit_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.ResubmitApplicationRequest",
+  "ResubmitApplicationRequest",
+  "Jzs__Individual__V1__ResubmitApplicationRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__ResubmitApplicationRequest),
+  2,
+  jzs__individual__v1__resubmit_application_request__field_descriptors,
+  jzs__individual__v1__resubmit_application_request__field_indices_by_name,
+  1,  jzs__individual__v1__resubmit_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__resubmit_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__individual__v1__create_account_request__field_descriptors[6] =
 {
   {
@@ -913,20 +1258,30 @@ const ProtobufCMessageDescriptor jzs__individual__v1__change_password_response__
   (ProtobufCMessageInit) jzs__individual__v1__change_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[5] =
+static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[10] =
 {
   { "CreateAccount", &jzs__individual__v1__create_account_request__descriptor, &jzs__individual__v1__create_account_response__descriptor },
   { "Login", &jzs__individual__v1__login_request__descriptor, &jzs__individual__v1__login_response__descriptor },
   { "Logout", &jzs__individual__v1__logout_request__descriptor, &jzs__individual__v1__logout_response__descriptor },
   { "GetProfile", &jzs__individual__v1__get_profile_request__descriptor, &jzs__individual__v1__get_profile_response__descriptor },
   { "ChangePassword", &jzs__individual__v1__change_password_request__descriptor, &jzs__individual__v1__change_password_response__descriptor },
+  { "SubmitApplication", &jzs__individual__v1__submit_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
+  { "GetApplication", &jzs__individual__v1__get_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "WithdrawApplication", &jzs__individual__v1__withdraw_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "ResubmitApplication", &jzs__individual__v1__resubmit_application_request__descriptor, &jzs__common__v1__application__descriptor },
 };
 const unsigned jzs__individual__v1__individual__method_indices_by_name[] = {
   4,        /* ChangePassword */
   0,        /* CreateAccount */
+  7,        /* GetApplication */
   3,        /* GetProfile */
+  6,        /* ListApplications */
   1,        /* Login */
-  2         /* Logout */
+  2,        /* Logout */
+  9,        /* ResubmitApplication */
+  5,        /* SubmitApplication */
+  8         /* WithdrawApplication */
 };
 const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
 {
@@ -935,7 +1290,7 @@ const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
   "Individual",
   "Jzs__Individual__V1__Individual",
   "jzs.individual.v1",
-  5,
+  10,
   jzs__individual__v1__individual__method_descriptors,
   jzs__individual__v1__individual__method_indices_by_name
 };
@@ -978,6 +1333,46 @@ void jzs__individual__v1__individual__change_password(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__submit_application(ProtobufCService *service,
+                                                         const Jzs__Individual__V1__SubmitApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__list_applications(ProtobufCService *service,
+                                                        const Jzs__Common__V1__ApplicationQuery *input,
+                                                        Jzs__Common__V1__ApplicationPage_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__get_application(ProtobufCService *service,
+                                                      const Jzs__Individual__V1__GetApplicationRequest *input,
+                                                      Jzs__Common__V1__Application_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__withdraw_application(ProtobufCService *service,
+                                                           const Jzs__Individual__V1__WithdrawApplicationRequest *input,
+                                                           Jzs__Common__V1__Application_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__resubmit_application(ProtobufCService *service,
+                                                           const Jzs__Individual__V1__ResubmitApplicationRequest *input,
+                                                           Jzs__Common__V1__Application_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
                                             Jzs__Individual__V1__Individual_ServiceDestroy destroy)

@@ -1,0 +1,503 @@
+public import Foundation
+import Crypto
+import GRDB
+
+/// What an individual fills in (个人申报).
+public struct ApplicationDraft: Sendable, Equatable {
+    public var type: RegistrationType?
+    public var specialties: [String]
+    /// The employer, by 统一社会信用代码.
+    public var employerCreditCode: String
+    public var qualificationCertificateNo: String
+    /// `YYYY-MM-DD`.
+    public var qualificationDate: String
+    public var contractStart: String
+    public var contractEnd: String
+
+    public init(type: RegistrationType?, specialties: [String], employerCreditCode: String, qualificationCertificateNo: String,
+                qualificationDate: String, contractStart: String, contractEnd: String) {
+        self.type = type
+        self.specialties = specialties
+        self.employerCreditCode = employerCreditCode
+        self.qualificationCertificateNo = qualificationCertificateNo
+        self.qualificationDate = qualificationDate
+        self.contractStart = contractStart
+        self.contractEnd = contractEnd
+    }
+}
+
+public struct ApplicationEvent: Sendable, Equatable {
+    public let at: Date
+    public let actor: String
+    public let action: String
+    public let from: ApplicationStatus?
+    public let to: ApplicationStatus
+    public let reason: String?
+}
+
+/// An application as its viewers see it (ID number masked).
+public struct Application: Sendable, Equatable {
+    public let id: String
+    public let individualID: String
+    public let applicantName: String
+    public let maskedIDNumber: String
+    public let enterpriseID: String
+    public let enterpriseName: String
+    public let enterpriseCreditCode: String
+    public let provinceCode: UInt32
+    public let type: RegistrationType
+    public let specialties: [Specialty]
+    public let qualificationCertificateNo: String
+    public let qualificationDate: String
+    public let contractStart: String
+    public let contractEnd: String
+    public let status: ApplicationStatus
+    public let returnReason: String?
+    public let createdAt: Date
+    public let updatedAt: Date
+    public var events: [ApplicationEvent]
+}
+
+public struct ApplicationFilter: Sendable {
+    public var statuses: [ApplicationStatus]
+    public var type: RegistrationType?
+    public var pageSize: Int
+    public var pageToken: String
+
+    public init(statuses: [ApplicationStatus] = [], type: RegistrationType? = nil, pageSize: Int = 0, pageToken: String = "") {
+        self.statuses = statuses
+        self.type = type
+        self.pageSize = pageSize
+        self.pageToken = pageToken
+    }
+}
+
+public struct Page<Item: Sendable>: Sendable {
+    public let items: [Item]
+    public let nextPageToken: String
+    public let total: Int
+}
+
+/// One item of a batch report.
+public struct BatchItemResult: Sendable, Equatable, Codable {
+    public let applicationID: String
+    /// nil when reported.
+    public let error: BatchItemError?
+}
+
+public struct BatchItemError: Sendable, Equatable, Codable {
+    /// `NOT_FOUND`, `FAILED_PRECONDITION`, …
+    public let code: String
+    public let message: String
+}
+
+/// The enterprise's home page (企业首页): pending applications and statistics.
+public struct EnterpriseHome: Sendable {
+    public let pending: Int
+    public let byStatus: [ApplicationStatus: Int]
+    public let byType: [RegistrationType: Int]
+    public let registeredStaff: Int
+}
+
+/// Applications from submission to the enterprise's report (issue #3); provincial and ministry
+/// steps follow the same route table (issue #4).
+public final class Applications: Sendable {
+    let database: RegistryDatabase
+    let now: @Sendable () -> Date
+    /// 65th birthday: no registration from then on (DOMAIN.md §1.3).
+    public static let ageLimit = 65
+    public static let renewalLeadDays = 30
+    public static let maxBatch = 10_000
+
+    public init(database: RegistryDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.now = now
+    }
+
+    // MARK: Individuals
+
+    public func submit(_ draft: ApplicationDraft, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        guard case .individual(let individual) = caller else { throw .forbidden("only individuals submit applications") }
+        let now = self.now()
+        let valid = try Self.validate(draft, today: CalendarDate(now))
+        let id = SecureRandom.hex(8)
+        try await database.write { db in
+            let valid = try Self.checkRules(valid, individual: individual, replacing: nil, today: CalendarDate(now), in: db)
+            let status = ApplicationRoute.first(valid.type)
+            try db.execute(sql: """
+                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, individual, valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText,
+                                 valid.certificateNo, valid.qualificationDate.description, valid.contractStart.description,
+                                 valid.contractEnd.description, status.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
+            try Self.event(db, id, at: now, actor: caller.principal, action: "submitted", from: nil, to: status, reason: nil)
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)",
+                                            result: "submitted \(valid.type.chineseName) → \(status.rawValue)"), in: db)
+        }
+        return try await application(id, for: caller)
+    }
+
+    /// Withdraws an application the enterprise has not reported yet (or one returned to the applicant).
+    public func withdraw(_ id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        guard case .individual = caller else { throw .forbidden("only the applicant can withdraw") }
+        try await transition(id, by: caller, audit: audit, action: "withdrawn", from: [.awaitingEnterprise, .returned],
+                             refusal: "only an application not yet reported can be withdrawn") { _ in (.withdrawn, nil) }
+    }
+
+    /// Edits and resubmits a returned application; it starts its route again.
+    public func resubmit(_ id: String, _ draft: ApplicationDraft, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        guard case .individual(let individual) = caller else { throw .forbidden("only the applicant can resubmit") }
+        let now = self.now()
+        let valid = try Self.validate(draft, today: CalendarDate(now))
+        let filter = Scope(caller).applicationsFilter
+        try await database.write { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
+                                                   arguments: [id] + filter.arguments) else {
+                throw RegistryError.notFound("application \(id)")
+            }
+            guard status == ApplicationStatus.returned.rawValue else {
+                throw RegistryError.failedPrecondition("only a returned application can be edited and resubmitted (it is \(status))")
+            }
+            let valid = try Self.checkRules(valid, individual: individual, replacing: id, today: CalendarDate(now), in: db)
+            let next = ApplicationRoute.first(valid.type)
+            try db.execute(sql: """
+                UPDATE applications SET enterprise_id = ?, province_code = ?, type = ?, specialties = ?, qualification_certificate_no = ?,
+                    qualification_date = ?, contract_start = ?, contract_end = ?, status = ?, return_reason = NULL,
+                    version = version + 1, updated_at = ? WHERE id = ?
+                """, arguments: [valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText, valid.certificateNo,
+                                 valid.qualificationDate.description, valid.contractStart.description, valid.contractEnd.description,
+                                 next.rawValue, now.timeIntervalSince1970, id])
+            try Self.event(db, id, at: now, actor: caller.principal, action: "resubmitted", from: .returned, to: next, reason: nil)
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)", result: "resubmitted → \(next.rawValue)"), in: db)
+        }
+        return try await application(id, for: caller)
+    }
+
+    // MARK: Reading (every query takes the caller's scope)
+
+    public func application(_ id: String, for caller: Caller) async throws(RegistryError) -> Application {
+        let filter = Scope(caller).applicationsFilter
+        let found = try await database.read { db -> Application? in
+            guard var app = try Self.fetch(db, where: "a.id = ? AND \(filter.sql)", [id] + filter.arguments, limit: 1).first else { return nil }
+            app.events = try Row.fetchAll(db, sql: "SELECT * FROM application_events WHERE application_id = ? ORDER BY id", arguments: [id]).map {
+                ApplicationEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"],
+                                 from: ($0["from_status"] as String?).flatMap(ApplicationStatus.init(rawValue:)),
+                                 to: ApplicationStatus(rawValue: $0["to_status"])!, reason: $0["reason"])
+            }
+            return app
+        }
+        guard let found else { throw .notFound("application \(id)") }
+        return found
+    }
+
+    /// A page of the caller's applications (an enterprise's, a province's, an individual's own), oldest first.
+    public func list(for caller: Caller, _ filter: ApplicationFilter) async throws(RegistryError) -> Page<Application> {
+        let scope = Scope(caller).applicationsFilter
+        var conditions = [scope.sql]
+        var arguments = scope.arguments
+        if !filter.statuses.isEmpty {
+            conditions.append("a.status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ",")))")
+            arguments += StatementArguments(filter.statuses.map(\.rawValue))
+        }
+        if let type = filter.type {
+            conditions.append("a.type = ?")
+            arguments += [type.rawValue]
+        }
+        let counted = conditions
+        let countArguments = arguments
+        if !filter.pageToken.isEmpty {
+            guard let (created, id) = Self.decodeToken(filter.pageToken) else { throw .invalid("page.page_token", "is not a token from a previous page") }
+            conditions.append("(a.created_at, a.id) > (?, ?)")
+            arguments += [created, id]
+        }
+        let size = filter.pageSize == 0 ? 50 : filter.pageSize
+        guard (1...500).contains(size) else { throw .invalid("page.page_size", "must be 1-500") }
+        let pageCondition = conditions.joined(separator: " AND ")
+        let pageArguments = arguments
+        let (items, total) = try await database.read { db -> ([Application], Int) in
+            let items = try Self.fetch(db, where: pageCondition, pageArguments, limit: size + 1)
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applications a WHERE \(counted.joined(separator: " AND "))", arguments: countArguments) ?? 0
+            return (items, total)
+        }
+        let page = Array(items.prefix(size))
+        let next = items.count > size ? Self.encodeToken(page.last!.createdAt.timeIntervalSince1970, page.last!.id) : ""
+        return Page(items: page, nextPageToken: next, total: total)
+    }
+
+    // MARK: Enterprises (注册上报)
+
+    /// 上报 one application: the enterprise accepts its 承诺条款. A report can never be undone.
+    public func report(_ id: String, acceptCommitment: Bool, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        try Self.requireEnterprise(caller)
+        guard acceptCommitment else { throw .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report") }
+        try await transition(id, by: caller, audit: audit, action: "reported", from: [.awaitingEnterprise],
+                             refusal: "only an application waiting for the enterprise can be reported") { type in
+            (ApplicationRoute.next(after: .awaitingEnterprise, for: type)!, nil)
+        }
+        return try await application(id, for: caller)
+    }
+
+    /// 批量上报: every id in one transaction; a result per item. Retried with the same
+    /// idempotency key, the stored results come back and nothing is applied twice.
+    public func batchReport(_ ids: [String], acceptCommitment: Bool, idempotencyKey: String?, by caller: Caller,
+                            audit: AuditContext) async throws(RegistryError) -> [BatchItemResult] {
+        try Self.requireEnterprise(caller)
+        guard acceptCommitment else { throw .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report") }
+        guard !ids.isEmpty else { throw .invalid("application_ids", "is empty") }
+        guard ids.count <= Self.maxBatch else { throw .invalid("application_ids", "at most \(Self.maxBatch) per call") }
+        guard let key = idempotencyKey?.trimmed, !key.isEmpty, key.count <= 128 else {
+            throw .invalid("metadata.idempotency-key", "is required for a batch report (1-128 characters), so a retry applies nothing twice")
+        }
+        let now = self.now()
+        let filter = Scope(caller).applicationsFilter
+        let requestHash = Data(Digest.sha256(Array("batch-report|\(ids.joined(separator: ","))".utf8)))
+        return try await database.write { db -> [BatchItemResult] in
+            if let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
+                return try JSONDecoder().decode([BatchItemResult].self, from: stored)
+            }
+            var results: [BatchItemResult] = []
+            results.reserveCapacity(ids.count)
+            var auditRows: [AuditEntry] = []
+            let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
+            let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
+            for (index, id) in ids.enumerated() {
+                guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
+                    results.append(.init(applicationID: id, error: .init(code: "NOT_FOUND", message: "application \(id) not found")))
+                    continue
+                }
+                guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
+                      let type = RegistrationType(rawValue: row["type"]),
+                      let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
+                    results.append(.init(applicationID: id, error: .init(code: "FAILED_PRECONDITION",
+                                                                         message: "application \(id) is \(row["status"] as String), not waiting for the enterprise")))
+                    continue
+                }
+                if ids[..<index].contains(id) {
+                    results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice")))
+                    continue
+                }
+                try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+                try Self.event(db, id, at: now, actor: caller.principal, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
+                auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
+                results.append(.init(applicationID: id, error: nil))
+            }
+            try AuditLog.appendAll(auditRows, in: db)
+            try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash,
+                                  response: try JSONEncoder().encode(results), at: now, in: db)
+            return results
+        }
+    }
+
+    /// 退回: back to the applicant with a mandatory reason.
+    public func returnToApplicant(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        try Self.requireEnterprise(caller)
+        let why = reason.trimmed
+        guard !why.isEmpty else { throw .invalid("reason", "is required: tell the applicant what to correct") }
+        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        try await transition(id, by: caller, audit: audit, action: "returned by enterprise", from: [.awaitingEnterprise],
+                             refusal: "only an application waiting for the enterprise can be returned") { _ in (.returned, why) }
+    }
+
+    /// 企业首页: applications waiting for the enterprise and counts by status and type.
+    public func home(for caller: Caller) async throws(RegistryError) -> EnterpriseHome {
+        try Self.requireEnterprise(caller)
+        let filter = Scope(caller).applicationsFilter
+        guard case .enterprise(let enterprise) = Scope(caller) else { throw .forbidden("enterprise only") }
+        return try await database.read { db in
+            var byStatus: [ApplicationStatus: Int] = [:]
+            var byType: [RegistrationType: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT a.status, a.type, COUNT(*) AS n FROM applications a WHERE \(filter.sql) GROUP BY a.status, a.type", arguments: filter.arguments) {
+                let n: Int = row["n"]
+                if let s = ApplicationStatus(rawValue: row["status"]) { byStatus[s, default: 0] += n }
+                if let t = RegistrationType(rawValue: row["type"]) { byType[t, default: 0] += n }
+            }
+            let staff = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM registrations WHERE enterprise_id = ? AND status = 'active'", arguments: [enterprise]) ?? 0
+            return EnterpriseHome(pending: byStatus[.awaitingEnterprise] ?? 0, byStatus: byStatus, byType: byType, registeredStaff: staff)
+        }
+    }
+
+    // MARK: Shared machinery
+
+    /// Moves one application from one of `from` to the status `decide` returns, in one
+    /// transaction guarded by the current status (`UPDATE … WHERE status = ?`): of two concurrent
+    /// callers exactly one wins; the other gets FAILED_PRECONDITION.
+    func transition(_ id: String, by caller: Caller, audit: AuditContext, action: String, from: Set<ApplicationStatus>, refusal: String,
+                    decide: @escaping @Sendable (RegistrationType) -> (ApplicationStatus, String?)) async throws(RegistryError) {
+        let now = self.now()
+        let filter = Scope(caller).applicationsFilter
+        try await database.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
+                                             arguments: [id] + filter.arguments) else {
+                throw RegistryError.notFound("application \(id)")
+            }
+            let status = ApplicationStatus(rawValue: row["status"])!
+            guard from.contains(status), let type = RegistrationType(rawValue: row["type"]) else {
+                throw RegistryError.failedPrecondition("\(refusal) (it is \(status.rawValue))")
+            }
+            let (next, reason) = decide(type)
+            try db.execute(sql: """
+                UPDATE applications SET status = ?, return_reason = ?, version = version + 1, updated_at = ?,
+                    reported_at = CASE WHEN ? = 'reported' THEN ? ELSE reported_at END
+                WHERE id = ? AND status = ?
+                """, arguments: [next.rawValue, reason, now.timeIntervalSince1970, action, now.timeIntervalSince1970, id, status.rawValue])
+            guard db.changesCount == 1 else { throw RegistryError.conflict("the application changed meanwhile; reload it") }
+            try Self.event(db, id, at: now, actor: caller.principal, action: action, from: status, to: next, reason: reason)
+            try AuditLog.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)",
+                                            result: "\(action) → \(next.rawValue)\(reason.map { ": \($0)" } ?? "")"), in: db)
+        }
+    }
+
+    static func event(_ db: Database, _ id: String, at: Date, actor: String, action: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?) throws {
+        try db.cachedStatement(sql: "INSERT INTO application_events (application_id, at, actor, action, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, at.timeIntervalSince1970, actor, action, from?.rawValue, to.rawValue, reason])
+    }
+
+    static func tenant(_ caller: Caller) -> String {
+        switch caller {
+        case .enterpriseUser(let e, _, _): "enterprise:\(e)"
+        case .individual(let i): "individual:\(i)"
+        default: caller.principal
+        }
+    }
+
+    static func requireEnterprise(_ caller: Caller) throws(RegistryError) {
+        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users can do this") }
+    }
+
+    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [Application] {
+        try Row.fetchAll(db, sql: """
+            SELECT a.*, i.name AS applicant_name, i.id_number, e.name AS enterprise_name, e.credit_code
+            FROM applications a JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
+            WHERE \(condition) ORDER BY a.created_at, a.id LIMIT \(limit)
+            """, arguments: arguments).map { row in
+            let idNumber: String = row["id_number"]
+            return Application(
+                id: row["id"], individualID: row["individual_id"], applicantName: row["applicant_name"],
+                maskedIDNumber: String(idNumber.prefix(4)) + String(repeating: "*", count: 10) + String(idNumber.suffix(4)),
+                enterpriseID: row["enterprise_id"], enterpriseName: row["enterprise_name"], enterpriseCreditCode: row["credit_code"],
+                provinceCode: row["province_code"], type: RegistrationType(rawValue: row["type"])!,
+                specialties: (row["specialties"] as String).split(separator: ",").compactMap { Specialty(rawValue: String($0)) },
+                qualificationCertificateNo: row["qualification_certificate_no"], qualificationDate: row["qualification_date"],
+                contractStart: row["contract_start"], contractEnd: row["contract_end"],
+                status: ApplicationStatus(rawValue: row["status"])!, returnReason: row["return_reason"],
+                createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]), events: [])
+        }
+    }
+
+    static func encodeToken(_ created: Double, _ id: String) -> String {
+        Digest.hex(Array("\(created.bitPattern)|\(id)".utf8))
+    }
+
+    static func decodeToken(_ token: String) -> (Double, String)? {
+        guard let bytes = PasswordHash.bytesFromHex(token) else { return nil }
+        let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|")
+        guard parts.count == 2, let bits = UInt64(parts[0]) else { return nil }
+        return (Double(bitPattern: bits), String(parts[1]))
+    }
+
+    // MARK: Validation and rules
+
+    struct Valid: Sendable {
+        let type: RegistrationType
+        let specialties: [Specialty]
+        let creditCode: UnifiedSocialCreditCode
+        let certificateNo: String
+        let qualificationDate: CalendarDate
+        let contractStart: CalendarDate
+        let contractEnd: CalendarDate
+        var enterpriseID = ""
+        var provinceCode: UInt32 = 0
+        var specialtiesText: String { specialties.map(\.rawValue).joined(separator: ",") }
+    }
+
+    static func validate(_ d: ApplicationDraft, today: CalendarDate) throws(RegistryError) -> Valid {
+        var v = Violations()
+        if d.type == nil { v.add("type", "choose 初始, 变更, 延续, 增项, 重新 or 注销") }
+        var specialties: [Specialty] = []
+        for (i, s) in d.specialties.enumerated() {
+            guard let sp = Specialty(rawValue: s.trimmed) else {
+                v.add("specialties[\(i)]", "'\(s)' is not one of the 10 specialties (\(Specialty.allCases.map(\.rawValue).joined(separator: "、")))")
+                continue
+            }
+            if specialties.contains(sp) { v.add("specialties[\(i)]", "listed twice") } else { specialties.append(sp) }
+        }
+        if d.specialties.isEmpty && d.type != .cancellation && d.type != .change { v.add("specialties", "choose at least one specialty") }
+        let code = v.check("employer_credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: d.employerCreditCode) }
+        let number = d.qualificationCertificateNo.trimmed
+        if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", "is required (at most 50 characters)") }
+        let qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.date(d.qualificationDate) }
+        let start = v.check("contract_start") { () throws(InvalidValue) in try Self.date(d.contractStart) }
+        let end = v.check("contract_end") { () throws(InvalidValue) in try Self.date(d.contractEnd) }
+        if let qualified, qualified > today { v.add("qualification_date", "is in the future") }
+        if let start, let end, end <= start { v.add("contract_end", "must be after contract_start") }
+        if let end, end < today { v.add("contract_end", "the labour contract has already ended") }
+        try v.throwIfAny()
+        return Valid(type: d.type!, specialties: specialties, creditCode: code!, certificateNo: number, qualificationDate: qualified!,
+                     contractStart: start!, contractEnd: end!)
+    }
+
+    static func date(_ text: String) throws(InvalidValue) -> CalendarDate {
+        let parts = text.trimmed.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4,
+              let date = CalendarDate(year: y, month: m, day: d) else { throw InvalidValue("must be a date YYYY-MM-DD") }
+        return date
+    }
+
+    /// The rules of DOMAIN.md §1.3 that the data can check. Returns `valid` with the employer resolved.
+    static func checkRules(_ valid: Valid, individual: String, replacing: String?, today: CalendarDate, in db: Database) throws -> Valid {
+        guard let enterprise = try Row.fetchOne(db, sql: "SELECT id, province_code FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
+                                                arguments: [valid.creditCode.rawValue]) else {
+            throw RegistryError.invalid("employer_credit_code", "no authenticated enterprise has this credit code")
+        }
+        var valid = valid
+        valid.enterpriseID = enterprise["id"]
+        valid.provinceCode = enterprise["province_code"]
+        // Age: no registration from the 65th birthday on (注销 is always allowed).
+        if valid.type != .cancellation, let idNumber = try String.fetchOne(db, sql: "SELECT id_number FROM individuals WHERE id = ?", arguments: [individual]),
+           let id = try? IDNumber(validating: idNumber, today: .distantFuture), today >= id.birthDate.adding(years: ageLimit) {
+            throw RegistryError.failedPrecondition("registration ends at the age of \(ageLimit) (DOMAIN.md §1.3)")
+        }
+        // One open application per person.
+        if try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM applications WHERE individual_id = ? AND id IS NOT ? AND status IN
+            ('awaiting_enterprise', 'awaiting_province', 'awaiting_ministry', 'awaiting_announcement', 'returned')
+            """, arguments: [individual, replacing]) == true {
+            throw RegistryError.failedPrecondition("you already have an application in progress; withdraw it or wait for its decision")
+        }
+        let registration = try Row.fetchOne(db, sql: "SELECT id, enterprise_id FROM registrations WHERE individual_id = ? AND status = 'active'", arguments: [individual])
+        let registeredAt: String? = registration?["enterprise_id"]
+        var held: [Specialty: String] = [:]
+        if let registration {
+            for row in try Row.fetchAll(db, sql: "SELECT specialty, valid_until FROM registration_specialties WHERE registration_id = ?", arguments: [registration["id"] as String]) {
+                if let s = Specialty(rawValue: row["specialty"]) { held[s] = row["valid_until"] }
+            }
+        }
+        switch valid.type {
+        case .initial, .reRegistration:
+            // One employer: someone registered must change or cancel, not register again.
+            if registration != nil { throw RegistryError.failedPrecondition("you are registered already: apply for 变更 or 注销, not \(valid.type.chineseName)") }
+        case .change:
+            guard let registeredAt else { throw RegistryError.failedPrecondition("变更 needs an existing registration") }
+            if registeredAt == valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", "变更 moves you to another employer; this is your current one") }
+        case .renewal:
+            guard registeredAt != nil else { throw RegistryError.failedPrecondition("延续 needs an existing registration") }
+            for s in valid.specialties {
+                guard let until = held[s], let end = try? Self.date(until) else {
+                    throw RegistryError.invalid("specialties", "\(s.rawValue) is not one of your registered specialties")
+                }
+                let latest = end.adding(days: -renewalLeadDays)
+                if today > latest { throw RegistryError.failedPrecondition("延续 must be applied for at least \(renewalLeadDays) days before expiry (\(s.rawValue) expires \(until))") }
+            }
+        case .addSpecialty:
+            guard let registeredAt else { throw RegistryError.failedPrecondition("增项 needs an existing registration") }
+            if registeredAt != valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", "增项 goes through your current employer") }
+            for s in valid.specialties where held[s] != nil {
+                throw RegistryError.invalid("specialties", "\(s.rawValue) is registered already: 增项 is for a new specialty")
+            }
+        case .cancellation:
+            guard registeredAt != nil else { throw RegistryError.failedPrecondition("注销 needs an existing registration") }
+        }
+        return valid
+    }
+}

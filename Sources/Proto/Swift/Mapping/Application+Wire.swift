@@ -1,0 +1,99 @@
+public import Model
+public import Foundation
+
+extension Wire.Common.RegistrationType {
+    public init(_ t: RegistrationType) {
+        switch t {
+        case .initial: self = .initial
+        case .change: self = .change
+        case .renewal: self = .renewal
+        case .addSpecialty: self = .addSpecialty
+        case .reRegistration: self = .reRegistration
+        case .cancellation: self = .cancellation
+        }
+    }
+
+    public var domain: RegistrationType? {
+        switch self {
+        case .initial: .initial
+        case .change: .change
+        case .renewal: .renewal
+        case .addSpecialty: .addSpecialty
+        case .reRegistration: .reRegistration
+        case .cancellation: .cancellation
+        case .unspecified, .unrecognized: nil
+        }
+    }
+}
+
+extension Wire.Common.ApplicationStatus {
+    public init(_ s: ApplicationStatus) {
+        switch s {
+        case .awaitingEnterprise: self = .awaitingEnterprise
+        case .awaitingProvince: self = .awaitingProvince
+        case .awaitingMinistry: self = .awaitingMinistry
+        case .awaitingAnnouncement: self = .awaitingAnnouncement
+        case .returned: self = .returned
+        case .withdrawn: self = .withdrawn
+        case .refused: self = .refused
+        case .rejected: self = .rejected
+        case .completed: self = .completed
+        }
+    }
+
+    public var domain: ApplicationStatus? {
+        ApplicationStatus.allCases.first { Wire.Common.ApplicationStatus($0) == self }
+    }
+}
+
+extension Wire.Common.Timestamp {
+    public init(_ date: Date) {
+        let t = date.timeIntervalSince1970
+        self.init(seconds: Int64(t.rounded(.down)), nanos: Int32((t - t.rounded(.down)) * 1_000_000_000))
+    }
+
+    public var date: Date { Date(timeIntervalSince1970: TimeInterval(seconds) + TimeInterval(nanos) / 1_000_000_000) }
+}
+
+extension Wire.Common.Application {
+    public init(_ a: Application) {
+        self.init(applicationID: a.id, applicantName: a.applicantName, idNumberMasked: a.maskedIDNumber, enterpriseID: a.enterpriseID,
+                  enterpriseName: a.enterpriseName, enterpriseCreditCode: a.enterpriseCreditCode, provinceCode: a.provinceCode,
+                  type: .init(a.type), specialties: a.specialties.map(\.rawValue), qualificationCertificateNo: a.qualificationCertificateNo,
+                  qualificationDate: a.qualificationDate, contractStart: a.contractStart, contractEnd: a.contractEnd,
+                  status: .init(a.status), returnReason: a.returnReason ?? "", createdAt: .init(a.createdAt), updatedAt: .init(a.updatedAt),
+                  history: a.events.map {
+                      .init(at: .init($0.at), actor: $0.actor, action: $0.action, fromStatus: $0.from.map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
+                            toStatus: .init($0.to), reason: $0.reason ?? "")
+                  })
+    }
+}
+
+extension Wire.Common.ApplicationPage {
+    public init(_ page: Page<Application>) {
+        self.init(applications: page.items.map(Wire.Common.Application.init),
+                  page: .init(nextPageToken: page.nextPageToken, total: UInt64(page.total)))
+    }
+}
+
+extension ApplicationDraft {
+    public init(_ w: Wire.Common.ApplicationDraft) {
+        self.init(type: w.type.domain, specialties: w.specialties, employerCreditCode: w.employerCreditCode,
+                  qualificationCertificateNo: w.qualificationCertificateNo, qualificationDate: w.qualificationDate,
+                  contractStart: w.contractStart, contractEnd: w.contractEnd)
+    }
+}
+
+extension ApplicationFilter {
+    /// `defaultStatuses` apply when the query names none.
+    public init(_ q: Wire.Common.ApplicationQuery, defaultStatuses: [ApplicationStatus] = []) throws(RegistryError) {
+        var statuses: [ApplicationStatus] = []
+        for (i, s) in q.statuses.enumerated() {
+            guard let d = s.domain else { throw .invalid("statuses[\(i)]", "is not an application status") }
+            statuses.append(d)
+        }
+        if q.type != .unspecified && q.type.domain == nil { throw .invalid("type", "is not a registration type") }
+        self.init(statuses: statuses.isEmpty ? defaultStatuses : statuses, type: q.type.domain,
+                  pageSize: Int(q.page?.pageSize ?? 0), pageToken: q.page?.pageToken ?? "")
+    }
+}
