@@ -53,6 +53,34 @@ public struct EnterpriseClient: Sendable {
     public func logout() async throws {
         _ = try await client.unary(Methods.Enterprise.logout, .init())
     }
+
+    public func home() async throws -> Wire.Enterprise.GetHomeResponse {
+        try await client.unary(Methods.Enterprise.getHome, .init())
+    }
+
+    public func applications(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> Wire.Common.ApplicationPage {
+        try await client.unary(Methods.Enterprise.listApplications, query)
+    }
+
+    public func application(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Enterprise.getApplication, .init(applicationID: id))
+    }
+
+    public func report(_ id: String, acceptCommitment: Bool) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Enterprise.reportApplication, .init(applicationID: id, acceptCommitment: acceptCommitment))
+    }
+
+    /// Reports many applications under one idempotency key (retry with the same key after a failure).
+    public func batchReport(_ ids: [String], acceptCommitment: Bool, idempotencyKey: String) async throws -> Wire.Enterprise.BatchReportApplicationsResponse {
+        var metadata = Metadata()
+        metadata[Metadata.Key.idempotencyKey] = idempotencyKey
+        return try await client.unary(Methods.Enterprise.batchReportApplications,
+                                      .init(applicationIDs: ids, acceptCommitment: acceptCommitment), metadata: metadata, timeout: .seconds(120))
+    }
+
+    public func returnApplication(_ id: String, reason: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Enterprise.returnApplication, .init(applicationID: id, reason: reason))
+    }
 }
 
 /// Typed calls of the `jzs.provincial.v1.Provincial` service (province certificate; set the

@@ -29,6 +29,26 @@ public struct IndividualClient: Sendable {
     public func changePassword(old: String, new: String) async throws {
         _ = try await client.unary(Methods.Individual.changePassword, .init(oldPassword: old, newPassword: new))
     }
+
+    public func submit(_ draft: Wire.Common.ApplicationDraft) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Individual.submitApplication, .init(draft: draft))
+    }
+
+    public func applications(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> Wire.Common.ApplicationPage {
+        try await client.unary(Methods.Individual.listApplications, query)
+    }
+
+    public func application(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Individual.getApplication, .init(applicationID: id))
+    }
+
+    public func withdraw(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Individual.withdrawApplication, .init(applicationID: id))
+    }
+
+    public func resubmit(_ id: String, _ draft: Wire.Common.ApplicationDraft) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Individual.resubmitApplication, .init(applicationID: id, draft: draft))
+    }
 }
 
 extension Client {
