@@ -8,7 +8,7 @@ import RPCClient
 struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "province", abstract: "Provincial authority: enterprise sign-ups.",
-        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self])
+        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, Changes.self, DecideChange.self])
 
     struct Signups: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Sign-ups waiting for on-site authentication in your province.")

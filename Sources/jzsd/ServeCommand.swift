@@ -64,8 +64,9 @@ struct ServeCommand: AsyncParsableCommand {
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(database: database)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
-        EnterpriseService(signup: signup, accounts: accounts, applications: applications).register(with: &router)
-        ProvincialService(signup: signup).register(with: &router)
+        let info = EnterpriseInfo(database: database)
+        EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
+        ProvincialService(signup: signup, info: info).register(with: &router)
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,

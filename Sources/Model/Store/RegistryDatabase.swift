@@ -220,6 +220,24 @@ public final class RegistryDatabase: Sendable {
                 );
                 """)
         }
+        migrator.registerMigration("v5-enterprise-changes") { db in
+            try db.execute(sql: """
+                CREATE TABLE enterprise_changes (
+                    id TEXT PRIMARY KEY,
+                    enterprise_id TEXT NOT NULL REFERENCES enterprises (id),
+                    province_code INTEGER NOT NULL,
+                    changes TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'rejected')),
+                    reason TEXT,
+                    requested_at REAL NOT NULL,
+                    decided_at REAL,
+                    decided_by TEXT
+                );
+                -- One pending change request per enterprise at a time.
+                CREATE UNIQUE INDEX enterprise_changes_one_pending ON enterprise_changes (enterprise_id) WHERE status = 'pending';
+                CREATE INDEX enterprise_changes_by_province ON enterprise_changes (province_code, status);
+                """)
+        }
         return migrator
     }
 

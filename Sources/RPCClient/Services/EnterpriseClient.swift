@@ -81,6 +81,54 @@ public struct EnterpriseClient: Sendable {
     public func returnApplication(_ id: String, reason: String) async throws -> Wire.Common.Application {
         try await client.unary(Methods.Enterprise.returnApplication, .init(applicationID: id, reason: reason))
     }
+
+    public func info() async throws -> Wire.Enterprise.EnterpriseInfo {
+        try await client.unary(Methods.Enterprise.getEnterpriseInfo, .init())
+    }
+
+    public func attachment(_ kind: Wire.Enterprise.AttachmentKind) async throws -> Wire.Enterprise.GetAttachmentResponse {
+        try await client.unary(Methods.Enterprise.getAttachment, .init(kind: kind))
+    }
+
+    public func updateInfo(_ changes: [(String, String)]) async throws -> Wire.Enterprise.UpdateEnterpriseInfoResponse {
+        try await client.unary(Methods.Enterprise.updateEnterpriseInfo, .init(changes: changes.map { .init(field: $0.0, value: $0.1) }))
+    }
+
+    public func staff(nameContains: String = "", pageSize: UInt32 = 50, pageToken: String = "") async throws -> Wire.Enterprise.ListRegisteredStaffResponse {
+        try await client.unary(Methods.Enterprise.listRegisteredStaff, .init(nameContains: nameContains, page: .init(pageSize: pageSize, pageToken: pageToken)))
+    }
+
+    public func staffMember(_ id: String) async throws -> Wire.Enterprise.RegisteredStaff {
+        try await client.unary(Methods.Enterprise.getRegisteredStaff, .init(registrationID: id))
+    }
+
+    public func users() async throws -> [Wire.Enterprise.EnterpriseUser] {
+        try await client.unary(Methods.Enterprise.listUsers, .init()).users
+    }
+
+    public func addUser(name: String, account: String, password: String) async throws -> Wire.Enterprise.EnterpriseUser {
+        try await client.unary(Methods.Enterprise.addUser, .init(name: name, account: account, password: password))
+    }
+
+    public func updateUser(_ id: String, name: String = "", newPassword: String = "") async throws {
+        _ = try await client.unary(Methods.Enterprise.updateUser, .init(userID: id, name: name, newPassword: newPassword))
+    }
+
+    public func removeUser(_ id: String) async throws {
+        _ = try await client.unary(Methods.Enterprise.removeUser, .init(userID: id))
+    }
+
+    public func changePassword(old: String, new: String) async throws {
+        _ = try await client.unary(Methods.Enterprise.changePassword, .init(oldPassword: old, newPassword: new))
+    }
+
+    public func requestPasswordReset(account: String) async throws {
+        _ = try await client.unary(Methods.Enterprise.requestPasswordReset, .init(account: account))
+    }
+
+    public func resetPassword(account: String, smsCode: String, newPassword: String) async throws {
+        _ = try await client.unary(Methods.Enterprise.resetPassword, .init(account: account, smsCode: smsCode, newPassword: newPassword))
+    }
 }
 
 /// Typed calls of the `jzs.provincial.v1.Provincial` service (province certificate; set the
@@ -106,6 +154,18 @@ public struct ProvincialClient: Sendable {
 
     public func resetAdministratorPassword(enterpriseID: String) async throws -> String {
         try await client.unary(Methods.Provincial.resetAdministratorPassword, .init(enterpriseID: enterpriseID)).temporaryPassword
+    }
+
+    public func enterpriseChanges() async throws -> [Wire.Enterprise.EnterpriseChange] {
+        try await client.unary(Methods.Provincial.listEnterpriseChanges, .init()).changes
+    }
+
+    public func decideChange(_ id: String, approve: Bool, reason: String = "") async throws {
+        _ = try await client.unary(Methods.Provincial.decideEnterpriseChange, .init(changeID: id, approve: approve, reason: reason))
+    }
+
+    public func enterprise(_ id: String) async throws -> Wire.Enterprise.EnterpriseInfo {
+        try await client.unary(Methods.Provincial.getEnterpriseInfo, .init(enterpriseID: id))
     }
 }
 

@@ -6,17 +6,70 @@ public struct EnterpriseService: Sendable {
     let signup: EnterpriseSignup
     let accounts: Accounts
     let applications: Applications
+    let info: EnterpriseInfo
 
-    public init(signup: EnterpriseSignup, accounts: Accounts, applications: Applications) {
+    public init(signup: EnterpriseSignup, accounts: Accounts, applications: Applications, info: EnterpriseInfo) {
         self.signup = signup
         self.accounts = accounts
         self.applications = applications
+        self.info = info
     }
 
     public func register(with router: inout Router) {
         let signup = self.signup
         let accounts = self.accounts
         let applications = self.applications
+        let info = self.info
+        router.register(Methods.Enterprise.getEnterpriseInfo) { _, context in
+            Wire.Enterprise.EnterpriseInfo(try await info.profile(of: nil, for: try context.requireEnterpriseUser()))
+        }
+        router.register(Methods.Enterprise.getAttachment) { request, context in
+            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", "must be BUSINESS_LICENCE or QUALIFICATION_CERTIFICATE") }
+            let found = try await info.attachment(kind, of: nil, for: try context.requireEnterpriseUser())
+            return .init(contentType: found.contentType, content: found.bytes)
+        }
+        router.register(Methods.Enterprise.updateEnterpriseInfo) { request, context in
+            let result = try await info.update(try enterpriseFieldChanges(request.changes), by: try context.requireEnterpriseUser(), audit: context.audit)
+            return .init(applied: result.applied.map(\.rawValue), changeRequest: result.requested.map(Wire.Enterprise.EnterpriseChange.init))
+        }
+        router.register(Methods.Enterprise.listRegisteredStaff) { request, context in
+            let page = try await info.staff(for: try context.requireEnterpriseUser(), nameContains: request.nameContains,
+                                            pageSize: Int(request.page?.pageSize ?? 0), pageToken: request.page?.pageToken ?? "")
+            return .init(staff: page.items.map(Wire.Enterprise.RegisteredStaff.init), page: .init(nextPageToken: page.nextPageToken, total: UInt64(page.total)))
+        }
+        router.register(Methods.Enterprise.getRegisteredStaff) { request, context in
+            Wire.Enterprise.RegisteredStaff(try await info.staffMember(request.registrationID, for: try context.requireEnterpriseUser()))
+        }
+        router.register(Methods.Enterprise.listUsers) { _, context in
+            .init(users: try await accounts.users(of: try context.requireEnterpriseUser()).map(Wire.Enterprise.EnterpriseUser.init))
+        }
+        router.register(Methods.Enterprise.addUser) { request, context in
+            Wire.Enterprise.EnterpriseUser(try await accounts.addUser(name: request.name, account: request.account, password: request.password,
+                                                                      by: try context.requireEnterpriseUser(), audit: context.audit))
+        }
+        router.register(Methods.Enterprise.updateUser) { request, context in
+            try await accounts.updateUser(request.userID, name: request.name.isEmpty ? nil : request.name,
+                                          newPassword: request.newPassword.isEmpty ? nil : request.newPassword,
+                                          by: try context.requireEnterpriseUser(), audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Enterprise.removeUser) { request, context in
+            try await accounts.removeUser(request.userID, by: try context.requireEnterpriseUser(), audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Enterprise.changePassword) { request, context in
+            try await accounts.changeEnterprisePassword(of: try context.requireEnterpriseUser(), old: request.oldPassword, new: request.newPassword, audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Enterprise.requestPasswordReset) { request, context in
+            if request.account.isEmpty { throw RegistryError.invalid("account", "is required") }
+            _ = try await accounts.requestEnterprisePasswordReset(account: request.account, audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Enterprise.resetPassword) { request, context in
+            try await accounts.resetEnterprisePassword(account: request.account, smsCode: request.smsCode, newPassword: request.newPassword, audit: context.audit)
+            return .init()
+        }
         router.register(Methods.Enterprise.getHome) { _, context in
             let me = try context.requireEnterpriseUser()
             let home = try await applications.home(for: me)

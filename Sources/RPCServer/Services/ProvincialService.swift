@@ -5,11 +5,27 @@ internal import Foundation
 /// The `jzs.provincial.v1.Provincial` service (province certificate; own province only).
 public struct ProvincialService: Sendable {
     let signup: EnterpriseSignup
+    let info: EnterpriseInfo
 
-    public init(signup: EnterpriseSignup) { self.signup = signup }
+    public init(signup: EnterpriseSignup, info: EnterpriseInfo) {
+        self.signup = signup
+        self.info = info
+    }
 
     public func register(with router: inout Router) {
         let signup = self.signup
+        let info = self.info
+        router.register(Methods.Provincial.listEnterpriseChanges) { _, context in
+            .init(changes: try await info.pendingChanges(for: try context.requireProvince()).map(Wire.Enterprise.EnterpriseChange.init))
+        }
+        router.register(Methods.Provincial.decideEnterpriseChange) { request, context in
+            try await info.decide(request.changeID, approve: request.approve, reason: request.reason,
+                                  by: try context.requireProvince(operatorNeeded: true), audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Provincial.getEnterpriseInfo) { request, context in
+            Wire.Enterprise.EnterpriseInfo(try await info.profile(of: request.enterpriseID, for: try context.requireProvince()))
+        }
         router.register(Methods.Provincial.listPendingSignups) { _, context in
             .init(signups: try await signup.pendingSignups(for: try context.requireProvince()).map(Wire.Enterprise.SignupState.init))
         }

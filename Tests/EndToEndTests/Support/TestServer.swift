@@ -71,8 +71,9 @@ func withTestServer<R>(
     let applications = Applications(database: database, now: now)
     IndividualService(accounts: accounts, applications: applications).register(with: &router)
     let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
-    EnterpriseService(signup: signup, accounts: accounts, applications: applications).register(with: &router)
-    ProvincialService(signup: signup).register(with: &router)
+    let info = EnterpriseInfo(database: database)
+    EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
+    ProvincialService(signup: signup, info: info).register(with: &router)
     router.register(TestMethods.block) { request, _ in
         await probe.start()
         do {

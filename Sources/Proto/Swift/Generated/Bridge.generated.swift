@@ -251,6 +251,48 @@ extension Wire.Common.Timestamp: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.AddUserRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__AddUserRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__add_user_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AddUserRequest>) { jzs__enterprise__v1__add_user_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__AddUserRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.name = CBridge.string(c.name)
+        self.account = CBridge.string(c.account)
+        self.password = CBridge.string(c.password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AddUserRequest>, arena: borrowing CArena) {
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !password.isEmpty { c.pointee.password = arena.string(password) }
+    }
+}
+
+extension Wire.Enterprise.AttachmentInfo: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__AttachmentInfo
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__attachment_info() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AttachmentInfo>) { jzs__enterprise__v1__attachment_info__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__AttachmentInfo>) {
+        let c = pointer.pointee
+        self.init()
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.contentType = CBridge.string(c.content_type)
+        self.size = c.size
+        self.sha256 = CBridge.string(c.sha256)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AttachmentInfo>, arena: borrowing CArena) {
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        c.pointee.size = size
+        if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
+    }
+}
+
 extension Wire.Enterprise.AuthenticateWithLockRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__AuthenticateWithLockRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__authenticate_with_lock_request() }
@@ -357,6 +399,38 @@ extension Wire.Enterprise.BindSignupContactRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.ChangePasswordRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ChangePasswordRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__change_password_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangePasswordRequest>) { jzs__enterprise__v1__change_password_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ChangePasswordRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.oldPassword = CBridge.string(c.old_password)
+        self.newPassword = CBridge.string(c.new_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangePasswordRequest>, arena: borrowing CArena) {
+        if !oldPassword.isEmpty { c.pointee.old_password = arena.string(oldPassword) }
+        if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
+    }
+}
+
+extension Wire.Enterprise.ChangePasswordResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ChangePasswordResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__change_password_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangePasswordResponse>) { jzs__enterprise__v1__change_password_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ChangePasswordResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangePasswordResponse>, arena: borrowing CArena) {
+    }
+}
+
 extension Wire.Enterprise.EnterpriseBasicInfo: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__EnterpriseBasicInfo
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__enterprise_basic_info() }
@@ -395,6 +469,111 @@ extension Wire.Enterprise.EnterpriseBasicInfo: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.EnterpriseChange: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__EnterpriseChange
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__enterprise_change() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseChange>) { jzs__enterprise__v1__enterprise_change__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__EnterpriseChange>) {
+        let c = pointer.pointee
+        self.init()
+        self.changeID = CBridge.string(c.change_id)
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.enterpriseName = CBridge.string(c.enterprise_name)
+        self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.FieldValue.self)
+        self.status = CBridge.string(c.status)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseChange>, arena: borrowing CArena) {
+        if !changeID.isEmpty { c.pointee.change_id = arena.string(changeID) }
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !enterpriseName.isEmpty { c.pointee.enterprise_name = arena.string(enterpriseName) }
+        if !changes.isEmpty {
+            c.pointee.n_changes = changes.count
+            c.pointee.changes = arena.messages(changes)
+        }
+        if !status.isEmpty { c.pointee.status = arena.string(status) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Enterprise.EnterpriseInfo: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__EnterpriseInfo
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__enterprise_info() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseInfo>) { jzs__enterprise__v1__enterprise_info__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__EnterpriseInfo>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.creditCode = CBridge.string(c.credit_code)
+        self.provinceCode = c.province_code
+        self.fields = CBridge.messages(c.n_fields, c.fields, as: Wire.Enterprise.FieldValue.self)
+        self.attachments = CBridge.messages(c.n_attachments, c.attachments, as: Wire.Enterprise.AttachmentInfo.self)
+        if let v = c.pending_change { self.pendingChange = Wire.Enterprise.EnterpriseChange(cMessage: v) }
+        self.lastRejectionReason = CBridge.string(c.last_rejection_reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseInfo>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if !creditCode.isEmpty { c.pointee.credit_code = arena.string(creditCode) }
+        c.pointee.province_code = provinceCode
+        if !fields.isEmpty {
+            c.pointee.n_fields = fields.count
+            c.pointee.fields = arena.messages(fields)
+        }
+        if !attachments.isEmpty {
+            c.pointee.n_attachments = attachments.count
+            c.pointee.attachments = arena.messages(attachments)
+        }
+        if let v = pendingChange { c.pointee.pending_change = arena.message(v) }
+        if !lastRejectionReason.isEmpty { c.pointee.last_rejection_reason = arena.string(lastRejectionReason) }
+    }
+}
+
+extension Wire.Enterprise.EnterpriseUser: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__EnterpriseUser
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__enterprise_user() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseUser>) { jzs__enterprise__v1__enterprise_user__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__EnterpriseUser>) {
+        let c = pointer.pointee
+        self.init()
+        self.userID = CBridge.string(c.user_id)
+        self.account = CBridge.string(c.account)
+        self.name = CBridge.string(c.name)
+        self.administrator = c.administrator != 0
+        self.locked = c.locked != 0
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseUser>, arena: borrowing CArena) {
+        if !userID.isEmpty { c.pointee.user_id = arena.string(userID) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        c.pointee.administrator = administrator ? 1 : 0
+        c.pointee.locked = locked ? 1 : 0
+    }
+}
+
+extension Wire.Enterprise.FieldValue: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__FieldValue
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__field_value() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__FieldValue>) { jzs__enterprise__v1__field_value__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__FieldValue>) {
+        let c = pointer.pointee
+        self.init()
+        self.field = CBridge.string(c.field)
+        self.value = CBridge.string(c.value)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__FieldValue>, arena: borrowing CArena) {
+        if !field.isEmpty { c.pointee.field = arena.string(field) }
+        if !value.isEmpty { c.pointee.value = arena.string(value) }
+    }
+}
+
 extension Wire.Enterprise.GetApplicationRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__GetApplicationRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_application_request() }
@@ -408,6 +587,54 @@ extension Wire.Enterprise.GetApplicationRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetApplicationRequest>, arena: borrowing CArena) {
         if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+    }
+}
+
+extension Wire.Enterprise.GetAttachmentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetAttachmentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_attachment_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetAttachmentRequest>) { jzs__enterprise__v1__get_attachment_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetAttachmentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetAttachmentRequest>, arena: borrowing CArena) {
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+    }
+}
+
+extension Wire.Enterprise.GetAttachmentResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetAttachmentResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_attachment_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetAttachmentResponse>) { jzs__enterprise__v1__get_attachment_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetAttachmentResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.contentType = CBridge.string(c.content_type)
+        self.content = CBridge.bytes(c.content)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetAttachmentResponse>, arena: borrowing CArena) {
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
+    }
+}
+
+extension Wire.Enterprise.GetEnterpriseInfoRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetEnterpriseInfoRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_enterprise_info_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetEnterpriseInfoRequest>) { jzs__enterprise__v1__get_enterprise_info_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetEnterpriseInfoRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetEnterpriseInfoRequest>, arena: borrowing CArena) {
     }
 }
 
@@ -494,6 +721,22 @@ extension Wire.Enterprise.GetLockChallengeResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.GetRegisteredStaffRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__GetRegisteredStaffRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_registered_staff_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetRegisteredStaffRequest>) { jzs__enterprise__v1__get_registered_staff_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__GetRegisteredStaffRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.registrationID = CBridge.string(c.registration_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetRegisteredStaffRequest>, arena: borrowing CArena) {
+        if !registrationID.isEmpty { c.pointee.registration_id = arena.string(registrationID) }
+    }
+}
+
 extension Wire.Enterprise.GetSignupRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__GetSignupRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__get_signup_request() }
@@ -507,6 +750,78 @@ extension Wire.Enterprise.GetSignupRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetSignupRequest>, arena: borrowing CArena) {
         if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+    }
+}
+
+extension Wire.Enterprise.ListRegisteredStaffRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ListRegisteredStaffRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__list_registered_staff_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListRegisteredStaffRequest>) { jzs__enterprise__v1__list_registered_staff_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ListRegisteredStaffRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.nameContains = CBridge.string(c.name_contains)
+        if let v = c.page { self.page = Wire.Common.PageRequest(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListRegisteredStaffRequest>, arena: borrowing CArena) {
+        if !nameContains.isEmpty { c.pointee.name_contains = arena.string(nameContains) }
+        if let v = page { c.pointee.page = arena.message(v) }
+    }
+}
+
+extension Wire.Enterprise.ListRegisteredStaffResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ListRegisteredStaffResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__list_registered_staff_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListRegisteredStaffResponse>) { jzs__enterprise__v1__list_registered_staff_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ListRegisteredStaffResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.staff = CBridge.messages(c.n_staff, c.staff, as: Wire.Enterprise.RegisteredStaff.self)
+        if let v = c.page { self.page = Wire.Common.PageInfo(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListRegisteredStaffResponse>, arena: borrowing CArena) {
+        if !staff.isEmpty {
+            c.pointee.n_staff = staff.count
+            c.pointee.staff = arena.messages(staff)
+        }
+        if let v = page { c.pointee.page = arena.message(v) }
+    }
+}
+
+extension Wire.Enterprise.ListUsersRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ListUsersRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__list_users_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListUsersRequest>) { jzs__enterprise__v1__list_users_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ListUsersRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListUsersRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Enterprise.ListUsersResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ListUsersResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__list_users_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListUsersResponse>) { jzs__enterprise__v1__list_users_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ListUsersResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.users = CBridge.messages(c.n_users, c.users, as: Wire.Enterprise.EnterpriseUser.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ListUsersResponse>, arena: borrowing CArena) {
+        if !users.isEmpty {
+            c.pointee.n_users = users.count
+            c.pointee.users = arena.messages(users)
+        }
     }
 }
 
@@ -612,6 +927,63 @@ extension Wire.Enterprise.ReadIdentityLockResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.RegisteredStaff: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RegisteredStaff
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__registered_staff() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RegisteredStaff>) { jzs__enterprise__v1__registered_staff__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RegisteredStaff>) {
+        let c = pointer.pointee
+        self.init()
+        self.registrationID = CBridge.string(c.registration_id)
+        self.registrationNumber = CBridge.string(c.registration_number)
+        self.name = CBridge.string(c.name)
+        self.idNumberMasked = CBridge.string(c.id_number_masked)
+        self.specialties = CBridge.messages(c.n_specialties, c.specialties, as: Wire.Enterprise.SpecialtyValidity.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RegisteredStaff>, arena: borrowing CArena) {
+        if !registrationID.isEmpty { c.pointee.registration_id = arena.string(registrationID) }
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !idNumberMasked.isEmpty { c.pointee.id_number_masked = arena.string(idNumberMasked) }
+        if !specialties.isEmpty {
+            c.pointee.n_specialties = specialties.count
+            c.pointee.specialties = arena.messages(specialties)
+        }
+    }
+}
+
+extension Wire.Enterprise.RemoveUserRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RemoveUserRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__remove_user_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RemoveUserRequest>) { jzs__enterprise__v1__remove_user_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RemoveUserRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.userID = CBridge.string(c.user_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RemoveUserRequest>, arena: borrowing CArena) {
+        if !userID.isEmpty { c.pointee.user_id = arena.string(userID) }
+    }
+}
+
+extension Wire.Enterprise.RemoveUserResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RemoveUserResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__remove_user_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RemoveUserResponse>) { jzs__enterprise__v1__remove_user_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RemoveUserResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RemoveUserResponse>, arena: borrowing CArena) {
+    }
+}
+
 extension Wire.Enterprise.ReportApplicationRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__ReportApplicationRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__report_application_request() }
@@ -649,6 +1021,70 @@ extension Wire.Enterprise.RequestOnSiteAuthenticationRequest: ProtobufCBacked {
         c.pointee.associated = associated ? 1 : 0
         if !certificatePem.isEmpty { c.pointee.certificate_pem = arena.string(certificatePem) }
         if !signature.isEmpty { c.pointee.signature = arena.bytes(signature) }
+    }
+}
+
+extension Wire.Enterprise.RequestPasswordResetRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RequestPasswordResetRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__request_password_reset_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestPasswordResetRequest>) { jzs__enterprise__v1__request_password_reset_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RequestPasswordResetRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.account = CBridge.string(c.account)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestPasswordResetRequest>, arena: borrowing CArena) {
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+    }
+}
+
+extension Wire.Enterprise.RequestPasswordResetResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__RequestPasswordResetResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__request_password_reset_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestPasswordResetResponse>) { jzs__enterprise__v1__request_password_reset_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__RequestPasswordResetResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RequestPasswordResetResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Enterprise.ResetPasswordRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ResetPasswordRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__reset_password_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ResetPasswordRequest>) { jzs__enterprise__v1__reset_password_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ResetPasswordRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.account = CBridge.string(c.account)
+        self.smsCode = CBridge.string(c.sms_code)
+        self.newPassword = CBridge.string(c.new_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ResetPasswordRequest>, arena: borrowing CArena) {
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !smsCode.isEmpty { c.pointee.sms_code = arena.string(smsCode) }
+        if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
+    }
+}
+
+extension Wire.Enterprise.ResetPasswordResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ResetPasswordResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__reset_password_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ResetPasswordResponse>) { jzs__enterprise__v1__reset_password_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ResetPasswordResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ResetPasswordResponse>, arena: borrowing CArena) {
     }
 }
 
@@ -730,6 +1166,26 @@ extension Wire.Enterprise.SignupState: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.SpecialtyValidity: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__SpecialtyValidity
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__specialty_validity() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SpecialtyValidity>) { jzs__enterprise__v1__specialty_validity__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__SpecialtyValidity>) {
+        let c = pointer.pointee
+        self.init()
+        self.specialty = CBridge.string(c.specialty)
+        self.validFrom = CBridge.string(c.valid_from)
+        self.validUntil = CBridge.string(c.valid_until)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SpecialtyValidity>, arena: borrowing CArena) {
+        if !specialty.isEmpty { c.pointee.specialty = arena.string(specialty) }
+        if !validFrom.isEmpty { c.pointee.valid_from = arena.string(validFrom) }
+        if !validUntil.isEmpty { c.pointee.valid_until = arena.string(validUntil) }
+    }
+}
+
 extension Wire.Enterprise.StartSignupRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__StartSignupRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__start_signup_request() }
@@ -797,6 +1253,80 @@ extension Wire.Enterprise.TypeCount: ProtobufCBacked {
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__TypeCount>, arena: borrowing CArena) {
         c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
         c.pointee.count = count
+    }
+}
+
+extension Wire.Enterprise.UpdateEnterpriseInfoRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_enterprise_info_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest>) { jzs__enterprise__v1__update_enterprise_info_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.FieldValue.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest>, arena: borrowing CArena) {
+        if !changes.isEmpty {
+            c.pointee.n_changes = changes.count
+            c.pointee.changes = arena.messages(changes)
+        }
+    }
+}
+
+extension Wire.Enterprise.UpdateEnterpriseInfoResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_enterprise_info_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse>) { jzs__enterprise__v1__update_enterprise_info_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.applied = CBridge.strings(c.n_applied, c.applied)
+        if let v = c.change_request { self.changeRequest = Wire.Enterprise.EnterpriseChange(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse>, arena: borrowing CArena) {
+        if !applied.isEmpty {
+            c.pointee.n_applied = applied.count
+            c.pointee.applied = arena.strings(applied)
+        }
+        if let v = changeRequest { c.pointee.change_request = arena.message(v) }
+    }
+}
+
+extension Wire.Enterprise.UpdateUserRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateUserRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_user_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateUserRequest>) { jzs__enterprise__v1__update_user_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateUserRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.userID = CBridge.string(c.user_id)
+        self.name = CBridge.string(c.name)
+        self.newPassword = CBridge.string(c.new_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateUserRequest>, arena: borrowing CArena) {
+        if !userID.isEmpty { c.pointee.user_id = arena.string(userID) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
+    }
+}
+
+extension Wire.Enterprise.UpdateUserResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateUserResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_user_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateUserResponse>) { jzs__enterprise__v1__update_user_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateUserResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateUserResponse>, arena: borrowing CArena) {
     }
 }
 
@@ -1093,6 +1623,89 @@ extension Wire.Provincial.AuthenticateSignupRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__AuthenticateSignupRequest>, arena: borrowing CArena) {
         if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.DecideEnterpriseChangeRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__DecideEnterpriseChangeRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__decide_enterprise_change_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideEnterpriseChangeRequest>) { jzs__provincial__v1__decide_enterprise_change_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__DecideEnterpriseChangeRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.changeID = CBridge.string(c.change_id)
+        self.approve = c.approve != 0
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideEnterpriseChangeRequest>, arena: borrowing CArena) {
+        if !changeID.isEmpty { c.pointee.change_id = arena.string(changeID) }
+        c.pointee.approve = approve ? 1 : 0
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Provincial.DecideEnterpriseChangeResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__DecideEnterpriseChangeResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__decide_enterprise_change_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideEnterpriseChangeResponse>) { jzs__provincial__v1__decide_enterprise_change_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__DecideEnterpriseChangeResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideEnterpriseChangeResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Provincial.GetEnterpriseInfoRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetEnterpriseInfoRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_enterprise_info_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseInfoRequest>) { jzs__provincial__v1__get_enterprise_info_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetEnterpriseInfoRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseInfoRequest>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.ListEnterpriseChangesRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ListEnterpriseChangesRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__list_enterprise_changes_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListEnterpriseChangesRequest>) { jzs__provincial__v1__list_enterprise_changes_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ListEnterpriseChangesRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListEnterpriseChangesRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Provincial.ListEnterpriseChangesResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ListEnterpriseChangesResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__list_enterprise_changes_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListEnterpriseChangesResponse>) { jzs__provincial__v1__list_enterprise_changes_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ListEnterpriseChangesResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.EnterpriseChange.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ListEnterpriseChangesResponse>, arena: borrowing CArena) {
+        if !changes.isEmpty {
+            c.pointee.n_changes = changes.count
+            c.pointee.changes = arena.messages(changes)
+        }
     }
 }
 

@@ -503,6 +503,36 @@ extension Wire.Common {
 }
 
 extension Wire.Enterprise {
+    public struct AddUserRequest: WireMessage, Sendable, Hashable {
+        public var name: String
+        public var account: String
+        public var password: String
+
+        public init(name: String = "", account: String = "", password: String = "") {
+            self.name = name
+            self.account = account
+            self.password = password
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct AttachmentInfo: WireMessage, Sendable, Hashable {
+        public var kind: Wire.Enterprise.AttachmentKind
+        public var contentType: String
+        public var size: UInt32
+        public var sha256: String
+
+        public init(kind: Wire.Enterprise.AttachmentKind = .unspecified, contentType: String = "", size: UInt32 = 0, sha256: String = "") {
+            self.kind = kind
+            self.contentType = contentType
+            self.size = size
+            self.sha256 = sha256
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct AuthenticateWithLockRequest: WireMessage, Sendable, Hashable {
         public var draftToken: String
         /// The lock's certificate, issued by the identity-lock CA; subject serialNumber = credit code.
@@ -576,6 +606,26 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct ChangePasswordRequest: WireMessage, Sendable, Hashable {
+        public var oldPassword: String
+        public var newPassword: String
+
+        public init(oldPassword: String = "", newPassword: String = "") {
+            self.oldPassword = oldPassword
+            self.newPassword = newPassword
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ChangePasswordResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct EnterpriseBasicInfo: WireMessage, Sendable, Hashable {
         /// 统一社会信用代码, 18 characters (GB 32100 check character verified).
         public var creditCode: String
@@ -612,11 +662,119 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct EnterpriseChange: WireMessage, Sendable, Hashable {
+        public var changeID: String
+        public var enterpriseID: String
+        public var enterpriseName: String
+        public var changes: [Wire.Enterprise.FieldValue]
+        /// pending, approved or rejected.
+        public var status: String
+        public var reason: String
+
+        public init(changeID: String = "", enterpriseID: String = "", enterpriseName: String = "", changes: [Wire.Enterprise.FieldValue] = [], status: String = "", reason: String = "") {
+            self.changeID = changeID
+            self.enterpriseID = enterpriseID
+            self.enterpriseName = enterpriseName
+            self.changes = changes
+            self.status = status
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct EnterpriseInfo: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        public var creditCode: String
+        public var provinceCode: UInt32
+        public var fields: [Wire.Enterprise.FieldValue]
+        public var attachments: [Wire.Enterprise.AttachmentInfo]
+        /// Set while a change request waits for the province.
+        public var pendingChange: Wire.Enterprise.EnterpriseChange?
+        /// Why the last change request was rejected (shown until the next request).
+        public var lastRejectionReason: String
+
+        public init(enterpriseID: String = "", creditCode: String = "", provinceCode: UInt32 = 0, fields: [Wire.Enterprise.FieldValue] = [], attachments: [Wire.Enterprise.AttachmentInfo] = [], pendingChange: Wire.Enterprise.EnterpriseChange? = nil, lastRejectionReason: String = "") {
+            self.enterpriseID = enterpriseID
+            self.creditCode = creditCode
+            self.provinceCode = provinceCode
+            self.fields = fields
+            self.attachments = attachments
+            self.pendingChange = pendingChange
+            self.lastRejectionReason = lastRejectionReason
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct EnterpriseUser: WireMessage, Sendable, Hashable {
+        public var userID: String
+        public var account: String
+        public var name: String
+        public var administrator: Bool
+        public var locked: Bool
+
+        public init(userID: String = "", account: String = "", name: String = "", administrator: Bool = false, locked: Bool = false) {
+            self.userID = userID
+            self.account = account
+            self.name = name
+            self.administrator = administrator
+            self.locked = locked
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    /// One field of enterprise information by its name: name, legal_representative, enterprise_type,
+    /// economic_nature, registered_address, correspondence_address, postcode, contact, contact_phone,
+    /// qualification_certificate_no, email.
+    public struct FieldValue: WireMessage, Sendable, Hashable {
+        public var field: String
+        public var value: String
+
+        public init(field: String = "", value: String = "") {
+            self.field = field
+            self.value = value
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
         public var applicationID: String
 
         public init(applicationID: String = "") {
             self.applicationID = applicationID
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetAttachmentRequest: WireMessage, Sendable, Hashable {
+        public var kind: Wire.Enterprise.AttachmentKind
+
+        public init(kind: Wire.Enterprise.AttachmentKind = .unspecified) {
+            self.kind = kind
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetAttachmentResponse: WireMessage, Sendable, Hashable {
+        public var contentType: String
+        public var content: [UInt8]
+
+        public init(contentType: String = "", content: [UInt8] = []) {
+            self.contentType = contentType
+            self.content = content
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct GetEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
         }
     }
 }
@@ -673,11 +831,63 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct GetRegisteredStaffRequest: WireMessage, Sendable, Hashable {
+        public var registrationID: String
+
+        public init(registrationID: String = "") {
+            self.registrationID = registrationID
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct GetSignupRequest: WireMessage, Sendable, Hashable {
         public var draftToken: String
 
         public init(draftToken: String = "") {
             self.draftToken = draftToken
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ListRegisteredStaffRequest: WireMessage, Sendable, Hashable {
+        public var nameContains: String
+        public var page: Wire.Common.PageRequest?
+
+        public init(nameContains: String = "", page: Wire.Common.PageRequest? = nil) {
+            self.nameContains = nameContains
+            self.page = page
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ListRegisteredStaffResponse: WireMessage, Sendable, Hashable {
+        public var staff: [Wire.Enterprise.RegisteredStaff]
+        public var page: Wire.Common.PageInfo?
+
+        public init(staff: [Wire.Enterprise.RegisteredStaff] = [], page: Wire.Common.PageInfo? = nil) {
+            self.staff = staff
+            self.page = page
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ListUsersRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ListUsersResponse: WireMessage, Sendable, Hashable {
+        public var users: [Wire.Enterprise.EnterpriseUser]
+
+        public init(users: [Wire.Enterprise.EnterpriseUser] = []) {
+            self.users = users
         }
     }
 }
@@ -749,6 +959,42 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct RegisteredStaff: WireMessage, Sendable, Hashable {
+        public var registrationID: String
+        public var registrationNumber: String
+        public var name: String
+        public var idNumberMasked: String
+        public var specialties: [Wire.Enterprise.SpecialtyValidity]
+
+        public init(registrationID: String = "", registrationNumber: String = "", name: String = "", idNumberMasked: String = "", specialties: [Wire.Enterprise.SpecialtyValidity] = []) {
+            self.registrationID = registrationID
+            self.registrationNumber = registrationNumber
+            self.name = name
+            self.idNumberMasked = idNumberMasked
+            self.specialties = specialties
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct RemoveUserRequest: WireMessage, Sendable, Hashable {
+        public var userID: String
+
+        public init(userID: String = "") {
+            self.userID = userID
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct RemoveUserResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct ReportApplicationRequest: WireMessage, Sendable, Hashable {
         public var applicationID: String
         /// Must be true: the enterprise accepts its 承诺条款.
@@ -774,6 +1020,46 @@ extension Wire.Enterprise {
             self.associated = associated
             self.certificatePem = certificatePem
             self.signature = signature
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct RequestPasswordResetRequest: WireMessage, Sendable, Hashable {
+        public var account: String
+
+        public init(account: String = "") {
+            self.account = account
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct RequestPasswordResetResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ResetPasswordRequest: WireMessage, Sendable, Hashable {
+        public var account: String
+        public var smsCode: String
+        public var newPassword: String
+
+        public init(account: String = "", smsCode: String = "", newPassword: String = "") {
+            self.account = account
+            self.smsCode = smsCode
+            self.newPassword = newPassword
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct ResetPasswordResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
         }
     }
 }
@@ -842,6 +1128,20 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct SpecialtyValidity: WireMessage, Sendable, Hashable {
+        public var specialty: String
+        public var validFrom: String
+        public var validUntil: String
+
+        public init(specialty: String = "", validFrom: String = "", validUntil: String = "") {
+            self.specialty = specialty
+            self.validFrom = validFrom
+            self.validUntil = validUntil
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct StartSignupRequest: WireMessage, Sendable, Hashable {
         public var info: Wire.Enterprise.EnterpriseBasicInfo?
 
@@ -884,6 +1184,54 @@ extension Wire.Enterprise {
         public init(type: Wire.Common.RegistrationType = .unspecified, count: UInt32 = 0) {
             self.type = type
             self.count = count
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
+        public var changes: [Wire.Enterprise.FieldValue]
+
+        public init(changes: [Wire.Enterprise.FieldValue] = []) {
+            self.changes = changes
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateEnterpriseInfoResponse: WireMessage, Sendable, Hashable {
+        /// The fields changed at once.
+        public var applied: [String]
+        /// The request filed for the province, if any field needs its confirmation.
+        public var changeRequest: Wire.Enterprise.EnterpriseChange?
+
+        public init(applied: [String] = [], changeRequest: Wire.Enterprise.EnterpriseChange? = nil) {
+            self.applied = applied
+            self.changeRequest = changeRequest
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateUserRequest: WireMessage, Sendable, Hashable {
+        public var userID: String
+        /// Empty: unchanged.
+        public var name: String
+        /// Empty: unchanged.
+        public var newPassword: String
+
+        public init(userID: String = "", name: String = "", newPassword: String = "") {
+            self.userID = userID
+            self.name = name
+            self.newPassword = newPassword
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateUserResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
         }
     }
 }
@@ -1082,6 +1430,56 @@ extension Wire.Provincial {
 
         public init(enterpriseID: String = "") {
             self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct DecideEnterpriseChangeRequest: WireMessage, Sendable, Hashable {
+        public var changeID: String
+        public var approve: Bool
+        public var reason: String
+
+        public init(changeID: String = "", approve: Bool = false, reason: String = "") {
+            self.changeID = changeID
+            self.approve = approve
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct DecideEnterpriseChangeResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct GetEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+
+        public init(enterpriseID: String = "") {
+            self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ListEnterpriseChangesRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ListEnterpriseChangesResponse: WireMessage, Sendable, Hashable {
+        public var changes: [Wire.Enterprise.EnterpriseChange]
+
+        public init(changes: [Wire.Enterprise.EnterpriseChange] = []) {
+            self.changes = changes
         }
     }
 }

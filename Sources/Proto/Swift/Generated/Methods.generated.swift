@@ -40,6 +40,29 @@ extension Methods {
         public static let batchReportApplications = UnaryMethod<Wire.Enterprise.BatchReportApplicationsRequest, Wire.Enterprise.BatchReportApplicationsResponse>(path: "/jzs.enterprise.v1.Enterprise/BatchReportApplications")
         /// 退回: back to the applicant with a reason (required).
         public static let returnApplication = UnaryMethod<Wire.Enterprise.ReturnApplicationRequest, Wire.Common.Application>(path: "/jzs.enterprise.v1.Enterprise/ReturnApplication")
+        /// 企业信息: fields, attachments (without bytes), a pending change request, the last rejection reason.
+        public static let getEnterpriseInfo = UnaryMethod<Wire.Enterprise.GetEnterpriseInfoRequest, Wire.Enterprise.EnterpriseInfo>(path: "/jzs.enterprise.v1.Enterprise/GetEnterpriseInfo")
+        /// The bytes of one attachment (营业执照 or 资质证明).
+        public static let getAttachment = UnaryMethod<Wire.Enterprise.GetAttachmentRequest, Wire.Enterprise.GetAttachmentResponse>(path: "/jzs.enterprise.v1.Enterprise/GetAttachment")
+        /// 修改企业信息: correspondence_address, postcode, contact and contact_phone change at once; every
+        /// other field becomes one change request for the provincial authority (FAILED_PRECONDITION while
+        /// one is pending).
+        public static let updateEnterpriseInfo = UnaryMethod<Wire.Enterprise.UpdateEnterpriseInfoRequest, Wire.Enterprise.UpdateEnterpriseInfoResponse>(path: "/jzs.enterprise.v1.Enterprise/UpdateEnterpriseInfo")
+        /// 已注册人员: the enterprise's registered constructors.
+        public static let listRegisteredStaff = UnaryMethod<Wire.Enterprise.ListRegisteredStaffRequest, Wire.Enterprise.ListRegisteredStaffResponse>(path: "/jzs.enterprise.v1.Enterprise/ListRegisteredStaff")
+        public static let getRegisteredStaff = UnaryMethod<Wire.Enterprise.GetRegisteredStaffRequest, Wire.Enterprise.RegisteredStaff>(path: "/jzs.enterprise.v1.Enterprise/GetRegisteredStaff")
+        /// 人员管理: sub-users (administrator only).
+        public static let listUsers = UnaryMethod<Wire.Enterprise.ListUsersRequest, Wire.Enterprise.ListUsersResponse>(path: "/jzs.enterprise.v1.Enterprise/ListUsers")
+        public static let addUser = UnaryMethod<Wire.Enterprise.AddUserRequest, Wire.Enterprise.EnterpriseUser>(path: "/jzs.enterprise.v1.Enterprise/AddUser")
+        /// 修改并重置密码: a new name and/or a new password (the user's sessions end).
+        public static let updateUser = UnaryMethod<Wire.Enterprise.UpdateUserRequest, Wire.Enterprise.UpdateUserResponse>(path: "/jzs.enterprise.v1.Enterprise/UpdateUser")
+        public static let removeUser = UnaryMethod<Wire.Enterprise.RemoveUserRequest, Wire.Enterprise.RemoveUserResponse>(path: "/jzs.enterprise.v1.Enterprise/RemoveUser")
+        /// Changes the caller's own password (the old one is required); the caller's sessions end.
+        public static let changePassword = UnaryMethod<Wire.Enterprise.ChangePasswordRequest, Wire.Enterprise.ChangePasswordResponse>(path: "/jzs.enterprise.v1.Enterprise/ChangePassword")
+        /// Forgotten administrator password: an SMS code to the enterprise's bound phone. The answer is
+        /// the same whether or not the account exists.
+        public static let requestPasswordReset = UnaryMethod<Wire.Enterprise.RequestPasswordResetRequest, Wire.Enterprise.RequestPasswordResetResponse>(path: "/jzs.enterprise.v1.Enterprise/RequestPasswordReset")
+        public static let resetPassword = UnaryMethod<Wire.Enterprise.ResetPasswordRequest, Wire.Enterprise.ResetPasswordResponse>(path: "/jzs.enterprise.v1.Enterprise/ResetPassword")
     }
 }
 
@@ -85,6 +108,12 @@ extension Methods {
         public static let lookupAdministratorAccount = UnaryMethod<Wire.Provincial.LookupAdministratorAccountRequest, Wire.Provincial.LookupAdministratorAccountResponse>(path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount")
         /// A new temporary administrator password (the old sessions end).
         public static let resetAdministratorPassword = UnaryMethod<Wire.Provincial.ResetAdministratorPasswordRequest, Wire.Provincial.ResetAdministratorPasswordResponse>(path: "/jzs.provincial.v1.Provincial/ResetAdministratorPassword")
+        /// Enterprise information change requests waiting for the province.
+        public static let listEnterpriseChanges = UnaryMethod<Wire.Provincial.ListEnterpriseChangesRequest, Wire.Provincial.ListEnterpriseChangesResponse>(path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges")
+        /// Approves (the fields change) or rejects (a reason is required; the enterprise sees it) a change request.
+        public static let decideEnterpriseChange = UnaryMethod<Wire.Provincial.DecideEnterpriseChangeRequest, Wire.Provincial.DecideEnterpriseChangeResponse>(path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange")
+        /// An enterprise of the province, as the enterprise sees it.
+        public static let getEnterpriseInfo = UnaryMethod<Wire.Provincial.GetEnterpriseInfoRequest, Wire.Enterprise.EnterpriseInfo>(path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo")
     }
 }
 
@@ -130,6 +159,18 @@ extension ServiceCatalog {
             MethodEntry(name: "ReportApplication", path: "/jzs.enterprise.v1.Enterprise/ReportApplication", requestType: "jzs.enterprise.v1.ReportApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "BatchReportApplications", path: "/jzs.enterprise.v1.Enterprise/BatchReportApplications", requestType: "jzs.enterprise.v1.BatchReportApplicationsRequest", responseType: "jzs.enterprise.v1.BatchReportApplicationsResponse", serverStreaming: false),
             MethodEntry(name: "ReturnApplication", path: "/jzs.enterprise.v1.Enterprise/ReturnApplication", requestType: "jzs.enterprise.v1.ReturnApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.enterprise.v1.Enterprise/GetEnterpriseInfo", requestType: "jzs.enterprise.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),
+            MethodEntry(name: "GetAttachment", path: "/jzs.enterprise.v1.Enterprise/GetAttachment", requestType: "jzs.enterprise.v1.GetAttachmentRequest", responseType: "jzs.enterprise.v1.GetAttachmentResponse", serverStreaming: false),
+            MethodEntry(name: "UpdateEnterpriseInfo", path: "/jzs.enterprise.v1.Enterprise/UpdateEnterpriseInfo", requestType: "jzs.enterprise.v1.UpdateEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.UpdateEnterpriseInfoResponse", serverStreaming: false),
+            MethodEntry(name: "ListRegisteredStaff", path: "/jzs.enterprise.v1.Enterprise/ListRegisteredStaff", requestType: "jzs.enterprise.v1.ListRegisteredStaffRequest", responseType: "jzs.enterprise.v1.ListRegisteredStaffResponse", serverStreaming: false),
+            MethodEntry(name: "GetRegisteredStaff", path: "/jzs.enterprise.v1.Enterprise/GetRegisteredStaff", requestType: "jzs.enterprise.v1.GetRegisteredStaffRequest", responseType: "jzs.enterprise.v1.RegisteredStaff", serverStreaming: false),
+            MethodEntry(name: "ListUsers", path: "/jzs.enterprise.v1.Enterprise/ListUsers", requestType: "jzs.enterprise.v1.ListUsersRequest", responseType: "jzs.enterprise.v1.ListUsersResponse", serverStreaming: false),
+            MethodEntry(name: "AddUser", path: "/jzs.enterprise.v1.Enterprise/AddUser", requestType: "jzs.enterprise.v1.AddUserRequest", responseType: "jzs.enterprise.v1.EnterpriseUser", serverStreaming: false),
+            MethodEntry(name: "UpdateUser", path: "/jzs.enterprise.v1.Enterprise/UpdateUser", requestType: "jzs.enterprise.v1.UpdateUserRequest", responseType: "jzs.enterprise.v1.UpdateUserResponse", serverStreaming: false),
+            MethodEntry(name: "RemoveUser", path: "/jzs.enterprise.v1.Enterprise/RemoveUser", requestType: "jzs.enterprise.v1.RemoveUserRequest", responseType: "jzs.enterprise.v1.RemoveUserResponse", serverStreaming: false),
+            MethodEntry(name: "ChangePassword", path: "/jzs.enterprise.v1.Enterprise/ChangePassword", requestType: "jzs.enterprise.v1.ChangePasswordRequest", responseType: "jzs.enterprise.v1.ChangePasswordResponse", serverStreaming: false),
+            MethodEntry(name: "RequestPasswordReset", path: "/jzs.enterprise.v1.Enterprise/RequestPasswordReset", requestType: "jzs.enterprise.v1.RequestPasswordResetRequest", responseType: "jzs.enterprise.v1.RequestPasswordResetResponse", serverStreaming: false),
+            MethodEntry(name: "ResetPassword", path: "/jzs.enterprise.v1.Enterprise/ResetPassword", requestType: "jzs.enterprise.v1.ResetPasswordRequest", responseType: "jzs.enterprise.v1.ResetPasswordResponse", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.individual.v1.Individual", methods: [
             MethodEntry(name: "CreateAccount", path: "/jzs.individual.v1.Individual/CreateAccount", requestType: "jzs.individual.v1.CreateAccountRequest", responseType: "jzs.individual.v1.CreateAccountResponse", serverStreaming: false),
@@ -149,6 +190,9 @@ extension ServiceCatalog {
             MethodEntry(name: "ReturnSignup", path: "/jzs.provincial.v1.Provincial/ReturnSignup", requestType: "jzs.provincial.v1.ReturnSignupRequest", responseType: "jzs.provincial.v1.ReturnSignupResponse", serverStreaming: false),
             MethodEntry(name: "LookupAdministratorAccount", path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount", requestType: "jzs.provincial.v1.LookupAdministratorAccountRequest", responseType: "jzs.provincial.v1.LookupAdministratorAccountResponse", serverStreaming: false),
             MethodEntry(name: "ResetAdministratorPassword", path: "/jzs.provincial.v1.Provincial/ResetAdministratorPassword", requestType: "jzs.provincial.v1.ResetAdministratorPasswordRequest", responseType: "jzs.provincial.v1.ResetAdministratorPasswordResponse", serverStreaming: false),
+            MethodEntry(name: "ListEnterpriseChanges", path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges", requestType: "jzs.provincial.v1.ListEnterpriseChangesRequest", responseType: "jzs.provincial.v1.ListEnterpriseChangesResponse", serverStreaming: false),
+            MethodEntry(name: "DecideEnterpriseChange", path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange", requestType: "jzs.provincial.v1.DecideEnterpriseChangeRequest", responseType: "jzs.provincial.v1.DecideEnterpriseChangeResponse", serverStreaming: false),
+            MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo", requestType: "jzs.provincial.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.public.v1.Public", methods: [
             MethodEntry(name: "Health", path: "/jzs.public.v1.Public/Health", requestType: "jzs.public.v1.HealthRequest", responseType: "jzs.public.v1.HealthResponse", serverStreaming: false),

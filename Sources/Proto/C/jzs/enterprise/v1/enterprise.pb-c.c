@@ -7,6 +7,1266 @@
 #endif
 
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
+void   jzs__enterprise__v1__field_value__init
+                     (Jzs__Enterprise__V1__FieldValue         *message)
+{
+  static const Jzs__Enterprise__V1__FieldValue init_value = JZS__ENTERPRISE__V1__FIELD_VALUE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__field_value__get_packed_size
+                     (const Jzs__Enterprise__V1__FieldValue *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__field_value__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__field_value__pack
+                     (const Jzs__Enterprise__V1__FieldValue *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__field_value__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__field_value__pack_to_buffer
+                     (const Jzs__Enterprise__V1__FieldValue *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__field_value__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__FieldValue *
+       jzs__enterprise__v1__field_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__FieldValue *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__field_value__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__field_value__free_unpacked
+                     (Jzs__Enterprise__V1__FieldValue *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__field_value__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__attachment_info__init
+                     (Jzs__Enterprise__V1__AttachmentInfo         *message)
+{
+  static const Jzs__Enterprise__V1__AttachmentInfo init_value = JZS__ENTERPRISE__V1__ATTACHMENT_INFO__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__attachment_info__get_packed_size
+                     (const Jzs__Enterprise__V1__AttachmentInfo *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attachment_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__attachment_info__pack
+                     (const Jzs__Enterprise__V1__AttachmentInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attachment_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__attachment_info__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AttachmentInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attachment_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__AttachmentInfo *
+       jzs__enterprise__v1__attachment_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__AttachmentInfo *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__attachment_info__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__attachment_info__free_unpacked
+                     (Jzs__Enterprise__V1__AttachmentInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__attachment_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__enterprise_change__init
+                     (Jzs__Enterprise__V1__EnterpriseChange         *message)
+{
+  static const Jzs__Enterprise__V1__EnterpriseChange init_value = JZS__ENTERPRISE__V1__ENTERPRISE_CHANGE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__enterprise_change__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseChange *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_change__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__enterprise_change__pack
+                     (const Jzs__Enterprise__V1__EnterpriseChange *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_change__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__enterprise_change__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseChange *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_change__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__EnterpriseChange *
+       jzs__enterprise__v1__enterprise_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__EnterpriseChange *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__enterprise_change__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__enterprise_change__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseChange *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_change__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_enterprise_info_request__init
+                     (Jzs__Enterprise__V1__GetEnterpriseInfoRequest         *message)
+{
+  static const Jzs__Enterprise__V1__GetEnterpriseInfoRequest init_value = JZS__ENTERPRISE__V1__GET_ENTERPRISE_INFO_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_enterprise_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_enterprise_info_request__pack
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetEnterpriseInfoRequest *
+       jzs__enterprise__v1__get_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetEnterpriseInfoRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_enterprise_info_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_enterprise_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_enterprise_info_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__enterprise_info__init
+                     (Jzs__Enterprise__V1__EnterpriseInfo         *message)
+{
+  static const Jzs__Enterprise__V1__EnterpriseInfo init_value = JZS__ENTERPRISE__V1__ENTERPRISE_INFO__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__enterprise_info__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseInfo *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_info__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__enterprise_info__pack
+                     (const Jzs__Enterprise__V1__EnterpriseInfo *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_info__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__enterprise_info__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseInfo *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_info__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__EnterpriseInfo *
+       jzs__enterprise__v1__enterprise_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__EnterpriseInfo *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__enterprise_info__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__enterprise_info__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseInfo *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_info__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_attachment_request__init
+                     (Jzs__Enterprise__V1__GetAttachmentRequest         *message)
+{
+  static const Jzs__Enterprise__V1__GetAttachmentRequest init_value = JZS__ENTERPRISE__V1__GET_ATTACHMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_attachment_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_attachment_request__pack
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_attachment_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetAttachmentRequest *
+       jzs__enterprise__v1__get_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetAttachmentRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_attachment_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_attachment_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetAttachmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_attachment_response__init
+                     (Jzs__Enterprise__V1__GetAttachmentResponse         *message)
+{
+  static const Jzs__Enterprise__V1__GetAttachmentResponse init_value = JZS__ENTERPRISE__V1__GET_ATTACHMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_attachment_response__get_packed_size
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_attachment_response__pack
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_attachment_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetAttachmentResponse *
+       jzs__enterprise__v1__get_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetAttachmentResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_attachment_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_attachment_response__free_unpacked
+                     (Jzs__Enterprise__V1__GetAttachmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_attachment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__update_enterprise_info_request__init
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest init_value = JZS__ENTERPRISE__V1__UPDATE_ENTERPRISE_INFO_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_enterprise_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_enterprise_info_request__pack
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *
+       jzs__enterprise__v1__update_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_enterprise_info_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_enterprise_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__update_enterprise_info_response__init
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse init_value = JZS__ENTERPRISE__V1__UPDATE_ENTERPRISE_INFO_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_enterprise_info_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_enterprise_info_response__pack
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_enterprise_info_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *
+       jzs__enterprise__v1__update_enterprise_info_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_enterprise_info_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_enterprise_info_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_enterprise_info_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__list_registered_staff_request__init
+                     (Jzs__Enterprise__V1__ListRegisteredStaffRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ListRegisteredStaffRequest init_value = JZS__ENTERPRISE__V1__LIST_REGISTERED_STAFF_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__list_registered_staff_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__list_registered_staff_request__pack
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__list_registered_staff_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ListRegisteredStaffRequest *
+       jzs__enterprise__v1__list_registered_staff_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ListRegisteredStaffRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__list_registered_staff_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__list_registered_staff_request__free_unpacked
+                     (Jzs__Enterprise__V1__ListRegisteredStaffRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__specialty_validity__init
+                     (Jzs__Enterprise__V1__SpecialtyValidity         *message)
+{
+  static const Jzs__Enterprise__V1__SpecialtyValidity init_value = JZS__ENTERPRISE__V1__SPECIALTY_VALIDITY__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__specialty_validity__get_packed_size
+                     (const Jzs__Enterprise__V1__SpecialtyValidity *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__specialty_validity__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__specialty_validity__pack
+                     (const Jzs__Enterprise__V1__SpecialtyValidity *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__specialty_validity__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__specialty_validity__pack_to_buffer
+                     (const Jzs__Enterprise__V1__SpecialtyValidity *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__specialty_validity__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__SpecialtyValidity *
+       jzs__enterprise__v1__specialty_validity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__SpecialtyValidity *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__specialty_validity__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__specialty_validity__free_unpacked
+                     (Jzs__Enterprise__V1__SpecialtyValidity *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__specialty_validity__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__registered_staff__init
+                     (Jzs__Enterprise__V1__RegisteredStaff         *message)
+{
+  static const Jzs__Enterprise__V1__RegisteredStaff init_value = JZS__ENTERPRISE__V1__REGISTERED_STAFF__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__registered_staff__get_packed_size
+                     (const Jzs__Enterprise__V1__RegisteredStaff *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__registered_staff__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__registered_staff__pack
+                     (const Jzs__Enterprise__V1__RegisteredStaff *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__registered_staff__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__registered_staff__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RegisteredStaff *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__registered_staff__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__RegisteredStaff *
+       jzs__enterprise__v1__registered_staff__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__RegisteredStaff *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__registered_staff__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__registered_staff__free_unpacked
+                     (Jzs__Enterprise__V1__RegisteredStaff *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__registered_staff__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__list_registered_staff_response__init
+                     (Jzs__Enterprise__V1__ListRegisteredStaffResponse         *message)
+{
+  static const Jzs__Enterprise__V1__ListRegisteredStaffResponse init_value = JZS__ENTERPRISE__V1__LIST_REGISTERED_STAFF_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__list_registered_staff_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__list_registered_staff_response__pack
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__list_registered_staff_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ListRegisteredStaffResponse *
+       jzs__enterprise__v1__list_registered_staff_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ListRegisteredStaffResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__list_registered_staff_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__list_registered_staff_response__free_unpacked
+                     (Jzs__Enterprise__V1__ListRegisteredStaffResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_registered_staff_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__get_registered_staff_request__init
+                     (Jzs__Enterprise__V1__GetRegisteredStaffRequest         *message)
+{
+  static const Jzs__Enterprise__V1__GetRegisteredStaffRequest init_value = JZS__ENTERPRISE__V1__GET_REGISTERED_STAFF_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__get_registered_staff_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_registered_staff_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__get_registered_staff_request__pack
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_registered_staff_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__get_registered_staff_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_registered_staff_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__GetRegisteredStaffRequest *
+       jzs__enterprise__v1__get_registered_staff_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__GetRegisteredStaffRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__get_registered_staff_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__get_registered_staff_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetRegisteredStaffRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__get_registered_staff_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__enterprise_user__init
+                     (Jzs__Enterprise__V1__EnterpriseUser         *message)
+{
+  static const Jzs__Enterprise__V1__EnterpriseUser init_value = JZS__ENTERPRISE__V1__ENTERPRISE_USER__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__enterprise_user__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseUser *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_user__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__enterprise_user__pack
+                     (const Jzs__Enterprise__V1__EnterpriseUser *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_user__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__enterprise_user__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseUser *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_user__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__EnterpriseUser *
+       jzs__enterprise__v1__enterprise_user__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__EnterpriseUser *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__enterprise_user__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__enterprise_user__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseUser *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_user__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__list_users_request__init
+                     (Jzs__Enterprise__V1__ListUsersRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ListUsersRequest init_value = JZS__ENTERPRISE__V1__LIST_USERS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__list_users_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ListUsersRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__list_users_request__pack
+                     (const Jzs__Enterprise__V1__ListUsersRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__list_users_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListUsersRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ListUsersRequest *
+       jzs__enterprise__v1__list_users_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ListUsersRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__list_users_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__list_users_request__free_unpacked
+                     (Jzs__Enterprise__V1__ListUsersRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__list_users_response__init
+                     (Jzs__Enterprise__V1__ListUsersResponse         *message)
+{
+  static const Jzs__Enterprise__V1__ListUsersResponse init_value = JZS__ENTERPRISE__V1__LIST_USERS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__list_users_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ListUsersResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__list_users_response__pack
+                     (const Jzs__Enterprise__V1__ListUsersResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__list_users_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListUsersResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ListUsersResponse *
+       jzs__enterprise__v1__list_users_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ListUsersResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__list_users_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__list_users_response__free_unpacked
+                     (Jzs__Enterprise__V1__ListUsersResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__list_users_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__add_user_request__init
+                     (Jzs__Enterprise__V1__AddUserRequest         *message)
+{
+  static const Jzs__Enterprise__V1__AddUserRequest init_value = JZS__ENTERPRISE__V1__ADD_USER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__add_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__AddUserRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__add_user_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__add_user_request__pack
+                     (const Jzs__Enterprise__V1__AddUserRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__add_user_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__add_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AddUserRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__add_user_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__AddUserRequest *
+       jzs__enterprise__v1__add_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__AddUserRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__add_user_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__add_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__AddUserRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__add_user_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__update_user_request__init
+                     (Jzs__Enterprise__V1__UpdateUserRequest         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateUserRequest init_value = JZS__ENTERPRISE__V1__UPDATE_USER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateUserRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_user_request__pack
+                     (const Jzs__Enterprise__V1__UpdateUserRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateUserRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateUserRequest *
+       jzs__enterprise__v1__update_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateUserRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_user_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateUserRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__update_user_response__init
+                     (Jzs__Enterprise__V1__UpdateUserResponse         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateUserResponse init_value = JZS__ENTERPRISE__V1__UPDATE_USER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_user_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateUserResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_user_response__pack
+                     (const Jzs__Enterprise__V1__UpdateUserResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_user_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateUserResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateUserResponse *
+       jzs__enterprise__v1__update_user_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateUserResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_user_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_user_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateUserResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_user_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__remove_user_request__init
+                     (Jzs__Enterprise__V1__RemoveUserRequest         *message)
+{
+  static const Jzs__Enterprise__V1__RemoveUserRequest init_value = JZS__ENTERPRISE__V1__REMOVE_USER_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__remove_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__RemoveUserRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__remove_user_request__pack
+                     (const Jzs__Enterprise__V1__RemoveUserRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__remove_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RemoveUserRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__RemoveUserRequest *
+       jzs__enterprise__v1__remove_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__RemoveUserRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__remove_user_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__remove_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__RemoveUserRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__remove_user_response__init
+                     (Jzs__Enterprise__V1__RemoveUserResponse         *message)
+{
+  static const Jzs__Enterprise__V1__RemoveUserResponse init_value = JZS__ENTERPRISE__V1__REMOVE_USER_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__remove_user_response__get_packed_size
+                     (const Jzs__Enterprise__V1__RemoveUserResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__remove_user_response__pack
+                     (const Jzs__Enterprise__V1__RemoveUserResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__remove_user_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RemoveUserResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__RemoveUserResponse *
+       jzs__enterprise__v1__remove_user_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__RemoveUserResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__remove_user_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__remove_user_response__free_unpacked
+                     (Jzs__Enterprise__V1__RemoveUserResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__remove_user_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__change_password_request__init
+                     (Jzs__Enterprise__V1__ChangePasswordRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ChangePasswordRequest init_value = JZS__ENTERPRISE__V1__CHANGE_PASSWORD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__change_password_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__change_password_request__pack
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__change_password_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ChangePasswordRequest *
+       jzs__enterprise__v1__change_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ChangePasswordRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__change_password_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__change_password_request__free_unpacked
+                     (Jzs__Enterprise__V1__ChangePasswordRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__change_password_response__init
+                     (Jzs__Enterprise__V1__ChangePasswordResponse         *message)
+{
+  static const Jzs__Enterprise__V1__ChangePasswordResponse init_value = JZS__ENTERPRISE__V1__CHANGE_PASSWORD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__change_password_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__change_password_response__pack
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__change_password_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ChangePasswordResponse *
+       jzs__enterprise__v1__change_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ChangePasswordResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__change_password_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__change_password_response__free_unpacked
+                     (Jzs__Enterprise__V1__ChangePasswordResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_password_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__request_password_reset_request__init
+                     (Jzs__Enterprise__V1__RequestPasswordResetRequest         *message)
+{
+  static const Jzs__Enterprise__V1__RequestPasswordResetRequest init_value = JZS__ENTERPRISE__V1__REQUEST_PASSWORD_RESET_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__request_password_reset_request__get_packed_size
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__request_password_reset_request__pack
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__request_password_reset_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__RequestPasswordResetRequest *
+       jzs__enterprise__v1__request_password_reset_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__RequestPasswordResetRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__request_password_reset_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__request_password_reset_request__free_unpacked
+                     (Jzs__Enterprise__V1__RequestPasswordResetRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__request_password_reset_response__init
+                     (Jzs__Enterprise__V1__RequestPasswordResetResponse         *message)
+{
+  static const Jzs__Enterprise__V1__RequestPasswordResetResponse init_value = JZS__ENTERPRISE__V1__REQUEST_PASSWORD_RESET_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__request_password_reset_response__get_packed_size
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__request_password_reset_response__pack
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__request_password_reset_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__RequestPasswordResetResponse *
+       jzs__enterprise__v1__request_password_reset_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__RequestPasswordResetResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__request_password_reset_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__request_password_reset_response__free_unpacked
+                     (Jzs__Enterprise__V1__RequestPasswordResetResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__request_password_reset_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__reset_password_request__init
+                     (Jzs__Enterprise__V1__ResetPasswordRequest         *message)
+{
+  static const Jzs__Enterprise__V1__ResetPasswordRequest init_value = JZS__ENTERPRISE__V1__RESET_PASSWORD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__reset_password_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__reset_password_request__pack
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__reset_password_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ResetPasswordRequest *
+       jzs__enterprise__v1__reset_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ResetPasswordRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__reset_password_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__reset_password_request__free_unpacked
+                     (Jzs__Enterprise__V1__ResetPasswordRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__reset_password_response__init
+                     (Jzs__Enterprise__V1__ResetPasswordResponse         *message)
+{
+  static const Jzs__Enterprise__V1__ResetPasswordResponse init_value = JZS__ENTERPRISE__V1__RESET_PASSWORD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__reset_password_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__reset_password_response__pack
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__reset_password_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ResetPasswordResponse *
+       jzs__enterprise__v1__reset_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ResetPasswordResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__reset_password_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__reset_password_response__free_unpacked
+                     (Jzs__Enterprise__V1__ResetPasswordResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__reset_password_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__enterprise__v1__get_home_request__init
                      (Jzs__Enterprise__V1__GetHomeRequest         *message)
 {
@@ -1312,6 +2572,1398 @@ void   jzs__enterprise__v1__logout_response__free_unpacked
   assert(message->base.descriptor == &jzs__enterprise__v1__logout_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__field_value__field_descriptors[2] =
+{
+  {
+    "field",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__FieldValue, field),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "value",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__FieldValue, value),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__field_value__field_indices_by_name[] = {
+  0,   /* field[0] = field */
+  1,   /* field[1] = value */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__field_value__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__field_value__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.FieldValue",
+  "FieldValue",
+  "Jzs__Enterprise__V1__FieldValue",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__FieldValue),
+  2,
+  jzs__enterprise__v1__field_value__field_descriptors,
+  jzs__enterprise__v1__field_value__field_indices_by_name,
+  1,  jzs__enterprise__v1__field_value__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__field_value__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__attachment_info__field_descriptors[4] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachmentInfo, kind),
+    &jzs__enterprise__v1__attachment_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_type",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachmentInfo, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachmentInfo, size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachmentInfo, sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__attachment_info__field_indices_by_name[] = {
+  1,   /* field[1] = content_type */
+  0,   /* field[0] = kind */
+  3,   /* field[3] = sha256 */
+  2,   /* field[2] = size */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__attachment_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__attachment_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.AttachmentInfo",
+  "AttachmentInfo",
+  "Jzs__Enterprise__V1__AttachmentInfo",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__AttachmentInfo),
+  4,
+  jzs__enterprise__v1__attachment_info__field_descriptors,
+  jzs__enterprise__v1__attachment_info__field_indices_by_name,
+  1,  jzs__enterprise__v1__attachment_info__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__attachment_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_change__field_descriptors[6] =
+{
+  {
+    "change_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, change_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enterprise_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, enterprise_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "enterprise_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, enterprise_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, n_changes),
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, changes),
+    &jzs__enterprise__v1__field_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, status),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__enterprise_change__field_indices_by_name[] = {
+  0,   /* field[0] = change_id */
+  3,   /* field[3] = changes */
+  1,   /* field[1] = enterprise_id */
+  2,   /* field[2] = enterprise_name */
+  5,   /* field[5] = reason */
+  4,   /* field[4] = status */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__enterprise_change__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_change__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.EnterpriseChange",
+  "EnterpriseChange",
+  "Jzs__Enterprise__V1__EnterpriseChange",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__EnterpriseChange),
+  6,
+  jzs__enterprise__v1__enterprise_change__field_descriptors,
+  jzs__enterprise__v1__enterprise_change__field_indices_by_name,
+  1,  jzs__enterprise__v1__enterprise_change__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__enterprise_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__get_enterprise_info_request__field_descriptors NULL
+#define jzs__enterprise__v1__get_enterprise_info_request__field_indices_by_name NULL
+#define jzs__enterprise__v1__get_enterprise_info_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_enterprise_info_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetEnterpriseInfoRequest",
+  "GetEnterpriseInfoRequest",
+  "Jzs__Enterprise__V1__GetEnterpriseInfoRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetEnterpriseInfoRequest),
+  0,
+  jzs__enterprise__v1__get_enterprise_info_request__field_descriptors,
+  jzs__enterprise__v1__get_enterprise_info_request__field_indices_by_name,
+  0,  jzs__enterprise__v1__get_enterprise_info_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_enterprise_info_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_info__field_descriptors[7] =
+{
+  {
+    "enterprise_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, enterprise_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "credit_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, credit_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "province_code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, province_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fields",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, n_fields),
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, fields),
+    &jzs__enterprise__v1__field_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachments",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, n_attachments),
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, attachments),
+    &jzs__enterprise__v1__attachment_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pending_change",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, pending_change),
+    &jzs__enterprise__v1__enterprise_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_rejection_reason",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseInfo, last_rejection_reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__enterprise_info__field_indices_by_name[] = {
+  4,   /* field[4] = attachments */
+  1,   /* field[1] = credit_code */
+  0,   /* field[0] = enterprise_id */
+  3,   /* field[3] = fields */
+  6,   /* field[6] = last_rejection_reason */
+  5,   /* field[5] = pending_change */
+  2,   /* field[2] = province_code */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__enterprise_info__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_info__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.EnterpriseInfo",
+  "EnterpriseInfo",
+  "Jzs__Enterprise__V1__EnterpriseInfo",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__EnterpriseInfo),
+  7,
+  jzs__enterprise__v1__enterprise_info__field_descriptors,
+  jzs__enterprise__v1__enterprise_info__field_indices_by_name,
+  1,  jzs__enterprise__v1__enterprise_info__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__enterprise_info__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_attachment_request__field_descriptors[1] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetAttachmentRequest, kind),
+    &jzs__enterprise__v1__attachment_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__get_attachment_request__field_indices_by_name[] = {
+  0,   /* field[0] = kind */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__get_attachment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetAttachmentRequest",
+  "GetAttachmentRequest",
+  "Jzs__Enterprise__V1__GetAttachmentRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetAttachmentRequest),
+  1,
+  jzs__enterprise__v1__get_attachment_request__field_descriptors,
+  jzs__enterprise__v1__get_attachment_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__get_attachment_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_attachment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_attachment_response__field_descriptors[2] =
+{
+  {
+    "content_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetAttachmentResponse, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetAttachmentResponse, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__get_attachment_response__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = content_type */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__get_attachment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetAttachmentResponse",
+  "GetAttachmentResponse",
+  "Jzs__Enterprise__V1__GetAttachmentResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetAttachmentResponse),
+  2,
+  jzs__enterprise__v1__get_attachment_response__field_descriptors,
+  jzs__enterprise__v1__get_attachment_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__get_attachment_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_attachment_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_enterprise_info_request__field_descriptors[1] =
+{
+  {
+    "changes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest, n_changes),
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest, changes),
+    &jzs__enterprise__v1__field_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__update_enterprise_info_request__field_indices_by_name[] = {
+  0,   /* field[0] = changes */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__update_enterprise_info_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateEnterpriseInfoRequest",
+  "UpdateEnterpriseInfoRequest",
+  "Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest),
+  1,
+  jzs__enterprise__v1__update_enterprise_info_request__field_descriptors,
+  jzs__enterprise__v1__update_enterprise_info_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__update_enterprise_info_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_enterprise_info_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_enterprise_info_response__field_descriptors[2] =
+{
+  {
+    "applied",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse, n_applied),
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse, applied),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "change_request",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse, change_request),
+    &jzs__enterprise__v1__enterprise_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__update_enterprise_info_response__field_indices_by_name[] = {
+  0,   /* field[0] = applied */
+  1,   /* field[1] = change_request */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__update_enterprise_info_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateEnterpriseInfoResponse",
+  "UpdateEnterpriseInfoResponse",
+  "Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse),
+  2,
+  jzs__enterprise__v1__update_enterprise_info_response__field_descriptors,
+  jzs__enterprise__v1__update_enterprise_info_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__update_enterprise_info_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_enterprise_info_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__list_registered_staff_request__field_descriptors[2] =
+{
+  {
+    "name_contains",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ListRegisteredStaffRequest, name_contains),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ListRegisteredStaffRequest, page),
+    &jzs__common__v1__page_request__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__list_registered_staff_request__field_indices_by_name[] = {
+  0,   /* field[0] = name_contains */
+  1,   /* field[1] = page */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__list_registered_staff_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__list_registered_staff_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ListRegisteredStaffRequest",
+  "ListRegisteredStaffRequest",
+  "Jzs__Enterprise__V1__ListRegisteredStaffRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ListRegisteredStaffRequest),
+  2,
+  jzs__enterprise__v1__list_registered_staff_request__field_descriptors,
+  jzs__enterprise__v1__list_registered_staff_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__list_registered_staff_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__list_registered_staff_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__specialty_validity__field_descriptors[3] =
+{
+  {
+    "specialty",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SpecialtyValidity, specialty),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid_from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SpecialtyValidity, valid_from),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid_until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SpecialtyValidity, valid_until),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__specialty_validity__field_indices_by_name[] = {
+  0,   /* field[0] = specialty */
+  1,   /* field[1] = valid_from */
+  2,   /* field[2] = valid_until */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__specialty_validity__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__specialty_validity__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.SpecialtyValidity",
+  "SpecialtyValidity",
+  "Jzs__Enterprise__V1__SpecialtyValidity",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__SpecialtyValidity),
+  3,
+  jzs__enterprise__v1__specialty_validity__field_descriptors,
+  jzs__enterprise__v1__specialty_validity__field_indices_by_name,
+  1,  jzs__enterprise__v1__specialty_validity__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__specialty_validity__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__registered_staff__field_descriptors[5] =
+{
+  {
+    "registration_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, registration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "registration_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, registration_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "id_number_masked",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, id_number_masked),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "specialties",
+    5,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, n_specialties),
+    offsetof(Jzs__Enterprise__V1__RegisteredStaff, specialties),
+    &jzs__enterprise__v1__specialty_validity__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__registered_staff__field_indices_by_name[] = {
+  3,   /* field[3] = id_number_masked */
+  2,   /* field[2] = name */
+  0,   /* field[0] = registration_id */
+  1,   /* field[1] = registration_number */
+  4,   /* field[4] = specialties */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__registered_staff__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__registered_staff__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.RegisteredStaff",
+  "RegisteredStaff",
+  "Jzs__Enterprise__V1__RegisteredStaff",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__RegisteredStaff),
+  5,
+  jzs__enterprise__v1__registered_staff__field_descriptors,
+  jzs__enterprise__v1__registered_staff__field_indices_by_name,
+  1,  jzs__enterprise__v1__registered_staff__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__registered_staff__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__list_registered_staff_response__field_descriptors[2] =
+{
+  {
+    "staff",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__ListRegisteredStaffResponse, n_staff),
+    offsetof(Jzs__Enterprise__V1__ListRegisteredStaffResponse, staff),
+    &jzs__enterprise__v1__registered_staff__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ListRegisteredStaffResponse, page),
+    &jzs__common__v1__page_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__list_registered_staff_response__field_indices_by_name[] = {
+  1,   /* field[1] = page */
+  0,   /* field[0] = staff */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__list_registered_staff_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__list_registered_staff_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ListRegisteredStaffResponse",
+  "ListRegisteredStaffResponse",
+  "Jzs__Enterprise__V1__ListRegisteredStaffResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ListRegisteredStaffResponse),
+  2,
+  jzs__enterprise__v1__list_registered_staff_response__field_descriptors,
+  jzs__enterprise__v1__list_registered_staff_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__list_registered_staff_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__list_registered_staff_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_registered_staff_request__field_descriptors[1] =
+{
+  {
+    "registration_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetRegisteredStaffRequest, registration_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__get_registered_staff_request__field_indices_by_name[] = {
+  0,   /* field[0] = registration_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__get_registered_staff_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__get_registered_staff_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.GetRegisteredStaffRequest",
+  "GetRegisteredStaffRequest",
+  "Jzs__Enterprise__V1__GetRegisteredStaffRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__GetRegisteredStaffRequest),
+  1,
+  jzs__enterprise__v1__get_registered_staff_request__field_descriptors,
+  jzs__enterprise__v1__get_registered_staff_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__get_registered_staff_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__get_registered_staff_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_user__field_descriptors[5] =
+{
+  {
+    "user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseUser, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseUser, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseUser, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "administrator",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseUser, administrator),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "locked",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__EnterpriseUser, locked),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__enterprise_user__field_indices_by_name[] = {
+  1,   /* field[1] = account */
+  3,   /* field[3] = administrator */
+  4,   /* field[4] = locked */
+  2,   /* field[2] = name */
+  0,   /* field[0] = user_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__enterprise_user__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_user__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.EnterpriseUser",
+  "EnterpriseUser",
+  "Jzs__Enterprise__V1__EnterpriseUser",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__EnterpriseUser),
+  5,
+  jzs__enterprise__v1__enterprise_user__field_descriptors,
+  jzs__enterprise__v1__enterprise_user__field_indices_by_name,
+  1,  jzs__enterprise__v1__enterprise_user__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__enterprise_user__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__list_users_request__field_descriptors NULL
+#define jzs__enterprise__v1__list_users_request__field_indices_by_name NULL
+#define jzs__enterprise__v1__list_users_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__list_users_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ListUsersRequest",
+  "ListUsersRequest",
+  "Jzs__Enterprise__V1__ListUsersRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ListUsersRequest),
+  0,
+  jzs__enterprise__v1__list_users_request__field_descriptors,
+  jzs__enterprise__v1__list_users_request__field_indices_by_name,
+  0,  jzs__enterprise__v1__list_users_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__list_users_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__list_users_response__field_descriptors[1] =
+{
+  {
+    "users",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__ListUsersResponse, n_users),
+    offsetof(Jzs__Enterprise__V1__ListUsersResponse, users),
+    &jzs__enterprise__v1__enterprise_user__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__list_users_response__field_indices_by_name[] = {
+  0,   /* field[0] = users */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__list_users_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__list_users_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ListUsersResponse",
+  "ListUsersResponse",
+  "Jzs__Enterprise__V1__ListUsersResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ListUsersResponse),
+  1,
+  jzs__enterprise__v1__list_users_response__field_descriptors,
+  jzs__enterprise__v1__list_users_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__list_users_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__list_users_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__add_user_request__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AddUserRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AddUserRequest, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AddUserRequest, password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__add_user_request__field_indices_by_name[] = {
+  1,   /* field[1] = account */
+  0,   /* field[0] = name */
+  2,   /* field[2] = password */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__add_user_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__add_user_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.AddUserRequest",
+  "AddUserRequest",
+  "Jzs__Enterprise__V1__AddUserRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__AddUserRequest),
+  3,
+  jzs__enterprise__v1__add_user_request__field_descriptors,
+  jzs__enterprise__v1__add_user_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__add_user_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__add_user_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_user_request__field_descriptors[3] =
+{
+  {
+    "user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateUserRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateUserRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_password",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateUserRequest, new_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__update_user_request__field_indices_by_name[] = {
+  1,   /* field[1] = name */
+  2,   /* field[2] = new_password */
+  0,   /* field[0] = user_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__update_user_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateUserRequest",
+  "UpdateUserRequest",
+  "Jzs__Enterprise__V1__UpdateUserRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateUserRequest),
+  3,
+  jzs__enterprise__v1__update_user_request__field_descriptors,
+  jzs__enterprise__v1__update_user_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__update_user_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_user_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__update_user_response__field_descriptors NULL
+#define jzs__enterprise__v1__update_user_response__field_indices_by_name NULL
+#define jzs__enterprise__v1__update_user_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateUserResponse",
+  "UpdateUserResponse",
+  "Jzs__Enterprise__V1__UpdateUserResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateUserResponse),
+  0,
+  jzs__enterprise__v1__update_user_response__field_descriptors,
+  jzs__enterprise__v1__update_user_response__field_indices_by_name,
+  0,  jzs__enterprise__v1__update_user_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_user_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__remove_user_request__field_descriptors[1] =
+{
+  {
+    "user_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RemoveUserRequest, user_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__remove_user_request__field_indices_by_name[] = {
+  0,   /* field[0] = user_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__remove_user_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.RemoveUserRequest",
+  "RemoveUserRequest",
+  "Jzs__Enterprise__V1__RemoveUserRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__RemoveUserRequest),
+  1,
+  jzs__enterprise__v1__remove_user_request__field_descriptors,
+  jzs__enterprise__v1__remove_user_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__remove_user_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__remove_user_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__remove_user_response__field_descriptors NULL
+#define jzs__enterprise__v1__remove_user_response__field_indices_by_name NULL
+#define jzs__enterprise__v1__remove_user_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.RemoveUserResponse",
+  "RemoveUserResponse",
+  "Jzs__Enterprise__V1__RemoveUserResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__RemoveUserResponse),
+  0,
+  jzs__enterprise__v1__remove_user_response__field_descriptors,
+  jzs__enterprise__v1__remove_user_response__field_indices_by_name,
+  0,  jzs__enterprise__v1__remove_user_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__remove_user_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__change_password_request__field_descriptors[2] =
+{
+  {
+    "old_password",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ChangePasswordRequest, old_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_password",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ChangePasswordRequest, new_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__change_password_request__field_indices_by_name[] = {
+  1,   /* field[1] = new_password */
+  0,   /* field[0] = old_password */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__change_password_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__change_password_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ChangePasswordRequest",
+  "ChangePasswordRequest",
+  "Jzs__Enterprise__V1__ChangePasswordRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ChangePasswordRequest),
+  2,
+  jzs__enterprise__v1__change_password_request__field_descriptors,
+  jzs__enterprise__v1__change_password_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__change_password_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__change_password_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__change_password_response__field_descriptors NULL
+#define jzs__enterprise__v1__change_password_response__field_indices_by_name NULL
+#define jzs__enterprise__v1__change_password_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__change_password_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ChangePasswordResponse",
+  "ChangePasswordResponse",
+  "Jzs__Enterprise__V1__ChangePasswordResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ChangePasswordResponse),
+  0,
+  jzs__enterprise__v1__change_password_response__field_descriptors,
+  jzs__enterprise__v1__change_password_response__field_indices_by_name,
+  0,  jzs__enterprise__v1__change_password_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__change_password_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__request_password_reset_request__field_descriptors[1] =
+{
+  {
+    "account",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RequestPasswordResetRequest, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__request_password_reset_request__field_indices_by_name[] = {
+  0,   /* field[0] = account */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__request_password_reset_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__request_password_reset_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.RequestPasswordResetRequest",
+  "RequestPasswordResetRequest",
+  "Jzs__Enterprise__V1__RequestPasswordResetRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__RequestPasswordResetRequest),
+  1,
+  jzs__enterprise__v1__request_password_reset_request__field_descriptors,
+  jzs__enterprise__v1__request_password_reset_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__request_password_reset_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__request_password_reset_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__request_password_reset_response__field_descriptors NULL
+#define jzs__enterprise__v1__request_password_reset_response__field_indices_by_name NULL
+#define jzs__enterprise__v1__request_password_reset_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__request_password_reset_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.RequestPasswordResetResponse",
+  "RequestPasswordResetResponse",
+  "Jzs__Enterprise__V1__RequestPasswordResetResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__RequestPasswordResetResponse),
+  0,
+  jzs__enterprise__v1__request_password_reset_response__field_descriptors,
+  jzs__enterprise__v1__request_password_reset_response__field_indices_by_name,
+  0,  jzs__enterprise__v1__request_password_reset_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__request_password_reset_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__reset_password_request__field_descriptors[3] =
+{
+  {
+    "account",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ResetPasswordRequest, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sms_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ResetPasswordRequest, sms_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_password",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ResetPasswordRequest, new_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__reset_password_request__field_indices_by_name[] = {
+  0,   /* field[0] = account */
+  2,   /* field[2] = new_password */
+  1,   /* field[1] = sms_code */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__reset_password_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ResetPasswordRequest",
+  "ResetPasswordRequest",
+  "Jzs__Enterprise__V1__ResetPasswordRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ResetPasswordRequest),
+  3,
+  jzs__enterprise__v1__reset_password_request__field_descriptors,
+  jzs__enterprise__v1__reset_password_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__reset_password_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__reset_password_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__enterprise__v1__reset_password_response__field_descriptors NULL
+#define jzs__enterprise__v1__reset_password_response__field_indices_by_name NULL
+#define jzs__enterprise__v1__reset_password_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ResetPasswordResponse",
+  "ResetPasswordResponse",
+  "Jzs__Enterprise__V1__ResetPasswordResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ResetPasswordResponse),
+  0,
+  jzs__enterprise__v1__reset_password_response__field_descriptors,
+  jzs__enterprise__v1__reset_password_response__field_indices_by_name,
+  0,  jzs__enterprise__v1__reset_password_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__reset_password_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define jzs__enterprise__v1__get_home_request__field_descriptors NULL
 #define jzs__enterprise__v1__get_home_request__field_indices_by_name NULL
 #define jzs__enterprise__v1__get_home_request__number_ranges NULL
@@ -3191,7 +5843,7 @@ const ProtobufCEnumDescriptor jzs__enterprise__v1__attachment_kind__descriptor =
   jzs__enterprise__v1__attachment_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[17] =
+static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[29] =
 {
   { "StartSignup", &jzs__enterprise__v1__start_signup_request__descriptor, &jzs__enterprise__v1__start_signup_response__descriptor },
   { "ReadIdentityLock", &jzs__enterprise__v1__read_identity_lock_request__descriptor, &jzs__enterprise__v1__read_identity_lock_response__descriptor },
@@ -3210,24 +5862,48 @@ static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_d
   { "ReportApplication", &jzs__enterprise__v1__report_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "BatchReportApplications", &jzs__enterprise__v1__batch_report_applications_request__descriptor, &jzs__enterprise__v1__batch_report_applications_response__descriptor },
   { "ReturnApplication", &jzs__enterprise__v1__return_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "GetEnterpriseInfo", &jzs__enterprise__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
+  { "GetAttachment", &jzs__enterprise__v1__get_attachment_request__descriptor, &jzs__enterprise__v1__get_attachment_response__descriptor },
+  { "UpdateEnterpriseInfo", &jzs__enterprise__v1__update_enterprise_info_request__descriptor, &jzs__enterprise__v1__update_enterprise_info_response__descriptor },
+  { "ListRegisteredStaff", &jzs__enterprise__v1__list_registered_staff_request__descriptor, &jzs__enterprise__v1__list_registered_staff_response__descriptor },
+  { "GetRegisteredStaff", &jzs__enterprise__v1__get_registered_staff_request__descriptor, &jzs__enterprise__v1__registered_staff__descriptor },
+  { "ListUsers", &jzs__enterprise__v1__list_users_request__descriptor, &jzs__enterprise__v1__list_users_response__descriptor },
+  { "AddUser", &jzs__enterprise__v1__add_user_request__descriptor, &jzs__enterprise__v1__enterprise_user__descriptor },
+  { "UpdateUser", &jzs__enterprise__v1__update_user_request__descriptor, &jzs__enterprise__v1__update_user_response__descriptor },
+  { "RemoveUser", &jzs__enterprise__v1__remove_user_request__descriptor, &jzs__enterprise__v1__remove_user_response__descriptor },
+  { "ChangePassword", &jzs__enterprise__v1__change_password_request__descriptor, &jzs__enterprise__v1__change_password_response__descriptor },
+  { "RequestPasswordReset", &jzs__enterprise__v1__request_password_reset_request__descriptor, &jzs__enterprise__v1__request_password_reset_response__descriptor },
+  { "ResetPassword", &jzs__enterprise__v1__reset_password_request__descriptor, &jzs__enterprise__v1__reset_password_response__descriptor },
 };
 const unsigned jzs__enterprise__v1__enterprise__method_indices_by_name[] = {
+  23,        /* AddUser */
   7,        /* AuthenticateWithLock */
   15,        /* BatchReportApplications */
   5,        /* BindSignupContact */
+  26,        /* ChangePassword */
   13,        /* GetApplication */
+  18,        /* GetAttachment */
+  17,        /* GetEnterpriseInfo */
   11,        /* GetHome */
   6,        /* GetLockChallenge */
+  21,        /* GetRegisteredStaff */
   2,        /* GetSignup */
   12,        /* ListApplications */
+  20,        /* ListRegisteredStaff */
+  22,        /* ListUsers */
   9,        /* Login */
   10,        /* Logout */
   1,        /* ReadIdentityLock */
+  25,        /* RemoveUser */
   14,        /* ReportApplication */
   8,        /* RequestOnSiteAuthentication */
+  27,        /* RequestPasswordReset */
+  28,        /* ResetPassword */
   16,        /* ReturnApplication */
   4,        /* SetSignupAdministrator */
   0,        /* StartSignup */
+  19,        /* UpdateEnterpriseInfo */
+  24,        /* UpdateUser */
   3         /* UploadSignupAttachment */
 };
 const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
@@ -3237,7 +5913,7 @@ const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
   "Enterprise",
   "Jzs__Enterprise__V1__Enterprise",
   "jzs.enterprise.v1",
-  17,
+  29,
   jzs__enterprise__v1__enterprise__method_descriptors,
   jzs__enterprise__v1__enterprise__method_indices_by_name
 };
@@ -3376,6 +6052,102 @@ void jzs__enterprise__v1__enterprise__return_application(ProtobufCService *servi
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
   service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_enterprise_info(ProtobufCService *service,
+                                                          const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *input,
+                                                          Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_attachment(ProtobufCService *service,
+                                                     const Jzs__Enterprise__V1__GetAttachmentRequest *input,
+                                                     Jzs__Enterprise__V1__GetAttachmentResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__update_enterprise_info(ProtobufCService *service,
+                                                             const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
+                                                             Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__list_registered_staff(ProtobufCService *service,
+                                                            const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
+                                                            Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_registered_staff(ProtobufCService *service,
+                                                           const Jzs__Enterprise__V1__GetRegisteredStaffRequest *input,
+                                                           Jzs__Enterprise__V1__RegisteredStaff_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__list_users(ProtobufCService *service,
+                                                 const Jzs__Enterprise__V1__ListUsersRequest *input,
+                                                 Jzs__Enterprise__V1__ListUsersResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__add_user(ProtobufCService *service,
+                                               const Jzs__Enterprise__V1__AddUserRequest *input,
+                                               Jzs__Enterprise__V1__EnterpriseUser_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__update_user(ProtobufCService *service,
+                                                  const Jzs__Enterprise__V1__UpdateUserRequest *input,
+                                                  Jzs__Enterprise__V1__UpdateUserResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__remove_user(ProtobufCService *service,
+                                                  const Jzs__Enterprise__V1__RemoveUserRequest *input,
+                                                  Jzs__Enterprise__V1__RemoveUserResponse_Closure closure,
+                                                  void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__change_password(ProtobufCService *service,
+                                                      const Jzs__Enterprise__V1__ChangePasswordRequest *input,
+                                                      Jzs__Enterprise__V1__ChangePasswordResponse_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__request_password_reset(ProtobufCService *service,
+                                                             const Jzs__Enterprise__V1__RequestPasswordResetRequest *input,
+                                                             Jzs__Enterprise__V1__RequestPasswordResetResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
+                                                     const Jzs__Enterprise__V1__ResetPasswordRequest *input,
+                                                     Jzs__Enterprise__V1__ResetPasswordResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
                                             Jzs__Enterprise__V1__Enterprise_ServiceDestroy destroy)

@@ -7,6 +7,231 @@
 #endif
 
 #include "jzs/provincial/v1/provincial.pb-c.h"
+void   jzs__provincial__v1__list_enterprise_changes_request__init
+                     (Jzs__Provincial__V1__ListEnterpriseChangesRequest         *message)
+{
+  static const Jzs__Provincial__V1__ListEnterpriseChangesRequest init_value = JZS__PROVINCIAL__V1__LIST_ENTERPRISE_CHANGES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__list_enterprise_changes_request__get_packed_size
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__list_enterprise_changes_request__pack
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__list_enterprise_changes_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__ListEnterpriseChangesRequest *
+       jzs__provincial__v1__list_enterprise_changes_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__ListEnterpriseChangesRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__list_enterprise_changes_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__list_enterprise_changes_request__free_unpacked
+                     (Jzs__Provincial__V1__ListEnterpriseChangesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__list_enterprise_changes_response__init
+                     (Jzs__Provincial__V1__ListEnterpriseChangesResponse         *message)
+{
+  static const Jzs__Provincial__V1__ListEnterpriseChangesResponse init_value = JZS__PROVINCIAL__V1__LIST_ENTERPRISE_CHANGES_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__list_enterprise_changes_response__get_packed_size
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__list_enterprise_changes_response__pack
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__list_enterprise_changes_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__ListEnterpriseChangesResponse *
+       jzs__provincial__v1__list_enterprise_changes_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__ListEnterpriseChangesResponse *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__list_enterprise_changes_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__list_enterprise_changes_response__free_unpacked
+                     (Jzs__Provincial__V1__ListEnterpriseChangesResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__list_enterprise_changes_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__decide_enterprise_change_request__init
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeRequest         *message)
+{
+  static const Jzs__Provincial__V1__DecideEnterpriseChangeRequest init_value = JZS__PROVINCIAL__V1__DECIDE_ENTERPRISE_CHANGE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__decide_enterprise_change_request__get_packed_size
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__decide_enterprise_change_request__pack
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__decide_enterprise_change_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__DecideEnterpriseChangeRequest *
+       jzs__provincial__v1__decide_enterprise_change_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__DecideEnterpriseChangeRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__decide_enterprise_change_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__decide_enterprise_change_request__free_unpacked
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__decide_enterprise_change_response__init
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeResponse         *message)
+{
+  static const Jzs__Provincial__V1__DecideEnterpriseChangeResponse init_value = JZS__PROVINCIAL__V1__DECIDE_ENTERPRISE_CHANGE_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__decide_enterprise_change_response__get_packed_size
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__decide_enterprise_change_response__pack
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__decide_enterprise_change_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__DecideEnterpriseChangeResponse *
+       jzs__provincial__v1__decide_enterprise_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__DecideEnterpriseChangeResponse *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__decide_enterprise_change_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__decide_enterprise_change_response__free_unpacked
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_enterprise_change_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__get_enterprise_info_request__init
+                     (Jzs__Provincial__V1__GetEnterpriseInfoRequest         *message)
+{
+  static const Jzs__Provincial__V1__GetEnterpriseInfoRequest init_value = JZS__PROVINCIAL__V1__GET_ENTERPRISE_INFO_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_enterprise_info_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_enterprise_info_request__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_info_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetEnterpriseInfoRequest *
+       jzs__provincial__v1__get_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetEnterpriseInfoRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_enterprise_info_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_enterprise_info_request__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_info_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__provincial__v1__list_pending_signups_request__init
                      (Jzs__Provincial__V1__ListPendingSignupsRequest         *message)
 {
@@ -412,6 +637,182 @@ void   jzs__provincial__v1__reset_administrator_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__provincial__v1__reset_administrator_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+#define jzs__provincial__v1__list_enterprise_changes_request__field_descriptors NULL
+#define jzs__provincial__v1__list_enterprise_changes_request__field_indices_by_name NULL
+#define jzs__provincial__v1__list_enterprise_changes_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__provincial__v1__list_enterprise_changes_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.ListEnterpriseChangesRequest",
+  "ListEnterpriseChangesRequest",
+  "Jzs__Provincial__V1__ListEnterpriseChangesRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__ListEnterpriseChangesRequest),
+  0,
+  jzs__provincial__v1__list_enterprise_changes_request__field_descriptors,
+  jzs__provincial__v1__list_enterprise_changes_request__field_indices_by_name,
+  0,  jzs__provincial__v1__list_enterprise_changes_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__list_enterprise_changes_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__list_enterprise_changes_response__field_descriptors[1] =
+{
+  {
+    "changes",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Provincial__V1__ListEnterpriseChangesResponse, n_changes),
+    offsetof(Jzs__Provincial__V1__ListEnterpriseChangesResponse, changes),
+    &jzs__enterprise__v1__enterprise_change__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__list_enterprise_changes_response__field_indices_by_name[] = {
+  0,   /* field[0] = changes */
+};
+static const ProtobufCIntRange jzs__provincial__v1__list_enterprise_changes_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__list_enterprise_changes_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.ListEnterpriseChangesResponse",
+  "ListEnterpriseChangesResponse",
+  "Jzs__Provincial__V1__ListEnterpriseChangesResponse",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__ListEnterpriseChangesResponse),
+  1,
+  jzs__provincial__v1__list_enterprise_changes_response__field_descriptors,
+  jzs__provincial__v1__list_enterprise_changes_response__field_indices_by_name,
+  1,  jzs__provincial__v1__list_enterprise_changes_response__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__list_enterprise_changes_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__decide_enterprise_change_request__field_descriptors[3] =
+{
+  {
+    "change_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__DecideEnterpriseChangeRequest, change_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "approve",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__DecideEnterpriseChangeRequest, approve),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__DecideEnterpriseChangeRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__decide_enterprise_change_request__field_indices_by_name[] = {
+  1,   /* field[1] = approve */
+  0,   /* field[0] = change_id */
+  2,   /* field[2] = reason */
+};
+static const ProtobufCIntRange jzs__provincial__v1__decide_enterprise_change_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__decide_enterprise_change_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.DecideEnterpriseChangeRequest",
+  "DecideEnterpriseChangeRequest",
+  "Jzs__Provincial__V1__DecideEnterpriseChangeRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__DecideEnterpriseChangeRequest),
+  3,
+  jzs__provincial__v1__decide_enterprise_change_request__field_descriptors,
+  jzs__provincial__v1__decide_enterprise_change_request__field_indices_by_name,
+  1,  jzs__provincial__v1__decide_enterprise_change_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__decide_enterprise_change_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__provincial__v1__decide_enterprise_change_response__field_descriptors NULL
+#define jzs__provincial__v1__decide_enterprise_change_response__field_indices_by_name NULL
+#define jzs__provincial__v1__decide_enterprise_change_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__provincial__v1__decide_enterprise_change_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.DecideEnterpriseChangeResponse",
+  "DecideEnterpriseChangeResponse",
+  "Jzs__Provincial__V1__DecideEnterpriseChangeResponse",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__DecideEnterpriseChangeResponse),
+  0,
+  jzs__provincial__v1__decide_enterprise_change_response__field_descriptors,
+  jzs__provincial__v1__decide_enterprise_change_response__field_indices_by_name,
+  0,  jzs__provincial__v1__decide_enterprise_change_response__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__decide_enterprise_change_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_enterprise_info_request__field_descriptors[1] =
+{
+  {
+    "enterprise_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseInfoRequest, enterprise_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_enterprise_info_request__field_indices_by_name[] = {
+  0,   /* field[0] = enterprise_id */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_enterprise_info_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_info_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetEnterpriseInfoRequest",
+  "GetEnterpriseInfoRequest",
+  "Jzs__Provincial__V1__GetEnterpriseInfoRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetEnterpriseInfoRequest),
+  1,
+  jzs__provincial__v1__get_enterprise_info_request__field_descriptors,
+  jzs__provincial__v1__get_enterprise_info_request__field_indices_by_name,
+  1,  jzs__provincial__v1__get_enterprise_info_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_enterprise_info_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define jzs__provincial__v1__list_pending_signups_request__field_descriptors NULL
 #define jzs__provincial__v1__list_pending_signups_request__field_indices_by_name NULL
 #define jzs__provincial__v1__list_pending_signups_request__number_ranges NULL
@@ -753,16 +1154,22 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[5] =
+static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[8] =
 {
   { "ListPendingSignups", &jzs__provincial__v1__list_pending_signups_request__descriptor, &jzs__provincial__v1__list_pending_signups_response__descriptor },
   { "AuthenticateSignup", &jzs__provincial__v1__authenticate_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
   { "ReturnSignup", &jzs__provincial__v1__return_signup_request__descriptor, &jzs__provincial__v1__return_signup_response__descriptor },
   { "LookupAdministratorAccount", &jzs__provincial__v1__lookup_administrator_account_request__descriptor, &jzs__provincial__v1__lookup_administrator_account_response__descriptor },
   { "ResetAdministratorPassword", &jzs__provincial__v1__reset_administrator_password_request__descriptor, &jzs__provincial__v1__reset_administrator_password_response__descriptor },
+  { "ListEnterpriseChanges", &jzs__provincial__v1__list_enterprise_changes_request__descriptor, &jzs__provincial__v1__list_enterprise_changes_response__descriptor },
+  { "DecideEnterpriseChange", &jzs__provincial__v1__decide_enterprise_change_request__descriptor, &jzs__provincial__v1__decide_enterprise_change_response__descriptor },
+  { "GetEnterpriseInfo", &jzs__provincial__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
 };
 const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
   1,        /* AuthenticateSignup */
+  6,        /* DecideEnterpriseChange */
+  7,        /* GetEnterpriseInfo */
+  5,        /* ListEnterpriseChanges */
   0,        /* ListPendingSignups */
   3,        /* LookupAdministratorAccount */
   4,        /* ResetAdministratorPassword */
@@ -775,7 +1182,7 @@ const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
   "Provincial",
   "Jzs__Provincial__V1__Provincial",
   "jzs.provincial.v1",
-  5,
+  8,
   jzs__provincial__v1__provincial__method_descriptors,
   jzs__provincial__v1__provincial__method_indices_by_name
 };
@@ -818,6 +1225,30 @@ void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCServ
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *service,
+                                                              const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
+                                                              Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
+                                                              void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService *service,
+                                                               const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
+                                                               Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure closure,
+                                                               void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *service,
+                                                          const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
+                                                          Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
                                             Jzs__Provincial__V1__Provincial_ServiceDestroy destroy)

@@ -15,7 +15,36 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "jzs/common/v1/application.pb-c.h"
+#include "jzs/common/v1/common.pb-c.h"
 
+typedef struct Jzs__Enterprise__V1__FieldValue Jzs__Enterprise__V1__FieldValue;
+typedef struct Jzs__Enterprise__V1__AttachmentInfo Jzs__Enterprise__V1__AttachmentInfo;
+typedef struct Jzs__Enterprise__V1__EnterpriseChange Jzs__Enterprise__V1__EnterpriseChange;
+typedef struct Jzs__Enterprise__V1__GetEnterpriseInfoRequest Jzs__Enterprise__V1__GetEnterpriseInfoRequest;
+typedef struct Jzs__Enterprise__V1__EnterpriseInfo Jzs__Enterprise__V1__EnterpriseInfo;
+typedef struct Jzs__Enterprise__V1__GetAttachmentRequest Jzs__Enterprise__V1__GetAttachmentRequest;
+typedef struct Jzs__Enterprise__V1__GetAttachmentResponse Jzs__Enterprise__V1__GetAttachmentResponse;
+typedef struct Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest;
+typedef struct Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse;
+typedef struct Jzs__Enterprise__V1__ListRegisteredStaffRequest Jzs__Enterprise__V1__ListRegisteredStaffRequest;
+typedef struct Jzs__Enterprise__V1__SpecialtyValidity Jzs__Enterprise__V1__SpecialtyValidity;
+typedef struct Jzs__Enterprise__V1__RegisteredStaff Jzs__Enterprise__V1__RegisteredStaff;
+typedef struct Jzs__Enterprise__V1__ListRegisteredStaffResponse Jzs__Enterprise__V1__ListRegisteredStaffResponse;
+typedef struct Jzs__Enterprise__V1__GetRegisteredStaffRequest Jzs__Enterprise__V1__GetRegisteredStaffRequest;
+typedef struct Jzs__Enterprise__V1__EnterpriseUser Jzs__Enterprise__V1__EnterpriseUser;
+typedef struct Jzs__Enterprise__V1__ListUsersRequest Jzs__Enterprise__V1__ListUsersRequest;
+typedef struct Jzs__Enterprise__V1__ListUsersResponse Jzs__Enterprise__V1__ListUsersResponse;
+typedef struct Jzs__Enterprise__V1__AddUserRequest Jzs__Enterprise__V1__AddUserRequest;
+typedef struct Jzs__Enterprise__V1__UpdateUserRequest Jzs__Enterprise__V1__UpdateUserRequest;
+typedef struct Jzs__Enterprise__V1__UpdateUserResponse Jzs__Enterprise__V1__UpdateUserResponse;
+typedef struct Jzs__Enterprise__V1__RemoveUserRequest Jzs__Enterprise__V1__RemoveUserRequest;
+typedef struct Jzs__Enterprise__V1__RemoveUserResponse Jzs__Enterprise__V1__RemoveUserResponse;
+typedef struct Jzs__Enterprise__V1__ChangePasswordRequest Jzs__Enterprise__V1__ChangePasswordRequest;
+typedef struct Jzs__Enterprise__V1__ChangePasswordResponse Jzs__Enterprise__V1__ChangePasswordResponse;
+typedef struct Jzs__Enterprise__V1__RequestPasswordResetRequest Jzs__Enterprise__V1__RequestPasswordResetRequest;
+typedef struct Jzs__Enterprise__V1__RequestPasswordResetResponse Jzs__Enterprise__V1__RequestPasswordResetResponse;
+typedef struct Jzs__Enterprise__V1__ResetPasswordRequest Jzs__Enterprise__V1__ResetPasswordRequest;
+typedef struct Jzs__Enterprise__V1__ResetPasswordResponse Jzs__Enterprise__V1__ResetPasswordResponse;
 typedef struct Jzs__Enterprise__V1__GetHomeRequest Jzs__Enterprise__V1__GetHomeRequest;
 typedef struct Jzs__Enterprise__V1__StatusCount Jzs__Enterprise__V1__StatusCount;
 typedef struct Jzs__Enterprise__V1__TypeCount Jzs__Enterprise__V1__TypeCount;
@@ -72,6 +101,349 @@ typedef enum _Jzs__Enterprise__V1__AttachmentKind {
 } Jzs__Enterprise__V1__AttachmentKind;
 
 /* --- messages --- */
+
+/*
+ * One field of enterprise information by its name: name, legal_representative, enterprise_type,
+ * economic_nature, registered_address, correspondence_address, postcode, contact, contact_phone,
+ * qualification_certificate_no, email.
+ */
+struct  Jzs__Enterprise__V1__FieldValue
+{
+  ProtobufCMessage base;
+  char *field;
+  char *value;
+};
+#define JZS__ENTERPRISE__V1__FIELD_VALUE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__field_value__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__AttachmentInfo
+{
+  ProtobufCMessage base;
+  Jzs__Enterprise__V1__AttachmentKind kind;
+  char *content_type;
+  uint32_t size;
+  char *sha256;
+};
+#define JZS__ENTERPRISE__V1__ATTACHMENT_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__attachment_info__descriptor) \
+    , JZS__ENTERPRISE__V1__ATTACHMENT_KIND__ATTACHMENT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__EnterpriseChange
+{
+  ProtobufCMessage base;
+  char *change_id;
+  char *enterprise_id;
+  char *enterprise_name;
+  size_t n_changes;
+  Jzs__Enterprise__V1__FieldValue **changes;
+  /*
+   * pending, approved or rejected.
+   */
+  char *status;
+  char *reason;
+};
+#define JZS__ENTERPRISE__V1__ENTERPRISE_CHANGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__enterprise_change__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__GetEnterpriseInfoRequest
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__GET_ENTERPRISE_INFO_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__get_enterprise_info_request__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__EnterpriseInfo
+{
+  ProtobufCMessage base;
+  char *enterprise_id;
+  char *credit_code;
+  uint32_t province_code;
+  size_t n_fields;
+  Jzs__Enterprise__V1__FieldValue **fields;
+  size_t n_attachments;
+  Jzs__Enterprise__V1__AttachmentInfo **attachments;
+  /*
+   * Set while a change request waits for the province.
+   */
+  Jzs__Enterprise__V1__EnterpriseChange *pending_change;
+  /*
+   * Why the last change request was rejected (shown until the next request).
+   */
+  char *last_rejection_reason;
+};
+#define JZS__ENTERPRISE__V1__ENTERPRISE_INFO__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__enterprise_info__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL, 0,NULL, NULL, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__GetAttachmentRequest
+{
+  ProtobufCMessage base;
+  Jzs__Enterprise__V1__AttachmentKind kind;
+};
+#define JZS__ENTERPRISE__V1__GET_ATTACHMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__get_attachment_request__descriptor) \
+    , JZS__ENTERPRISE__V1__ATTACHMENT_KIND__ATTACHMENT_KIND_UNSPECIFIED }
+
+
+struct  Jzs__Enterprise__V1__GetAttachmentResponse
+{
+  ProtobufCMessage base;
+  char *content_type;
+  ProtobufCBinaryData content;
+};
+#define JZS__ENTERPRISE__V1__GET_ATTACHMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__get_attachment_response__descriptor) \
+    , (char *)protobuf_c_empty_string, {0,NULL} }
+
+
+struct  Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest
+{
+  ProtobufCMessage base;
+  size_t n_changes;
+  Jzs__Enterprise__V1__FieldValue **changes;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_ENTERPRISE_INFO_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_enterprise_info_request__descriptor) \
+    , 0,NULL }
+
+
+struct  Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The fields changed at once.
+   */
+  size_t n_applied;
+  char **applied;
+  /*
+   * The request filed for the province, if any field needs its confirmation.
+   */
+  Jzs__Enterprise__V1__EnterpriseChange *change_request;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_ENTERPRISE_INFO_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_enterprise_info_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+struct  Jzs__Enterprise__V1__ListRegisteredStaffRequest
+{
+  ProtobufCMessage base;
+  char *name_contains;
+  Jzs__Common__V1__PageRequest *page;
+};
+#define JZS__ENTERPRISE__V1__LIST_REGISTERED_STAFF_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__list_registered_staff_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
+
+
+struct  Jzs__Enterprise__V1__SpecialtyValidity
+{
+  ProtobufCMessage base;
+  char *specialty;
+  char *valid_from;
+  char *valid_until;
+};
+#define JZS__ENTERPRISE__V1__SPECIALTY_VALIDITY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__specialty_validity__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__RegisteredStaff
+{
+  ProtobufCMessage base;
+  char *registration_id;
+  char *registration_number;
+  char *name;
+  char *id_number_masked;
+  size_t n_specialties;
+  Jzs__Enterprise__V1__SpecialtyValidity **specialties;
+};
+#define JZS__ENTERPRISE__V1__REGISTERED_STAFF__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__registered_staff__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Jzs__Enterprise__V1__ListRegisteredStaffResponse
+{
+  ProtobufCMessage base;
+  size_t n_staff;
+  Jzs__Enterprise__V1__RegisteredStaff **staff;
+  Jzs__Common__V1__PageInfo *page;
+};
+#define JZS__ENTERPRISE__V1__LIST_REGISTERED_STAFF_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__list_registered_staff_response__descriptor) \
+    , 0,NULL, NULL }
+
+
+struct  Jzs__Enterprise__V1__GetRegisteredStaffRequest
+{
+  ProtobufCMessage base;
+  char *registration_id;
+};
+#define JZS__ENTERPRISE__V1__GET_REGISTERED_STAFF_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__get_registered_staff_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__EnterpriseUser
+{
+  ProtobufCMessage base;
+  char *user_id;
+  char *account;
+  char *name;
+  protobuf_c_boolean administrator;
+  protobuf_c_boolean locked;
+};
+#define JZS__ENTERPRISE__V1__ENTERPRISE_USER__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__enterprise_user__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0 }
+
+
+struct  Jzs__Enterprise__V1__ListUsersRequest
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__LIST_USERS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__list_users_request__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__ListUsersResponse
+{
+  ProtobufCMessage base;
+  size_t n_users;
+  Jzs__Enterprise__V1__EnterpriseUser **users;
+};
+#define JZS__ENTERPRISE__V1__LIST_USERS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__list_users_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Jzs__Enterprise__V1__AddUserRequest
+{
+  ProtobufCMessage base;
+  char *name;
+  char *account;
+  char *password;
+};
+#define JZS__ENTERPRISE__V1__ADD_USER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__add_user_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__UpdateUserRequest
+{
+  ProtobufCMessage base;
+  char *user_id;
+  /*
+   * Empty: unchanged.
+   */
+  char *name;
+  /*
+   * Empty: unchanged.
+   */
+  char *new_password;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_USER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_user_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__UpdateUserResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_USER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_user_response__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__RemoveUserRequest
+{
+  ProtobufCMessage base;
+  char *user_id;
+};
+#define JZS__ENTERPRISE__V1__REMOVE_USER_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__remove_user_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__RemoveUserResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__REMOVE_USER_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__remove_user_response__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__ChangePasswordRequest
+{
+  ProtobufCMessage base;
+  char *old_password;
+  char *new_password;
+};
+#define JZS__ENTERPRISE__V1__CHANGE_PASSWORD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__change_password_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__ChangePasswordResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__CHANGE_PASSWORD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__change_password_response__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__RequestPasswordResetRequest
+{
+  ProtobufCMessage base;
+  char *account;
+};
+#define JZS__ENTERPRISE__V1__REQUEST_PASSWORD_RESET_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__request_password_reset_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__RequestPasswordResetResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__REQUEST_PASSWORD_RESET_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__request_password_reset_response__descriptor) \
+     }
+
+
+struct  Jzs__Enterprise__V1__ResetPasswordRequest
+{
+  ProtobufCMessage base;
+  char *account;
+  char *sms_code;
+  char *new_password;
+};
+#define JZS__ENTERPRISE__V1__RESET_PASSWORD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__reset_password_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__ResetPasswordResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__ENTERPRISE__V1__RESET_PASSWORD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__reset_password_response__descriptor) \
+     }
+
 
 struct  Jzs__Enterprise__V1__GetHomeRequest
 {
@@ -462,6 +834,538 @@ struct  Jzs__Enterprise__V1__LogoutResponse
      }
 
 
+/* Jzs__Enterprise__V1__FieldValue methods */
+void   jzs__enterprise__v1__field_value__init
+                     (Jzs__Enterprise__V1__FieldValue         *message);
+size_t jzs__enterprise__v1__field_value__get_packed_size
+                     (const Jzs__Enterprise__V1__FieldValue   *message);
+size_t jzs__enterprise__v1__field_value__pack
+                     (const Jzs__Enterprise__V1__FieldValue   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__field_value__pack_to_buffer
+                     (const Jzs__Enterprise__V1__FieldValue   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__FieldValue *
+       jzs__enterprise__v1__field_value__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__field_value__free_unpacked
+                     (Jzs__Enterprise__V1__FieldValue *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__AttachmentInfo methods */
+void   jzs__enterprise__v1__attachment_info__init
+                     (Jzs__Enterprise__V1__AttachmentInfo         *message);
+size_t jzs__enterprise__v1__attachment_info__get_packed_size
+                     (const Jzs__Enterprise__V1__AttachmentInfo   *message);
+size_t jzs__enterprise__v1__attachment_info__pack
+                     (const Jzs__Enterprise__V1__AttachmentInfo   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__attachment_info__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AttachmentInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__AttachmentInfo *
+       jzs__enterprise__v1__attachment_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__attachment_info__free_unpacked
+                     (Jzs__Enterprise__V1__AttachmentInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__EnterpriseChange methods */
+void   jzs__enterprise__v1__enterprise_change__init
+                     (Jzs__Enterprise__V1__EnterpriseChange         *message);
+size_t jzs__enterprise__v1__enterprise_change__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseChange   *message);
+size_t jzs__enterprise__v1__enterprise_change__pack
+                     (const Jzs__Enterprise__V1__EnterpriseChange   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__enterprise_change__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseChange   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__EnterpriseChange *
+       jzs__enterprise__v1__enterprise_change__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__enterprise_change__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseChange *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__GetEnterpriseInfoRequest methods */
+void   jzs__enterprise__v1__get_enterprise_info_request__init
+                     (Jzs__Enterprise__V1__GetEnterpriseInfoRequest         *message);
+size_t jzs__enterprise__v1__get_enterprise_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest   *message);
+size_t jzs__enterprise__v1__get_enterprise_info_request__pack
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__get_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__GetEnterpriseInfoRequest *
+       jzs__enterprise__v1__get_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__get_enterprise_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__EnterpriseInfo methods */
+void   jzs__enterprise__v1__enterprise_info__init
+                     (Jzs__Enterprise__V1__EnterpriseInfo         *message);
+size_t jzs__enterprise__v1__enterprise_info__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseInfo   *message);
+size_t jzs__enterprise__v1__enterprise_info__pack
+                     (const Jzs__Enterprise__V1__EnterpriseInfo   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__enterprise_info__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseInfo   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__EnterpriseInfo *
+       jzs__enterprise__v1__enterprise_info__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__enterprise_info__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseInfo *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__GetAttachmentRequest methods */
+void   jzs__enterprise__v1__get_attachment_request__init
+                     (Jzs__Enterprise__V1__GetAttachmentRequest         *message);
+size_t jzs__enterprise__v1__get_attachment_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest   *message);
+size_t jzs__enterprise__v1__get_attachment_request__pack
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__get_attachment_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetAttachmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__GetAttachmentRequest *
+       jzs__enterprise__v1__get_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__get_attachment_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetAttachmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__GetAttachmentResponse methods */
+void   jzs__enterprise__v1__get_attachment_response__init
+                     (Jzs__Enterprise__V1__GetAttachmentResponse         *message);
+size_t jzs__enterprise__v1__get_attachment_response__get_packed_size
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse   *message);
+size_t jzs__enterprise__v1__get_attachment_response__pack
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__get_attachment_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetAttachmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__GetAttachmentResponse *
+       jzs__enterprise__v1__get_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__get_attachment_response__free_unpacked
+                     (Jzs__Enterprise__V1__GetAttachmentResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest methods */
+void   jzs__enterprise__v1__update_enterprise_info_request__init
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest         *message);
+size_t jzs__enterprise__v1__update_enterprise_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest   *message);
+size_t jzs__enterprise__v1__update_enterprise_info_request__pack
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *
+       jzs__enterprise__v1__update_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_enterprise_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse methods */
+void   jzs__enterprise__v1__update_enterprise_info_response__init
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse         *message);
+size_t jzs__enterprise__v1__update_enterprise_info_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse   *message);
+size_t jzs__enterprise__v1__update_enterprise_info_response__pack
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_enterprise_info_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *
+       jzs__enterprise__v1__update_enterprise_info_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_enterprise_info_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ListRegisteredStaffRequest methods */
+void   jzs__enterprise__v1__list_registered_staff_request__init
+                     (Jzs__Enterprise__V1__ListRegisteredStaffRequest         *message);
+size_t jzs__enterprise__v1__list_registered_staff_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest   *message);
+size_t jzs__enterprise__v1__list_registered_staff_request__pack
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__list_registered_staff_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ListRegisteredStaffRequest *
+       jzs__enterprise__v1__list_registered_staff_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__list_registered_staff_request__free_unpacked
+                     (Jzs__Enterprise__V1__ListRegisteredStaffRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__SpecialtyValidity methods */
+void   jzs__enterprise__v1__specialty_validity__init
+                     (Jzs__Enterprise__V1__SpecialtyValidity         *message);
+size_t jzs__enterprise__v1__specialty_validity__get_packed_size
+                     (const Jzs__Enterprise__V1__SpecialtyValidity   *message);
+size_t jzs__enterprise__v1__specialty_validity__pack
+                     (const Jzs__Enterprise__V1__SpecialtyValidity   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__specialty_validity__pack_to_buffer
+                     (const Jzs__Enterprise__V1__SpecialtyValidity   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__SpecialtyValidity *
+       jzs__enterprise__v1__specialty_validity__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__specialty_validity__free_unpacked
+                     (Jzs__Enterprise__V1__SpecialtyValidity *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__RegisteredStaff methods */
+void   jzs__enterprise__v1__registered_staff__init
+                     (Jzs__Enterprise__V1__RegisteredStaff         *message);
+size_t jzs__enterprise__v1__registered_staff__get_packed_size
+                     (const Jzs__Enterprise__V1__RegisteredStaff   *message);
+size_t jzs__enterprise__v1__registered_staff__pack
+                     (const Jzs__Enterprise__V1__RegisteredStaff   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__registered_staff__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RegisteredStaff   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__RegisteredStaff *
+       jzs__enterprise__v1__registered_staff__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__registered_staff__free_unpacked
+                     (Jzs__Enterprise__V1__RegisteredStaff *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ListRegisteredStaffResponse methods */
+void   jzs__enterprise__v1__list_registered_staff_response__init
+                     (Jzs__Enterprise__V1__ListRegisteredStaffResponse         *message);
+size_t jzs__enterprise__v1__list_registered_staff_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse   *message);
+size_t jzs__enterprise__v1__list_registered_staff_response__pack
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__list_registered_staff_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListRegisteredStaffResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ListRegisteredStaffResponse *
+       jzs__enterprise__v1__list_registered_staff_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__list_registered_staff_response__free_unpacked
+                     (Jzs__Enterprise__V1__ListRegisteredStaffResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__GetRegisteredStaffRequest methods */
+void   jzs__enterprise__v1__get_registered_staff_request__init
+                     (Jzs__Enterprise__V1__GetRegisteredStaffRequest         *message);
+size_t jzs__enterprise__v1__get_registered_staff_request__get_packed_size
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest   *message);
+size_t jzs__enterprise__v1__get_registered_staff_request__pack
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__get_registered_staff_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__GetRegisteredStaffRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__GetRegisteredStaffRequest *
+       jzs__enterprise__v1__get_registered_staff_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__get_registered_staff_request__free_unpacked
+                     (Jzs__Enterprise__V1__GetRegisteredStaffRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__EnterpriseUser methods */
+void   jzs__enterprise__v1__enterprise_user__init
+                     (Jzs__Enterprise__V1__EnterpriseUser         *message);
+size_t jzs__enterprise__v1__enterprise_user__get_packed_size
+                     (const Jzs__Enterprise__V1__EnterpriseUser   *message);
+size_t jzs__enterprise__v1__enterprise_user__pack
+                     (const Jzs__Enterprise__V1__EnterpriseUser   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__enterprise_user__pack_to_buffer
+                     (const Jzs__Enterprise__V1__EnterpriseUser   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__EnterpriseUser *
+       jzs__enterprise__v1__enterprise_user__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__enterprise_user__free_unpacked
+                     (Jzs__Enterprise__V1__EnterpriseUser *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ListUsersRequest methods */
+void   jzs__enterprise__v1__list_users_request__init
+                     (Jzs__Enterprise__V1__ListUsersRequest         *message);
+size_t jzs__enterprise__v1__list_users_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ListUsersRequest   *message);
+size_t jzs__enterprise__v1__list_users_request__pack
+                     (const Jzs__Enterprise__V1__ListUsersRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__list_users_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListUsersRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ListUsersRequest *
+       jzs__enterprise__v1__list_users_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__list_users_request__free_unpacked
+                     (Jzs__Enterprise__V1__ListUsersRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ListUsersResponse methods */
+void   jzs__enterprise__v1__list_users_response__init
+                     (Jzs__Enterprise__V1__ListUsersResponse         *message);
+size_t jzs__enterprise__v1__list_users_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ListUsersResponse   *message);
+size_t jzs__enterprise__v1__list_users_response__pack
+                     (const Jzs__Enterprise__V1__ListUsersResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__list_users_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ListUsersResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ListUsersResponse *
+       jzs__enterprise__v1__list_users_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__list_users_response__free_unpacked
+                     (Jzs__Enterprise__V1__ListUsersResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__AddUserRequest methods */
+void   jzs__enterprise__v1__add_user_request__init
+                     (Jzs__Enterprise__V1__AddUserRequest         *message);
+size_t jzs__enterprise__v1__add_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__AddUserRequest   *message);
+size_t jzs__enterprise__v1__add_user_request__pack
+                     (const Jzs__Enterprise__V1__AddUserRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__add_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AddUserRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__AddUserRequest *
+       jzs__enterprise__v1__add_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__add_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__AddUserRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateUserRequest methods */
+void   jzs__enterprise__v1__update_user_request__init
+                     (Jzs__Enterprise__V1__UpdateUserRequest         *message);
+size_t jzs__enterprise__v1__update_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateUserRequest   *message);
+size_t jzs__enterprise__v1__update_user_request__pack
+                     (const Jzs__Enterprise__V1__UpdateUserRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateUserRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateUserRequest *
+       jzs__enterprise__v1__update_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateUserRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateUserResponse methods */
+void   jzs__enterprise__v1__update_user_response__init
+                     (Jzs__Enterprise__V1__UpdateUserResponse         *message);
+size_t jzs__enterprise__v1__update_user_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateUserResponse   *message);
+size_t jzs__enterprise__v1__update_user_response__pack
+                     (const Jzs__Enterprise__V1__UpdateUserResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_user_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateUserResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateUserResponse *
+       jzs__enterprise__v1__update_user_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_user_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateUserResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__RemoveUserRequest methods */
+void   jzs__enterprise__v1__remove_user_request__init
+                     (Jzs__Enterprise__V1__RemoveUserRequest         *message);
+size_t jzs__enterprise__v1__remove_user_request__get_packed_size
+                     (const Jzs__Enterprise__V1__RemoveUserRequest   *message);
+size_t jzs__enterprise__v1__remove_user_request__pack
+                     (const Jzs__Enterprise__V1__RemoveUserRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__remove_user_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RemoveUserRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__RemoveUserRequest *
+       jzs__enterprise__v1__remove_user_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__remove_user_request__free_unpacked
+                     (Jzs__Enterprise__V1__RemoveUserRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__RemoveUserResponse methods */
+void   jzs__enterprise__v1__remove_user_response__init
+                     (Jzs__Enterprise__V1__RemoveUserResponse         *message);
+size_t jzs__enterprise__v1__remove_user_response__get_packed_size
+                     (const Jzs__Enterprise__V1__RemoveUserResponse   *message);
+size_t jzs__enterprise__v1__remove_user_response__pack
+                     (const Jzs__Enterprise__V1__RemoveUserResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__remove_user_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RemoveUserResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__RemoveUserResponse *
+       jzs__enterprise__v1__remove_user_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__remove_user_response__free_unpacked
+                     (Jzs__Enterprise__V1__RemoveUserResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ChangePasswordRequest methods */
+void   jzs__enterprise__v1__change_password_request__init
+                     (Jzs__Enterprise__V1__ChangePasswordRequest         *message);
+size_t jzs__enterprise__v1__change_password_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest   *message);
+size_t jzs__enterprise__v1__change_password_request__pack
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__change_password_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangePasswordRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ChangePasswordRequest *
+       jzs__enterprise__v1__change_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__change_password_request__free_unpacked
+                     (Jzs__Enterprise__V1__ChangePasswordRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ChangePasswordResponse methods */
+void   jzs__enterprise__v1__change_password_response__init
+                     (Jzs__Enterprise__V1__ChangePasswordResponse         *message);
+size_t jzs__enterprise__v1__change_password_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse   *message);
+size_t jzs__enterprise__v1__change_password_response__pack
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__change_password_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangePasswordResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ChangePasswordResponse *
+       jzs__enterprise__v1__change_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__change_password_response__free_unpacked
+                     (Jzs__Enterprise__V1__ChangePasswordResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__RequestPasswordResetRequest methods */
+void   jzs__enterprise__v1__request_password_reset_request__init
+                     (Jzs__Enterprise__V1__RequestPasswordResetRequest         *message);
+size_t jzs__enterprise__v1__request_password_reset_request__get_packed_size
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest   *message);
+size_t jzs__enterprise__v1__request_password_reset_request__pack
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__request_password_reset_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RequestPasswordResetRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__RequestPasswordResetRequest *
+       jzs__enterprise__v1__request_password_reset_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__request_password_reset_request__free_unpacked
+                     (Jzs__Enterprise__V1__RequestPasswordResetRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__RequestPasswordResetResponse methods */
+void   jzs__enterprise__v1__request_password_reset_response__init
+                     (Jzs__Enterprise__V1__RequestPasswordResetResponse         *message);
+size_t jzs__enterprise__v1__request_password_reset_response__get_packed_size
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse   *message);
+size_t jzs__enterprise__v1__request_password_reset_response__pack
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__request_password_reset_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__RequestPasswordResetResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__RequestPasswordResetResponse *
+       jzs__enterprise__v1__request_password_reset_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__request_password_reset_response__free_unpacked
+                     (Jzs__Enterprise__V1__RequestPasswordResetResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ResetPasswordRequest methods */
+void   jzs__enterprise__v1__reset_password_request__init
+                     (Jzs__Enterprise__V1__ResetPasswordRequest         *message);
+size_t jzs__enterprise__v1__reset_password_request__get_packed_size
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest   *message);
+size_t jzs__enterprise__v1__reset_password_request__pack
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__reset_password_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ResetPasswordRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ResetPasswordRequest *
+       jzs__enterprise__v1__reset_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__reset_password_request__free_unpacked
+                     (Jzs__Enterprise__V1__ResetPasswordRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ResetPasswordResponse methods */
+void   jzs__enterprise__v1__reset_password_response__init
+                     (Jzs__Enterprise__V1__ResetPasswordResponse         *message);
+size_t jzs__enterprise__v1__reset_password_response__get_packed_size
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse   *message);
+size_t jzs__enterprise__v1__reset_password_response__pack
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__reset_password_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ResetPasswordResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ResetPasswordResponse *
+       jzs__enterprise__v1__reset_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__reset_password_response__free_unpacked
+                     (Jzs__Enterprise__V1__ResetPasswordResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Enterprise__V1__GetHomeRequest methods */
 void   jzs__enterprise__v1__get_home_request__init
                      (Jzs__Enterprise__V1__GetHomeRequest         *message);
@@ -1015,6 +1919,90 @@ void   jzs__enterprise__v1__logout_response__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Enterprise__V1__FieldValue_Closure)
+                 (const Jzs__Enterprise__V1__FieldValue *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__AttachmentInfo_Closure)
+                 (const Jzs__Enterprise__V1__AttachmentInfo *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__EnterpriseChange_Closure)
+                 (const Jzs__Enterprise__V1__EnterpriseChange *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__GetEnterpriseInfoRequest_Closure)
+                 (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__EnterpriseInfo_Closure)
+                 (const Jzs__Enterprise__V1__EnterpriseInfo *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__GetAttachmentRequest_Closure)
+                 (const Jzs__Enterprise__V1__GetAttachmentRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__GetAttachmentResponse_Closure)
+                 (const Jzs__Enterprise__V1__GetAttachmentResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest_Closure)
+                 (const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure)
+                 (const Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ListRegisteredStaffRequest_Closure)
+                 (const Jzs__Enterprise__V1__ListRegisteredStaffRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__SpecialtyValidity_Closure)
+                 (const Jzs__Enterprise__V1__SpecialtyValidity *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__RegisteredStaff_Closure)
+                 (const Jzs__Enterprise__V1__RegisteredStaff *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure)
+                 (const Jzs__Enterprise__V1__ListRegisteredStaffResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__GetRegisteredStaffRequest_Closure)
+                 (const Jzs__Enterprise__V1__GetRegisteredStaffRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__EnterpriseUser_Closure)
+                 (const Jzs__Enterprise__V1__EnterpriseUser *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ListUsersRequest_Closure)
+                 (const Jzs__Enterprise__V1__ListUsersRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ListUsersResponse_Closure)
+                 (const Jzs__Enterprise__V1__ListUsersResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__AddUserRequest_Closure)
+                 (const Jzs__Enterprise__V1__AddUserRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateUserRequest_Closure)
+                 (const Jzs__Enterprise__V1__UpdateUserRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateUserResponse_Closure)
+                 (const Jzs__Enterprise__V1__UpdateUserResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__RemoveUserRequest_Closure)
+                 (const Jzs__Enterprise__V1__RemoveUserRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__RemoveUserResponse_Closure)
+                 (const Jzs__Enterprise__V1__RemoveUserResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ChangePasswordRequest_Closure)
+                 (const Jzs__Enterprise__V1__ChangePasswordRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ChangePasswordResponse_Closure)
+                 (const Jzs__Enterprise__V1__ChangePasswordResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__RequestPasswordResetRequest_Closure)
+                 (const Jzs__Enterprise__V1__RequestPasswordResetRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__RequestPasswordResetResponse_Closure)
+                 (const Jzs__Enterprise__V1__RequestPasswordResetResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ResetPasswordRequest_Closure)
+                 (const Jzs__Enterprise__V1__ResetPasswordRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ResetPasswordResponse_Closure)
+                 (const Jzs__Enterprise__V1__ResetPasswordResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Enterprise__V1__GetHomeRequest_Closure)
                  (const Jzs__Enterprise__V1__GetHomeRequest *message,
                   void *closure_data);
@@ -1177,6 +2165,54 @@ struct Jzs__Enterprise__V1__Enterprise_Service
                              const Jzs__Enterprise__V1__ReturnApplicationRequest *input,
                              Jzs__Common__V1__Application_Closure closure,
                              void *closure_data);
+  void (*get_enterprise_info)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                              const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *input,
+                              Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                              void *closure_data);
+  void (*get_attachment)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                         const Jzs__Enterprise__V1__GetAttachmentRequest *input,
+                         Jzs__Enterprise__V1__GetAttachmentResponse_Closure closure,
+                         void *closure_data);
+  void (*update_enterprise_info)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                                 const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
+                                 Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure closure,
+                                 void *closure_data);
+  void (*list_registered_staff)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                                const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
+                                Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure closure,
+                                void *closure_data);
+  void (*get_registered_staff)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                               const Jzs__Enterprise__V1__GetRegisteredStaffRequest *input,
+                               Jzs__Enterprise__V1__RegisteredStaff_Closure closure,
+                               void *closure_data);
+  void (*list_users)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                     const Jzs__Enterprise__V1__ListUsersRequest *input,
+                     Jzs__Enterprise__V1__ListUsersResponse_Closure closure,
+                     void *closure_data);
+  void (*add_user)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                   const Jzs__Enterprise__V1__AddUserRequest *input,
+                   Jzs__Enterprise__V1__EnterpriseUser_Closure closure,
+                   void *closure_data);
+  void (*update_user)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                      const Jzs__Enterprise__V1__UpdateUserRequest *input,
+                      Jzs__Enterprise__V1__UpdateUserResponse_Closure closure,
+                      void *closure_data);
+  void (*remove_user)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                      const Jzs__Enterprise__V1__RemoveUserRequest *input,
+                      Jzs__Enterprise__V1__RemoveUserResponse_Closure closure,
+                      void *closure_data);
+  void (*change_password)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                          const Jzs__Enterprise__V1__ChangePasswordRequest *input,
+                          Jzs__Enterprise__V1__ChangePasswordResponse_Closure closure,
+                          void *closure_data);
+  void (*request_password_reset)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                                 const Jzs__Enterprise__V1__RequestPasswordResetRequest *input,
+                                 Jzs__Enterprise__V1__RequestPasswordResetResponse_Closure closure,
+                                 void *closure_data);
+  void (*reset_password)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                         const Jzs__Enterprise__V1__ResetPasswordRequest *input,
+                         Jzs__Enterprise__V1__ResetPasswordResponse_Closure closure,
+                         void *closure_data);
 };
 typedef void (*Jzs__Enterprise__V1__Enterprise_ServiceDestroy)(Jzs__Enterprise__V1__Enterprise_Service *);
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
@@ -1201,7 +2237,19 @@ void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Serv
       function_prefix__ ## get_application,\
       function_prefix__ ## report_application,\
       function_prefix__ ## batch_report_applications,\
-      function_prefix__ ## return_application  }
+      function_prefix__ ## return_application,\
+      function_prefix__ ## get_enterprise_info,\
+      function_prefix__ ## get_attachment,\
+      function_prefix__ ## update_enterprise_info,\
+      function_prefix__ ## list_registered_staff,\
+      function_prefix__ ## get_registered_staff,\
+      function_prefix__ ## list_users,\
+      function_prefix__ ## add_user,\
+      function_prefix__ ## update_user,\
+      function_prefix__ ## remove_user,\
+      function_prefix__ ## change_password,\
+      function_prefix__ ## request_password_reset,\
+      function_prefix__ ## reset_password  }
 void jzs__enterprise__v1__enterprise__start_signup(ProtobufCService *service,
                                                    const Jzs__Enterprise__V1__StartSignupRequest *input,
                                                    Jzs__Enterprise__V1__StartSignupResponse_Closure closure,
@@ -1270,12 +2318,88 @@ void jzs__enterprise__v1__enterprise__return_application(ProtobufCService *servi
                                                          const Jzs__Enterprise__V1__ReturnApplicationRequest *input,
                                                          Jzs__Common__V1__Application_Closure closure,
                                                          void *closure_data);
+void jzs__enterprise__v1__enterprise__get_enterprise_info(ProtobufCService *service,
+                                                          const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *input,
+                                                          Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                                                          void *closure_data);
+void jzs__enterprise__v1__enterprise__get_attachment(ProtobufCService *service,
+                                                     const Jzs__Enterprise__V1__GetAttachmentRequest *input,
+                                                     Jzs__Enterprise__V1__GetAttachmentResponse_Closure closure,
+                                                     void *closure_data);
+void jzs__enterprise__v1__enterprise__update_enterprise_info(ProtobufCService *service,
+                                                             const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
+                                                             Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure closure,
+                                                             void *closure_data);
+void jzs__enterprise__v1__enterprise__list_registered_staff(ProtobufCService *service,
+                                                            const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
+                                                            Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure closure,
+                                                            void *closure_data);
+void jzs__enterprise__v1__enterprise__get_registered_staff(ProtobufCService *service,
+                                                           const Jzs__Enterprise__V1__GetRegisteredStaffRequest *input,
+                                                           Jzs__Enterprise__V1__RegisteredStaff_Closure closure,
+                                                           void *closure_data);
+void jzs__enterprise__v1__enterprise__list_users(ProtobufCService *service,
+                                                 const Jzs__Enterprise__V1__ListUsersRequest *input,
+                                                 Jzs__Enterprise__V1__ListUsersResponse_Closure closure,
+                                                 void *closure_data);
+void jzs__enterprise__v1__enterprise__add_user(ProtobufCService *service,
+                                               const Jzs__Enterprise__V1__AddUserRequest *input,
+                                               Jzs__Enterprise__V1__EnterpriseUser_Closure closure,
+                                               void *closure_data);
+void jzs__enterprise__v1__enterprise__update_user(ProtobufCService *service,
+                                                  const Jzs__Enterprise__V1__UpdateUserRequest *input,
+                                                  Jzs__Enterprise__V1__UpdateUserResponse_Closure closure,
+                                                  void *closure_data);
+void jzs__enterprise__v1__enterprise__remove_user(ProtobufCService *service,
+                                                  const Jzs__Enterprise__V1__RemoveUserRequest *input,
+                                                  Jzs__Enterprise__V1__RemoveUserResponse_Closure closure,
+                                                  void *closure_data);
+void jzs__enterprise__v1__enterprise__change_password(ProtobufCService *service,
+                                                      const Jzs__Enterprise__V1__ChangePasswordRequest *input,
+                                                      Jzs__Enterprise__V1__ChangePasswordResponse_Closure closure,
+                                                      void *closure_data);
+void jzs__enterprise__v1__enterprise__request_password_reset(ProtobufCService *service,
+                                                             const Jzs__Enterprise__V1__RequestPasswordResetRequest *input,
+                                                             Jzs__Enterprise__V1__RequestPasswordResetResponse_Closure closure,
+                                                             void *closure_data);
+void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
+                                                     const Jzs__Enterprise__V1__ResetPasswordRequest *input,
+                                                     Jzs__Enterprise__V1__ResetPasswordResponse_Closure closure,
+                                                     void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    jzs__enterprise__v1__signup_status__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__enterprise__v1__authentication_method__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__enterprise__v1__attachment_kind__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__field_value__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__attachment_info__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_change__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_enterprise_info_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_info__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__list_registered_staff_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__specialty_validity__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__registered_staff__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__list_registered_staff_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_registered_staff_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_user__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__list_users_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__list_users_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__add_user_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__change_password_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__change_password_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__request_password_reset_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__request_password_reset_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__status_count__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__type_count__descriptor;

@@ -16,6 +16,11 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
 
+typedef struct Jzs__Provincial__V1__ListEnterpriseChangesRequest Jzs__Provincial__V1__ListEnterpriseChangesRequest;
+typedef struct Jzs__Provincial__V1__ListEnterpriseChangesResponse Jzs__Provincial__V1__ListEnterpriseChangesResponse;
+typedef struct Jzs__Provincial__V1__DecideEnterpriseChangeRequest Jzs__Provincial__V1__DecideEnterpriseChangeRequest;
+typedef struct Jzs__Provincial__V1__DecideEnterpriseChangeResponse Jzs__Provincial__V1__DecideEnterpriseChangeResponse;
+typedef struct Jzs__Provincial__V1__GetEnterpriseInfoRequest Jzs__Provincial__V1__GetEnterpriseInfoRequest;
 typedef struct Jzs__Provincial__V1__ListPendingSignupsRequest Jzs__Provincial__V1__ListPendingSignupsRequest;
 typedef struct Jzs__Provincial__V1__ListPendingSignupsResponse Jzs__Provincial__V1__ListPendingSignupsResponse;
 typedef struct Jzs__Provincial__V1__AuthenticateSignupRequest Jzs__Provincial__V1__AuthenticateSignupRequest;
@@ -31,6 +36,57 @@ typedef struct Jzs__Provincial__V1__ResetAdministratorPasswordResponse Jzs__Prov
 
 
 /* --- messages --- */
+
+struct  Jzs__Provincial__V1__ListEnterpriseChangesRequest
+{
+  ProtobufCMessage base;
+};
+#define JZS__PROVINCIAL__V1__LIST_ENTERPRISE_CHANGES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__list_enterprise_changes_request__descriptor) \
+     }
+
+
+struct  Jzs__Provincial__V1__ListEnterpriseChangesResponse
+{
+  ProtobufCMessage base;
+  size_t n_changes;
+  Jzs__Enterprise__V1__EnterpriseChange **changes;
+};
+#define JZS__PROVINCIAL__V1__LIST_ENTERPRISE_CHANGES_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__list_enterprise_changes_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Jzs__Provincial__V1__DecideEnterpriseChangeRequest
+{
+  ProtobufCMessage base;
+  char *change_id;
+  protobuf_c_boolean approve;
+  char *reason;
+};
+#define JZS__PROVINCIAL__V1__DECIDE_ENTERPRISE_CHANGE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__decide_enterprise_change_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Provincial__V1__DecideEnterpriseChangeResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__PROVINCIAL__V1__DECIDE_ENTERPRISE_CHANGE_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__decide_enterprise_change_response__descriptor) \
+     }
+
+
+struct  Jzs__Provincial__V1__GetEnterpriseInfoRequest
+{
+  ProtobufCMessage base;
+  char *enterprise_id;
+};
+#define JZS__PROVINCIAL__V1__GET_ENTERPRISE_INFO_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__get_enterprise_info_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
 
 struct  Jzs__Provincial__V1__ListPendingSignupsRequest
 {
@@ -127,6 +183,101 @@ struct  Jzs__Provincial__V1__ResetAdministratorPasswordResponse
     , (char *)protobuf_c_empty_string }
 
 
+/* Jzs__Provincial__V1__ListEnterpriseChangesRequest methods */
+void   jzs__provincial__v1__list_enterprise_changes_request__init
+                     (Jzs__Provincial__V1__ListEnterpriseChangesRequest         *message);
+size_t jzs__provincial__v1__list_enterprise_changes_request__get_packed_size
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest   *message);
+size_t jzs__provincial__v1__list_enterprise_changes_request__pack
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__list_enterprise_changes_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__ListEnterpriseChangesRequest *
+       jzs__provincial__v1__list_enterprise_changes_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__list_enterprise_changes_request__free_unpacked
+                     (Jzs__Provincial__V1__ListEnterpriseChangesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__ListEnterpriseChangesResponse methods */
+void   jzs__provincial__v1__list_enterprise_changes_response__init
+                     (Jzs__Provincial__V1__ListEnterpriseChangesResponse         *message);
+size_t jzs__provincial__v1__list_enterprise_changes_response__get_packed_size
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse   *message);
+size_t jzs__provincial__v1__list_enterprise_changes_response__pack
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__list_enterprise_changes_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__ListEnterpriseChangesResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__ListEnterpriseChangesResponse *
+       jzs__provincial__v1__list_enterprise_changes_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__list_enterprise_changes_response__free_unpacked
+                     (Jzs__Provincial__V1__ListEnterpriseChangesResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__DecideEnterpriseChangeRequest methods */
+void   jzs__provincial__v1__decide_enterprise_change_request__init
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeRequest         *message);
+size_t jzs__provincial__v1__decide_enterprise_change_request__get_packed_size
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest   *message);
+size_t jzs__provincial__v1__decide_enterprise_change_request__pack
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__decide_enterprise_change_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__DecideEnterpriseChangeRequest *
+       jzs__provincial__v1__decide_enterprise_change_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__decide_enterprise_change_request__free_unpacked
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__DecideEnterpriseChangeResponse methods */
+void   jzs__provincial__v1__decide_enterprise_change_response__init
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeResponse         *message);
+size_t jzs__provincial__v1__decide_enterprise_change_response__get_packed_size
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse   *message);
+size_t jzs__provincial__v1__decide_enterprise_change_response__pack
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__decide_enterprise_change_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__DecideEnterpriseChangeResponse *
+       jzs__provincial__v1__decide_enterprise_change_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__decide_enterprise_change_response__free_unpacked
+                     (Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__GetEnterpriseInfoRequest methods */
+void   jzs__provincial__v1__get_enterprise_info_request__init
+                     (Jzs__Provincial__V1__GetEnterpriseInfoRequest         *message);
+size_t jzs__provincial__v1__get_enterprise_info_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest   *message);
+size_t jzs__provincial__v1__get_enterprise_info_request__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__get_enterprise_info_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseInfoRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__GetEnterpriseInfoRequest *
+       jzs__provincial__v1__get_enterprise_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__get_enterprise_info_request__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseInfoRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Provincial__V1__ListPendingSignupsRequest methods */
 void   jzs__provincial__v1__list_pending_signups_request__init
                      (Jzs__Provincial__V1__ListPendingSignupsRequest         *message);
@@ -300,6 +451,21 @@ void   jzs__provincial__v1__reset_administrator_password_response__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Provincial__V1__ListEnterpriseChangesRequest_Closure)
+                 (const Jzs__Provincial__V1__ListEnterpriseChangesRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure)
+                 (const Jzs__Provincial__V1__ListEnterpriseChangesResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__DecideEnterpriseChangeRequest_Closure)
+                 (const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure)
+                 (const Jzs__Provincial__V1__DecideEnterpriseChangeResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__GetEnterpriseInfoRequest_Closure)
+                 (const Jzs__Provincial__V1__GetEnterpriseInfoRequest *message,
+                  void *closure_data);
 typedef void (*Jzs__Provincial__V1__ListPendingSignupsRequest_Closure)
                  (const Jzs__Provincial__V1__ListPendingSignupsRequest *message,
                   void *closure_data);
@@ -354,6 +520,18 @@ struct Jzs__Provincial__V1__Provincial_Service
                                        const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *input,
                                        Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure closure,
                                        void *closure_data);
+  void (*list_enterprise_changes)(Jzs__Provincial__V1__Provincial_Service *service,
+                                  const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
+                                  Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
+                                  void *closure_data);
+  void (*decide_enterprise_change)(Jzs__Provincial__V1__Provincial_Service *service,
+                                   const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
+                                   Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure closure,
+                                   void *closure_data);
+  void (*get_enterprise_info)(Jzs__Provincial__V1__Provincial_Service *service,
+                              const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
+                              Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                              void *closure_data);
 };
 typedef void (*Jzs__Provincial__V1__Provincial_ServiceDestroy)(Jzs__Provincial__V1__Provincial_Service *);
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
@@ -366,7 +544,10 @@ void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Serv
       function_prefix__ ## authenticate_signup,\
       function_prefix__ ## return_signup,\
       function_prefix__ ## lookup_administrator_account,\
-      function_prefix__ ## reset_administrator_password  }
+      function_prefix__ ## reset_administrator_password,\
+      function_prefix__ ## list_enterprise_changes,\
+      function_prefix__ ## decide_enterprise_change,\
+      function_prefix__ ## get_enterprise_info  }
 void jzs__provincial__v1__provincial__list_pending_signups(ProtobufCService *service,
                                                            const Jzs__Provincial__V1__ListPendingSignupsRequest *input,
                                                            Jzs__Provincial__V1__ListPendingSignupsResponse_Closure closure,
@@ -387,9 +568,26 @@ void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCServ
                                                                    const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *input,
                                                                    Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure closure,
                                                                    void *closure_data);
+void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *service,
+                                                              const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
+                                                              Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
+                                                              void *closure_data);
+void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService *service,
+                                                               const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
+                                                               Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure closure,
+                                                               void *closure_data);
+void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *service,
+                                                          const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
+                                                          Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
+                                                          void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__list_enterprise_changes_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__list_enterprise_changes_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__decide_enterprise_change_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__decide_enterprise_change_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_info_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__list_pending_signups_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__list_pending_signups_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__authenticate_signup_request__descriptor;

@@ -1,0 +1,202 @@
+public import Foundation
+import Crypto
+import GRDB
+
+/// An enterprise's registered information as its users (and its province) see it.
+public struct EnterpriseProfile: Sendable, Equatable {
+    public var id: String
+    public var creditCode: String
+    public var fields: [EnterpriseField: String]
+    public var provinceCode: UInt32
+    public var attachments: [AttachmentInfo]
+    public var pendingChange: EnterpriseChange?
+    /// The reason of the last rejected change request (shown in red in the seed's UI).
+    public var lastRejection: String?
+}
+
+public struct AttachmentInfo: Sendable, Equatable {
+    public let kind: AttachmentKind
+    public let contentType: String
+    public let size: Int
+    public let sha256: String
+}
+
+public struct EnterpriseChange: Sendable, Equatable {
+    public let id: String
+    public let enterpriseID: String
+    public let enterpriseName: String
+    public let changes: [EnterpriseField: String]
+    public let status: String
+    public let reason: String?
+    public let requestedAt: Date
+}
+
+/// The editable fields of an enterprise. Four apply at once; every other needs the province.
+public enum EnterpriseField: String, Sendable, CaseIterable, Codable {
+    case name, legalRepresentative = "legal_representative", enterpriseType = "enterprise_type",
+         economicNature = "economic_nature", registeredAddress = "registered_address",
+         correspondenceAddress = "correspondence_address", postcode, contact, contactPhone = "contact_phone",
+         qualificationCertificateNo = "qualification_certificate_no", email
+
+    /// 通讯地址, 邮政编码, 联系人, 联系电话 change at once (seed 000 §3.1.5).
+    public var appliesAtOnce: Bool {
+        switch self {
+        case .correspondenceAddress, .postcode, .contact, .contactPhone: true
+        default: false
+        }
+    }
+
+    var column: String { rawValue }
+}
+
+/// Enterprise information: view, immediate updates, change requests the province decides.
+public final class EnterpriseInfo: Sendable {
+    let database: RegistryDatabase
+    let now: @Sendable () -> Date
+
+    public init(database: RegistryDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.now = now
+    }
+
+    /// The caller's own enterprise (enterprise users) or one of its province's (provinces).
+    public func profile(of enterpriseID: String?, for caller: Caller) async throws(RegistryError) -> EnterpriseProfile {
+        let scope = Scope(caller).enterprisesFilter
+        let target: String
+        switch caller {
+        case .enterpriseUser(let own, _, _): target = own
+        case .province, .ministry:
+            guard let enterpriseID else { throw .invalid("enterprise_id", "is required") }
+            target = enterpriseID
+        default: throw .forbidden("enterprise information is for its users and authorities")
+        }
+        let found = try await database.read { db -> EnterpriseProfile? in
+            guard let row = try Row.fetchOne(db, sql: "SELECT e.* FROM enterprises e WHERE e.id = ? AND e.status = 'authenticated' AND \(scope.sql)",
+                                             arguments: [target] + scope.arguments) else { return nil }
+            var fields: [EnterpriseField: String] = [:]
+            for f in EnterpriseField.allCases { fields[f] = row[f.column] }
+            let attachments = try Row.fetchAll(db, sql: "SELECT kind, content_type, size, sha256 FROM attachments WHERE enterprise_id = ? ORDER BY kind", arguments: [target]).map {
+                AttachmentInfo(kind: AttachmentKind(rawValue: $0["kind"])!, contentType: $0["content_type"], size: $0["size"],
+                               sha256: Digest.hex(Array($0["sha256"] as Data)))
+            }
+            let pending = try Self.changes(db, where: "c.enterprise_id = ? AND c.status = 'pending'", [target]).first
+            // The reason shows while the latest decided request is a rejection and none is pending.
+            let latest = try Row.fetchOne(db, sql: """
+                SELECT status, reason FROM enterprise_changes WHERE enterprise_id = ? AND status != 'pending'
+                ORDER BY decided_at DESC, rowid DESC LIMIT 1
+                """, arguments: [target])
+            let rejection: String? = latest.flatMap { ($0["status"] as String) == "rejected" ? $0["reason"] : nil }
+            let showRejection = rejection != nil && pending == nil
+            return EnterpriseProfile(id: target, creditCode: row["credit_code"], fields: fields, provinceCode: row["province_code"], attachments: attachments,
+                                     pendingChange: pending, lastRejection: showRejection ? rejection : nil)
+        }
+        guard let found else { throw .notFound("enterprise") }
+        return found
+    }
+
+    /// The bytes of one attachment of the caller's enterprise (or of its province's enterprise).
+    public func attachment(_ kind: AttachmentKind, of enterpriseID: String?, for caller: Caller) async throws(RegistryError) -> (contentType: String, bytes: [UInt8]) {
+        let profile = try await profile(of: enterpriseID, for: caller)
+        let id = profile.id
+        let found = try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT content_type, bytes FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [id, kind.rawValue])
+                .map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
+        }
+        guard let found else { throw .notFound("attachment \(kind.rawValue)") }
+        return (found.0, found.1)
+    }
+
+    /// Applies 通讯地址/邮政编码/联系人/联系电话 at once; files every other field as one change
+    /// request for the province (FAILED_PRECONDITION while one is pending). Admin or sub-user.
+    public func update(_ changes: [EnterpriseField: String], by caller: Caller, audit: AuditContext) async throws(RegistryError) -> (applied: [EnterpriseField], requested: EnterpriseChange?) {
+        guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden("only enterprise users edit enterprise information") }
+        guard !changes.isEmpty else { throw .invalid("changes", "nothing to change") }
+        var v = Violations()
+        var clean: [EnterpriseField: String] = [:]
+        for (field, value) in changes {
+            let t = value.trimmed
+            switch field {
+            case .postcode: if v.check(field.rawValue, { () throws(InvalidValue) in try Postcode(validating: t) }) != nil { clean[field] = t }
+            case .email: if v.check(field.rawValue, { () throws(InvalidValue) in try EmailAddress(validating: t) }) != nil { clean[field] = t }
+            case .contactPhone:
+                if EnterpriseSignup.isPhone(t) { clean[field] = t } else { v.add(field.rawValue, "must be a mobile number or a landline such as 010-12345678") }
+            case .name, .legalRepresentative, .registeredAddress:
+                if t.isEmpty { v.add(field.rawValue, "is required") } else if t.count > 200 { v.add(field.rawValue, "is too long") } else { clean[field] = t }
+            default:
+                if t.count > 200 { v.add(field.rawValue, "is too long") } else { clean[field] = t }
+            }
+        }
+        try v.throwIfAny()
+        let immediate = clean.filter { $0.key.appliesAtOnce }
+        let confirmed = clean.filter { !$0.key.appliesAtOnce }
+        let now = self.now()
+        let changeID = SecureRandom.hex(8)
+        let requested = try await database.write { db -> Bool in
+            for (field, value) in immediate {
+                try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, enterprise])
+            }
+            if !immediate.isEmpty {
+                try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                                result: "updated \(immediate.keys.map(\.rawValue).sorted().joined(separator: ", "))"), in: db)
+            }
+            guard !confirmed.isEmpty else { return false }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_changes WHERE enterprise_id = ? AND status = 'pending'", arguments: [enterprise]) == true {
+                throw RegistryError.failedPrecondition("a change request is already under provincial review; wait for its decision")
+            }
+            let province = try UInt32.fetchOne(db, sql: "SELECT province_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? 0
+            let json = String(decoding: try JSONEncoder().encode(Dictionary(uniqueKeysWithValues: confirmed.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
+            try db.execute(sql: "INSERT INTO enterprise_changes (id, enterprise_id, province_code, changes, status, requested_at) VALUES (?, ?, ?, ?, 'pending', ?)",
+                           arguments: [changeID, enterprise, province, json, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_change:\(changeID)",
+                                            result: "change requested: \(confirmed.keys.map(\.rawValue).sorted().joined(separator: ", "))"), in: db)
+            return true
+        }
+        var request: EnterpriseChange?
+        if requested {
+            request = try await database.read { db in try Self.changes(db, where: "c.id = ?", [changeID]).first }
+        }
+        return (immediate.keys.sorted { $0.rawValue < $1.rawValue }, request)
+    }
+
+    /// Change requests waiting in the caller's province.
+    public func pendingChanges(for caller: Caller) async throws(RegistryError) -> [EnterpriseChange] {
+        guard case .province(let code) = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        return try await database.read { db in try Self.changes(db, where: "c.province_code = ? AND c.status = 'pending'", [code.rawValue]) }
+    }
+
+    /// Approves (applies the fields) or rejects (with a reason, shown to the enterprise) a change request of the caller's province.
+    public func decide(_ changeID: String, approve: Bool, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        guard case .province(let code) = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        let why = reason.trimmed
+        if !approve && why.isEmpty { throw .invalid("reason", "is required when rejecting: tell the enterprise what is wrong") }
+        let now = self.now()
+        try await database.write { db in
+            guard let change = try Self.changes(db, where: "c.id = ? AND c.province_code = ?", [changeID, code.rawValue]).first else {
+                throw RegistryError.notFound("change request \(changeID)")
+            }
+            guard change.status == "pending" else { throw RegistryError.failedPrecondition("the change request was already \(change.status)") }
+            if approve {
+                for (field, value) in change.changes {
+                    try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, change.enterpriseID])
+                }
+            }
+            try db.execute(sql: "UPDATE enterprise_changes SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'",
+                           arguments: [approve ? "approved" : "rejected", why.isEmpty ? nil : why, now.timeIntervalSince1970, audit.entry(at: now, tenant: "", target: "", result: "").caller, changeID])
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID)",
+                                            result: approve ? "approved" : "rejected: \(why)"), in: db)
+        }
+    }
+
+    static func changes(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [EnterpriseChange] {
+        try Row.fetchAll(db, sql: """
+            SELECT c.*, e.name AS enterprise_name FROM enterprise_changes c JOIN enterprises e ON e.id = c.enterprise_id
+            WHERE \(condition) ORDER BY c.requested_at
+            """, arguments: arguments).map { row in
+            let decoded = (try? JSONDecoder().decode([String: String].self, from: Data((row["changes"] as String).utf8))) ?? [:]
+            var changes: [EnterpriseField: String] = [:]
+            for (k, v) in decoded { if let f = EnterpriseField(rawValue: k) { changes[f] = v } }
+            return EnterpriseChange(id: row["id"], enterpriseID: row["enterprise_id"], enterpriseName: row["enterprise_name"], changes: changes,
+                                    status: row["status"], reason: row["reason"], requestedAt: Date(timeIntervalSince1970: row["requested_at"]))
+        }
+    }
+}

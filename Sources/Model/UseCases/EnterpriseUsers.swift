@@ -1,0 +1,164 @@
+public import Foundation
+import Crypto
+import GRDB
+
+/// An enterprise user as the administrator sees it.
+public struct EnterpriseUser: Sendable, Equatable {
+    public let id: String
+    public let account: String
+    public let name: String
+    public let administrator: Bool
+    public let locked: Bool
+}
+
+/// Enterprise users: sub-users (二级用户, administrator only), password change, forgotten password.
+extension Accounts {
+    public func users(of caller: Caller) async throws(RegistryError) -> [EnterpriseUser] {
+        let enterprise = try Self.requireAdministrator(caller)
+        let now = self.now().timeIntervalSince1970
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, account, name, is_admin, locked_until FROM enterprise_users WHERE enterprise_id = ? ORDER BY is_admin DESC, created_at",
+                             arguments: [enterprise]).map {
+                EnterpriseUser(id: $0["id"], account: $0["account"], name: $0["name"], administrator: ($0["is_admin"] as Int) == 1,
+                               locked: (($0["locked_until"] as Double?) ?? 0) > now)
+            }
+        }
+    }
+
+    /// Adds a sub-user (enabled at once: the enterprise is authenticated).
+    public func addUser(name: String, account: String, password: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> EnterpriseUser {
+        let enterprise = try Self.requireAdministrator(caller)
+        var v = Violations()
+        let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
+        let login = account.trimmed
+        if login.count < 4 || login.count > 32 || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) {
+            v.add("account", "must be 4-32 letters, digits or _ . - @")
+        }
+        _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
+        try v.throwIfAny()
+        let hash = try await hashPassword(password)
+        let id = SecureRandom.hex(8)
+        let now = self.now()
+        try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE account = ?", arguments: [login]) == true {
+                throw RegistryError.alreadyExists("account \(login) is taken; choose another")
+            }
+            try db.execute(sql: "INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?)",
+                           arguments: [id, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(id)", result: "sub-user \(login) added"), in: db)
+        }
+        return EnterpriseUser(id: id, account: login, name: person!.rawValue, administrator: false, locked: false)
+    }
+
+    /// 修改并重置密码: renames a sub-user and/or sets a new password (ending their sessions and any lock).
+    public func updateUser(_ userID: String, name: String?, newPassword: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        let enterprise = try Self.requireAdministrator(caller)
+        var v = Violations()
+        let person = name.flatMap { n in v.check("name") { () throws(InvalidValue) in try PersonName(validating: n) } }
+        let account = try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT account FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise])
+        }
+        guard let account else { throw .notFound("sub-user \(userID)") }
+        if let newPassword { _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: account) } }
+        try v.throwIfAny()
+        guard person != nil || newPassword != nil else { throw .invalid("name", "give a new name or a new password") }
+        var newHash: String?
+        if let newPassword { newHash = try await hashPassword(newPassword) }
+        let hash = newHash
+        let now = self.now()
+        try await database.write { db in
+            if let person { try db.execute(sql: "UPDATE enterprise_users SET name = ? WHERE id = ?", arguments: [person.rawValue, userID]) }
+            if let hash {
+                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [hash, userID])
+                try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
+            }
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)",
+                                            result: [person != nil ? "renamed" : nil, hash != nil ? "password reset" : nil].compactMap { $0 }.joined(separator: ", ")), in: db)
+        }
+    }
+
+    public func removeUser(_ userID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        let enterprise = try Self.requireAdministrator(caller)
+        let now = self.now()
+        try await database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise]) == true else {
+                throw RegistryError.notFound("sub-user \(userID)")
+            }
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
+            try db.execute(sql: "DELETE FROM enterprise_users WHERE id = ?", arguments: [userID])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "sub-user removed"), in: db)
+        }
+    }
+
+    /// Any enterprise user changes their own password with the old one; their sessions end.
+    public func changeEnterprisePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
+        guard case .enterpriseUser(let enterprise, let user, _) = caller else { throw .forbidden("only enterprise users") }
+        let row = try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT account, password_hash FROM enterprise_users WHERE id = ?", arguments: [user]).map { ($0["account"] as String, $0["password_hash"] as String) }
+        }
+        guard let (account, current) = row else { throw .notFound("user") }
+        guard try await verifyPassword(old, against: current) else { throw .invalid("old_password", "is wrong") }
+        var v = Violations()
+        _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: account) }
+        if new == old { v.add("new_password", "must differ from the old password") }
+        try v.throwIfAny()
+        let hash = try await hashPassword(new)
+        let now = self.now()
+        try await database.write { db in
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password changed; sessions revoked"), in: db)
+        }
+    }
+
+    /// Forgotten administrator password: an SMS code goes to the enterprise's bound phone.
+    /// Answers the same whether or not the account exists (no account probing); returns the masked phone when sent.
+    public func requestEnterprisePasswordReset(account: String, audit: AuditContext) async throws(RegistryError) -> String? {
+        let login = account.trimmed
+        let phone = try await database.read { db in
+            try String.fetchOne(db, sql: """
+                SELECT e.phone FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
+                WHERE u.account = ? AND u.is_admin = 1 AND e.status = 'authenticated'
+                """, arguments: [login])
+        }
+        guard let phone, !phone.isEmpty else { return nil }
+        try await sendSMSCode(phone: phone, purpose: .passwordReset, audit: audit)
+        return (try? MobileNumber(validating: phone))?.masked
+    }
+
+    /// Sets a new administrator password with the SMS code sent to the bound phone.
+    public func resetEnterprisePassword(account: String, smsCode: String, newPassword: String, audit: AuditContext) async throws(RegistryError) {
+        let login = account.trimmed
+        let found = try await database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT u.id, e.id AS enterprise, e.phone FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
+                WHERE u.account = ? AND u.is_admin = 1 AND e.status = 'authenticated'
+                """, arguments: [login]).map { ($0["id"] as String, $0["enterprise"] as String, $0["phone"] as String) }
+        }
+        guard let (user, enterprise, phoneText) = found, let phone = try? MobileNumber(validating: phoneText) else {
+            throw .invalid("sms_code", "wrong SMS code")
+        }
+        var v = Violations()
+        _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: login) }
+        try v.throwIfAny()
+        let hash = try await hashPassword(newPassword)
+        let now = self.now()
+        let policy = self.policy
+        let failure: RegistryError? = try await database.write { db in
+            if let failure = try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db) {
+                return failure
+            }
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"), in: db)
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    static func requireAdministrator(_ caller: Caller) throws(RegistryError) -> String {
+        guard case .enterpriseUser(let enterprise, _, let admin) = caller else { throw .forbidden("only enterprise users") }
+        guard admin else { throw .forbidden("only the enterprise's administrator manages users") }
+        return enterprise
+    }
+}

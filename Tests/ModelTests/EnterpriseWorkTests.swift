@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Model
+import Testing
+
+@Suite("Enterprise information, users and passwords")
+struct EnterpriseWorkTests {
+    @Test("Contact fields change at once; others wait for the province; one pending request; rejection reason shown")
+    func infoChanges() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        let info = EnterpriseInfo(database: f.base.database, now: { f.base.clock.now })
+        let p37 = Caller.province(ProvinceCode(37)!)
+        let result = try await info.update([.contact: "钱九", .postcode: "250000", .name: "山东示范建设集团有限公司"], by: f.enterprise, audit: f.audit)
+        #expect(result.applied == [.contact, .postcode])
+        #expect(result.requested?.changes == [.name: "山东示范建设集团有限公司"])
+        var profile = try await info.profile(of: nil, for: f.enterprise)
+        #expect(profile.fields[.contact] == "钱九")
+        #expect(profile.fields[.name] == "山东测试建设有限公司")
+        #expect(profile.pendingChange != nil)
+        #expect(await registryError { _ = try await info.update([.legalRepresentative: "孙十"], by: f.enterprise, audit: f.audit) }
+                == .failedPrecondition("a change request is already under provincial review; wait for its decision"))
+        #expect(try await info.pendingChanges(for: .province(ProvinceCode(11)!)).isEmpty)
+        let change = try #require(try await info.pendingChanges(for: p37).first)
+        #expect(await registryError { try await info.decide(change.id, approve: false, reason: "", by: p37, audit: f.audit) }
+                == .invalid("reason", "is required when rejecting: tell the enterprise what is wrong"))
+        try await info.decide(change.id, approve: false, reason: "名称与营业执照不符", by: p37, audit: f.audit)
+        profile = try await info.profile(of: nil, for: f.enterprise)
+        #expect(profile.lastRejection == "名称与营业执照不符")
+        #expect(profile.pendingChange == nil)
+        let second = try await info.update([.name: "山东示范建设集团有限公司"], by: f.enterprise, audit: f.audit)
+        try await info.decide(second.requested!.id, approve: true, reason: "", by: p37, audit: f.audit)
+        profile = try await info.profile(of: nil, for: f.enterprise)
+        #expect(profile.fields[.name] == "山东示范建设集团有限公司")
+        #expect(profile.lastRejection == nil)
+        #expect(await registryError { _ = try await info.update([.postcode: "12"], by: f.enterprise, audit: f.audit) } == .invalid("postcode", "must be six digits"))
+        // Another enterprise's user sees nothing; the province of the enterprise does.
+        #expect(await registryError { _ = try await info.profile(of: nil, for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound("enterprise"))
+        #expect(try await info.profile(of: profile.id, for: p37).id == profile.id)
+        #expect(await registryError { _ = try await info.profile(of: profile.id, for: .province(ProvinceCode(11)!)) } == .notFound("enterprise"))
+        let licence = try await info.attachment(.businessLicence, of: nil, for: f.enterprise)
+        #expect(licence.contentType == "image/png")
+        #expect(licence.bytes == SignupFixture.png)
+    }
+
+    @Test("Only the administrator manages sub-users; reset ends the sub-user's sessions")
+    func subUsers() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        let accounts = f.base.accounts
+        let user = try await accounts.addUser(name: "钱九", account: "sd-clerk", password: "Clerk-Pass1", by: f.enterprise, audit: f.audit)
+        #expect(try await accounts.users(of: f.enterprise).map(\.account) == ["sdadmin", "sd-clerk"])
+        let clerkLogin = try await accounts.loginEnterpriseUser(account: "sd-clerk", password: "Clerk-Pass1", audit: f.audit)
+        #expect(!clerkLogin.admin)
+        let clerk = try await accounts.caller(forToken: clerkLogin.token)
+        #expect(await registryError { _ = try await accounts.users(of: clerk) } == .forbidden("only the enterprise's administrator manages users"))
+        #expect(await registryError { _ = try await accounts.addUser(name: "x", account: "sdadmin", password: "Clerk-Pass1", by: f.enterprise, audit: f.audit) }
+                == .alreadyExists("account sdadmin is taken; choose another"))
+        try await accounts.updateUser(user.id, name: nil, newPassword: "Fresh-Pass2", by: f.enterprise, audit: f.audit)
+        #expect(await registryError { _ = try await accounts.caller(forToken: clerkLogin.token) } != nil)
+        _ = try await accounts.loginEnterpriseUser(account: "sd-clerk", password: "Fresh-Pass2", audit: f.audit)
+        try await accounts.removeUser(user.id, by: f.enterprise, audit: f.audit)
+        #expect(try await accounts.users(of: f.enterprise).count == 1)
+        #expect(await registryError { try await accounts.removeUser(user.id, by: f.enterprise, audit: f.audit) } == .notFound("sub-user \(user.id)"))
+    }
+
+    @Test("Forgotten administrator password: SMS to the bound phone, then a new password")
+    func forgotten() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        let accounts = f.base.accounts
+        f.base.clock.advance(61)
+        #expect(try await accounts.requestEnterprisePasswordReset(account: "nobody", audit: f.audit) == nil)
+        #expect(try await accounts.requestEnterprisePasswordReset(account: "sdadmin", audit: f.audit) == "137****7000")
+        let code = try f.base.lastCode("13700137000")
+        #expect(await registryError { try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: "000000" == code ? "111111" : "000000", newPassword: "Reset-Pass3", audit: f.audit) }
+                == .invalid("sms_code", "wrong SMS code"))
+        try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: code, newPassword: "Reset-Pass3", audit: f.audit)
+        _ = try await accounts.loginEnterpriseUser(account: "sdadmin", password: "Reset-Pass3", audit: f.audit)
+        try await accounts.changeEnterprisePassword(of: try await accounts.caller(forToken: try await accounts.loginEnterpriseUser(account: "sdadmin", password: "Reset-Pass3", audit: f.audit).token),
+                                                    old: "Reset-Pass3", new: "Final-Pass4", audit: f.audit)
+        _ = try await accounts.loginEnterpriseUser(account: "sdadmin", password: "Final-Pass4", audit: f.audit)
+    }
+
+    @Test("Registered staff: the enterprise's own, paged, masked")
+    func staff() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        let info = EnterpriseInfo(database: f.base.database)
+        try await f.base.database.pool.write { db in
+            guard case .individual(let person) = f.person, case .enterpriseUser(let enterprise, _, _) = f.enterprise else { return }
+            try db.execute(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES ('r1', ?, ?, '鲁137202400001', 'active', 0)", arguments: [person, enterprise])
+            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '建筑工程', '2024-01-01', '2027-01-01')")
+        }
+        let page = try await info.staff(for: f.enterprise)
+        #expect(page.items.map(\.registrationNumber) == ["鲁137202400001"])
+        #expect(page.items.first?.maskedIDNumber.contains("**********") == true)
+        #expect(try await info.staffMember("r1", for: f.enterprise).specialties.map(\.specialty) == [.building])
+        #expect(await registryError { _ = try await info.staffMember("r1", for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound("registered person r1"))
+    }
+}
