@@ -149,12 +149,12 @@ struct ReportCommand: AsyncParsableCommand {
     struct Batch: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "批量上报: report many applications (ids as arguments, or --all-pending).",
-            discussion: "Sent in chunks of --chunk, each with its own idempotency key derived from --key: rerun with the same --key after an interruption and nothing is reported twice.")
+            discussion: "Sent in chunks of --chunk, each with its own idempotency key derived from --batch-key: rerun with the same --batch-key after an interruption and nothing is reported twice.")
         @OptionGroup var global: GlobalOptions
         @Argument var applicationIDs: [String] = []
         @Flag(name: .customLong("all-pending"), help: "Every application waiting for the enterprise.") var allPending = false
         @Flag(name: .customLong("accept-commitment"), help: "Accept the enterprise's 承诺条款 (required).") var accept = false
-        @Option(help: "Idempotency key base (default: random; print it to rerun safely).") var key: String?
+        @Option(name: .customLong("batch-key"), help: "Idempotency key base (default: random; printed so you can rerun safely).") var key: String?
         @Option(help: "Applications per call.") var chunk = 1000
 
         func run(with client: Client) async throws {
@@ -169,7 +169,7 @@ struct ReportCommand: AsyncParsableCommand {
             }
             guard !ids.isEmpty else { throw ValidationError("no applications: give ids or --all-pending") }
             let base = key ?? UUID().uuidString.lowercased()
-            if !global.json { print("idempotency key \(base) (rerun with --key \(base) to resume safely)") }
+            if !global.json { print("idempotency key \(base) (rerun with --batch-key \(base) to resume safely)") }
             var reported = 0, failed: [(String, String)] = []
             let chunks = stride(from: 0, to: ids.count, by: max(1, chunk)).map { Array(ids[$0..<min($0 + chunk, ids.count)]) }
             for (n, part) in chunks.enumerated() {

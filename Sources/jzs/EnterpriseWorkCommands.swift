@@ -5,8 +5,10 @@ import RPCClient
 
 /// 企业信息: show, update, attachments.
 struct InfoCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "info", abstract: "企业信息: show, update, attachments.",
-                                                    subcommands: [Show.self, Update.self, Attachment.self], defaultSubcommand: Show.self)
+    static let configuration = CommandConfiguration(
+        commandName: "info", abstract: "Server information (default), or your enterprise's: show, update, attachment.",
+        discussion: "`jzs info` prints the server's version and limits; `jzs info show|update|attachment` work on 企业信息 of the logged-in enterprise.",
+        subcommands: [Info.self, Show.self, Update.self, Attachment.self], defaultSubcommand: Info.self)
 
     static func show(_ i: Wire.Enterprise.EnterpriseInfo, json: Bool) {
         if json {
@@ -27,7 +29,7 @@ struct InfoCommand: AsyncParsableCommand {
     }
 
     struct Show: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "The enterprise's information.")
+        static let configuration = CommandConfiguration(abstract: "企业信息: the enterprise's information and attachments.")
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws { InfoCommand.show(try await client.enterprise.info(), json: global.json) }
     }

@@ -7,19 +7,33 @@ enum Output {
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Prints `rows` as left-aligned columns.
+    /// Prints `rows` as left-aligned columns (Chinese characters count two columns).
     static func table(_ header: [String], _ rows: [[String]]) {
         let all = [header] + rows
-        let widths = header.indices.map { i in all.map { $0[i].count }.max() ?? 0 }
+        let widths = header.indices.map { i in all.map { width($0[i]) }.max() ?? 0 }
         for row in all {
             print(row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == row.count - 1 ? cell : pad(cell, to: widths[i])
             }.joined(separator: "  "))
         }
     }
 
     static func fields(_ pairs: [(String, String)]) {
-        let width = pairs.map(\.0.count).max() ?? 0
-        for (k, v) in pairs { print("\(k.padding(toLength: width, withPad: " ", startingAt: 0))  \(v)") }
+        let w = pairs.map { width($0.0) }.max() ?? 0
+        for (k, v) in pairs { print("\(pad(k, to: w))  \(v)") }
+    }
+
+    /// Terminal columns of `text`: East Asian wide characters take two.
+    static func width(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { sum, s in
+            let v = s.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v)
+            return sum + (wide ? 2 : 1)
+        }
+    }
+
+    static func pad(_ text: String, to columns: Int) -> String {
+        text + String(repeating: " ", count: max(0, columns - width(text)))
     }
 }

@@ -44,7 +44,7 @@ struct Health: ClientCommand {
 }
 
 struct Info: ClientCommand {
-    static let configuration = CommandConfiguration(abstract: "Server version, protocol and limits.")
+    static let configuration = CommandConfiguration(commandName: "server", abstract: "Server version, protocol and limits (the default of `jzs info`).")
     @OptionGroup var global: GlobalOptions
 
     func run(with client: Client) async throws {

@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+
+/// Runs scripts/demo with the built `jzs` and `jzsd`: the CLI against a real server, from
+/// enterprise sign-up (identity lock and on site) through a batch report with an idempotency key.
+@Suite("CLI end to end")
+struct CLIEndToEndTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test("scripts/demo walks sign-up, provincial authentication, applications and a batch report")
+    func demo() throws {
+        let binaries = Self.repository.appendingPathComponent(".build/debug")
+        try #require(FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("jzs").path), "build the executables first (swift build --build-tests)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Self.repository.appendingPathComponent("scripts/demo").path, binaries.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["DEMO_PORT"] = String(Int.random(in: 20000...40000))
+        process.environment = environment
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "demo failed:\n\(output.suffix(3000))")
+        for expected in [
+            "status         authenticated",                       // identity-lock sign-up
+            "logged in as qingdao-admin (administrator)",          // on-site sign-up after the province
+            "NOT_FOUND",                                           // province 11 cannot see Shandong's enterprise
+            "registration ends at the age of 65",                  // the rule, from the CLI
+            "reported 1, failed 0",                                // batch report (twice, same key)
+            "return reason  劳动合同结束日期有误",
+            "sent to the provincial authority for confirmation",
+            "last change request rejected: 名称与营业执照不一致",
+            "audit log intact",
+        ] {
+            #expect(output.contains(expected), "missing \(expected)")
+        }
+        #expect(output.components(separatedBy: "reported 1, failed 0").count == 3)   // the rerun applied nothing new
+    }
+}
