@@ -56,7 +56,15 @@ struct EnterpriseCommand: AsyncParsableCommand {
             if restart { drafts.remove() }
             var token = drafts.load(server: global.serverAddress)
             var state: Wire.Enterprise.SignupState
-            if let existing = token, let resumed = try? await client.enterprise.signup(draftToken: existing) {
+            var resumed: Wire.Enterprise.SignupState?
+            if let existing = token {
+                do {
+                    resumed = try await client.enterprise.signup(draftToken: existing)
+                } catch let error as RPCError where error.code == .notFound {
+                    drafts.remove()  // finished or unknown: start anew
+                }
+            }
+            if let resumed {
                 state = resumed
                 say("resuming the sign-up of \(state.name) (\(state.creditCode))")
             } else {

@@ -24,6 +24,7 @@ extension ClientCommand {
 }
 
 struct Health: ClientCommand {
+    var anonymous: Bool { true }
     static let configuration = CommandConfiguration(abstract: "Is the server (or one service) serving?")
     @OptionGroup var global: GlobalOptions
     @Option(help: "A full service name, e.g. jzs.public.v1.Public (default: the whole server).")
@@ -44,6 +45,7 @@ struct Health: ClientCommand {
 }
 
 struct Info: ClientCommand {
+    var anonymous: Bool { true }
     static let configuration = CommandConfiguration(commandName: "server", abstract: "Server version, protocol and limits (the default of `jzs info`).")
     @OptionGroup var global: GlobalOptions
 
@@ -65,6 +67,7 @@ struct Info: ClientCommand {
 }
 
 struct Services: ClientCommand {
+    var anonymous: Bool { true }
     static let configuration = CommandConfiguration(abstract: "Every service and method the server offers.")
     @OptionGroup var global: GlobalOptions
 
@@ -115,6 +118,7 @@ struct WhoAmI: ClientCommand {
 }
 
 struct Echo: ClientCommand {
+    var anonymous: Bool { true }
     static let configuration = CommandConfiguration(abstract: "Diagnostics: send text (and a payload) and time the answer.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Text to send.")

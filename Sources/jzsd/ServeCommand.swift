@@ -57,10 +57,10 @@ struct ServeCommand: AsyncParsableCommand {
         let limits = Limits.default
         let accounts = Accounts(database: database)
         let signup = EnterpriseSignup(database: database, accounts: accounts,
-                                      legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)))
+                                      legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
-        PublicService(version: jzsVersion, limits: limits, services: services).register(with: &router)
+        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(database: database)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)

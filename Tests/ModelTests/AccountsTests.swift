@@ -6,7 +6,8 @@ import Testing
 
 /// A clock tests move by hand.
 final class TestClock: Sendable {
-    private let value = Mutex(ISO8601DateFormatter().date(from: "2026-11-23T02:00:00Z")!)
+    // Starts at the real time: certificates issued during a test are valid from it.
+    private let value = Mutex(Date())
     var now: Date { value.withLock { $0 } }
     func advance(_ seconds: TimeInterval) { value.withLock { $0 += seconds } }
 }

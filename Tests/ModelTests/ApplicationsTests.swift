@@ -28,8 +28,10 @@ struct ApplicationsFixture {
     }
 
     func draft(_ type: RegistrationType = .initial, specialties: [String] = ["建筑工程"], employer: String = SignupFixture.code37) -> ApplicationDraft {
+        // Contract dates relative to the clock, so the fixture does not age.
         ApplicationDraft(type: type, specialties: specialties, employerCreditCode: employer, qualificationCertificateNo: "0012345",
-                         qualificationDate: "2020-06-01", contractStart: "2024-01-01", contractEnd: "2029-12-31")
+                         qualificationDate: "2020-06-01", contractStart: "2024-01-01",
+                         contractEnd: CalendarDate(base.clock.now).adding(years: 3).description)
     }
 
     /// A person with their own application waiting for the enterprise.
@@ -114,9 +116,10 @@ struct ApplicationsTests {
             guard case .individual(let person) = f.person, case .enterpriseUser(let enterprise, _, _) = f.enterprise else { return }
             try db.execute(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES ('r1', ?, ?, 'n1', 'active', 0)",
                            arguments: [person, enterprise])
-            // The fixture clock is 2026-11-23: expiry in 20 days is too late to renew, in 40 days fine.
-            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '建筑工程', '2023-12-13', '2026-12-13')")
-            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '机电工程', '2024-01-02', '2027-01-02')")
+            // Expiry in 20 days is too late to renew, in 40 days fine.
+            let today = CalendarDate(f.base.clock.now)
+            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '建筑工程', '2023-12-13', ?)", arguments: [today.adding(days: 20).description])
+            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '机电工程', '2024-01-02', ?)", arguments: [today.adding(days: 40).description])
         }
         let late = await registryError { _ = try await f.applications.submit(f.draft(.renewal, specialties: ["建筑工程"]), by: f.person, audit: f.audit) }
         guard case .failedPrecondition(let why) = late, why.contains("at least 30 days") else { Issue.record("got \(String(describing: late))"); return }
@@ -158,10 +161,11 @@ struct ApplicationsTests {
         #expect(returned.status == .returned)
         #expect(returned.returnReason == "合同日期有误")
         var fixed = f.draft()
-        fixed.contractEnd = "2030-06-30"
+        let newEnd = CalendarDate(f.base.clock.now).adding(years: 4).description
+        fixed.contractEnd = newEnd
         let again = try await f.applications.resubmit(app.id, fixed, by: f.person, audit: f.audit)
         #expect(again.status == .awaitingEnterprise)
-        #expect(again.contractEnd == "2030-06-30")
+        #expect(again.contractEnd == newEnd)
         try await f.applications.withdraw(app.id, by: f.person, audit: f.audit)
         #expect(try await f.applications.application(app.id, for: f.person).status == .withdrawn)
         // A new application is allowed once the old one is closed.

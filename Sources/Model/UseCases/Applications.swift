@@ -261,7 +261,12 @@ public final class Applications: Sendable {
             var auditRows: [AuditEntry] = []
             let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
             let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
-            for (index, id) in ids.enumerated() {
+            var seen = Set<String>()
+            for id in ids {
+                guard seen.insert(id).inserted else {
+                    results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this batch")))
+                    continue
+                }
                 guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
                     results.append(.init(applicationID: id, error: .init(code: "NOT_FOUND", message: "application \(id) not found")))
                     continue
@@ -271,10 +276,6 @@ public final class Applications: Sendable {
                       let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
                     results.append(.init(applicationID: id, error: .init(code: "FAILED_PRECONDITION",
                                                                          message: "application \(id) is \(row["status"] as String), not waiting for the enterprise")))
-                    continue
-                }
-                if ids[..<index].contains(id) {
-                    results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice")))
                     continue
                 }
                 try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])

@@ -77,10 +77,13 @@ public final class EnterpriseSignup: Sendable {
 
     public static let maxAttachmentBytes = 500 * 1024
 
-    public init(database: RegistryDatabase, accounts: Accounts, legacyLockCA: Certificate) {
+    let corpsCode: UInt32
+
+    public init(database: RegistryDatabase, accounts: Accounts, legacyLockCA: Certificate, corpsCode: UInt32 = Province.defaultCorpsCode) {
         self.database = database
         self.accounts = accounts
         self.legacyLockCA = legacyLockCA
+        self.corpsCode = corpsCode
     }
 
     var now: Date { accounts.now() }
@@ -89,7 +92,7 @@ public final class EnterpriseSignup: Sendable {
 
     /// Starts a sign-up; returns the enterprise id and the draft token that continues it.
     public func start(_ info: EnterpriseBasicInfo, audit: AuditContext) async throws(RegistryError) -> (enterpriseID: String, draftToken: String) {
-        let (code, province) = try Self.validate(info)
+        let (code, province) = try Self.validate(info, corpsCode: corpsCode)
         let id = SecureRandom.hex(8)
         let token = SecureRandom.bytes(32)
         let now = self.now
@@ -112,7 +115,7 @@ public final class EnterpriseSignup: Sendable {
         return (id, Digest.hex(token))
     }
 
-    static func validate(_ info: EnterpriseBasicInfo) throws(RegistryError) -> (UnifiedSocialCreditCode, ProvinceCode) {
+    static func validate(_ info: EnterpriseBasicInfo, corpsCode: UInt32 = Province.defaultCorpsCode) throws(RegistryError) -> (UnifiedSocialCreditCode, ProvinceCode) {
         var v = Violations()
         let code = v.check("info.credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: info.creditCode) }
         func text(_ field: String, _ value: String, required: Bool, max: Int) {
@@ -136,7 +139,7 @@ public final class EnterpriseSignup: Sendable {
         var province: ProvinceCode?
         if let code {
             let raw = code.provinceCode ?? info.provinceCode
-            province = ProvinceCode(raw)
+            province = ProvinceCode(raw, corpsCode: corpsCode)
             if province == nil {
                 v.add(code.provinceCode == nil ? "info.province_code" : "info.credit_code",
                       code.provinceCode == nil ? "the credit code was issued centrally: give the province of 工商注册所在地"
@@ -438,7 +441,8 @@ public final class EnterpriseSignup: Sendable {
             guard status == "draft" || status == "pending" else {
                 throw RegistryError.failedPrecondition("only a sign-up not yet authenticated can be returned (it is \(status))")
             }
-            try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ?, draft_token_hash = NULL WHERE id = ?",
+            // The draft token keeps reading the sign-up (GetSignup shows the reason) but changes nothing.
+            try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ? WHERE id = ?",
                            arguments: [why, enterpriseID])
             // Free the administrator's account name for the new sign-up.
             try db.execute(sql: "UPDATE enterprise_users SET enabled = 0, account = account || '#returned-' || id WHERE enterprise_id = ?",
@@ -516,8 +520,10 @@ public final class EnterpriseSignup: Sendable {
                 throw RegistryError.notFound("sign-up (unknown or finished draft token)")
             }
             let id: String = row["id"]
-            guard row["status"] as String == "draft" else {
-                throw RegistryError.failedPrecondition("the sign-up is waiting for the provincial authority and can no longer be changed")
+            switch row["status"] as String {
+            case "draft": break
+            case "returned": throw RegistryError.failedPrecondition("the provincial authority returned this sign-up: sign up again")
+            default: throw RegistryError.failedPrecondition("the sign-up is waiting for the provincial authority and can no longer be changed")
             }
             if requireComplete {
                 var missing: [String] = []

@@ -122,7 +122,11 @@ extension Accounts {
                 """, arguments: [login])
         }
         guard let phone, !phone.isEmpty else { return nil }
-        try await sendSMSCode(phone: phone, purpose: .passwordReset, audit: audit)
+        do {
+            try await sendSMSCode(phone: phone, purpose: .passwordReset, audit: audit)
+        } catch .rateLimited {
+            return nil  // same answer as for an unknown account: no probing through the limit
+        }
         return (try? MobileNumber(validating: phone))?.masked
     }
 

@@ -74,7 +74,8 @@ public struct EnterpriseService: Sendable {
             let me = try context.requireEnterpriseUser()
             let home = try await applications.home(for: me)
             let pending = try await applications.list(for: me, ApplicationFilter(statuses: [.awaitingEnterprise], pageSize: 20))
-            return .init(enterpriseName: pending.items.first?.enterpriseName ?? "", pending: UInt32(home.pending),
+            let name = try await info.profile(of: nil, for: me).fields[.name] ?? ""
+            return .init(enterpriseName: name, pending: UInt32(home.pending),
                          byStatus: home.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(status: .init($0.key), count: UInt32($0.value)) },
                          byType: home.byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(type: .init($0.key), count: UInt32($0.value)) },
                          registeredStaff: UInt32(home.registeredStaff), pendingApplications: pending.items.map(Wire.Common.Application.init))
@@ -159,7 +160,7 @@ public struct EnterpriseService: Sendable {
                          absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout))
         }
         router.register(Methods.Enterprise.logout) { _, context in
-            guard case .enterpriseUser = context.caller else { throw RegistryError.unauthenticated("not logged in as an enterprise user") }
+            _ = try context.requireEnterpriseUser()
             if let token = context.sessionToken { try await accounts.logout(token: token, audit: context.audit) }
             return .init()
         }

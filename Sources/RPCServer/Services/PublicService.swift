@@ -1,5 +1,5 @@
 public import Proto
-internal import Model
+public import Model
 internal import Foundation
 
 /// The `jzs.public.v1.Public` service: health, server info, the method catalogue, diagnostics.
@@ -8,17 +8,20 @@ public struct PublicService: Sendable {
     public let limits: Limits
     /// Names of the services this server serves (for Health and ServerInfo).
     public let services: [String]
+    public let corpsCode: UInt32
 
-    public init(version: String, limits: Limits, services: [String]) {
+    public init(version: String, limits: Limits, services: [String], corpsCode: UInt32 = Province.defaultCorpsCode) {
         self.version = version
         self.limits = limits
         self.services = services
+        self.corpsCode = corpsCode
     }
 
     public func register(with router: inout Router) {
         let services = self.services
         let version = self.version
         let limits = self.limits
+        let corpsCode = self.corpsCode
         router.register(Methods.Public.health) { request, _ in
             if request.service.isEmpty || services.contains(request.service) {
                 return .init(status: .serving)
@@ -67,7 +70,7 @@ public struct PublicService: Sendable {
             case .province(let code):
                 response.kind = .province
                 response.provinceCode = code.rawValue
-                response.provinceName = Province.name(of: code.rawValue) ?? ""
+                response.provinceName = Province.name(of: code.rawValue, corpsCode: corpsCode) ?? ""
             case .enterpriseUser: response.kind = .enterpriseUser
             case .individual: response.kind = .individual
             }

@@ -537,7 +537,8 @@ extension Wire.Enterprise {
         public var draftToken: String
         /// The lock's certificate, issued by the identity-lock CA; subject serialNumber = credit code.
         public var certificatePem: String
-        /// The lock key's signature over the challenge bytes (ECDSA with SHA-256, DER).
+        /// The lock key's signature over the challenge bytes: ECDSA with SHA-256 (DER) for EC keys,
+        /// SM2 with SM3 for SM2 keys.
         public var signature: [UInt8]
 
         public init(draftToken: String = "", certificatePem: String = "", signature: [UInt8] = []) {

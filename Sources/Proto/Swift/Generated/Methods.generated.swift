@@ -29,7 +29,8 @@ extension Methods {
         public static let logout = UnaryMethod<Wire.Enterprise.LogoutRequest, Wire.Enterprise.LogoutResponse>(path: "/jzs.enterprise.v1.Enterprise/Logout")
         /// 企业首页: applications waiting for the enterprise and statistics.
         public static let getHome = UnaryMethod<Wire.Enterprise.GetHomeRequest, Wire.Enterprise.GetHomeResponse>(path: "/jzs.enterprise.v1.Enterprise/GetHome")
-        /// 注册上报: the enterprise's applications (default: those waiting for it). 增项 never appear here.
+        /// 注册上报: the enterprise's applications (default: those waiting for it). 增项 applications
+        /// skip the enterprise: they never wait for it and cannot be reported or returned by it.
         public static let listApplications = UnaryMethod<Wire.Common.ApplicationQuery, Wire.Common.ApplicationPage>(path: "/jzs.enterprise.v1.Enterprise/ListApplications")
         /// One application with its history.
         public static let getApplication = UnaryMethod<Wire.Enterprise.GetApplicationRequest, Wire.Common.Application>(path: "/jzs.enterprise.v1.Enterprise/GetApplication")

@@ -767,7 +767,8 @@ struct  Jzs__Enterprise__V1__AuthenticateWithLockRequest
    */
   char *certificate_pem;
   /*
-   * The lock key's signature over the challenge bytes (ECDSA with SHA-256, DER).
+   * The lock key's signature over the challenge bytes: ECDSA with SHA-256 (DER) for EC keys,
+   * SM2 with SM3 for SM2 keys.
    */
   ProtobufCBinaryData signature;
 };
