@@ -117,3 +117,30 @@ enum Prompt {
         return line
     }
 }
+
+/// `jzs login`: an individual (--id-number) or an enterprise user (--account); the session is
+/// kept for the profile (`--profile`, default "default") in the user's config directory, mode 0600.
+struct LoginCommand: ClientCommand {
+    static let configuration = CommandConfiguration(commandName: "login", abstract: "Log in (individual: --id-number; enterprise user: --account).")
+    @OptionGroup var global: GlobalOptions
+    @Option(name: .customLong("id-number"), help: "Individual: 居民身份证号码.") var idNumber: String?
+    @Option(help: "Enterprise user: login account.") var account: String?
+    @Option(help: "Password (default: prompt, or standard input).") var password: String?
+    var anonymous: Bool { true }
+
+    func validate() throws {
+        guard (idNumber == nil) != (account == nil) else { throw ValidationError("give --id-number (individual) or --account (enterprise user)") }
+    }
+
+    func run(with client: Client) async throws {
+        let secret = try password ?? Prompt.secret("Password: ")
+        if let idNumber {
+            let r = try await client.individual.login(idNumber: idNumber, password: secret)
+            try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: r.sessionToken, account: String(idNumber.prefix(4)) + "…"))
+        } else if let account {
+            let r = try await client.enterprise.login(account: account, password: secret)
+            try global.sessions.save(.init(server: global.serverAddress, kind: "enterprise", token: r.sessionToken, account: account))
+        }
+        if global.json { Output.json(["logged_in": true]) } else { print("logged in (session kept in \(global.sessions.file.path))") }
+    }
+}

@@ -24,12 +24,14 @@ public struct EnterpriseService: Sendable {
             Wire.Enterprise.EnterpriseInfo(try await info.profile(of: nil, for: try context.requireEnterpriseUser()))
         }
         router.register(Methods.Enterprise.getAttachment) { request, context in
+            let me = try context.requireEnterpriseUser()
             guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", "must be BUSINESS_LICENCE or QUALIFICATION_CERTIFICATE") }
-            let found = try await info.attachment(kind, of: nil, for: try context.requireEnterpriseUser())
+            let found = try await info.attachment(kind, of: nil, for: me)
             return .init(contentType: found.contentType, content: found.bytes)
         }
         router.register(Methods.Enterprise.updateEnterpriseInfo) { request, context in
-            let result = try await info.update(try enterpriseFieldChanges(request.changes), by: try context.requireEnterpriseUser(), audit: context.audit)
+            let me = try context.requireEnterpriseUser()
+            let result = try await info.update(try enterpriseFieldChanges(request.changes), by: me, audit: context.audit)
             return .init(applied: result.applied.map(\.rawValue), changeRequest: result.requested.map(Wire.Enterprise.EnterpriseChange.init))
         }
         router.register(Methods.Enterprise.listRegisteredStaff) { request, context in

@@ -14,9 +14,11 @@ public struct IndividualService: Sendable {
     public func register(with router: inout Router) {
         let accounts = self.accounts
         let applications = self.applications
+        // Every session-bound handler checks the caller before it looks at the request.
         router.register(Methods.Individual.submitApplication) { request, context in
+            let me = try context.requireIndividual()
             guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
-            return Wire.Common.Application(try await applications.submit(ApplicationDraft(draft), by: try context.requireIndividual(), audit: context.audit))
+            return Wire.Common.Application(try await applications.submit(ApplicationDraft(draft), by: me, audit: context.audit))
         }
         router.register(Methods.Individual.listApplications) { request, context in
             Wire.Common.ApplicationPage(try await applications.list(for: try context.requireIndividual(), try ApplicationFilter(request)))
@@ -30,9 +32,9 @@ public struct IndividualService: Sendable {
             return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
         }
         router.register(Methods.Individual.resubmitApplication) { request, context in
+            let me = try context.requireIndividual()
             guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
-            return Wire.Common.Application(try await applications.resubmit(request.applicationID, ApplicationDraft(draft),
-                                                                           by: try context.requireIndividual(), audit: context.audit))
+            return Wire.Common.Application(try await applications.resubmit(request.applicationID, ApplicationDraft(draft), by: me, audit: context.audit))
         }
         router.register(Methods.Individual.createAccount) { request, context in
             let id = try await accounts.registerIndividual(
