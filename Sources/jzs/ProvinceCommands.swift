@@ -7,8 +7,9 @@ import RPCClient
 /// --operator (who is acting; audited).
 struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "province", abstract: "Provincial authority: enterprise sign-ups.",
-        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, Changes.self, DecideChange.self])
+        commandName: "province", abstract: "Provincial authority: sign-ups, enterprise changes, application review.",
+        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, Changes.self, DecideChange.self,
+                     Applications.self, Show.self, Accept.self, Refuse.self, Export.self, Statistics.self])
 
     struct Signups: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "Sign-ups waiting for on-site authentication in your province.")
@@ -41,14 +42,23 @@ struct ProvinceCommand: AsyncParsableCommand {
     }
 
     struct Return: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Return a wrong sign-up (the enterprise signs up again).")
+        static let configuration = CommandConfiguration(
+            abstract: "Return an application for correction, or a wrong sign-up (by its enterprise id).",
+            discussion: "An application id of your province returns the application to its applicant; an enterprise id returns that sign-up (the enterprise signs up again).")
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "Enterprise id.") var enterpriseID: String
-        @Option(help: "Why (shown to the enterprise).") var reason: String
+        @Argument(help: "Application id or enterprise id.") var id: String
+        @Option(help: "Why (required; shown to the applicant or enterprise).") var reason: String
 
         func run(with client: Client) async throws {
-            try await client.provincial.returnSignup(enterpriseID: enterpriseID, reason: reason)
-            if global.json { Output.json(["returned": true]) } else { print("returned") }
+            do {
+                _ = try await client.provincial.application(id)
+            } catch let error as RPCError where error.code == .notFound {
+                try await client.provincial.returnSignup(enterpriseID: id, reason: reason)
+                if global.json { Output.json(["returned": "sign-up"]) } else { print("sign-up returned") }
+                return
+            }
+            let a = try await client.provincial.returnApplication(id, reason: reason)
+            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID): \(ApplicationOutput.statusName(a.status))") }
         }
     }
 

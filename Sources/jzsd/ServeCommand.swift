@@ -66,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
         let info = EnterpriseInfo(database: database)
         EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
-        ProvincialService(signup: signup, info: info).register(with: &router)
+        ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
+        MinistryService(applications: applications).register(with: &router)
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,

@@ -238,6 +238,34 @@ public final class RegistryDatabase: Sendable {
                 CREATE INDEX enterprise_changes_by_province ON enterprise_changes (province_code, status);
                 """)
         }
+        migrator.registerMigration("v6-ministry-announcements") { db in
+            try db.execute(sql: """
+                -- Last serial of registration numbers per province of first registration (DOMAIN.md §2.3).
+                CREATE TABLE registration_serials (
+                    province_code INTEGER PRIMARY KEY,
+                    last INTEGER NOT NULL CHECK (last BETWEEN 1 AND 99999)
+                );
+                CREATE TABLE announcements (
+                    id TEXT PRIMARY KEY,
+                    number TEXT NOT NULL UNIQUE,
+                    title TEXT NOT NULL,
+                    published_at REAL NOT NULL,
+                    item_count INTEGER NOT NULL
+                );
+                CREATE TABLE announcement_items (
+                    announcement_id TEXT NOT NULL REFERENCES announcements (id),
+                    application_id TEXT NOT NULL UNIQUE REFERENCES applications (id),
+                    name TEXT NOT NULL,
+                    registration_number TEXT NOT NULL,
+                    enterprise_name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    specialties TEXT NOT NULL,
+                    PRIMARY KEY (announcement_id, application_id)
+                );
+                ALTER TABLE applications ADD COLUMN decided_at REAL;
+                ALTER TABLE applications ADD COLUMN registration_number TEXT;
+                """)
+        }
         return migrator
     }
 

@@ -61,12 +61,21 @@ public struct Application: Sendable, Equatable {
 public struct ApplicationFilter: Sendable {
     public var statuses: [ApplicationStatus]
     public var type: RegistrationType?
+    /// Only this enterprise (within the caller's scope).
+    public var enterpriseID: String?
+    /// Submitted at or after / before these instants.
+    public var submittedFrom: Date?
+    public var submittedUntil: Date?
     public var pageSize: Int
     public var pageToken: String
 
-    public init(statuses: [ApplicationStatus] = [], type: RegistrationType? = nil, pageSize: Int = 0, pageToken: String = "") {
+    public init(statuses: [ApplicationStatus] = [], type: RegistrationType? = nil, enterpriseID: String? = nil,
+                submittedFrom: Date? = nil, submittedUntil: Date? = nil, pageSize: Int = 0, pageToken: String = "") {
         self.statuses = statuses
         self.type = type
+        self.enterpriseID = enterpriseID
+        self.submittedFrom = submittedFrom
+        self.submittedUntil = submittedUntil
         self.pageSize = pageSize
         self.pageToken = pageToken
     }
@@ -203,6 +212,18 @@ public final class Applications: Sendable {
         if let type = filter.type {
             conditions.append("a.type = ?")
             arguments += [type.rawValue]
+        }
+        if let enterprise = filter.enterpriseID, !enterprise.isEmpty {
+            conditions.append("a.enterprise_id = ?")
+            arguments += [enterprise]
+        }
+        if let from = filter.submittedFrom {
+            conditions.append("a.created_at >= ?")
+            arguments += [from.timeIntervalSince1970]
+        }
+        if let until = filter.submittedUntil {
+            conditions.append("a.created_at < ?")
+            arguments += [until.timeIntervalSince1970]
         }
         let counted = conditions
         let countArguments = arguments

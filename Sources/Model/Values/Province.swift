@@ -29,6 +29,18 @@ public enum Province {
 
     public static let corpsName = "新疆生产建设兵团"
 
+    /// The one-character abbreviation that leads a registration number (DOMAIN.md §2.3; 贵 and
+    /// 云 are used for 贵州 and 云南, 兵 for the corps).
+    public static func abbreviation(of code: UInt32, corpsCode: UInt32 = defaultCorpsCode) -> String? {
+        if code == corpsCode { return "兵" }
+        let table: [UInt32: String] = [
+            11: "京", 12: "津", 13: "冀", 14: "晋", 15: "蒙", 21: "辽", 22: "吉", 23: "黑", 31: "沪", 32: "苏", 33: "浙",
+            34: "皖", 35: "闽", 36: "赣", 37: "鲁", 41: "豫", 42: "鄂", 43: "湘", 44: "粤", 45: "桂", 46: "琼", 50: "渝",
+            51: "川", 52: "贵", 53: "云", 54: "藏", 61: "陕", 62: "甘", 63: "青", 64: "宁", 65: "新",
+        ]
+        return table[code]
+    }
+
     /// Every review authority's code with the given 兵团 code.
     public static func allCodes(corpsCode: UInt32 = defaultCorpsCode) -> [UInt32] {
         mainland.map(\.code) + [corpsCode]

@@ -6,15 +6,45 @@ internal import Foundation
 public struct ProvincialService: Sendable {
     let signup: EnterpriseSignup
     let info: EnterpriseInfo
+    let applications: Applications
 
-    public init(signup: EnterpriseSignup, info: EnterpriseInfo) {
+    public init(signup: EnterpriseSignup, info: EnterpriseInfo, applications: Applications) {
         self.signup = signup
         self.info = info
+        self.applications = applications
     }
 
     public func register(with router: inout Router) {
         let signup = self.signup
         let info = self.info
+        let applications = self.applications
+        router.register(Methods.Provincial.listApplications) { request, context in
+            let me = try context.requireProvince()
+            return Wire.Common.ApplicationPage(try await applications.list(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince])))
+        }
+        router.register(Methods.Provincial.exportApplications) { request, context, stream in
+            let me = try context.requireProvince()
+            try await applications.export(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince])) { page in
+                for a in page.items { try await stream.send(Wire.Common.Application(a)) }
+            }
+        }
+        router.register(Methods.Provincial.getApplication) { request, context in
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireProvince()))
+        }
+        router.register(Methods.Provincial.acceptApplication) { request, context in
+            Wire.Common.Application(try await applications.accept(request.applicationID, by: try context.requireProvince(operatorNeeded: true), audit: context.audit))
+        }
+        router.register(Methods.Provincial.returnApplication) { request, context in
+            Wire.Common.Application(try await applications.returnForCorrection(request.applicationID, reason: request.reason,
+                                                                               by: try context.requireProvince(operatorNeeded: true), audit: context.audit))
+        }
+        router.register(Methods.Provincial.refuseApplication) { request, context in
+            Wire.Common.Application(try await applications.refuse(request.applicationID, reason: request.reason,
+                                                                  by: try context.requireProvince(operatorNeeded: true), audit: context.audit))
+        }
+        router.register(Methods.Provincial.getStatistics) { _, context in
+            Wire.Common.ApplicationStatistics(try await applications.statistics(for: try context.requireProvince()))
+        }
         router.register(Methods.Provincial.listEnterpriseChanges) { _, context in
             .init(changes: try await info.pendingChanges(for: try context.requireProvince()).map(Wire.Enterprise.EnterpriseChange.init))
         }

@@ -73,7 +73,8 @@ func withTestServer<R>(
     let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
     let info = EnterpriseInfo(database: database)
     EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
-    ProvincialService(signup: signup, info: info).register(with: &router)
+    ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
+    MinistryService(applications: applications).register(with: &router)
     router.register(TestMethods.block) { request, _ in
         await probe.start()
         do {

@@ -8,6 +8,7 @@
 #include "jzs/common/v1/common.pb-c.h"
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
 #include "jzs/individual/v1/individual.pb-c.h"
+#include "jzs/ministry/v1/ministry.pb-c.h"
 #include "jzs/provincial/v1/provincial.pb-c.h"
 #include "jzs/public/v1/public.pb-c.h"
 #include "jzs/rpc/v1/rpc.pb-c.h"
@@ -18,11 +19,14 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_event(void) { return &jzs__common__v1__application_event__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_page(void) { return &jzs__common__v1__application_page__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_query(void) { return &jzs__common__v1__application_query__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_statistics(void) { return &jzs__common__v1__application_statistics__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__date(void) { return &jzs__common__v1__date__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__field_violation(void) { return &jzs__common__v1__field_violation__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_info(void) { return &jzs__common__v1__page_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_request(void) { return &jzs__common__v1__page_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__status_count(void) { return &jzs__common__v1__status_count__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__timestamp(void) { return &jzs__common__v1__timestamp__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__type_count(void) { return &jzs__common__v1__type_count__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__add_user_request(void) { return &jzs__enterprise__v1__add_user_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__attachment_info(void) { return &jzs__enterprise__v1__attachment_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__authenticate_with_lock_request(void) { return &jzs__enterprise__v1__authenticate_with_lock_request__descriptor; }
@@ -72,8 +76,6 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__specialty_validity(void) { return &jzs__enterprise__v1__specialty_validity__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_request(void) { return &jzs__enterprise__v1__start_signup_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__start_signup_response(void) { return &jzs__enterprise__v1__start_signup_response__descriptor; }
-static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__status_count(void) { return &jzs__enterprise__v1__status_count__descriptor; }
-static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__type_count(void) { return &jzs__enterprise__v1__type_count__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__update_enterprise_info_request(void) { return &jzs__enterprise__v1__update_enterprise_info_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__update_enterprise_info_response(void) { return &jzs__enterprise__v1__update_enterprise_info_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__update_user_request(void) { return &jzs__enterprise__v1__update_user_request__descriptor; }
@@ -94,10 +96,22 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__resubmit_application_request(void) { return &jzs__individual__v1__resubmit_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__submit_application_request(void) { return &jzs__individual__v1__submit_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__withdraw_application_request(void) { return &jzs__individual__v1__withdraw_application_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__announce_request(void) { return &jzs__ministry__v1__announce_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__announcement(void) { return &jzs__ministry__v1__announcement__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__announcement_item(void) { return &jzs__ministry__v1__announcement_item__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__decide_applications_request(void) { return &jzs__ministry__v1__decide_applications_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__decide_applications_response(void) { return &jzs__ministry__v1__decide_applications_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__decision(void) { return &jzs__ministry__v1__decision__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__decision_result(void) { return &jzs__ministry__v1__decision_result__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__get_application_request(void) { return &jzs__ministry__v1__get_application_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__ministry__v1__get_statistics_request(void) { return &jzs__ministry__v1__get_statistics_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__authenticate_signup_request(void) { return &jzs__provincial__v1__authenticate_signup_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__decide_application_request(void) { return &jzs__provincial__v1__decide_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__decide_enterprise_change_request(void) { return &jzs__provincial__v1__decide_enterprise_change_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__decide_enterprise_change_response(void) { return &jzs__provincial__v1__decide_enterprise_change_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__get_application_request(void) { return &jzs__provincial__v1__get_application_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__get_enterprise_info_request(void) { return &jzs__provincial__v1__get_enterprise_info_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__get_statistics_request(void) { return &jzs__provincial__v1__get_statistics_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_enterprise_changes_request(void) { return &jzs__provincial__v1__list_enterprise_changes_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_enterprise_changes_response(void) { return &jzs__provincial__v1__list_enterprise_changes_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial__v1__list_pending_signups_request(void) { return &jzs__provincial__v1__list_pending_signups_request__descriptor; }
@@ -111,8 +125,11 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__provincial_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_request(void) { return &jzs__public__v1__echo_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_response(void) { return &jzs__public__v1__echo_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__echo_stream_request(void) { return &jzs__public__v1__echo_stream_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__get_announcement_request(void) { return &jzs__public__v1__get_announcement_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__health_request(void) { return &jzs__public__v1__health_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__health_response(void) { return &jzs__public__v1__health_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_announcements_request(void) { return &jzs__public__v1__list_announcements_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_announcements_response(void) { return &jzs__public__v1__list_announcements_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_services_request(void) { return &jzs__public__v1__list_services_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__list_services_response(void) { return &jzs__public__v1__list_services_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__public__v1__method_description(void) { return &jzs__public__v1__method_description__descriptor; }

@@ -147,6 +147,9 @@ extension Wire.Common.ApplicationQuery: ProtobufCBacked {
         self.statuses = CBridge.enums(c.n_statuses, c.statuses, Wire.Common.ApplicationStatus.init(rawValue:))
         self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
         if let v = c.page { self.page = Wire.Common.PageRequest(cMessage: v) }
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        if let v = c.submitted_from { self.submittedFrom = Wire.Common.Timestamp(cMessage: v) }
+        if let v = c.submitted_until { self.submittedUntil = Wire.Common.Timestamp(cMessage: v) }
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationQuery>, arena: borrowing CArena) {
@@ -156,6 +159,35 @@ extension Wire.Common.ApplicationQuery: ProtobufCBacked {
         }
         c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
         if let v = page { c.pointee.page = arena.message(v) }
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        if let v = submittedFrom { c.pointee.submitted_from = arena.message(v) }
+        if let v = submittedUntil { c.pointee.submitted_until = arena.message(v) }
+    }
+}
+
+extension Wire.Common.ApplicationStatistics: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationStatistics
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_statistics() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationStatistics>) { jzs__common__v1__application_statistics__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationStatistics>) {
+        let c = pointer.pointee
+        self.init()
+        self.byStatus = CBridge.messages(c.n_by_status, c.by_status, as: Wire.Common.StatusCount.self)
+        self.byType = CBridge.messages(c.n_by_type, c.by_type, as: Wire.Common.TypeCount.self)
+        self.total = c.total
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationStatistics>, arena: borrowing CArena) {
+        if !byStatus.isEmpty {
+            c.pointee.n_by_status = byStatus.count
+            c.pointee.by_status = arena.messages(byStatus)
+        }
+        if !byType.isEmpty {
+            c.pointee.n_by_type = byType.count
+            c.pointee.by_type = arena.messages(byType)
+        }
+        c.pointee.total = total
     }
 }
 
@@ -233,6 +265,24 @@ extension Wire.Common.PageRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Common.StatusCount: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__StatusCount
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__status_count() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__StatusCount>) { jzs__common__v1__status_count__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__StatusCount>) {
+        let c = pointer.pointee
+        self.init()
+        self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.count = c.count
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__StatusCount>, arena: borrowing CArena) {
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        c.pointee.count = count
+    }
+}
+
 extension Wire.Common.Timestamp: ProtobufCBacked {
     package typealias CMessage = Jzs__Common__V1__Timestamp
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__timestamp() }
@@ -248,6 +298,24 @@ extension Wire.Common.Timestamp: ProtobufCBacked {
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__Timestamp>, arena: borrowing CArena) {
         c.pointee.seconds = seconds
         c.pointee.nanos = nanos
+    }
+}
+
+extension Wire.Common.TypeCount: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__TypeCount
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__type_count() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__TypeCount>) { jzs__common__v1__type_count__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__TypeCount>) {
+        let c = pointer.pointee
+        self.init()
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        self.count = c.count
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__TypeCount>, arena: borrowing CArena) {
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        c.pointee.count = count
     }
 }
 
@@ -662,8 +730,8 @@ extension Wire.Enterprise.GetHomeResponse: ProtobufCBacked {
         self.init()
         self.enterpriseName = CBridge.string(c.enterprise_name)
         self.pending = c.pending
-        self.byStatus = CBridge.messages(c.n_by_status, c.by_status, as: Wire.Enterprise.StatusCount.self)
-        self.byType = CBridge.messages(c.n_by_type, c.by_type, as: Wire.Enterprise.TypeCount.self)
+        self.byStatus = CBridge.messages(c.n_by_status, c.by_status, as: Wire.Common.StatusCount.self)
+        self.byType = CBridge.messages(c.n_by_type, c.by_type, as: Wire.Common.TypeCount.self)
         self.registeredStaff = c.registered_staff
         self.pendingApplications = CBridge.messages(c.n_pending_applications, c.pending_applications, as: Wire.Common.Application.self)
     }
@@ -1220,42 +1288,6 @@ extension Wire.Enterprise.StartSignupResponse: ProtobufCBacked {
     }
 }
 
-extension Wire.Enterprise.StatusCount: ProtobufCBacked {
-    package typealias CMessage = Jzs__Enterprise__V1__StatusCount
-    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__status_count() }
-    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StatusCount>) { jzs__enterprise__v1__status_count__init(c) }
-
-    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__StatusCount>) {
-        let c = pointer.pointee
-        self.init()
-        self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
-        self.count = c.count
-    }
-
-    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__StatusCount>, arena: borrowing CArena) {
-        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
-        c.pointee.count = count
-    }
-}
-
-extension Wire.Enterprise.TypeCount: ProtobufCBacked {
-    package typealias CMessage = Jzs__Enterprise__V1__TypeCount
-    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__type_count() }
-    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__TypeCount>) { jzs__enterprise__v1__type_count__init(c) }
-
-    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__TypeCount>) {
-        let c = pointer.pointee
-        self.init()
-        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
-        self.count = c.count
-    }
-
-    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__TypeCount>, arena: borrowing CArena) {
-        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
-        c.pointee.count = count
-    }
-}
-
 extension Wire.Enterprise.UpdateEnterpriseInfoRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_enterprise_info_request() }
@@ -1610,6 +1642,192 @@ extension Wire.Individual.WithdrawApplicationRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Ministry.AnnounceRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__AnnounceRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__announce_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__AnnounceRequest>) { jzs__ministry__v1__announce_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__AnnounceRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.title = CBridge.string(c.title)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__AnnounceRequest>, arena: borrowing CArena) {
+        if !title.isEmpty { c.pointee.title = arena.string(title) }
+    }
+}
+
+extension Wire.Ministry.Announcement: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__Announcement
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__announcement() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__Announcement>) { jzs__ministry__v1__announcement__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__Announcement>) {
+        let c = pointer.pointee
+        self.init()
+        self.number = CBridge.string(c.number)
+        self.title = CBridge.string(c.title)
+        if let v = c.published_at { self.publishedAt = Wire.Common.Timestamp(cMessage: v) }
+        self.itemCount = c.item_count
+        self.items = CBridge.messages(c.n_items, c.items, as: Wire.Ministry.AnnouncementItem.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__Announcement>, arena: borrowing CArena) {
+        if !number.isEmpty { c.pointee.number = arena.string(number) }
+        if !title.isEmpty { c.pointee.title = arena.string(title) }
+        if let v = publishedAt { c.pointee.published_at = arena.message(v) }
+        c.pointee.item_count = itemCount
+        if !items.isEmpty {
+            c.pointee.n_items = items.count
+            c.pointee.items = arena.messages(items)
+        }
+    }
+}
+
+extension Wire.Ministry.AnnouncementItem: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__AnnouncementItem
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__announcement_item() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__AnnouncementItem>) { jzs__ministry__v1__announcement_item__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__AnnouncementItem>) {
+        let c = pointer.pointee
+        self.init()
+        self.name = CBridge.string(c.name)
+        self.registrationNumber = CBridge.string(c.registration_number)
+        self.enterpriseName = CBridge.string(c.enterprise_name)
+        self.type = Wire.Common.RegistrationType(rawValue: Int32(truncatingIfNeeded: c.type.rawValue))
+        self.specialties = CBridge.strings(c.n_specialties, c.specialties)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__AnnouncementItem>, arena: borrowing CArena) {
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+        if !enterpriseName.isEmpty { c.pointee.enterprise_name = arena.string(enterpriseName) }
+        c.pointee.type = .init(rawValue: .init(truncatingIfNeeded: type.rawValue))
+        if !specialties.isEmpty {
+            c.pointee.n_specialties = specialties.count
+            c.pointee.specialties = arena.strings(specialties)
+        }
+    }
+}
+
+extension Wire.Ministry.DecideApplicationsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__DecideApplicationsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__decide_applications_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecideApplicationsRequest>) { jzs__ministry__v1__decide_applications_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__DecideApplicationsRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.decisions = CBridge.messages(c.n_decisions, c.decisions, as: Wire.Ministry.Decision.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecideApplicationsRequest>, arena: borrowing CArena) {
+        if !decisions.isEmpty {
+            c.pointee.n_decisions = decisions.count
+            c.pointee.decisions = arena.messages(decisions)
+        }
+    }
+}
+
+extension Wire.Ministry.DecideApplicationsResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__DecideApplicationsResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__decide_applications_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecideApplicationsResponse>) { jzs__ministry__v1__decide_applications_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__DecideApplicationsResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.results = CBridge.messages(c.n_results, c.results, as: Wire.Ministry.DecisionResult.self)
+        self.applied = c.applied
+        self.failed = c.failed
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecideApplicationsResponse>, arena: borrowing CArena) {
+        if !results.isEmpty {
+            c.pointee.n_results = results.count
+            c.pointee.results = arena.messages(results)
+        }
+        c.pointee.applied = applied
+        c.pointee.failed = failed
+    }
+}
+
+extension Wire.Ministry.Decision: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__Decision
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__decision() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__Decision>) { jzs__ministry__v1__decision__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__Decision>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.approve = c.approve != 0
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__Decision>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        c.pointee.approve = approve ? 1 : 0
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Ministry.DecisionResult: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__DecisionResult
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__decision_result() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecisionResult>) { jzs__ministry__v1__decision_result__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__DecisionResult>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.code = c.code
+        self.message = CBridge.string(c.message)
+        self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.registrationNumber = CBridge.string(c.registration_number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecisionResult>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        c.pointee.code = code
+        if !message.isEmpty { c.pointee.message = arena.string(message) }
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+    }
+}
+
+extension Wire.Ministry.GetApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__GetApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__get_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__GetApplicationRequest>) { jzs__ministry__v1__get_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__GetApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__GetApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+    }
+}
+
+extension Wire.Ministry.GetStatisticsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__GetStatisticsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__get_statistics_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__GetStatisticsRequest>) { jzs__ministry__v1__get_statistics_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__GetStatisticsRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__GetStatisticsRequest>, arena: borrowing CArena) {
+    }
+}
+
 extension Wire.Provincial.AuthenticateSignupRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Provincial__V1__AuthenticateSignupRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__authenticate_signup_request() }
@@ -1623,6 +1841,24 @@ extension Wire.Provincial.AuthenticateSignupRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__AuthenticateSignupRequest>, arena: borrowing CArena) {
         if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.DecideApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__DecideApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__decide_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideApplicationRequest>) { jzs__provincial__v1__decide_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__DecideApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__DecideApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
     }
 }
 
@@ -1660,6 +1896,22 @@ extension Wire.Provincial.DecideEnterpriseChangeResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Provincial.GetApplicationRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetApplicationRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_application_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetApplicationRequest>) { jzs__provincial__v1__get_application_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetApplicationRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetApplicationRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+    }
+}
+
 extension Wire.Provincial.GetEnterpriseInfoRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Provincial__V1__GetEnterpriseInfoRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_enterprise_info_request() }
@@ -1673,6 +1925,20 @@ extension Wire.Provincial.GetEnterpriseInfoRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseInfoRequest>, arena: borrowing CArena) {
         if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.GetStatisticsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetStatisticsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_statistics_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetStatisticsRequest>) { jzs__provincial__v1__get_statistics_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetStatisticsRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetStatisticsRequest>, arena: borrowing CArena) {
     }
 }
 
@@ -1900,6 +2166,22 @@ extension Wire.Public.EchoStreamRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Public.GetAnnouncementRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__GetAnnouncementRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__get_announcement_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetAnnouncementRequest>) { jzs__public__v1__get_announcement_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__GetAnnouncementRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.number = CBridge.string(c.number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetAnnouncementRequest>, arena: borrowing CArena) {
+        if !number.isEmpty { c.pointee.number = arena.string(number) }
+    }
+}
+
 extension Wire.Public.HealthRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Public__V1__HealthRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__health_request() }
@@ -1929,6 +2211,41 @@ extension Wire.Public.HealthResponse: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__HealthResponse>, arena: borrowing CArena) {
         c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+    }
+}
+
+extension Wire.Public.ListAnnouncementsRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__ListAnnouncementsRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__list_announcements_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__ListAnnouncementsRequest>) { jzs__public__v1__list_announcements_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__ListAnnouncementsRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.limit = c.limit
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__ListAnnouncementsRequest>, arena: borrowing CArena) {
+        c.pointee.limit = limit
+    }
+}
+
+extension Wire.Public.ListAnnouncementsResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__ListAnnouncementsResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__list_announcements_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__ListAnnouncementsResponse>) { jzs__public__v1__list_announcements_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__ListAnnouncementsResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.announcements = CBridge.messages(c.n_announcements, c.announcements, as: Wire.Ministry.Announcement.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__ListAnnouncementsResponse>, arena: borrowing CArena) {
+        if !announcements.isEmpty {
+            c.pointee.n_announcements = announcements.count
+            c.pointee.announcements = arena.messages(announcements)
+        }
     }
 }
 

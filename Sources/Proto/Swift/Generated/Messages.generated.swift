@@ -17,6 +17,11 @@ extension Wire {
 }
 
 extension Wire {
+    /// Messages of package `jzs.ministry.v1`.
+    public enum Ministry {}
+}
+
+extension Wire {
     /// Messages of package `jzs.provincial.v1`.
     public enum Provincial {}
 }
@@ -425,11 +430,33 @@ extension Wire.Common {
         public var statuses: [Wire.Common.ApplicationStatus]
         public var type: Wire.Common.RegistrationType
         public var page: Wire.Common.PageRequest?
+        /// Only this enterprise (provinces and the ministry).
+        public var enterpriseID: String
+        /// Submitted at or after / before.
+        public var submittedFrom: Wire.Common.Timestamp?
+        public var submittedUntil: Wire.Common.Timestamp?
 
-        public init(statuses: [Wire.Common.ApplicationStatus] = [], type: Wire.Common.RegistrationType = .unspecified, page: Wire.Common.PageRequest? = nil) {
+        public init(statuses: [Wire.Common.ApplicationStatus] = [], type: Wire.Common.RegistrationType = .unspecified, page: Wire.Common.PageRequest? = nil, enterpriseID: String = "", submittedFrom: Wire.Common.Timestamp? = nil, submittedUntil: Wire.Common.Timestamp? = nil) {
             self.statuses = statuses
             self.type = type
             self.page = page
+            self.enterpriseID = enterpriseID
+            self.submittedFrom = submittedFrom
+            self.submittedUntil = submittedUntil
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct ApplicationStatistics: WireMessage, Sendable, Hashable {
+        public var byStatus: [Wire.Common.StatusCount]
+        public var byType: [Wire.Common.TypeCount]
+        public var total: UInt64
+
+        public init(byStatus: [Wire.Common.StatusCount] = [], byType: [Wire.Common.TypeCount] = [], total: UInt64 = 0) {
+            self.byStatus = byStatus
+            self.byType = byType
+            self.total = total
         }
     }
 }
@@ -490,6 +517,18 @@ extension Wire.Common {
 }
 
 extension Wire.Common {
+    public struct StatusCount: WireMessage, Sendable, Hashable {
+        public var status: Wire.Common.ApplicationStatus
+        public var count: UInt32
+
+        public init(status: Wire.Common.ApplicationStatus = .unspecified, count: UInt32 = 0) {
+            self.status = status
+            self.count = count
+        }
+    }
+}
+
+extension Wire.Common {
     /// A point in time: seconds and nanoseconds since 1970-01-01T00:00:00Z (UTC).
     public struct Timestamp: WireMessage, Sendable, Hashable {
         public var seconds: Int64
@@ -498,6 +537,18 @@ extension Wire.Common {
         public init(seconds: Int64 = 0, nanos: Int32 = 0) {
             self.seconds = seconds
             self.nanos = nanos
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct TypeCount: WireMessage, Sendable, Hashable {
+        public var type: Wire.Common.RegistrationType
+        public var count: UInt32
+
+        public init(type: Wire.Common.RegistrationType = .unspecified, count: UInt32 = 0) {
+            self.type = type
+            self.count = count
         }
     }
 }
@@ -792,13 +843,13 @@ extension Wire.Enterprise {
     public struct GetHomeResponse: WireMessage, Sendable, Hashable {
         public var enterpriseName: String
         public var pending: UInt32
-        public var byStatus: [Wire.Enterprise.StatusCount]
-        public var byType: [Wire.Enterprise.TypeCount]
+        public var byStatus: [Wire.Common.StatusCount]
+        public var byType: [Wire.Common.TypeCount]
         public var registeredStaff: UInt32
         /// The first page of applications waiting for the enterprise.
         public var pendingApplications: [Wire.Common.Application]
 
-        public init(enterpriseName: String = "", pending: UInt32 = 0, byStatus: [Wire.Enterprise.StatusCount] = [], byType: [Wire.Enterprise.TypeCount] = [], registeredStaff: UInt32 = 0, pendingApplications: [Wire.Common.Application] = []) {
+        public init(enterpriseName: String = "", pending: UInt32 = 0, byStatus: [Wire.Common.StatusCount] = [], byType: [Wire.Common.TypeCount] = [], registeredStaff: UInt32 = 0, pendingApplications: [Wire.Common.Application] = []) {
             self.enterpriseName = enterpriseName
             self.pending = pending
             self.byStatus = byStatus
@@ -1166,30 +1217,6 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
-    public struct StatusCount: WireMessage, Sendable, Hashable {
-        public var status: Wire.Common.ApplicationStatus
-        public var count: UInt32
-
-        public init(status: Wire.Common.ApplicationStatus = .unspecified, count: UInt32 = 0) {
-            self.status = status
-            self.count = count
-        }
-    }
-}
-
-extension Wire.Enterprise {
-    public struct TypeCount: WireMessage, Sendable, Hashable {
-        public var type: Wire.Common.RegistrationType
-        public var count: UInt32
-
-        public init(type: Wire.Common.RegistrationType = .unspecified, count: UInt32 = 0) {
-            self.type = type
-            self.count = count
-        }
-    }
-}
-
-extension Wire.Enterprise {
     public struct UpdateEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
         public var changes: [Wire.Enterprise.FieldValue]
 
@@ -1425,12 +1452,152 @@ extension Wire.Individual {
     }
 }
 
+extension Wire.Ministry {
+    public struct AnnounceRequest: WireMessage, Sendable, Hashable {
+        public var title: String
+
+        public init(title: String = "") {
+            self.title = title
+        }
+    }
+}
+
+extension Wire.Ministry {
+    /// A 公告: a numbered batch of decided applications, published once.
+    public struct Announcement: WireMessage, Sendable, Hashable {
+        /// YYYY-NNNN.
+        public var number: String
+        public var title: String
+        public var publishedAt: Wire.Common.Timestamp?
+        public var itemCount: UInt32
+        /// Only in GetAnnouncement answers.
+        public var items: [Wire.Ministry.AnnouncementItem]
+
+        public init(number: String = "", title: String = "", publishedAt: Wire.Common.Timestamp? = nil, itemCount: UInt32 = 0, items: [Wire.Ministry.AnnouncementItem] = []) {
+            self.number = number
+            self.title = title
+            self.publishedAt = publishedAt
+            self.itemCount = itemCount
+            self.items = items
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct AnnouncementItem: WireMessage, Sendable, Hashable {
+        public var name: String
+        public var registrationNumber: String
+        public var enterpriseName: String
+        public var type: Wire.Common.RegistrationType
+        public var specialties: [String]
+
+        public init(name: String = "", registrationNumber: String = "", enterpriseName: String = "", type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = []) {
+            self.name = name
+            self.registrationNumber = registrationNumber
+            self.enterpriseName = enterpriseName
+            self.type = type
+            self.specialties = specialties
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct DecideApplicationsRequest: WireMessage, Sendable, Hashable {
+        public var decisions: [Wire.Ministry.Decision]
+
+        public init(decisions: [Wire.Ministry.Decision] = []) {
+            self.decisions = decisions
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct DecideApplicationsResponse: WireMessage, Sendable, Hashable {
+        public var results: [Wire.Ministry.DecisionResult]
+        public var applied: UInt32
+        public var failed: UInt32
+
+        public init(results: [Wire.Ministry.DecisionResult] = [], applied: UInt32 = 0, failed: UInt32 = 0) {
+            self.results = results
+            self.applied = applied
+            self.failed = failed
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct Decision: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var approve: Bool
+        /// Required when rejecting.
+        public var reason: String
+
+        public init(applicationID: String = "", approve: Bool = false, reason: String = "") {
+            self.applicationID = applicationID
+            self.approve = approve
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct DecisionResult: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        /// 0 (OK) when applied; otherwise the gRPC status code of that item (9 FAILED_PRECONDITION:
+        /// already decided or not forwarded; 5 NOT_FOUND).
+        public var code: UInt32
+        public var message: String
+        /// The application's status after the decision.
+        public var status: Wire.Common.ApplicationStatus
+        /// 注册编号, when the approval created or kept a registration.
+        public var registrationNumber: String
+
+        public init(applicationID: String = "", code: UInt32 = 0, message: String = "", status: Wire.Common.ApplicationStatus = .unspecified, registrationNumber: String = "") {
+            self.applicationID = applicationID
+            self.code = code
+            self.message = message
+            self.status = status
+            self.registrationNumber = registrationNumber
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+
+        public init(applicationID: String = "") {
+            self.applicationID = applicationID
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct GetStatisticsRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
 extension Wire.Provincial {
     public struct AuthenticateSignupRequest: WireMessage, Sendable, Hashable {
         public var enterpriseID: String
 
         public init(enterpriseID: String = "") {
             self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct DecideApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var reason: String
+
+        public init(applicationID: String = "", reason: String = "") {
+            self.applicationID = applicationID
+            self.reason = reason
         }
     }
 }
@@ -1458,11 +1625,29 @@ extension Wire.Provincial {
 }
 
 extension Wire.Provincial {
+    public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+
+        public init(applicationID: String = "") {
+            self.applicationID = applicationID
+        }
+    }
+}
+
+extension Wire.Provincial {
     public struct GetEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
         public var enterpriseID: String
 
         public init(enterpriseID: String = "") {
             self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct GetStatisticsRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
         }
     }
 }
@@ -1612,6 +1797,16 @@ extension Wire.Public {
 }
 
 extension Wire.Public {
+    public struct GetAnnouncementRequest: WireMessage, Sendable, Hashable {
+        public var number: String
+
+        public init(number: String = "") {
+            self.number = number
+        }
+    }
+}
+
+extension Wire.Public {
     public struct HealthRequest: WireMessage, Sendable, Hashable {
         /// Empty for the whole server, or a full service name such as "jzs.public.v1.Public".
         public var service: String
@@ -1628,6 +1823,27 @@ extension Wire.Public {
 
         public init(status: Wire.Public.ServingStatus = .unspecified) {
             self.status = status
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct ListAnnouncementsRequest: WireMessage, Sendable, Hashable {
+        /// At most this many (default 50, at most 500).
+        public var limit: UInt32
+
+        public init(limit: UInt32 = 0) {
+            self.limit = limit
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct ListAnnouncementsResponse: WireMessage, Sendable, Hashable {
+        public var announcements: [Wire.Ministry.Announcement]
+
+        public init(announcements: [Wire.Ministry.Announcement] = []) {
+            self.announcements = announcements
         }
     }
 }

@@ -96,6 +96,26 @@ extension Methods {
 }
 
 extension Methods {
+    /// Methods of `jzs.ministry.v1.Ministry`.
+    public enum Ministry {
+        /// Applications nationwide (default: those forwarded to the ministry), filtered and paged.
+        public static let listApplications = UnaryMethod<Wire.Common.ApplicationQuery, Wire.Common.ApplicationPage>(path: "/jzs.ministry.v1.Ministry/ListApplications")
+        /// The same as a server stream, every match without paging.
+        public static let exportApplications = ServerStreamingMethod<Wire.Common.ApplicationQuery, Wire.Common.Application>(path: "/jzs.ministry.v1.Ministry/ExportApplications")
+        /// One application with its history.
+        public static let getApplication = UnaryMethod<Wire.Ministry.GetApplicationRequest, Wire.Common.Application>(path: "/jzs.ministry.v1.Ministry/GetApplication")
+        /// Approves or rejects (reason required) one or many applications in one call; a result per
+        /// item. Needs the `idempotency-key` metadata entry: retried with the same key, the same results
+        /// come back and nothing is applied twice. An approved 初始/重新 gets a registration number.
+        public static let decideApplications = UnaryMethod<Wire.Ministry.DecideApplicationsRequest, Wire.Ministry.DecideApplicationsResponse>(path: "/jzs.ministry.v1.Ministry/DecideApplications")
+        /// Publishes every approved application waiting for a 公告 as one numbered announcement.
+        public static let announce = UnaryMethod<Wire.Ministry.AnnounceRequest, Wire.Ministry.Announcement>(path: "/jzs.ministry.v1.Ministry/Announce")
+        /// Counts nationwide by status and type.
+        public static let getStatistics = UnaryMethod<Wire.Ministry.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.ministry.v1.Ministry/GetStatistics")
+    }
+}
+
+extension Methods {
     /// Methods of `jzs.provincial.v1.Provincial`.
     public enum Provincial {
         /// Sign-ups waiting for on-site (or on-site associated) authentication.
@@ -115,6 +135,20 @@ extension Methods {
         public static let decideEnterpriseChange = UnaryMethod<Wire.Provincial.DecideEnterpriseChangeRequest, Wire.Provincial.DecideEnterpriseChangeResponse>(path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange")
         /// An enterprise of the province, as the enterprise sees it.
         public static let getEnterpriseInfo = UnaryMethod<Wire.Provincial.GetEnterpriseInfoRequest, Wire.Enterprise.EnterpriseInfo>(path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo")
+        /// Applications of the province (default: those waiting for it), filtered and paged.
+        public static let listApplications = UnaryMethod<Wire.Common.ApplicationQuery, Wire.Common.ApplicationPage>(path: "/jzs.provincial.v1.Provincial/ListApplications")
+        /// The same as a server stream, every match without paging (for exports).
+        public static let exportApplications = ServerStreamingMethod<Wire.Common.ApplicationQuery, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/ExportApplications")
+        /// One application with its history.
+        public static let getApplication = UnaryMethod<Wire.Provincial.GetApplicationRequest, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/GetApplication")
+        /// Accepts and forwards to the ministry (省级审查通过).
+        public static let acceptApplication = UnaryMethod<Wire.Provincial.DecideApplicationRequest, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/AcceptApplication")
+        /// Returns for correction (退回修改): back to the applicant, who may resubmit. Reason required.
+        public static let returnApplication = UnaryMethod<Wire.Provincial.DecideApplicationRequest, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/ReturnApplication")
+        /// Refuses (不予受理): terminal. Reason required.
+        public static let refuseApplication = UnaryMethod<Wire.Provincial.DecideApplicationRequest, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/RefuseApplication")
+        /// Counts of the province's applications by status and type.
+        public static let getStatistics = UnaryMethod<Wire.Provincial.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.provincial.v1.Provincial/GetStatistics")
     }
 }
 
@@ -136,6 +170,10 @@ extension Methods {
         /// Sends a 6-digit SMS code to a mainland mobile number, valid 5 minutes for its purpose only.
         /// At most one per 60 seconds and 10 a day per phone (RESOURCE_EXHAUSTED otherwise).
         public static let sendSmsCode = UnaryMethod<Wire.Public.SendSmsCodeRequest, Wire.Public.SendSmsCodeResponse>(path: "/jzs.public.v1.Public/SendSmsCode")
+        /// Published announcements (公告), newest first, without their items.
+        public static let listAnnouncements = UnaryMethod<Wire.Public.ListAnnouncementsRequest, Wire.Public.ListAnnouncementsResponse>(path: "/jzs.public.v1.Public/ListAnnouncements")
+        /// One announcement with its items (name, registration number, employer, type, specialties).
+        public static let getAnnouncement = UnaryMethod<Wire.Public.GetAnnouncementRequest, Wire.Ministry.Announcement>(path: "/jzs.public.v1.Public/GetAnnouncement")
     }
 }
 
@@ -185,6 +223,14 @@ extension ServiceCatalog {
             MethodEntry(name: "WithdrawApplication", path: "/jzs.individual.v1.Individual/WithdrawApplication", requestType: "jzs.individual.v1.WithdrawApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "ResubmitApplication", path: "/jzs.individual.v1.Individual/ResubmitApplication", requestType: "jzs.individual.v1.ResubmitApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
         ]),
+        ServiceEntry(name: "jzs.ministry.v1.Ministry", methods: [
+            MethodEntry(name: "ListApplications", path: "/jzs.ministry.v1.Ministry/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
+            MethodEntry(name: "ExportApplications", path: "/jzs.ministry.v1.Ministry/ExportApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.Application", serverStreaming: true),
+            MethodEntry(name: "GetApplication", path: "/jzs.ministry.v1.Ministry/GetApplication", requestType: "jzs.ministry.v1.GetApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "DecideApplications", path: "/jzs.ministry.v1.Ministry/DecideApplications", requestType: "jzs.ministry.v1.DecideApplicationsRequest", responseType: "jzs.ministry.v1.DecideApplicationsResponse", serverStreaming: false),
+            MethodEntry(name: "Announce", path: "/jzs.ministry.v1.Ministry/Announce", requestType: "jzs.ministry.v1.AnnounceRequest", responseType: "jzs.ministry.v1.Announcement", serverStreaming: false),
+            MethodEntry(name: "GetStatistics", path: "/jzs.ministry.v1.Ministry/GetStatistics", requestType: "jzs.ministry.v1.GetStatisticsRequest", responseType: "jzs.common.v1.ApplicationStatistics", serverStreaming: false),
+        ]),
         ServiceEntry(name: "jzs.provincial.v1.Provincial", methods: [
             MethodEntry(name: "ListPendingSignups", path: "/jzs.provincial.v1.Provincial/ListPendingSignups", requestType: "jzs.provincial.v1.ListPendingSignupsRequest", responseType: "jzs.provincial.v1.ListPendingSignupsResponse", serverStreaming: false),
             MethodEntry(name: "AuthenticateSignup", path: "/jzs.provincial.v1.Provincial/AuthenticateSignup", requestType: "jzs.provincial.v1.AuthenticateSignupRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
@@ -194,6 +240,13 @@ extension ServiceCatalog {
             MethodEntry(name: "ListEnterpriseChanges", path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges", requestType: "jzs.provincial.v1.ListEnterpriseChangesRequest", responseType: "jzs.provincial.v1.ListEnterpriseChangesResponse", serverStreaming: false),
             MethodEntry(name: "DecideEnterpriseChange", path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange", requestType: "jzs.provincial.v1.DecideEnterpriseChangeRequest", responseType: "jzs.provincial.v1.DecideEnterpriseChangeResponse", serverStreaming: false),
             MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo", requestType: "jzs.provincial.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),
+            MethodEntry(name: "ListApplications", path: "/jzs.provincial.v1.Provincial/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
+            MethodEntry(name: "ExportApplications", path: "/jzs.provincial.v1.Provincial/ExportApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.Application", serverStreaming: true),
+            MethodEntry(name: "GetApplication", path: "/jzs.provincial.v1.Provincial/GetApplication", requestType: "jzs.provincial.v1.GetApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "AcceptApplication", path: "/jzs.provincial.v1.Provincial/AcceptApplication", requestType: "jzs.provincial.v1.DecideApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "ReturnApplication", path: "/jzs.provincial.v1.Provincial/ReturnApplication", requestType: "jzs.provincial.v1.DecideApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "RefuseApplication", path: "/jzs.provincial.v1.Provincial/RefuseApplication", requestType: "jzs.provincial.v1.DecideApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "GetStatistics", path: "/jzs.provincial.v1.Provincial/GetStatistics", requestType: "jzs.provincial.v1.GetStatisticsRequest", responseType: "jzs.common.v1.ApplicationStatistics", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.public.v1.Public", methods: [
             MethodEntry(name: "Health", path: "/jzs.public.v1.Public/Health", requestType: "jzs.public.v1.HealthRequest", responseType: "jzs.public.v1.HealthResponse", serverStreaming: false),
@@ -203,6 +256,8 @@ extension ServiceCatalog {
             MethodEntry(name: "EchoStream", path: "/jzs.public.v1.Public/EchoStream", requestType: "jzs.public.v1.EchoStreamRequest", responseType: "jzs.public.v1.EchoResponse", serverStreaming: true),
             MethodEntry(name: "WhoAmI", path: "/jzs.public.v1.Public/WhoAmI", requestType: "jzs.public.v1.WhoAmIRequest", responseType: "jzs.public.v1.WhoAmIResponse", serverStreaming: false),
             MethodEntry(name: "SendSmsCode", path: "/jzs.public.v1.Public/SendSmsCode", requestType: "jzs.public.v1.SendSmsCodeRequest", responseType: "jzs.public.v1.SendSmsCodeResponse", serverStreaming: false),
+            MethodEntry(name: "ListAnnouncements", path: "/jzs.public.v1.Public/ListAnnouncements", requestType: "jzs.public.v1.ListAnnouncementsRequest", responseType: "jzs.public.v1.ListAnnouncementsResponse", serverStreaming: false),
+            MethodEntry(name: "GetAnnouncement", path: "/jzs.public.v1.Public/GetAnnouncement", requestType: "jzs.public.v1.GetAnnouncementRequest", responseType: "jzs.ministry.v1.Announcement", serverStreaming: false),
         ]),
     ]
 }

@@ -76,6 +76,14 @@ extension Wire.Common.ApplicationPage {
     }
 }
 
+extension Wire.Common.ApplicationStatistics {
+    public init(_ s: ApplicationStatistics) {
+        self.init(byStatus: s.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(status: .init($0.key), count: UInt32($0.value)) },
+                  byType: s.byType.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(type: .init($0.key), count: UInt32($0.value)) },
+                  total: UInt64(s.total))
+    }
+}
+
 extension ApplicationDraft {
     public init(_ w: Wire.Common.ApplicationDraft) {
         self.init(type: w.type.domain, specialties: w.specialties, employerCreditCode: w.employerCreditCode,
@@ -94,6 +102,8 @@ extension ApplicationFilter {
         }
         if q.type != .unspecified && q.type.domain == nil { throw .invalid("type", "is not a registration type") }
         self.init(statuses: statuses.isEmpty ? defaultStatuses : statuses, type: q.type.domain,
+                  enterpriseID: q.enterpriseID.isEmpty ? nil : q.enterpriseID,
+                  submittedFrom: q.submittedFrom?.date, submittedUntil: q.submittedUntil?.date,
                   pageSize: Int(q.page?.pageSize ?? 0), pageToken: q.page?.pageToken ?? "")
     }
 }

@@ -187,6 +187,141 @@ void   jzs__common__v1__application_query__free_unpacked
   assert(message->base.descriptor == &jzs__common__v1__application_query__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__common__v1__status_count__init
+                     (Jzs__Common__V1__StatusCount         *message)
+{
+  static const Jzs__Common__V1__StatusCount init_value = JZS__COMMON__V1__STATUS_COUNT__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__status_count__get_packed_size
+                     (const Jzs__Common__V1__StatusCount *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__status_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__status_count__pack
+                     (const Jzs__Common__V1__StatusCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__status_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__status_count__pack_to_buffer
+                     (const Jzs__Common__V1__StatusCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__status_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__StatusCount *
+       jzs__common__v1__status_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__StatusCount *)
+     protobuf_c_message_unpack (&jzs__common__v1__status_count__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__status_count__free_unpacked
+                     (Jzs__Common__V1__StatusCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__status_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__common__v1__type_count__init
+                     (Jzs__Common__V1__TypeCount         *message)
+{
+  static const Jzs__Common__V1__TypeCount init_value = JZS__COMMON__V1__TYPE_COUNT__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__type_count__get_packed_size
+                     (const Jzs__Common__V1__TypeCount *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__type_count__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__type_count__pack
+                     (const Jzs__Common__V1__TypeCount *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__type_count__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__type_count__pack_to_buffer
+                     (const Jzs__Common__V1__TypeCount *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__type_count__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__TypeCount *
+       jzs__common__v1__type_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__TypeCount *)
+     protobuf_c_message_unpack (&jzs__common__v1__type_count__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__type_count__free_unpacked
+                     (Jzs__Common__V1__TypeCount *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__type_count__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__common__v1__application_statistics__init
+                     (Jzs__Common__V1__ApplicationStatistics         *message)
+{
+  static const Jzs__Common__V1__ApplicationStatistics init_value = JZS__COMMON__V1__APPLICATION_STATISTICS__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__application_statistics__get_packed_size
+                     (const Jzs__Common__V1__ApplicationStatistics *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_statistics__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__application_statistics__pack
+                     (const Jzs__Common__V1__ApplicationStatistics *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_statistics__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__application_statistics__pack_to_buffer
+                     (const Jzs__Common__V1__ApplicationStatistics *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_statistics__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__ApplicationStatistics *
+       jzs__common__v1__application_statistics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__ApplicationStatistics *)
+     protobuf_c_message_unpack (&jzs__common__v1__application_statistics__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__application_statistics__free_unpacked
+                     (Jzs__Common__V1__ApplicationStatistics *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__application_statistics__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__common__v1__application_page__init
                      (Jzs__Common__V1__ApplicationPage         *message)
 {
@@ -710,7 +845,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor =
   (ProtobufCMessageInit) jzs__common__v1__application__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__application_query__field_descriptors[3] =
+static const ProtobufCFieldDescriptor jzs__common__v1__application_query__field_descriptors[6] =
 {
   {
     "statuses",
@@ -748,16 +883,55 @@ static const ProtobufCFieldDescriptor jzs__common__v1__application_query__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "enterprise_id",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationQuery, enterprise_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "submitted_from",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationQuery, submitted_from),
+    &jzs__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "submitted_until",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationQuery, submitted_until),
+    &jzs__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__application_query__field_indices_by_name[] = {
+  3,   /* field[3] = enterprise_id */
   2,   /* field[2] = page */
   0,   /* field[0] = statuses */
+  4,   /* field[4] = submitted_from */
+  5,   /* field[5] = submitted_until */
   1,   /* field[1] = type */
 };
 static const ProtobufCIntRange jzs__common__v1__application_query__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor =
 {
@@ -767,11 +941,177 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor 
   "Jzs__Common__V1__ApplicationQuery",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__ApplicationQuery),
-  3,
+  6,
   jzs__common__v1__application_query__field_descriptors,
   jzs__common__v1__application_query__field_indices_by_name,
   1,  jzs__common__v1__application_query__number_ranges,
   (ProtobufCMessageInit) jzs__common__v1__application_query__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__status_count__field_descriptors[2] =
+{
+  {
+    "status",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__StatusCount, status),
+    &jzs__common__v1__application_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__StatusCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__status_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = status */
+};
+static const ProtobufCIntRange jzs__common__v1__status_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__status_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.StatusCount",
+  "StatusCount",
+  "Jzs__Common__V1__StatusCount",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__StatusCount),
+  2,
+  jzs__common__v1__status_count__field_descriptors,
+  jzs__common__v1__status_count__field_indices_by_name,
+  1,  jzs__common__v1__status_count__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__status_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__type_count__field_descriptors[2] =
+{
+  {
+    "type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__TypeCount, type),
+    &jzs__common__v1__registration_type__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "count",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__TypeCount, count),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__type_count__field_indices_by_name[] = {
+  1,   /* field[1] = count */
+  0,   /* field[0] = type */
+};
+static const ProtobufCIntRange jzs__common__v1__type_count__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__type_count__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.TypeCount",
+  "TypeCount",
+  "Jzs__Common__V1__TypeCount",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__TypeCount),
+  2,
+  jzs__common__v1__type_count__field_descriptors,
+  jzs__common__v1__type_count__field_indices_by_name,
+  1,  jzs__common__v1__type_count__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__type_count__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__application_statistics__field_descriptors[3] =
+{
+  {
+    "by_status",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Common__V1__ApplicationStatistics, n_by_status),
+    offsetof(Jzs__Common__V1__ApplicationStatistics, by_status),
+    &jzs__common__v1__status_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "by_type",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Common__V1__ApplicationStatistics, n_by_type),
+    offsetof(Jzs__Common__V1__ApplicationStatistics, by_type),
+    &jzs__common__v1__type_count__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "total",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationStatistics, total),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__application_statistics__field_indices_by_name[] = {
+  0,   /* field[0] = by_status */
+  1,   /* field[1] = by_type */
+  2,   /* field[2] = total */
+};
+static const ProtobufCIntRange jzs__common__v1__application_statistics__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__application_statistics__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.ApplicationStatistics",
+  "ApplicationStatistics",
+  "Jzs__Common__V1__ApplicationStatistics",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__ApplicationStatistics),
+  3,
+  jzs__common__v1__application_statistics__field_descriptors,
+  jzs__common__v1__application_statistics__field_indices_by_name,
+  1,  jzs__common__v1__application_statistics__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__application_statistics__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor jzs__common__v1__application_page__field_descriptors[2] =

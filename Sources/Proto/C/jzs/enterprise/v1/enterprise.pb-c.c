@@ -1312,96 +1312,6 @@ void   jzs__enterprise__v1__get_home_request__free_unpacked
   assert(message->base.descriptor == &jzs__enterprise__v1__get_home_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-void   jzs__enterprise__v1__status_count__init
-                     (Jzs__Enterprise__V1__StatusCount         *message)
-{
-  static const Jzs__Enterprise__V1__StatusCount init_value = JZS__ENTERPRISE__V1__STATUS_COUNT__INIT;
-  *message = init_value;
-}
-size_t jzs__enterprise__v1__status_count__get_packed_size
-                     (const Jzs__Enterprise__V1__StatusCount *message)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
-  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
-}
-size_t jzs__enterprise__v1__status_count__pack
-                     (const Jzs__Enterprise__V1__StatusCount *message,
-                      uint8_t       *out)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
-  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
-}
-size_t jzs__enterprise__v1__status_count__pack_to_buffer
-                     (const Jzs__Enterprise__V1__StatusCount *message,
-                      ProtobufCBuffer *buffer)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
-  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
-}
-Jzs__Enterprise__V1__StatusCount *
-       jzs__enterprise__v1__status_count__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data)
-{
-  return (Jzs__Enterprise__V1__StatusCount *)
-     protobuf_c_message_unpack (&jzs__enterprise__v1__status_count__descriptor,
-                                allocator, len, data);
-}
-void   jzs__enterprise__v1__status_count__free_unpacked
-                     (Jzs__Enterprise__V1__StatusCount *message,
-                      ProtobufCAllocator *allocator)
-{
-  if(!message)
-    return;
-  assert(message->base.descriptor == &jzs__enterprise__v1__status_count__descriptor);
-  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
-}
-void   jzs__enterprise__v1__type_count__init
-                     (Jzs__Enterprise__V1__TypeCount         *message)
-{
-  static const Jzs__Enterprise__V1__TypeCount init_value = JZS__ENTERPRISE__V1__TYPE_COUNT__INIT;
-  *message = init_value;
-}
-size_t jzs__enterprise__v1__type_count__get_packed_size
-                     (const Jzs__Enterprise__V1__TypeCount *message)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
-  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
-}
-size_t jzs__enterprise__v1__type_count__pack
-                     (const Jzs__Enterprise__V1__TypeCount *message,
-                      uint8_t       *out)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
-  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
-}
-size_t jzs__enterprise__v1__type_count__pack_to_buffer
-                     (const Jzs__Enterprise__V1__TypeCount *message,
-                      ProtobufCBuffer *buffer)
-{
-  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
-  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
-}
-Jzs__Enterprise__V1__TypeCount *
-       jzs__enterprise__v1__type_count__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data)
-{
-  return (Jzs__Enterprise__V1__TypeCount *)
-     protobuf_c_message_unpack (&jzs__enterprise__v1__type_count__descriptor,
-                                allocator, len, data);
-}
-void   jzs__enterprise__v1__type_count__free_unpacked
-                     (Jzs__Enterprise__V1__TypeCount *message,
-                      ProtobufCAllocator *allocator)
-{
-  if(!message)
-    return;
-  assert(message->base.descriptor == &jzs__enterprise__v1__type_count__descriptor);
-  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
-}
 void   jzs__enterprise__v1__get_home_response__init
                      (Jzs__Enterprise__V1__GetHomeResponse         *message)
 {
@@ -3982,108 +3892,6 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_request__descript
   (ProtobufCMessageInit) jzs__enterprise__v1__get_home_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__status_count__field_descriptors[2] =
-{
-  {
-    "status",
-    1,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_ENUM,
-    0,   /* quantifier_offset */
-    offsetof(Jzs__Enterprise__V1__StatusCount, status),
-    &jzs__common__v1__application_status__descriptor,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "count",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
-    0,   /* quantifier_offset */
-    offsetof(Jzs__Enterprise__V1__StatusCount, count),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-};
-static const unsigned jzs__enterprise__v1__status_count__field_indices_by_name[] = {
-  1,   /* field[1] = count */
-  0,   /* field[0] = status */
-};
-static const ProtobufCIntRange jzs__enterprise__v1__status_count__number_ranges[1 + 1] =
-{
-  { 1, 0 },
-  { 0, 2 }
-};
-const ProtobufCMessageDescriptor jzs__enterprise__v1__status_count__descriptor =
-{
-  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "jzs.enterprise.v1.StatusCount",
-  "StatusCount",
-  "Jzs__Enterprise__V1__StatusCount",
-  "jzs.enterprise.v1",
-  sizeof(Jzs__Enterprise__V1__StatusCount),
-  2,
-  jzs__enterprise__v1__status_count__field_descriptors,
-  jzs__enterprise__v1__status_count__field_indices_by_name,
-  1,  jzs__enterprise__v1__status_count__number_ranges,
-  (ProtobufCMessageInit) jzs__enterprise__v1__status_count__init,
-  NULL,NULL,NULL    /* reserved[123] */
-};
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__type_count__field_descriptors[2] =
-{
-  {
-    "type",
-    1,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_ENUM,
-    0,   /* quantifier_offset */
-    offsetof(Jzs__Enterprise__V1__TypeCount, type),
-    &jzs__common__v1__registration_type__descriptor,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-  {
-    "count",
-    2,
-    PROTOBUF_C_LABEL_NONE,
-    PROTOBUF_C_TYPE_UINT32,
-    0,   /* quantifier_offset */
-    offsetof(Jzs__Enterprise__V1__TypeCount, count),
-    NULL,
-    NULL,
-    0,             /* flags */
-    0,NULL,NULL    /* reserved1,reserved2, etc */
-  },
-};
-static const unsigned jzs__enterprise__v1__type_count__field_indices_by_name[] = {
-  1,   /* field[1] = count */
-  0,   /* field[0] = type */
-};
-static const ProtobufCIntRange jzs__enterprise__v1__type_count__number_ranges[1 + 1] =
-{
-  { 1, 0 },
-  { 0, 2 }
-};
-const ProtobufCMessageDescriptor jzs__enterprise__v1__type_count__descriptor =
-{
-  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
-  "jzs.enterprise.v1.TypeCount",
-  "TypeCount",
-  "Jzs__Enterprise__V1__TypeCount",
-  "jzs.enterprise.v1",
-  sizeof(Jzs__Enterprise__V1__TypeCount),
-  2,
-  jzs__enterprise__v1__type_count__field_descriptors,
-  jzs__enterprise__v1__type_count__field_indices_by_name,
-  1,  jzs__enterprise__v1__type_count__number_ranges,
-  (ProtobufCMessageInit) jzs__enterprise__v1__type_count__init,
-  NULL,NULL,NULL    /* reserved[123] */
-};
 static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_home_response__field_descriptors[6] =
 {
   {
@@ -4117,7 +3925,7 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_home_response__fi
     PROTOBUF_C_TYPE_MESSAGE,
     offsetof(Jzs__Enterprise__V1__GetHomeResponse, n_by_status),
     offsetof(Jzs__Enterprise__V1__GetHomeResponse, by_status),
-    &jzs__enterprise__v1__status_count__descriptor,
+    &jzs__common__v1__status_count__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
@@ -4129,7 +3937,7 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_home_response__fi
     PROTOBUF_C_TYPE_MESSAGE,
     offsetof(Jzs__Enterprise__V1__GetHomeResponse, n_by_type),
     offsetof(Jzs__Enterprise__V1__GetHomeResponse, by_type),
-    &jzs__enterprise__v1__type_count__descriptor,
+    &jzs__common__v1__type_count__descriptor,
     NULL,
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */

@@ -7,6 +7,141 @@
 #endif
 
 #include "jzs/provincial/v1/provincial.pb-c.h"
+void   jzs__provincial__v1__get_application_request__init
+                     (Jzs__Provincial__V1__GetApplicationRequest         *message)
+{
+  static const Jzs__Provincial__V1__GetApplicationRequest init_value = JZS__PROVINCIAL__V1__GET_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_application_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_application_request__pack
+                     (const Jzs__Provincial__V1__GetApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_application_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetApplicationRequest *
+       jzs__provincial__v1__get_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_application_request__free_unpacked
+                     (Jzs__Provincial__V1__GetApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__decide_application_request__init
+                     (Jzs__Provincial__V1__DecideApplicationRequest         *message)
+{
+  static const Jzs__Provincial__V1__DecideApplicationRequest init_value = JZS__PROVINCIAL__V1__DECIDE_APPLICATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__decide_application_request__get_packed_size
+                     (const Jzs__Provincial__V1__DecideApplicationRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_application_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__decide_application_request__pack
+                     (const Jzs__Provincial__V1__DecideApplicationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_application_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__decide_application_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__DecideApplicationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_application_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__DecideApplicationRequest *
+       jzs__provincial__v1__decide_application_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__DecideApplicationRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__decide_application_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__decide_application_request__free_unpacked
+                     (Jzs__Provincial__V1__DecideApplicationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__decide_application_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__get_statistics_request__init
+                     (Jzs__Provincial__V1__GetStatisticsRequest         *message)
+{
+  static const Jzs__Provincial__V1__GetStatisticsRequest init_value = JZS__PROVINCIAL__V1__GET_STATISTICS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_statistics_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetStatisticsRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_statistics_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_statistics_request__pack
+                     (const Jzs__Provincial__V1__GetStatisticsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_statistics_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_statistics_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetStatisticsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_statistics_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetStatisticsRequest *
+       jzs__provincial__v1__get_statistics_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetStatisticsRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_statistics_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_statistics_request__free_unpacked
+                     (Jzs__Provincial__V1__GetStatisticsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_statistics_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__provincial__v1__list_enterprise_changes_request__init
                      (Jzs__Provincial__V1__ListEnterpriseChangesRequest         *message)
 {
@@ -637,6 +772,113 @@ void   jzs__provincial__v1__reset_administrator_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__provincial__v1__reset_administrator_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_application_request__field_descriptors[1] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetApplicationRequest",
+  "GetApplicationRequest",
+  "Jzs__Provincial__V1__GetApplicationRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetApplicationRequest),
+  1,
+  jzs__provincial__v1__get_application_request__field_descriptors,
+  jzs__provincial__v1__get_application_request__field_indices_by_name,
+  1,  jzs__provincial__v1__get_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__decide_application_request__field_descriptors[2] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__DecideApplicationRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__DecideApplicationRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__decide_application_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange jzs__provincial__v1__decide_application_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__decide_application_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.DecideApplicationRequest",
+  "DecideApplicationRequest",
+  "Jzs__Provincial__V1__DecideApplicationRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__DecideApplicationRequest),
+  2,
+  jzs__provincial__v1__decide_application_request__field_descriptors,
+  jzs__provincial__v1__decide_application_request__field_indices_by_name,
+  1,  jzs__provincial__v1__decide_application_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__decide_application_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__provincial__v1__get_statistics_request__field_descriptors NULL
+#define jzs__provincial__v1__get_statistics_request__field_indices_by_name NULL
+#define jzs__provincial__v1__get_statistics_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_statistics_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetStatisticsRequest",
+  "GetStatisticsRequest",
+  "Jzs__Provincial__V1__GetStatisticsRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetStatisticsRequest),
+  0,
+  jzs__provincial__v1__get_statistics_request__field_descriptors,
+  jzs__provincial__v1__get_statistics_request__field_indices_by_name,
+  0,  jzs__provincial__v1__get_statistics_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_statistics_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 #define jzs__provincial__v1__list_enterprise_changes_request__field_descriptors NULL
 #define jzs__provincial__v1__list_enterprise_changes_request__field_indices_by_name NULL
 #define jzs__provincial__v1__list_enterprise_changes_request__number_ranges NULL
@@ -1154,7 +1396,7 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[8] =
+static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[15] =
 {
   { "ListPendingSignups", &jzs__provincial__v1__list_pending_signups_request__descriptor, &jzs__provincial__v1__list_pending_signups_response__descriptor },
   { "AuthenticateSignup", &jzs__provincial__v1__authenticate_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
@@ -1164,15 +1406,29 @@ static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_d
   { "ListEnterpriseChanges", &jzs__provincial__v1__list_enterprise_changes_request__descriptor, &jzs__provincial__v1__list_enterprise_changes_response__descriptor },
   { "DecideEnterpriseChange", &jzs__provincial__v1__decide_enterprise_change_request__descriptor, &jzs__provincial__v1__decide_enterprise_change_response__descriptor },
   { "GetEnterpriseInfo", &jzs__provincial__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
+  { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
+  { "ExportApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application__descriptor },
+  { "GetApplication", &jzs__provincial__v1__get_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "AcceptApplication", &jzs__provincial__v1__decide_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "ReturnApplication", &jzs__provincial__v1__decide_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "RefuseApplication", &jzs__provincial__v1__decide_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "GetStatistics", &jzs__provincial__v1__get_statistics_request__descriptor, &jzs__common__v1__application_statistics__descriptor },
 };
 const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
+  11,        /* AcceptApplication */
   1,        /* AuthenticateSignup */
   6,        /* DecideEnterpriseChange */
+  9,        /* ExportApplications */
+  10,        /* GetApplication */
   7,        /* GetEnterpriseInfo */
+  14,        /* GetStatistics */
+  8,        /* ListApplications */
   5,        /* ListEnterpriseChanges */
   0,        /* ListPendingSignups */
   3,        /* LookupAdministratorAccount */
+  13,        /* RefuseApplication */
   4,        /* ResetAdministratorPassword */
+  12,        /* ReturnApplication */
   2         /* ReturnSignup */
 };
 const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
@@ -1182,7 +1438,7 @@ const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
   "Provincial",
   "Jzs__Provincial__V1__Provincial",
   "jzs.provincial.v1",
-  8,
+  15,
   jzs__provincial__v1__provincial__method_descriptors,
   jzs__provincial__v1__provincial__method_indices_by_name
 };
@@ -1249,6 +1505,62 @@ void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *serv
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
   service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__list_applications(ProtobufCService *service,
+                                                        const Jzs__Common__V1__ApplicationQuery *input,
+                                                        Jzs__Common__V1__ApplicationPage_Closure closure,
+                                                        void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__export_applications(ProtobufCService *service,
+                                                          const Jzs__Common__V1__ApplicationQuery *input,
+                                                          Jzs__Common__V1__Application_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__get_application(ProtobufCService *service,
+                                                      const Jzs__Provincial__V1__GetApplicationRequest *input,
+                                                      Jzs__Common__V1__Application_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__accept_application(ProtobufCService *service,
+                                                         const Jzs__Provincial__V1__DecideApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__return_application(ProtobufCService *service,
+                                                         const Jzs__Provincial__V1__DecideApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__refuse_application(ProtobufCService *service,
+                                                         const Jzs__Provincial__V1__DecideApplicationRequest *input,
+                                                         Jzs__Common__V1__Application_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
+                                                     const Jzs__Provincial__V1__GetStatisticsRequest *input,
+                                                     Jzs__Common__V1__ApplicationStatistics_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
                                             Jzs__Provincial__V1__Provincial_ServiceDestroy destroy)

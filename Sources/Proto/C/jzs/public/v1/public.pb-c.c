@@ -7,6 +7,141 @@
 #endif
 
 #include "jzs/public/v1/public.pb-c.h"
+void   jzs__public__v1__list_announcements_request__init
+                     (Jzs__Public__V1__ListAnnouncementsRequest         *message)
+{
+  static const Jzs__Public__V1__ListAnnouncementsRequest init_value = JZS__PUBLIC__V1__LIST_ANNOUNCEMENTS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__list_announcements_request__get_packed_size
+                     (const Jzs__Public__V1__ListAnnouncementsRequest *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__list_announcements_request__pack
+                     (const Jzs__Public__V1__ListAnnouncementsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__list_announcements_request__pack_to_buffer
+                     (const Jzs__Public__V1__ListAnnouncementsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__ListAnnouncementsRequest *
+       jzs__public__v1__list_announcements_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__ListAnnouncementsRequest *)
+     protobuf_c_message_unpack (&jzs__public__v1__list_announcements_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__list_announcements_request__free_unpacked
+                     (Jzs__Public__V1__ListAnnouncementsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__public__v1__list_announcements_response__init
+                     (Jzs__Public__V1__ListAnnouncementsResponse         *message)
+{
+  static const Jzs__Public__V1__ListAnnouncementsResponse init_value = JZS__PUBLIC__V1__LIST_ANNOUNCEMENTS_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__list_announcements_response__get_packed_size
+                     (const Jzs__Public__V1__ListAnnouncementsResponse *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__list_announcements_response__pack
+                     (const Jzs__Public__V1__ListAnnouncementsResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__list_announcements_response__pack_to_buffer
+                     (const Jzs__Public__V1__ListAnnouncementsResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__ListAnnouncementsResponse *
+       jzs__public__v1__list_announcements_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__ListAnnouncementsResponse *)
+     protobuf_c_message_unpack (&jzs__public__v1__list_announcements_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__list_announcements_response__free_unpacked
+                     (Jzs__Public__V1__ListAnnouncementsResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__list_announcements_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__public__v1__get_announcement_request__init
+                     (Jzs__Public__V1__GetAnnouncementRequest         *message)
+{
+  static const Jzs__Public__V1__GetAnnouncementRequest init_value = JZS__PUBLIC__V1__GET_ANNOUNCEMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__get_announcement_request__get_packed_size
+                     (const Jzs__Public__V1__GetAnnouncementRequest *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_announcement_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__get_announcement_request__pack
+                     (const Jzs__Public__V1__GetAnnouncementRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_announcement_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__get_announcement_request__pack_to_buffer
+                     (const Jzs__Public__V1__GetAnnouncementRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_announcement_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__GetAnnouncementRequest *
+       jzs__public__v1__get_announcement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__GetAnnouncementRequest *)
+     protobuf_c_message_unpack (&jzs__public__v1__get_announcement_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__get_announcement_request__free_unpacked
+                     (Jzs__Public__V1__GetAnnouncementRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__get_announcement_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__public__v1__send_sms_code_request__init
                      (Jzs__Public__V1__SendSmsCodeRequest         *message)
 {
@@ -682,6 +817,120 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
   assert(message->base.descriptor == &jzs__public__v1__who_am_iresponse__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__public__v1__list_announcements_request__field_descriptors[1] =
+{
+  {
+    "limit",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__ListAnnouncementsRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__list_announcements_request__field_indices_by_name[] = {
+  0,   /* field[0] = limit */
+};
+static const ProtobufCIntRange jzs__public__v1__list_announcements_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__list_announcements_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.ListAnnouncementsRequest",
+  "ListAnnouncementsRequest",
+  "Jzs__Public__V1__ListAnnouncementsRequest",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__ListAnnouncementsRequest),
+  1,
+  jzs__public__v1__list_announcements_request__field_descriptors,
+  jzs__public__v1__list_announcements_request__field_indices_by_name,
+  1,  jzs__public__v1__list_announcements_request__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__list_announcements_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__public__v1__list_announcements_response__field_descriptors[1] =
+{
+  {
+    "announcements",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Public__V1__ListAnnouncementsResponse, n_announcements),
+    offsetof(Jzs__Public__V1__ListAnnouncementsResponse, announcements),
+    &jzs__ministry__v1__announcement__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__list_announcements_response__field_indices_by_name[] = {
+  0,   /* field[0] = announcements */
+};
+static const ProtobufCIntRange jzs__public__v1__list_announcements_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__list_announcements_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.ListAnnouncementsResponse",
+  "ListAnnouncementsResponse",
+  "Jzs__Public__V1__ListAnnouncementsResponse",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__ListAnnouncementsResponse),
+  1,
+  jzs__public__v1__list_announcements_response__field_descriptors,
+  jzs__public__v1__list_announcements_response__field_indices_by_name,
+  1,  jzs__public__v1__list_announcements_response__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__list_announcements_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__public__v1__get_announcement_request__field_descriptors[1] =
+{
+  {
+    "number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__GetAnnouncementRequest, number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__get_announcement_request__field_indices_by_name[] = {
+  0,   /* field[0] = number */
+};
+static const ProtobufCIntRange jzs__public__v1__get_announcement_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__get_announcement_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.GetAnnouncementRequest",
+  "GetAnnouncementRequest",
+  "Jzs__Public__V1__GetAnnouncementRequest",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__GetAnnouncementRequest),
+  1,
+  jzs__public__v1__get_announcement_request__field_descriptors,
+  jzs__public__v1__get_announcement_request__field_indices_by_name,
+  1,  jzs__public__v1__get_announcement_request__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__get_announcement_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__public__v1__send_sms_code_request__field_descriptors[2] =
 {
   {
@@ -1516,7 +1765,7 @@ const ProtobufCEnumDescriptor jzs__public__v1__serving_status__descriptor =
   jzs__public__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[7] =
+static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[9] =
 {
   { "Health", &jzs__public__v1__health_request__descriptor, &jzs__public__v1__health_response__descriptor },
   { "ServerInfo", &jzs__public__v1__server_info_request__descriptor, &jzs__public__v1__server_info_response__descriptor },
@@ -1525,11 +1774,15 @@ static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descripto
   { "EchoStream", &jzs__public__v1__echo_stream_request__descriptor, &jzs__public__v1__echo_response__descriptor },
   { "WhoAmI", &jzs__public__v1__who_am_irequest__descriptor, &jzs__public__v1__who_am_iresponse__descriptor },
   { "SendSmsCode", &jzs__public__v1__send_sms_code_request__descriptor, &jzs__public__v1__send_sms_code_response__descriptor },
+  { "ListAnnouncements", &jzs__public__v1__list_announcements_request__descriptor, &jzs__public__v1__list_announcements_response__descriptor },
+  { "GetAnnouncement", &jzs__public__v1__get_announcement_request__descriptor, &jzs__ministry__v1__announcement__descriptor },
 };
 const unsigned jzs__public__v1__public__method_indices_by_name[] = {
   3,        /* Echo */
   4,        /* EchoStream */
+  8,        /* GetAnnouncement */
   0,        /* Health */
+  7,        /* ListAnnouncements */
   2,        /* ListServices */
   6,        /* SendSmsCode */
   1,        /* ServerInfo */
@@ -1542,7 +1795,7 @@ const ProtobufCServiceDescriptor jzs__public__v1__public__descriptor =
   "Public",
   "Jzs__Public__V1__Public",
   "jzs.public.v1",
-  7,
+  9,
   jzs__public__v1__public__method_descriptors,
   jzs__public__v1__public__method_indices_by_name
 };
@@ -1601,6 +1854,22 @@ void jzs__public__v1__public__send_sms_code(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__public__v1__public__descriptor);
   service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__public__v1__public__list_announcements(ProtobufCService *service,
+                                                 const Jzs__Public__V1__ListAnnouncementsRequest *input,
+                                                 Jzs__Public__V1__ListAnnouncementsResponse_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__public__v1__public__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__public__v1__public__get_announcement(ProtobufCService *service,
+                                               const Jzs__Public__V1__GetAnnouncementRequest *input,
+                                               Jzs__Ministry__V1__Announcement_Closure closure,
+                                               void *closure_data)
+{
+  assert(service->descriptor == &jzs__public__v1__public__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
                                     Jzs__Public__V1__Public_ServiceDestroy destroy)

@@ -20,6 +20,9 @@ typedef struct Jzs__Common__V1__ApplicationDraft Jzs__Common__V1__ApplicationDra
 typedef struct Jzs__Common__V1__ApplicationEvent Jzs__Common__V1__ApplicationEvent;
 typedef struct Jzs__Common__V1__Application Jzs__Common__V1__Application;
 typedef struct Jzs__Common__V1__ApplicationQuery Jzs__Common__V1__ApplicationQuery;
+typedef struct Jzs__Common__V1__StatusCount Jzs__Common__V1__StatusCount;
+typedef struct Jzs__Common__V1__TypeCount Jzs__Common__V1__TypeCount;
+typedef struct Jzs__Common__V1__ApplicationStatistics Jzs__Common__V1__ApplicationStatistics;
 typedef struct Jzs__Common__V1__ApplicationPage Jzs__Common__V1__ApplicationPage;
 
 
@@ -162,10 +165,55 @@ struct  Jzs__Common__V1__ApplicationQuery
   Jzs__Common__V1__ApplicationStatus *statuses;
   Jzs__Common__V1__RegistrationType type;
   Jzs__Common__V1__PageRequest *page;
+  /*
+   * Only this enterprise (provinces and the ministry).
+   */
+  char *enterprise_id;
+  /*
+   * Submitted at or after / before.
+   */
+  Jzs__Common__V1__Timestamp *submitted_from;
+  Jzs__Common__V1__Timestamp *submitted_until;
 };
 #define JZS__COMMON__V1__APPLICATION_QUERY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application_query__descriptor) \
-    , 0,NULL, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, NULL }
+    , 0,NULL, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+struct  Jzs__Common__V1__StatusCount
+{
+  ProtobufCMessage base;
+  Jzs__Common__V1__ApplicationStatus status;
+  uint32_t count;
+};
+#define JZS__COMMON__V1__STATUS_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__status_count__descriptor) \
+    , JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, 0 }
+
+
+struct  Jzs__Common__V1__TypeCount
+{
+  ProtobufCMessage base;
+  Jzs__Common__V1__RegistrationType type;
+  uint32_t count;
+};
+#define JZS__COMMON__V1__TYPE_COUNT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__type_count__descriptor) \
+    , JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0 }
+
+
+struct  Jzs__Common__V1__ApplicationStatistics
+{
+  ProtobufCMessage base;
+  size_t n_by_status;
+  Jzs__Common__V1__StatusCount **by_status;
+  size_t n_by_type;
+  Jzs__Common__V1__TypeCount **by_type;
+  uint64_t total;
+};
+#define JZS__COMMON__V1__APPLICATION_STATISTICS__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application_statistics__descriptor) \
+    , 0,NULL, 0,NULL, 0 }
 
 
 struct  Jzs__Common__V1__ApplicationPage
@@ -256,6 +304,63 @@ Jzs__Common__V1__ApplicationQuery *
 void   jzs__common__v1__application_query__free_unpacked
                      (Jzs__Common__V1__ApplicationQuery *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__StatusCount methods */
+void   jzs__common__v1__status_count__init
+                     (Jzs__Common__V1__StatusCount         *message);
+size_t jzs__common__v1__status_count__get_packed_size
+                     (const Jzs__Common__V1__StatusCount   *message);
+size_t jzs__common__v1__status_count__pack
+                     (const Jzs__Common__V1__StatusCount   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__status_count__pack_to_buffer
+                     (const Jzs__Common__V1__StatusCount   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__StatusCount *
+       jzs__common__v1__status_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__status_count__free_unpacked
+                     (Jzs__Common__V1__StatusCount *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__TypeCount methods */
+void   jzs__common__v1__type_count__init
+                     (Jzs__Common__V1__TypeCount         *message);
+size_t jzs__common__v1__type_count__get_packed_size
+                     (const Jzs__Common__V1__TypeCount   *message);
+size_t jzs__common__v1__type_count__pack
+                     (const Jzs__Common__V1__TypeCount   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__type_count__pack_to_buffer
+                     (const Jzs__Common__V1__TypeCount   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__TypeCount *
+       jzs__common__v1__type_count__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__type_count__free_unpacked
+                     (Jzs__Common__V1__TypeCount *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__ApplicationStatistics methods */
+void   jzs__common__v1__application_statistics__init
+                     (Jzs__Common__V1__ApplicationStatistics         *message);
+size_t jzs__common__v1__application_statistics__get_packed_size
+                     (const Jzs__Common__V1__ApplicationStatistics   *message);
+size_t jzs__common__v1__application_statistics__pack
+                     (const Jzs__Common__V1__ApplicationStatistics   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__application_statistics__pack_to_buffer
+                     (const Jzs__Common__V1__ApplicationStatistics   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__ApplicationStatistics *
+       jzs__common__v1__application_statistics__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__application_statistics__free_unpacked
+                     (Jzs__Common__V1__ApplicationStatistics *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Common__V1__ApplicationPage methods */
 void   jzs__common__v1__application_page__init
                      (Jzs__Common__V1__ApplicationPage         *message);
@@ -289,6 +394,15 @@ typedef void (*Jzs__Common__V1__Application_Closure)
 typedef void (*Jzs__Common__V1__ApplicationQuery_Closure)
                  (const Jzs__Common__V1__ApplicationQuery *message,
                   void *closure_data);
+typedef void (*Jzs__Common__V1__StatusCount_Closure)
+                 (const Jzs__Common__V1__StatusCount *message,
+                  void *closure_data);
+typedef void (*Jzs__Common__V1__TypeCount_Closure)
+                 (const Jzs__Common__V1__TypeCount *message,
+                  void *closure_data);
+typedef void (*Jzs__Common__V1__ApplicationStatistics_Closure)
+                 (const Jzs__Common__V1__ApplicationStatistics *message,
+                  void *closure_data);
 typedef void (*Jzs__Common__V1__ApplicationPage_Closure)
                  (const Jzs__Common__V1__ApplicationPage *message,
                   void *closure_data);
@@ -304,6 +418,9 @@ extern const ProtobufCMessageDescriptor jzs__common__v1__application_draft__desc
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__status_count__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__type_count__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__application_statistics__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_page__descriptor;
 
 PROTOBUF_C__END_DECLS

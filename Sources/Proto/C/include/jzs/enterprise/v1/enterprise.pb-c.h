@@ -46,8 +46,6 @@ typedef struct Jzs__Enterprise__V1__RequestPasswordResetResponse Jzs__Enterprise
 typedef struct Jzs__Enterprise__V1__ResetPasswordRequest Jzs__Enterprise__V1__ResetPasswordRequest;
 typedef struct Jzs__Enterprise__V1__ResetPasswordResponse Jzs__Enterprise__V1__ResetPasswordResponse;
 typedef struct Jzs__Enterprise__V1__GetHomeRequest Jzs__Enterprise__V1__GetHomeRequest;
-typedef struct Jzs__Enterprise__V1__StatusCount Jzs__Enterprise__V1__StatusCount;
-typedef struct Jzs__Enterprise__V1__TypeCount Jzs__Enterprise__V1__TypeCount;
 typedef struct Jzs__Enterprise__V1__GetHomeResponse Jzs__Enterprise__V1__GetHomeResponse;
 typedef struct Jzs__Enterprise__V1__GetApplicationRequest Jzs__Enterprise__V1__GetApplicationRequest;
 typedef struct Jzs__Enterprise__V1__ReportApplicationRequest Jzs__Enterprise__V1__ReportApplicationRequest;
@@ -454,37 +452,15 @@ struct  Jzs__Enterprise__V1__GetHomeRequest
      }
 
 
-struct  Jzs__Enterprise__V1__StatusCount
-{
-  ProtobufCMessage base;
-  Jzs__Common__V1__ApplicationStatus status;
-  uint32_t count;
-};
-#define JZS__ENTERPRISE__V1__STATUS_COUNT__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__status_count__descriptor) \
-    , JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, 0 }
-
-
-struct  Jzs__Enterprise__V1__TypeCount
-{
-  ProtobufCMessage base;
-  Jzs__Common__V1__RegistrationType type;
-  uint32_t count;
-};
-#define JZS__ENTERPRISE__V1__TYPE_COUNT__INIT \
- { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__type_count__descriptor) \
-    , JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0 }
-
-
 struct  Jzs__Enterprise__V1__GetHomeResponse
 {
   ProtobufCMessage base;
   char *enterprise_name;
   uint32_t pending;
   size_t n_by_status;
-  Jzs__Enterprise__V1__StatusCount **by_status;
+  Jzs__Common__V1__StatusCount **by_status;
   size_t n_by_type;
-  Jzs__Enterprise__V1__TypeCount **by_type;
+  Jzs__Common__V1__TypeCount **by_type;
   uint32_t registered_staff;
   /*
    * The first page of applications waiting for the enterprise.
@@ -1386,44 +1362,6 @@ Jzs__Enterprise__V1__GetHomeRequest *
 void   jzs__enterprise__v1__get_home_request__free_unpacked
                      (Jzs__Enterprise__V1__GetHomeRequest *message,
                       ProtobufCAllocator *allocator);
-/* Jzs__Enterprise__V1__StatusCount methods */
-void   jzs__enterprise__v1__status_count__init
-                     (Jzs__Enterprise__V1__StatusCount         *message);
-size_t jzs__enterprise__v1__status_count__get_packed_size
-                     (const Jzs__Enterprise__V1__StatusCount   *message);
-size_t jzs__enterprise__v1__status_count__pack
-                     (const Jzs__Enterprise__V1__StatusCount   *message,
-                      uint8_t             *out);
-size_t jzs__enterprise__v1__status_count__pack_to_buffer
-                     (const Jzs__Enterprise__V1__StatusCount   *message,
-                      ProtobufCBuffer     *buffer);
-Jzs__Enterprise__V1__StatusCount *
-       jzs__enterprise__v1__status_count__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data);
-void   jzs__enterprise__v1__status_count__free_unpacked
-                     (Jzs__Enterprise__V1__StatusCount *message,
-                      ProtobufCAllocator *allocator);
-/* Jzs__Enterprise__V1__TypeCount methods */
-void   jzs__enterprise__v1__type_count__init
-                     (Jzs__Enterprise__V1__TypeCount         *message);
-size_t jzs__enterprise__v1__type_count__get_packed_size
-                     (const Jzs__Enterprise__V1__TypeCount   *message);
-size_t jzs__enterprise__v1__type_count__pack
-                     (const Jzs__Enterprise__V1__TypeCount   *message,
-                      uint8_t             *out);
-size_t jzs__enterprise__v1__type_count__pack_to_buffer
-                     (const Jzs__Enterprise__V1__TypeCount   *message,
-                      ProtobufCBuffer     *buffer);
-Jzs__Enterprise__V1__TypeCount *
-       jzs__enterprise__v1__type_count__unpack
-                     (ProtobufCAllocator  *allocator,
-                      size_t               len,
-                      const uint8_t       *data);
-void   jzs__enterprise__v1__type_count__free_unpacked
-                     (Jzs__Enterprise__V1__TypeCount *message,
-                      ProtobufCAllocator *allocator);
 /* Jzs__Enterprise__V1__GetHomeResponse methods */
 void   jzs__enterprise__v1__get_home_response__init
                      (Jzs__Enterprise__V1__GetHomeResponse         *message);
@@ -2007,12 +1945,6 @@ typedef void (*Jzs__Enterprise__V1__ResetPasswordResponse_Closure)
 typedef void (*Jzs__Enterprise__V1__GetHomeRequest_Closure)
                  (const Jzs__Enterprise__V1__GetHomeRequest *message,
                   void *closure_data);
-typedef void (*Jzs__Enterprise__V1__StatusCount_Closure)
-                 (const Jzs__Enterprise__V1__StatusCount *message,
-                  void *closure_data);
-typedef void (*Jzs__Enterprise__V1__TypeCount_Closure)
-                 (const Jzs__Enterprise__V1__TypeCount *message,
-                  void *closure_data);
 typedef void (*Jzs__Enterprise__V1__GetHomeResponse_Closure)
                  (const Jzs__Enterprise__V1__GetHomeResponse *message,
                   void *closure_data);
@@ -2402,8 +2334,6 @@ extern const ProtobufCMessageDescriptor jzs__enterprise__v1__request_password_re
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__reset_password_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_request__descriptor;
-extern const ProtobufCMessageDescriptor jzs__enterprise__v1__status_count__descriptor;
-extern const ProtobufCMessageDescriptor jzs__enterprise__v1__type_count__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_home_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_application_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__report_application_request__descriptor;

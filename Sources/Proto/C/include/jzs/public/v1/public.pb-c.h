@@ -15,7 +15,11 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "jzs/common/v1/common.pb-c.h"
+#include "jzs/ministry/v1/ministry.pb-c.h"
 
+typedef struct Jzs__Public__V1__ListAnnouncementsRequest Jzs__Public__V1__ListAnnouncementsRequest;
+typedef struct Jzs__Public__V1__ListAnnouncementsResponse Jzs__Public__V1__ListAnnouncementsResponse;
+typedef struct Jzs__Public__V1__GetAnnouncementRequest Jzs__Public__V1__GetAnnouncementRequest;
 typedef struct Jzs__Public__V1__SendSmsCodeRequest Jzs__Public__V1__SendSmsCodeRequest;
 typedef struct Jzs__Public__V1__SendSmsCodeResponse Jzs__Public__V1__SendSmsCodeResponse;
 typedef struct Jzs__Public__V1__HealthRequest Jzs__Public__V1__HealthRequest;
@@ -51,6 +55,40 @@ typedef enum _Jzs__Public__V1__ServingStatus {
 } Jzs__Public__V1__ServingStatus;
 
 /* --- messages --- */
+
+struct  Jzs__Public__V1__ListAnnouncementsRequest
+{
+  ProtobufCMessage base;
+  /*
+   * At most this many (default 50, at most 500).
+   */
+  uint32_t limit;
+};
+#define JZS__PUBLIC__V1__LIST_ANNOUNCEMENTS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__list_announcements_request__descriptor) \
+    , 0 }
+
+
+struct  Jzs__Public__V1__ListAnnouncementsResponse
+{
+  ProtobufCMessage base;
+  size_t n_announcements;
+  Jzs__Ministry__V1__Announcement **announcements;
+};
+#define JZS__PUBLIC__V1__LIST_ANNOUNCEMENTS_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__list_announcements_response__descriptor) \
+    , 0,NULL }
+
+
+struct  Jzs__Public__V1__GetAnnouncementRequest
+{
+  ProtobufCMessage base;
+  char *number;
+};
+#define JZS__PUBLIC__V1__GET_ANNOUNCEMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__get_announcement_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
 
 struct  Jzs__Public__V1__SendSmsCodeRequest
 {
@@ -246,6 +284,63 @@ struct  Jzs__Public__V1__WhoAmIResponse
     , JZS__COMMON__V1__CALLER_KIND__CALLER_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/* Jzs__Public__V1__ListAnnouncementsRequest methods */
+void   jzs__public__v1__list_announcements_request__init
+                     (Jzs__Public__V1__ListAnnouncementsRequest         *message);
+size_t jzs__public__v1__list_announcements_request__get_packed_size
+                     (const Jzs__Public__V1__ListAnnouncementsRequest   *message);
+size_t jzs__public__v1__list_announcements_request__pack
+                     (const Jzs__Public__V1__ListAnnouncementsRequest   *message,
+                      uint8_t             *out);
+size_t jzs__public__v1__list_announcements_request__pack_to_buffer
+                     (const Jzs__Public__V1__ListAnnouncementsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Public__V1__ListAnnouncementsRequest *
+       jzs__public__v1__list_announcements_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__public__v1__list_announcements_request__free_unpacked
+                     (Jzs__Public__V1__ListAnnouncementsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Public__V1__ListAnnouncementsResponse methods */
+void   jzs__public__v1__list_announcements_response__init
+                     (Jzs__Public__V1__ListAnnouncementsResponse         *message);
+size_t jzs__public__v1__list_announcements_response__get_packed_size
+                     (const Jzs__Public__V1__ListAnnouncementsResponse   *message);
+size_t jzs__public__v1__list_announcements_response__pack
+                     (const Jzs__Public__V1__ListAnnouncementsResponse   *message,
+                      uint8_t             *out);
+size_t jzs__public__v1__list_announcements_response__pack_to_buffer
+                     (const Jzs__Public__V1__ListAnnouncementsResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Public__V1__ListAnnouncementsResponse *
+       jzs__public__v1__list_announcements_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__public__v1__list_announcements_response__free_unpacked
+                     (Jzs__Public__V1__ListAnnouncementsResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Public__V1__GetAnnouncementRequest methods */
+void   jzs__public__v1__get_announcement_request__init
+                     (Jzs__Public__V1__GetAnnouncementRequest         *message);
+size_t jzs__public__v1__get_announcement_request__get_packed_size
+                     (const Jzs__Public__V1__GetAnnouncementRequest   *message);
+size_t jzs__public__v1__get_announcement_request__pack
+                     (const Jzs__Public__V1__GetAnnouncementRequest   *message,
+                      uint8_t             *out);
+size_t jzs__public__v1__get_announcement_request__pack_to_buffer
+                     (const Jzs__Public__V1__GetAnnouncementRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Public__V1__GetAnnouncementRequest *
+       jzs__public__v1__get_announcement_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__public__v1__get_announcement_request__free_unpacked
+                     (Jzs__Public__V1__GetAnnouncementRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Public__V1__SendSmsCodeRequest methods */
 void   jzs__public__v1__send_sms_code_request__init
                      (Jzs__Public__V1__SendSmsCodeRequest         *message);
@@ -533,6 +628,15 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Public__V1__ListAnnouncementsRequest_Closure)
+                 (const Jzs__Public__V1__ListAnnouncementsRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Public__V1__ListAnnouncementsResponse_Closure)
+                 (const Jzs__Public__V1__ListAnnouncementsResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Public__V1__GetAnnouncementRequest_Closure)
+                 (const Jzs__Public__V1__GetAnnouncementRequest *message,
+                  void *closure_data);
 typedef void (*Jzs__Public__V1__SendSmsCodeRequest_Closure)
                  (const Jzs__Public__V1__SendSmsCodeRequest *message,
                   void *closure_data);
@@ -613,6 +717,14 @@ struct Jzs__Public__V1__Public_Service
                         const Jzs__Public__V1__SendSmsCodeRequest *input,
                         Jzs__Public__V1__SendSmsCodeResponse_Closure closure,
                         void *closure_data);
+  void (*list_announcements)(Jzs__Public__V1__Public_Service *service,
+                             const Jzs__Public__V1__ListAnnouncementsRequest *input,
+                             Jzs__Public__V1__ListAnnouncementsResponse_Closure closure,
+                             void *closure_data);
+  void (*get_announcement)(Jzs__Public__V1__Public_Service *service,
+                           const Jzs__Public__V1__GetAnnouncementRequest *input,
+                           Jzs__Ministry__V1__Announcement_Closure closure,
+                           void *closure_data);
 };
 typedef void (*Jzs__Public__V1__Public_ServiceDestroy)(Jzs__Public__V1__Public_Service *);
 void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
@@ -627,7 +739,9 @@ void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
       function_prefix__ ## echo,\
       function_prefix__ ## echo_stream,\
       function_prefix__ ## who_am_i,\
-      function_prefix__ ## send_sms_code  }
+      function_prefix__ ## send_sms_code,\
+      function_prefix__ ## list_announcements,\
+      function_prefix__ ## get_announcement  }
 void jzs__public__v1__public__health(ProtobufCService *service,
                                      const Jzs__Public__V1__HealthRequest *input,
                                      Jzs__Public__V1__HealthResponse_Closure closure,
@@ -656,11 +770,22 @@ void jzs__public__v1__public__send_sms_code(ProtobufCService *service,
                                             const Jzs__Public__V1__SendSmsCodeRequest *input,
                                             Jzs__Public__V1__SendSmsCodeResponse_Closure closure,
                                             void *closure_data);
+void jzs__public__v1__public__list_announcements(ProtobufCService *service,
+                                                 const Jzs__Public__V1__ListAnnouncementsRequest *input,
+                                                 Jzs__Public__V1__ListAnnouncementsResponse_Closure closure,
+                                                 void *closure_data);
+void jzs__public__v1__public__get_announcement(ProtobufCService *service,
+                                               const Jzs__Public__V1__GetAnnouncementRequest *input,
+                                               Jzs__Ministry__V1__Announcement_Closure closure,
+                                               void *closure_data);
 
 /* --- descriptors --- */
 
 extern const ProtobufCEnumDescriptor    jzs__public__v1__sms_purpose__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__public__v1__serving_status__descriptor;
+extern const ProtobufCMessageDescriptor jzs__public__v1__list_announcements_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__public__v1__list_announcements_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__public__v1__get_announcement_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__send_sms_code_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__public__v1__health_request__descriptor;

@@ -1,0 +1,275 @@
+public import Foundation
+import Crypto
+import GRDB
+
+/// One decision of the ministry on one application.
+public struct MinistryDecision: Sendable, Equatable, Codable {
+    public let applicationID: String
+    public let approve: Bool
+    public let reason: String
+
+    public init(applicationID: String, approve: Bool, reason: String) {
+        self.applicationID = applicationID
+        self.approve = approve
+        self.reason = reason
+    }
+}
+
+/// The outcome of one decision: the registration number when approval created or kept one.
+public struct DecisionResult: Sendable, Equatable, Codable {
+    public let applicationID: String
+    public let error: BatchItemError?
+    public let status: String?
+    public let registrationNumber: String?
+}
+
+/// A published 公告.
+public struct Announcement: Sendable, Equatable {
+    public struct Item: Sendable, Equatable {
+        public let name: String
+        public let registrationNumber: String
+        public let enterpriseName: String
+        public let type: RegistrationType
+        public let specialties: [Specialty]
+    }
+
+    public let number: String
+    public let title: String
+    public let publishedAt: Date
+    public let items: [Item]
+    public let itemCount: Int
+}
+
+/// 部级审批 and 公告 (issue #4): decisions one or many per call (idempotent by key), the effect of
+/// an approval per registration type, registration numbers, numbered announcements.
+extension Applications {
+    public static let validityYears = 3
+    public static let maxDecisions = 10_000
+
+    /// Decides many applications in one transaction; a result per item. Retried with the same
+    /// idempotency key it returns the stored results and applies nothing twice.
+    public func decide(_ decisions: [MinistryDecision], idempotencyKey: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> [DecisionResult] {
+        guard case .ministry = caller else { throw .forbidden("only the ministry decides applications") }
+        guard !decisions.isEmpty else { throw .invalid("decisions", "is empty") }
+        guard decisions.count <= Self.maxDecisions else { throw .invalid("decisions", "at most \(Self.maxDecisions) per call") }
+        var v = Violations()
+        for (i, d) in decisions.enumerated() where !d.approve && d.reason.trimmed.isEmpty {
+            v.add("decisions[\(i)].reason", "is required when rejecting")
+        }
+        try v.throwIfAny()
+        guard let key = idempotencyKey?.trimmed, !key.isEmpty, key.count <= 128 else {
+            throw .invalid("metadata.idempotency-key", "is required (1-128 characters), so a retry applies nothing twice")
+        }
+        let now = self.now()
+        let requestHash = Data(Digest.sha256(Array((try? JSONEncoder().encode(decisions)) ?? Data())))
+        return try await database.write { db -> [DecisionResult] in
+            if let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
+                return try JSONDecoder().decode([DecisionResult].self, from: stored)
+            }
+            var results: [DecisionResult] = []
+            var auditRows: [AuditEntry] = []
+            var seen = Set<String>()
+            for d in decisions {
+                guard seen.insert(d.applicationID).inserted else {
+                    results.append(.init(applicationID: d.applicationID, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this call"), status: nil, registrationNumber: nil))
+                    continue
+                }
+                // Each decision is its own savepoint: a failing item leaves the others applied.
+                var outcome: DecisionResult!
+                try db.inSavepoint {
+                    do {
+                        outcome = try Self.apply(d, at: now, by: caller, in: db)
+                        return .commit
+                    } catch let e as RegistryError {
+                        outcome = .init(applicationID: d.applicationID, error: Self.itemError(e), status: nil, registrationNumber: nil)
+                        return .rollback
+                    }
+                }
+                if outcome.error == nil {
+                    auditRows.append(audit.entry(at: now, tenant: "nationwide", target: "application:\(d.applicationID)",
+                                                 result: d.approve ? "approved → \(outcome.status ?? "")\(outcome.registrationNumber.map { " \($0)" } ?? "")" : "rejected: \(d.reason.trimmed)"))
+                }
+                results.append(outcome)
+            }
+            try AuditLog.appendAll(auditRows, in: db)
+            try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash,
+                                  response: try JSONEncoder().encode(results), at: now, in: db)
+            return results
+        }
+    }
+
+    static func itemError(_ e: RegistryError) -> BatchItemError {
+        switch e {
+        case .notFound(let what): .init(code: "NOT_FOUND", message: "\(what) not found")
+        case .failedPrecondition(let why): .init(code: "FAILED_PRECONDITION", message: why)
+        case .invalidFields(let v): .init(code: "INVALID_ARGUMENT", message: v.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
+        case .conflict(let why): .init(code: "ABORTED", message: why)
+        default: .init(code: "INTERNAL", message: "internal error")
+        }
+    }
+
+    /// Applies one decision inside the caller's transaction.
+    static func apply(_ d: MinistryDecision, at now: Date, by caller: Caller, in db: Database) throws -> DecisionResult {
+        guard let app = try Row.fetchOne(db, sql: """
+            SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
+            """, arguments: [d.applicationID]) else {
+            throw RegistryError.notFound("application \(d.applicationID)")
+        }
+        guard app["status"] as String == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
+            throw RegistryError.failedPrecondition("already decided or not forwarded to the ministry (it is \(app["status"] as String))")
+        }
+        let id = d.applicationID
+        guard d.approve else {
+            try db.execute(sql: "UPDATE applications SET status = 'rejected', return_reason = ?, decided_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'",
+                           arguments: [d.reason.trimmed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+            try event(db, id, at: now, actor: caller.principal, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
+            return .init(applicationID: id, error: nil, status: ApplicationStatus.rejected.rawValue, registrationNumber: nil)
+        }
+        let number = try register(type: type, application: app, at: now, in: db)
+        let next = ApplicationRoute.next(after: .awaitingMinistry, for: type)!
+        try db.execute(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'",
+                       arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
+        try event(db, id, at: now, actor: caller.principal, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
+        return .init(applicationID: id, error: nil, status: next.rawValue, registrationNumber: number)
+    }
+
+    /// The effect of an approval on the person's registration; returns the registration number.
+    static func register(type: RegistrationType, application app: Row, at now: Date, in db: Database) throws -> String? {
+        let person: String = app["individual_id"]
+        let enterprise: String = app["enterprise_id"]
+        let province: UInt32 = app["employer_province"]
+        let specialties = (app["specialties"] as String).split(separator: ",").map(String.init)
+        let today = CalendarDate(now)
+        let until = today.adding(years: validityYears).description
+        let existing = try Row.fetchOne(db, sql: "SELECT id, status, registration_number FROM registrations WHERE individual_id = ?", arguments: [person])
+        let active = existing.map { ($0["status"] as String) == "active" } ?? false
+        switch type {
+        case .initial, .reRegistration:
+            guard !active else { throw RegistryError.failedPrecondition("the person is registered already (one employer)") }
+            let qualificationYear = Int((app["qualification_date"] as String).prefix(4)) ?? today.year
+            let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, in: db)
+            let registration = existing?["id"] as String? ?? SecureRandom.hex(8)
+            if existing == nil {
+                try db.execute(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, 'active', ?)",
+                               arguments: [registration, person, enterprise, number, now.timeIntervalSince1970])
+            } else {
+                try db.execute(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ?, status = 'active', registered_at = ? WHERE id = ?",
+                               arguments: [enterprise, number, now.timeIntervalSince1970, registration])
+                try db.execute(sql: "DELETE FROM registration_specialties WHERE registration_id = ?", arguments: [registration])
+            }
+            for s in specialties {
+                try db.execute(sql: "INSERT INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)",
+                               arguments: [registration, s, today.description, until])
+            }
+            return number
+        case .renewal:
+            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to renew") }
+            for s in specialties {
+                guard let current = try String.fetchOne(db, sql: "SELECT valid_until FROM registration_specialties WHERE registration_id = ? AND specialty = ?",
+                                                        arguments: [existing["id"] as String, s]),
+                      let end = try? date(current) else { throw RegistryError.failedPrecondition("\(s) is not registered") }
+                try db.execute(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?",
+                               arguments: [end.adding(years: validityYears).description, existing["id"] as String, s])
+            }
+            return existing["registration_number"]
+        case .addSpecialty:
+            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to add a specialty to") }
+            for s in specialties {
+                try db.execute(sql: "INSERT OR REPLACE INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)",
+                               arguments: [existing["id"] as String, s, today.description, until])
+            }
+            return existing["registration_number"]
+        case .change:
+            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to change") }
+            // The leading character names the current province; digits 3-13 never change.
+            let old: String = existing["registration_number"]
+            let number = (Province.abbreviation(of: province) ?? String(old.prefix(1))) + old.dropFirst()
+            try db.execute(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ? WHERE id = ?",
+                           arguments: [enterprise, number, existing["id"] as String])
+            return number
+        case .cancellation:
+            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to cancel") }
+            try db.execute(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?", arguments: [existing["id"] as String])
+            return existing["registration_number"]
+        }
+    }
+
+    /// 注册编号 (DOMAIN.md §2.3): province abbreviation, level 1, province code of first
+    /// registration, 2-digit qualification year, 2-digit registration year, 5-digit serial per
+    /// province. Allocated inside the approving transaction through the single writer: no duplicates.
+    static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, in db: Database) throws -> String {
+        guard let abbreviation = Province.abbreviation(of: province) else {
+            throw RegistryError.failedPrecondition("no registration-number abbreviation for province \(province)")
+        }
+        let current = try Int.fetchOne(db, sql: "SELECT last FROM registration_serials WHERE province_code = ?", arguments: [province]) ?? 0
+        guard current < 99_999 else { throw RegistryError.failedPrecondition("registration serials of province \(province) are exhausted") }
+        try db.execute(sql: "INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1",
+                       arguments: [province])
+        let serial = current + 1
+        return abbreviation + "1" + String(format: "%02d%02d%02d%05d", Int(province), qualificationYear % 100, year % 100, serial)
+    }
+
+    // MARK: Announcements
+
+    /// Publishes every approved application waiting for a 公告 as one numbered announcement
+    /// (`YYYY-NNNN`); they are completed. Published once: an announcement never changes.
+    public func announce(title: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Announcement {
+        guard case .ministry = caller else { throw .forbidden("only the ministry publishes announcements") }
+        let heading = title.trimmed
+        guard !heading.isEmpty, heading.count <= 200 else { throw .invalid("title", "is required (at most 200 characters)") }
+        let now = self.now()
+        let id = SecureRandom.hex(8)
+        let number: String = try await database.write { db in
+            let waiting = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.type, a.specialties, a.registration_number, i.name, e.name AS enterprise_name FROM applications a
+                JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
+                WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
+                """)
+            guard !waiting.isEmpty else { throw RegistryError.failedPrecondition("no approved application is waiting for an announcement") }
+            let year = CalendarDate(now).year
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?", arguments: ["\(year)-%"]) ?? 0
+            let number = String(format: "%d-%04d", year, count + 1)
+            try db.execute(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
+            for row in waiting {
+                let app: String = row["id"]
+                try db.execute(sql: """
+                    INSERT INTO announcement_items (announcement_id, application_id, name, registration_number, enterprise_name, type, specialties)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
+                                     row["type"] as String, row["specialties"] as String])
+                try db.execute(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'",
+                               arguments: [now.timeIntervalSince1970, app])
+                try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+            }
+            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"), in: db)
+            return number
+        }
+        return try await announcement(number)
+    }
+
+    /// A published announcement (anyone may read it).
+    public func announcement(_ number: String) async throws(RegistryError) -> Announcement {
+        let found = try await database.read { db -> Announcement? in
+            guard let head = try Row.fetchOne(db, sql: "SELECT * FROM announcements WHERE number = ?", arguments: [number]) else { return nil }
+            let items = try Row.fetchAll(db, sql: "SELECT * FROM announcement_items WHERE announcement_id = ? ORDER BY registration_number", arguments: [head["id"] as String]).map {
+                Announcement.Item(name: $0["name"], registrationNumber: $0["registration_number"], enterpriseName: $0["enterprise_name"],
+                                  type: RegistrationType(rawValue: $0["type"]) ?? .initial,
+                                  specialties: ($0["specialties"] as String).split(separator: ",").compactMap { Specialty(rawValue: String($0)) })
+            }
+            return Announcement(number: head["number"], title: head["title"], publishedAt: Date(timeIntervalSince1970: head["published_at"]),
+                                items: items, itemCount: head["item_count"])
+        }
+        guard let found else { throw .notFound("announcement \(number)") }
+        return found
+    }
+
+    /// Published announcements, newest first (without their items).
+    public func announcements(limit: Int = 50) async throws(RegistryError) -> [Announcement] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM announcements ORDER BY published_at DESC, number DESC LIMIT ?", arguments: [min(max(limit, 1), 500)]).map {
+                Announcement(number: $0["number"], title: $0["title"], publishedAt: Date(timeIntervalSince1970: $0["published_at"]), items: [], itemCount: $0["item_count"])
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+public import Foundation
+import GRDB
+
+/// Counts of applications by status and type within the caller's scope.
+public struct ApplicationStatistics: Sendable {
+    public let byStatus: [ApplicationStatus: Int]
+    public let byType: [RegistrationType: Int]
+    public let total: Int
+}
+
+/// Provincial review (省级审查): accept and forward to the ministry, return for correction, or
+/// refuse. The caller's scope (its own province) bounds every call; the route table says where an
+/// accepted application goes next.
+extension Applications {
+    public func accept(_ id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        try Self.requireProvince(caller)
+        try await transition(id, by: caller, audit: audit, action: "accepted by province", from: [.awaitingProvince],
+                             refusal: "only an application waiting for the province can be accepted") { type in
+            (ApplicationRoute.next(after: .awaitingProvince, for: type)!, nil)
+        }
+        return try await application(id, for: caller)
+    }
+
+    /// Returns an application for correction (退回修改): back to the applicant, who may resubmit.
+    public func returnForCorrection(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        try Self.requireProvince(caller)
+        let why = try Self.reason(reason)
+        try await transition(id, by: caller, audit: audit, action: "returned by province", from: [.awaitingProvince],
+                             refusal: "only an application waiting for the province can be returned") { _ in (.returned, why) }
+        return try await application(id, for: caller)
+    }
+
+    /// Refuses an application (不予受理): terminal; a new application is needed.
+    public func refuse(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
+        try Self.requireProvince(caller)
+        let why = try Self.reason(reason)
+        try await transition(id, by: caller, audit: audit, action: "refused by province", from: [.awaitingProvince],
+                             refusal: "only an application waiting for the province can be refused") { _ in (.refused, why) }
+        return try await application(id, for: caller)
+    }
+
+    public func statistics(for caller: Caller) async throws(RegistryError) -> ApplicationStatistics {
+        switch caller {
+        case .province, .ministry: break
+        default: throw .forbidden("statistics are for provincial authorities and the ministry")
+        }
+        let filter = Scope(caller).applicationsFilter
+        return try await database.read { db in
+            var byStatus: [ApplicationStatus: Int] = [:], byType: [RegistrationType: Int] = [:], total = 0
+            for row in try Row.fetchAll(db, sql: "SELECT a.status, a.type, COUNT(*) AS n FROM applications a WHERE \(filter.sql) GROUP BY a.status, a.type",
+                                        arguments: filter.arguments) {
+                let n: Int = row["n"]
+                total += n
+                if let s = ApplicationStatus(rawValue: row["status"]) { byStatus[s, default: 0] += n }
+                if let t = RegistrationType(rawValue: row["type"]) { byType[t, default: 0] += n }
+            }
+            return ApplicationStatistics(byStatus: byStatus, byType: byType, total: total)
+        }
+    }
+
+    /// Every application matching `filter` in the caller's scope, page by page, for streaming exports.
+    public func export(for caller: Caller, _ filter: ApplicationFilter, _ each: (Page<Application>) async throws -> Void) async throws {
+        var query = filter
+        query.pageSize = 500
+        repeat {
+            let page = try await list(for: caller, query)
+            try await each(page)
+            query.pageToken = page.nextPageToken
+        } while !query.pageToken.isEmpty
+    }
+
+    static func requireProvince(_ caller: Caller) throws(RegistryError) {
+        guard case .province = caller else { throw .forbidden("only provincial authorities review applications") }
+    }
+
+    static func reason(_ text: String) throws(RegistryError) -> String {
+        let why = text.trimmed
+        guard !why.isEmpty else { throw .invalid("reason", "is required: say what is wrong") }
+        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        return why
+    }
+}

@@ -1,0 +1,77 @@
+public import Proto
+
+/// Typed calls of the `jzs.ministry.v1.Ministry` service (ministry certificate; set `operator`).
+public struct MinistryClient: Sendable {
+    let client: Client
+
+    public func applications(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> Wire.Common.ApplicationPage {
+        try await client.unary(Methods.Ministry.listApplications, query)
+    }
+
+    public func export(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> ResponseMessages<Wire.Common.Application> {
+        try await client.serverStreaming(Methods.Ministry.exportApplications, query, timeout: .seconds(600))
+    }
+
+    public func application(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Ministry.getApplication, .init(applicationID: id))
+    }
+
+    /// Decides many applications under one idempotency key (retry with the same key after a failure).
+    public func decide(_ decisions: [Wire.Ministry.Decision], idempotencyKey: String) async throws -> Wire.Ministry.DecideApplicationsResponse {
+        var metadata = Metadata()
+        metadata[Metadata.Key.idempotencyKey] = idempotencyKey
+        return try await client.unary(Methods.Ministry.decideApplications, .init(decisions: decisions), metadata: metadata, timeout: .seconds(120))
+    }
+
+    public func announce(title: String) async throws -> Wire.Ministry.Announcement {
+        try await client.unary(Methods.Ministry.announce, .init(title: title))
+    }
+
+    public func statistics() async throws -> Wire.Common.ApplicationStatistics {
+        try await client.unary(Methods.Ministry.getStatistics, .init())
+    }
+}
+
+extension ProvincialClient {
+    public func applications(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> Wire.Common.ApplicationPage {
+        try await client.unary(Methods.Provincial.listApplications, query)
+    }
+
+    public func export(_ query: Wire.Common.ApplicationQuery = .init()) async throws -> ResponseMessages<Wire.Common.Application> {
+        try await client.serverStreaming(Methods.Provincial.exportApplications, query, timeout: .seconds(600))
+    }
+
+    public func application(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Provincial.getApplication, .init(applicationID: id))
+    }
+
+    public func accept(_ id: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Provincial.acceptApplication, .init(applicationID: id))
+    }
+
+    public func returnApplication(_ id: String, reason: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Provincial.returnApplication, .init(applicationID: id, reason: reason))
+    }
+
+    public func refuse(_ id: String, reason: String) async throws -> Wire.Common.Application {
+        try await client.unary(Methods.Provincial.refuseApplication, .init(applicationID: id, reason: reason))
+    }
+
+    public func statistics() async throws -> Wire.Common.ApplicationStatistics {
+        try await client.unary(Methods.Provincial.getStatistics, .init())
+    }
+}
+
+extension PublicClient {
+    public func announcements(limit: UInt32 = 50) async throws -> [Wire.Ministry.Announcement] {
+        try await client.unary(Methods.Public.listAnnouncements, .init(limit: limit)).announcements
+    }
+
+    public func announcement(_ number: String) async throws -> Wire.Ministry.Announcement {
+        try await client.unary(Methods.Public.getAnnouncement, .init(number: number))
+    }
+}
+
+extension Client {
+    public var ministry: MinistryClient { MinistryClient(client: self) }
+}
