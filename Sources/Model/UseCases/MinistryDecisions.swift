@@ -61,7 +61,9 @@ extension Applications {
             throw .invalid("metadata.idempotency-key", "is required (1-128 characters), so a retry applies nothing twice")
         }
         let now = self.now()
-        let requestHash = Data(Digest.sha256(Array((try? JSONEncoder().encode(decisions)) ?? Data())))
+        // A canonical rendering (JSONEncoder's key order is not stable between runs).
+        let canonical = decisions.map { "\($0.applicationID)\u{1F}\($0.approve)\u{1F}\($0.reason)" }.joined(separator: "\u{1E}")
+        let requestHash = Data(Digest.sha256(Array("decide|\(canonical)".utf8)))
         return try await database.write { db -> [DecisionResult] in
             if let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
                 return try JSONDecoder().decode([DecisionResult].self, from: stored)
