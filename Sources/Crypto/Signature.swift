@@ -26,6 +26,22 @@ public enum Signature {
         return EVP_DigestVerify(ctx, signature, signature.count, data, data.count) == 1
     }
 
+    /// Whether `signature` over `data` verifies with a PEM public key (SubjectPublicKeyInfo).
+    public static func verify(_ signature: [UInt8], of data: [UInt8], publicKeyPEM: String) -> Bool {
+        ERR_clear_error()
+        defer { ERR_clear_error() }
+        let bytes = Array(publicKeyPEM.utf8)
+        let key: OpaquePointer? = bytes.withUnsafeBytes { raw in
+            guard let bio = BIO_new_mem_buf(raw.baseAddress, Int32(raw.count)) else { return nil }
+            defer { BIO_free(bio) }
+            return PEM_read_bio_PUBKEY(bio, nil, nil, nil)
+        }
+        guard let key, let ctx = EVP_MD_CTX_new() else { return false }
+        defer { EVP_PKEY_free(key); EVP_MD_CTX_free(ctx) }
+        guard EVP_DigestVerifyInit(ctx, nil, digest(for: key), nil, key) == 1 else { return false }
+        return EVP_DigestVerify(ctx, signature, signature.count, data, data.count) == 1
+    }
+
     static func digest(for key: OpaquePointer) -> OpaquePointer? {
         EVP_PKEY_is_a(key, "SM2") == 1 ? EVP_sm3() : EVP_sha256()
     }

@@ -11,6 +11,7 @@ import Foundation
 /// DIR/pki/clients/NAME.pem client certificate + NAME-key.pem (province-37, ministry, …)
 /// DIR/pki/issued.json      index of issued client certificates (serial, principal, revoked)
 /// DIR/pki/legacy-lock-ca.pem  CA of the legacy identity locks (身份锁); its key beside it
+/// DIR/pki/ministry-signing-key.pem  SM2 key signing electronic certificates (+ .pub.pem)
 /// ```
 struct DataDirectory {
     let root: URL
@@ -31,6 +32,9 @@ struct DataDirectory {
     var issuedIndex: URL { pki.appendingPathComponent("issued.json") }
     var legacyLockCA: URL { pki.appendingPathComponent("legacy-lock-ca.pem") }
     var legacyLockCAKey: URL { pki.appendingPathComponent("legacy-lock-ca-key.pem") }
+    /// The ministry's SM2 key that signs electronic certificates, and its public half.
+    var signingKey: URL { pki.appendingPathComponent("ministry-signing-key.pem") }
+    var signingPublicKey: URL { pki.appendingPathComponent("ministry-signing.pub.pem") }
 
     func clientCertificate(_ name: String) -> URL { clients.appendingPathComponent("\(name).pem") }
     func clientKey(_ name: String) -> URL { clients.appendingPathComponent("\(name)-key.pem") }

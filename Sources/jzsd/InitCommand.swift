@@ -48,6 +48,7 @@ struct InitCommand: AsyncParsableCommand {
               client certificates  \(data.clients.path)/province-NN.pem, ministry.pem (+ -key.pem)
               CRL                  \(data.crl.path)
               legacy-lock CA       \(data.legacyLockCA.path)
+              certificate signing  \(data.signingPublicKey.path)   (SM2; verifies electronic certificates)
               database             \(data.database.path)
             Next: jzsd serve --data \(data.root.path)
             """)

@@ -36,9 +36,22 @@ struct PKIStore {
         try save(index)
         try data.write(try ca.revocationList(revoked: []), to: data.crl)
 
+        try createSigningKey()
         let legacy = try CertificateAuthority.create(commonName: "jzs legacy identity-lock CA", organization: "jzs legacy")
         try data.write(try legacy.certificate.pem(), to: data.legacyLockCA)
         try data.write(try legacy.key.privateKeyPEM(), to: data.legacyLockCAKey, secret: true)
+    }
+
+    /// The ministry's SM2 signing key (made on first use for data directories from older versions).
+    func createSigningKey() throws {
+        let key = try PrivateKey.generateSM2()
+        try data.write(try key.privateKeyPEM(), to: data.signingKey, secret: true)
+        try data.write(try key.publicKeyPEM(), to: data.signingPublicKey)
+    }
+
+    func signingKey() throws -> (key: PrivateKey, publicPEM: String) {
+        if !FileManager.default.fileExists(atPath: data.signingKey.path) { try createSigningKey() }
+        return (try PrivateKey(pem: data.read(data.signingKey)), try data.read(data.signingPublicKey))
     }
 
     func loadCA() throws -> CertificateAuthority {

@@ -266,6 +266,21 @@ public final class RegistryDatabase: Sendable {
                 ALTER TABLE applications ADD COLUMN registration_number TEXT;
                 """)
         }
+        migrator.registerMigration("v7-certificates") { db in
+            try db.execute(sql: """
+                CREATE TABLE certificates (
+                    id TEXT PRIMARY KEY,
+                    registration_id TEXT NOT NULL REFERENCES registrations (id),
+                    version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 999),
+                    status TEXT NOT NULL CHECK (status IN ('valid', 'void', 'revoked')),
+                    issued_at REAL NOT NULL,
+                    reason TEXT,
+                    UNIQUE (registration_id, version)
+                );
+                -- One valid certificate per registration: a new version voids the old one.
+                CREATE UNIQUE INDEX certificates_one_valid ON certificates (registration_id) WHERE status = 'valid';
+                """)
+        }
         return migrator
     }
 

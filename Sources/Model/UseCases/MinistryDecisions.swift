@@ -192,6 +192,8 @@ extension Applications {
         case .cancellation:
             guard let existing, active else { throw RegistryError.failedPrecondition("no registration to cancel") }
             try db.execute(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?", arguments: [existing["id"] as String])
+            try db.execute(sql: "UPDATE certificates SET status = 'void', reason = 'registration cancelled' WHERE registration_id = ? AND status = 'valid'",
+                           arguments: [existing["id"] as String])
             return existing["registration_number"]
         }
     }

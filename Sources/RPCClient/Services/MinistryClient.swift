@@ -75,3 +75,33 @@ extension PublicClient {
 extension Client {
     public var ministry: MinistryClient { MinistryClient(client: self) }
 }
+
+extension MinistryClient {
+    public func issueCertificate(registrationNumber: String) async throws -> Wire.Common.CertificateRecord {
+        try await client.unary(Methods.Ministry.issueCertificate, .init(registrationNumber: registrationNumber))
+    }
+
+    public func downloadCertificate(_ id: String) async throws -> Wire.Common.CertificateFile {
+        try await client.unary(Methods.Ministry.downloadCertificate, .init(certificateID: id))
+    }
+
+    public func revokeCertificate(_ id: String, reason: String) async throws -> Wire.Common.CertificateRecord {
+        try await client.unary(Methods.Ministry.revokeCertificate, .init(certificateID: id, reason: reason))
+    }
+}
+
+extension IndividualClient {
+    public func downloadCertificate() async throws -> Wire.Common.CertificateFile {
+        try await client.unary(Methods.Individual.downloadCertificate, .init())
+    }
+}
+
+extension PublicClient {
+    public func verifyCertificate(_ id: String) async throws -> Wire.Common.CertificateRecord {
+        try await client.unary(Methods.Public.verifyCertificate, .init(certificateID: id))
+    }
+
+    public func signingKey() async throws -> String {
+        try await client.unary(Methods.Public.getSigningKey, .init()).publicKeyPem
+    }
+}

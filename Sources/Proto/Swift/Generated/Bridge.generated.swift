@@ -191,6 +191,52 @@ extension Wire.Common.ApplicationStatistics: ProtobufCBacked {
     }
 }
 
+extension Wire.Common.CertificateFile: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__CertificateFile
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__certificate_file() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateFile>) { jzs__common__v1__certificate_file__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__CertificateFile>) {
+        let c = pointer.pointee
+        self.init()
+        self.file = CBridge.bytes(c.file)
+        self.useUntil = CBridge.string(c.use_until)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateFile>, arena: borrowing CArena) {
+        if !file.isEmpty { c.pointee.file = arena.bytes(file) }
+        if !useUntil.isEmpty { c.pointee.use_until = arena.string(useUntil) }
+    }
+}
+
+extension Wire.Common.CertificateRecord: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__CertificateRecord
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__certificate_record() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateRecord>) { jzs__common__v1__certificate_record__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__CertificateRecord>) {
+        let c = pointer.pointee
+        self.init()
+        self.certificateID = CBridge.string(c.certificate_id)
+        self.registrationNumber = CBridge.string(c.registration_number)
+        self.holderName = CBridge.string(c.holder_name)
+        self.version = c.version
+        self.status = Wire.Common.CertificateStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        if let v = c.issued_at { self.issuedAt = Wire.Common.Timestamp(cMessage: v) }
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateRecord>, arena: borrowing CArena) {
+        if !certificateID.isEmpty { c.pointee.certificate_id = arena.string(certificateID) }
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+        if !holderName.isEmpty { c.pointee.holder_name = arena.string(holderName) }
+        c.pointee.version = version
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        if let v = issuedAt { c.pointee.issued_at = arena.message(v) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
 extension Wire.Common.Date: ProtobufCBacked {
     package typealias CMessage = Jzs__Common__V1__Date
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__date() }
@@ -1474,6 +1520,20 @@ extension Wire.Individual.CreateAccountResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Individual.DownloadCertificateRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__DownloadCertificateRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__download_certificate_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__DownloadCertificateRequest>) { jzs__individual__v1__download_certificate_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__DownloadCertificateRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__DownloadCertificateRequest>, arena: borrowing CArena) {
+    }
+}
+
 extension Wire.Individual.GetApplicationRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Individual__V1__GetApplicationRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__get_application_request() }
@@ -1798,6 +1858,22 @@ extension Wire.Ministry.DecisionResult: ProtobufCBacked {
     }
 }
 
+extension Wire.Ministry.DownloadCertificateRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__DownloadCertificateRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__download_certificate_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DownloadCertificateRequest>) { jzs__ministry__v1__download_certificate_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__DownloadCertificateRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.certificateID = CBridge.string(c.certificate_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DownloadCertificateRequest>, arena: borrowing CArena) {
+        if !certificateID.isEmpty { c.pointee.certificate_id = arena.string(certificateID) }
+    }
+}
+
 extension Wire.Ministry.GetApplicationRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Ministry__V1__GetApplicationRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__get_application_request() }
@@ -1825,6 +1901,40 @@ extension Wire.Ministry.GetStatisticsRequest: ProtobufCBacked {
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__GetStatisticsRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Ministry.IssueCertificateRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__IssueCertificateRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__issue_certificate_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__IssueCertificateRequest>) { jzs__ministry__v1__issue_certificate_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__IssueCertificateRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.registrationNumber = CBridge.string(c.registration_number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__IssueCertificateRequest>, arena: borrowing CArena) {
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+    }
+}
+
+extension Wire.Ministry.RevokeCertificateRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Ministry__V1__RevokeCertificateRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__ministry__v1__revoke_certificate_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__RevokeCertificateRequest>) { jzs__ministry__v1__revoke_certificate_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Ministry__V1__RevokeCertificateRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.certificateID = CBridge.string(c.certificate_id)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__RevokeCertificateRequest>, arena: borrowing CArena) {
+        if !certificateID.isEmpty { c.pointee.certificate_id = arena.string(certificateID) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
     }
 }
 
@@ -2182,6 +2292,36 @@ extension Wire.Public.GetAnnouncementRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Public.GetSigningKeyRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__GetSigningKeyRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__get_signing_key_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetSigningKeyRequest>) { jzs__public__v1__get_signing_key_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__GetSigningKeyRequest>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetSigningKeyRequest>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Public.GetSigningKeyResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__GetSigningKeyResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__get_signing_key_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetSigningKeyResponse>) { jzs__public__v1__get_signing_key_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__GetSigningKeyResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.publicKeyPem = CBridge.string(c.public_key_pem)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__GetSigningKeyResponse>, arena: borrowing CArena) {
+        if !publicKeyPem.isEmpty { c.pointee.public_key_pem = arena.string(publicKeyPem) }
+    }
+}
+
 extension Wire.Public.HealthRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Public__V1__HealthRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__health_request() }
@@ -2403,6 +2543,22 @@ extension Wire.Public.ServiceDescription: ProtobufCBacked {
             c.pointee.n_methods = methods.count
             c.pointee.methods = arena.messages(methods)
         }
+    }
+}
+
+extension Wire.Public.VerifyCertificateRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Public__V1__VerifyCertificateRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__public__v1__verify_certificate_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Public__V1__VerifyCertificateRequest>) { jzs__public__v1__verify_certificate_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Public__V1__VerifyCertificateRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.certificateID = CBridge.string(c.certificate_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__VerifyCertificateRequest>, arena: borrowing CArena) {
+        if !certificateID.isEmpty { c.pointee.certificate_id = arena.string(certificateID) }
     }
 }
 

@@ -124,6 +124,41 @@ extension Wire.Common {
 }
 
 extension Wire.Common {
+    /// Status of an electronic certificate (public verification).
+    public enum CertificateStatus: Sendable, Hashable {
+        case unspecified  // = 0
+        case valid  // = 1
+        case void  // = 2
+        case revoked  // = 3
+        case expired  // = 4
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .valid
+            case 2: self = .void
+            case 3: self = .revoked
+            case 4: self = .expired
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .valid: 1
+            case .void: 2
+            case .revoked: 3
+            case .expired: 4
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Common {
     /// 注册类型 (DOMAIN.md §1.1); numbers follow the national codes.
     public enum RegistrationType: Sendable, Hashable {
         case unspecified  // = 0
@@ -457,6 +492,46 @@ extension Wire.Common {
             self.byStatus = byStatus
             self.byType = byType
             self.total = total
+        }
+    }
+}
+
+extension Wire.Common {
+    /// A downloaded certificate: `file` is the certificate file (JSON: format "jzs-ecert-1",
+    /// algorithm "SM2-with-SM3", base64 payload = the signed canonical JSON document, base64 DER
+    /// signature). Verify with the ministry public key (Public/GetSigningKey).
+    public struct CertificateFile: WireMessage, Sendable, Hashable {
+        public var file: [UInt8]
+        /// Last day the download may be used (180 days, capped by specialty expiry and the 65th birthday).
+        public var useUntil: String
+
+        public init(file: [UInt8] = [], useUntil: String = "") {
+            self.file = file
+            self.useUntil = useUntil
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct CertificateRecord: WireMessage, Sendable, Hashable {
+        /// 证照标识: 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>.
+        public var certificateID: String
+        public var registrationNumber: String
+        /// Masked (张**).
+        public var holderName: String
+        public var version: UInt32
+        public var status: Wire.Common.CertificateStatus
+        public var issuedAt: Wire.Common.Timestamp?
+        public var reason: String
+
+        public init(certificateID: String = "", registrationNumber: String = "", holderName: String = "", version: UInt32 = 0, status: Wire.Common.CertificateStatus = .unspecified, issuedAt: Wire.Common.Timestamp? = nil, reason: String = "") {
+            self.certificateID = certificateID
+            self.registrationNumber = registrationNumber
+            self.holderName = holderName
+            self.version = version
+            self.status = status
+            self.issuedAt = issuedAt
+            self.reason = reason
         }
     }
 }
@@ -1344,6 +1419,14 @@ extension Wire.Individual {
 }
 
 extension Wire.Individual {
+    public struct DownloadCertificateRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
     public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
         public var applicationID: String
 
@@ -1563,6 +1646,16 @@ extension Wire.Ministry {
 }
 
 extension Wire.Ministry {
+    public struct DownloadCertificateRequest: WireMessage, Sendable, Hashable {
+        public var certificateID: String
+
+        public init(certificateID: String = "") {
+            self.certificateID = certificateID
+        }
+    }
+}
+
+extension Wire.Ministry {
     public struct GetApplicationRequest: WireMessage, Sendable, Hashable {
         public var applicationID: String
 
@@ -1576,6 +1669,28 @@ extension Wire.Ministry {
     public struct GetStatisticsRequest: WireMessage, Sendable, Hashable {
 
         public init() {
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct IssueCertificateRequest: WireMessage, Sendable, Hashable {
+        public var registrationNumber: String
+
+        public init(registrationNumber: String = "") {
+            self.registrationNumber = registrationNumber
+        }
+    }
+}
+
+extension Wire.Ministry {
+    public struct RevokeCertificateRequest: WireMessage, Sendable, Hashable {
+        public var certificateID: String
+        public var reason: String
+
+        public init(certificateID: String = "", reason: String = "") {
+            self.certificateID = certificateID
+            self.reason = reason
         }
     }
 }
@@ -1807,6 +1922,24 @@ extension Wire.Public {
 }
 
 extension Wire.Public {
+    public struct GetSigningKeyRequest: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct GetSigningKeyResponse: WireMessage, Sendable, Hashable {
+        public var publicKeyPem: String
+
+        public init(publicKeyPem: String = "") {
+            self.publicKeyPem = publicKeyPem
+        }
+    }
+}
+
+extension Wire.Public {
     public struct HealthRequest: WireMessage, Sendable, Hashable {
         /// Empty for the whole server, or a full service name such as "jzs.public.v1.Public".
         public var service: String
@@ -1946,6 +2079,16 @@ extension Wire.Public {
         public init(name: String = "", methods: [Wire.Public.MethodDescription] = []) {
             self.name = name
             self.methods = methods
+        }
+    }
+}
+
+extension Wire.Public {
+    public struct VerifyCertificateRequest: WireMessage, Sendable, Hashable {
+        public var certificateID: String
+
+        public init(certificateID: String = "") {
+            self.certificateID = certificateID
         }
     }
 }

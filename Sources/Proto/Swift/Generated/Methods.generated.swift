@@ -92,6 +92,8 @@ extension Methods {
         public static let withdrawApplication = UnaryMethod<Wire.Individual.WithdrawApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/WithdrawApplication")
         /// Edits a returned application and submits it again.
         public static let resubmitApplication = UnaryMethod<Wire.Individual.ResubmitApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/ResubmitApplication")
+        /// Downloads the caller's valid electronic certificate, signed now with a fresh use limit.
+        public static let downloadCertificate = UnaryMethod<Wire.Individual.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.individual.v1.Individual/DownloadCertificate")
     }
 }
 
@@ -112,6 +114,13 @@ extension Methods {
         public static let announce = UnaryMethod<Wire.Ministry.AnnounceRequest, Wire.Ministry.Announcement>(path: "/jzs.ministry.v1.Ministry/Announce")
         /// Counts nationwide by status and type.
         public static let getStatistics = UnaryMethod<Wire.Ministry.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.ministry.v1.Ministry/GetStatistics")
+        /// Issues the electronic certificate of an announced registration: version N+1, the previous
+        /// version becomes void.
+        public static let issueCertificate = UnaryMethod<Wire.Ministry.IssueCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/IssueCertificate")
+        /// A signed certificate file of any certificate.
+        public static let downloadCertificate = UnaryMethod<Wire.Ministry.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.ministry.v1.Ministry/DownloadCertificate")
+        /// Revokes a certificate (reason required).
+        public static let revokeCertificate = UnaryMethod<Wire.Ministry.RevokeCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/RevokeCertificate")
     }
 }
 
@@ -174,6 +183,10 @@ extension Methods {
         public static let listAnnouncements = UnaryMethod<Wire.Public.ListAnnouncementsRequest, Wire.Public.ListAnnouncementsResponse>(path: "/jzs.public.v1.Public/ListAnnouncements")
         /// One announcement with its items (name, registration number, employer, type, specialties).
         public static let getAnnouncement = UnaryMethod<Wire.Public.GetAnnouncementRequest, Wire.Ministry.Announcement>(path: "/jzs.public.v1.Public/GetAnnouncement")
+        /// The current status of an electronic certificate by its identifier.
+        public static let verifyCertificate = UnaryMethod<Wire.Public.VerifyCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.public.v1.Public/VerifyCertificate")
+        /// The ministry's SM2 public key (PEM) that signs electronic certificates.
+        public static let getSigningKey = UnaryMethod<Wire.Public.GetSigningKeyRequest, Wire.Public.GetSigningKeyResponse>(path: "/jzs.public.v1.Public/GetSigningKey")
     }
 }
 
@@ -222,6 +235,7 @@ extension ServiceCatalog {
             MethodEntry(name: "GetApplication", path: "/jzs.individual.v1.Individual/GetApplication", requestType: "jzs.individual.v1.GetApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "WithdrawApplication", path: "/jzs.individual.v1.Individual/WithdrawApplication", requestType: "jzs.individual.v1.WithdrawApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "ResubmitApplication", path: "/jzs.individual.v1.Individual/ResubmitApplication", requestType: "jzs.individual.v1.ResubmitApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
+            MethodEntry(name: "DownloadCertificate", path: "/jzs.individual.v1.Individual/DownloadCertificate", requestType: "jzs.individual.v1.DownloadCertificateRequest", responseType: "jzs.common.v1.CertificateFile", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.ministry.v1.Ministry", methods: [
             MethodEntry(name: "ListApplications", path: "/jzs.ministry.v1.Ministry/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
@@ -230,6 +244,9 @@ extension ServiceCatalog {
             MethodEntry(name: "DecideApplications", path: "/jzs.ministry.v1.Ministry/DecideApplications", requestType: "jzs.ministry.v1.DecideApplicationsRequest", responseType: "jzs.ministry.v1.DecideApplicationsResponse", serverStreaming: false),
             MethodEntry(name: "Announce", path: "/jzs.ministry.v1.Ministry/Announce", requestType: "jzs.ministry.v1.AnnounceRequest", responseType: "jzs.ministry.v1.Announcement", serverStreaming: false),
             MethodEntry(name: "GetStatistics", path: "/jzs.ministry.v1.Ministry/GetStatistics", requestType: "jzs.ministry.v1.GetStatisticsRequest", responseType: "jzs.common.v1.ApplicationStatistics", serverStreaming: false),
+            MethodEntry(name: "IssueCertificate", path: "/jzs.ministry.v1.Ministry/IssueCertificate", requestType: "jzs.ministry.v1.IssueCertificateRequest", responseType: "jzs.common.v1.CertificateRecord", serverStreaming: false),
+            MethodEntry(name: "DownloadCertificate", path: "/jzs.ministry.v1.Ministry/DownloadCertificate", requestType: "jzs.ministry.v1.DownloadCertificateRequest", responseType: "jzs.common.v1.CertificateFile", serverStreaming: false),
+            MethodEntry(name: "RevokeCertificate", path: "/jzs.ministry.v1.Ministry/RevokeCertificate", requestType: "jzs.ministry.v1.RevokeCertificateRequest", responseType: "jzs.common.v1.CertificateRecord", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.provincial.v1.Provincial", methods: [
             MethodEntry(name: "ListPendingSignups", path: "/jzs.provincial.v1.Provincial/ListPendingSignups", requestType: "jzs.provincial.v1.ListPendingSignupsRequest", responseType: "jzs.provincial.v1.ListPendingSignupsResponse", serverStreaming: false),
@@ -258,6 +275,8 @@ extension ServiceCatalog {
             MethodEntry(name: "SendSmsCode", path: "/jzs.public.v1.Public/SendSmsCode", requestType: "jzs.public.v1.SendSmsCodeRequest", responseType: "jzs.public.v1.SendSmsCodeResponse", serverStreaming: false),
             MethodEntry(name: "ListAnnouncements", path: "/jzs.public.v1.Public/ListAnnouncements", requestType: "jzs.public.v1.ListAnnouncementsRequest", responseType: "jzs.public.v1.ListAnnouncementsResponse", serverStreaming: false),
             MethodEntry(name: "GetAnnouncement", path: "/jzs.public.v1.Public/GetAnnouncement", requestType: "jzs.public.v1.GetAnnouncementRequest", responseType: "jzs.ministry.v1.Announcement", serverStreaming: false),
+            MethodEntry(name: "VerifyCertificate", path: "/jzs.public.v1.Public/VerifyCertificate", requestType: "jzs.public.v1.VerifyCertificateRequest", responseType: "jzs.common.v1.CertificateRecord", serverStreaming: false),
+            MethodEntry(name: "GetSigningKey", path: "/jzs.public.v1.Public/GetSigningKey", requestType: "jzs.public.v1.GetSigningKeyRequest", responseType: "jzs.public.v1.GetSigningKeyResponse", serverStreaming: false),
         ]),
     ]
 }

@@ -15,3 +15,22 @@ extension Wire.Ministry.DecisionResult {
                   registrationNumber: r.registrationNumber ?? "")
     }
 }
+
+extension Wire.Common.CertificateRecord {
+    public init(_ r: CertificateRecord) {
+        let status: Wire.Common.CertificateStatus = switch r.status {
+        case .valid: .valid
+        case .void: .void
+        case .revoked: .revoked
+        case .expired: .expired
+        }
+        self.init(certificateID: r.id, registrationNumber: r.registrationNumber, holderName: r.holderName, version: UInt32(r.version),
+                  status: status, issuedAt: .init(r.issuedAt), reason: r.reason ?? "")
+    }
+}
+
+extension Wire.Common.CertificateFile {
+    public init(_ s: SignedCertificate) {
+        self.init(file: s.fileContents, useUntil: s.useUntil)
+    }
+}

@@ -187,6 +187,96 @@ void   jzs__common__v1__application_query__free_unpacked
   assert(message->base.descriptor == &jzs__common__v1__application_query__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__common__v1__certificate_record__init
+                     (Jzs__Common__V1__CertificateRecord         *message)
+{
+  static const Jzs__Common__V1__CertificateRecord init_value = JZS__COMMON__V1__CERTIFICATE_RECORD__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__certificate_record__get_packed_size
+                     (const Jzs__Common__V1__CertificateRecord *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_record__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__certificate_record__pack
+                     (const Jzs__Common__V1__CertificateRecord *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_record__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__certificate_record__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateRecord *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_record__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__CertificateRecord *
+       jzs__common__v1__certificate_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__CertificateRecord *)
+     protobuf_c_message_unpack (&jzs__common__v1__certificate_record__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__certificate_record__free_unpacked
+                     (Jzs__Common__V1__CertificateRecord *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__certificate_record__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__common__v1__certificate_file__init
+                     (Jzs__Common__V1__CertificateFile         *message)
+{
+  static const Jzs__Common__V1__CertificateFile init_value = JZS__COMMON__V1__CERTIFICATE_FILE__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__certificate_file__get_packed_size
+                     (const Jzs__Common__V1__CertificateFile *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_file__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__certificate_file__pack
+                     (const Jzs__Common__V1__CertificateFile *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_file__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__certificate_file__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateFile *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_file__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__CertificateFile *
+       jzs__common__v1__certificate_file__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__CertificateFile *)
+     protobuf_c_message_unpack (&jzs__common__v1__certificate_file__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__certificate_file__free_unpacked
+                     (Jzs__Common__V1__CertificateFile *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__certificate_file__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__common__v1__status_count__init
                      (Jzs__Common__V1__StatusCount         *message)
 {
@@ -948,6 +1038,173 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor 
   (ProtobufCMessageInit) jzs__common__v1__application_query__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor jzs__common__v1__certificate_record__field_descriptors[7] =
+{
+  {
+    "certificate_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, certificate_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "registration_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, registration_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holder_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, holder_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "version",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, version),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, status),
+    &jzs__common__v1__certificate_status__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "issued_at",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, issued_at),
+    &jzs__common__v1__timestamp__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateRecord, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__certificate_record__field_indices_by_name[] = {
+  0,   /* field[0] = certificate_id */
+  2,   /* field[2] = holder_name */
+  5,   /* field[5] = issued_at */
+  6,   /* field[6] = reason */
+  1,   /* field[1] = registration_number */
+  4,   /* field[4] = status */
+  3,   /* field[3] = version */
+};
+static const ProtobufCIntRange jzs__common__v1__certificate_record__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.CertificateRecord",
+  "CertificateRecord",
+  "Jzs__Common__V1__CertificateRecord",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__CertificateRecord),
+  7,
+  jzs__common__v1__certificate_record__field_descriptors,
+  jzs__common__v1__certificate_record__field_indices_by_name,
+  1,  jzs__common__v1__certificate_record__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__certificate_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__certificate_file__field_descriptors[2] =
+{
+  {
+    "file",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateFile, file),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "use_until",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateFile, use_until),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__certificate_file__field_indices_by_name[] = {
+  0,   /* field[0] = file */
+  1,   /* field[1] = use_until */
+};
+static const ProtobufCIntRange jzs__common__v1__certificate_file__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__certificate_file__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.CertificateFile",
+  "CertificateFile",
+  "Jzs__Common__V1__CertificateFile",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__CertificateFile),
+  2,
+  jzs__common__v1__certificate_file__field_descriptors,
+  jzs__common__v1__certificate_file__field_indices_by_name,
+  1,  jzs__common__v1__certificate_file__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__certificate_file__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__common__v1__status_count__field_descriptors[2] =
 {
   {
@@ -1245,5 +1502,39 @@ const ProtobufCEnumDescriptor jzs__common__v1__application_status__descriptor =
   jzs__common__v1__application_status__enum_values_by_name,
   1,
   jzs__common__v1__application_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue jzs__common__v1__certificate_status__enum_values_by_number[5] =
+{
+  { "CERTIFICATE_STATUS_UNSPECIFIED", "JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_UNSPECIFIED", 0 },
+  { "CERTIFICATE_STATUS_VALID", "JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_VALID", 1 },
+  { "CERTIFICATE_STATUS_VOID", "JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_VOID", 2 },
+  { "CERTIFICATE_STATUS_REVOKED", "JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_REVOKED", 3 },
+  { "CERTIFICATE_STATUS_EXPIRED", "JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_EXPIRED", 4 },
+};
+static const ProtobufCIntRange jzs__common__v1__certificate_status__value_ranges[] = {
+{0, 0},{0, 5}
+};
+static const ProtobufCEnumValueIndex jzs__common__v1__certificate_status__enum_values_by_name[5] =
+{
+  { "CERTIFICATE_STATUS_EXPIRED", 4 },
+  { "CERTIFICATE_STATUS_REVOKED", 3 },
+  { "CERTIFICATE_STATUS_UNSPECIFIED", 0 },
+  { "CERTIFICATE_STATUS_VALID", 1 },
+  { "CERTIFICATE_STATUS_VOID", 2 },
+};
+const ProtobufCEnumDescriptor jzs__common__v1__certificate_status__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.CertificateStatus",
+  "CertificateStatus",
+  "Jzs__Common__V1__CertificateStatus",
+  "jzs.common.v1",
+  5,
+  jzs__common__v1__certificate_status__enum_values_by_number,
+  5,
+  jzs__common__v1__certificate_status__enum_values_by_name,
+  1,
+  jzs__common__v1__certificate_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };

@@ -7,6 +7,51 @@
 #endif
 
 #include "jzs/individual/v1/individual.pb-c.h"
+void   jzs__individual__v1__download_certificate_request__init
+                     (Jzs__Individual__V1__DownloadCertificateRequest         *message)
+{
+  static const Jzs__Individual__V1__DownloadCertificateRequest init_value = JZS__INDIVIDUAL__V1__DOWNLOAD_CERTIFICATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__download_certificate_request__get_packed_size
+                     (const Jzs__Individual__V1__DownloadCertificateRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__download_certificate_request__pack
+                     (const Jzs__Individual__V1__DownloadCertificateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__download_certificate_request__pack_to_buffer
+                     (const Jzs__Individual__V1__DownloadCertificateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__DownloadCertificateRequest *
+       jzs__individual__v1__download_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__DownloadCertificateRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__download_certificate_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__download_certificate_request__free_unpacked
+                     (Jzs__Individual__V1__DownloadCertificateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__download_certificate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__individual__v1__submit_application_request__init
                      (Jzs__Individual__V1__SubmitApplicationRequest         *message)
 {
@@ -637,6 +682,24 @@ void   jzs__individual__v1__change_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__individual__v1__change_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+#define jzs__individual__v1__download_certificate_request__field_descriptors NULL
+#define jzs__individual__v1__download_certificate_request__field_indices_by_name NULL
+#define jzs__individual__v1__download_certificate_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__individual__v1__download_certificate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.DownloadCertificateRequest",
+  "DownloadCertificateRequest",
+  "Jzs__Individual__V1__DownloadCertificateRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__DownloadCertificateRequest),
+  0,
+  jzs__individual__v1__download_certificate_request__field_descriptors,
+  jzs__individual__v1__download_certificate_request__field_indices_by_name,
+  0,  jzs__individual__v1__download_certificate_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__download_certificate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__individual__v1__submit_application_request__field_descriptors[1] =
 {
   {
@@ -1258,7 +1321,7 @@ const ProtobufCMessageDescriptor jzs__individual__v1__change_password_response__
   (ProtobufCMessageInit) jzs__individual__v1__change_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[10] =
+static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[11] =
 {
   { "CreateAccount", &jzs__individual__v1__create_account_request__descriptor, &jzs__individual__v1__create_account_response__descriptor },
   { "Login", &jzs__individual__v1__login_request__descriptor, &jzs__individual__v1__login_response__descriptor },
@@ -1270,10 +1333,12 @@ static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_d
   { "GetApplication", &jzs__individual__v1__get_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "WithdrawApplication", &jzs__individual__v1__withdraw_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "ResubmitApplication", &jzs__individual__v1__resubmit_application_request__descriptor, &jzs__common__v1__application__descriptor },
+  { "DownloadCertificate", &jzs__individual__v1__download_certificate_request__descriptor, &jzs__common__v1__certificate_file__descriptor },
 };
 const unsigned jzs__individual__v1__individual__method_indices_by_name[] = {
   4,        /* ChangePassword */
   0,        /* CreateAccount */
+  10,        /* DownloadCertificate */
   7,        /* GetApplication */
   3,        /* GetProfile */
   6,        /* ListApplications */
@@ -1290,7 +1355,7 @@ const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
   "Individual",
   "Jzs__Individual__V1__Individual",
   "jzs.individual.v1",
-  10,
+  11,
   jzs__individual__v1__individual__method_descriptors,
   jzs__individual__v1__individual__method_indices_by_name
 };
@@ -1373,6 +1438,14 @@ void jzs__individual__v1__individual__resubmit_application(ProtobufCService *ser
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
   service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__download_certificate(ProtobufCService *service,
+                                                           const Jzs__Individual__V1__DownloadCertificateRequest *input,
+                                                           Jzs__Common__V1__CertificateFile_Closure closure,
+                                                           void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
                                             Jzs__Individual__V1__Individual_ServiceDestroy destroy)

@@ -7,6 +7,141 @@
 #endif
 
 #include "jzs/ministry/v1/ministry.pb-c.h"
+void   jzs__ministry__v1__issue_certificate_request__init
+                     (Jzs__Ministry__V1__IssueCertificateRequest         *message)
+{
+  static const Jzs__Ministry__V1__IssueCertificateRequest init_value = JZS__MINISTRY__V1__ISSUE_CERTIFICATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__ministry__v1__issue_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__IssueCertificateRequest *message)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__issue_certificate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__ministry__v1__issue_certificate_request__pack
+                     (const Jzs__Ministry__V1__IssueCertificateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__issue_certificate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__ministry__v1__issue_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__IssueCertificateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__issue_certificate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Ministry__V1__IssueCertificateRequest *
+       jzs__ministry__v1__issue_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Ministry__V1__IssueCertificateRequest *)
+     protobuf_c_message_unpack (&jzs__ministry__v1__issue_certificate_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__ministry__v1__issue_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__IssueCertificateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__ministry__v1__issue_certificate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__ministry__v1__download_certificate_request__init
+                     (Jzs__Ministry__V1__DownloadCertificateRequest         *message)
+{
+  static const Jzs__Ministry__V1__DownloadCertificateRequest init_value = JZS__MINISTRY__V1__DOWNLOAD_CERTIFICATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__ministry__v1__download_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest *message)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__ministry__v1__download_certificate_request__pack
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__ministry__v1__download_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__download_certificate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Ministry__V1__DownloadCertificateRequest *
+       jzs__ministry__v1__download_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Ministry__V1__DownloadCertificateRequest *)
+     protobuf_c_message_unpack (&jzs__ministry__v1__download_certificate_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__ministry__v1__download_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__DownloadCertificateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__ministry__v1__download_certificate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__ministry__v1__revoke_certificate_request__init
+                     (Jzs__Ministry__V1__RevokeCertificateRequest         *message)
+{
+  static const Jzs__Ministry__V1__RevokeCertificateRequest init_value = JZS__MINISTRY__V1__REVOKE_CERTIFICATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__ministry__v1__revoke_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest *message)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__revoke_certificate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__ministry__v1__revoke_certificate_request__pack
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__revoke_certificate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__ministry__v1__revoke_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__ministry__v1__revoke_certificate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Ministry__V1__RevokeCertificateRequest *
+       jzs__ministry__v1__revoke_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Ministry__V1__RevokeCertificateRequest *)
+     protobuf_c_message_unpack (&jzs__ministry__v1__revoke_certificate_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__ministry__v1__revoke_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__RevokeCertificateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__ministry__v1__revoke_certificate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__ministry__v1__get_application_request__init
                      (Jzs__Ministry__V1__GetApplicationRequest         *message)
 {
@@ -412,6 +547,133 @@ void   jzs__ministry__v1__get_statistics_request__free_unpacked
   assert(message->base.descriptor == &jzs__ministry__v1__get_statistics_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__ministry__v1__issue_certificate_request__field_descriptors[1] =
+{
+  {
+    "registration_number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Ministry__V1__IssueCertificateRequest, registration_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__ministry__v1__issue_certificate_request__field_indices_by_name[] = {
+  0,   /* field[0] = registration_number */
+};
+static const ProtobufCIntRange jzs__ministry__v1__issue_certificate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__ministry__v1__issue_certificate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.ministry.v1.IssueCertificateRequest",
+  "IssueCertificateRequest",
+  "Jzs__Ministry__V1__IssueCertificateRequest",
+  "jzs.ministry.v1",
+  sizeof(Jzs__Ministry__V1__IssueCertificateRequest),
+  1,
+  jzs__ministry__v1__issue_certificate_request__field_descriptors,
+  jzs__ministry__v1__issue_certificate_request__field_indices_by_name,
+  1,  jzs__ministry__v1__issue_certificate_request__number_ranges,
+  (ProtobufCMessageInit) jzs__ministry__v1__issue_certificate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__ministry__v1__download_certificate_request__field_descriptors[1] =
+{
+  {
+    "certificate_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Ministry__V1__DownloadCertificateRequest, certificate_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__ministry__v1__download_certificate_request__field_indices_by_name[] = {
+  0,   /* field[0] = certificate_id */
+};
+static const ProtobufCIntRange jzs__ministry__v1__download_certificate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__ministry__v1__download_certificate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.ministry.v1.DownloadCertificateRequest",
+  "DownloadCertificateRequest",
+  "Jzs__Ministry__V1__DownloadCertificateRequest",
+  "jzs.ministry.v1",
+  sizeof(Jzs__Ministry__V1__DownloadCertificateRequest),
+  1,
+  jzs__ministry__v1__download_certificate_request__field_descriptors,
+  jzs__ministry__v1__download_certificate_request__field_indices_by_name,
+  1,  jzs__ministry__v1__download_certificate_request__number_ranges,
+  (ProtobufCMessageInit) jzs__ministry__v1__download_certificate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__ministry__v1__revoke_certificate_request__field_descriptors[2] =
+{
+  {
+    "certificate_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Ministry__V1__RevokeCertificateRequest, certificate_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "reason",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Ministry__V1__RevokeCertificateRequest, reason),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__ministry__v1__revoke_certificate_request__field_indices_by_name[] = {
+  0,   /* field[0] = certificate_id */
+  1,   /* field[1] = reason */
+};
+static const ProtobufCIntRange jzs__ministry__v1__revoke_certificate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__ministry__v1__revoke_certificate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.ministry.v1.RevokeCertificateRequest",
+  "RevokeCertificateRequest",
+  "Jzs__Ministry__V1__RevokeCertificateRequest",
+  "jzs.ministry.v1",
+  sizeof(Jzs__Ministry__V1__RevokeCertificateRequest),
+  2,
+  jzs__ministry__v1__revoke_certificate_request__field_descriptors,
+  jzs__ministry__v1__revoke_certificate_request__field_indices_by_name,
+  1,  jzs__ministry__v1__revoke_certificate_request__number_ranges,
+  (ProtobufCMessageInit) jzs__ministry__v1__revoke_certificate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__ministry__v1__get_application_request__field_descriptors[1] =
 {
   {
@@ -942,7 +1204,7 @@ const ProtobufCMessageDescriptor jzs__ministry__v1__get_statistics_request__desc
   (ProtobufCMessageInit) jzs__ministry__v1__get_statistics_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descriptors[6] =
+static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descriptors[9] =
 {
   { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
   { "ExportApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application__descriptor },
@@ -950,14 +1212,20 @@ static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descr
   { "DecideApplications", &jzs__ministry__v1__decide_applications_request__descriptor, &jzs__ministry__v1__decide_applications_response__descriptor },
   { "Announce", &jzs__ministry__v1__announce_request__descriptor, &jzs__ministry__v1__announcement__descriptor },
   { "GetStatistics", &jzs__ministry__v1__get_statistics_request__descriptor, &jzs__common__v1__application_statistics__descriptor },
+  { "IssueCertificate", &jzs__ministry__v1__issue_certificate_request__descriptor, &jzs__common__v1__certificate_record__descriptor },
+  { "DownloadCertificate", &jzs__ministry__v1__download_certificate_request__descriptor, &jzs__common__v1__certificate_file__descriptor },
+  { "RevokeCertificate", &jzs__ministry__v1__revoke_certificate_request__descriptor, &jzs__common__v1__certificate_record__descriptor },
 };
 const unsigned jzs__ministry__v1__ministry__method_indices_by_name[] = {
   4,        /* Announce */
   3,        /* DecideApplications */
+  7,        /* DownloadCertificate */
   1,        /* ExportApplications */
   2,        /* GetApplication */
   5,        /* GetStatistics */
-  0         /* ListApplications */
+  6,        /* IssueCertificate */
+  0,        /* ListApplications */
+  8         /* RevokeCertificate */
 };
 const ProtobufCServiceDescriptor jzs__ministry__v1__ministry__descriptor =
 {
@@ -966,7 +1234,7 @@ const ProtobufCServiceDescriptor jzs__ministry__v1__ministry__descriptor =
   "Ministry",
   "Jzs__Ministry__V1__Ministry",
   "jzs.ministry.v1",
-  6,
+  9,
   jzs__ministry__v1__ministry__method_descriptors,
   jzs__ministry__v1__ministry__method_indices_by_name
 };
@@ -1017,6 +1285,30 @@ void jzs__ministry__v1__ministry__get_statistics(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
   service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__ministry__v1__ministry__issue_certificate(ProtobufCService *service,
+                                                    const Jzs__Ministry__V1__IssueCertificateRequest *input,
+                                                    Jzs__Common__V1__CertificateRecord_Closure closure,
+                                                    void *closure_data)
+{
+  assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__ministry__v1__ministry__download_certificate(ProtobufCService *service,
+                                                       const Jzs__Ministry__V1__DownloadCertificateRequest *input,
+                                                       Jzs__Common__V1__CertificateFile_Closure closure,
+                                                       void *closure_data)
+{
+  assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__ministry__v1__ministry__revoke_certificate(ProtobufCService *service,
+                                                     const Jzs__Ministry__V1__RevokeCertificateRequest *input,
+                                                     Jzs__Common__V1__CertificateRecord_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *service,
                                         Jzs__Ministry__V1__Ministry_ServiceDestroy destroy)

@@ -7,6 +7,141 @@
 #endif
 
 #include "jzs/public/v1/public.pb-c.h"
+void   jzs__public__v1__verify_certificate_request__init
+                     (Jzs__Public__V1__VerifyCertificateRequest         *message)
+{
+  static const Jzs__Public__V1__VerifyCertificateRequest init_value = JZS__PUBLIC__V1__VERIFY_CERTIFICATE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__verify_certificate_request__get_packed_size
+                     (const Jzs__Public__V1__VerifyCertificateRequest *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__verify_certificate_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__verify_certificate_request__pack
+                     (const Jzs__Public__V1__VerifyCertificateRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__verify_certificate_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__verify_certificate_request__pack_to_buffer
+                     (const Jzs__Public__V1__VerifyCertificateRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__verify_certificate_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__VerifyCertificateRequest *
+       jzs__public__v1__verify_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__VerifyCertificateRequest *)
+     protobuf_c_message_unpack (&jzs__public__v1__verify_certificate_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__verify_certificate_request__free_unpacked
+                     (Jzs__Public__V1__VerifyCertificateRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__verify_certificate_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__public__v1__get_signing_key_request__init
+                     (Jzs__Public__V1__GetSigningKeyRequest         *message)
+{
+  static const Jzs__Public__V1__GetSigningKeyRequest init_value = JZS__PUBLIC__V1__GET_SIGNING_KEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__get_signing_key_request__get_packed_size
+                     (const Jzs__Public__V1__GetSigningKeyRequest *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__get_signing_key_request__pack
+                     (const Jzs__Public__V1__GetSigningKeyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__get_signing_key_request__pack_to_buffer
+                     (const Jzs__Public__V1__GetSigningKeyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__GetSigningKeyRequest *
+       jzs__public__v1__get_signing_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__GetSigningKeyRequest *)
+     protobuf_c_message_unpack (&jzs__public__v1__get_signing_key_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__get_signing_key_request__free_unpacked
+                     (Jzs__Public__V1__GetSigningKeyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__public__v1__get_signing_key_response__init
+                     (Jzs__Public__V1__GetSigningKeyResponse         *message)
+{
+  static const Jzs__Public__V1__GetSigningKeyResponse init_value = JZS__PUBLIC__V1__GET_SIGNING_KEY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__public__v1__get_signing_key_response__get_packed_size
+                     (const Jzs__Public__V1__GetSigningKeyResponse *message)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__public__v1__get_signing_key_response__pack
+                     (const Jzs__Public__V1__GetSigningKeyResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__public__v1__get_signing_key_response__pack_to_buffer
+                     (const Jzs__Public__V1__GetSigningKeyResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Public__V1__GetSigningKeyResponse *
+       jzs__public__v1__get_signing_key_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Public__V1__GetSigningKeyResponse *)
+     protobuf_c_message_unpack (&jzs__public__v1__get_signing_key_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__public__v1__get_signing_key_response__free_unpacked
+                     (Jzs__Public__V1__GetSigningKeyResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__public__v1__get_signing_key_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__public__v1__list_announcements_request__init
                      (Jzs__Public__V1__ListAnnouncementsRequest         *message)
 {
@@ -817,6 +952,100 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
   assert(message->base.descriptor == &jzs__public__v1__who_am_iresponse__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+static const ProtobufCFieldDescriptor jzs__public__v1__verify_certificate_request__field_descriptors[1] =
+{
+  {
+    "certificate_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__VerifyCertificateRequest, certificate_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__verify_certificate_request__field_indices_by_name[] = {
+  0,   /* field[0] = certificate_id */
+};
+static const ProtobufCIntRange jzs__public__v1__verify_certificate_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__verify_certificate_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.VerifyCertificateRequest",
+  "VerifyCertificateRequest",
+  "Jzs__Public__V1__VerifyCertificateRequest",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__VerifyCertificateRequest),
+  1,
+  jzs__public__v1__verify_certificate_request__field_descriptors,
+  jzs__public__v1__verify_certificate_request__field_indices_by_name,
+  1,  jzs__public__v1__verify_certificate_request__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__verify_certificate_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__public__v1__get_signing_key_request__field_descriptors NULL
+#define jzs__public__v1__get_signing_key_request__field_indices_by_name NULL
+#define jzs__public__v1__get_signing_key_request__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__public__v1__get_signing_key_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.GetSigningKeyRequest",
+  "GetSigningKeyRequest",
+  "Jzs__Public__V1__GetSigningKeyRequest",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__GetSigningKeyRequest),
+  0,
+  jzs__public__v1__get_signing_key_request__field_descriptors,
+  jzs__public__v1__get_signing_key_request__field_indices_by_name,
+  0,  jzs__public__v1__get_signing_key_request__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__get_signing_key_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__public__v1__get_signing_key_response__field_descriptors[1] =
+{
+  {
+    "public_key_pem",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__GetSigningKeyResponse, public_key_pem),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__public__v1__get_signing_key_response__field_indices_by_name[] = {
+  0,   /* field[0] = public_key_pem */
+};
+static const ProtobufCIntRange jzs__public__v1__get_signing_key_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__public__v1__get_signing_key_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.public.v1.GetSigningKeyResponse",
+  "GetSigningKeyResponse",
+  "Jzs__Public__V1__GetSigningKeyResponse",
+  "jzs.public.v1",
+  sizeof(Jzs__Public__V1__GetSigningKeyResponse),
+  1,
+  jzs__public__v1__get_signing_key_response__field_descriptors,
+  jzs__public__v1__get_signing_key_response__field_indices_by_name,
+  1,  jzs__public__v1__get_signing_key_response__number_ranges,
+  (ProtobufCMessageInit) jzs__public__v1__get_signing_key_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__public__v1__list_announcements_request__field_descriptors[1] =
 {
   {
@@ -1765,7 +1994,7 @@ const ProtobufCEnumDescriptor jzs__public__v1__serving_status__descriptor =
   jzs__public__v1__serving_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[9] =
+static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descriptors[11] =
 {
   { "Health", &jzs__public__v1__health_request__descriptor, &jzs__public__v1__health_response__descriptor },
   { "ServerInfo", &jzs__public__v1__server_info_request__descriptor, &jzs__public__v1__server_info_response__descriptor },
@@ -1776,16 +2005,20 @@ static const ProtobufCMethodDescriptor jzs__public__v1__public__method_descripto
   { "SendSmsCode", &jzs__public__v1__send_sms_code_request__descriptor, &jzs__public__v1__send_sms_code_response__descriptor },
   { "ListAnnouncements", &jzs__public__v1__list_announcements_request__descriptor, &jzs__public__v1__list_announcements_response__descriptor },
   { "GetAnnouncement", &jzs__public__v1__get_announcement_request__descriptor, &jzs__ministry__v1__announcement__descriptor },
+  { "VerifyCertificate", &jzs__public__v1__verify_certificate_request__descriptor, &jzs__common__v1__certificate_record__descriptor },
+  { "GetSigningKey", &jzs__public__v1__get_signing_key_request__descriptor, &jzs__public__v1__get_signing_key_response__descriptor },
 };
 const unsigned jzs__public__v1__public__method_indices_by_name[] = {
   3,        /* Echo */
   4,        /* EchoStream */
   8,        /* GetAnnouncement */
+  10,        /* GetSigningKey */
   0,        /* Health */
   7,        /* ListAnnouncements */
   2,        /* ListServices */
   6,        /* SendSmsCode */
   1,        /* ServerInfo */
+  9,        /* VerifyCertificate */
   5         /* WhoAmI */
 };
 const ProtobufCServiceDescriptor jzs__public__v1__public__descriptor =
@@ -1795,7 +2028,7 @@ const ProtobufCServiceDescriptor jzs__public__v1__public__descriptor =
   "Public",
   "Jzs__Public__V1__Public",
   "jzs.public.v1",
-  9,
+  11,
   jzs__public__v1__public__method_descriptors,
   jzs__public__v1__public__method_indices_by_name
 };
@@ -1870,6 +2103,22 @@ void jzs__public__v1__public__get_announcement(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__public__v1__public__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__public__v1__public__verify_certificate(ProtobufCService *service,
+                                                 const Jzs__Public__V1__VerifyCertificateRequest *input,
+                                                 Jzs__Common__V1__CertificateRecord_Closure closure,
+                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__public__v1__public__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__public__v1__public__get_signing_key(ProtobufCService *service,
+                                              const Jzs__Public__V1__GetSigningKeyRequest *input,
+                                              Jzs__Public__V1__GetSigningKeyResponse_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &jzs__public__v1__public__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__public__v1__public__init (Jzs__Public__V1__Public_Service *service,
                                     Jzs__Public__V1__Public_ServiceDestroy destroy)

@@ -20,6 +20,8 @@ typedef struct Jzs__Common__V1__ApplicationDraft Jzs__Common__V1__ApplicationDra
 typedef struct Jzs__Common__V1__ApplicationEvent Jzs__Common__V1__ApplicationEvent;
 typedef struct Jzs__Common__V1__Application Jzs__Common__V1__Application;
 typedef struct Jzs__Common__V1__ApplicationQuery Jzs__Common__V1__ApplicationQuery;
+typedef struct Jzs__Common__V1__CertificateRecord Jzs__Common__V1__CertificateRecord;
+typedef struct Jzs__Common__V1__CertificateFile Jzs__Common__V1__CertificateFile;
 typedef struct Jzs__Common__V1__StatusCount Jzs__Common__V1__StatusCount;
 typedef struct Jzs__Common__V1__TypeCount Jzs__Common__V1__TypeCount;
 typedef struct Jzs__Common__V1__ApplicationStatistics Jzs__Common__V1__ApplicationStatistics;
@@ -72,6 +74,23 @@ typedef enum _Jzs__Common__V1__ApplicationStatus {
   JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_COMPLETED = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(JZS__COMMON__V1__APPLICATION_STATUS)
 } Jzs__Common__V1__ApplicationStatus;
+/*
+ * Status of an electronic certificate (public verification).
+ */
+typedef enum _Jzs__Common__V1__CertificateStatus {
+  JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_UNSPECIFIED = 0,
+  JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_VALID = 1,
+  /*
+   * Superseded by a newer version, or the registration was cancelled.
+   */
+  JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_VOID = 2,
+  JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_REVOKED = 3,
+  /*
+   * Every specialty's validity has ended.
+   */
+  JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_EXPIRED = 4
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(JZS__COMMON__V1__CERTIFICATE_STATUS)
+} Jzs__Common__V1__CertificateStatus;
 
 /* --- messages --- */
 
@@ -178,6 +197,47 @@ struct  Jzs__Common__V1__ApplicationQuery
 #define JZS__COMMON__V1__APPLICATION_QUERY__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application_query__descriptor) \
     , 0,NULL, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string, NULL, NULL }
+
+
+struct  Jzs__Common__V1__CertificateRecord
+{
+  ProtobufCMessage base;
+  /*
+   * 证照标识: 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>.
+   */
+  char *certificate_id;
+  char *registration_number;
+  /*
+   * Masked (张**).
+   */
+  char *holder_name;
+  uint32_t version;
+  Jzs__Common__V1__CertificateStatus status;
+  Jzs__Common__V1__Timestamp *issued_at;
+  char *reason;
+};
+#define JZS__COMMON__V1__CERTIFICATE_RECORD__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__certificate_record__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string }
+
+
+/*
+ * A downloaded certificate: `file` is the certificate file (JSON: format "jzs-ecert-1",
+ * algorithm "SM2-with-SM3", base64 payload = the signed canonical JSON document, base64 DER
+ * signature). Verify with the ministry public key (Public/GetSigningKey).
+ */
+struct  Jzs__Common__V1__CertificateFile
+{
+  ProtobufCMessage base;
+  ProtobufCBinaryData file;
+  /*
+   * Last day the download may be used (180 days, capped by specialty expiry and the 65th birthday).
+   */
+  char *use_until;
+};
+#define JZS__COMMON__V1__CERTIFICATE_FILE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__certificate_file__descriptor) \
+    , {0,NULL}, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Common__V1__StatusCount
@@ -304,6 +364,44 @@ Jzs__Common__V1__ApplicationQuery *
 void   jzs__common__v1__application_query__free_unpacked
                      (Jzs__Common__V1__ApplicationQuery *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__CertificateRecord methods */
+void   jzs__common__v1__certificate_record__init
+                     (Jzs__Common__V1__CertificateRecord         *message);
+size_t jzs__common__v1__certificate_record__get_packed_size
+                     (const Jzs__Common__V1__CertificateRecord   *message);
+size_t jzs__common__v1__certificate_record__pack
+                     (const Jzs__Common__V1__CertificateRecord   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__certificate_record__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateRecord   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__CertificateRecord *
+       jzs__common__v1__certificate_record__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__certificate_record__free_unpacked
+                     (Jzs__Common__V1__CertificateRecord *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__CertificateFile methods */
+void   jzs__common__v1__certificate_file__init
+                     (Jzs__Common__V1__CertificateFile         *message);
+size_t jzs__common__v1__certificate_file__get_packed_size
+                     (const Jzs__Common__V1__CertificateFile   *message);
+size_t jzs__common__v1__certificate_file__pack
+                     (const Jzs__Common__V1__CertificateFile   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__certificate_file__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateFile   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__CertificateFile *
+       jzs__common__v1__certificate_file__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__certificate_file__free_unpacked
+                     (Jzs__Common__V1__CertificateFile *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Common__V1__StatusCount methods */
 void   jzs__common__v1__status_count__init
                      (Jzs__Common__V1__StatusCount         *message);
@@ -394,6 +492,12 @@ typedef void (*Jzs__Common__V1__Application_Closure)
 typedef void (*Jzs__Common__V1__ApplicationQuery_Closure)
                  (const Jzs__Common__V1__ApplicationQuery *message,
                   void *closure_data);
+typedef void (*Jzs__Common__V1__CertificateRecord_Closure)
+                 (const Jzs__Common__V1__CertificateRecord *message,
+                  void *closure_data);
+typedef void (*Jzs__Common__V1__CertificateFile_Closure)
+                 (const Jzs__Common__V1__CertificateFile *message,
+                  void *closure_data);
 typedef void (*Jzs__Common__V1__StatusCount_Closure)
                  (const Jzs__Common__V1__StatusCount *message,
                   void *closure_data);
@@ -414,10 +518,13 @@ typedef void (*Jzs__Common__V1__ApplicationPage_Closure)
 
 extern const ProtobufCEnumDescriptor    jzs__common__v1__registration_type__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__common__v1__application_status__descriptor;
+extern const ProtobufCEnumDescriptor    jzs__common__v1__certificate_status__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_draft__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_file__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__status_count__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__type_count__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_statistics__descriptor;

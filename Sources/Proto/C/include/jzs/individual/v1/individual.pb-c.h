@@ -16,6 +16,7 @@ PROTOBUF_C__BEGIN_DECLS
 
 #include "jzs/common/v1/application.pb-c.h"
 
+typedef struct Jzs__Individual__V1__DownloadCertificateRequest Jzs__Individual__V1__DownloadCertificateRequest;
 typedef struct Jzs__Individual__V1__SubmitApplicationRequest Jzs__Individual__V1__SubmitApplicationRequest;
 typedef struct Jzs__Individual__V1__GetApplicationRequest Jzs__Individual__V1__GetApplicationRequest;
 typedef struct Jzs__Individual__V1__WithdrawApplicationRequest Jzs__Individual__V1__WithdrawApplicationRequest;
@@ -36,6 +37,15 @@ typedef struct Jzs__Individual__V1__ChangePasswordResponse Jzs__Individual__V1__
 
 
 /* --- messages --- */
+
+struct  Jzs__Individual__V1__DownloadCertificateRequest
+{
+  ProtobufCMessage base;
+};
+#define JZS__INDIVIDUAL__V1__DOWNLOAD_CERTIFICATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__download_certificate_request__descriptor) \
+     }
+
 
 struct  Jzs__Individual__V1__SubmitApplicationRequest
 {
@@ -198,6 +208,25 @@ struct  Jzs__Individual__V1__ChangePasswordResponse
      }
 
 
+/* Jzs__Individual__V1__DownloadCertificateRequest methods */
+void   jzs__individual__v1__download_certificate_request__init
+                     (Jzs__Individual__V1__DownloadCertificateRequest         *message);
+size_t jzs__individual__v1__download_certificate_request__get_packed_size
+                     (const Jzs__Individual__V1__DownloadCertificateRequest   *message);
+size_t jzs__individual__v1__download_certificate_request__pack
+                     (const Jzs__Individual__V1__DownloadCertificateRequest   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__download_certificate_request__pack_to_buffer
+                     (const Jzs__Individual__V1__DownloadCertificateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__DownloadCertificateRequest *
+       jzs__individual__v1__download_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__download_certificate_request__free_unpacked
+                     (Jzs__Individual__V1__DownloadCertificateRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Individual__V1__SubmitApplicationRequest methods */
 void   jzs__individual__v1__submit_application_request__init
                      (Jzs__Individual__V1__SubmitApplicationRequest         *message);
@@ -466,6 +495,9 @@ void   jzs__individual__v1__change_password_response__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Individual__V1__DownloadCertificateRequest_Closure)
+                 (const Jzs__Individual__V1__DownloadCertificateRequest *message,
+                  void *closure_data);
 typedef void (*Jzs__Individual__V1__SubmitApplicationRequest_Closure)
                  (const Jzs__Individual__V1__SubmitApplicationRequest *message,
                   void *closure_data);
@@ -555,6 +587,10 @@ struct Jzs__Individual__V1__Individual_Service
                                const Jzs__Individual__V1__ResubmitApplicationRequest *input,
                                Jzs__Common__V1__Application_Closure closure,
                                void *closure_data);
+  void (*download_certificate)(Jzs__Individual__V1__Individual_Service *service,
+                               const Jzs__Individual__V1__DownloadCertificateRequest *input,
+                               Jzs__Common__V1__CertificateFile_Closure closure,
+                               void *closure_data);
 };
 typedef void (*Jzs__Individual__V1__Individual_ServiceDestroy)(Jzs__Individual__V1__Individual_Service *);
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
@@ -572,7 +608,8 @@ void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Serv
       function_prefix__ ## list_applications,\
       function_prefix__ ## get_application,\
       function_prefix__ ## withdraw_application,\
-      function_prefix__ ## resubmit_application  }
+      function_prefix__ ## resubmit_application,\
+      function_prefix__ ## download_certificate  }
 void jzs__individual__v1__individual__create_account(ProtobufCService *service,
                                                      const Jzs__Individual__V1__CreateAccountRequest *input,
                                                      Jzs__Individual__V1__CreateAccountResponse_Closure closure,
@@ -613,9 +650,14 @@ void jzs__individual__v1__individual__resubmit_application(ProtobufCService *ser
                                                            const Jzs__Individual__V1__ResubmitApplicationRequest *input,
                                                            Jzs__Common__V1__Application_Closure closure,
                                                            void *closure_data);
+void jzs__individual__v1__individual__download_certificate(ProtobufCService *service,
+                                                           const Jzs__Individual__V1__DownloadCertificateRequest *input,
+                                                           Jzs__Common__V1__CertificateFile_Closure closure,
+                                                           void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCMessageDescriptor jzs__individual__v1__download_certificate_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__submit_application_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__get_application_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__withdraw_application_request__descriptor;

@@ -17,6 +17,9 @@ PROTOBUF_C__BEGIN_DECLS
 #include "jzs/common/v1/application.pb-c.h"
 #include "jzs/common/v1/common.pb-c.h"
 
+typedef struct Jzs__Ministry__V1__IssueCertificateRequest Jzs__Ministry__V1__IssueCertificateRequest;
+typedef struct Jzs__Ministry__V1__DownloadCertificateRequest Jzs__Ministry__V1__DownloadCertificateRequest;
+typedef struct Jzs__Ministry__V1__RevokeCertificateRequest Jzs__Ministry__V1__RevokeCertificateRequest;
 typedef struct Jzs__Ministry__V1__GetApplicationRequest Jzs__Ministry__V1__GetApplicationRequest;
 typedef struct Jzs__Ministry__V1__Decision Jzs__Ministry__V1__Decision;
 typedef struct Jzs__Ministry__V1__DecideApplicationsRequest Jzs__Ministry__V1__DecideApplicationsRequest;
@@ -32,6 +35,37 @@ typedef struct Jzs__Ministry__V1__GetStatisticsRequest Jzs__Ministry__V1__GetSta
 
 
 /* --- messages --- */
+
+struct  Jzs__Ministry__V1__IssueCertificateRequest
+{
+  ProtobufCMessage base;
+  char *registration_number;
+};
+#define JZS__MINISTRY__V1__ISSUE_CERTIFICATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__ministry__v1__issue_certificate_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Ministry__V1__DownloadCertificateRequest
+{
+  ProtobufCMessage base;
+  char *certificate_id;
+};
+#define JZS__MINISTRY__V1__DOWNLOAD_CERTIFICATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__ministry__v1__download_certificate_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Ministry__V1__RevokeCertificateRequest
+{
+  ProtobufCMessage base;
+  char *certificate_id;
+  char *reason;
+};
+#define JZS__MINISTRY__V1__REVOKE_CERTIFICATE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__ministry__v1__revoke_certificate_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
 
 struct  Jzs__Ministry__V1__GetApplicationRequest
 {
@@ -164,6 +198,63 @@ struct  Jzs__Ministry__V1__GetStatisticsRequest
      }
 
 
+/* Jzs__Ministry__V1__IssueCertificateRequest methods */
+void   jzs__ministry__v1__issue_certificate_request__init
+                     (Jzs__Ministry__V1__IssueCertificateRequest         *message);
+size_t jzs__ministry__v1__issue_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__IssueCertificateRequest   *message);
+size_t jzs__ministry__v1__issue_certificate_request__pack
+                     (const Jzs__Ministry__V1__IssueCertificateRequest   *message,
+                      uint8_t             *out);
+size_t jzs__ministry__v1__issue_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__IssueCertificateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Ministry__V1__IssueCertificateRequest *
+       jzs__ministry__v1__issue_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__ministry__v1__issue_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__IssueCertificateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Ministry__V1__DownloadCertificateRequest methods */
+void   jzs__ministry__v1__download_certificate_request__init
+                     (Jzs__Ministry__V1__DownloadCertificateRequest         *message);
+size_t jzs__ministry__v1__download_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest   *message);
+size_t jzs__ministry__v1__download_certificate_request__pack
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest   *message,
+                      uint8_t             *out);
+size_t jzs__ministry__v1__download_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__DownloadCertificateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Ministry__V1__DownloadCertificateRequest *
+       jzs__ministry__v1__download_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__ministry__v1__download_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__DownloadCertificateRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Ministry__V1__RevokeCertificateRequest methods */
+void   jzs__ministry__v1__revoke_certificate_request__init
+                     (Jzs__Ministry__V1__RevokeCertificateRequest         *message);
+size_t jzs__ministry__v1__revoke_certificate_request__get_packed_size
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest   *message);
+size_t jzs__ministry__v1__revoke_certificate_request__pack
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest   *message,
+                      uint8_t             *out);
+size_t jzs__ministry__v1__revoke_certificate_request__pack_to_buffer
+                     (const Jzs__Ministry__V1__RevokeCertificateRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Ministry__V1__RevokeCertificateRequest *
+       jzs__ministry__v1__revoke_certificate_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__ministry__v1__revoke_certificate_request__free_unpacked
+                     (Jzs__Ministry__V1__RevokeCertificateRequest *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Ministry__V1__GetApplicationRequest methods */
 void   jzs__ministry__v1__get_application_request__init
                      (Jzs__Ministry__V1__GetApplicationRequest         *message);
@@ -337,6 +428,15 @@ void   jzs__ministry__v1__get_statistics_request__free_unpacked
                       ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
+typedef void (*Jzs__Ministry__V1__IssueCertificateRequest_Closure)
+                 (const Jzs__Ministry__V1__IssueCertificateRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Ministry__V1__DownloadCertificateRequest_Closure)
+                 (const Jzs__Ministry__V1__DownloadCertificateRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Ministry__V1__RevokeCertificateRequest_Closure)
+                 (const Jzs__Ministry__V1__RevokeCertificateRequest *message,
+                  void *closure_data);
 typedef void (*Jzs__Ministry__V1__GetApplicationRequest_Closure)
                  (const Jzs__Ministry__V1__GetApplicationRequest *message,
                   void *closure_data);
@@ -395,6 +495,18 @@ struct Jzs__Ministry__V1__Ministry_Service
                          const Jzs__Ministry__V1__GetStatisticsRequest *input,
                          Jzs__Common__V1__ApplicationStatistics_Closure closure,
                          void *closure_data);
+  void (*issue_certificate)(Jzs__Ministry__V1__Ministry_Service *service,
+                            const Jzs__Ministry__V1__IssueCertificateRequest *input,
+                            Jzs__Common__V1__CertificateRecord_Closure closure,
+                            void *closure_data);
+  void (*download_certificate)(Jzs__Ministry__V1__Ministry_Service *service,
+                               const Jzs__Ministry__V1__DownloadCertificateRequest *input,
+                               Jzs__Common__V1__CertificateFile_Closure closure,
+                               void *closure_data);
+  void (*revoke_certificate)(Jzs__Ministry__V1__Ministry_Service *service,
+                             const Jzs__Ministry__V1__RevokeCertificateRequest *input,
+                             Jzs__Common__V1__CertificateRecord_Closure closure,
+                             void *closure_data);
 };
 typedef void (*Jzs__Ministry__V1__Ministry_ServiceDestroy)(Jzs__Ministry__V1__Ministry_Service *);
 void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *service,
@@ -408,7 +520,10 @@ void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *ser
       function_prefix__ ## get_application,\
       function_prefix__ ## decide_applications,\
       function_prefix__ ## announce,\
-      function_prefix__ ## get_statistics  }
+      function_prefix__ ## get_statistics,\
+      function_prefix__ ## issue_certificate,\
+      function_prefix__ ## download_certificate,\
+      function_prefix__ ## revoke_certificate  }
 void jzs__ministry__v1__ministry__list_applications(ProtobufCService *service,
                                                     const Jzs__Common__V1__ApplicationQuery *input,
                                                     Jzs__Common__V1__ApplicationPage_Closure closure,
@@ -433,9 +548,24 @@ void jzs__ministry__v1__ministry__get_statistics(ProtobufCService *service,
                                                  const Jzs__Ministry__V1__GetStatisticsRequest *input,
                                                  Jzs__Common__V1__ApplicationStatistics_Closure closure,
                                                  void *closure_data);
+void jzs__ministry__v1__ministry__issue_certificate(ProtobufCService *service,
+                                                    const Jzs__Ministry__V1__IssueCertificateRequest *input,
+                                                    Jzs__Common__V1__CertificateRecord_Closure closure,
+                                                    void *closure_data);
+void jzs__ministry__v1__ministry__download_certificate(ProtobufCService *service,
+                                                       const Jzs__Ministry__V1__DownloadCertificateRequest *input,
+                                                       Jzs__Common__V1__CertificateFile_Closure closure,
+                                                       void *closure_data);
+void jzs__ministry__v1__ministry__revoke_certificate(ProtobufCService *service,
+                                                     const Jzs__Ministry__V1__RevokeCertificateRequest *input,
+                                                     Jzs__Common__V1__CertificateRecord_Closure closure,
+                                                     void *closure_data);
 
 /* --- descriptors --- */
 
+extern const ProtobufCMessageDescriptor jzs__ministry__v1__issue_certificate_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__ministry__v1__download_certificate_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__ministry__v1__revoke_certificate_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__ministry__v1__get_application_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__ministry__v1__decision__descriptor;
 extern const ProtobufCMessageDescriptor jzs__ministry__v1__decide_applications_request__descriptor;

@@ -1,0 +1,228 @@
+public import Crypto
+public import Foundation
+import GRDB
+
+/// Where a certificate stands, for public verification.
+public enum CertificateStatus: String, Sendable, Codable {
+    case valid, void, revoked, expired
+}
+
+public struct CertificateRecord: Sendable, Equatable {
+    public let id: String
+    public let registrationNumber: String
+    public let holderName: String
+    public let version: Int
+    public let status: CertificateStatus
+    public let issuedAt: Date
+    public let reason: String?
+}
+
+/// A downloaded electronic certificate: the signed document and its SM2 signature.
+public struct SignedCertificate: Sendable, Equatable {
+    /// Canonical JSON (sorted keys, UTF-8): the bytes that were signed.
+    public let payload: [UInt8]
+    /// SM2 signature with SM3 (DER).
+    public let signature: [UInt8]
+    public let useUntil: String
+
+    public init(payload: [UInt8], signature: [UInt8], useUntil: String) {
+        self.payload = payload
+        self.signature = signature
+        self.useUntil = useUntil
+    }
+
+    /// The certificate file: JSON with the base64 payload and signature.
+    public var fileContents: [UInt8] {
+        let object: [String: String] = ["format": "jzs-ecert-1", "algorithm": "SM2-with-SM3",
+                                        "payload": Data(payload).base64EncodedString(), "signature": Data(signature).base64EncodedString()]
+        return Array((try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])) ?? Data())
+    }
+}
+
+/// Electronic registration certificates (电子注册证书, DOMAIN.md §7): issued by the ministry after
+/// the announcement, a version per (re-)issue that voids the previous one, a 180-day use limit
+/// per download capped by specialty expiry and the 65th birthday, signed with SM2 over SM3.
+public final class Certificates: Sendable {
+    let database: RegistryDatabase
+    let signingKey: PrivateKey
+    let now: @Sendable () -> Date
+
+    /// 颁发机构代码: the ministry's credit code; 证照类型代码 for the 一级 certificate (assumed, see docs).
+    public static let issuerCode = "11100000000013338W"
+    public static let typeCode = "11100000000013338W002"
+    public static let issuerName = "中华人民共和国住房和城乡建设部"
+    public static let useDays = 180
+
+    public init(database: RegistryDatabase, signingKey: PrivateKey, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.database = database
+        self.signingKey = signingKey
+        self.now = now
+    }
+
+    /// Issues version N+1 for the registration with `registrationNumber`; the previous valid one becomes void.
+    public func issue(registrationNumber: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> CertificateRecord {
+        guard case .ministry = caller else { throw .forbidden("only the ministry issues certificates") }
+        let now = self.now()
+        let id: String = try await database.write { db in
+            guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status, registration_number FROM registrations WHERE registration_number = ?",
+                                             arguments: [registrationNumber.trimmed]) else {
+                throw RegistryError.notFound("registration \(registrationNumber)")
+            }
+            guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition("the registration is cancelled") }
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
+                throw RegistryError.failedPrecondition("the registration waits for its announcement (公告) before a certificate is issued")
+            }
+            let registration: String = reg["id"]
+            let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM certificates WHERE registration_id = ?", arguments: [registration]) ?? 0) + 1
+            guard version <= 999 else { throw RegistryError.failedPrecondition("no more certificate versions") }
+            try db.execute(sql: "UPDATE certificates SET status = 'void', reason = 'superseded by version \(version)' WHERE registration_id = ? AND status = 'valid'",
+                           arguments: [registration])
+            let id = Self.identifier(registrationNumber: reg["registration_number"], version: version)
+            try db.execute(sql: "INSERT INTO certificates (id, registration_id, version, status, issued_at) VALUES (?, ?, ?, 'valid', ?)",
+                           arguments: [id, registration, version, now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
+            return id
+        }
+        return try await record(id)
+    }
+
+    /// The signed certificate of the caller (an individual: their own valid one) or any (the ministry).
+    public func download(certificateID: String?, for caller: Caller) async throws(RegistryError) -> SignedCertificate {
+        let now = self.now()
+        let condition: String
+        let arguments: StatementArguments
+        switch caller {
+        case .individual(let person):
+            condition = "r.individual_id = ? AND c.status = 'valid'"
+            arguments = [person]
+        case .ministry:
+            guard let certificateID else { throw .invalid("certificate_id", "is required") }
+            condition = "c.id = ?"
+            arguments = [certificateID]
+        default: throw .forbidden("certificates are downloaded by their holder or the ministry")
+        }
+        struct Source: Sendable {
+            let id: String, version: Int, status: String, issuedAt: Double, number: String, name: String, idNumber: String
+            let employer: String, creditCode: String, specialties: [[String: String]]
+        }
+        let source = try await database.read { db -> Source? in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.id, c.version, c.status, c.issued_at, r.id AS registration, r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code
+                FROM certificates c JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
+                JOIN enterprises e ON e.id = r.enterprise_id WHERE \(condition) ORDER BY c.version DESC LIMIT 1
+                """, arguments: arguments) else { return nil }
+            let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
+                                               arguments: [row["registration"] as String])
+            return Source(id: row["id"], version: row["version"], status: row["status"], issuedAt: row["issued_at"], number: row["registration_number"],
+                          name: row["name"], idNumber: row["id_number"], employer: row["employer"], creditCode: row["credit_code"],
+                          specialties: specialties.map { ["name": $0["specialty"] as String, "valid_from": $0["valid_from"] as String, "valid_until": $0["valid_until"] as String] })
+        }
+        guard let source else { throw .notFound("certificate") }
+        guard source.status == "valid" else { throw .failedPrecondition("the certificate is \(source.status)") }
+        let useUntil = Self.useLimit(now: now, specialtyExpiries: source.specialties.compactMap { $0["valid_until"] }, idNumber: source.idNumber)
+        let payload: [String: Any] = [
+            "certificate_id": source.id, "version": source.version, "title": "中华人民共和国一级建造师注册证书",
+            "holder": source.name, "id_type": "居民身份证", "id_number": source.idNumber,
+            "registration_number": source.number, "specialties": source.specialties,
+            "employer": source.employer, "employer_credit_code": source.creditCode,
+            "issuer": Self.issuerName, "issuer_code": Self.issuerCode,
+            "issued_on": CalendarDate(Date(timeIntervalSince1970: source.issuedAt)).description,
+            "downloaded_on": CalendarDate(now).description, "use_until": useUntil.description,
+        ]
+        let bytes = Array((try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        let signature: [UInt8]
+        do { signature = try Signature.sign(bytes, with: signingKey) } catch { throw .storage("signing failed: \(error)") }
+        return SignedCertificate(payload: bytes, signature: signature, useUntil: useUntil.description)
+    }
+
+    /// 180 days from the download, capped by the earliest specialty expiry and the 65th birthday.
+    public static func useLimit(now: Date, specialtyExpiries: [String], idNumber: String) -> CalendarDate {
+        var limit = CalendarDate(now).adding(days: useDays)
+        for e in specialtyExpiries { if let d = try? Applications.date(e), d < limit { limit = d } }
+        if let id = try? IDNumber(validating: idNumber, today: .distantFuture) {
+            let birthday = id.birthDate.adding(years: Applications.ageLimit)
+            if birthday < limit { limit = birthday }
+        }
+        return limit
+    }
+
+    /// Public verification by identifier.
+    public func record(_ id: String) async throws(RegistryError) -> CertificateRecord {
+        let now = self.now()
+        let found = try await database.read { db -> CertificateRecord? in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT c.*, r.registration_number, r.status AS registration_status, i.name FROM certificates c
+                JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id WHERE c.id = ?
+                """, arguments: [id]) else { return nil }
+            var status = CertificateStatus(rawValue: row["status"]) ?? .void
+            if status == .valid {
+                let latest = try String.fetchOne(db, sql: "SELECT MAX(valid_until) FROM registration_specialties WHERE registration_id = ?", arguments: [row["registration_id"] as String])
+                if let latest, let end = try? Applications.date(latest), end < CalendarDate(now) { status = .expired }
+                if row["registration_status"] as String != "active" { status = .void }
+            }
+            let name: String = row["name"]
+            return CertificateRecord(id: row["id"], registrationNumber: row["registration_number"], holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
+                                     version: row["version"], status: status, issuedAt: Date(timeIntervalSince1970: row["issued_at"]), reason: row["reason"])
+        }
+        guard let found else { throw .notFound("certificate \(id)") }
+        return found
+    }
+
+    public func revoke(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        guard case .ministry = caller else { throw .forbidden("only the ministry revokes certificates") }
+        let why = try Applications.reason(reason)
+        let now = self.now()
+        try await database.write { db in
+            try db.execute(sql: "UPDATE certificates SET status = 'revoked', reason = ? WHERE id = ? AND status = 'valid'", arguments: [why, id])
+            guard db.changesCount == 1 else { throw RegistryError.failedPrecondition("no valid certificate \(id)") }
+            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "revoked: \(why)"), in: db)
+        }
+    }
+
+    /// 证照标识 (DOMAIN.md §7.3): 1.2.156.3005.2.<type>.<issuer>.<serial>.<version>.<check>, the
+    /// check character by ISO/IEC 7064 MOD 37,36 over the identifier without root and dots.
+    public static func identifier(registrationNumber: String, version: Int) -> String {
+        let serial = String(registrationNumber.filter { $0.isASCII && $0.isNumber })
+        let body = [typeCode, issuerCode, serial, String(format: "%03d", version)]
+        return "1.2.156.3005.2." + body.joined(separator: ".") + "." + checkCharacter(body.joined())
+    }
+
+    static func checkCharacter(_ text: String) -> String {
+        let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        var p = 36
+        for c in text.uppercased() {
+            guard let v = alphabet.firstIndex(of: c) else { continue }
+            p = (p + v) % 36
+            if p == 0 { p = 36 }
+            p = (p * 2) % 37
+        }
+        let check = (37 - p) % 37
+        return String(alphabet[check == 36 ? 0 : check])
+    }
+}
+
+/// Offline verification of a certificate file with the ministry's public key.
+public enum CertificateVerifier {
+    public enum Outcome: Sendable, Equatable {
+        case valid(certificateID: String, version: Int, useUntil: String)
+        case tampered
+        case expiredUseLimit(String)
+        case malformed(String)
+    }
+
+    public static func verify(file: [UInt8], publicKeyPEM: String, today: Date = Date()) -> Outcome {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(file)) as? [String: String],
+              object["format"] == "jzs-ecert-1", let payload = object["payload"].flatMap({ Data(base64Encoded: $0) }),
+              let signature = object["signature"].flatMap({ Data(base64Encoded: $0) }) else {
+            return .malformed("not a jzs electronic certificate file")
+        }
+        guard Signature.verify(Array(signature), of: Array(payload), publicKeyPEM: publicKeyPEM) else { return .tampered }
+        guard let document = try? JSONSerialization.jsonObject(with: payload) as? [String: Any],
+              let id = document["certificate_id"] as? String, let version = document["version"] as? Int,
+              let useUntil = document["use_until"] as? String, let limit = try? Applications.date(useUntil) else {
+            return .malformed("the signed document lacks its identifier, version or use limit")
+        }
+        guard CalendarDate(today) <= limit else { return .expiredUseLimit(useUntil) }
+        return .valid(certificateID: id, version: version, useUntil: useUntil)
+    }
+}

@@ -1,0 +1,108 @@
+import Crypto
+import Foundation
+import Model
+import Proto
+import RPCClient
+import RPCServer
+import Testing
+
+@Suite("Electronic certificates")
+struct CertificateTests {
+    /// Runs `openssl` with `arguments`; returns (exit status, output).
+    func openssl(_ arguments: [String]) throws -> (Int32, String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        p.arguments = arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = pipe
+        try p.run()
+        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return (p.terminationStatus, out)
+    }
+
+    @Test("Issued after the announcement; signed with SM2/SM3; verifies with our code and stock openssl; tampering, re-issue and revocation are caught")
+    func lifecycle() async throws {
+        try await withTestServer { server in
+            let route = RouteTests()
+            let w = try await route.world(server)
+            defer { Task { await w.close() } }
+            let app = try await w.person.individual.submit(route.draft(.initial, ["建筑工程", "机电工程"], employer: w.codeA))
+            _ = try await w.enterpriseA.enterprise.report(app.applicationID, acceptCommitment: true)
+            _ = try await w.province37.provincial.accept(app.applicationID)
+            let number = try await route.approve(w, app.applicationID).registrationNumber
+            // Not before the announcement.
+            #expect(await rpcError { _ = try await w.ministry.ministry.issueCertificate(registrationNumber: number) }?.code == .failedPrecondition)
+            _ = try await w.ministry.ministry.announce(title: "公告")
+            let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
+            #expect(first.version == 1)
+            #expect(first.certificateID.hasPrefix("1.2.156.3005.2.11100000000013338W002.11100000000013338W."))
+            #expect(first.certificateID.split(separator: ".").last?.count == 1)
+
+            let file = try await w.person.individual.downloadCertificate()
+            let key = try await w.person.public.signingKey()
+            guard case .valid(let id, let version, _) = CertificateVerifier.verify(file: file.file, publicKeyPEM: key) else {
+                Issue.record("our verifier refused a good certificate")
+                return
+            }
+            #expect(id == first.certificateID && version == 1)
+
+            // Stock openssl checks the same signature.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cert-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(file.file)) as? [String: String])
+            let payload = try #require(Data(base64Encoded: object["payload"] ?? ""))
+            try payload.write(to: dir.appendingPathComponent("payload.json"))
+            try #require(Data(base64Encoded: object["signature"] ?? "")).write(to: dir.appendingPathComponent("signature.der"))
+            try Data(key.utf8).write(to: dir.appendingPathComponent("ministry.pub.pem"))
+            let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", dir.appendingPathComponent("ministry.pub.pem").path, "-rawin", "-digest", "sm3",
+                          "-in", dir.appendingPathComponent("payload.json").path, "-sigfile", dir.appendingPathComponent("signature.der").path]
+            let (ok, output) = try openssl(verify)
+            #expect(ok == 0, "openssl: \(output)")
+            // One changed byte fails both.
+            var changed = Array(payload)
+            changed[changed.count / 2] ^= 0x01
+            try Data(changed).write(to: dir.appendingPathComponent("payload.json"))
+            #expect(try openssl(verify).0 != 0)
+            var forged = object
+            forged["payload"] = Data(changed).base64EncodedString()
+            #expect(CertificateVerifier.verify(file: Array(try JSONSerialization.data(withJSONObject: forged)), publicKeyPEM: key) == .tampered)
+
+            // The signed document carries the holder, the number, both specialties, the employer.
+            let document = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+            #expect(document["registration_number"] as? String == number)
+            #expect((document["specialties"] as? [[String: String]])?.count == 2)
+            #expect(document["employer_credit_code"] as? String == w.codeA)
+
+            // Re-issue: version 2; version 1 is void.
+            let second = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
+            #expect(second.version == 2)
+            #expect(try await w.person.public.verifyCertificate(first.certificateID).status == .void)
+            #expect(try await w.person.public.verifyCertificate(second.certificateID).status == .valid)
+            _ = try await w.ministry.ministry.revokeCertificate(second.certificateID, reason: "测试吊销")
+            #expect(try await w.person.public.verifyCertificate(second.certificateID).status == .revoked)
+            #expect(await rpcError { _ = try await w.person.individual.downloadCertificate() }?.code == .notFound)
+            #expect(await rpcError { _ = try await w.province37.ministry.issueCertificate(registrationNumber: number) }?.code == .permissionDenied)
+        }
+    }
+
+    @Test("The use limit is 180 days, capped by specialty expiry and the 65th birthday")
+    func useLimit() {
+        let now = ISO8601DateFormatter().date(from: "2026-11-23T12:00:00Z")!
+        let young = "11010519900307001".appending("0").validID
+        #expect(Certificates.useLimit(now: now, specialtyExpiries: ["2029-11-23"], idNumber: young).description == "2027-05-22")
+        #expect(Certificates.useLimit(now: now, specialtyExpiries: ["2027-01-31", "2029-11-23"], idNumber: young).description == "2027-01-31")
+        let nearly65 = "11010519620301001".appending("0").validID
+        #expect(Certificates.useLimit(now: now, specialtyExpiries: ["2029-11-23"], idNumber: nearly65).description == "2027-03-01")
+    }
+
+    @Test("An expired use limit is refused offline")
+    func expiredOffline() throws {
+        let key = try PrivateKey.generateSM2()
+        let payload = Array(#"{"certificate_id":"x","use_until":"2020-01-01","version":1}"#.utf8)
+        let file = SignedCertificate(payload: payload, signature: try Signature.sign(payload, with: key), useUntil: "2020-01-01").fileContents
+        #expect(CertificateVerifier.verify(file: file, publicKeyPEM: try key.publicKeyPEM()) == .expiredUseLimit("2020-01-01"))
+    }
+}
