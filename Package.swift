@@ -101,7 +101,7 @@ let package = Package(
         .executableTarget(
             name: "jzs-bench",
             dependencies: [
-                "RPCClient", "Proto", "CProto", "CProtobufC",
+                "RPCClient", "Proto", "CProto", "CProtobufC", "Model", "Crypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: nio),
             ],

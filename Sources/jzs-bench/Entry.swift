@@ -20,6 +20,6 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jzs-bench",
         abstract: "Load generator and codec micro-benchmark for jzs.",
-        subcommands: [LoadCommand.self, CodecCommand.self, BatchReportCommand.self, ReadsCommand.self, LoginCommand.self],
+        subcommands: [LoadCommand.self, CodecCommand.self, BatchReportCommand.self, ReadsCommand.self, LoginCommand.self, MinistryDecideCommand.self],
         defaultSubcommand: LoadCommand.self)
 }

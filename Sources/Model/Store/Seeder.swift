@@ -15,9 +15,11 @@ public enum Seeder {
     }
 
     /// Offline only: the server must not run on this database meanwhile.
-    public static func seed(_ database: RegistryDatabase, persons: Int, enterprises: Int, benchPending: Int, password: String,
+    /// - Parameter benchMinistry: of the bench enterprise's people after the first `benchPending`,
+    ///   this many have applications already forwarded to the ministry (for decision benchmarks).
+    public static func seed(_ database: RegistryDatabase, persons: Int, enterprises: Int, benchPending: Int, benchMinistry: Int = 0, password: String,
                             progress: @Sendable (String) -> Void = { _ in }) throws -> Report {
-        precondition(enterprises >= 1 && persons >= benchPending)
+        precondition(enterprises >= 1 && persons >= benchPending + benchMinistry)
         let started = Date()
         let hash = try PasswordHash.hash(password)
         let now = started.timeIntervalSince1970
@@ -48,7 +50,7 @@ public enum Seeder {
             let application = try db.makeStatement(sql: """
                 INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
                     qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, '01', '建筑工程', ?, '2021-09-20', '2025-01-01', '2029-12-31', 'awaiting_enterprise', ?, ?)
+                VALUES (?, ?, ?, ?, '01', '建筑工程', ?, '2021-09-20', '2025-01-01', '2029-12-31', ?, ?, ?)
                 """)
             let event = try db.makeStatement(sql: """
                 INSERT INTO application_events (application_id, at, actor, action, to_status) VALUES (?, ?, ?, 'submitted', 'awaiting_enterprise')
@@ -57,10 +59,12 @@ public enum Seeder {
                 let id = String(format: "p%07d", p)
                 try person.execute(arguments: [id, idNumber(index: p), "人员\(p)", String(format: "139%08d", p % 100_000_000), hash, now])
                 // The first benchPending people apply to the bench enterprise; the rest spread over the others.
-                let e = p < benchPending || enterprises == 1 ? 0 : 1 + (p % (enterprises - 1))
+                let atMinistry = p >= benchPending && p < benchPending + benchMinistry
+                let e = p < benchPending + benchMinistry || enterprises == 1 ? 0 : 1 + (p % (enterprises - 1))
                 let app = String(format: "a%07d", p)
                 let at = now + Double(p) / 1000
-                try application.execute(arguments: [app, id, enterpriseID(e), provinces[e % provinces.count], String(format: "Q%08d", p), at, at])
+                try application.execute(arguments: [app, id, enterpriseID(e), provinces[e % provinces.count], String(format: "Q%08d", p),
+                                                    atMinistry ? "awaiting_ministry" : "awaiting_enterprise", at, at])
                 try event.execute(arguments: [app, at, "jzs:individual:\(id)"])
                 if p % 100_000 == 0 { progress("persons \(p)/\(persons)") }
             }

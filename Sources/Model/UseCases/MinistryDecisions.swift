@@ -112,9 +112,9 @@ extension Applications {
 
     /// Applies one decision inside the caller's transaction.
     static func apply(_ d: MinistryDecision, at now: Date, by caller: Caller, in db: Database) throws -> DecisionResult {
-        guard let app = try Row.fetchOne(db, sql: """
+        guard let app = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
-            """, arguments: [d.applicationID]) else {
+            """), arguments: [d.applicationID]) else {
             throw RegistryError.notFound("application \(d.applicationID)")
         }
         guard app["status"] as String == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
@@ -122,14 +122,14 @@ extension Applications {
         }
         let id = d.applicationID
         guard d.approve else {
-            try db.execute(sql: "UPDATE applications SET status = 'rejected', return_reason = ?, decided_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'",
+            try db.cachedStatement(sql: "UPDATE applications SET status = 'rejected', return_reason = ?, decided_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                            arguments: [d.reason.trimmed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
             try event(db, id, at: now, actor: caller.principal, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
             return .init(applicationID: id, error: nil, status: ApplicationStatus.rejected.rawValue, registrationNumber: nil)
         }
         let number = try register(type: type, application: app, at: now, in: db)
         let next = ApplicationRoute.next(after: .awaitingMinistry, for: type)!
-        try db.execute(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'",
+        try db.cachedStatement(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                        arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
         try event(db, id, at: now, actor: caller.principal, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
         return .init(applicationID: id, error: nil, status: next.rawValue, registrationNumber: number)
@@ -143,7 +143,7 @@ extension Applications {
         let specialties = (app["specialties"] as String).split(separator: ",").map(String.init)
         let today = CalendarDate(now)
         let until = today.adding(years: validityYears).description
-        let existing = try Row.fetchOne(db, sql: "SELECT id, status, registration_number FROM registrations WHERE individual_id = ?", arguments: [person])
+        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, status, registration_number FROM registrations WHERE individual_id = ?"), arguments: [person])
         let active = existing.map { ($0["status"] as String) == "active" } ?? false
         switch type {
         case .initial, .reRegistration:
@@ -152,32 +152,32 @@ extension Applications {
             let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, in: db)
             let registration = existing?["id"] as String? ?? SecureRandom.hex(8)
             if existing == nil {
-                try db.execute(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, 'active', ?)",
+                try db.cachedStatement(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, 'active', ?)").execute(
                                arguments: [registration, person, enterprise, number, now.timeIntervalSince1970])
             } else {
-                try db.execute(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ?, status = 'active', registered_at = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ?, status = 'active', registered_at = ? WHERE id = ?").execute(
                                arguments: [enterprise, number, now.timeIntervalSince1970, registration])
-                try db.execute(sql: "DELETE FROM registration_specialties WHERE registration_id = ?", arguments: [registration])
+                try db.cachedStatement(sql: "DELETE FROM registration_specialties WHERE registration_id = ?").execute(arguments: [registration])
             }
             for s in specialties {
-                try db.execute(sql: "INSERT INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)").execute(
                                arguments: [registration, s, today.description, until])
             }
             return number
         case .renewal:
             guard let existing, active else { throw RegistryError.failedPrecondition("no registration to renew") }
             for s in specialties {
-                guard let current = try String.fetchOne(db, sql: "SELECT valid_until FROM registration_specialties WHERE registration_id = ? AND specialty = ?",
+                guard let current = try String.fetchOne(db.cachedStatement(sql: "SELECT valid_until FROM registration_specialties WHERE registration_id = ? AND specialty = ?"),
                                                         arguments: [existing["id"] as String, s]),
                       let end = try? date(current) else { throw RegistryError.failedPrecondition("\(s) is not registered") }
-                try db.execute(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?",
+                try db.cachedStatement(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?").execute(
                                arguments: [end.adding(years: validityYears).description, existing["id"] as String, s])
             }
             return existing["registration_number"]
         case .addSpecialty:
             guard let existing, active else { throw RegistryError.failedPrecondition("no registration to add a specialty to") }
             for s in specialties {
-                try db.execute(sql: "INSERT OR REPLACE INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT OR REPLACE INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)").execute(
                                arguments: [existing["id"] as String, s, today.description, until])
             }
             return existing["registration_number"]
@@ -186,13 +186,13 @@ extension Applications {
             // The leading character names the current province; digits 3-13 never change.
             let old: String = existing["registration_number"]
             let number = (Province.abbreviation(of: province) ?? String(old.prefix(1))) + old.dropFirst()
-            try db.execute(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ? WHERE id = ?",
+            try db.cachedStatement(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ? WHERE id = ?").execute(
                            arguments: [enterprise, number, existing["id"] as String])
             return number
         case .cancellation:
             guard let existing, active else { throw RegistryError.failedPrecondition("no registration to cancel") }
-            try db.execute(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?", arguments: [existing["id"] as String])
-            try db.execute(sql: "UPDATE certificates SET status = 'void', reason = 'registration cancelled' WHERE registration_id = ? AND status = 'valid'",
+            try db.cachedStatement(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?").execute(arguments: [existing["id"] as String])
+            try db.cachedStatement(sql: "UPDATE certificates SET status = 'void', reason = 'registration cancelled' WHERE registration_id = ? AND status = 'valid'").execute(
                            arguments: [existing["id"] as String])
             return existing["registration_number"]
         }
@@ -205,9 +205,9 @@ extension Applications {
         guard let abbreviation = Province.abbreviation(of: province) else {
             throw RegistryError.failedPrecondition("no registration-number abbreviation for province \(province)")
         }
-        let current = try Int.fetchOne(db, sql: "SELECT last FROM registration_serials WHERE province_code = ?", arguments: [province]) ?? 0
+        let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM registration_serials WHERE province_code = ?"), arguments: [province]) ?? 0
         guard current < 99_999 else { throw RegistryError.failedPrecondition("registration serials of province \(province) are exhausted") }
-        try db.execute(sql: "INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1",
+        try db.cachedStatement(sql: "INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1").execute(
                        arguments: [province])
         let serial = current + 1
         return abbreviation + "1" + String(format: "%02d%02d%02d%05d", Int(province), qualificationYear % 100, year % 100, serial)
@@ -224,25 +224,25 @@ extension Applications {
         let now = self.now()
         let id = SecureRandom.hex(8)
         let number: String = try await database.write { db in
-            let waiting = try Row.fetchAll(db, sql: """
+            let waiting = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT a.id, a.type, a.specialties, a.registration_number, i.name, e.name AS enterprise_name FROM applications a
                 JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
                 WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
-                """)
+                """))
             guard !waiting.isEmpty else { throw RegistryError.failedPrecondition("no approved application is waiting for an announcement") }
             let year = CalendarDate(now).year
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?", arguments: ["\(year)-%"]) ?? 0
+            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
             let number = String(format: "%d-%04d", year, count + 1)
-            try db.execute(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)",
+            try db.cachedStatement(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)").execute(
                            arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
             for row in waiting {
                 let app: String = row["id"]
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO announcement_items (announcement_id, application_id, name, registration_number, enterprise_name, type, specialties)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
+                    """).execute( arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
                                      row["type"] as String, row["specialties"] as String])
-                try db.execute(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'",
+                try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
                                arguments: [now.timeIntervalSince1970, app])
                 try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
             }
