@@ -1,0 +1,90 @@
+import Crypto
+import Foundation
+import GRDB
+import Model
+import Proto
+import RPCClient
+import RPCServer
+import Testing
+
+@Suite("Ministry batch client")
+struct BatchClientTests {
+    /// `count` applications forwarded to the ministry, written straight into the server's database.
+    func forwarded(_ server: TestServer, count: Int) async throws -> [String] {
+        try await server.database.pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, status, created_at)
+                VALUES ('e1', ?, '企业', 37, '王', '地址', 'authenticated', 0)
+                """, arguments: ["913701000000000000".fixedCode])
+            for n in 0..<count {
+                try db.execute(sql: "INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
+                               arguments: ["p\(n)", "ID\(n)"])
+                try db.execute(sql: """
+                    INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                        qualification_date, contract_start, contract_end, status, created_at, updated_at)
+                    VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_ministry', ?, ?)
+                    """, arguments: ["a\(n)", "p\(n)", Double(n), Double(n)])
+            }
+        }
+        return (0..<count).map { "a\($0)" }
+    }
+
+    func runCLI(_ server: TestServer, _ arguments: [String]) throws -> [String: Any] {
+        let binary = CLIEndToEndTests.repository.appendingPathComponent(".build/debug/jzs")
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the executables first")
+        let ministry = server.pki.clients["ministry"]!
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = ["--server", "127.0.0.1:\(server.port)", "--ca", server.pki.caFile, "--cert", ministry.cert, "--key", ministry.key,
+                       "--operator", "批处理", "--json"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CONFIG_HOME"] = server.pki.directory.appendingPathComponent("config").path
+        p.environment = environment
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    @Test("A rerun after an interruption applies nothing twice and finishes the rest")
+    func rerunAfterKill() async throws {
+        try await withTestServer { server in
+            let ids = try await forwarded(server, count: 6)
+            let file = server.pki.directory.appendingPathComponent("decisions.csv")
+            let csv = "application_id,decision,reason\n" + ids.enumerated().map { n, id in n == 5 ? "\(id),reject,材料不全" : "\(id),approve," }.joined(separator: "\n") + "\n"
+            try Data(csv.utf8).write(to: file)
+
+            // Given: the first run died after its first chunk (2 decisions) was committed.
+            let base = Digest.hex(Digest.sha256(Array(csv.utf8))).prefix(32)
+            try await withClient(server.clientConfiguration(as: "ministry", operator: "批处理")) { client in
+                let first = try await client.ministry.decide(ids.prefix(2).map { .init(applicationID: $0, approve: true) }, idempotencyKey: "batch-\(base)-0-2")
+                #expect(first.applied == 2)
+            }
+            // When: the same file is run again, twice.
+            let report = server.pki.directory.appendingPathComponent("report.jsonl").path
+            let rerun = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2", "--report", report])
+            let again = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2"])
+            // Then: every decision applied exactly once.
+            #expect(rerun["done"] as? Int == 6)
+            #expect((rerun["failed"] as? [Any])?.isEmpty == true)
+            #expect(again["done"] as? Int == 6)
+            let counts = try await server.database.pool.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'approved by ministry'") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'rejected by ministry'") ?? -1,
+                 try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT registration_number) FROM registrations") ?? -1)
+            }
+            #expect(counts.0 == 5 && counts.1 == 1 && counts.2 == 5)
+            let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
+            #expect(lines.count == 6)
+            // A file deciding them anew (another key) finds them already decided: skipped, not applied.
+            try Data((csv + "\n").utf8).write(to: file)
+            let fresh = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "4"])
+            #expect(fresh["skipped"] as? Int == 6)
+            #expect(fresh["done"] as? Int == 0)
+        }
+    }
+}
