@@ -7,7 +7,7 @@ import Testing
 struct CLIEndToEndTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("scripts/demo walks sign-up, provincial authentication, applications and a batch report")
+    @Test("scripts/demo walks sign-up, applications, a batch report, review, ministry decisions, 公告 and a verified certificate")
     func demo() throws {
         let binaries = Self.repository.appendingPathComponent(".build/debug")
         try #require(FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("jzs").path), "build the executables first (swift build --build-tests)")
@@ -33,6 +33,13 @@ struct CLIEndToEndTests {
             "return reason  劳动合同结束日期有误",
             "sent to the provincial authority for confirmation",
             "last change request rejected: 名称与营业执照不一致",
+            "待部级审批",                                           // province accepted
+            "done 1, skipped (already decided) 0, failed 0",       // ministry batch decide (and its rerun)
+            "published with 1 items",                              // 公告
+            "current status: valid (version 1)",                   // certificate verified online
+            "Signature Verified Successfully",                     // stock openssl on the same signature
+            "Signature Verification Failure",                      // one changed byte
+            "NOT VALID: the certificate is void",                  // after re-issue
             "audit log intact",
         ] {
             #expect(output.contains(expected), "missing \(expected)")
