@@ -29,25 +29,17 @@ struct BatchClientTests {
         return (0..<count).map { "a\($0)" }
     }
 
-    func runCLI(_ server: TestServer, _ arguments: [String]) throws -> [String: Any] {
+    func runCLI(_ server: TestServer, _ arguments: [String]) async throws -> [String: Any] {
         let binary = CLIEndToEndTests.repository.appendingPathComponent(".build/debug/jzs")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the executables first")
         let ministry = server.pki.clients["ministry"]!
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = ["--server", "127.0.0.1:\(server.port)", "--ca", server.pki.caFile, "--cert", ministry.cert, "--key", ministry.key,
-                       "--operator", "批处理", "--json"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CONFIG_HOME"] = server.pki.directory.appendingPathComponent("config").path
-        p.environment = environment
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let result = try await ChildProcess.run(binary.path, ["--server", "127.0.0.1:\(server.port)", "--ca", server.pki.caFile, "--cert", ministry.cert,
+                                                              "--key", ministry.key, "--operator", "批处理", "--json"] + arguments,
+                                                environment: environment, mergeErrors: false)
+        #expect(result.status == 0)
+        return try #require(try JSONSerialization.jsonObject(with: result.output) as? [String: Any])
     }
 
     @Test("A rerun after an interruption applies nothing twice and finishes the rest")
@@ -66,8 +58,8 @@ struct BatchClientTests {
             }
             // When: the same file is run again, twice.
             let report = server.pki.directory.appendingPathComponent("report.jsonl").path
-            let rerun = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2", "--report", report])
-            let again = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2"])
+            let rerun = try await runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2", "--report", report])
+            let again = try await runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "2"])
             // Then: every decision applied exactly once.
             #expect(rerun["done"] as? Int == 6)
             #expect((rerun["failed"] as? [Any])?.isEmpty == true)
@@ -82,7 +74,7 @@ struct BatchClientTests {
             #expect(lines.count == 6)
             // A file deciding them anew (another key) finds them already decided: skipped, not applied.
             try Data((csv + "\n").utf8).write(to: file)
-            let fresh = try runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "4"])
+            let fresh = try await runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "4"])
             #expect(fresh["skipped"] as? Int == 6)
             #expect(fresh["done"] as? Int == 0)
         }

@@ -8,22 +8,14 @@ struct CLIEndToEndTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     @Test("scripts/demo walks sign-up, applications, a batch report, review, ministry decisions, 公告 and a verified certificate")
-    func demo() throws {
+    func demo() async throws {
         let binaries = Self.repository.appendingPathComponent(".build/debug")
         try #require(FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("jzs").path), "build the executables first (swift build --build-tests)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.repository.appendingPathComponent("scripts/demo").path, binaries.path]
         var environment = ProcessInfo.processInfo.environment
         environment["DEMO_PORT"] = String(Int.random(in: 20000...40000))
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "demo failed:\n\(output.suffix(3000))")
+        let result = try await ChildProcess.run("/bin/bash", [Self.repository.appendingPathComponent("scripts/demo").path, binaries.path], environment: environment)
+        let output = result.text
+        #expect(result.status == 0, "demo failed:\n\(output.suffix(3000))")
         for expected in [
             "status         authenticated",                       // identity-lock sign-up
             "logged in as qingdao-admin (administrator)",          // on-site sign-up after the province

@@ -3,6 +3,7 @@ import Model
 import Proto
 import RPCClient
 import RPCServer
+import Synchronization
 import Testing
 
 @Suite("Calls over loopback TLS")
@@ -48,11 +49,15 @@ struct CallTests {
     func slowCallDoesNotBlock() async throws {
         try await withTestServer { server in
             try await withClient(server.clientConfiguration()) { client in
-                let clock = ContinuousClock()
-                async let slow = client.public.echo(text: "slow", delayMillis: 1500)
-                let start = clock.now
+                // The property, not a wall-clock bound: every fast call finishes while the slow one is still open.
+                let slowDone = Mutex(false)
+                async let slow = { () async throws -> Wire.Public.EchoResponse in
+                    let r = try await client.public.echo(text: "slow", delayMillis: 3000)
+                    slowDone.withLock { $0 = true }
+                    return r
+                }()
                 for _ in 0..<20 { _ = try await client.public.echo(text: "fast") }
-                #expect(clock.now - start < .milliseconds(1000))
+                #expect(slowDone.withLock { $0 } == false)
                 let got = try await slow.text
                 #expect(got == "slow")
             }
@@ -174,14 +179,13 @@ struct CallTests {
 
     @Test("Graceful shutdown lets calls in flight finish and then refuses new connections")
     func gracefulShutdown() async throws {
-        let pkiHolder = try await withTestServer { server in
+        let probe = CancellationProbe()
+        let pkiHolder = try await withTestServer(probe: probe) { server in
             let client = try await Client.connect(server.clientConfiguration())
-            async let inFlight = client.public.echo(text: "in flight", delayMillis: 700)
-            try await Task.sleep(for: .milliseconds(100))
-            let clock = ContinuousClock()
-            let start = clock.now
+            async let inFlight = client.unary(TestMethods.slow, .init(text: "in flight", delayMillis: 700))
+            while await probe.startedCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            // The call in flight succeeding is the proof that shutdown waited for it.
             await server.server.shutdown()
-            #expect(clock.now - start >= .milliseconds(400))   // it waited for the call
             let got = try await inFlight.text
             #expect(got == "in flight")
             let after = await rpcError { _ = try await client.public.echo(text: "too late") }

@@ -9,17 +9,9 @@ import Testing
 @Suite("Electronic certificates")
 struct CertificateTests {
     /// Runs `openssl` with `arguments`; returns (exit status, output).
-    func openssl(_ arguments: [String]) throws -> (Int32, String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        p.arguments = arguments
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return (p.terminationStatus, out)
+    func openssl(_ arguments: [String]) async throws -> (Int32, String) {
+        let result = try await ChildProcess.run("/usr/bin/openssl", arguments)
+        return (result.status, result.text)
     }
 
     @Test("Issued after the announcement; signed with SM2/SM3; verifies with our code and stock openssl; tampering, re-issue and revocation are caught")
@@ -59,13 +51,13 @@ struct CertificateTests {
             try Data(key.utf8).write(to: dir.appendingPathComponent("ministry.pub.pem"))
             let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", dir.appendingPathComponent("ministry.pub.pem").path, "-rawin", "-digest", "sm3",
                           "-in", dir.appendingPathComponent("payload.json").path, "-sigfile", dir.appendingPathComponent("signature.der").path]
-            let (ok, output) = try openssl(verify)
+            let (ok, output) = try await openssl(verify)
             #expect(ok == 0, "openssl: \(output)")
             // One changed byte fails both.
             var changed = Array(payload)
             changed[changed.count / 2] ^= 0x01
             try Data(changed).write(to: dir.appendingPathComponent("payload.json"))
-            #expect(try openssl(verify).0 != 0)
+            #expect(try await openssl(verify).0 != 0)
             var forged = object
             forged["payload"] = Data(changed).base64EncodedString()
             #expect(CertificateVerifier.verify(file: Array(try JSONSerialization.data(withJSONObject: forged)), publicKeyPEM: key) == .tampered)

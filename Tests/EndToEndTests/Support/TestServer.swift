@@ -13,6 +13,8 @@ import RPCServer
 enum TestMethods {
     /// Waits until cancelled (or 60 s); reports cancellation to ``CancellationProbe``.
     static let block = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Block")
+    /// Reports its start to ``CancellationProbe``, waits `delayMillis`, echoes.
+    static let slow = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Slow")
     /// Sends an EchoRequest's bytes to Health, whose request has a string at field 1: lets a test
     /// put invalid UTF-8 or NUL into a string field on the wire.
     static let rawHealth = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.HealthResponse>(path: "/jzs.public.v1.Public/Health")
@@ -86,6 +88,11 @@ func withTestServer<R>(
             throw error
         }
         return .init(payload: request.payload)
+    }
+    router.register(TestMethods.slow) { request, _ in
+        await probe.start()
+        try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
+        return .init(text: request.text)
     }
     let (cert, key) = certificate?(pki) ?? (pki.serverCertificate, pki.serverKey)
     let tls = try TLSContext.server(certificateChainFile: cert, privateKeyFile: key,
