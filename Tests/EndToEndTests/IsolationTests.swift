@@ -123,6 +123,27 @@ struct IsolationTests {
         }
     }
 
+    @Test("Ministry methods: everyone but the ministry is refused")
+    func ministryMethods() async throws {
+        try await withTestServer { server in
+            let s = try await sessions(server)
+            let callers: [(String, ClientConfiguration)] = [
+                ("no session", server.clientConfiguration(operator: "x")),
+                ("individual session", server.clientConfiguration(session: s.individual, operator: "x")),
+                ("enterprise session", server.clientConfiguration(session: s.enterprise, operator: "x")),
+                ("province", server.clientConfiguration(as: "province-37", operator: "x")),
+            ]
+            for (who, configuration) in callers {
+                try await withClient(configuration) { client in
+                    for path in Self.methods(of: "jzs.ministry.v1.Ministry") {
+                        let code = await Self.call(client, path)
+                        #expect(code == .permissionDenied, "\(who) calling \(path) got \(code)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test("An expired session is refused by every session-bound method")
     func expiredSession() async throws {
         let clock = TestClockE2E()
