@@ -1,18 +1,11 @@
 import Foundation
 import Proto
+import Model
 
 /// Printing applications for people and scripts.
 enum ApplicationOutput {
     static func typeName(_ t: Wire.Common.RegistrationType) -> String {
-        switch t {
-        case .initial: "初始注册"
-        case .change: "变更注册"
-        case .renewal: "延续注册"
-        case .addSpecialty: "增项注册"
-        case .reRegistration: "重新注册"
-        case .cancellation: "注销"
-        default: "?"
-        }
+        t.domain?.chineseName ?? "?"
     }
 
     static func statusName(_ s: Wire.Common.ApplicationStatus) -> String {

@@ -235,10 +235,7 @@ public final class EnterpriseSignup: Sendable {
                                  audit: AuditContext) async throws(RegistryError) {
         var v = Violations()
         let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
-        let login = account.trimmed
-        if login.count < 4 || login.count > 32 || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) {
-            v.add("account", "must be 4-32 letters, digits or _ . - @")
-        }
+        let login = v.check("account") { () throws(InvalidValue) in try AccountName(validating: account) }?.rawValue ?? account.trimmed
         _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
         if password != passwordAgain { v.add("password_again", "does not match the password") }
         try v.throwIfAny()

@@ -30,10 +30,7 @@ extension Accounts {
         let enterprise = try Self.requireAdministrator(caller)
         var v = Violations()
         let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
-        let login = account.trimmed
-        if login.count < 4 || login.count > 32 || !login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) {
-            v.add("account", "must be 4-32 letters, digits or _ . - @")
-        }
+        let login = v.check("account") { () throws(InvalidValue) in try AccountName(validating: account) }?.rawValue ?? account.trimmed
         _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
         try v.throwIfAny()
         let hash = try await hashPassword(password)

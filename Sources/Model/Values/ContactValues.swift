@@ -44,6 +44,19 @@ public struct EmailAddress: Sendable, Hashable, Codable {
     }
 }
 
+/// An enterprise user's login account: 4-32 letters, digits or `_ . - @`.
+public struct AccountName: Sendable, Hashable, Codable {
+    public let rawValue: String
+
+    public init(validating text: String) throws(InvalidValue) {
+        let login = text.trimmingCharacters(in: .whitespaces)
+        guard (4...32).contains(login.count), login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) else {
+            throw InvalidValue("must be 4-32 letters, digits or _ . - @")
+        }
+        rawValue = login
+    }
+}
+
 /// A person's or contact's name: 1-50 characters, no control characters.
 public struct PersonName: Sendable, Hashable, Codable {
     public let rawValue: String

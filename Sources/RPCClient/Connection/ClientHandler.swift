@@ -51,7 +51,7 @@ final class ClientHandler: ChannelInboundHandler {
         ready.fail(error)
         let open = calls
         calls.removeAll()
-        deadlineTimer?.timer.cancel()
+        deadlineTimer.cancel()
         for (_, call) in open { call.fail(error) }
         onUnusable()
         context.fireChannelInactive()
@@ -96,30 +96,17 @@ final class ClientHandler: ChannelInboundHandler {
         armDeadlineTimer(at: call.expiry, context: context)
     }
 
-    /// One timer for the earliest deadline of the calls in flight (not one per call).
-    private var deadlineTimer: (at: NIODeadline, timer: Scheduled<Void>)?
+    private let deadlineTimer = DeadlineTimer()
 
     private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
-        if let armed = deadlineTimer, armed.at <= expiry { return }
-        deadlineTimer?.timer.cancel()
-        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: expiry) { [weak self] () -> Void in
-            guard let self else { return }
-            self.sweepDeadlines()
-        }
-        deadlineTimer = (expiry, timer)
+        deadlineTimer.arm(at: expiry, on: context.eventLoop) { [weak self] in self?.sweepDeadlines() }
     }
 
+    /// Abandons every call past its deadline and re-arms for the earliest remaining one.
     private func sweepDeadlines() {
-        deadlineTimer = nil
         guard let context else { return }
-        let now = NIODeadline.now()
-        var next: NIODeadline?
-        for call in Array(calls.values) {
-            if call.expiry <= now {
-                abandon(call, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
-            } else {
-                next = min(next ?? call.expiry, call.expiry)
-            }
+        let next = DeadlineTimer.sweep(calls.values.map { ($0, $0.expiry) }) {
+            abandon($0, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
         }
         if let next { armDeadlineTimer(at: next, context: context) }
     }

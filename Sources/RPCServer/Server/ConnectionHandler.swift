@@ -47,7 +47,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var idleTimer: Scheduled<Void>?
     private var drainTimer: Scheduled<Void>?
     /// One timer per connection, armed for the earliest call deadline (not one per call).
-    private var deadlineTimer: (at: NIODeadline, timer: Scheduled<Void>)?
+    private let deadlineTimer = DeadlineTimer()
     private var keepaliveTimer: Scheduled<Void>?
     private var receivedSinceKeepalive = false
     private var pingOutstanding: NIODeadline?
@@ -94,7 +94,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         closed = true
         for (_, call) in calls { call.task?.cancel() }
         calls.removeAll()
-        deadlineTimer?.timer.cancel()
+        deadlineTimer.cancel()
         handshakeTimer?.cancel()
         idleTimer?.cancel()
         drainTimer?.cancel()
@@ -278,24 +278,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
-        if let armed = deadlineTimer, armed.at <= expiry { return }
-        deadlineTimer?.timer.cancel()
-        let timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: expiry) { [weak self] () -> Void in
-            guard let self else { return }
-            self.sweepDeadlines()
-        }
-        deadlineTimer = (expiry, timer)
+        deadlineTimer.arm(at: expiry, on: context.eventLoop) { [weak self] in self?.sweepDeadlines() }
     }
 
     /// Ends every call past its deadline and re-arms the timer for the earliest remaining one.
     private func sweepDeadlines() {
-        deadlineTimer = nil
         guard let context else { return }
-        let now = NIODeadline.now()
-        var next: NIODeadline?
-        for (id, call) in calls {
-            if call.expiry <= now { deadlineExceeded(id) } else { next = min(next ?? call.expiry, call.expiry) }
-        }
+        let next = DeadlineTimer.sweep(calls.map { ($0.key, $0.value.expiry) }) { deadlineExceeded($0) }
         if let next { armDeadlineTimer(at: next, context: context) }
     }
 

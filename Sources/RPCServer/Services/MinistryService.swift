@@ -50,9 +50,7 @@ extension CallContext {
     /// The caller as the ministry; with `operatorNeeded`, the `operator` metadata entry must name the acting person.
     func requireMinistry(operatorNeeded: Bool = false) throws(RegistryError) -> Caller {
         guard case .ministry = caller else { throw .forbidden("this method needs the ministry's client certificate") }
-        if operatorNeeded, (operatorName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalid("metadata.operator", "is required: the person acting for the ministry")
-        }
+        if operatorNeeded { try requireOperator() }
         return caller
     }
 }

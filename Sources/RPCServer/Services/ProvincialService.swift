@@ -85,9 +85,14 @@ extension CallContext {
     /// the acting person (it goes into the audit log).
     func requireProvince(operatorNeeded: Bool = false) throws(RegistryError) -> Caller {
         guard case .province = caller else { throw .forbidden("this method needs a provincial authority's client certificate") }
-        if operatorNeeded, (operatorName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if operatorNeeded { try requireOperator() }
+        return caller
+    }
+
+    /// Provincial and ministry changes name the acting person in the `operator` metadata entry (audited).
+    func requireOperator() throws(RegistryError) {
+        if (operatorName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
             throw .invalid("metadata.operator", "is required: the person acting for the authority")
         }
-        return caller
     }
 }
