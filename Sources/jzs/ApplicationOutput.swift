@@ -51,6 +51,10 @@ enum ApplicationOutput {
                        ("specialties", a.specialties.joined(separator: "、")), ("qualification", "\(a.qualificationCertificateNo) of \(a.qualificationDate)"),
                        ("contract", "\(a.contractStart) to \(a.contractEnd)"), ("status", statusName(a.status))]
                       + (a.returnReason.isEmpty ? [] : [("return reason", a.returnReason)]))
+        if !a.attachments.isEmpty {
+            print("documents (jzs document \(a.applicationID) ID --out FILE):")
+            for d in a.attachments { print("  \(d.attachmentID)  \(d.kind)  \(d.contentType)  \(d.size) bytes") }
+        }
         if !a.history.isEmpty {
             print("history:")
             for e in a.history {

@@ -26,7 +26,7 @@ struct JZS: AsyncParsableCommand {
             21 OUT_OF_RANGE, 22 UNIMPLEMENTED, 23 INTERNAL, 24 UNAVAILABLE, 25 DATA_LOSS,
             26 UNAUTHENTICATED); 64 usage error; 1 any other failure.
             """,
-        subcommands: [Health.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, EnterpriseCommand.self, LoginCommand.self, Home.self, ReportCommand.self, StaffCommand.self, InfoCommand.self, UsersCommand.self, PasswordCommand.self, ProvinceCommand.self, MinistryCommand.self, CertCommand.self, PublicCommand.self, Logout.self])
+        subcommands: [Health.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, EnterpriseCommand.self, LoginCommand.self, Home.self, ReportCommand.self, StaffCommand.self, InfoCommand.self, UsersCommand.self, PasswordCommand.self, ProvinceCommand.self, MinistryCommand.self, CertCommand.self, DocumentCommand.self, PublicCommand.self, Logout.self])
 }
 
 /// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads

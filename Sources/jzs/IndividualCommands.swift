@@ -6,7 +6,7 @@ import RPCClient
 struct IndividualCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "individual", abstract: "The individual tier: account, login, profile.",
-        subcommands: [SendCode.self, Register.self, Login.self, Profile.self, Password.self, Apply.self, Applications.self, Withdraw.self, Resubmit.self])
+        subcommands: [SendCode.self, Register.self, Login.self, Profile.self, Password.self, Apply.self, Applications.self, Withdraw.self, Resubmit.self, Attach.self])
 
     struct SendCode: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "send-code", abstract: "Send a registration SMS code to a phone.")

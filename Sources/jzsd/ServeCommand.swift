@@ -68,6 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
         ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
         MinistryService(applications: applications).register(with: &router)
+        ApplicationDocumentsService(applications: applications).register(with: &router)
         let signing = try PKIStore(data: data).signingKey()
         CertificateService(certificates: Certificates(database: database, signingKey: signing.key), publicKeyPEM: signing.publicPEM).register(with: &router)
 

@@ -171,6 +171,30 @@ struct RouteTests {
         }
     }
 
+    @Test("The applicant's documents: attached while editable, readable by every tier that sees the application, by no one else")
+    func documents() async throws {
+        try await withTestServer { server in
+            let w = try await world(server)
+            defer { Task { await w.close() } }
+            let app = try await w.person.individual.submit(draft(.initial, ["建筑工程"], employer: w.codeA))
+            let pdf = Array("%PDF-1.7 资格证书".utf8)
+            let doc = try await w.person.individual.attach(.qualificationCertificate, content: pdf, to: app.applicationID)
+            #expect(doc.contentType == "application/pdf")
+            #expect(await rpcError { _ = try await w.person.individual.attach(.other, content: Array("plain text".utf8), to: app.applicationID) }?.violations.first?.field == "content")
+            _ = try await w.enterpriseA.enterprise.report(app.applicationID, acceptCommitment: true)
+            #expect(await rpcError { _ = try await w.person.individual.attach(.other, content: pdf, to: app.applicationID) }?.code == .failedPrecondition)
+            let detail = try await w.province37.provincial.application(app.applicationID)
+            #expect(detail.attachments.map(\.attachmentID) == [doc.attachmentID])
+            for (client, tier) in [(w.person, Client.Tier.individual), (w.enterpriseA, .enterprise), (w.province37, .province), (w.ministry, .ministry)] {
+                let got = try await client.applicationDocument(doc.attachmentID, of: app.applicationID, as: tier)
+                #expect(got.content == pdf)
+            }
+            for (client, tier) in [(w.enterpriseB, Client.Tier.enterprise), (w.province11, .province)] {
+                #expect(await rpcError { _ = try await client.applicationDocument(doc.attachmentID, of: app.applicationID, as: tier) }?.code == .notFound)
+            }
+        }
+    }
+
     @Test("Concurrent approvals never share a registration number")
     func concurrentNumbers() async throws {
         let f = try await ApplicationsFixtureE2E.make(people: 24)

@@ -281,6 +281,21 @@ public final class RegistryDatabase: Sendable {
                 CREATE UNIQUE INDEX certificates_one_valid ON certificates (registration_id) WHERE status = 'valid';
                 """)
         }
+        migrator.registerMigration("v8-application-attachments") { db in
+            try db.execute(sql: """
+                CREATE TABLE application_attachments (
+                    id TEXT PRIMARY KEY,
+                    application_id TEXT NOT NULL REFERENCES applications (id),
+                    kind TEXT NOT NULL CHECK (kind IN ('qualification_certificate', 'id_card', 'labour_contract', 'education', 'other')),
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size > 0 AND size <= 2097152),
+                    sha256 BLOB NOT NULL,
+                    bytes BLOB NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX application_attachments_by_application ON application_attachments (application_id, created_at);
+                """)
+        }
         return migrator
     }
 

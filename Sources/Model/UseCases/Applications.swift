@@ -56,6 +56,22 @@ public struct Application: Sendable, Equatable {
     public let createdAt: Date
     public let updatedAt: Date
     public var events: [ApplicationEvent]
+    /// Only in detail answers.
+    public var attachments: [ApplicationAttachment] = []
+}
+
+/// A document the applicant attached (资格证书、身份证、劳动合同、学历证明 …).
+public struct ApplicationAttachment: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case qualificationCertificate = "qualification_certificate", idCard = "id_card", labourContract = "labour_contract",
+             education, other
+    }
+
+    public let id: String
+    public let kind: Kind
+    public let contentType: String
+    public let size: Int
+    public let sha256: String
 }
 
 public struct ApplicationFilter: Sendable {
@@ -194,10 +210,59 @@ public final class Applications: Sendable {
                                  from: ($0["from_status"] as String?).flatMap(ApplicationStatus.init(rawValue:)),
                                  to: ApplicationStatus(rawValue: $0["to_status"])!, reason: $0["reason"])
             }
+            app.attachments = try Row.fetchAll(db, sql: "SELECT id, kind, content_type, size, sha256 FROM application_attachments WHERE application_id = ? ORDER BY created_at, id",
+                                               arguments: [id]).map {
+                ApplicationAttachment(id: $0["id"], kind: ApplicationAttachment.Kind(rawValue: $0["kind"]) ?? .other, contentType: $0["content_type"],
+                                      size: $0["size"], sha256: Digest.hex(Array($0["sha256"] as Data)))
+            }
             return app
         }
         guard let found else { throw .notFound("application \(id)") }
         return found
+    }
+
+    public static let maxAttachmentBytes = 2 * 1024 * 1024
+
+    /// Attaches a document to the caller's own application while it can still be edited
+    /// (waiting for the enterprise, or returned): images (gif, jpg, png, bmp) or PDF, at most 2 MB.
+    public func attach(_ kind: ApplicationAttachment.Kind, content: [UInt8], to id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> ApplicationAttachment {
+        guard case .individual(let person) = caller else { throw .forbidden("only the applicant attaches documents") }
+        guard !content.isEmpty else { throw .invalid("content", "is empty") }
+        guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", "is \(content.count / 1024) KB; at most 2 MB is allowed") }
+        let type = EnterpriseSignup.imageType(content) ?? (content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil)
+        guard let type else { throw .invalid("content", "must be a PDF or a gif, jpg, png or bmp image (checked by its content)") }
+        let filter = Scope(caller).applicationsFilter
+        let now = self.now()
+        let attachmentID = SecureRandom.hex(8)
+        let digest = Digest.sha256(content)
+        try await database.write { db in
+            guard let status = try String.fetchOne(db, sql: "SELECT a.status FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
+                throw RegistryError.notFound("application \(id)")
+            }
+            guard status == ApplicationStatus.awaitingEnterprise.rawValue || status == ApplicationStatus.returned.rawValue else {
+                throw RegistryError.failedPrecondition("documents can be attached only before the enterprise reports (or after a return); it is \(status)")
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
+            guard count < 20 else { throw RegistryError.failedPrecondition("at most 20 documents per application") }
+            try db.execute(sql: "INSERT INTO application_attachments (id, application_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [attachmentID, id, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
+                                            result: "attached \(kind.rawValue) \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
+        }
+        return ApplicationAttachment(id: attachmentID, kind: kind, contentType: type, size: content.count, sha256: Digest.hex(digest))
+    }
+
+    /// The bytes of one attachment of an application the caller may see.
+    public func attachmentContent(_ attachmentID: String, of id: String, for caller: Caller) async throws(RegistryError) -> (contentType: String, bytes: [UInt8]) {
+        let filter = Scope(caller).applicationsFilter
+        let found = try await database.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT t.content_type, t.bytes FROM application_attachments t JOIN applications a ON a.id = t.application_id
+                WHERE t.id = ? AND a.id = ? AND \(filter.sql)
+                """, arguments: [attachmentID, id] + filter.arguments).map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
+        }
+        guard let found else { throw .notFound("attachment \(attachmentID)") }
+        return (found.0, found.1)
     }
 
     /// A page of the caller's applications (an enterprise's, a province's, an individual's own), oldest first.

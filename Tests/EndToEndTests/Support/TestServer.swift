@@ -77,6 +77,7 @@ func withTestServer<R>(
     EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
     ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
     MinistryService(applications: applications).register(with: &router)
+    ApplicationDocumentsService(applications: applications).register(with: &router)
     let signingKey = try PrivateKey.generateSM2()
     CertificateService(certificates: Certificates(database: database, signingKey: signingKey, now: now), publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
     router.register(TestMethods.block) { request, _ in

@@ -15,6 +15,7 @@
 
 /* Swift cannot take the address of an extern const; these return the real descriptor. */
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application(void) { return &jzs__common__v1__application__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_attachment(void) { return &jzs__common__v1__application_attachment__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_draft(void) { return &jzs__common__v1__application_draft__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_event(void) { return &jzs__common__v1__application_event__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_page(void) { return &jzs__common__v1__application_page__descriptor; }
@@ -24,6 +25,8 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__certificate_record(void) { return &jzs__common__v1__certificate_record__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__date(void) { return &jzs__common__v1__date__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__field_violation(void) { return &jzs__common__v1__field_violation__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__get_application_attachment_request(void) { return &jzs__common__v1__get_application_attachment_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__get_application_attachment_response(void) { return &jzs__common__v1__get_application_attachment_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_info(void) { return &jzs__common__v1__page_info__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__page_request(void) { return &jzs__common__v1__page_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__status_count(void) { return &jzs__common__v1__status_count__descriptor; }
@@ -84,6 +87,7 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__update_user_response(void) { return &jzs__enterprise__v1__update_user_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_request(void) { return &jzs__enterprise__v1__upload_signup_attachment_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__enterprise__v1__upload_signup_attachment_response(void) { return &jzs__enterprise__v1__upload_signup_attachment_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__attach_document_request(void) { return &jzs__individual__v1__attach_document_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_request(void) { return &jzs__individual__v1__change_password_request__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__change_password_response(void) { return &jzs__individual__v1__change_password_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__individual__v1__create_account_request(void) { return &jzs__individual__v1__create_account_request__descriptor; }

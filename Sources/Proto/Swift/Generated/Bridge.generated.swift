@@ -28,6 +28,7 @@ extension Wire.Common.Application: ProtobufCBacked {
         if let v = c.created_at { self.createdAt = Wire.Common.Timestamp(cMessage: v) }
         if let v = c.updated_at { self.updatedAt = Wire.Common.Timestamp(cMessage: v) }
         self.history = CBridge.messages(c.n_history, c.history, as: Wire.Common.ApplicationEvent.self)
+        self.attachments = CBridge.messages(c.n_attachments, c.attachments, as: Wire.Common.ApplicationAttachment.self)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__Application>, arena: borrowing CArena) {
@@ -55,6 +56,34 @@ extension Wire.Common.Application: ProtobufCBacked {
             c.pointee.n_history = history.count
             c.pointee.history = arena.messages(history)
         }
+        if !attachments.isEmpty {
+            c.pointee.n_attachments = attachments.count
+            c.pointee.attachments = arena.messages(attachments)
+        }
+    }
+}
+
+extension Wire.Common.ApplicationAttachment: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__ApplicationAttachment
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application_attachment() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationAttachment>) { jzs__common__v1__application_attachment__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__ApplicationAttachment>) {
+        let c = pointer.pointee
+        self.init()
+        self.attachmentID = CBridge.string(c.attachment_id)
+        self.kind = Wire.Common.DocumentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.contentType = CBridge.string(c.content_type)
+        self.size = c.size
+        self.sha256 = CBridge.string(c.sha256)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationAttachment>, arena: borrowing CArena) {
+        if !attachmentID.isEmpty { c.pointee.attachment_id = arena.string(attachmentID) }
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        c.pointee.size = size
+        if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
     }
 }
 
@@ -272,6 +301,42 @@ extension Wire.Common.FieldViolation: ProtobufCBacked {
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__FieldViolation>, arena: borrowing CArena) {
         if !field.isEmpty { c.pointee.field = arena.string(field) }
         if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.Common.GetApplicationAttachmentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__GetApplicationAttachmentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__get_application_attachment_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__GetApplicationAttachmentRequest>) { jzs__common__v1__get_application_attachment_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__GetApplicationAttachmentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.attachmentID = CBridge.string(c.attachment_id)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__GetApplicationAttachmentRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        if !attachmentID.isEmpty { c.pointee.attachment_id = arena.string(attachmentID) }
+    }
+}
+
+extension Wire.Common.GetApplicationAttachmentResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__GetApplicationAttachmentResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__get_application_attachment_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__GetApplicationAttachmentResponse>) { jzs__common__v1__get_application_attachment_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__GetApplicationAttachmentResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.contentType = CBridge.string(c.content_type)
+        self.content = CBridge.bytes(c.content)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__GetApplicationAttachmentResponse>, arena: borrowing CArena) {
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
     }
 }
 
@@ -1443,6 +1508,26 @@ extension Wire.Enterprise.UploadSignupAttachmentResponse: ProtobufCBacked {
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UploadSignupAttachmentResponse>, arena: borrowing CArena) {
         if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
         if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
+    }
+}
+
+extension Wire.Individual.AttachDocumentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__AttachDocumentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__attach_document_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__AttachDocumentRequest>) { jzs__individual__v1__attach_document_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__AttachDocumentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.applicationID = CBridge.string(c.application_id)
+        self.kind = Wire.Common.DocumentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.content = CBridge.bytes(c.content)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__AttachDocumentRequest>, arena: borrowing CArena) {
+        if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
     }
 }
 

@@ -159,6 +159,43 @@ extension Wire.Common {
 }
 
 extension Wire.Common {
+    public enum DocumentKind: Sendable, Hashable {
+        case unspecified  // = 0
+        case qualificationCertificate  // = 1
+        case idCard  // = 2
+        case labourContract  // = 3
+        case education  // = 4
+        case other  // = 5
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unspecified
+            case 1: self = .qualificationCertificate
+            case 2: self = .idCard
+            case 3: self = .labourContract
+            case 4: self = .education
+            case 5: self = .other
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unspecified: 0
+            case .qualificationCertificate: 1
+            case .idCard: 2
+            case .labourContract: 3
+            case .education: 4
+            case .other: 5
+            case .unrecognized(let value): value
+            }
+        }
+    }
+}
+
+extension Wire.Common {
     /// 注册类型 (DOMAIN.md §1.1); numbers follow the national codes.
     public enum RegistrationType: Sendable, Hashable {
         case unspecified  // = 0
@@ -376,8 +413,10 @@ extension Wire.Common {
         public var updatedAt: Wire.Common.Timestamp?
         /// Only in detail answers, oldest first.
         public var history: [Wire.Common.ApplicationEvent]
+        /// Only in detail answers: the applicant's documents (download with GetApplicationAttachment).
+        public var attachments: [Wire.Common.ApplicationAttachment]
 
-        public init(applicationID: String = "", applicantName: String = "", idNumberMasked: String = "", enterpriseID: String = "", enterpriseName: String = "", enterpriseCreditCode: String = "", provinceCode: UInt32 = 0, type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "", status: Wire.Common.ApplicationStatus = .unspecified, returnReason: String = "", createdAt: Wire.Common.Timestamp? = nil, updatedAt: Wire.Common.Timestamp? = nil, history: [Wire.Common.ApplicationEvent] = []) {
+        public init(applicationID: String = "", applicantName: String = "", idNumberMasked: String = "", enterpriseID: String = "", enterpriseName: String = "", enterpriseCreditCode: String = "", provinceCode: UInt32 = 0, type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "", status: Wire.Common.ApplicationStatus = .unspecified, returnReason: String = "", createdAt: Wire.Common.Timestamp? = nil, updatedAt: Wire.Common.Timestamp? = nil, history: [Wire.Common.ApplicationEvent] = [], attachments: [Wire.Common.ApplicationAttachment] = []) {
             self.applicationID = applicationID
             self.applicantName = applicantName
             self.idNumberMasked = idNumberMasked
@@ -396,6 +435,25 @@ extension Wire.Common {
             self.createdAt = createdAt
             self.updatedAt = updatedAt
             self.history = history
+            self.attachments = attachments
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct ApplicationAttachment: WireMessage, Sendable, Hashable {
+        public var attachmentID: String
+        public var kind: Wire.Common.DocumentKind
+        public var contentType: String
+        public var size: UInt32
+        public var sha256: String
+
+        public init(attachmentID: String = "", kind: Wire.Common.DocumentKind = .unspecified, contentType: String = "", size: UInt32 = 0, sha256: String = "") {
+            self.attachmentID = attachmentID
+            self.kind = kind
+            self.contentType = contentType
+            self.size = size
+            self.sha256 = sha256
         }
     }
 }
@@ -561,6 +619,31 @@ extension Wire.Common {
         public init(field: String = "", reason: String = "") {
             self.field = field
             self.reason = reason
+        }
+    }
+}
+
+extension Wire.Common {
+    /// Asks for the bytes of one attachment of an application the caller may see.
+    public struct GetApplicationAttachmentRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var attachmentID: String
+
+        public init(applicationID: String = "", attachmentID: String = "") {
+            self.applicationID = applicationID
+            self.attachmentID = attachmentID
+        }
+    }
+}
+
+extension Wire.Common {
+    public struct GetApplicationAttachmentResponse: WireMessage, Sendable, Hashable {
+        public var contentType: String
+        public var content: [UInt8]
+
+        public init(contentType: String = "", content: [UInt8] = []) {
+            self.contentType = contentType
+            self.content = content
         }
     }
 }
@@ -1361,6 +1444,20 @@ extension Wire.Enterprise {
         public init(contentType: String = "", sha256: String = "") {
             self.contentType = contentType
             self.sha256 = sha256
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct AttachDocumentRequest: WireMessage, Sendable, Hashable {
+        public var applicationID: String
+        public var kind: Wire.Common.DocumentKind
+        public var content: [UInt8]
+
+        public init(applicationID: String = "", kind: Wire.Common.DocumentKind = .unspecified, content: [UInt8] = []) {
+            self.applicationID = applicationID
+            self.kind = kind
+            self.content = content
         }
     }
 }

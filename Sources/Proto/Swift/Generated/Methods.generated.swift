@@ -64,6 +64,8 @@ extension Methods {
         /// the same whether or not the account exists.
         public static let requestPasswordReset = UnaryMethod<Wire.Enterprise.RequestPasswordResetRequest, Wire.Enterprise.RequestPasswordResetResponse>(path: "/jzs.enterprise.v1.Enterprise/RequestPasswordReset")
         public static let resetPassword = UnaryMethod<Wire.Enterprise.ResetPasswordRequest, Wire.Enterprise.ResetPasswordResponse>(path: "/jzs.enterprise.v1.Enterprise/ResetPassword")
+        /// The bytes of one attachment of an application the caller may see.
+        public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.enterprise.v1.Enterprise/GetApplicationAttachment")
     }
 }
 
@@ -94,6 +96,11 @@ extension Methods {
         public static let resubmitApplication = UnaryMethod<Wire.Individual.ResubmitApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/ResubmitApplication")
         /// Downloads the caller's valid electronic certificate, signed now with a fresh use limit.
         public static let downloadCertificate = UnaryMethod<Wire.Individual.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.individual.v1.Individual/DownloadCertificate")
+        /// Attaches a document (PDF or image, at most 2 MB) to the caller's application while it can
+        /// still be edited (waiting for the enterprise, or returned).
+        public static let attachDocument = UnaryMethod<Wire.Individual.AttachDocumentRequest, Wire.Common.ApplicationAttachment>(path: "/jzs.individual.v1.Individual/AttachDocument")
+        /// The bytes of one attachment of an application the caller may see.
+        public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.individual.v1.Individual/GetApplicationAttachment")
     }
 }
 
@@ -121,6 +128,8 @@ extension Methods {
         public static let downloadCertificate = UnaryMethod<Wire.Ministry.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.ministry.v1.Ministry/DownloadCertificate")
         /// Revokes a certificate (reason required).
         public static let revokeCertificate = UnaryMethod<Wire.Ministry.RevokeCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/RevokeCertificate")
+        /// The bytes of one attachment of an application the caller may see.
+        public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.ministry.v1.Ministry/GetApplicationAttachment")
     }
 }
 
@@ -158,6 +167,8 @@ extension Methods {
         public static let refuseApplication = UnaryMethod<Wire.Provincial.DecideApplicationRequest, Wire.Common.Application>(path: "/jzs.provincial.v1.Provincial/RefuseApplication")
         /// Counts of the province's applications by status and type.
         public static let getStatistics = UnaryMethod<Wire.Provincial.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.provincial.v1.Provincial/GetStatistics")
+        /// The bytes of one attachment of an application the caller may see.
+        public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.provincial.v1.Provincial/GetApplicationAttachment")
     }
 }
 
@@ -223,6 +234,7 @@ extension ServiceCatalog {
             MethodEntry(name: "ChangePassword", path: "/jzs.enterprise.v1.Enterprise/ChangePassword", requestType: "jzs.enterprise.v1.ChangePasswordRequest", responseType: "jzs.enterprise.v1.ChangePasswordResponse", serverStreaming: false),
             MethodEntry(name: "RequestPasswordReset", path: "/jzs.enterprise.v1.Enterprise/RequestPasswordReset", requestType: "jzs.enterprise.v1.RequestPasswordResetRequest", responseType: "jzs.enterprise.v1.RequestPasswordResetResponse", serverStreaming: false),
             MethodEntry(name: "ResetPassword", path: "/jzs.enterprise.v1.Enterprise/ResetPassword", requestType: "jzs.enterprise.v1.ResetPasswordRequest", responseType: "jzs.enterprise.v1.ResetPasswordResponse", serverStreaming: false),
+            MethodEntry(name: "GetApplicationAttachment", path: "/jzs.enterprise.v1.Enterprise/GetApplicationAttachment", requestType: "jzs.common.v1.GetApplicationAttachmentRequest", responseType: "jzs.common.v1.GetApplicationAttachmentResponse", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.individual.v1.Individual", methods: [
             MethodEntry(name: "CreateAccount", path: "/jzs.individual.v1.Individual/CreateAccount", requestType: "jzs.individual.v1.CreateAccountRequest", responseType: "jzs.individual.v1.CreateAccountResponse", serverStreaming: false),
@@ -236,6 +248,8 @@ extension ServiceCatalog {
             MethodEntry(name: "WithdrawApplication", path: "/jzs.individual.v1.Individual/WithdrawApplication", requestType: "jzs.individual.v1.WithdrawApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "ResubmitApplication", path: "/jzs.individual.v1.Individual/ResubmitApplication", requestType: "jzs.individual.v1.ResubmitApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "DownloadCertificate", path: "/jzs.individual.v1.Individual/DownloadCertificate", requestType: "jzs.individual.v1.DownloadCertificateRequest", responseType: "jzs.common.v1.CertificateFile", serverStreaming: false),
+            MethodEntry(name: "AttachDocument", path: "/jzs.individual.v1.Individual/AttachDocument", requestType: "jzs.individual.v1.AttachDocumentRequest", responseType: "jzs.common.v1.ApplicationAttachment", serverStreaming: false),
+            MethodEntry(name: "GetApplicationAttachment", path: "/jzs.individual.v1.Individual/GetApplicationAttachment", requestType: "jzs.common.v1.GetApplicationAttachmentRequest", responseType: "jzs.common.v1.GetApplicationAttachmentResponse", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.ministry.v1.Ministry", methods: [
             MethodEntry(name: "ListApplications", path: "/jzs.ministry.v1.Ministry/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
@@ -247,6 +261,7 @@ extension ServiceCatalog {
             MethodEntry(name: "IssueCertificate", path: "/jzs.ministry.v1.Ministry/IssueCertificate", requestType: "jzs.ministry.v1.IssueCertificateRequest", responseType: "jzs.common.v1.CertificateRecord", serverStreaming: false),
             MethodEntry(name: "DownloadCertificate", path: "/jzs.ministry.v1.Ministry/DownloadCertificate", requestType: "jzs.ministry.v1.DownloadCertificateRequest", responseType: "jzs.common.v1.CertificateFile", serverStreaming: false),
             MethodEntry(name: "RevokeCertificate", path: "/jzs.ministry.v1.Ministry/RevokeCertificate", requestType: "jzs.ministry.v1.RevokeCertificateRequest", responseType: "jzs.common.v1.CertificateRecord", serverStreaming: false),
+            MethodEntry(name: "GetApplicationAttachment", path: "/jzs.ministry.v1.Ministry/GetApplicationAttachment", requestType: "jzs.common.v1.GetApplicationAttachmentRequest", responseType: "jzs.common.v1.GetApplicationAttachmentResponse", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.provincial.v1.Provincial", methods: [
             MethodEntry(name: "ListPendingSignups", path: "/jzs.provincial.v1.Provincial/ListPendingSignups", requestType: "jzs.provincial.v1.ListPendingSignupsRequest", responseType: "jzs.provincial.v1.ListPendingSignupsResponse", serverStreaming: false),
@@ -264,6 +279,7 @@ extension ServiceCatalog {
             MethodEntry(name: "ReturnApplication", path: "/jzs.provincial.v1.Provincial/ReturnApplication", requestType: "jzs.provincial.v1.DecideApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "RefuseApplication", path: "/jzs.provincial.v1.Provincial/RefuseApplication", requestType: "jzs.provincial.v1.DecideApplicationRequest", responseType: "jzs.common.v1.Application", serverStreaming: false),
             MethodEntry(name: "GetStatistics", path: "/jzs.provincial.v1.Provincial/GetStatistics", requestType: "jzs.provincial.v1.GetStatisticsRequest", responseType: "jzs.common.v1.ApplicationStatistics", serverStreaming: false),
+            MethodEntry(name: "GetApplicationAttachment", path: "/jzs.provincial.v1.Provincial/GetApplicationAttachment", requestType: "jzs.common.v1.GetApplicationAttachmentRequest", responseType: "jzs.common.v1.GetApplicationAttachmentResponse", serverStreaming: false),
         ]),
         ServiceEntry(name: "jzs.public.v1.Public", methods: [
             MethodEntry(name: "Health", path: "/jzs.public.v1.Public/Health", requestType: "jzs.public.v1.HealthRequest", responseType: "jzs.public.v1.HealthResponse", serverStreaming: false),

@@ -65,7 +65,30 @@ extension Wire.Common.Application {
                   history: a.events.map {
                       .init(at: .init($0.at), actor: $0.actor, action: $0.action, fromStatus: $0.from.map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
                             toStatus: .init($0.to), reason: $0.reason ?? "")
-                  })
+                  },
+                  attachments: a.attachments.map(Wire.Common.ApplicationAttachment.init))
+    }
+}
+
+extension Wire.Common.ApplicationAttachment {
+    public init(_ a: ApplicationAttachment) {
+        self.init(attachmentID: a.id, kind: .init(a.kind), contentType: a.contentType, size: UInt32(a.size), sha256: a.sha256)
+    }
+}
+
+extension Wire.Common.DocumentKind {
+    public init(_ k: ApplicationAttachment.Kind) {
+        switch k {
+        case .qualificationCertificate: self = .qualificationCertificate
+        case .idCard: self = .idCard
+        case .labourContract: self = .labourContract
+        case .education: self = .education
+        case .other: self = .other
+        }
+    }
+
+    public var domain: ApplicationAttachment.Kind? {
+        ApplicationAttachment.Kind.allCases.first { Wire.Common.DocumentKind($0) == self }
     }
 }
 

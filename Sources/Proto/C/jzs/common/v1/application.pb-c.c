@@ -142,6 +142,141 @@ void   jzs__common__v1__application__free_unpacked
   assert(message->base.descriptor == &jzs__common__v1__application__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__common__v1__application_attachment__init
+                     (Jzs__Common__V1__ApplicationAttachment         *message)
+{
+  static const Jzs__Common__V1__ApplicationAttachment init_value = JZS__COMMON__V1__APPLICATION_ATTACHMENT__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__application_attachment__get_packed_size
+                     (const Jzs__Common__V1__ApplicationAttachment *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_attachment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__application_attachment__pack
+                     (const Jzs__Common__V1__ApplicationAttachment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_attachment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__application_attachment__pack_to_buffer
+                     (const Jzs__Common__V1__ApplicationAttachment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__application_attachment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__ApplicationAttachment *
+       jzs__common__v1__application_attachment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__ApplicationAttachment *)
+     protobuf_c_message_unpack (&jzs__common__v1__application_attachment__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__application_attachment__free_unpacked
+                     (Jzs__Common__V1__ApplicationAttachment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__application_attachment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__common__v1__get_application_attachment_request__init
+                     (Jzs__Common__V1__GetApplicationAttachmentRequest         *message)
+{
+  static const Jzs__Common__V1__GetApplicationAttachmentRequest init_value = JZS__COMMON__V1__GET_APPLICATION_ATTACHMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__get_application_attachment_request__get_packed_size
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__get_application_attachment_request__pack
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__get_application_attachment_request__pack_to_buffer
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__GetApplicationAttachmentRequest *
+       jzs__common__v1__get_application_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__GetApplicationAttachmentRequest *)
+     protobuf_c_message_unpack (&jzs__common__v1__get_application_attachment_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__get_application_attachment_request__free_unpacked
+                     (Jzs__Common__V1__GetApplicationAttachmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__common__v1__get_application_attachment_response__init
+                     (Jzs__Common__V1__GetApplicationAttachmentResponse         *message)
+{
+  static const Jzs__Common__V1__GetApplicationAttachmentResponse init_value = JZS__COMMON__V1__GET_APPLICATION_ATTACHMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__get_application_attachment_response__get_packed_size
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__get_application_attachment_response__pack
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__get_application_attachment_response__pack_to_buffer
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__GetApplicationAttachmentResponse *
+       jzs__common__v1__get_application_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__GetApplicationAttachmentResponse *)
+     protobuf_c_message_unpack (&jzs__common__v1__get_application_attachment_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__get_application_attachment_response__free_unpacked
+                     (Jzs__Common__V1__GetApplicationAttachmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__get_application_attachment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__common__v1__application_query__init
                      (Jzs__Common__V1__ApplicationQuery         *message)
 {
@@ -676,7 +811,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor 
   (ProtobufCMessageInit) jzs__common__v1__application_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descriptors[18] =
+static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descriptors[19] =
 {
   {
     "application_id",
@@ -894,10 +1029,23 @@ static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "attachments",
+    19,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Common__V1__Application, n_attachments),
+    offsetof(Jzs__Common__V1__Application, attachments),
+    &jzs__common__v1__application_attachment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__application__field_indices_by_name[] = {
   1,   /* field[1] = applicant_name */
   0,   /* field[0] = application_id */
+  18,   /* field[18] = attachments */
   12,   /* field[12] = contract_end */
   11,   /* field[11] = contract_start */
   15,   /* field[15] = created_at */
@@ -918,7 +1066,7 @@ static const unsigned jzs__common__v1__application__field_indices_by_name[] = {
 static const ProtobufCIntRange jzs__common__v1__application__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 18 }
+  { 0, 19 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor =
 {
@@ -928,11 +1076,203 @@ const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor =
   "Jzs__Common__V1__Application",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__Application),
-  18,
+  19,
   jzs__common__v1__application__field_descriptors,
   jzs__common__v1__application__field_indices_by_name,
   1,  jzs__common__v1__application__number_ranges,
   (ProtobufCMessageInit) jzs__common__v1__application__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__application_attachment__field_descriptors[5] =
+{
+  {
+    "attachment_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationAttachment, attachment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationAttachment, kind),
+    &jzs__common__v1__document_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content_type",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationAttachment, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "size",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationAttachment, size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationAttachment, sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__application_attachment__field_indices_by_name[] = {
+  0,   /* field[0] = attachment_id */
+  2,   /* field[2] = content_type */
+  1,   /* field[1] = kind */
+  4,   /* field[4] = sha256 */
+  3,   /* field[3] = size */
+};
+static const ProtobufCIntRange jzs__common__v1__application_attachment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 5 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__application_attachment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.ApplicationAttachment",
+  "ApplicationAttachment",
+  "Jzs__Common__V1__ApplicationAttachment",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__ApplicationAttachment),
+  5,
+  jzs__common__v1__application_attachment__field_descriptors,
+  jzs__common__v1__application_attachment__field_indices_by_name,
+  1,  jzs__common__v1__application_attachment__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__application_attachment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__get_application_attachment_request__field_descriptors[2] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__GetApplicationAttachmentRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachment_id",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__GetApplicationAttachmentRequest, attachment_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__get_application_attachment_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  1,   /* field[1] = attachment_id */
+};
+static const ProtobufCIntRange jzs__common__v1__get_application_attachment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.GetApplicationAttachmentRequest",
+  "GetApplicationAttachmentRequest",
+  "Jzs__Common__V1__GetApplicationAttachmentRequest",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__GetApplicationAttachmentRequest),
+  2,
+  jzs__common__v1__get_application_attachment_request__field_descriptors,
+  jzs__common__v1__get_application_attachment_request__field_indices_by_name,
+  1,  jzs__common__v1__get_application_attachment_request__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__get_application_attachment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__get_application_attachment_response__field_descriptors[2] =
+{
+  {
+    "content_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__GetApplicationAttachmentResponse, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__GetApplicationAttachmentResponse, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__get_application_attachment_response__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = content_type */
+};
+static const ProtobufCIntRange jzs__common__v1__get_application_attachment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.GetApplicationAttachmentResponse",
+  "GetApplicationAttachmentResponse",
+  "Jzs__Common__V1__GetApplicationAttachmentResponse",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__GetApplicationAttachmentResponse),
+  2,
+  jzs__common__v1__get_application_attachment_response__field_descriptors,
+  jzs__common__v1__get_application_attachment_response__field_indices_by_name,
+  1,  jzs__common__v1__get_application_attachment_response__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__get_application_attachment_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor jzs__common__v1__application_query__field_descriptors[6] =
@@ -1502,6 +1842,42 @@ const ProtobufCEnumDescriptor jzs__common__v1__application_status__descriptor =
   jzs__common__v1__application_status__enum_values_by_name,
   1,
   jzs__common__v1__application_status__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue jzs__common__v1__document_kind__enum_values_by_number[6] =
+{
+  { "DOCUMENT_KIND_UNSPECIFIED", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_UNSPECIFIED", 0 },
+  { "DOCUMENT_KIND_QUALIFICATION_CERTIFICATE", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_QUALIFICATION_CERTIFICATE", 1 },
+  { "DOCUMENT_KIND_ID_CARD", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_ID_CARD", 2 },
+  { "DOCUMENT_KIND_LABOUR_CONTRACT", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_LABOUR_CONTRACT", 3 },
+  { "DOCUMENT_KIND_EDUCATION", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_EDUCATION", 4 },
+  { "DOCUMENT_KIND_OTHER", "JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_OTHER", 5 },
+};
+static const ProtobufCIntRange jzs__common__v1__document_kind__value_ranges[] = {
+{0, 0},{0, 6}
+};
+static const ProtobufCEnumValueIndex jzs__common__v1__document_kind__enum_values_by_name[6] =
+{
+  { "DOCUMENT_KIND_EDUCATION", 4 },
+  { "DOCUMENT_KIND_ID_CARD", 2 },
+  { "DOCUMENT_KIND_LABOUR_CONTRACT", 3 },
+  { "DOCUMENT_KIND_OTHER", 5 },
+  { "DOCUMENT_KIND_QUALIFICATION_CERTIFICATE", 1 },
+  { "DOCUMENT_KIND_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor jzs__common__v1__document_kind__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.DocumentKind",
+  "DocumentKind",
+  "Jzs__Common__V1__DocumentKind",
+  "jzs.common.v1",
+  6,
+  jzs__common__v1__document_kind__enum_values_by_number,
+  6,
+  jzs__common__v1__document_kind__enum_values_by_name,
+  1,
+  jzs__common__v1__document_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCEnumValue jzs__common__v1__certificate_status__enum_values_by_number[5] =

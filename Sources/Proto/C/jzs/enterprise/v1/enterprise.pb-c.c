@@ -5651,7 +5651,7 @@ const ProtobufCEnumDescriptor jzs__enterprise__v1__attachment_kind__descriptor =
   jzs__enterprise__v1__attachment_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[29] =
+static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[30] =
 {
   { "StartSignup", &jzs__enterprise__v1__start_signup_request__descriptor, &jzs__enterprise__v1__start_signup_response__descriptor },
   { "ReadIdentityLock", &jzs__enterprise__v1__read_identity_lock_request__descriptor, &jzs__enterprise__v1__read_identity_lock_response__descriptor },
@@ -5682,6 +5682,7 @@ static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_d
   { "ChangePassword", &jzs__enterprise__v1__change_password_request__descriptor, &jzs__enterprise__v1__change_password_response__descriptor },
   { "RequestPasswordReset", &jzs__enterprise__v1__request_password_reset_request__descriptor, &jzs__enterprise__v1__request_password_reset_response__descriptor },
   { "ResetPassword", &jzs__enterprise__v1__reset_password_request__descriptor, &jzs__enterprise__v1__reset_password_response__descriptor },
+  { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__enterprise__v1__enterprise__method_indices_by_name[] = {
   23,        /* AddUser */
@@ -5690,6 +5691,7 @@ const unsigned jzs__enterprise__v1__enterprise__method_indices_by_name[] = {
   5,        /* BindSignupContact */
   26,        /* ChangePassword */
   13,        /* GetApplication */
+  29,        /* GetApplicationAttachment */
   18,        /* GetAttachment */
   17,        /* GetEnterpriseInfo */
   11,        /* GetHome */
@@ -5721,7 +5723,7 @@ const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
   "Enterprise",
   "Jzs__Enterprise__V1__Enterprise",
   "jzs.enterprise.v1",
-  29,
+  30,
   jzs__enterprise__v1__enterprise__method_descriptors,
   jzs__enterprise__v1__enterprise__method_indices_by_name
 };
@@ -5956,6 +5958,14 @@ void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
   service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
                                             Jzs__Enterprise__V1__Enterprise_ServiceDestroy destroy)

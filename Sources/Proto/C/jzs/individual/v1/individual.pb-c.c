@@ -682,6 +682,51 @@ void   jzs__individual__v1__change_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__individual__v1__change_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__individual__v1__attach_document_request__init
+                     (Jzs__Individual__V1__AttachDocumentRequest         *message)
+{
+  static const Jzs__Individual__V1__AttachDocumentRequest init_value = JZS__INDIVIDUAL__V1__ATTACH_DOCUMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__attach_document_request__get_packed_size
+                     (const Jzs__Individual__V1__AttachDocumentRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__attach_document_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__attach_document_request__pack
+                     (const Jzs__Individual__V1__AttachDocumentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__attach_document_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__attach_document_request__pack_to_buffer
+                     (const Jzs__Individual__V1__AttachDocumentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__attach_document_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__AttachDocumentRequest *
+       jzs__individual__v1__attach_document_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__AttachDocumentRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__attach_document_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__attach_document_request__free_unpacked
+                     (Jzs__Individual__V1__AttachDocumentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__attach_document_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 #define jzs__individual__v1__download_certificate_request__field_descriptors NULL
 #define jzs__individual__v1__download_certificate_request__field_indices_by_name NULL
 #define jzs__individual__v1__download_certificate_request__number_ranges NULL
@@ -1321,7 +1366,71 @@ const ProtobufCMessageDescriptor jzs__individual__v1__change_password_response__
   (ProtobufCMessageInit) jzs__individual__v1__change_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[11] =
+static const ProtobufCFieldDescriptor jzs__individual__v1__attach_document_request__field_descriptors[3] =
+{
+  {
+    "application_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__AttachDocumentRequest, application_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__AttachDocumentRequest, kind),
+    &jzs__common__v1__document_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__AttachDocumentRequest, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__attach_document_request__field_indices_by_name[] = {
+  0,   /* field[0] = application_id */
+  2,   /* field[2] = content */
+  1,   /* field[1] = kind */
+};
+static const ProtobufCIntRange jzs__individual__v1__attach_document_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__attach_document_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.AttachDocumentRequest",
+  "AttachDocumentRequest",
+  "Jzs__Individual__V1__AttachDocumentRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__AttachDocumentRequest),
+  3,
+  jzs__individual__v1__attach_document_request__field_descriptors,
+  jzs__individual__v1__attach_document_request__field_indices_by_name,
+  1,  jzs__individual__v1__attach_document_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__attach_document_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[13] =
 {
   { "CreateAccount", &jzs__individual__v1__create_account_request__descriptor, &jzs__individual__v1__create_account_response__descriptor },
   { "Login", &jzs__individual__v1__login_request__descriptor, &jzs__individual__v1__login_response__descriptor },
@@ -1334,12 +1443,16 @@ static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_d
   { "WithdrawApplication", &jzs__individual__v1__withdraw_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "ResubmitApplication", &jzs__individual__v1__resubmit_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "DownloadCertificate", &jzs__individual__v1__download_certificate_request__descriptor, &jzs__common__v1__certificate_file__descriptor },
+  { "AttachDocument", &jzs__individual__v1__attach_document_request__descriptor, &jzs__common__v1__application_attachment__descriptor },
+  { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__individual__v1__individual__method_indices_by_name[] = {
+  11,        /* AttachDocument */
   4,        /* ChangePassword */
   0,        /* CreateAccount */
   10,        /* DownloadCertificate */
   7,        /* GetApplication */
+  12,        /* GetApplicationAttachment */
   3,        /* GetProfile */
   6,        /* ListApplications */
   1,        /* Login */
@@ -1355,7 +1468,7 @@ const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
   "Individual",
   "Jzs__Individual__V1__Individual",
   "jzs.individual.v1",
-  11,
+  13,
   jzs__individual__v1__individual__method_descriptors,
   jzs__individual__v1__individual__method_indices_by_name
 };
@@ -1446,6 +1559,22 @@ void jzs__individual__v1__individual__download_certificate(ProtobufCService *ser
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
   service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__attach_document(ProtobufCService *service,
+                                                      const Jzs__Individual__V1__AttachDocumentRequest *input,
+                                                      Jzs__Common__V1__ApplicationAttachment_Closure closure,
+                                                      void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
                                             Jzs__Individual__V1__Individual_ServiceDestroy destroy)

@@ -1204,7 +1204,7 @@ const ProtobufCMessageDescriptor jzs__ministry__v1__get_statistics_request__desc
   (ProtobufCMessageInit) jzs__ministry__v1__get_statistics_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descriptors[9] =
+static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descriptors[10] =
 {
   { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
   { "ExportApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application__descriptor },
@@ -1215,6 +1215,7 @@ static const ProtobufCMethodDescriptor jzs__ministry__v1__ministry__method_descr
   { "IssueCertificate", &jzs__ministry__v1__issue_certificate_request__descriptor, &jzs__common__v1__certificate_record__descriptor },
   { "DownloadCertificate", &jzs__ministry__v1__download_certificate_request__descriptor, &jzs__common__v1__certificate_file__descriptor },
   { "RevokeCertificate", &jzs__ministry__v1__revoke_certificate_request__descriptor, &jzs__common__v1__certificate_record__descriptor },
+  { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__ministry__v1__ministry__method_indices_by_name[] = {
   4,        /* Announce */
@@ -1222,6 +1223,7 @@ const unsigned jzs__ministry__v1__ministry__method_indices_by_name[] = {
   7,        /* DownloadCertificate */
   1,        /* ExportApplications */
   2,        /* GetApplication */
+  9,        /* GetApplicationAttachment */
   5,        /* GetStatistics */
   6,        /* IssueCertificate */
   0,        /* ListApplications */
@@ -1234,7 +1236,7 @@ const ProtobufCServiceDescriptor jzs__ministry__v1__ministry__descriptor =
   "Ministry",
   "Jzs__Ministry__V1__Ministry",
   "jzs.ministry.v1",
-  9,
+  10,
   jzs__ministry__v1__ministry__method_descriptors,
   jzs__ministry__v1__ministry__method_indices_by_name
 };
@@ -1309,6 +1311,14 @@ void jzs__ministry__v1__ministry__revoke_certificate(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__ministry__v1__ministry__get_application_attachment(ProtobufCService *service,
+                                                             const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                             Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &jzs__ministry__v1__ministry__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *service,
                                         Jzs__Ministry__V1__Ministry_ServiceDestroy destroy)

@@ -1396,7 +1396,7 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[15] =
+static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[16] =
 {
   { "ListPendingSignups", &jzs__provincial__v1__list_pending_signups_request__descriptor, &jzs__provincial__v1__list_pending_signups_response__descriptor },
   { "AuthenticateSignup", &jzs__provincial__v1__authenticate_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
@@ -1413,6 +1413,7 @@ static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_d
   { "ReturnApplication", &jzs__provincial__v1__decide_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "RefuseApplication", &jzs__provincial__v1__decide_application_request__descriptor, &jzs__common__v1__application__descriptor },
   { "GetStatistics", &jzs__provincial__v1__get_statistics_request__descriptor, &jzs__common__v1__application_statistics__descriptor },
+  { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
   11,        /* AcceptApplication */
@@ -1420,6 +1421,7 @@ const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
   6,        /* DecideEnterpriseChange */
   9,        /* ExportApplications */
   10,        /* GetApplication */
+  15,        /* GetApplicationAttachment */
   7,        /* GetEnterpriseInfo */
   14,        /* GetStatistics */
   8,        /* ListApplications */
@@ -1438,7 +1440,7 @@ const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
   "Provincial",
   "Jzs__Provincial__V1__Provincial",
   "jzs.provincial.v1",
-  15,
+  16,
   jzs__provincial__v1__provincial__method_descriptors,
   jzs__provincial__v1__provincial__method_indices_by_name
 };
@@ -1561,6 +1563,14 @@ void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
   service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
                                             Jzs__Provincial__V1__Provincial_ServiceDestroy destroy)

@@ -19,6 +19,9 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Jzs__Common__V1__ApplicationDraft Jzs__Common__V1__ApplicationDraft;
 typedef struct Jzs__Common__V1__ApplicationEvent Jzs__Common__V1__ApplicationEvent;
 typedef struct Jzs__Common__V1__Application Jzs__Common__V1__Application;
+typedef struct Jzs__Common__V1__ApplicationAttachment Jzs__Common__V1__ApplicationAttachment;
+typedef struct Jzs__Common__V1__GetApplicationAttachmentRequest Jzs__Common__V1__GetApplicationAttachmentRequest;
+typedef struct Jzs__Common__V1__GetApplicationAttachmentResponse Jzs__Common__V1__GetApplicationAttachmentResponse;
 typedef struct Jzs__Common__V1__ApplicationQuery Jzs__Common__V1__ApplicationQuery;
 typedef struct Jzs__Common__V1__CertificateRecord Jzs__Common__V1__CertificateRecord;
 typedef struct Jzs__Common__V1__CertificateFile Jzs__Common__V1__CertificateFile;
@@ -74,6 +77,27 @@ typedef enum _Jzs__Common__V1__ApplicationStatus {
   JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_COMPLETED = 9
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(JZS__COMMON__V1__APPLICATION_STATUS)
 } Jzs__Common__V1__ApplicationStatus;
+typedef enum _Jzs__Common__V1__DocumentKind {
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_UNSPECIFIED = 0,
+  /*
+   * 资格证书
+   */
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_QUALIFICATION_CERTIFICATE = 1,
+  /*
+   * 身份证
+   */
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_ID_CARD = 2,
+  /*
+   * 劳动合同
+   */
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_LABOUR_CONTRACT = 3,
+  /*
+   * 学历证明
+   */
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_EDUCATION = 4,
+  JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_OTHER = 5
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(JZS__COMMON__V1__DOCUMENT_KIND)
+} Jzs__Common__V1__DocumentKind;
 /*
  * Status of an electronic certificate (public verification).
  */
@@ -168,10 +192,54 @@ struct  Jzs__Common__V1__Application
    */
   size_t n_history;
   Jzs__Common__V1__ApplicationEvent **history;
+  /*
+   * Only in detail answers: the applicant's documents (download with GetApplicationAttachment).
+   */
+  size_t n_attachments;
+  Jzs__Common__V1__ApplicationAttachment **attachments;
 };
 #define JZS__COMMON__V1__APPLICATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, 0,NULL, 0,NULL }
+
+
+struct  Jzs__Common__V1__ApplicationAttachment
+{
+  ProtobufCMessage base;
+  char *attachment_id;
+  Jzs__Common__V1__DocumentKind kind;
+  char *content_type;
+  uint32_t size;
+  char *sha256;
+};
+#define JZS__COMMON__V1__APPLICATION_ATTACHMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application_attachment__descriptor) \
+    , (char *)protobuf_c_empty_string, JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+
+
+/*
+ * Asks for the bytes of one attachment of an application the caller may see.
+ */
+struct  Jzs__Common__V1__GetApplicationAttachmentRequest
+{
+  ProtobufCMessage base;
+  char *application_id;
+  char *attachment_id;
+};
+#define JZS__COMMON__V1__GET_APPLICATION_ATTACHMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__get_application_attachment_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Common__V1__GetApplicationAttachmentResponse
+{
+  ProtobufCMessage base;
+  char *content_type;
+  ProtobufCBinaryData content;
+};
+#define JZS__COMMON__V1__GET_APPLICATION_ATTACHMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__get_application_attachment_response__descriptor) \
+    , (char *)protobuf_c_empty_string, {0,NULL} }
 
 
 /*
@@ -345,6 +413,63 @@ Jzs__Common__V1__Application *
 void   jzs__common__v1__application__free_unpacked
                      (Jzs__Common__V1__Application *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__ApplicationAttachment methods */
+void   jzs__common__v1__application_attachment__init
+                     (Jzs__Common__V1__ApplicationAttachment         *message);
+size_t jzs__common__v1__application_attachment__get_packed_size
+                     (const Jzs__Common__V1__ApplicationAttachment   *message);
+size_t jzs__common__v1__application_attachment__pack
+                     (const Jzs__Common__V1__ApplicationAttachment   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__application_attachment__pack_to_buffer
+                     (const Jzs__Common__V1__ApplicationAttachment   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__ApplicationAttachment *
+       jzs__common__v1__application_attachment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__application_attachment__free_unpacked
+                     (Jzs__Common__V1__ApplicationAttachment *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__GetApplicationAttachmentRequest methods */
+void   jzs__common__v1__get_application_attachment_request__init
+                     (Jzs__Common__V1__GetApplicationAttachmentRequest         *message);
+size_t jzs__common__v1__get_application_attachment_request__get_packed_size
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest   *message);
+size_t jzs__common__v1__get_application_attachment_request__pack
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__get_application_attachment_request__pack_to_buffer
+                     (const Jzs__Common__V1__GetApplicationAttachmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__GetApplicationAttachmentRequest *
+       jzs__common__v1__get_application_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__get_application_attachment_request__free_unpacked
+                     (Jzs__Common__V1__GetApplicationAttachmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__GetApplicationAttachmentResponse methods */
+void   jzs__common__v1__get_application_attachment_response__init
+                     (Jzs__Common__V1__GetApplicationAttachmentResponse         *message);
+size_t jzs__common__v1__get_application_attachment_response__get_packed_size
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse   *message);
+size_t jzs__common__v1__get_application_attachment_response__pack
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__get_application_attachment_response__pack_to_buffer
+                     (const Jzs__Common__V1__GetApplicationAttachmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__GetApplicationAttachmentResponse *
+       jzs__common__v1__get_application_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__get_application_attachment_response__free_unpacked
+                     (Jzs__Common__V1__GetApplicationAttachmentResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Common__V1__ApplicationQuery methods */
 void   jzs__common__v1__application_query__init
                      (Jzs__Common__V1__ApplicationQuery         *message);
@@ -489,6 +614,15 @@ typedef void (*Jzs__Common__V1__ApplicationEvent_Closure)
 typedef void (*Jzs__Common__V1__Application_Closure)
                  (const Jzs__Common__V1__Application *message,
                   void *closure_data);
+typedef void (*Jzs__Common__V1__ApplicationAttachment_Closure)
+                 (const Jzs__Common__V1__ApplicationAttachment *message,
+                  void *closure_data);
+typedef void (*Jzs__Common__V1__GetApplicationAttachmentRequest_Closure)
+                 (const Jzs__Common__V1__GetApplicationAttachmentRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Common__V1__GetApplicationAttachmentResponse_Closure)
+                 (const Jzs__Common__V1__GetApplicationAttachmentResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Common__V1__ApplicationQuery_Closure)
                  (const Jzs__Common__V1__ApplicationQuery *message,
                   void *closure_data);
@@ -518,10 +652,14 @@ typedef void (*Jzs__Common__V1__ApplicationPage_Closure)
 
 extern const ProtobufCEnumDescriptor    jzs__common__v1__registration_type__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__common__v1__application_status__descriptor;
+extern const ProtobufCEnumDescriptor    jzs__common__v1__document_kind__descriptor;
 extern const ProtobufCEnumDescriptor    jzs__common__v1__certificate_status__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_draft__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__application_attachment__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachment_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachment_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_file__descriptor;

@@ -2146,6 +2146,10 @@ struct Jzs__Enterprise__V1__Enterprise_Service
                          const Jzs__Enterprise__V1__ResetPasswordRequest *input,
                          Jzs__Enterprise__V1__ResetPasswordResponse_Closure closure,
                          void *closure_data);
+  void (*get_application_attachment)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                                     const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                     Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                     void *closure_data);
 };
 typedef void (*Jzs__Enterprise__V1__Enterprise_ServiceDestroy)(Jzs__Enterprise__V1__Enterprise_Service *);
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
@@ -2182,7 +2186,8 @@ void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Serv
       function_prefix__ ## remove_user,\
       function_prefix__ ## change_password,\
       function_prefix__ ## request_password_reset,\
-      function_prefix__ ## reset_password  }
+      function_prefix__ ## reset_password,\
+      function_prefix__ ## get_application_attachment  }
 void jzs__enterprise__v1__enterprise__start_signup(ProtobufCService *service,
                                                    const Jzs__Enterprise__V1__StartSignupRequest *input,
                                                    Jzs__Enterprise__V1__StartSignupResponse_Closure closure,
@@ -2299,6 +2304,10 @@ void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
                                                      const Jzs__Enterprise__V1__ResetPasswordRequest *input,
                                                      Jzs__Enterprise__V1__ResetPasswordResponse_Closure closure,
                                                      void *closure_data);
+void jzs__enterprise__v1__enterprise__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data);
 
 /* --- descriptors --- */
 

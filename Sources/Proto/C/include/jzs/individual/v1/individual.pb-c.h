@@ -31,6 +31,7 @@ typedef struct Jzs__Individual__V1__GetProfileRequest Jzs__Individual__V1__GetPr
 typedef struct Jzs__Individual__V1__GetProfileResponse Jzs__Individual__V1__GetProfileResponse;
 typedef struct Jzs__Individual__V1__ChangePasswordRequest Jzs__Individual__V1__ChangePasswordRequest;
 typedef struct Jzs__Individual__V1__ChangePasswordResponse Jzs__Individual__V1__ChangePasswordResponse;
+typedef struct Jzs__Individual__V1__AttachDocumentRequest Jzs__Individual__V1__AttachDocumentRequest;
 
 
 /* --- enums --- */
@@ -206,6 +207,18 @@ struct  Jzs__Individual__V1__ChangePasswordResponse
 #define JZS__INDIVIDUAL__V1__CHANGE_PASSWORD_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__change_password_response__descriptor) \
      }
+
+
+struct  Jzs__Individual__V1__AttachDocumentRequest
+{
+  ProtobufCMessage base;
+  char *application_id;
+  Jzs__Common__V1__DocumentKind kind;
+  ProtobufCBinaryData content;
+};
+#define JZS__INDIVIDUAL__V1__ATTACH_DOCUMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__attach_document_request__descriptor) \
+    , (char *)protobuf_c_empty_string, JZS__COMMON__V1__DOCUMENT_KIND__DOCUMENT_KIND_UNSPECIFIED, {0,NULL} }
 
 
 /* Jzs__Individual__V1__DownloadCertificateRequest methods */
@@ -493,6 +506,25 @@ Jzs__Individual__V1__ChangePasswordResponse *
 void   jzs__individual__v1__change_password_response__free_unpacked
                      (Jzs__Individual__V1__ChangePasswordResponse *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Individual__V1__AttachDocumentRequest methods */
+void   jzs__individual__v1__attach_document_request__init
+                     (Jzs__Individual__V1__AttachDocumentRequest         *message);
+size_t jzs__individual__v1__attach_document_request__get_packed_size
+                     (const Jzs__Individual__V1__AttachDocumentRequest   *message);
+size_t jzs__individual__v1__attach_document_request__pack
+                     (const Jzs__Individual__V1__AttachDocumentRequest   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__attach_document_request__pack_to_buffer
+                     (const Jzs__Individual__V1__AttachDocumentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__AttachDocumentRequest *
+       jzs__individual__v1__attach_document_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__attach_document_request__free_unpacked
+                     (Jzs__Individual__V1__AttachDocumentRequest *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Jzs__Individual__V1__DownloadCertificateRequest_Closure)
@@ -539,6 +571,9 @@ typedef void (*Jzs__Individual__V1__ChangePasswordRequest_Closure)
                   void *closure_data);
 typedef void (*Jzs__Individual__V1__ChangePasswordResponse_Closure)
                  (const Jzs__Individual__V1__ChangePasswordResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Individual__V1__AttachDocumentRequest_Closure)
+                 (const Jzs__Individual__V1__AttachDocumentRequest *message,
                   void *closure_data);
 
 /* --- services --- */
@@ -591,6 +626,14 @@ struct Jzs__Individual__V1__Individual_Service
                                const Jzs__Individual__V1__DownloadCertificateRequest *input,
                                Jzs__Common__V1__CertificateFile_Closure closure,
                                void *closure_data);
+  void (*attach_document)(Jzs__Individual__V1__Individual_Service *service,
+                          const Jzs__Individual__V1__AttachDocumentRequest *input,
+                          Jzs__Common__V1__ApplicationAttachment_Closure closure,
+                          void *closure_data);
+  void (*get_application_attachment)(Jzs__Individual__V1__Individual_Service *service,
+                                     const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                     Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                     void *closure_data);
 };
 typedef void (*Jzs__Individual__V1__Individual_ServiceDestroy)(Jzs__Individual__V1__Individual_Service *);
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
@@ -609,7 +652,9 @@ void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Serv
       function_prefix__ ## get_application,\
       function_prefix__ ## withdraw_application,\
       function_prefix__ ## resubmit_application,\
-      function_prefix__ ## download_certificate  }
+      function_prefix__ ## download_certificate,\
+      function_prefix__ ## attach_document,\
+      function_prefix__ ## get_application_attachment  }
 void jzs__individual__v1__individual__create_account(ProtobufCService *service,
                                                      const Jzs__Individual__V1__CreateAccountRequest *input,
                                                      Jzs__Individual__V1__CreateAccountResponse_Closure closure,
@@ -654,6 +699,14 @@ void jzs__individual__v1__individual__download_certificate(ProtobufCService *ser
                                                            const Jzs__Individual__V1__DownloadCertificateRequest *input,
                                                            Jzs__Common__V1__CertificateFile_Closure closure,
                                                            void *closure_data);
+void jzs__individual__v1__individual__attach_document(ProtobufCService *service,
+                                                      const Jzs__Individual__V1__AttachDocumentRequest *input,
+                                                      Jzs__Common__V1__ApplicationAttachment_Closure closure,
+                                                      void *closure_data);
+void jzs__individual__v1__individual__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data);
 
 /* --- descriptors --- */
 
@@ -672,6 +725,7 @@ extern const ProtobufCMessageDescriptor jzs__individual__v1__get_profile_request
 extern const ProtobufCMessageDescriptor jzs__individual__v1__get_profile_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__change_password_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__change_password_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__individual__v1__attach_document_request__descriptor;
 extern const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor;
 
 PROTOBUF_C__END_DECLS

@@ -507,6 +507,10 @@ struct Jzs__Ministry__V1__Ministry_Service
                              const Jzs__Ministry__V1__RevokeCertificateRequest *input,
                              Jzs__Common__V1__CertificateRecord_Closure closure,
                              void *closure_data);
+  void (*get_application_attachment)(Jzs__Ministry__V1__Ministry_Service *service,
+                                     const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                     Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                     void *closure_data);
 };
 typedef void (*Jzs__Ministry__V1__Ministry_ServiceDestroy)(Jzs__Ministry__V1__Ministry_Service *);
 void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *service,
@@ -523,7 +527,8 @@ void jzs__ministry__v1__ministry__init (Jzs__Ministry__V1__Ministry_Service *ser
       function_prefix__ ## get_statistics,\
       function_prefix__ ## issue_certificate,\
       function_prefix__ ## download_certificate,\
-      function_prefix__ ## revoke_certificate  }
+      function_prefix__ ## revoke_certificate,\
+      function_prefix__ ## get_application_attachment  }
 void jzs__ministry__v1__ministry__list_applications(ProtobufCService *service,
                                                     const Jzs__Common__V1__ApplicationQuery *input,
                                                     Jzs__Common__V1__ApplicationPage_Closure closure,
@@ -560,6 +565,10 @@ void jzs__ministry__v1__ministry__revoke_certificate(ProtobufCService *service,
                                                      const Jzs__Ministry__V1__RevokeCertificateRequest *input,
                                                      Jzs__Common__V1__CertificateRecord_Closure closure,
                                                      void *closure_data);
+void jzs__ministry__v1__ministry__get_application_attachment(ProtobufCService *service,
+                                                             const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                             Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                             void *closure_data);
 
 /* --- descriptors --- */
 

@@ -660,6 +660,10 @@ struct Jzs__Provincial__V1__Provincial_Service
                          const Jzs__Provincial__V1__GetStatisticsRequest *input,
                          Jzs__Common__V1__ApplicationStatistics_Closure closure,
                          void *closure_data);
+  void (*get_application_attachment)(Jzs__Provincial__V1__Provincial_Service *service,
+                                     const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                     Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                     void *closure_data);
 };
 typedef void (*Jzs__Provincial__V1__Provincial_ServiceDestroy)(Jzs__Provincial__V1__Provincial_Service *);
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
@@ -682,7 +686,8 @@ void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Serv
       function_prefix__ ## accept_application,\
       function_prefix__ ## return_application,\
       function_prefix__ ## refuse_application,\
-      function_prefix__ ## get_statistics  }
+      function_prefix__ ## get_statistics,\
+      function_prefix__ ## get_application_attachment  }
 void jzs__provincial__v1__provincial__list_pending_signups(ProtobufCService *service,
                                                            const Jzs__Provincial__V1__ListPendingSignupsRequest *input,
                                                            Jzs__Provincial__V1__ListPendingSignupsResponse_Closure closure,
@@ -743,6 +748,10 @@ void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
                                                      const Jzs__Provincial__V1__GetStatisticsRequest *input,
                                                      Jzs__Common__V1__ApplicationStatistics_Closure closure,
                                                      void *closure_data);
+void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCService *service,
+                                                                 const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
+                                                                 Jzs__Common__V1__GetApplicationAttachmentResponse_Closure closure,
+                                                                 void *closure_data);
 
 /* --- descriptors --- */
 
