@@ -2,12 +2,16 @@ internal import COpenSSL
 public import Foundation
 
 /// Signatures with an EC key and SHA-256 (identity locks, challenges), and SM2 with SM3 for
-/// keys of type SM2.
+/// keys of type SM2 (with the GM/T 0009 default distinguishing identifier).
 public enum Signature {
+    /// GM/T 0009-2012 default SM2 distinguishing identifier: what GmSSL, Bouncy Castle and
+    /// `openssl pkeyutl -pkeyopt distid:1234567812345678` use.
+    public static let sm2DistinguishingID = "1234567812345678"
+
     public static func sign(_ data: [UInt8], with key: PrivateKey) throws(CryptoError) -> [UInt8] {
         ERR_clear_error()
-        guard let ctx = EVP_MD_CTX_new() else { throw .drain("EVP_MD_CTX_new") }
-        defer { EVP_MD_CTX_free(ctx) }
+        guard let context = DigestContext(key: key.pkey) else { throw .drain("EVP_MD_CTX_new") }
+        let ctx = context.md
         guard EVP_DigestSignInit(ctx, nil, digest(for: key.pkey), nil, key.pkey) == 1 else { throw .drain("signing") }
         var length = 0
         guard EVP_DigestSign(ctx, nil, &length, data, data.count) == 1 else { throw .drain("signing") }
@@ -20,10 +24,8 @@ public enum Signature {
     public static func verify(_ signature: [UInt8], of data: [UInt8], with certificate: Certificate) -> Bool {
         ERR_clear_error()
         defer { ERR_clear_error() }
-        guard let key = X509_get0_pubkey(certificate.x509), let ctx = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, digest(for: key), nil, key) == 1 else { return false }
-        return EVP_DigestVerify(ctx, signature, signature.count, data, data.count) == 1
+        guard let key = X509_get0_pubkey(certificate.x509) else { return false }
+        return verify(signature, of: data, key: key)
     }
 
     /// Whether `signature` over `data` verifies with a PEM public key (SubjectPublicKeyInfo).
@@ -36,14 +38,45 @@ public enum Signature {
             defer { BIO_free(bio) }
             return PEM_read_bio_PUBKEY(bio, nil, nil, nil)
         }
-        guard let key, let ctx = EVP_MD_CTX_new() else { return false }
-        defer { EVP_PKEY_free(key); EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, digest(for: key), nil, key) == 1 else { return false }
-        return EVP_DigestVerify(ctx, signature, signature.count, data, data.count) == 1
+        guard let key else { return false }
+        defer { EVP_PKEY_free(key) }
+        return verify(signature, of: data, key: key)
+    }
+
+    private static func verify(_ signature: [UInt8], of data: [UInt8], key: OpaquePointer) -> Bool {
+        guard let context = DigestContext(key: key) else { return false }
+        guard EVP_DigestVerifyInit(context.md, nil, digest(for: key), nil, key) == 1 else { return false }
+        return EVP_DigestVerify(context.md, signature, signature.count, data, data.count) == 1
     }
 
     static func digest(for key: OpaquePointer) -> OpaquePointer? {
         EVP_PKEY_is_a(key, "SM2") == 1 ? EVP_sm3() : EVP_sha256()
+    }
+}
+
+/// A digest-sign/verify context; for an SM2 key it carries the distinguishing identifier
+/// (OpenSSL 3 otherwise uses an empty one, which other SM2 implementations reject).
+private final class DigestContext {
+    let md: OpaquePointer
+    private let pkey: OpaquePointer?
+
+    init?(key: OpaquePointer) {
+        guard let md = EVP_MD_CTX_new() else { return nil }
+        var pkey: OpaquePointer?
+        if EVP_PKEY_is_a(key, "SM2") == 1 {
+            let id = Array(Signature.sm2DistinguishingID.utf8)
+            guard let p = EVP_PKEY_CTX_new(key, nil) else { EVP_MD_CTX_free(md); return nil }
+            guard EVP_PKEY_CTX_set1_id(p, id, Int32(id.count)) == 1 else { EVP_PKEY_CTX_free(p); EVP_MD_CTX_free(md); return nil }
+            EVP_MD_CTX_set_pkey_ctx(md, p)
+            pkey = p
+        }
+        self.md = md
+        self.pkey = pkey
+    }
+
+    deinit {
+        EVP_MD_CTX_free(md)
+        if let pkey { EVP_PKEY_CTX_free(pkey) }
     }
 }
 

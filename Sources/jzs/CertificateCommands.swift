@@ -67,14 +67,25 @@ struct CertCommand: AsyncParsableCommand {
         func run() async throws {
             // Offline verification needs no server when the key is given.
             if let publicKey, !online {
-                try check(key: try String(contentsOfFile: publicKey, encoding: .utf8), client: nil)
+                try emit(check(key: try String(contentsOfFile: publicKey, encoding: .utf8)))
                 return
             }
             do {
                 try await global.withClient(anonymous: true) { client in
                     let key: String
                     if let publicKey { key = try String(contentsOfFile: publicKey, encoding: .utf8) } else { key = try await client.public.signingKey() }
-                    try await checkOnline(key: key, client: client)
+                    var verdict = try check(key: key)
+                    if online, verdict.valid, let id = verdict.object["certificate_id"] as? String {
+                        let record = try await client.public.verifyCertificate(id)
+                        verdict.object["current_status"] = "\(record.status)"
+                        if record.status == .valid {
+                            verdict.lines.append("current status: valid (version \(record.version))")
+                        } else {
+                            let status = record.status == .void ? "void (a newer version exists, or the registration ended)" : "\(record.status)"
+                            verdict.fail("the certificate is \(status)\(record.reason.isEmpty ? "" : ": \(record.reason)")")
+                        }
+                    }
+                    try emit(verdict)
                 }
             } catch let failure as Failure {
                 throw Self.report(failure)
@@ -83,37 +94,40 @@ struct CertCommand: AsyncParsableCommand {
 
         func run(with client: Client) async throws {}
 
-        func checkOnline(key: String, client: Client) async throws {
-            let id = try check(key: key, client: client)
-            guard online, let id else { return }
-            let record = try await client.public.verifyCertificate(id)
-            guard record.status == .valid else {
-                let status = record.status == .void ? "void (a newer version exists, or the registration ended)" : "\(record.status)"
-                print("NOT VALID: the certificate is \(status)\(record.reason.isEmpty ? "" : ": \(record.reason)")")
-                throw ExitCode(3)
+        /// What the check found: printed once, as lines or (with --json) as one object.
+        struct Verdict {
+            var valid = true
+            var lines: [String] = []
+            var object: [String: Any] = [:]
+
+            mutating func fail(_ why: String) {
+                valid = false
+                lines.append("NOT VALID: \(why)")
+                object["valid"] = false
+                object["reason"] = why
             }
-            print("current status: valid (version \(record.version))")
         }
 
-        @discardableResult
-        func check(key: String, client: Client?) throws -> String? {
+        func emit(_ verdict: Verdict) throws {
+            if global.json { Output.json(verdict.object) } else { verdict.lines.forEach { print($0) } }
+            if !verdict.valid { throw ExitCode(3) }
+        }
+
+        func check(key: String) throws -> Verdict {
             guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            var verdict = Verdict()
             switch CertificateVerifier.verify(file: Array(bytes), publicKeyPEM: key) {
             case .valid(let id, let version, let useUntil):
-                if global.json { Output.json(["valid": true, "certificate_id": id, "version": version, "use_until": useUntil]) } else {
-                    print("signature valid (SM2/SM3): certificate \(id) version \(version), usable until \(useUntil)")
-                }
-                return id
+                verdict.object = ["valid": true, "certificate_id": id, "version": version, "use_until": useUntil]
+                verdict.lines = ["signature valid (SM2/SM3): certificate \(id) version \(version), usable until \(useUntil)"]
             case .tampered:
-                print("NOT VALID: the signature does not match: the file was changed (tampered) or not signed by this key")
-                throw ExitCode(3)
+                verdict.fail("the signature does not match: the file was changed (tampered) or not signed by this key")
             case .expiredUseLimit(let until):
-                print("NOT VALID: the use limit ended on \(until); download the certificate again")
-                throw ExitCode(3)
+                verdict.fail("the use limit ended on \(until); download the certificate again")
             case .malformed(let why):
-                print("NOT VALID: \(why)")
-                throw ExitCode(3)
+                verdict.fail(why)
             }
+            return verdict
         }
     }
 

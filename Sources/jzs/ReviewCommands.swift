@@ -237,8 +237,9 @@ struct MinistryCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Publish a 公告 of every approved application waiting for one.")
         @OptionGroup var global: GlobalOptions
         @Option var title: String
+        @Option(help: "Rerun with the same key after a lost reply: the 公告 it published comes back, no second one.") var idempotencyKey: String?
         func run(with client: Client) async throws {
-            let a = try await client.ministry.announce(title: title)
+            let a = try await client.ministry.announce(title: title, idempotencyKey: idempotencyKey)
             if global.json { Output.json(["number": a.number, "items": a.itemCount]) } else { print("公告 \(a.number) published with \(a.itemCount) items") }
         }
     }

@@ -23,6 +23,9 @@ struct InitCommand: AsyncParsableCommand {
     var force = false
 
     func validate() throws {
+        guard (10...99).contains(corpsCode) else {
+            throw ValidationError("--corps-code \(corpsCode): two digits (10-99), as registration numbers carry a two-digit province code")
+        }
         guard ProvinceCode(corpsCode, corpsCode: corpsCode) != nil,
               !Province.mainland.contains(where: { $0.code == corpsCode }) else {
             throw ValidationError("--corps-code \(corpsCode) collides with a GB/T 2260 province code")

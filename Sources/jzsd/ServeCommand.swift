@@ -37,6 +37,9 @@ struct ServeCommand: AsyncParsableCommand {
         let listenAddress = config.string(forKey: "listen", default: "127.0.0.1:7443")
         let level = config.string(forKey: "log.level", default: "info")
         let corpsCode = UInt32(config.int(forKey: "corps.code", default: Int(Province.defaultCorpsCode)))
+        guard (10...99).contains(corpsCode), !Province.mainland.contains(where: { $0.code == corpsCode }) else {
+            throw ValidationError("corps.code \(corpsCode): two digits (10-99) that are no GB/T 2260 province code")
+        }
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ValidationError("log level \(level): use trace, debug, info, notice, warning or error")
         }
@@ -62,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
-        let applications = Applications(database: database)
+        let applications = Applications(database: database, corpsCode: corpsCode)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
         let info = EnterpriseInfo(database: database)
         EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)

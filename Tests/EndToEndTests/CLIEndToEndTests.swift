@@ -32,6 +32,7 @@ struct CLIEndToEndTests {
             "Signature Verified Successfully",                     // stock openssl on the same signature
             "Signature Verification Failure",                      // one changed byte
             "NOT VALID: the certificate is void",                  // after re-issue
+            "json verdict: valid False - the certificate is void",  // --json prints one object, nothing else
             "audit log intact",
         ] {
             #expect(output.contains(expected), "missing \(expected)")

@@ -49,7 +49,7 @@ struct CertificateTests {
             try payload.write(to: dir.appendingPathComponent("payload.json"))
             try #require(Data(base64Encoded: object["signature"] ?? "")).write(to: dir.appendingPathComponent("signature.der"))
             try Data(key.utf8).write(to: dir.appendingPathComponent("ministry.pub.pem"))
-            let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", dir.appendingPathComponent("ministry.pub.pem").path, "-rawin", "-digest", "sm3",
+            let verify = ["pkeyutl", "-verify", "-pubin", "-inkey", dir.appendingPathComponent("ministry.pub.pem").path, "-rawin", "-digest", "sm3", "-pkeyopt", "distid:\(Signature.sm2DistinguishingID)",
                           "-in", dir.appendingPathComponent("payload.json").path, "-sigfile", dir.appendingPathComponent("signature.der").path]
             let (ok, output) = try await openssl(verify)
             #expect(ok == 0, "openssl: \(output)")
@@ -77,6 +77,65 @@ struct CertificateTests {
             #expect(try await w.person.public.verifyCertificate(second.certificateID).status == .revoked)
             #expect(await rpcError { _ = try await w.person.individual.downloadCertificate() }?.code == .notFound)
             #expect(await rpcError { _ = try await w.province37.ministry.issueCertificate(registrationNumber: number) }?.code == .permissionDenied)
+        }
+    }
+
+    /// The signed document of the holder's current certificate.
+    func document(_ client: Client) async throws -> [String: Any] {
+        let file = try await client.individual.downloadCertificate()
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(file.file)) as? [String: String])
+        let payload = try #require(Data(base64Encoded: object["payload"] ?? ""))
+        return try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
+    }
+
+    @Test("A version states what it was issued with; a 延续 at its 公告 and a 变更 at its decision re-issue; numbers count afresh after 重新注册")
+    func versions() async throws {
+        try await withTestServer { server in
+            let route = RouteTests()
+            let w = try await route.world(server)
+            defer { Task { await w.close() } }
+            func through(_ type: Wire.Common.RegistrationType, _ specialties: [String], employer: String, by enterprise: Client, province: Client) async throws -> Wire.Ministry.DecisionResult {
+                let app = try await w.person.individual.submit(route.draft(type, specialties, employer: employer))
+                _ = try await enterprise.enterprise.report(app.applicationID, acceptCommitment: true)
+                _ = try await province.provincial.accept(app.applicationID)
+                return try await route.approve(w, app.applicationID)
+            }
+            let number = try await through(.initial, ["建筑工程"], employer: w.codeA, by: w.enterpriseA, province: w.province37).registrationNumber
+            // Announce with a key: a retry returns the same 公告; the key with another title is refused.
+            let published = try await w.ministry.ministry.announce(title: "初始注册公告", idempotencyKey: "announce-1")
+            #expect(try await w.ministry.ministry.announce(title: "初始注册公告", idempotencyKey: "announce-1").number == published.number)
+            #expect(try await w.ministry.public.announcements().count == 1)
+            #expect(await rpcError { _ = try await w.ministry.ministry.announce(title: "另一个", idempotencyKey: "announce-1") }?.code == .failedPrecondition)
+
+            let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
+            let until = try #require(try await document(w.person)["specialties"] as? [[String: String]])[0]["valid_until"]
+
+            // 延续: approved but not announced, the valid version still states the old validity.
+            _ = try await through(.renewal, ["建筑工程"], employer: w.codeA, by: w.enterpriseA, province: w.province37)
+            #expect(try #require(try await document(w.person)["specialties"] as? [[String: String]])[0]["valid_until"] == until)
+            _ = try await w.ministry.ministry.announce(title: "延续注册公告")
+            let renewed = try await document(w.person)
+            #expect(renewed["version"] as? Int == 2)
+            #expect(try #require(renewed["specialties"] as? [[String: String]])[0]["valid_until"] != until)
+            #expect(try await w.person.public.verifyCertificate(first.certificateID).status == .void)
+
+            // 变更 (no 公告): the decision re-issues with the new employer; the digits, hence the series, stay.
+            let moved = try await through(.change, [], employer: w.codeB, by: w.enterpriseB, province: w.province11).registrationNumber
+            let changed = try await document(w.person)
+            #expect(changed["version"] as? Int == 3 && changed["employer_credit_code"] as? String == w.codeB)
+            #expect(changed["registration_number"] as? String == moved)
+
+            // 注销 voids it; 重新注册 gets a new number whose first certificate is version 1.
+            _ = try await through(.cancellation, [], employer: w.codeB, by: w.enterpriseB, province: w.province11)
+            #expect(try await w.person.public.verifyCertificate(changed["certificate_id"] as? String ?? "").status == .void)
+            let fresh = try await through(.reRegistration, ["建筑工程"], employer: w.codeB, by: w.enterpriseB, province: w.province11).registrationNumber
+            _ = try await w.ministry.ministry.announce(title: "重新注册公告")
+            let again = try await w.ministry.ministry.issueCertificate(registrationNumber: fresh)
+            #expect(again.version == 1 && again.certificateID.hasSuffix(".001." + (again.certificateID.split(separator: ".").last.map(String.init) ?? "")))
+
+            // Errors name what is wrong.
+            #expect(await rpcError { _ = try await w.ministry.ministry.revokeCertificate("1.2.156.3005.2.unknown", reason: "测试") }?.code == .notFound)
+            #expect(await rpcError { _ = try await w.ministry.ministry.downloadCertificate("") }?.code == .invalidArgument)
         }
     }
 

@@ -296,6 +296,28 @@ public final class RegistryDatabase: Sendable {
                 CREATE INDEX application_attachments_by_application ON application_attachments (application_id, created_at);
                 """)
         }
+        migrator.registerMigration("v9-certificate-content") { db in
+            // Versions count per registration number (its digits, kept by a 变更, new after 重新注册),
+            // and the certified facts are fixed at issue: a download signs what was issued.
+            try db.execute(sql: """
+                CREATE TABLE certificates_v9 (
+                    id TEXT PRIMARY KEY,
+                    registration_id TEXT NOT NULL REFERENCES registrations (id),
+                    serial TEXT NOT NULL,
+                    version INTEGER NOT NULL CHECK (version BETWEEN 1 AND 999),
+                    status TEXT NOT NULL CHECK (status IN ('valid', 'void', 'revoked')),
+                    issued_at REAL NOT NULL,
+                    reason TEXT,
+                    content TEXT,
+                    UNIQUE (serial, version)
+                );
+                INSERT INTO certificates_v9 (id, registration_id, serial, version, status, issued_at, reason)
+                    SELECT id, registration_id, substr(id, 57, 13), version, status, issued_at, reason FROM certificates;
+                DROP TABLE certificates;
+                ALTER TABLE certificates_v9 RENAME TO certificates;
+                CREATE UNIQUE INDEX certificates_one_valid ON certificates (registration_id) WHERE status = 'valid';
+                """)
+        }
         return migrator
     }
 

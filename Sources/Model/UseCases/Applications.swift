@@ -134,8 +134,12 @@ public final class Applications: Sendable {
     public static let renewalLeadDays = 30
     public static let maxBatch = 10_000
 
-    public init(database: RegistryDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// Code of 新疆生产建设兵团 (兵 in registration numbers).
+    let corpsCode: UInt32
+
+    public init(database: RegistryDatabase, corpsCode: UInt32 = Province.defaultCorpsCode, now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
+        self.corpsCode = corpsCode
         self.now = now
     }
 

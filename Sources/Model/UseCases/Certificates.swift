@@ -64,7 +64,7 @@ public final class Certificates: Sendable {
         guard case .ministry = caller else { throw .forbidden("only the ministry issues certificates") }
         let now = self.now()
         let id: String = try await database.write { db in
-            guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status, registration_number FROM registrations WHERE registration_number = ?",
+            guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status FROM registrations WHERE registration_number = ?",
                                              arguments: [registrationNumber.trimmed]) else {
                 throw RegistryError.notFound("registration \(registrationNumber)")
             }
@@ -72,21 +72,55 @@ public final class Certificates: Sendable {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
                 throw RegistryError.failedPrecondition("the registration waits for its announcement (公告) before a certificate is issued")
             }
-            let registration: String = reg["id"]
-            let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM certificates WHERE registration_id = ?", arguments: [registration]) ?? 0) + 1
-            guard version <= 999 else { throw RegistryError.failedPrecondition("no more certificate versions") }
-            try db.execute(sql: "UPDATE certificates SET status = 'void', reason = 'superseded by version \(version)' WHERE registration_id = ? AND status = 'valid'",
-                           arguments: [registration])
-            let id = Self.identifier(registrationNumber: reg["registration_number"], version: version)
-            try db.execute(sql: "INSERT INTO certificates (id, registration_id, version, status, issued_at) VALUES (?, ?, ?, 'valid', ?)",
-                           arguments: [id, registration, version, now.timeIntervalSince1970])
+            let (id, version) = try Self.issueNext(registrationID: reg["id"], at: now, in: db)
             try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
             return id
         }
         return try await record(id)
     }
 
-    /// The signed certificate of the caller (an individual: their own valid one) or any (the ministry).
+    /// Inside the caller's transaction: voids the valid certificate of the registration and issues
+    /// the next version of its number with the facts as they stand now (the signed content never
+    /// changes after issue). Versions count per registration number (its digits, which a 变更 keeps).
+    static func issueNext(registrationID: String, at now: Date, in db: Database) throws -> (id: String, version: Int) {
+        let facts = try certifiedFacts(registrationID: registrationID, in: db)
+        let number = facts["registration_number"] as? String ?? ""
+        let serial = String(number.filter { $0.isASCII && $0.isNumber })
+        let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM certificates WHERE serial = ?", arguments: [serial]) ?? 0) + 1
+        guard version <= 999 else { throw RegistryError.failedPrecondition("no more certificate versions") }
+        let id = identifier(registrationNumber: number, version: version)
+        try db.execute(sql: "UPDATE certificates SET status = 'void', reason = ? WHERE registration_id = ? AND status = 'valid'",
+                       arguments: ["superseded by \(id)", registrationID])
+        let content = String(decoding: (try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
+        try db.execute(sql: "INSERT INTO certificates (id, registration_id, serial, version, status, issued_at, content) VALUES (?, ?, ?, ?, 'valid', ?, ?)",
+                       arguments: [id, registrationID, serial, version, now.timeIntervalSince1970, content])
+        return (id, version)
+    }
+
+    /// When an approval takes effect (at its 公告, or at the decision where the route has none) and
+    /// the person holds a valid certificate, the next version states the new facts and voids it.
+    static func reissue(individualID: String, at now: Date, in db: Database) throws -> (id: String, version: Int)? {
+        guard let registration = try String.fetchOne(db.cachedStatement(sql: """
+            SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id
+            WHERE r.individual_id = ? AND c.status = 'valid'
+            """), arguments: [individualID]) else { return nil }
+        return try issueNext(registrationID: registration, at: now, in: db)
+    }
+
+    /// What a certificate certifies: holder, registration number, specialties with their validity, employer.
+    static func certifiedFacts(registrationID: String, in db: Database) throws -> [String: Any] {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code FROM registrations r
+            JOIN individuals i ON i.id = r.individual_id JOIN enterprises e ON e.id = r.enterprise_id WHERE r.id = ?
+            """, arguments: [registrationID]) else { throw RegistryError.notFound("registration") }
+        let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
+                                           arguments: [registrationID])
+        return ["holder": row["name"] as String, "id_number": row["id_number"] as String, "registration_number": row["registration_number"] as String,
+                "employer": row["employer"] as String, "employer_credit_code": row["credit_code"] as String,
+                "specialties": specialties.map { ["name": $0["specialty"] as String, "valid_from": $0["valid_from"] as String, "valid_until": $0["valid_until"] as String] }]
+    }
+
+    /// The signed certificate of the caller (an individual: their own valid one) or any valid one (the ministry).
     public func download(certificateID: String?, for caller: Caller) async throws(RegistryError) -> SignedCertificate {
         let now = self.now()
         let condition: String
@@ -96,39 +130,34 @@ public final class Certificates: Sendable {
             condition = "r.individual_id = ? AND c.status = 'valid'"
             arguments = [person]
         case .ministry:
-            guard let certificateID else { throw .invalid("certificate_id", "is required") }
+            guard let certificateID = certificateID?.trimmed, !certificateID.isEmpty else { throw .invalid("certificate_id", "is required") }
             condition = "c.id = ?"
             arguments = [certificateID]
         default: throw .forbidden("certificates are downloaded by their holder or the ministry")
         }
-        struct Source: Sendable {
-            let id: String, version: Int, status: String, issuedAt: Double, number: String, name: String, idNumber: String
-            let employer: String, creditCode: String, specialties: [[String: String]]
-        }
-        let source = try await database.read { db -> Source? in
+        struct Found: Sendable { let id: String, version: Int, status: String, issuedAt: Double, facts: Data }
+        let found = try await database.read { db -> Found? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.id, c.version, c.status, c.issued_at, r.id AS registration, r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code
-                FROM certificates c JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
-                JOIN enterprises e ON e.id = r.enterprise_id WHERE \(condition) ORDER BY c.version DESC LIMIT 1
+                SELECT c.id, c.version, c.status, c.issued_at, c.content, c.registration_id FROM certificates c
+                JOIN registrations r ON r.id = c.registration_id WHERE \(condition) ORDER BY c.version DESC LIMIT 1
                 """, arguments: arguments) else { return nil }
-            let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
-                                               arguments: [row["registration"] as String])
-            return Source(id: row["id"], version: row["version"], status: row["status"], issuedAt: row["issued_at"], number: row["registration_number"],
-                          name: row["name"], idNumber: row["id_number"], employer: row["employer"], creditCode: row["credit_code"],
-                          specialties: specialties.map { ["name": $0["specialty"] as String, "valid_from": $0["valid_from"] as String, "valid_until": $0["valid_until"] as String] })
+            // Certificates issued before v9 have no stored facts: they certify the current ones.
+            let facts = try (row["content"] as String?).map { Data($0.utf8) }
+                ?? JSONSerialization.data(withJSONObject: Self.certifiedFacts(registrationID: row["registration_id"], in: db))
+            return Found(id: row["id"], version: row["version"], status: row["status"], issuedAt: row["issued_at"], facts: facts)
         }
-        guard let source else { throw .notFound("certificate") }
-        guard source.status == "valid" else { throw .failedPrecondition("the certificate is \(source.status)") }
-        let useUntil = Self.useLimit(now: now, specialtyExpiries: source.specialties.compactMap { $0["valid_until"] }, idNumber: source.idNumber)
-        let payload: [String: Any] = [
-            "certificate_id": source.id, "version": source.version, "title": "中华人民共和国一级建造师注册证书",
-            "holder": source.name, "id_type": "居民身份证", "id_number": source.idNumber,
-            "registration_number": source.number, "specialties": source.specialties,
-            "employer": source.employer, "employer_credit_code": source.creditCode,
-            "issuer": Self.issuerName, "issuer_code": Self.issuerCode,
-            "issued_on": CalendarDate(Date(timeIntervalSince1970: source.issuedAt)).description,
+        guard let found else { throw .notFound("certificate") }
+        guard found.status == "valid" else { throw .failedPrecondition("the certificate is \(found.status)") }
+        guard let facts = try? JSONSerialization.jsonObject(with: found.facts) as? [String: Any] else { throw .storage("unreadable certificate content") }
+        let specialties = facts["specialties"] as? [[String: String]] ?? []
+        let useUntil = Self.useLimit(now: now, specialtyExpiries: specialties.compactMap { $0["valid_until"] }, idNumber: facts["id_number"] as? String ?? "")
+        var payload = facts
+        payload.merge([
+            "certificate_id": found.id, "version": found.version, "title": "中华人民共和国一级建造师注册证书",
+            "id_type": "居民身份证", "issuer": Self.issuerName, "issuer_code": Self.issuerCode,
+            "issued_on": CalendarDate(Date(timeIntervalSince1970: found.issuedAt)).description,
             "downloaded_on": CalendarDate(now).description, "use_until": useUntil.description,
-        ]
+        ]) { _, new in new }
         let bytes = Array((try? JSONSerialization.data(withJSONObject: payload, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
         let signature: [UInt8]
         do { signature = try Signature.sign(bytes, with: signingKey) } catch { throw .storage("signing failed: \(error)") }
@@ -173,8 +202,11 @@ public final class Certificates: Sendable {
         let why = try Applications.reason(reason)
         let now = self.now()
         try await database.write { db in
-            try db.execute(sql: "UPDATE certificates SET status = 'revoked', reason = ? WHERE id = ? AND status = 'valid'", arguments: [why, id])
-            guard db.changesCount == 1 else { throw RegistryError.failedPrecondition("no valid certificate \(id)") }
+            guard let status = try String.fetchOne(db, sql: "SELECT status FROM certificates WHERE id = ?", arguments: [id]) else {
+                throw RegistryError.notFound("certificate \(id)")
+            }
+            guard status == "valid" else { throw RegistryError.failedPrecondition("the certificate is \(status)") }
+            try db.execute(sql: "UPDATE certificates SET status = 'revoked', reason = ? WHERE id = ?", arguments: [why, id])
             try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "revoked: \(why)"), in: db)
         }
     }

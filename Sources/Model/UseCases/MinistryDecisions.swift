@@ -61,6 +61,7 @@ extension Applications {
             throw .invalid("metadata.idempotency-key", "is required (1-128 characters), so a retry applies nothing twice")
         }
         let now = self.now()
+        let corpsCode = self.corpsCode
         // A canonical rendering (JSONEncoder's key order is not stable between runs).
         let canonical = decisions.map { "\($0.applicationID)\u{1F}\($0.approve)\u{1F}\($0.reason)" }.joined(separator: "\u{1E}")
         let requestHash = Data(Digest.sha256(Array("decide|\(canonical)".utf8)))
@@ -78,9 +79,10 @@ extension Applications {
                 }
                 // Each decision is its own savepoint: a failing item leaves the others applied.
                 var outcome: DecisionResult!
+                var reissued: [(id: String, version: Int)] = []
                 try db.inSavepoint {
                     do {
-                        outcome = try Self.apply(d, at: now, by: caller, in: db)
+                        outcome = try Self.apply(d, at: now, by: caller, corpsCode: corpsCode, reissued: &reissued, in: db)
                         return .commit
                     } catch let e as RegistryError {
                         outcome = .init(applicationID: d.applicationID, error: Self.itemError(e), status: nil, registrationNumber: nil)
@@ -90,6 +92,7 @@ extension Applications {
                 if outcome.error == nil {
                     auditRows.append(audit.entry(at: now, tenant: "nationwide", target: "application:\(d.applicationID)",
                                                  result: d.approve ? "approved → \(outcome.status ?? "")\(outcome.registrationNumber.map { " \($0)" } ?? "")" : "rejected: \(d.reason.trimmed)"))
+                    auditRows += reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)", result: "issued version \($0.version) after application \(d.applicationID)") }
                 }
                 results.append(outcome)
             }
@@ -111,14 +114,16 @@ extension Applications {
     }
 
     /// Applies one decision inside the caller's transaction.
-    static func apply(_ d: MinistryDecision, at now: Date, by caller: Caller, in db: Database) throws -> DecisionResult {
+    static func apply(_ d: MinistryDecision, at now: Date, by caller: Caller, corpsCode: UInt32, reissued: inout [(id: String, version: Int)], in db: Database) throws -> DecisionResult {
         guard let app = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
             """), arguments: [d.applicationID]) else {
             throw RegistryError.notFound("application \(d.applicationID)")
         }
-        guard app["status"] as String == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
-            throw RegistryError.failedPrecondition("already decided or not forwarded to the ministry (it is \(app["status"] as String))")
+        let status: String = app["status"]
+        guard status == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
+            let decided = [ApplicationStatus.awaitingAnnouncement, .completed, .rejected].map(\.rawValue).contains(status)
+            throw RegistryError.failedPrecondition(decided ? "already decided (it is \(status))" : "not forwarded to the ministry (it is \(status))")
         }
         let id = d.applicationID
         guard d.approve else {
@@ -127,16 +132,17 @@ extension Applications {
             try event(db, id, at: now, actor: caller.principal, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
             return .init(applicationID: id, error: nil, status: ApplicationStatus.rejected.rawValue, registrationNumber: nil)
         }
-        let number = try register(type: type, application: app, at: now, in: db)
+        let number = try register(type: type, application: app, at: now, corpsCode: corpsCode, in: db)
         let next = ApplicationRoute.next(after: .awaitingMinistry, for: type)!
         try db.cachedStatement(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                        arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
         try event(db, id, at: now, actor: caller.principal, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
+        if next == .completed, let certificate = try Certificates.reissue(individualID: app["individual_id"], at: now, in: db) { reissued.append(certificate) }
         return .init(applicationID: id, error: nil, status: next.rawValue, registrationNumber: number)
     }
 
     /// The effect of an approval on the person's registration; returns the registration number.
-    static func register(type: RegistrationType, application app: Row, at now: Date, in db: Database) throws -> String? {
+    static func register(type: RegistrationType, application app: Row, at now: Date, corpsCode: UInt32, in db: Database) throws -> String? {
         let person: String = app["individual_id"]
         let enterprise: String = app["enterprise_id"]
         let province: UInt32 = app["employer_province"]
@@ -149,7 +155,7 @@ extension Applications {
         case .initial, .reRegistration:
             guard !active else { throw RegistryError.failedPrecondition("the person is registered already (one employer)") }
             let qualificationYear = Int((app["qualification_date"] as String).prefix(4)) ?? today.year
-            let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, in: db)
+            let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, corpsCode: corpsCode, in: db)
             let registration = existing?["id"] as String? ?? SecureRandom.hex(8)
             if existing == nil {
                 try db.cachedStatement(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, 'active', ?)").execute(
@@ -185,7 +191,7 @@ extension Applications {
             guard let existing, active else { throw RegistryError.failedPrecondition("no registration to change") }
             // The leading character names the current province; digits 3-13 never change.
             let old: String = existing["registration_number"]
-            let number = (Province.abbreviation(of: province) ?? String(old.prefix(1))) + old.dropFirst()
+            let number = (Province.abbreviation(of: province, corpsCode: corpsCode) ?? String(old.prefix(1))) + old.dropFirst()
             try db.cachedStatement(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ? WHERE id = ?").execute(
                            arguments: [enterprise, number, existing["id"] as String])
             return number
@@ -201,8 +207,8 @@ extension Applications {
     /// 注册编号 (DOMAIN.md §2.3): province abbreviation, level 1, province code of first
     /// registration, 2-digit qualification year, 2-digit registration year, 5-digit serial per
     /// province. Allocated inside the approving transaction through the single writer: no duplicates.
-    static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, in db: Database) throws -> String {
-        guard let abbreviation = Province.abbreviation(of: province) else {
+    static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, corpsCode: UInt32, in db: Database) throws -> String {
+        guard let abbreviation = Province.abbreviation(of: province, corpsCode: corpsCode), (10...99).contains(province) else {
             throw RegistryError.failedPrecondition("no registration-number abbreviation for province \(province)")
         }
         let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM registration_serials WHERE province_code = ?"), arguments: [province]) ?? 0
@@ -216,16 +222,23 @@ extension Applications {
     // MARK: Announcements
 
     /// Publishes every approved application waiting for a 公告 as one numbered announcement
-    /// (`YYYY-NNNN`); they are completed. Published once: an announcement never changes.
-    public func announce(title: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Announcement {
+    /// (`YYYY-NNNN`); they are completed. Published once: an announcement never changes. With an
+    /// idempotency key, a retry of the same title returns the announcement it published.
+    public func announce(title: String, idempotencyKey: String? = nil, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Announcement {
         guard case .ministry = caller else { throw .forbidden("only the ministry publishes announcements") }
         let heading = title.trimmed
         guard !heading.isEmpty, heading.count <= 200 else { throw .invalid("title", "is required (at most 200 characters)") }
+        let key = idempotencyKey?.trimmed
+        if let key, key.isEmpty || key.count > 128 { throw .invalid("metadata.idempotency-key", "must be 1-128 characters") }
+        let requestHash = Data(Digest.sha256(Array("announce|\(heading)".utf8)))
         let now = self.now()
         let id = SecureRandom.hex(8)
         let number: String = try await database.write { db in
+            if let key, let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
+                return String(decoding: stored, as: UTF8.self)
+            }
             let waiting = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT a.id, a.type, a.specialties, a.registration_number, i.name, e.name AS enterprise_name FROM applications a
+                SELECT a.id, a.type, a.specialties, a.registration_number, a.individual_id, i.name, e.name AS enterprise_name FROM applications a
                 JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
                 WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
                 """))
@@ -233,6 +246,7 @@ extension Applications {
             let year = CalendarDate(now).year
             let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
             let number = String(format: "%d-%04d", year, count + 1)
+            var reissued: [AuditEntry] = []
             try db.cachedStatement(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)").execute(
                            arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
             for row in waiting {
@@ -245,8 +259,15 @@ extension Applications {
                 try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
                                arguments: [now.timeIntervalSince1970, app])
                 try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+                if let (certificate, version) = try Certificates.reissue(individualID: row["individual_id"], at: now, in: db) {
+                    reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
+                }
             }
+            try AuditLog.appendAll(reissued, in: db)
             try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"), in: db)
+            if let key {
+                try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash, response: Data(number.utf8), at: now, in: db)
+            }
             return number
         }
         return try await announcement(number)

@@ -23,8 +23,11 @@ public struct MinistryClient: Sendable {
         return try await client.unary(Methods.Ministry.decideApplications, .init(decisions: decisions), metadata: metadata, timeout: .seconds(120))
     }
 
-    public func announce(title: String) async throws -> Wire.Ministry.Announcement {
-        try await client.unary(Methods.Ministry.announce, .init(title: title))
+    /// Publishes a 公告; retried with the same `idempotencyKey` it returns the one it published.
+    public func announce(title: String, idempotencyKey: String? = nil) async throws -> Wire.Ministry.Announcement {
+        var metadata = Metadata()
+        if let idempotencyKey { metadata[Metadata.Key.idempotencyKey] = idempotencyKey }
+        return try await client.unary(Methods.Ministry.announce, .init(title: title), metadata: metadata)
     }
 
     public func statistics() async throws -> Wire.Common.ApplicationStatistics {

@@ -31,7 +31,7 @@ public struct MinistryService: Sendable {
             return .init(results: results.map(Wire.Ministry.DecisionResult.init), applied: UInt32(applied), failed: UInt32(results.count - applied))
         }
         router.register(Methods.Ministry.announce) { request, context in
-            Wire.Ministry.Announcement(try await applications.announce(title: request.title, by: try context.requireMinistry(operatorNeeded: true), audit: context.audit))
+            Wire.Ministry.Announcement(try await applications.announce(title: request.title, idempotencyKey: context.idempotencyKey, by: try context.requireMinistry(operatorNeeded: true), audit: context.audit))
         }
         router.register(Methods.Ministry.getStatistics) { _, context in
             Wire.Common.ApplicationStatistics(try await applications.statistics(for: try context.requireMinistry()))

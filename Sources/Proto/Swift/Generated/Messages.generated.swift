@@ -1724,7 +1724,8 @@ extension Wire.Ministry {
     public struct DecisionResult: WireMessage, Sendable, Hashable {
         public var applicationID: String
         /// 0 (OK) when applied; otherwise the gRPC status code of that item (9 FAILED_PRECONDITION:
-        /// already decided or not forwarded; 5 NOT_FOUND).
+        /// "already decided …" or "not forwarded to the ministry …"; 5 NOT_FOUND; 6 ALREADY_EXISTS: the
+        /// id is listed twice in this call).
         public var code: UInt32
         public var message: String
         /// The application's status after the decision.

@@ -117,16 +117,18 @@ extension Methods {
         /// item. Needs the `idempotency-key` metadata entry: retried with the same key, the same results
         /// come back and nothing is applied twice. An approved 初始/重新 gets a registration number.
         public static let decideApplications = UnaryMethod<Wire.Ministry.DecideApplicationsRequest, Wire.Ministry.DecideApplicationsResponse>(path: "/jzs.ministry.v1.Ministry/DecideApplications")
-        /// Publishes every approved application waiting for a 公告 as one numbered announcement.
+        /// Publishes every approved application waiting for a 公告 as one numbered announcement; a
+        /// valid certificate of a person whose 延续/增项/变更 it publishes is replaced by its next version.
+        /// An optional `idempotency-key` makes a retry return the announcement it published.
         public static let announce = UnaryMethod<Wire.Ministry.AnnounceRequest, Wire.Ministry.Announcement>(path: "/jzs.ministry.v1.Ministry/Announce")
         /// Counts nationwide by status and type.
         public static let getStatistics = UnaryMethod<Wire.Ministry.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.ministry.v1.Ministry/GetStatistics")
         /// Issues the electronic certificate of an announced registration: version N+1, the previous
         /// version becomes void.
         public static let issueCertificate = UnaryMethod<Wire.Ministry.IssueCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/IssueCertificate")
-        /// A signed certificate file of any certificate.
+        /// A signed certificate file of a valid certificate (void or revoked: FAILED_PRECONDITION).
         public static let downloadCertificate = UnaryMethod<Wire.Ministry.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.ministry.v1.Ministry/DownloadCertificate")
-        /// Revokes a certificate (reason required).
+        /// Revokes a valid certificate (reason required; unknown: NOT_FOUND; not valid: FAILED_PRECONDITION).
         public static let revokeCertificate = UnaryMethod<Wire.Ministry.RevokeCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/RevokeCertificate")
         /// The bytes of one attachment of an application the caller may see.
         public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.ministry.v1.Ministry/GetApplicationAttachment")

@@ -109,7 +109,8 @@ struct  Jzs__Ministry__V1__DecisionResult
   char *application_id;
   /*
    * 0 (OK) when applied; otherwise the gRPC status code of that item (9 FAILED_PRECONDITION:
-   * already decided or not forwarded; 5 NOT_FOUND).
+   * "already decided …" or "not forwarded to the ministry …"; 5 NOT_FOUND; 6 ALREADY_EXISTS: the
+   * id is listed twice in this call).
    */
   uint32_t code;
   char *message;
