@@ -30,6 +30,7 @@ enum ApplicationOutput {
             "specialties": a.specialties, "status": "\(a.status)", "return_reason": a.returnReason,
             "qualification_certificate_no": a.qualificationCertificateNo, "contract": "\(a.contractStart)..\(a.contractEnd)",
         ]
+        if !a.attachments.isEmpty { o["documents"] = a.attachments.map(DocumentKinds.json) }
         if !a.history.isEmpty {
             o["history"] = a.history.map { ["at": ISO8601DateFormatter().string(from: $0.at?.date ?? Date()), "actor": $0.actor,
                                               "action": $0.action, "to": "\($0.toStatus)", "reason": $0.reason] }
@@ -53,7 +54,7 @@ enum ApplicationOutput {
                       + (a.returnReason.isEmpty ? [] : [("return reason", a.returnReason)]))
         if !a.attachments.isEmpty {
             print("documents (jzs document \(a.applicationID) ID --out FILE):")
-            for d in a.attachments { print("  \(d.attachmentID)  \(d.kind)  \(d.contentType)  \(d.size) bytes") }
+            for d in a.attachments { print("  \(d.attachmentID)  \(DocumentKinds.name(of: d.kind))  \(d.contentType)  \(d.size) bytes") }
         }
         if !a.history.isEmpty {
             print("history:")

@@ -11,13 +11,25 @@ extension IndividualCommand {
         @Option(help: "qualification, id-card, contract, education or other.") var kind: String
         @Option var file: String
         func run(with client: Client) async throws {
-            let kinds: [String: Wire.Common.DocumentKind] = ["qualification": .qualificationCertificate, "id-card": .idCard, "contract": .labourContract,
-                                                             "education": .education, "other": .other]
-            guard let k = kinds[kind] else { throw ValidationError("--kind: qualification, id-card, contract, education or other") }
+            guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError("--kind: \(DocumentKinds.all.map(\.name).joined(separator: ", "))") }
             guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let a = try await client.individual.attach(k, content: Array(data), to: applicationID)
-            if global.json { Output.json(["attachment_id": a.attachmentID, "content_type": a.contentType, "size": a.size]) } else { print("attached \(a.attachmentID) (\(a.contentType), \(a.size) bytes)") }
+            if global.json { Output.json(DocumentKinds.json(a)) } else { print("attached \(a.attachmentID) (\(a.contentType), \(a.size) bytes)") }
         }
+    }
+}
+
+/// The CLI's names of the document kinds (`--kind`, listings, JSON), in one place.
+enum DocumentKinds {
+    static let all: [(name: String, kind: Wire.Common.DocumentKind)] = [
+        ("qualification", .qualificationCertificate), ("id-card", .idCard), ("contract", .labourContract), ("education", .education), ("other", .other),
+    ]
+
+    static func kind(named name: String) -> Wire.Common.DocumentKind? { all.first { $0.name == name }?.kind }
+    static func name(of kind: Wire.Common.DocumentKind) -> String { all.first { $0.kind == kind }?.name ?? "\(kind)" }
+
+    static func json(_ a: Wire.Common.ApplicationAttachment) -> [String: Any] {
+        ["attachment_id": a.attachmentID, "kind": name(of: a.kind), "content_type": a.contentType, "size": a.size, "sha256": a.sha256]
     }
 }
 

@@ -192,7 +192,36 @@ struct RouteTests {
             for (client, tier) in [(w.enterpriseB, Client.Tier.enterprise), (w.province11, .province)] {
                 #expect(await rpcError { _ = try await client.applicationDocument(doc.attachmentID, of: app.applicationID, as: tier) }?.code == .notFound)
             }
+            #expect(await rpcError { _ = try await w.ministry.applicationDocument("", of: app.applicationID, as: .ministry) }?.violations.map(\.field) == ["attachment_id"])
         }
+    }
+
+    @Test("Document limits: the kind, 2 MiB, 20 per application; a 增项 takes documents while it waits for the province")
+    func documentLimits() async throws {
+        let f = try await ApplicationsFixtureE2E.make(people: 2, status: "awaiting_enterprise")
+        defer { f.remove() }
+        let person = Caller.individual(individualID: "p0"), audit = AuditContext(caller: .individual(individualID: "p0"), method: "/t", requestID: "r")
+        let pdf = Array("%PDF-1.7".utf8)
+        let app = f.applications[0]
+        await #expect(throws: RegistryError.invalidFields([.init(field: "content", reason: "is \(Applications.maxAttachmentBytes + 1) bytes; at most \(Applications.maxAttachmentBytes) (2 MiB) are allowed")])) {
+            _ = try await f.use.attach(.other, content: pdf + [UInt8](repeating: 0, count: Applications.maxAttachmentBytes + 1 - pdf.count), to: app, by: person, audit: audit)
+        }
+        for _ in 0..<20 { _ = try await f.use.attach(.other, content: pdf, to: app, by: person, audit: audit) }
+        await #expect(throws: RegistryError.failedPrecondition("at most 20 documents per application")) {
+            _ = try await f.use.attach(.other, content: pdf, to: app, by: person, audit: audit)
+        }
+        // Another person's application does not exist for this caller.
+        await #expect(throws: RegistryError.notFound("application \(f.applications[1])")) {
+            _ = try await f.use.attach(.other, content: pdf, to: f.applications[1], by: person, audit: audit)
+        }
+        // 增项 starts at the province: its first step, so documents are still welcome there.
+        try await f.database.pool.write { db in
+            try db.execute(sql: "UPDATE applications SET type = '04', status = 'awaiting_province' WHERE id = 'a1'")
+        }
+        let other = Caller.individual(individualID: "p1")
+        #expect(try await f.use.attach(.qualificationCertificate, content: pdf, to: "a1", by: other, audit: audit).contentType == "application/pdf")
+        try await f.database.pool.write { db in try db.execute(sql: "UPDATE applications SET status = 'awaiting_ministry' WHERE id = 'a1'") }
+        await #expect(throws: RegistryError.self) { _ = try await f.use.attach(.other, content: pdf, to: "a1", by: other, audit: audit) }
     }
 
     @Test("Concurrent approvals never share a registration number")
@@ -218,10 +247,11 @@ struct RouteTests {
 /// Applications forwarded to the ministry, made directly in a database (for the concurrency test).
 struct ApplicationsFixtureE2E {
     let path: String
+    let database: RegistryDatabase
     let use: Applications
     let applications: [String]
 
-    static func make(people: Int) async throws -> ApplicationsFixtureE2E {
+    static func make(people: Int, status: String = "awaiting_ministry") async throws -> ApplicationsFixtureE2E {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jzs-route-\(UUID().uuidString).sqlite").path
         let database = try RegistryDatabase(path: path)
         var ids: [String] = []
@@ -236,12 +266,12 @@ struct ApplicationsFixtureE2E {
                 try db.execute(sql: """
                     INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
                         qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                    VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_ministry', 0, 0)
-                    """, arguments: ["a\(n)", "p\(n)"])
+                    VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', ?, 0, 0)
+                    """, arguments: ["a\(n)", "p\(n)", status])
             }
         }
         for n in 0..<people { ids.append("a\(n)") }
-        return ApplicationsFixtureE2E(path: path, use: Applications(database: database), applications: ids)
+        return ApplicationsFixtureE2E(path: path, database: database, use: Applications(database: database), applications: ids)
     }
 
     func remove() { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }

@@ -227,12 +227,13 @@ public final class Applications: Sendable {
 
     public static let maxAttachmentBytes = 2 * 1024 * 1024
 
-    /// Attaches a document to the caller's own application while it can still be edited
-    /// (waiting for the enterprise, or returned): images (gif, jpg, png, bmp) or PDF, at most 2 MB.
+    /// Attaches a document to the caller's own application while it waits at the first step of
+    /// its route (the enterprise; the province for 增项, which skips the enterprise) or is returned:
+    /// images (gif, jpg, png, bmp) or PDF, at most 2 MB.
     public func attach(_ kind: ApplicationAttachment.Kind, content: [UInt8], to id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> ApplicationAttachment {
         guard case .individual(let person) = caller else { throw .forbidden("only the applicant attaches documents") }
         guard !content.isEmpty else { throw .invalid("content", "is empty") }
-        guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", "is \(content.count / 1024) KB; at most 2 MB is allowed") }
+        guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", "is \(content.count) bytes; at most \(Self.maxAttachmentBytes) (2 MiB) are allowed") }
         let type = EnterpriseSignup.imageType(content) ?? (content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil)
         guard let type else { throw .invalid("content", "must be a PDF or a gif, jpg, png or bmp image (checked by its content)") }
         let filter = Scope(caller).applicationsFilter
@@ -240,11 +241,13 @@ public final class Applications: Sendable {
         let attachmentID = SecureRandom.hex(8)
         let digest = Digest.sha256(content)
         try await database.write { db in
-            guard let status = try String.fetchOne(db, sql: "SELECT a.status FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT a.status, a.type FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
                 throw RegistryError.notFound("application \(id)")
             }
-            guard status == ApplicationStatus.awaitingEnterprise.rawValue || status == ApplicationStatus.returned.rawValue else {
-                throw RegistryError.failedPrecondition("documents can be attached only before the enterprise reports (or after a return); it is \(status)")
+            let status: String = row["status"]
+            guard let registrationType = RegistrationType(rawValue: row["type"]),
+                  status == ApplicationStatus.returned.rawValue || status == ApplicationRoute.first(registrationType).rawValue else {
+                throw RegistryError.failedPrecondition("documents can be attached only while the application waits at its first step (or after a return); it is \(status)")
             }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
             guard count < 20 else { throw RegistryError.failedPrecondition("at most 20 documents per application") }
@@ -258,6 +261,10 @@ public final class Applications: Sendable {
 
     /// The bytes of one attachment of an application the caller may see.
     public func attachmentContent(_ attachmentID: String, of id: String, for caller: Caller) async throws(RegistryError) -> (contentType: String, bytes: [UInt8]) {
+        var v = Violations()
+        if id.trimmed.isEmpty { v.add("application_id", "is required") }
+        if attachmentID.trimmed.isEmpty { v.add("attachment_id", "is required") }
+        try v.throwIfAny()
         let filter = Scope(caller).applicationsFilter
         let found = try await database.read { db in
             try Row.fetchOne(db, sql: """
