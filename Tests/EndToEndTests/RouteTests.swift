@@ -181,6 +181,7 @@ struct RouteTests {
             let doc = try await w.person.individual.attach(.qualificationCertificate, content: pdf, to: app.applicationID)
             #expect(doc.contentType == "application/pdf")
             #expect(await rpcError { _ = try await w.person.individual.attach(.other, content: Array("plain text".utf8), to: app.applicationID) }?.violations.first?.field == "content")
+            #expect(await rpcError { _ = try await w.person.individual.attach(.unspecified, content: pdf, to: app.applicationID) }?.violations.first?.field == "kind")
             _ = try await w.enterpriseA.enterprise.report(app.applicationID, acceptCommitment: true)
             #expect(await rpcError { _ = try await w.person.individual.attach(.other, content: pdf, to: app.applicationID) }?.code == .failedPrecondition)
             let detail = try await w.province37.provincial.application(app.applicationID)
@@ -196,7 +197,7 @@ struct RouteTests {
         }
     }
 
-    @Test("Document limits: the kind, 2 MiB, 20 per application; a 增项 takes documents while it waits for the province")
+    @Test("Document limits: 2 MiB, 20 per application, own applications only; a 增项 takes documents while it waits for the province")
     func documentLimits() async throws {
         let f = try await ApplicationsFixtureE2E.make(people: 2, status: "awaiting_enterprise")
         defer { f.remove() }
