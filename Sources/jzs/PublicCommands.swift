@@ -19,6 +19,10 @@ extension ClientCommand {
             try await global.withClient(anonymous: anonymous) { try await run(with: $0) }
         } catch let failure as Failure {
             throw Self.report(failure)
+        } catch let invalid as ValidationError {
+            // Thrown from run(), ArgumentParser would show the top-level usage; show this command's.
+            FileHandle.standardError.write(Data("Error: \(invalid.message)\nUsage: \(Self.usageString())\n".utf8))
+            throw ExitCode(64)
         }
     }
 }
