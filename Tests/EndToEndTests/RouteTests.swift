@@ -197,6 +197,16 @@ struct RouteTests {
         }
     }
 
+    @Test("A corps configured under another code gets 兵 numbers with that code")
+    func corpsNumbers() async throws {
+        let f = try await ApplicationsFixtureE2E.make(people: 1, province: 68, corpsCode: 68)
+        defer { f.remove() }
+        let r = try await f.use.decide([MinistryDecision(applicationID: f.applications[0], approve: true, reason: "")], idempotencyKey: "k",
+                                       by: .ministry, audit: AuditContext(caller: .ministry, method: "/t", requestID: "r"))
+        let number = try #require(r.first?.registrationNumber)
+        #expect(number.hasPrefix("兵168") && number.count == 13 && number.hasSuffix("00001"))
+    }
+
     @Test("Document limits: 2 MiB, 20 per application, own applications only; a 增项 takes documents while it waits for the province")
     func documentLimits() async throws {
         let f = try await ApplicationsFixtureE2E.make(people: 2, status: "awaiting_enterprise")
@@ -252,27 +262,27 @@ struct ApplicationsFixtureE2E {
     let use: Applications
     let applications: [String]
 
-    static func make(people: Int, status: String = "awaiting_ministry") async throws -> ApplicationsFixtureE2E {
+    static func make(people: Int, status: String = "awaiting_ministry", province: UInt32 = 37, corpsCode: UInt32 = Province.defaultCorpsCode) async throws -> ApplicationsFixtureE2E {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jzs-route-\(UUID().uuidString).sqlite").path
         let database = try RegistryDatabase(path: path)
         var ids: [String] = []
         try await database.pool.write { db in
             try db.execute(sql: """
                 INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, status, created_at)
-                VALUES ('e1', '913701000000000000', '企业', 37, '王', '地址', 'authenticated', 0)
-                """)
+                VALUES ('e1', '913701000000000000', '企业', ?, '王', '地址', 'authenticated', 0)
+                """, arguments: [province])
             for n in 0..<people {
                 try db.execute(sql: "INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
                                arguments: ["p\(n)", "ID\(n)"])
                 try db.execute(sql: """
                     INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
                         qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                    VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', ?, 0, 0)
-                    """, arguments: ["a\(n)", "p\(n)", status])
+                    VALUES (?, ?, 'e1', ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', ?, 0, 0)
+                    """, arguments: ["a\(n)", "p\(n)", province, status])
             }
         }
         for n in 0..<people { ids.append("a\(n)") }
-        return ApplicationsFixtureE2E(path: path, database: database, use: Applications(database: database), applications: ids)
+        return ApplicationsFixtureE2E(path: path, database: database, use: Applications(database: database, corpsCode: corpsCode), applications: ids)
     }
 
     func remove() { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
