@@ -312,7 +312,7 @@ public final class RegistryDatabase: Sendable {
                     UNIQUE (serial, version)
                 );
                 INSERT INTO certificates_v9 (id, registration_id, serial, version, status, issued_at, reason)
-                    SELECT id, registration_id, substr(id, 57, 13), version, status, issued_at, reason FROM certificates;
+                    SELECT id, registration_id, substr(id, 57, 12), version, status, issued_at, reason FROM certificates;
                 DROP TABLE certificates;
                 ALTER TABLE certificates_v9 RENAME TO certificates;
                 CREATE UNIQUE INDEX certificates_one_valid ON certificates (registration_id) WHERE status = 'valid';
