@@ -290,6 +290,7 @@ struct PublicCommand: AsyncParsableCommand {
             } else {
                 let list = try await client.public.announcements()
                 if global.json { Output.json(list.map { ["number": $0.number, "title": $0.title, "items": $0.itemCount] as [String: Any] }) } else {
+                    if list.isEmpty { print("no announcement (公告) has been published yet") }
                     for a in list { print("\(a.number)  \(a.title)  (\(a.itemCount))") }
                 }
             }
