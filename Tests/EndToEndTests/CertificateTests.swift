@@ -107,7 +107,10 @@ struct CertificateTests {
             #expect(try await w.ministry.public.announcements().count == 1)
             #expect(await rpcError { _ = try await w.ministry.ministry.announce(title: "另一个", idempotencyKey: "announce-1") }?.code == .failedPrecondition)
 
-            let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
+            let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number, idempotencyKey: "issue-1")
+            // A retry with the key gets the same version back: no second one, nothing voided.
+            #expect(try await w.ministry.ministry.issueCertificate(registrationNumber: number, idempotencyKey: "issue-1") == first)
+            #expect(try await w.person.public.verifyCertificate(first.certificateID).status == .valid)
             let until = try #require(try await document(w.person)["specialties"] as? [[String: String]])[0]["valid_until"]
 
             // 延续: approved but not announced, the valid version still states the old validity.

@@ -178,8 +178,10 @@ struct RouteTests {
             defer { Task { await w.close() } }
             let app = try await w.person.individual.submit(draft(.initial, ["建筑工程"], employer: w.codeA))
             let pdf = Array("%PDF-1.7 资格证书".utf8)
-            let doc = try await w.person.individual.attach(.qualificationCertificate, content: pdf, to: app.applicationID)
+            let doc = try await w.person.individual.attach(.qualificationCertificate, content: pdf, to: app.applicationID, idempotencyKey: "attach-1")
             #expect(doc.contentType == "application/pdf")
+            // Retried with its key after a lost answer: the same document, not a second copy.
+            #expect(try await w.person.individual.attach(.qualificationCertificate, content: pdf, to: app.applicationID, idempotencyKey: "attach-1") == doc)
             #expect(await rpcError { _ = try await w.person.individual.attach(.other, content: Array("plain text".utf8), to: app.applicationID) }?.violations.first?.field == "content")
             #expect(await rpcError { _ = try await w.person.individual.attach(.unspecified, content: pdf, to: app.applicationID) }?.violations.first?.field == "kind")
             _ = try await w.enterpriseA.enterprise.report(app.applicationID, acceptCommitment: true)

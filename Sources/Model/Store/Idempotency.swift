@@ -1,23 +1,44 @@
+import Crypto
 import Foundation
 import GRDB
 
 /// Idempotency keys: a mutating call retried with the same key returns the stored answer and
 /// applies nothing twice. The key belongs to the caller (principal); reusing it for a different
-/// request is refused.
+/// request (or another method) is refused. One mechanism for every method that honours a key:
+/// `once` runs inside the use case's own transaction, so the answer is stored atomically with
+/// the change it describes.
 enum Idempotency {
-    /// The stored response of an earlier call with this key, or nil if the key is new.
-    static func lookup(principal: String, key: String, requestHash: Data, in db: Database) throws -> Data? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT request_hash, response FROM idempotency_keys WHERE principal = ? AND key = ?",
-                                         arguments: [principal, key]) else { return nil }
-        guard row["request_hash"] as Data == requestHash else {
-            throw RegistryError.failedPrecondition("idempotency-key \(key) was already used for a different request")
+    static let field = "metadata.idempotency-key"
+
+    /// The key of the `idempotency-key` metadata entry (1-128 characters), or nil when absent and
+    /// not `required`.
+    static func key(_ raw: String?, required: Bool) throws(RegistryError) -> String? {
+        guard let key = raw?.trimmed, !key.isEmpty else {
+            if required { throw .invalid(field, "is required (1-128 characters), so a retry applies nothing twice") }
+            return nil
         }
-        return row["response"] as Data
+        guard key.count <= 128 else { throw .invalid(field, "must be at most 128 characters") }
+        return key
     }
 
-    static func store(principal: String, key: String, method: String, requestHash: Data, response: Data, at: Date, in db: Database) throws {
+    /// Runs `body` once per (principal, key) inside `db`'s transaction. A retry with the same key
+    /// and request (`method` plus a canonical rendering of it) gets the stored answer; the same key
+    /// with another request gets FAILED_PRECONDITION. Without a key `body` just runs.
+    static func once<T: Codable>(principal: String, key: String?, method: String, request: String, at now: Date, in db: Database,
+                                 _ body: () throws -> T) throws -> T {
+        guard let key else { return try body() }
+        let requestHash = Data(Digest.sha256(Array("\(method)\u{1F}\(request)".utf8)))
+        if let row = try Row.fetchOne(db, sql: "SELECT request_hash, response FROM idempotency_keys WHERE principal = ? AND key = ?",
+                                      arguments: [principal, key]) {
+            guard row["request_hash"] as Data == requestHash else {
+                throw RegistryError.failedPrecondition("idempotency-key \(key) was already used for a different request")
+            }
+            return try JSONDecoder().decode(T.self, from: row["response"] as Data)
+        }
+        let result = try body()
         try db.execute(sql: """
             INSERT INTO idempotency_keys (principal, key, method, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [principal, key, method, requestHash, response, AuditLog.timestamp(at)])
+            """, arguments: [principal, key, method, requestHash, try JSONEncoder().encode(result), AuditLog.timestamp(now)])
+        return result
     }
 }

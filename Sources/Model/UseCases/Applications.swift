@@ -61,8 +61,8 @@ public struct Application: Sendable, Equatable {
 }
 
 /// A document the applicant attached (资格证书、身份证、劳动合同、学历证明 …).
-public struct ApplicationAttachment: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+public struct ApplicationAttachment: Sendable, Equatable, Codable {
+    public enum Kind: String, Sendable, CaseIterable, Codable {
         case qualificationCertificate = "qualification_certificate", idCard = "id_card", labourContract = "labour_contract",
              education, other
     }
@@ -230,8 +230,11 @@ public final class Applications: Sendable {
     /// Attaches a document to the caller's own application while it waits at the first step of
     /// its route (the enterprise; the province for 增项, which skips the enterprise) or is returned:
     /// images (gif, jpg, png, bmp) or PDF, at most 2 MB.
-    public func attach(_ kind: ApplicationAttachment.Kind, content: [UInt8], to id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> ApplicationAttachment {
+    /// With an idempotency key, a retry returns the document it attached instead of a second copy.
+    public func attach(_ kind: ApplicationAttachment.Kind, content: [UInt8], to id: String, idempotencyKey: String? = nil,
+                       by caller: Caller, audit: AuditContext) async throws(RegistryError) -> ApplicationAttachment {
         guard case .individual(let person) = caller else { throw .forbidden("only the applicant attaches documents") }
+        let key = try Idempotency.key(idempotencyKey, required: false)
         guard !content.isEmpty else { throw .invalid("content", "is empty") }
         guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", "is \(content.count) bytes; at most \(Self.maxAttachmentBytes) (2 MiB) are allowed") }
         let type = EnterpriseSignup.imageType(content) ?? (content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil)
@@ -240,23 +243,26 @@ public final class Applications: Sendable {
         let now = self.now()
         let attachmentID = SecureRandom.hex(8)
         let digest = Digest.sha256(content)
-        try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT a.status, a.type FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
-                throw RegistryError.notFound("application \(id)")
+        return try await database.write { db in
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method,
+                                 request: "\(id)\u{1F}\(kind.rawValue)\u{1F}\(Digest.hex(digest))", at: now, in: db) {
+                guard let row = try Row.fetchOne(db, sql: "SELECT a.status, a.type FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
+                    throw RegistryError.notFound("application \(id)")
+                }
+                let status: String = row["status"]
+                guard let registrationType = RegistrationType(rawValue: row["type"]),
+                      status == ApplicationStatus.returned.rawValue || status == ApplicationRoute.first(registrationType).rawValue else {
+                    throw RegistryError.failedPrecondition("documents can be attached only while the application waits at its first step (or after a return); it is \(status)")
+                }
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
+                guard count < 20 else { throw RegistryError.failedPrecondition("at most 20 documents per application") }
+                try db.execute(sql: "INSERT INTO application_attachments (id, application_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                               arguments: [attachmentID, id, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
+                try AuditLog.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
+                                                result: "attached \(kind.rawValue) \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
+                return ApplicationAttachment(id: attachmentID, kind: kind, contentType: type, size: content.count, sha256: Digest.hex(digest))
             }
-            let status: String = row["status"]
-            guard let registrationType = RegistrationType(rawValue: row["type"]),
-                  status == ApplicationStatus.returned.rawValue || status == ApplicationRoute.first(registrationType).rawValue else {
-                throw RegistryError.failedPrecondition("documents can be attached only while the application waits at its first step (or after a return); it is \(status)")
-            }
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
-            guard count < 20 else { throw RegistryError.failedPrecondition("at most 20 documents per application") }
-            try db.execute(sql: "INSERT INTO application_attachments (id, application_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [attachmentID, id, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
-                                            result: "attached \(kind.rawValue) \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
         }
-        return ApplicationAttachment(id: attachmentID, kind: kind, contentType: type, size: content.count, sha256: Digest.hex(digest))
     }
 
     /// The bytes of one attachment of an application the caller may see.
@@ -343,47 +349,41 @@ public final class Applications: Sendable {
         guard acceptCommitment else { throw .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report") }
         guard !ids.isEmpty else { throw .invalid("application_ids", "is empty") }
         guard ids.count <= Self.maxBatch else { throw .invalid("application_ids", "at most \(Self.maxBatch) per call") }
-        guard let key = idempotencyKey?.trimmed, !key.isEmpty, key.count <= 128 else {
-            throw .invalid("metadata.idempotency-key", "is required for a batch report (1-128 characters), so a retry applies nothing twice")
-        }
+        let key = try Idempotency.key(idempotencyKey, required: true)
         let now = self.now()
         let filter = Scope(caller).applicationsFilter
-        let requestHash = Data(Digest.sha256(Array("batch-report|\(ids.joined(separator: ","))".utf8)))
         return try await database.write { db -> [BatchItemResult] in
-            if let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
-                return try JSONDecoder().decode([BatchItemResult].self, from: stored)
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: ids.joined(separator: ","), at: now, in: db) {
+                var results: [BatchItemResult] = []
+                results.reserveCapacity(ids.count)
+                var auditRows: [AuditEntry] = []
+                let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
+                let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
+                var seen = Set<String>()
+                for id in ids {
+                    guard seen.insert(id).inserted else {
+                        results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this batch")))
+                        continue
+                    }
+                    guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
+                        results.append(.init(applicationID: id, error: .init(code: "NOT_FOUND", message: "application \(id) not found")))
+                        continue
+                    }
+                    guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
+                          let type = RegistrationType(rawValue: row["type"]),
+                          let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
+                        results.append(.init(applicationID: id, error: .init(code: "FAILED_PRECONDITION",
+                                                                             message: "application \(id) is \(row["status"] as String), not waiting for the enterprise")))
+                        continue
+                    }
+                    try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
+                    try Self.event(db, id, at: now, actor: caller.principal, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
+                    auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
+                    results.append(.init(applicationID: id, error: nil))
+                }
+                try AuditLog.appendAll(auditRows, in: db)
+                return results
             }
-            var results: [BatchItemResult] = []
-            results.reserveCapacity(ids.count)
-            var auditRows: [AuditEntry] = []
-            let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
-            let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
-            var seen = Set<String>()
-            for id in ids {
-                guard seen.insert(id).inserted else {
-                    results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this batch")))
-                    continue
-                }
-                guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
-                    results.append(.init(applicationID: id, error: .init(code: "NOT_FOUND", message: "application \(id) not found")))
-                    continue
-                }
-                guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
-                      let type = RegistrationType(rawValue: row["type"]),
-                      let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
-                    results.append(.init(applicationID: id, error: .init(code: "FAILED_PRECONDITION",
-                                                                         message: "application \(id) is \(row["status"] as String), not waiting for the enterprise")))
-                    continue
-                }
-                try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-                try Self.event(db, id, at: now, actor: caller.principal, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
-                auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
-                results.append(.init(applicationID: id, error: nil))
-            }
-            try AuditLog.appendAll(auditRows, in: db)
-            try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash,
-                                  response: try JSONEncoder().encode(results), at: now, in: db)
-            return results
         }
     }
 

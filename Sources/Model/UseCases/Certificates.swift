@@ -59,22 +59,26 @@ public final class Certificates: Sendable {
         self.now = now
     }
 
-    /// Issues version N+1 for the registration with `registrationNumber`; the previous valid one becomes void.
-    public func issue(registrationNumber: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> CertificateRecord {
+    /// Issues version N+1 for the registration with `registrationNumber`; the previous valid one
+    /// becomes void. With an idempotency key, a retry returns the version it issued.
+    public func issue(registrationNumber: String, idempotencyKey: String? = nil, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> CertificateRecord {
         guard case .ministry = caller else { throw .forbidden("only the ministry issues certificates") }
+        let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
         let id: String = try await database.write { db in
-            guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status FROM registrations WHERE registration_number = ?",
-                                             arguments: [registrationNumber.trimmed]) else {
-                throw RegistryError.notFound("registration \(registrationNumber)")
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: registrationNumber.trimmed, at: now, in: db) {
+                guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status FROM registrations WHERE registration_number = ?",
+                                                 arguments: [registrationNumber.trimmed]) else {
+                    throw RegistryError.notFound("registration \(registrationNumber)")
+                }
+                guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition("the registration is cancelled") }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
+                    throw RegistryError.failedPrecondition("the registration waits for its announcement (公告) before a certificate is issued")
+                }
+                let (id, version) = try Self.issueNext(registrationID: reg["id"], at: now, in: db)
+                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
+                return id
             }
-            guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition("the registration is cancelled") }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
-                throw RegistryError.failedPrecondition("the registration waits for its announcement (公告) before a certificate is issued")
-            }
-            let (id, version) = try Self.issueNext(registrationID: reg["id"], at: now, in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
-            return id
         }
         return try await record(id)
     }

@@ -57,49 +57,43 @@ extension Applications {
             v.add("decisions[\(i)].reason", "is required when rejecting")
         }
         try v.throwIfAny()
-        guard let key = idempotencyKey?.trimmed, !key.isEmpty, key.count <= 128 else {
-            throw .invalid("metadata.idempotency-key", "is required (1-128 characters), so a retry applies nothing twice")
-        }
+        let key = try Idempotency.key(idempotencyKey, required: true)
         let now = self.now()
         let corpsCode = self.corpsCode
         // A canonical rendering (JSONEncoder's key order is not stable between runs).
         let canonical = decisions.map { "\($0.applicationID)\u{1F}\($0.approve)\u{1F}\($0.reason)" }.joined(separator: "\u{1E}")
-        let requestHash = Data(Digest.sha256(Array("decide|\(canonical)".utf8)))
         return try await database.write { db -> [DecisionResult] in
-            if let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
-                return try JSONDecoder().decode([DecisionResult].self, from: stored)
-            }
-            var results: [DecisionResult] = []
-            var auditRows: [AuditEntry] = []
-            var seen = Set<String>()
-            for d in decisions {
-                guard seen.insert(d.applicationID).inserted else {
-                    results.append(.init(applicationID: d.applicationID, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this call"), status: nil, registrationNumber: nil))
-                    continue
-                }
-                // Each decision is its own savepoint: a failing item leaves the others applied.
-                var outcome: DecisionResult!
-                var reissued: [(id: String, version: Int)] = []
-                try db.inSavepoint {
-                    do {
-                        outcome = try Self.apply(d, at: now, by: caller, corpsCode: corpsCode, reissued: &reissued, in: db)
-                        return .commit
-                    } catch let e as RegistryError {
-                        outcome = .init(applicationID: d.applicationID, error: Self.itemError(e), status: nil, registrationNumber: nil)
-                        return .rollback
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: canonical, at: now, in: db) {
+                var results: [DecisionResult] = []
+                var auditRows: [AuditEntry] = []
+                var seen = Set<String>()
+                for d in decisions {
+                    guard seen.insert(d.applicationID).inserted else {
+                        results.append(.init(applicationID: d.applicationID, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this call"), status: nil, registrationNumber: nil))
+                        continue
                     }
+                    // Each decision is its own savepoint: a failing item leaves the others applied.
+                    var outcome: DecisionResult!
+                    var reissued: [(id: String, version: Int)] = []
+                    try db.inSavepoint {
+                        do {
+                            outcome = try Self.apply(d, at: now, by: caller, corpsCode: corpsCode, reissued: &reissued, in: db)
+                            return .commit
+                        } catch let e as RegistryError {
+                            outcome = .init(applicationID: d.applicationID, error: Self.itemError(e), status: nil, registrationNumber: nil)
+                            return .rollback
+                        }
+                    }
+                    if outcome.error == nil {
+                        auditRows.append(audit.entry(at: now, tenant: "nationwide", target: "application:\(d.applicationID)",
+                                                     result: d.approve ? "approved → \(outcome.status ?? "")\(outcome.registrationNumber.map { " \($0)" } ?? "")" : "rejected: \(d.reason.trimmed)"))
+                        auditRows += reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)", result: "issued version \($0.version) after application \(d.applicationID)") }
+                    }
+                    results.append(outcome)
                 }
-                if outcome.error == nil {
-                    auditRows.append(audit.entry(at: now, tenant: "nationwide", target: "application:\(d.applicationID)",
-                                                 result: d.approve ? "approved → \(outcome.status ?? "")\(outcome.registrationNumber.map { " \($0)" } ?? "")" : "rejected: \(d.reason.trimmed)"))
-                    auditRows += reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)", result: "issued version \($0.version) after application \(d.applicationID)") }
-                }
-                results.append(outcome)
+                try AuditLog.appendAll(auditRows, in: db)
+                return results
             }
-            try AuditLog.appendAll(auditRows, in: db)
-            try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash,
-                                  response: try JSONEncoder().encode(results), at: now, in: db)
-            return results
         }
     }
 
@@ -228,47 +222,41 @@ extension Applications {
         guard case .ministry = caller else { throw .forbidden("only the ministry publishes announcements") }
         let heading = title.trimmed
         guard !heading.isEmpty, heading.count <= 200 else { throw .invalid("title", "is required (at most 200 characters)") }
-        let key = idempotencyKey?.trimmed
-        if let key, key.isEmpty || key.count > 128 { throw .invalid("metadata.idempotency-key", "must be 1-128 characters") }
-        let requestHash = Data(Digest.sha256(Array("announce|\(heading)".utf8)))
+        let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
         let id = SecureRandom.hex(8)
         let number: String = try await database.write { db in
-            if let key, let stored = try Idempotency.lookup(principal: caller.principal, key: key, requestHash: requestHash, in: db) {
-                return String(decoding: stored, as: UTF8.self)
-            }
-            let waiting = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT a.id, a.type, a.specialties, a.registration_number, a.individual_id, i.name, e.name AS enterprise_name FROM applications a
-                JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
-                WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
-                """))
-            guard !waiting.isEmpty else { throw RegistryError.failedPrecondition("no approved application is waiting for an announcement") }
-            let year = CalendarDate(now).year
-            let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
-            let number = String(format: "%d-%04d", year, count + 1)
-            var reissued: [AuditEntry] = []
-            try db.cachedStatement(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)").execute(
-                           arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
-            for row in waiting {
-                let app: String = row["id"]
-                try db.cachedStatement(sql: """
-                    INSERT INTO announcement_items (announcement_id, application_id, name, registration_number, enterprise_name, type, specialties)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """).execute( arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
-                                     row["type"] as String, row["specialties"] as String])
-                try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
-                               arguments: [now.timeIntervalSince1970, app])
-                try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
-                if let (certificate, version) = try Certificates.reissue(individualID: row["individual_id"], at: now, in: db) {
-                    reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: heading, at: now, in: db) {
+                let waiting = try Row.fetchAll(db.cachedStatement(sql: """
+                    SELECT a.id, a.type, a.specialties, a.registration_number, a.individual_id, i.name, e.name AS enterprise_name FROM applications a
+                    JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
+                    WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
+                    """))
+                guard !waiting.isEmpty else { throw RegistryError.failedPrecondition("no approved application is waiting for an announcement") }
+                let year = CalendarDate(now).year
+                let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
+                let number = String(format: "%d-%04d", year, count + 1)
+                var reissued: [AuditEntry] = []
+                try db.cachedStatement(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)").execute(
+                               arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
+                for row in waiting {
+                    let app: String = row["id"]
+                    try db.cachedStatement(sql: """
+                        INSERT INTO announcement_items (announcement_id, application_id, name, registration_number, enterprise_name, type, specialties)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """).execute( arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
+                                         row["type"] as String, row["specialties"] as String])
+                    try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
+                                   arguments: [now.timeIntervalSince1970, app])
+                    try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+                    if let (certificate, version) = try Certificates.reissue(individualID: row["individual_id"], at: now, in: db) {
+                        reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
+                    }
                 }
+                try AuditLog.appendAll(reissued, in: db)
+                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"), in: db)
+                return number
             }
-            try AuditLog.appendAll(reissued, in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"), in: db)
-            if let key {
-                try Idempotency.store(principal: caller.principal, key: key, method: audit.method, requestHash: requestHash, response: Data(number.utf8), at: now, in: db)
-            }
-            return number
         }
         return try await announcement(number)
     }

@@ -1,8 +1,18 @@
 public import Proto
 
 extension IndividualClient {
-    public func attach(_ kind: Wire.Common.DocumentKind, content: [UInt8], to applicationID: String) async throws -> Wire.Common.ApplicationAttachment {
-        try await client.unary(Methods.Individual.attachDocument, .init(applicationID: applicationID, kind: kind, content: content))
+    /// Attaches a document; retried with the same `idempotencyKey` it returns the one attached, not a second copy.
+    public func attach(_ kind: Wire.Common.DocumentKind, content: [UInt8], to applicationID: String, idempotencyKey: String? = nil) async throws -> Wire.Common.ApplicationAttachment {
+        try await client.unary(Methods.Individual.attachDocument, .init(applicationID: applicationID, kind: kind, content: content), metadata: .idempotency(idempotencyKey))
+    }
+}
+
+extension Metadata {
+    /// Call metadata carrying the `idempotency-key` entry when a key is given.
+    static func idempotency(_ key: String?) -> Metadata {
+        var metadata = Metadata()
+        if let key { metadata[Metadata.Key.idempotencyKey] = key }
+        return metadata
     }
 }
 

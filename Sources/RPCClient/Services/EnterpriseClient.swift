@@ -72,10 +72,8 @@ public struct EnterpriseClient: Sendable {
 
     /// Reports many applications under one idempotency key (retry with the same key after a failure).
     public func batchReport(_ ids: [String], acceptCommitment: Bool, idempotencyKey: String) async throws -> Wire.Enterprise.BatchReportApplicationsResponse {
-        var metadata = Metadata()
-        metadata[Metadata.Key.idempotencyKey] = idempotencyKey
-        return try await client.unary(Methods.Enterprise.batchReportApplications,
-                                      .init(applicationIDs: ids, acceptCommitment: acceptCommitment), metadata: metadata, timeout: .seconds(120))
+        try await client.unary(Methods.Enterprise.batchReportApplications,
+                               .init(applicationIDs: ids, acceptCommitment: acceptCommitment), metadata: .idempotency(idempotencyKey), timeout: .seconds(120))
     }
 
     public func returnApplication(_ id: String, reason: String) async throws -> Wire.Common.Application {

@@ -18,16 +18,12 @@ public struct MinistryClient: Sendable {
 
     /// Decides many applications under one idempotency key (retry with the same key after a failure).
     public func decide(_ decisions: [Wire.Ministry.Decision], idempotencyKey: String) async throws -> Wire.Ministry.DecideApplicationsResponse {
-        var metadata = Metadata()
-        metadata[Metadata.Key.idempotencyKey] = idempotencyKey
-        return try await client.unary(Methods.Ministry.decideApplications, .init(decisions: decisions), metadata: metadata, timeout: .seconds(120))
+        try await client.unary(Methods.Ministry.decideApplications, .init(decisions: decisions), metadata: .idempotency(idempotencyKey), timeout: .seconds(120))
     }
 
     /// Publishes a 公告; retried with the same `idempotencyKey` it returns the one it published.
     public func announce(title: String, idempotencyKey: String? = nil) async throws -> Wire.Ministry.Announcement {
-        var metadata = Metadata()
-        if let idempotencyKey { metadata[Metadata.Key.idempotencyKey] = idempotencyKey }
-        return try await client.unary(Methods.Ministry.announce, .init(title: title), metadata: metadata)
+        try await client.unary(Methods.Ministry.announce, .init(title: title), metadata: .idempotency(idempotencyKey))
     }
 
     public func statistics() async throws -> Wire.Common.ApplicationStatistics {
@@ -80,8 +76,9 @@ extension Client {
 }
 
 extension MinistryClient {
-    public func issueCertificate(registrationNumber: String) async throws -> Wire.Common.CertificateRecord {
-        try await client.unary(Methods.Ministry.issueCertificate, .init(registrationNumber: registrationNumber))
+    /// Issues the next version; retried with the same `idempotencyKey` it returns the version it issued.
+    public func issueCertificate(registrationNumber: String, idempotencyKey: String? = nil) async throws -> Wire.Common.CertificateRecord {
+        try await client.unary(Methods.Ministry.issueCertificate, .init(registrationNumber: registrationNumber), metadata: .idempotency(idempotencyKey))
     }
 
     public func downloadCertificate(_ id: String) async throws -> Wire.Common.CertificateFile {

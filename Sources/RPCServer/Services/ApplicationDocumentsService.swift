@@ -13,7 +13,8 @@ public struct ApplicationDocumentsService: Sendable {
         router.register(Methods.Individual.attachDocument) { request, context in
             let me = try context.requireIndividual()
             guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", "choose the kind of document") }
-            return Wire.Common.ApplicationAttachment(try await applications.attach(kind, content: request.content, to: request.applicationID, by: me, audit: context.audit))
+            return Wire.Common.ApplicationAttachment(try await applications.attach(kind, content: request.content, to: request.applicationID,
+                                                                                             idempotencyKey: context.idempotencyKey, by: me, audit: context.audit))
         }
         let tiers: [(UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>, @Sendable (CallContext) throws(RegistryError) -> Caller)] = [
             (Methods.Individual.getApplicationAttachment, { c throws(RegistryError) in try c.requireIndividual() }),

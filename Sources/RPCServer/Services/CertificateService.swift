@@ -16,7 +16,7 @@ public struct CertificateService: Sendable {
         let certificates = self.certificates
         let key = publicKeyPEM
         router.register(Methods.Ministry.issueCertificate) { request, context in
-            Wire.Common.CertificateRecord(try await certificates.issue(registrationNumber: request.registrationNumber,
+            Wire.Common.CertificateRecord(try await certificates.issue(registrationNumber: request.registrationNumber, idempotencyKey: context.idempotencyKey,
                                                                        by: try context.requireMinistry(operatorNeeded: true), audit: context.audit))
         }
         router.register(Methods.Ministry.downloadCertificate) { request, context in

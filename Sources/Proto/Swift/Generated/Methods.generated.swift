@@ -96,8 +96,9 @@ extension Methods {
         public static let resubmitApplication = UnaryMethod<Wire.Individual.ResubmitApplicationRequest, Wire.Common.Application>(path: "/jzs.individual.v1.Individual/ResubmitApplication")
         /// Downloads the caller's valid electronic certificate, signed now with a fresh use limit.
         public static let downloadCertificate = UnaryMethod<Wire.Individual.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.individual.v1.Individual/DownloadCertificate")
-        /// Attaches a document (PDF or image, at most 2 MB) to the caller's application while it can
-        /// still be edited (waiting for the enterprise, or returned).
+        /// Attaches a document (PDF or image, at most 2 MiB) to the caller's application while it waits
+        /// at the first step of its route (the enterprise; the province for 增项) or is returned. An
+        /// optional `idempotency-key` makes a retry return the document attached, not a second copy.
         public static let attachDocument = UnaryMethod<Wire.Individual.AttachDocumentRequest, Wire.Common.ApplicationAttachment>(path: "/jzs.individual.v1.Individual/AttachDocument")
         /// The bytes of one attachment of an application the caller may see.
         public static let getApplicationAttachment = UnaryMethod<Wire.Common.GetApplicationAttachmentRequest, Wire.Common.GetApplicationAttachmentResponse>(path: "/jzs.individual.v1.Individual/GetApplicationAttachment")
@@ -124,7 +125,7 @@ extension Methods {
         /// Counts nationwide by status and type.
         public static let getStatistics = UnaryMethod<Wire.Ministry.GetStatisticsRequest, Wire.Common.ApplicationStatistics>(path: "/jzs.ministry.v1.Ministry/GetStatistics")
         /// Issues the electronic certificate of an announced registration: version N+1, the previous
-        /// version becomes void.
+        /// version becomes void. An optional `idempotency-key` makes a retry return the version issued.
         public static let issueCertificate = UnaryMethod<Wire.Ministry.IssueCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.ministry.v1.Ministry/IssueCertificate")
         /// A signed certificate file of a valid certificate (void or revoked: FAILED_PRECONDITION).
         public static let downloadCertificate = UnaryMethod<Wire.Ministry.DownloadCertificateRequest, Wire.Common.CertificateFile>(path: "/jzs.ministry.v1.Ministry/DownloadCertificate")
