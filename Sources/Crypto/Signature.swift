@@ -11,13 +11,16 @@ public enum Signature {
     public static func sign(_ data: [UInt8], with key: PrivateKey) throws(CryptoError) -> [UInt8] {
         ERR_clear_error()
         guard let context = DigestContext(key: key.pkey) else { throw .drain("EVP_MD_CTX_new") }
-        let ctx = context.md
-        guard EVP_DigestSignInit(ctx, nil, digest(for: key.pkey), nil, key.pkey) == 1 else { throw .drain("signing") }
-        var length = 0
-        guard EVP_DigestSign(ctx, nil, &length, data, data.count) == 1 else { throw .drain("signing") }
-        var signature = [UInt8](repeating: 0, count: length)
-        guard EVP_DigestSign(ctx, &signature, &length, data, data.count) == 1 else { throw .drain("signing") }
-        return Array(signature.prefix(length))
+        // The context owns the OpenSSL objects: keep it alive until the last call that uses them.
+        return try withExtendedLifetime(context) { () throws(CryptoError) -> [UInt8] in
+            let ctx = context.md
+            guard EVP_DigestSignInit(ctx, nil, digest(for: key.pkey), nil, key.pkey) == 1 else { throw .drain("signing") }
+            var length = 0
+            guard EVP_DigestSign(ctx, nil, &length, data, data.count) == 1 else { throw .drain("signing") }
+            var signature = [UInt8](repeating: 0, count: length)
+            guard EVP_DigestSign(ctx, &signature, &length, data, data.count) == 1 else { throw .drain("signing") }
+            return Array(signature.prefix(length))
+        }
     }
 
     /// Whether `signature` over `data` verifies with the public key of `certificate`.
@@ -45,8 +48,10 @@ public enum Signature {
 
     private static func verify(_ signature: [UInt8], of data: [UInt8], key: OpaquePointer) -> Bool {
         guard let context = DigestContext(key: key) else { return false }
-        guard EVP_DigestVerifyInit(context.md, nil, digest(for: key), nil, key) == 1 else { return false }
-        return EVP_DigestVerify(context.md, signature, signature.count, data, data.count) == 1
+        return withExtendedLifetime(context) {
+            guard EVP_DigestVerifyInit(context.md, nil, digest(for: key), nil, key) == 1 else { return false }
+            return EVP_DigestVerify(context.md, signature, signature.count, data, data.count) == 1
+        }
     }
 
     static func digest(for key: OpaquePointer) -> OpaquePointer? {

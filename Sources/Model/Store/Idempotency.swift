@@ -21,6 +21,12 @@ enum Idempotency {
         return key
     }
 
+    /// An unambiguous rendering of a request's strings (a JSON array of arrays: separators inside
+    /// free text cannot make two requests look alike).
+    static func canonical(_ rows: [[String]]) -> String {
+        String(decoding: (try? JSONSerialization.data(withJSONObject: rows, options: [.withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
+    }
+
     /// Runs `body` once per (principal, key) inside `db`'s transaction. A retry with the same key
     /// and request (`method` plus a canonical rendering of it) gets the stored answer; the same key
     /// with another request gets FAILED_PRECONDITION. Without a key `body` just runs.

@@ -353,7 +353,7 @@ public final class Applications: Sendable {
         let now = self.now()
         let filter = Scope(caller).applicationsFilter
         return try await database.write { db -> [BatchItemResult] in
-            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: ids.joined(separator: ","), at: now, in: db) {
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: Idempotency.canonical([ids]), at: now, in: db) {
                 var results: [BatchItemResult] = []
                 results.reserveCapacity(ids.count)
                 var auditRows: [AuditEntry] = []

@@ -95,7 +95,10 @@ public final class Certificates: Sendable {
         let id = identifier(registrationNumber: number, version: version)
         try db.execute(sql: "UPDATE certificates SET status = 'void', reason = ? WHERE registration_id = ? AND status = 'valid'",
                        arguments: ["superseded by \(id)", registrationID])
-        let content = String(decoding: (try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
+        guard let encoded = try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+            throw RegistryError.storage("the certified facts of \(id) cannot be encoded")
+        }
+        let content = String(decoding: encoded, as: UTF8.self)
         try db.execute(sql: "INSERT INTO certificates (id, registration_id, serial, version, status, issued_at, content) VALUES (?, ?, ?, ?, 'valid', ?, ?)",
                        arguments: [id, registrationID, serial, version, now.timeIntervalSince1970, content])
         return (id, version)
@@ -153,7 +156,7 @@ public final class Certificates: Sendable {
         guard let found else { throw .notFound("certificate") }
         guard found.status == "valid" else { throw .failedPrecondition("the certificate is \(found.status)") }
         guard let facts = try? JSONSerialization.jsonObject(with: found.facts) as? [String: Any] else { throw .storage("unreadable certificate content") }
-        let specialties = facts["specialties"] as? [[String: String]] ?? []
+        guard let specialties = facts["specialties"] as? [[String: String]] else { throw .storage("certificate \(found.id) has unreadable specialties") }
         let useUntil = Self.useLimit(now: now, specialtyExpiries: specialties.compactMap { $0["valid_until"] }, idNumber: facts["id_number"] as? String ?? "")
         var payload = facts
         payload.merge([

@@ -60,8 +60,7 @@ extension Applications {
         let key = try Idempotency.key(idempotencyKey, required: true)
         let now = self.now()
         let corpsCode = self.corpsCode
-        // A canonical rendering (JSONEncoder's key order is not stable between runs).
-        let canonical = decisions.map { "\($0.applicationID)\u{1F}\($0.approve)\u{1F}\($0.reason)" }.joined(separator: "\u{1E}")
+        let canonical = Idempotency.canonical(decisions.map { [$0.applicationID, $0.approve ? "approve" : "reject", $0.reason] })
         return try await database.write { db -> [DecisionResult] in
             try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: canonical, at: now, in: db) {
                 var results: [DecisionResult] = []

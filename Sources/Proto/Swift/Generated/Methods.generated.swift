@@ -119,7 +119,7 @@ extension Methods {
         /// come back and nothing is applied twice. An approved 初始/重新 gets a registration number.
         public static let decideApplications = UnaryMethod<Wire.Ministry.DecideApplicationsRequest, Wire.Ministry.DecideApplicationsResponse>(path: "/jzs.ministry.v1.Ministry/DecideApplications")
         /// Publishes every approved application waiting for a 公告 as one numbered announcement; a
-        /// valid certificate of a person whose 延续/增项/变更 it publishes is replaced by its next version.
+        /// valid certificate of a person whose 延续/增项 it publishes is replaced by its next version.
         /// An optional `idempotency-key` makes a retry return the announcement it published.
         public static let announce = UnaryMethod<Wire.Ministry.AnnounceRequest, Wire.Ministry.Announcement>(path: "/jzs.ministry.v1.Ministry/Announce")
         /// Counts nationwide by status and type.
