@@ -199,14 +199,14 @@ struct ApplicationsTests {
         }
         let first = try await f.applications.batchReport(ids + ["nope"], acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit)
         #expect(first.filter { $0.error == nil }.count == 5)
-        #expect(first.last?.error?.code == "NOT_FOUND")
+        #expect(first.last?.error == .notFound("application nope"))
         let again = try await f.applications.batchReport(ids + ["nope"], acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit)
         #expect(again == first)
         let reportedEvents = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'reported'") }
         #expect(reportedEvents == 5)
         // A new key now finds them already reported.
         let later = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: "k-2", by: f.enterprise, audit: f.audit)
-        #expect(later.allSatisfy { $0.error?.code == "FAILED_PRECONDITION" })
+        #expect(later.allSatisfy { if case .failedPrecondition = $0.error { true } else { false } })
         #expect(await registryError { _ = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit) }
                 == .failedPrecondition("idempotency-key k-1 was already used for a different request"))
         #expect(await registryError { _ = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: nil, by: f.enterprise, audit: f.audit) } != nil)

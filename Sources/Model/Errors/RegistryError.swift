@@ -1,6 +1,6 @@
 /// Every failure of the domain and the store. Only RPCServer's mapping turns these into status
 /// codes (one line per case, exhaustive).
-public enum RegistryError: Error, Sendable, Equatable {
+public enum RegistryError: Error, Sendable, Equatable, Codable {
     /// One or more request fields are wrong (INVALID_ARGUMENT with field violations).
     case invalidFields([FieldViolation])
     /// Not there, or not visible to the caller (NOT_FOUND; no existence leak).

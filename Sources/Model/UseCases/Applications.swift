@@ -106,14 +106,8 @@ public struct Page<Item: Sendable>: Sendable {
 /// One item of a batch report.
 public struct BatchItemResult: Sendable, Equatable, Codable {
     public let applicationID: String
-    /// nil when reported.
-    public let error: BatchItemError?
-}
-
-public struct BatchItemError: Sendable, Equatable, Codable {
-    /// `NOT_FOUND`, `FAILED_PRECONDITION`, …
-    public let code: String
-    public let message: String
+    /// nil when reported; otherwise why not (RPCServer's one mapping turns it into a status).
+    public let error: RegistryError?
 }
 
 /// The enterprise's home page (企业首页): pending applications and statistics.
@@ -362,18 +356,17 @@ public final class Applications: Sendable {
                 var seen = Set<String>()
                 for id in ids {
                     guard seen.insert(id).inserted else {
-                        results.append(.init(applicationID: id, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this batch")))
+                        results.append(.init(applicationID: id, error: .alreadyExists("listed twice in this batch")))
                         continue
                     }
                     guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
-                        results.append(.init(applicationID: id, error: .init(code: "NOT_FOUND", message: "application \(id) not found")))
+                        results.append(.init(applicationID: id, error: .notFound("application \(id)")))
                         continue
                     }
                     guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
                           let type = RegistrationType(rawValue: row["type"]),
                           let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
-                        results.append(.init(applicationID: id, error: .init(code: "FAILED_PRECONDITION",
-                                                                             message: "application \(id) is \(row["status"] as String), not waiting for the enterprise")))
+                        results.append(.init(applicationID: id, error: .failedPrecondition("application \(id) is \(row["status"] as String), not waiting for the enterprise")))
                         continue
                     }
                     try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])

@@ -18,7 +18,8 @@ public struct MinistryDecision: Sendable, Equatable, Codable {
 /// The outcome of one decision: the registration number when approval created or kept one.
 public struct DecisionResult: Sendable, Equatable, Codable {
     public let applicationID: String
-    public let error: BatchItemError?
+    /// nil when applied; otherwise why not (RPCServer's one mapping turns it into a status).
+    public let error: RegistryError?
     public let status: String?
     public let registrationNumber: String?
 }
@@ -68,7 +69,7 @@ extension Applications {
                 var seen = Set<String>()
                 for d in decisions {
                     guard seen.insert(d.applicationID).inserted else {
-                        results.append(.init(applicationID: d.applicationID, error: .init(code: "ALREADY_EXISTS", message: "listed twice in this call"), status: nil, registrationNumber: nil))
+                        results.append(.init(applicationID: d.applicationID, error: .alreadyExists("listed twice in this call"), status: nil, registrationNumber: nil))
                         continue
                     }
                     // Each decision is its own savepoint: a failing item leaves the others applied.
@@ -79,7 +80,7 @@ extension Applications {
                             outcome = try Self.apply(d, at: now, by: caller, corpsCode: corpsCode, reissued: &reissued, in: db)
                             return .commit
                         } catch let e as RegistryError {
-                            outcome = .init(applicationID: d.applicationID, error: Self.itemError(e), status: nil, registrationNumber: nil)
+                            outcome = .init(applicationID: d.applicationID, error: e, status: nil, registrationNumber: nil)
                             return .rollback
                         }
                     }
@@ -93,16 +94,6 @@ extension Applications {
                 try AuditLog.appendAll(auditRows, in: db)
                 return results
             }
-        }
-    }
-
-    static func itemError(_ e: RegistryError) -> BatchItemError {
-        switch e {
-        case .notFound(let what): .init(code: "NOT_FOUND", message: "\(what) not found")
-        case .failedPrecondition(let why): .init(code: "FAILED_PRECONDITION", message: why)
-        case .invalidFields(let v): .init(code: "INVALID_ARGUMENT", message: v.map { "\($0.field): \($0.reason)" }.joined(separator: "; "))
-        case .conflict(let why): .init(code: "ABORTED", message: why)
-        default: .init(code: "INTERNAL", message: "internal error")
         }
     }
 

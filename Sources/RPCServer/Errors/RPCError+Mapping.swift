@@ -14,6 +14,13 @@ extension RPCError {
         }
     }
 
+    /// One item of a batch call: OK (0, no message) when it applied, else its error's mapped code and message.
+    static func item(_ error: RegistryError?) -> (code: UInt32, message: String) {
+        guard let error else { return (0, "") }
+        let mapped = RPCError(error)
+        return (mapped.code.rawValue, mapped.message)
+    }
+
     /// Domain errors to status codes: exhaustive, so a new case does not compile until mapped.
     public init(_ error: RegistryError) {
         switch error {

@@ -99,7 +99,8 @@ public struct EnterpriseService: Sendable {
                                                              audit: context.audit)
             let reported = results.filter { $0.error == nil }.count
             return .init(results: results.map { r in
-                .init(applicationID: r.applicationID, code: r.error.map { StatusCode.named($0.code).rawValue } ?? 0, message: r.error?.message ?? "")
+                let (code, message) = RPCError.item(r.error)
+                return .init(applicationID: r.applicationID, code: code, message: message)
             }, reported: UInt32(reported), failed: UInt32(results.count - reported))
         }
         router.register(Methods.Enterprise.returnApplication) { request, context in

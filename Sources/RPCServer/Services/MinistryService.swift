@@ -28,7 +28,12 @@ public struct MinistryService: Sendable {
             let results = try await applications.decide(request.decisions.map { MinistryDecision(applicationID: $0.applicationID, approve: $0.approve, reason: $0.reason) },
                                                         idempotencyKey: context.idempotencyKey, by: me, audit: context.audit)
             let applied = results.filter { $0.error == nil }.count
-            return .init(results: results.map(Wire.Ministry.DecisionResult.init), applied: UInt32(applied), failed: UInt32(results.count - applied))
+            return .init(results: results.map { r in
+                let (code, message) = RPCError.item(r.error)
+                return Wire.Ministry.DecisionResult(applicationID: r.applicationID, code: code, message: message,
+                                                   status: r.status.flatMap(ApplicationStatus.init(rawValue:)).map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
+                                                   registrationNumber: r.registrationNumber ?? "")
+            }, applied: UInt32(applied), failed: UInt32(results.count - applied))
         }
         router.register(Methods.Ministry.announce) { request, context in
             Wire.Ministry.Announcement(try await applications.announce(title: request.title, idempotencyKey: context.idempotencyKey, by: try context.requireMinistry(operatorNeeded: true), audit: context.audit))

@@ -8,14 +8,6 @@ extension Wire.Ministry.Announcement {
     }
 }
 
-extension Wire.Ministry.DecisionResult {
-    public init(_ r: DecisionResult) {
-        self.init(applicationID: r.applicationID, code: r.error.map { StatusCode.named($0.code).rawValue } ?? 0, message: r.error?.message ?? "",
-                  status: r.status.flatMap(ApplicationStatus.init(rawValue:)).map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
-                  registrationNumber: r.registrationNumber ?? "")
-    }
-}
-
 extension Wire.Common.CertificateRecord {
     public init(_ r: CertificateRecord) {
         let status: Wire.Common.CertificateStatus = switch r.status {

@@ -43,11 +43,6 @@ public enum StatusCode: UInt32, Sendable, CaseIterable, CustomStringConvertible 
 
     public var description: String { name }
 
-    /// The code with this canonical name (`NOT_FOUND`), or `UNKNOWN`.
-    public static func named(_ name: String) -> StatusCode {
-        allCases.first { $0.name == name } ?? .unknown
-    }
-
     /// Maps an out-of-range wire value to `UNKNOWN`, as gRPC does.
     public init(wireValue: UInt32) {
         self = StatusCode(rawValue: wireValue) ?? .unknown
