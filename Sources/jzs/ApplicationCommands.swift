@@ -32,7 +32,7 @@ extension IndividualCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.individual.submit(fields.draft)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+            ApplicationOutput.show(a, json: global.json)
         }
     }
 
@@ -44,7 +44,7 @@ extension IndividualCommand {
         func run(with client: Client) async throws {
             if let applicationID {
                 let a = try await client.individual.application(applicationID)
-                if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+                ApplicationOutput.show(a, json: global.json)
             } else {
                 let page = try await client.individual.applications()
                 if global.json { Output.json(page.applications.map(ApplicationOutput.json)) } else { ApplicationOutput.table(page) }
@@ -59,7 +59,7 @@ extension IndividualCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.individual.withdraw(applicationID)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID): \(ApplicationOutput.statusName(a.status))") }
+            ApplicationOutput.changed(a, json: global.json)
         }
     }
 
@@ -71,7 +71,7 @@ extension IndividualCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.individual.resubmit(applicationID, fields.draft)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+            ApplicationOutput.show(a, json: global.json)
         }
     }
 }
@@ -114,12 +114,7 @@ struct ReportCommand: AsyncParsableCommand {
             let query = Wire.Common.ApplicationQuery(statuses: statuses, type: type.flatMap(ApplicationOutput.registrationType) ?? .unspecified,
                                                      page: .init(pageSize: pageSize, pageToken: pageToken))
             let page = try await client.enterprise.applications(query)
-            if global.json {
-                Output.json(["applications": page.applications.map(ApplicationOutput.json), "next_page_token": page.page?.nextPageToken ?? "",
-                             "total": page.page?.total ?? 0])
-            } else {
-                ApplicationOutput.table(page)
-            }
+            ApplicationOutput.page(page, json: global.json)
         }
     }
 
@@ -130,7 +125,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.enterprise.application(applicationID)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+            ApplicationOutput.show(a, json: global.json)
         }
     }
 
@@ -142,7 +137,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.enterprise.report(applicationID, acceptCommitment: accept)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID) reported: \(ApplicationOutput.statusName(a.status))") }
+            ApplicationOutput.changed(a, json: global.json, "\(a.applicationID) reported: \(ApplicationOutput.statusName(a.status))")
         }
     }
 
@@ -195,7 +190,7 @@ struct ReportCommand: AsyncParsableCommand {
 
         func run(with client: Client) async throws {
             let a = try await client.enterprise.returnApplication(applicationID, reason: reason)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID) returned to the applicant") }
+            ApplicationOutput.changed(a, json: global.json, "\(a.applicationID) returned to the applicant")
         }
     }
 }

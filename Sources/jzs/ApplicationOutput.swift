@@ -38,6 +38,25 @@ enum ApplicationOutput {
         return o
     }
 
+    /// One application: its detail, or the `--json` object.
+    static func show(_ a: Wire.Common.Application, json: Bool) {
+        if json { Output.json(self.json(a)) } else { detail(a) }
+    }
+
+    /// After a change: one line (default: the id and the new status), or the `--json` object.
+    static func changed(_ a: Wire.Common.Application, json: Bool, _ line: String? = nil) {
+        if json { Output.json(self.json(a)) } else { print(line ?? "\(a.applicationID): \(statusName(a.status))") }
+    }
+
+    /// A page of applications: the table, or the `--json` object with the paging fields.
+    static func page(_ page: Wire.Common.ApplicationPage, json: Bool) {
+        if json {
+            Output.json(["applications": page.applications.map(self.json), "next_page_token": page.page?.nextPageToken ?? "", "total": page.page?.total ?? 0])
+        } else {
+            table(page)
+        }
+    }
+
     static func table(_ page: Wire.Common.ApplicationPage) {
         Output.table(["application", "applicant", "ID number", "type", "specialties", "status"], page.applications.map {
             [$0.applicationID, $0.applicantName, $0.idNumberMasked, typeName($0.type), $0.specialties.joined(separator: "、"), statusName($0.status)]

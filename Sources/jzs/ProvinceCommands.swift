@@ -58,7 +58,7 @@ struct ProvinceCommand: AsyncParsableCommand {
                 return
             }
             let a = try await client.provincial.returnApplication(id, reason: reason)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID): \(ApplicationOutput.statusName(a.status))") }
+            ApplicationOutput.changed(a, json: global.json)
         }
     }
 

@@ -42,7 +42,7 @@ extension ProvinceCommand {
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws {
             let page = try await client.provincial.applications(try query.query())
-            if global.json { Output.json(["applications": page.applications.map(ApplicationOutput.json), "next_page_token": page.page?.nextPageToken ?? ""]) } else { ApplicationOutput.table(page) }
+            ApplicationOutput.page(page, json: global.json)
         }
     }
 
@@ -52,7 +52,7 @@ extension ProvinceCommand {
         @Argument var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.provincial.application(applicationID)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+            ApplicationOutput.show(a, json: global.json)
         }
     }
 
@@ -62,7 +62,7 @@ extension ProvinceCommand {
         @Argument var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.provincial.accept(applicationID)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID): \(ApplicationOutput.statusName(a.status))") }
+            ApplicationOutput.changed(a, json: global.json)
         }
     }
 
@@ -73,7 +73,7 @@ extension ProvinceCommand {
         @Option(help: "Why (required).") var reason: String
         func run(with client: Client) async throws {
             let a = try await client.provincial.refuse(applicationID, reason: reason)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { print("\(a.applicationID): \(ApplicationOutput.statusName(a.status))") }
+            ApplicationOutput.changed(a, json: global.json)
         }
     }
 
@@ -126,7 +126,7 @@ struct MinistryCommand: AsyncParsableCommand {
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws {
             let page = try await client.ministry.applications(try query.query())
-            if global.json { Output.json(["applications": page.applications.map(ApplicationOutput.json), "next_page_token": page.page?.nextPageToken ?? ""]) } else { ApplicationOutput.table(page) }
+            ApplicationOutput.page(page, json: global.json)
         }
     }
 
@@ -135,7 +135,7 @@ struct MinistryCommand: AsyncParsableCommand {
         @Argument var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.ministry.application(applicationID)
-            if global.json { Output.json(ApplicationOutput.json(a)) } else { ApplicationOutput.detail(a) }
+            ApplicationOutput.show(a, json: global.json)
         }
     }
 
