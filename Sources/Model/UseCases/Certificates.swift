@@ -130,24 +130,25 @@ public final class Certificates: Sendable {
     /// The signed certificate of the caller (an individual: their own valid one) or any valid one (the ministry).
     public func download(certificateID: String?, for caller: Caller) async throws(RegistryError) -> SignedCertificate {
         let now = self.now()
-        let condition: String
-        let arguments: StatementArguments
+        let scope = Scope(caller).certificatesFilter
+        var condition = scope.sql
+        var arguments = scope.arguments
         switch caller {
-        case .individual(let person):
-            condition = "r.individual_id = ? AND c.status = 'valid'"
-            arguments = [person]
+        case .individual:
+            condition += " AND c.status = 'valid'"
         case .ministry:
             guard let certificateID = certificateID?.trimmed, !certificateID.isEmpty else { throw .invalid("certificate_id", "is required") }
-            condition = "c.id = ?"
-            arguments = [certificateID]
+            condition += " AND c.id = ?"
+            arguments += [certificateID]
         default: throw .forbidden("certificates are downloaded by their holder or the ministry")
         }
+        let (filter, filterArguments) = (condition, arguments)
         struct Found: Sendable { let id: String, version: Int, status: String, issuedAt: Double, facts: Data }
         let found = try await database.read { db -> Found? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT c.id, c.version, c.status, c.issued_at, c.content, c.registration_id FROM certificates c
-                JOIN registrations r ON r.id = c.registration_id WHERE \(condition) ORDER BY c.version DESC LIMIT 1
-                """, arguments: arguments) else { return nil }
+                JOIN registrations r ON r.id = c.registration_id WHERE \(filter) ORDER BY c.version DESC LIMIT 1
+                """, arguments: filterArguments) else { return nil }
             // Certificates issued before v9 have no stored facts: they certify the current ones.
             let facts = try (row["content"] as String?).map { Data($0.utf8) }
                 ?? JSONSerialization.data(withJSONObject: Self.certifiedFacts(registrationID: row["registration_id"], in: db))

@@ -106,7 +106,7 @@ extension Applications {
         }
         let status: String = app["status"]
         guard status == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
-            let decided = [ApplicationStatus.awaitingAnnouncement, .completed, .rejected].map(\.rawValue).contains(status)
+            let decided = ApplicationStatus(rawValue: status)?.isDecidedByMinistry ?? false
             throw RegistryError.failedPrecondition(decided ? "already decided (it is \(status))" : "not forwarded to the ministry (it is \(status))")
         }
         let id = d.applicationID

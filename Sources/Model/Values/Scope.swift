@@ -39,4 +39,14 @@ public enum Scope: Sendable, Hashable {
         case .individual, .nothing: ("0", [])
         }
     }
+
+    /// SQL condition on a certificate's registration (aliased `r`) for downloading its signed file:
+    /// the holder their own, the ministry any.
+    var certificatesFilter: (sql: String, arguments: StatementArguments) {
+        switch self {
+        case .nationwide: ("1", [])
+        case .individual(let id): ("r.individual_id = ?", [id])
+        case .province, .enterprise, .nothing: ("0", [])
+        }
+    }
 }

@@ -17,6 +17,14 @@ public enum ApplicationStatus: String, Sendable, CaseIterable, Codable {
         case .withdrawn, .refused, .rejected, .completed: false
         }
     }
+
+    /// The ministry has decided it: approved (waiting for or past its 公告) or rejected.
+    public var isDecidedByMinistry: Bool {
+        switch self {
+        case .awaitingAnnouncement, .completed, .rejected: true
+        case .awaitingEnterprise, .awaitingProvince, .awaitingMinistry, .returned, .withdrawn, .refused: false
+        }
+    }
 }
 
 /// A step of the route that some party must act on.
