@@ -130,7 +130,7 @@ public final class Certificates: Sendable {
     /// The signed certificate of the caller (an individual: their own valid one) or any valid one (the ministry).
     public func download(certificateID: String?, for caller: Caller) async throws(RegistryError) -> SignedCertificate {
         let now = self.now()
-        let scope = Scope(caller).certificatesFilter
+        let scope = Scope(caller).registrationsFilter
         var condition = scope.sql
         var arguments = scope.arguments
         switch caller {

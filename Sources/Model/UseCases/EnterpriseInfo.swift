@@ -160,18 +160,20 @@ public final class EnterpriseInfo: Sendable {
 
     /// Change requests waiting in the caller's province.
     public func pendingChanges(for caller: Caller) async throws(RegistryError) -> [EnterpriseChange] {
-        guard case .province(let code) = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
-        return try await database.read { db in try Self.changes(db, where: "c.province_code = ? AND c.status = 'pending'", [code.rawValue]) }
+        guard case .province = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        let scope = Scope(caller).enterpriseChangesFilter
+        return try await database.read { db in try Self.changes(db, where: "\(scope.sql) AND c.status = 'pending'", scope.arguments) }
     }
 
     /// Approves (applies the fields) or rejects (with a reason, shown to the enterprise) a change request of the caller's province.
     public func decide(_ changeID: String, approve: Bool, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
-        guard case .province(let code) = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        guard case .province = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        let scope = Scope(caller).enterpriseChangesFilter
         let why = reason.trimmed
         if !approve && why.isEmpty { throw .invalid("reason", "is required when rejecting: tell the enterprise what is wrong") }
         let now = self.now()
         try await database.write { db in
-            guard let change = try Self.changes(db, where: "c.id = ? AND c.province_code = ?", [changeID, code.rawValue]).first else {
+            guard let change = try Self.changes(db, where: "c.id = ? AND \(scope.sql)", [changeID] + scope.arguments).first else {
                 throw RegistryError.notFound("change request \(changeID)")
             }
             guard change.status == "pending" else { throw RegistryError.failedPrecondition("the change request was already \(change.status)") }

@@ -18,38 +18,40 @@ public struct StaffMember: Sendable, Equatable {
 extension EnterpriseInfo {
     /// The caller's enterprise's registered staff, by name, paged (offset token).
     public func staff(for caller: Caller, nameContains: String = "", pageSize: Int = 50, pageToken: String = "") async throws(RegistryError) -> Page<StaffMember> {
-        guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden("only enterprise users") }
+        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users") }
         let size = pageSize == 0 ? 50 : pageSize
         guard (1...500).contains(size) else { throw .invalid("page.page_size", "must be 1-500") }
         let offset = pageToken.isEmpty ? 0 : Int(pageToken) ?? -1
         guard offset >= 0 else { throw .invalid("page.page_token", "is not a token from a previous page") }
         let like = "%" + nameContains.trimmed.replacingOccurrences(of: "%", with: "") + "%"
+        let scope = Scope(caller).registrationsFilter
         return try await database.read { db in
             let total = try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM registrations r JOIN individuals i ON i.id = r.individual_id
-                WHERE r.enterprise_id = ? AND r.status = 'active' AND i.name LIKE ?
-                """, arguments: [enterprise, like]) ?? 0
+                WHERE \(scope.sql) AND r.status = 'active' AND i.name LIKE ?
+                """, arguments: scope.arguments + [like]) ?? 0
             let ids = try String.fetchAll(db, sql: """
                 SELECT r.id FROM registrations r JOIN individuals i ON i.id = r.individual_id
-                WHERE r.enterprise_id = ? AND r.status = 'active' AND i.name LIKE ? ORDER BY r.registration_number LIMIT ? OFFSET ?
-                """, arguments: [enterprise, like, size, offset])
-            let items = try ids.compactMap { try Self.member(db, $0, enterprise: enterprise) }
+                WHERE \(scope.sql) AND r.status = 'active' AND i.name LIKE ? ORDER BY r.registration_number LIMIT ? OFFSET ?
+                """, arguments: scope.arguments + [like, size, offset])
+            let items = try ids.compactMap { try Self.member(db, $0, scope: scope) }
             return Page(items: items, nextPageToken: offset + size < total ? String(offset + size) : "", total: total)
         }
     }
 
     public func staffMember(_ registrationID: String, for caller: Caller) async throws(RegistryError) -> StaffMember {
-        guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden("only enterprise users") }
-        let found = try await database.read { db in try Self.member(db, registrationID, enterprise: enterprise) }
+        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users") }
+        let scope = Scope(caller).registrationsFilter
+        let found = try await database.read { db in try Self.member(db, registrationID, scope: scope) }
         guard let found else { throw .notFound("registered person \(registrationID)") }
         return found
     }
 
-    static func member(_ db: Database, _ id: String, enterprise: String) throws -> StaffMember? {
+    static func member(_ db: Database, _ id: String, scope: (sql: String, arguments: StatementArguments)) throws -> StaffMember? {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT r.id, r.registration_number, r.registered_at, i.name, i.id_number FROM registrations r
-            JOIN individuals i ON i.id = r.individual_id WHERE r.id = ? AND r.enterprise_id = ? AND r.status = 'active'
-            """, arguments: [id, enterprise]) else { return nil }
+            JOIN individuals i ON i.id = r.individual_id WHERE r.id = ? AND \(scope.sql) AND r.status = 'active'
+            """, arguments: [id] + scope.arguments) else { return nil }
         let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
                                            arguments: [id]).compactMap { r -> (Specialty, String, String)? in
             Specialty(rawValue: r["specialty"]).map { ($0, r["valid_from"], r["valid_until"]) }

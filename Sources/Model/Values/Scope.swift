@@ -40,13 +40,25 @@ public enum Scope: Sendable, Hashable {
         }
     }
 
-    /// SQL condition on a certificate's registration (aliased `r`) for downloading its signed file:
-    /// the holder their own, the ministry any.
-    var certificatesFilter: (sql: String, arguments: StatementArguments) {
+    /// SQL condition on the `registrations` table (aliased `r`): the ministry all, an enterprise its
+    /// registered staff, a person their own (and so their certificates).
+    var registrationsFilter: (sql: String, arguments: StatementArguments) {
         switch self {
         case .nationwide: ("1", [])
+        case .enterprise(let id): ("r.enterprise_id = ?", [id])
         case .individual(let id): ("r.individual_id = ?", [id])
-        case .province, .enterprise, .nothing: ("0", [])
+        case .province, .nothing: ("0", [])
+        }
+    }
+
+    /// SQL condition on `enterprise_changes` (aliased `c`): an enterprise its own requests, a
+    /// province those of its enterprises, the ministry all.
+    var enterpriseChangesFilter: (sql: String, arguments: StatementArguments) {
+        switch self {
+        case .nationwide: ("1", [])
+        case .province(let code): ("c.province_code = ?", [code.rawValue])
+        case .enterprise(let id): ("c.enterprise_id = ?", [id])
+        case .individual, .nothing: ("0", [])
         }
     }
 }
