@@ -73,7 +73,13 @@ public final class Client: Sendable {
             s.current = nil
             return Array(s.all.values)
         }
-        for c in connections { try? await c.channel.close().get() }
+        for c in connections {
+            try? await c.channel.close().get()
+            // close() completes before NIO removes the handlers; the close future after. Waiting
+            // for it means nothing of the connection is left running when close() returns (a
+            // process that exits right after otherwise still holds the handler, which LSan flags).
+            try? await c.channel.closeFuture.get()
+        }
     }
 
     // MARK: Calls
@@ -221,6 +227,8 @@ public final class Client: Sendable {
                 }
             }
         future.whenComplete { [weak self] result in
+            // A failed connect never reaches the handler: the handshake promise ends here.
+            if case .failure(let error) = result { ready.fail(error) }
             guard let self else { return }
             self.state.withLock { s in
                 s.connecting = nil

@@ -21,6 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info (one line per call), notice, warning, error.")
     var logLevel: String?
 
+    @Option(name: .customLong("limit"), help: ArgumentHelp(
+        "Overrides one protocol limit, as name=value (repeatable; durations as 250ms, 30s or 5m).",
+        discussion: "Names: " + Limits.named.map(\.name).joined(separator: ", ")
+            + ". Also from jzsd.json (\"limits\": {\"name\": value}) or JZSD_LIMITS_<NAME>."))
+    var limitOverrides: [String] = []
+
     func run() async throws {
         let data = options.directory
         guard data.isInitialised else {
@@ -57,7 +63,18 @@ struct ServeCommand: AsyncParsableCommand {
         logger.notice("database open", metadata: ["path": "\(data.database.path)", "journal": "\(durability.journalMode)", "synchronous": "\(durability.synchronous)"])
 
         let tls = try ServerTLS(data: data)
-        let limits = Limits.default
+        var limits = Limits.default
+        for named in Limits.named {
+            // File and environment first (JZSD_LIMITS_WRITE_STALL_TIMEOUT=2s), then flags.
+            guard let value = config.string(forKey: ConfigKey("limits." + named.name)) else { continue }
+            guard limits.apply("\(named.name)=\(value)") else {
+                throw ValidationError("limits.\(named.name) \(value): not a valid value")
+            }
+        }
+        for assignment in limitOverrides where !limits.apply(assignment) {
+            throw ValidationError("--limit \(assignment): expected name=value with a known name and a valid value (see --help)")
+        }
+        MemoryReturn.configure()
         let accounts = Accounts(database: database)
         let signup = EnterpriseSignup(database: database, accounts: accounts,
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
@@ -80,6 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
             callers: CallerResolver(corpsCode: corpsCode, sessions: AccountSessions(accounts: accounts)))
         let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        let trimmer = Task { await MemoryReturn.run() }
+        defer { trimmer.cancel() }
         try await group.run()
         logger.notice("stopped")
     }

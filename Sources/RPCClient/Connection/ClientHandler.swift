@@ -29,6 +29,13 @@ final class ClientHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// Drops the context when the channel goes: it holds this handler, so keeping it would be a
+    /// retain cycle that leaks every closed connection (found by LeakSanitizer).
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadlineTimer.cancel()
+        self.context = nil
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is TLSHandshakeCompleted { ready.succeed() }
         context.fireUserInboundEventTriggered(event)

@@ -28,6 +28,7 @@ public struct Router: Sendable {
             let request: Request
             do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
             let response = try await handler(request, context)
+            try await sink.waitForRoom()  // over the connection's outbound budget: wait, do not queue
             try sink.send { responseCodec.encode(response, &$0) }
         }
     }
@@ -54,8 +55,11 @@ public struct Router: Sendable {
 /// Where a running call sends its encoded response messages (implemented by the connection).
 package struct ResponseSink: Sendable {
     package let send: @Sendable (_ encode: (inout ByteBuffer) -> Void) throws(RPCError) -> Void
-    /// Suspends while the connection's write buffer is above its high-water mark.
+    /// Hands over what a stream produced so far, then suspends while the connection is over
+    /// its outbound budget.
     package let waitWritable: @Sendable () async throws -> Void
+    /// Suspends while the connection is over its outbound budget (returns at once otherwise).
+    package let waitForRoom: @Sendable () async throws -> Void
 }
 
 /// The response side of a server-streaming call.

@@ -3,21 +3,24 @@ internal import Model
 internal import NIOCore
 internal import Logging
 
-/// Everything connections of one server share.
-struct ServerShared: Sendable {
-    let router: Router
-    let callers: CallerResolver
-    let limits: Limits
-    let logger: Logger
-}
-
-/// One connection's call multiplexer: turns frames into calls, runs each call's handler in its
-/// own task (so a slow call never holds up others), and writes responses and trailers back.
+/// One connection's call multiplexer: decodes frames, turns them into calls, runs each call's
+/// handler in its own task (so a slow call never holds up others), and writes responses and
+/// trailers back, within the connection's limits:
+///
+/// - **Back-pressure.** Every byte written counts in the ``OutboundBudget`` until the socket
+///   has taken it. Over the budget (or with too many request bytes in running calls) the
+///   connection stops decoding and reading frames, and responses wait in their tasks.
+/// - **Clock limits and abuse budgets** live in ``ConnectionGuard``, checked on every CANCEL and
+///   PING and by one periodic tick.
 ///
 /// Confined to the channel's event loop. Tasks reach it only through ``ConnectionWriter``.
-final class ConnectionHandler: ChannelInboundHandler {
-    typealias InboundIn = Frame
+final class ConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
+
+    /// Starts a graceful shutdown of the connection (sent with `triggerUserOutboundEvent`).
+    struct Drain: Sendable {}
 
     private struct Call {
         var headers: Wire.RPC.CallHeaders
@@ -28,21 +31,40 @@ final class ConnectionHandler: ChannelInboundHandler {
         var started: ContinuousClock.Instant
         var deadline: ContinuousClock.Instant
         var expiry: NIODeadline
+        var requestBytes = 0
         var running = false
         var task: Task<Void, Never>?
     }
 
-    private enum Drain { case none, announced, final(lastCallID: UInt32) }
+    private enum Drain_ { case none, announced, final(lastCallID: UInt32) }
 
     private let shared: ServerShared
     private let connectionID: String
+    /// Classifies the connection once TLS is done (per-address limits); nil admits everyone.
+    private let admission: (@Sendable (_ certificate: Bool) -> Bool)?
     private var context: ChannelHandlerContext?
     private var calls: [UInt32: Call] = [:]
     private var lastCallID: UInt32 = 0
     private var requestCounter: UInt64 = 0
     private var connectionCaller: Caller?
-    private var drain = Drain.none
-    private let flusher = FlushCoalescer()
+    private var drain = Drain_.none
+    private var closed = false
+    private var peerGoingAway = false
+    private var handshakeDone = false
+
+    // Inbound: bytes not yet decoded into frames, and whether reading is held back.
+    private var inbound: ByteBuffer?
+    private var readingPaused = false
+    private var readPending = false
+    private var inboundBytesInFlight = 0
+
+    // Outbound: the shared budget and the bytes written since the last flush.
+    let budget: OutboundBudget
+    private var unflushedBytes = 0
+    private var flushScheduled = false
+
+    private var limitGuard: ConnectionGuard
+    private var tickTimer: Scheduled<Void>?
     private var handshakeTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
     private var drainTimer: Scheduled<Void>?
@@ -51,35 +73,50 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var keepaliveTimer: Scheduled<Void>?
     private var receivedSinceKeepalive = false
     private var pingOutstanding: NIODeadline?
-    private var writabilityWaiters: [CheckedContinuation<Void, any Error>] = []
-    private var closed = false
-    private var peerGoingAway = false
 
     static let drainPingPayload: UInt64 = 0x6A7A_7364_7261_696E  // "jzsdrain"
     /// Call ids are 31-bit; 0x7FFFFFFF in a first GOAWAY means "all of them".
     static let maxCallID: UInt32 = 0x7FFF_FFFF
 
-    init(shared: ServerShared, connectionID: String) {
+    init(shared: ServerShared, connectionID: String, admission: (@Sendable (Bool) -> Bool)? = nil) {
         self.shared = shared
         self.connectionID = connectionID
+        self.admission = admission
+        self.budget = OutboundBudget(limit: shared.limits.maxOutboundBytes)
+        self.limitGuard = ConnectionGuard(limits: shared.limits, now: .now())
     }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .nanoseconds(Int64(shared.limits.handshakeTimeout.microseconds) * 1000)) { [weak self] in
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.handshakeTimeout)) { [weak self] in
             guard let self, let context = self.context else { return }
             self.shared.logger.debug("handshake timeout", metadata: ["connection": "\(self.connectionID)"])
             context.close(promise: nil)
         }
+        scheduleTick(context: context)
+    }
+
+    /// Drops the context with the channel: the context holds this handler, so keeping it would
+    /// be a retain cycle that leaks every closed connection.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let done = event as? TLSHandshakeCompleted {
             handshakeTimer?.cancel()
             handshakeTimer = nil
+            handshakeDone = true
             connectionCaller = shared.callers.certificateCaller(done.peer)
+            if let admission, !admission(connectionCaller != nil) {
+                shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
+                sendGoAway(context: context, lastCallID: 0, reason: .resourceLimit, message: "too many connections from this address")
+                context.close(promise: nil)
+                return
+            }
+            limitGuard.handshakeCompleted(now: .now())
             shared.logger.debug("connection ready", metadata: [
                 "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)",
                 "caller": "\(connectionCaller?.principal ?? "anonymous")",
@@ -90,36 +127,32 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is Drain {
+            beginDrain()
+            promise?.succeed()
+            return
+        }
+        context.triggerUserOutboundEvent(event, promise: promise)
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         closed = true
         for (_, call) in calls { call.task?.cancel() }
         calls.removeAll()
+        inbound = nil
+        budget.close()
         deadlineTimer.cancel()
+        tickTimer?.cancel()
         handshakeTimer?.cancel()
         idleTimer?.cancel()
         drainTimer?.cancel()
         keepaliveTimer?.cancel()
-        let waiters = writabilityWaiters
-        writabilityWaiters.removeAll()
-        for w in waiters { w.resume(throwing: CancellationError()) }
         context.fireChannelInactive()
-    }
-
-    func channelWritabilityChanged(context: ChannelHandlerContext) {
-        if context.channel.isWritable {
-            let waiters = writabilityWaiters
-            writabilityWaiters.removeAll()
-            for w in waiters { w.resume() }
-        }
-        context.fireChannelWritabilityChanged()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         switch error {
-        case let frameError as FrameError:
-            shared.logger.notice("protocol error, closing connection", metadata: ["connection": "\(connectionID)", "error": "\(frameError)"])
-            sendGoAway(context: context, lastCallID: lastCallID, reason: 1, message: "protocol error: \(frameError)")
-            context.close(promise: nil)
         case TLSError.uncleanShutdown:
             context.close(promise: nil)
         default:
@@ -128,21 +161,94 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
-    // MARK: Frames
+    // MARK: Reading and back-pressure
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
+        var bytes = unwrapInboundIn(data)
+        guard !closed else { return }
+        if inbound == nil { inbound = bytes } else { inbound!.writeBuffer(&bytes) }
+        decodeFrames(context: context)
+    }
+
+    /// Decodes and handles every complete frame, unless over a budget (then the bytes wait).
+    private func decodeFrames(context: ChannelHandlerContext) {
+        while !closed, !overBudget, var buffer = inbound {
+            inbound = nil  // keep the buffer uniquely referenced while reading from it
+            let frame: Frame?
+            do {
+                frame = try FrameDecoder.next(from: &buffer, maximumPayload: shared.limits.maxFrameBytes)
+            } catch {
+                protocolError(context: context, "\(error)")
+                return
+            }
+            inbound = buffer
+            guard let frame else { break }
+            handle(frame, context: context)
+        }
+        compactInbound(context: context)
+        limitGuard.inbound(partialFrame: inbound.map { $0.readableBytes > 0 && !overBudget } ?? false, now: .now())
+        updateReading(context: context)
+    }
+
+    /// Drops the buffer once empty, and never keeps a large one alive for a small remainder
+    /// (a burst of maximum-size frames must not pin its buffers).
+    private func compactInbound(context: ChannelHandlerContext) {
+        guard var buffer = inbound else { return }
+        if buffer.readableBytes == 0 {
+            inbound = nil
+        } else if buffer.capacity > 256 * 1024, buffer.readableBytes * 4 < buffer.capacity {
+            var fresh = context.channel.allocator.buffer(capacity: buffer.readableBytes)
+            fresh.writeBuffer(&buffer)
+            inbound = fresh
+        } else if buffer.readerIndex > 64 * 1024 {
+            inbound = nil
+            buffer.discardReadBytes()
+            inbound = buffer
+        }
+    }
+
+    private var overBudget: Bool {
+        budget.isOver || inboundBytesInFlight > shared.limits.maxInboundBytesInFlight
+    }
+
+    /// Pauses reading while over a budget; resumes (decoding what waited first) once under.
+    private func updateReading(context: ChannelHandlerContext) {
+        if overBudget {
+            readingPaused = true
+        } else if readingPaused {
+            readingPaused = false
+            if inbound != nil { decodeFrames(context: context) }
+            if !readingPaused, readPending {
+                readPending = false
+                context.read()
+            }
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused || overBudget {
+            readingPaused = true
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    // MARK: Frames
+
+    private func handle(_ frame: Frame, context: ChannelHandlerContext) {
         receivedSinceKeepalive = true
         pingOutstanding = nil  // any frame proves the peer is alive
         switch frame.kind {
         case .headers: openCall(frame, context: context)
         case .message: startCall(frame, context: context)
-        case .cancel: cancelCall(frame.callID)
+        case .cancel:
+            if enforce(limitGuard.cancelled(now: .now()), context: context) { cancelCall(frame.callID) }
         case .ping:
+            guard enforce(limitGuard.pinged(now: .now()), context: context) else { return }
             var pong = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
             FrameEncoder.write(Frame(kind: .pong, callID: 0, payload: frame.payload), into: &pong)
-            context.write(wrapOutboundOut(pong), promise: nil)
-            scheduleFlush(context: context)
+            write(pong, context: context)
         case .pong:
             pingOutstanding = nil
             if frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self) == Self.drainPingPayload,
@@ -158,6 +264,31 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Does what a verdict of the guard says; false when the connection is closing.
+    private func enforce(_ verdict: ConnectionGuard.Verdict, context: ChannelHandlerContext) -> Bool {
+        guard case .close(let reason, let why) = verdict else { return true }
+        guard !closed else { return false }
+        shared.logger.notice("closing connection", metadata: ["connection": "\(connectionID)", "reason": "\(why)"])
+        if let reason { sendGoAway(context: context, lastCallID: lastCallID, reason: reason, message: why) }
+        closed = true
+        for (_, call) in calls { call.task?.cancel() }
+        context.close(promise: nil)
+        return false
+    }
+
+    private func scheduleTick(context: ChannelHandlerContext) {
+        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: limitGuard.tickInterval) { [weak self] in
+            self?.tick()
+        }
+    }
+
+    private func tick() {
+        guard let context, !closed else { return }
+        if enforce(limitGuard.tick(now: .now(), queuedBytes: budget.queued), context: context) {
+            scheduleTick(context: context)
+        }
+    }
+
     private func openCall(_ frame: Frame, context: ChannelHandlerContext) {
         let id = frame.callID
         guard id > lastCallID, id <= Self.maxCallID else {
@@ -165,6 +296,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             return
         }
         lastCallID = id
+        limitGuard.callOpened()
         let headers: Wire.RPC.CallHeaders
         let metadata: Metadata
         do {
@@ -181,10 +313,11 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
         guard calls.count < shared.limits.maxConcurrentCallsPerConnection else {
             reject(id, RPCError(code: .resourceExhausted, message: "too many concurrent calls on this connection (limit \(shared.limits.maxConcurrentCallsPerConnection))"), requestID: requestID, context: context)
+            _ = enforce(limitGuard.cancelled(now: .now()), context: context)
             return
         }
         guard shared.router.entry(for: headers.method) != nil else {
-            reject(id, RPCError(code: .unimplemented, message: "unknown method \(headers.method)"), requestID: requestID, context: context)
+            reject(id, RPCError(code: .unimplemented, message: "unknown method \(logged(headers.method))"), requestID: requestID, context: context)
             return
         }
         requestCounter += 1
@@ -229,15 +362,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard var call = calls[id], !call.running else { return }
         guard frame.flags.contains(.endStream) else {
             calls.removeValue(forKey: id)
+            // Only the client's own request-id is echoed (§6.3).
             reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"),
-                   requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)", context: context)
+                   requestID: call.clientRequestID, context: context)
             callEnded()
             return
         }
         let entry = shared.router.entry(for: call.headers.method)!
         let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
-                                      allocator: context.channel.allocator, channel: context.channel, callID: id,
+                                      allocator: context.channel.allocator, budget: budget, callID: id,
                                       maxFrameBytes: Int(shared.limits.maxFrameBytes))
         let shared = self.shared
         let connectionCaller = self.connectionCaller
@@ -246,10 +380,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         let clientRequestID = call.clientRequestID
         let requestID = clientRequestID ?? "\(connectionID)-\(call.number)"
         let payload = frame.payload
+        call.running = true
+        call.requestBytes = payload.readableBytes
+        inboundBytesInFlight += payload.readableBytes
+        calls[id] = call
         // Task.immediate runs the handler right here on the event loop until it first suspends:
         // a handler that answers without waiting costs no executor hop. Handlers never block.
-        call.running = true
-        calls[id] = call
         let task = Task.immediate {
             var failure: RPCError?
             let box = OutBox(writer.allocator.buffer(capacity: 512))
@@ -261,7 +397,11 @@ final class ConnectionHandler: ChannelInboundHandler {
             } catch {
                 failure = RPCError(mapping: error)
                 if failure?.code == .internalError {
-                    shared.logger.error("handler failed", metadata: ["method": "\(method)", "request-id": "\(requestID)", "error": "\(error)"])
+                    shared.logger.error("handler failed", metadata: [
+                        "method": "\(LogField.escape(method, maxBytes: shared.limits.maxLoggedFieldBytes))",
+                        "request-id": "\(LogField.escape(requestID, maxBytes: shared.limits.maxLoggedFieldBytes))",
+                        "error": "\(LogField.escape("\(error)", maxBytes: 4 * shared.limits.maxLoggedFieldBytes))",
+                    ])
                 }
             }
             writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
@@ -271,10 +411,20 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func cancelCall(_ id: UInt32) {
-        guard let call = calls.removeValue(forKey: id) else { return }
+        guard let call = removeCall(id) else { return }
         call.task?.cancel()
         logCall(call, code: .cancelled)
         callEnded()
+    }
+
+    /// Removes a call and returns its request bytes to the inbound budget.
+    private func removeCall(_ id: UInt32) -> Call? {
+        guard let call = calls.removeValue(forKey: id) else { return nil }
+        if call.requestBytes > 0 {
+            inboundBytesInFlight -= call.requestBytes
+            if readingPaused, let context { updateReading(context: context) }
+        }
+        return call
     }
 
     private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
@@ -289,13 +439,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func deadlineExceeded(_ id: UInt32) {
-        guard let context, let call = calls.removeValue(forKey: id) else { return }
+        guard let context, let call = removeCall(id) else { return }
         call.task?.cancel()
         var out = context.channel.allocator.buffer(capacity: 96)
         Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"),
                            requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)")
-        context.write(wrapOutboundOut(out), promise: nil)
-        scheduleFlush(context: context)
+        write(out, context: context)
         logCall(call, code: .deadlineExceeded)
         callEnded()
     }
@@ -303,11 +452,58 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func reject(_ id: UInt32, _ error: RPCError, requestID: String?, context: ChannelHandlerContext) {
         var out = context.channel.allocator.buffer(capacity: 128)
         Self.writeTrailers(into: &out, callID: id, error: error, requestID: requestID)
-        context.write(wrapOutboundOut(out), promise: nil)
-        scheduleFlush(context: context)
+        write(out, context: context)
         if shared.logger.logLevel <= .info {
-            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(error.message)",
-                                                           "request-id": "\(requestID ?? "-")"])
+            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(logged(error.message))",
+                                                           "request-id": "\(requestID.map(logged) ?? "-")"])
+        }
+    }
+
+    private func logged(_ text: String) -> String {
+        LogField.escape(text, maxBytes: shared.limits.maxLoggedFieldBytes)
+    }
+
+    // MARK: Writing
+
+    /// Writes bytes produced on the event loop (control frames, trailers of ended calls).
+    private func write(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        budget.add(bytes.readableBytes)
+        writeCounted(bytes, context: context)
+    }
+
+    /// Writes bytes already counted in the budget (by a call's task).
+    private func writeCounted(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
+        if unflushedBytes == 0, budget.queued == bytes.readableBytes { limitGuard.writeProgress(now: .now()) }
+        unflushedBytes += bytes.readableBytes
+        context.write(wrapOutboundOut(bytes), promise: nil)
+        if !flushScheduled {
+            // The first write of a tick goes out at once; later ones join one flush at its end.
+            flushScheduled = true
+            flushCounted(context: context)
+            context.eventLoop.assumeIsolated().execute { [self] in
+                flushScheduled = false
+                if unflushedBytes > 0, let context = self.context { flushCounted(context: context) }
+            }
+        }
+        if budget.isOver { readingPaused = true }
+    }
+
+    /// Flushes; once the socket has taken these bytes they leave the budget.
+    private func flushCounted(context: ChannelHandlerContext) {
+        let bytes = unflushedBytes
+        unflushedBytes = 0
+        guard bytes > 0 else {
+            context.flush()
+            return
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+        context.flush()
+        written.futureResult.assumeIsolated().whenComplete { [weak self] _ in
+            guard let self else { return }
+            self.budget.release(bytes)
+            self.limitGuard.writeProgress(now: .now())
+            if self.readingPaused, let context = self.context, !self.closed { self.updateReading(context: context) }
         }
     }
 
@@ -315,38 +511,30 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Writes what a finished call produced, unless the call already ended (cancelled, timed out).
     func finished(callID: UInt32, bytes: ByteBuffer, code: StatusCode) {
-        guard let context, let call = calls.removeValue(forKey: callID) else { return }
-        context.write(wrapOutboundOut(bytes), promise: nil)
-        scheduleFlush(context: context)
+        guard let context, !closed, let call = removeCall(callID) else {
+            budget.release(bytes.readableBytes)
+            return
+        }
+        writeCounted(bytes, context: context)
         logCall(call, code: code)
         callEnded()
     }
 
     /// Writes part of a streaming response.
     func streamed(callID: UInt32, bytes: ByteBuffer) {
-        guard let context, calls[callID] != nil else { return }
-        context.write(wrapOutboundOut(bytes), promise: nil)
-        scheduleFlush(context: context)
-    }
-
-    func waitWritable(_ continuation: CheckedContinuation<Void, any Error>) {
-        guard let context, !closed else {
-            continuation.resume(throwing: CancellationError())
+        guard let context, !closed, calls[callID] != nil else {
+            budget.release(bytes.readableBytes)
             return
         }
-        if context.channel.isWritable { continuation.resume() } else { writabilityWaiters.append(continuation) }
-    }
-
-    private func scheduleFlush(context: ChannelHandlerContext) {
-        flusher.wrote(context)
+        writeCounted(bytes, context: context)
     }
 
     private func logCall(_ call: Call, code: StatusCode) {
         guard shared.logger.logLevel <= .info else { return }
         let micros = (ContinuousClock.now - call.started).microseconds
         shared.logger.info("call", metadata: [
-            "method": "\(call.headers.method)", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
-            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(call.clientRequestID ?? "\(connectionID)-\(call.number)")",
+            "method": "\(logged(call.headers.method))", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
+            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(logged(call.clientRequestID ?? "\(connectionID)-\(call.number)"))",
         ])
     }
 
@@ -385,17 +573,17 @@ final class ConnectionHandler: ChannelInboundHandler {
     // MARK: Timers, keepalive, drain
 
     private func armIdleTimer() {
-        guard let context, idleTimer == nil, calls.isEmpty else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(shared.limits.idleTimeout.microseconds))) { [weak self] in
+        guard let context, idleTimer == nil, calls.isEmpty, handshakeDone else { return }
+        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.idleTimeout)) { [weak self] in
             guard let self, let context = self.context, self.calls.isEmpty else { return }
-            self.sendGoAway(context: context, lastCallID: self.lastCallID, reason: 2, message: "idle timeout")
+            self.sendGoAway(context: context, lastCallID: self.lastCallID, reason: .idle, message: "idle timeout")
             context.close(promise: nil)
         }
     }
 
     private func startKeepalive(context: ChannelHandlerContext) {
-        let interval = TimeAmount.microseconds(Int64(shared.limits.keepaliveInterval.microseconds))
-        let timeout = TimeAmount.microseconds(Int64(shared.limits.keepaliveTimeout.microseconds))
+        let interval = ConnectionGuard.amount(shared.limits.keepaliveInterval)
+        let timeout = ConnectionGuard.amount(shared.limits.keepaliveTimeout)
         keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
             guard let self, let context = self.context, !self.closed else { return }
             if !self.receivedSinceKeepalive && self.pingOutstanding == nil {
@@ -417,28 +605,32 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func sendPing(context: ChannelHandlerContext, payload: UInt64) {
         var out = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
         FrameEncoder.write(kind: .ping, callID: 0, into: &out) { $0.writeInteger(payload) }
-        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        write(out, context: context)
     }
 
-    private func sendGoAway(context: ChannelHandlerContext, lastCallID: UInt32, reason: UInt32, message: String) {
+    private func sendGoAway(context: ChannelHandlerContext, lastCallID: UInt32, reason: GoAwayReason, message: String) {
         var out = context.channel.allocator.buffer(capacity: 64)
-        let goAway = Wire.RPC.GoAway(lastCallID: lastCallID, reason: reason, message: message)
+        let goAway = Wire.RPC.GoAway(lastCallID: lastCallID, reason: reason.rawValue, message: message)
         FrameEncoder.write(kind: .goAway, callID: 0, into: &out) { goAway.encode(into: &$0) }
-        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        write(out, context: context)
+        flushCounted(context: context)
     }
 
     private func protocolError(context: ChannelHandlerContext, _ what: String) {
+        let what = logged(what)
         shared.logger.notice("protocol error, closing connection", metadata: ["connection": "\(connectionID)", "error": "\(what)"])
-        sendGoAway(context: context, lastCallID: lastCallID, reason: 1, message: "protocol error: \(what)")
+        sendGoAway(context: context, lastCallID: lastCallID, reason: .protocolError, message: "protocol error: \(what)")
+        closed = true
+        for (_, call) in calls { call.task?.cancel() }
         context.close(promise: nil)
     }
 
     /// Graceful shutdown, phase one: announce it (GOAWAY with the maximum id) and PING; the PONG
     /// (or one second) starts phase two.
-    func beginDrain() {
+    private func beginDrain() {
         guard let context, case .none = drain else { return }
         drain = .announced
-        sendGoAway(context: context, lastCallID: 0x7FFF_FFFF, reason: 0, message: "server shutting down")
+        sendGoAway(context: context, lastCallID: 0x7FFF_FFFF, reason: .shutdown, message: "server shutting down")
         sendPing(context: context, payload: Self.drainPingPayload)
         drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
             guard let self, let context = self.context, case .announced = self.drain else { return }
@@ -451,12 +643,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func finalGoAway(context: ChannelHandlerContext) {
         drain = .final(lastCallID: lastCallID)
         drainTimer?.cancel()
-        sendGoAway(context: context, lastCallID: lastCallID, reason: 0, message: "server shutting down")
+        sendGoAway(context: context, lastCallID: lastCallID, reason: .shutdown, message: "server shutting down")
         if calls.isEmpty {
             context.close(promise: nil)
             return
         }
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .microseconds(Int64(shared.limits.drainTimeout.microseconds))) { [weak self] in
+        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.drainTimeout)) { [weak self] in
             guard let self, let context = self.context else { return }
             for id in Array(self.calls.keys) { self.deadlineExceeded(id) }
             context.flush()
@@ -468,18 +660,20 @@ final class ConnectionHandler: ChannelInboundHandler {
 @available(*, unavailable)
 extension ConnectionHandler: Sendable {}
 
-/// A call's task's handle on its connection: encodes off the event loop, then hops once.
+/// A call's task's handle on its connection: encodes off the event loop, counts the bytes in
+/// the connection's budget, then hops once.
 struct ConnectionWriter: Sendable {
     let eventLoop: any EventLoop
     let handler: NIOLoopBound<ConnectionHandler>
     let allocator: ByteBufferAllocator
-    let channel: any Channel
+    let budget: OutboundBudget
     let callID: UInt32
     let maxFrameBytes: Int
 
     func sink(_ box: OutBox) -> ResponseSink {
         let callID = self.callID
         let maxFrameBytes = self.maxFrameBytes
+        let budget = self.budget
         return ResponseSink(
             send: { encode throws(RPCError) in
                 // Unary responses stay in the box and leave with the trailers; streamed ones go now.
@@ -496,16 +690,17 @@ struct ConnectionWriter: Sendable {
             waitWritable: {
                 box.streaming = true
                 if !box.buffer.readableBytes.isZero { flushStream(box) }
-                if channel.isWritable { return }
-                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                    eventLoop.execute { handler.value.waitWritable(c) }
-                }
+                try await budget.waitForRoom()
+            },
+            waitForRoom: {
+                try await budget.waitForRoom()
             })
     }
 
     private func flushStream(_ box: OutBox) {
         let bytes = box.buffer
         box.buffer = allocator.buffer(capacity: 512)
+        budget.add(bytes.readableBytes)
         let handler = self.handler
         let callID = self.callID
         run { handler.value.streamed(callID: callID, bytes: bytes) }
@@ -515,6 +710,7 @@ struct ConnectionWriter: Sendable {
         var buffer = box.buffer
         ConnectionHandler.writeTrailers(into: &buffer, callID: callID, error: failure, requestID: requestID)
         let bytes = buffer
+        budget.add(bytes.readableBytes)
         let handler = self.handler
         let callID = self.callID
         let code = failure?.code ?? .ok

@@ -1,30 +1,100 @@
 internal import Synchronization
 internal import NIOCore
+internal import Proto
 
-/// The open connections of a server: counted for the connection limit, drained on shutdown.
+/// The open connections of a server: counted for the connection limits, drained on shutdown.
+///
+/// A connection is *handshaking* from accept until TLS completes, then either a *certificate*
+/// connection (a province or the ministry) or an *other* one (anonymous or session callers).
+/// Limits (``Limits``): all connections ≤ `maxConnections`; handshakes per address ≤
+/// `maxHandshakesPerAddress`; other connections per address ≤ `maxConnectionsPerAddress` and in
+/// all ≤ `maxConnections - reservedCertificateConnections`, so certificate callers always find room.
 final class ConnectionRegistry: Sendable {
     struct Entry: Sendable {
         let channel: any Channel
         let drain: @Sendable () -> Void
     }
 
-    private let state = Mutex<(next: Int, entries: [Int: Entry])>((0, [:]))
+    private enum Kind { case handshaking, certificate, other }
 
-    /// Registers a connection unless `limit` are open; returns its key, or nil when full.
-    func add(_ entry: Entry, limit: Int) -> Int? {
+    private struct Record {
+        let entry: Entry
+        let address: String
+        var kind: Kind
+    }
+
+    private struct State {
+        var next = 0
+        var records: [Int: Record] = [:]
+        var handshaking: [String: Int] = [:]
+        var others: [String: Int] = [:]
+        var otherTotal = 0
+    }
+
+    private let limits: Limits
+    private let state = Mutex(State())
+
+    init(limits: Limits) {
+        self.limits = limits
+    }
+
+    /// Registers a new TCP connection from `address`; returns its key, or nil when the server
+    /// or that address has no room for another handshake.
+    func add(_ entry: Entry, address: String) -> Int? {
         state.withLock { s in
-            guard s.entries.count < limit else { return nil }
+            guard s.records.count < limits.maxConnections,
+                  s.handshaking[address, default: 0] < limits.maxHandshakesPerAddress else { return nil }
             s.next += 1
-            s.entries[s.next] = entry
+            s.records[s.next] = Record(entry: entry, address: address, kind: .handshaking)
+            s.handshaking[address, default: 0] += 1
             return s.next
         }
     }
 
-    func remove(_ key: Int) {
-        _ = state.withLock { $0.entries.removeValue(forKey: key) }
+    /// Classifies a connection once its handshake is done; false when a connection without a
+    /// client certificate finds its address (or the non-reserved capacity) full.
+    func admit(_ key: Int, certificate: Bool) -> Bool {
+        state.withLock { s in
+            guard var record = s.records[key], record.kind == .handshaking else { return false }
+            Self.decrement(&s.handshaking, record.address)
+            if certificate {
+                record.kind = .certificate
+                s.records[key] = record
+                return true
+            }
+            guard s.others[record.address, default: 0] < limits.maxConnectionsPerAddress,
+                  s.otherTotal < max(0, limits.maxConnections - limits.reservedCertificateConnections) else {
+                // Refused: forgotten now, so it counts nowhere while it closes.
+                s.records[key] = nil
+                return false
+            }
+            record.kind = .other
+            s.records[key] = record
+            s.others[record.address, default: 0] += 1
+            s.otherTotal += 1
+            return true
+        }
     }
 
-    var count: Int { state.withLock { $0.entries.count } }
+    func remove(_ key: Int) {
+        state.withLock { s in
+            guard let record = s.records.removeValue(forKey: key) else { return }
+            switch record.kind {
+            case .handshaking: Self.decrement(&s.handshaking, record.address)
+            case .other:
+                Self.decrement(&s.others, record.address)
+                s.otherTotal -= 1
+            case .certificate: break
+            }
+        }
+    }
 
-    var all: [Entry] { state.withLock { Array($0.entries.values) } }
+    private static func decrement(_ counts: inout [String: Int], _ address: String) {
+        let n = counts[address, default: 0] - 1
+        counts[address] = n > 0 ? n : nil
+    }
+
+    var count: Int { state.withLock { $0.records.count } }
+
+    var all: [Entry] { state.withLock { $0.records.values.map(\.entry) } }
 }

@@ -37,7 +37,7 @@ public final class Server: Service, Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
         let shared = ServerShared(router: router, callers: configuration.callers, limits: configuration.limits, logger: logger)
-        let connections = ConnectionRegistry()
+        let connections = ConnectionRegistry(limits: configuration.limits)
         let tls = configuration.tls
         let limits = configuration.limits
         let channel = try await ServerBootstrap(group: group)
@@ -47,21 +47,18 @@ public final class Server: Service, Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 * 1024, high: 1024 * 1024))
             .childChannelInitializer { channel in
                 let connectionID = SecureRandom.hex(4)
-                let handler = ConnectionHandler(shared: shared, connectionID: connectionID)
-                let bound = NIOLoopBound(handler, eventLoop: channel.eventLoop)
-                let entry = ConnectionRegistry.Entry(channel: channel, drain: { [eventLoop = channel.eventLoop] in
-                    eventLoop.execute { bound.value.beginDrain() }
-                })
-                guard let key = connections.add(entry, limit: limits.maxConnections) else {
-                    logger.warning("connection limit reached, closing new connection", metadata: ["limit": "\(limits.maxConnections)"])
+                let address = channel.remoteAddress?.ipAddress ?? "?"
+                let entry = ConnectionRegistry.Entry(channel: channel, drain: { ServerPipeline.drain(channel) })
+                guard let key = connections.add(entry, address: address) else {
+                    logger.warning("connection limit reached, closing new connection", metadata: [
+                        "limit": "\(limits.maxConnections)", "address": "\(address)",
+                    ])
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { _ in connections.remove(key) }
                 do {
-                    let tlsHandler = try OpenSSLHandler(context: try tls())
-                    try channel.pipeline.syncOperations.addHandler(tlsHandler)
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder(maximumPayload: limits.maxFrameBytes)))
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    try ServerPipeline.configure(channel, shared: shared, connectionID: connectionID, tls: try tls(),
+                                                 admission: { connections.admit(key, certificate: $0) })
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     logger.error("cannot set up TLS for a connection", metadata: ["error": "\(error)"])

@@ -44,16 +44,20 @@ public struct PublicService: Sendable {
                 })
             })
         }
-        router.register(Methods.Public.echo) { request, _ in
+        router.register(Methods.Public.echo) { request, context in
+            let caps = EchoCaps(limits: limits, caller: context.caller)
+            try caps.check(payload: request.payload.count, text: request.text.utf8.count)
             if request.delayMillis > 0 {
                 try await Task.sleep(for: .milliseconds(min(request.delayMillis, 60_000)))
             }
             return .init(payload: request.payload, text: request.text)
         }
-        router.register(Methods.Public.echoStream) { request, _, stream in
-            guard request.count <= 10_000 else {
-                throw RPCError(code: .invalidArgument, message: "count: at most 10000",
-                               violations: [FieldViolation(field: "count", reason: "must be at most 10000")])
+        router.register(Methods.Public.echoStream) { request, context, stream in
+            let caps = EchoCaps(limits: limits, caller: context.caller)
+            try caps.check(payload: request.payload.count, text: 0)
+            guard request.count <= caps.count else {
+                throw RPCError(code: .invalidArgument, message: "count: at most \(caps.count)",
+                               violations: [FieldViolation(field: "count", reason: "must be at most \(caps.count)")])
             }
             for i in 0..<request.count {
                 if i > 0, request.intervalMillis > 0 {
@@ -75,6 +79,35 @@ public struct PublicService: Sendable {
             case .individual: response.kind = .individual
             }
             return response
+        }
+    }
+}
+
+/// The diagnostics' caps for one caller: small without a client certificate, larger for
+/// provinces and the ministry (``Limits``).
+struct EchoCaps {
+    let payload: Int
+    let count: Int
+
+    init(limits: Limits, caller: Caller) {
+        switch caller {
+        case .province, .ministry:
+            payload = limits.echoPayloadBytes
+            count = limits.echoStreamCount
+        default:
+            payload = limits.anonymousEchoPayloadBytes
+            count = limits.anonymousEchoStreamCount
+        }
+    }
+
+    func check(payload size: Int, text: Int) throws(RPCError) {
+        if size > payload {
+            throw RPCError(code: .invalidArgument, message: "payload: at most \(payload) bytes",
+                           violations: [FieldViolation(field: "payload", reason: "must be at most \(payload) bytes")])
+        }
+        if text > payload {
+            throw RPCError(code: .invalidArgument, message: "text: at most \(payload) bytes",
+                           violations: [FieldViolation(field: "text", reason: "must be at most \(payload) bytes")])
         }
     }
 }

@@ -13,10 +13,23 @@ final class RawConnection: Sendable {
     private final class Collector: ChannelInboundHandler, Sendable {
         typealias InboundIn = Frame
         let continuation: AsyncStream<Frame>.Continuation
-        init(_ continuation: AsyncStream<Frame>.Continuation) { self.continuation = continuation }
+        let handshake: EventLoopPromise<Void>
+        init(_ continuation: AsyncStream<Frame>.Continuation, handshake: EventLoopPromise<Void>) {
+            self.continuation = continuation
+            self.handshake = handshake
+        }
         func channelRead(context: ChannelHandlerContext, data: NIOAny) { continuation.yield(unwrapInboundIn(data)) }
-        func channelInactive(context: ChannelHandlerContext) { continuation.finish() }
-        func errorCaught(context: ChannelHandlerContext, error: any Error) { context.close(promise: nil) }
+        func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+            if event is TLSHandshakeCompleted { handshake.succeed() }
+        }
+        func channelInactive(context: ChannelHandlerContext) {
+            handshake.fail(ChannelError.ioOnClosedChannel)
+            continuation.finish()
+        }
+        func errorCaught(context: ChannelHandlerContext, error: any Error) {
+            handshake.fail(error)
+            context.close(promise: nil)
+        }
     }
 
     final class IteratorBox: @unchecked Sendable {
@@ -25,20 +38,24 @@ final class RawConnection: Sendable {
         init(_ iterator: AsyncStream<Frame>.AsyncIterator) { self.iterator = iterator }
     }
 
-    init(port: Int, caFile: String) async throws {
-        let tls = try TLSContext.client(trustRootsFile: caFile, serverName: "127.0.0.1")
+    init(port: Int, caFile: String, certificate: (cert: String, key: String)? = nil) async throws {
+        let tls = try TLSContext.client(trustRootsFile: caFile, serverName: "127.0.0.1",
+                                        certificateFile: certificate?.cert, privateKeyFile: certificate?.key)
         let (stream, continuation) = AsyncStream<Frame>.makeStream()
         frames = stream
         iterator = IteratorBox(stream.makeAsyncIterator())
-        channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let handshake = group.any().makePromise(of: Void.self)
+        channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(try OpenSSLHandler(context: tls))
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(Collector(continuation))
+                    try channel.pipeline.syncOperations.addHandler(Collector(continuation, handshake: handshake))
                 }
             }
             .connect(host: "127.0.0.1", port: port).get()
+        try await handshake.futureResult.get()  // TLS done: a test may stop reading from here on
     }
 
     func send(_ kind: Frame.Kind, flags: Frame.Flags = [], callID: UInt32, payload: ByteBuffer = ByteBuffer()) async throws {
@@ -71,4 +88,30 @@ final class RawConnection: Sendable {
     }
 
     func close() async { try? await channel.close() }
+
+    /// Stops reading from the socket (a peer that does not read): the server's answers pile up
+    /// in its own buffers and the kernel's, never in this process.
+    func stopReading() async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: false)
+    }
+
+    /// Reads again (after ``stopReading()``), e.g. to see that the server closed the connection.
+    func resumeReading() async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: true)
+        channel.read()
+    }
+
+    /// Sends many frames in one write (floods).
+    func sendRaw(_ bytes: ByteBuffer) async throws {
+        try await channel.writeAndFlush(bytes)
+    }
+
+    /// Waits for the connection to close, up to `timeout`; true if it closed.
+    func waitClosed(timeout: Duration) async -> Bool {
+        let end = ContinuousClock.now + timeout
+        while channel.isActive, ContinuousClock.now < end {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return !channel.isActive
+    }
 }

@@ -25,13 +25,23 @@ enum {
     JZS_STRINGS_BAD_UTF8 = 1,
     JZS_STRINGS_NUL = 2,
     JZS_STRINGS_MALFORMED = 3,   /* not a well-formed message (unpack reports it) */
-    JZS_STRINGS_TOO_DEEP = 4
+    JZS_STRINGS_TOO_DEEP = 4,
+    JZS_STRINGS_TOO_MANY = 5     /* a repeated field has more elements than its cap */
 };
 
-/* Walks the encoded message `data[0..len)` with its descriptor and checks that every string
- * field (at any depth) is valid UTF-8 without NUL. On failure writes the field path (for
- * example "items[2].name") into `path` (always NUL-terminated) and returns the reason. */
+/* The element cap of one repeated field of a request message (`@max N` in the contract). */
+typedef struct { uint32_t number; uint32_t max; } jzs_repeated_cap;
+
+/* Generated into jzs/repeated_caps.c by scripts/generate-proto: the caps of the repeated fields
+ * of `descriptor`, ended by {0, 0}; NULL for a message that no request contains. */
+const jzs_repeated_cap *jzs_repeated_caps(const ProtobufCMessageDescriptor *descriptor);
+
+/* Walks the encoded message `data[0..len)` with its descriptor before anything is unpacked:
+ * every string field (at any depth) must be valid UTF-8 without NUL, and no repeated field may
+ * have more elements than its cap (packed elements counted one by one). On failure writes the
+ * field path (for example "items[2].name") into `path` (always NUL-terminated), the cap into
+ * `*cap` for JZS_STRINGS_TOO_MANY, and returns the reason. */
 int jzs_check_strings(const ProtobufCMessageDescriptor *descriptor, const uint8_t *data, size_t len,
-                      char *path, size_t path_size);
+                      char *path, size_t path_size, uint32_t *cap);
 
 #endif

@@ -127,50 +127,93 @@ static int utf8_status(const uint8_t *s, size_t n) {
 #define MAX_DEPTH 32
 #define MAX_COUNTED_FIELDS 256
 
+/* Elements in a packed repeated scalar field's bytes. */
+static uint64_t packed_count(ProtobufCType type, const uint8_t *p, size_t len) {
+    switch (type) {
+    case PROTOBUF_C_TYPE_FIXED32: case PROTOBUF_C_TYPE_SFIXED32: case PROTOBUF_C_TYPE_FLOAT:
+        return len / 4;
+    case PROTOBUF_C_TYPE_FIXED64: case PROTOBUF_C_TYPE_SFIXED64: case PROTOBUF_C_TYPE_DOUBLE:
+        return len / 8;
+    case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_UINT32:
+    case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SINT64:
+    case PROTOBUF_C_TYPE_ENUM: case PROTOBUF_C_TYPE_BOOL: {
+        uint64_t n = 0;
+        for (size_t i = 0; i < len; i++) n += (p[i] & 0x80) == 0;
+        return n;
+    }
+    default:
+        return 1;   /* string, bytes, message: one element per occurrence */
+    }
+}
+
+static void append_path(char *path, size_t path_size, size_t path_len, const char *name,
+                        int repeated, uint32_t occurrence, size_t *new_len) {
+    int w;
+    const char *sep = path_len > 0 ? "." : "";
+    if (repeated)
+        w = snprintf(path + path_len, path_size - path_len, "%s%s[%u]", sep, name, occurrence);
+    else
+        w = snprintf(path + path_len, path_size - path_len, "%s%s", sep, name);
+    size_t n = path_len + (w > 0 ? (size_t)w : 0);
+    *new_len = n >= path_size ? path_size - 1 : n;
+}
+
 static int check(const ProtobufCMessageDescriptor *d, const uint8_t *p, const uint8_t *end,
-                 char *path, size_t path_size, size_t path_len, int depth) {
+                 char *path, size_t path_size, size_t path_len, int depth, uint32_t *cap_out) {
     if (depth > MAX_DEPTH) return JZS_STRINGS_TOO_DEEP;
-    uint32_t seen[MAX_COUNTED_FIELDS];
+    uint64_t seen[MAX_COUNTED_FIELDS];     /* elements so far, per field index */
+    uint32_t cap_of[MAX_COUNTED_FIELDS];   /* 0: no cap */
     unsigned counted = d->n_fields < MAX_COUNTED_FIELDS ? d->n_fields : MAX_COUNTED_FIELDS;
     memset(seen, 0, counted * sizeof seen[0]);
+    memset(cap_of, 0, counted * sizeof cap_of[0]);
+    const jzs_repeated_cap *caps = jzs_repeated_caps(d);
+    for (; caps != NULL && caps->number != 0; caps++) {
+        const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, caps->number);
+        if (f != NULL && (size_t)(f - d->fields) < counted) cap_of[f - d->fields] = caps->max;
+    }
     while (p < end) {
-        uint64_t key, len64;
+        uint64_t key, len64 = 0;
         if (!read_varint(&p, end, &key)) return JZS_STRINGS_MALFORMED;
         uint32_t wire_type = (uint32_t)(key & 7);
         uint64_t number = key >> 3;
+        if (number == 0 || number > 0x1FFFFFFF) return JZS_STRINGS_MALFORMED;
+        const uint8_t *value = NULL;
         switch (wire_type) {
-        case 0: if (!read_varint(&p, end, &len64)) return JZS_STRINGS_MALFORMED; continue;
-        case 1: if (end - p < 8) return JZS_STRINGS_MALFORMED; p += 8; continue;
-        case 5: if (end - p < 4) return JZS_STRINGS_MALFORMED; p += 4; continue;
-        case 2: break;
+        case 0: if (!read_varint(&p, end, &len64)) return JZS_STRINGS_MALFORMED; break;
+        case 1: if (end - p < 8) return JZS_STRINGS_MALFORMED; p += 8; break;
+        case 5: if (end - p < 4) return JZS_STRINGS_MALFORMED; p += 4; break;
+        case 2:
+            if (!read_varint(&p, end, &len64) || len64 > (uint64_t)(end - p)) return JZS_STRINGS_MALFORMED;
+            value = p;
+            p += len64;
+            break;
         default: return JZS_STRINGS_MALFORMED;
         }
-        if (!read_varint(&p, end, &len64) || len64 > (uint64_t)(end - p)) return JZS_STRINGS_MALFORMED;
-        const uint8_t *value = p;
-        p += len64;
-        if (number == 0 || number > 0x1FFFFFFF) return JZS_STRINGS_MALFORMED;
         const ProtobufCFieldDescriptor *f = protobuf_c_message_descriptor_get_field(d, (unsigned)number);
-        if (f == NULL || (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)) continue;
-
-        /* Extend the path with this field (and its index when repeated). */
+        if (f == NULL) continue;   /* unknown field: skipped by unpack too */
         size_t index = (size_t)(f - d->fields);
+        int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
         uint32_t occurrence = 0;
-        if (index < counted) occurrence = seen[index]++;
-        int w;
-        const char *sep = path_len > 0 ? "." : "";
-        if (f->label == PROTOBUF_C_LABEL_REPEATED)
-            w = snprintf(path + path_len, path_size - path_len, "%s%s[%u]", sep, f->name, occurrence);
-        else
-            w = snprintf(path + path_len, path_size - path_len, "%s%s", sep, f->name);
-        size_t new_len = path_len + (w > 0 ? (size_t)w : 0);
-        if (new_len >= path_size) new_len = path_size - 1;
+        if (index < counted) {
+            occurrence = (uint32_t)seen[index];
+            seen[index] += (repeated && value != NULL) ? packed_count(f->type, value, (size_t)len64) : 1;
+            if (repeated && cap_of[index] != 0 && seen[index] > cap_of[index]) {
+                size_t ignored;
+                append_path(path, path_size, path_len, f->name, 0, 0, &ignored);
+                *cap_out = cap_of[index];
+                return JZS_STRINGS_TOO_MANY;
+            }
+        }
+        if (value == NULL || (f->type != PROTOBUF_C_TYPE_STRING && f->type != PROTOBUF_C_TYPE_MESSAGE)) continue;
 
+        size_t new_len;
+        append_path(path, path_size, path_len, f->name, repeated, occurrence, &new_len);
         int status;
         if (f->type == PROTOBUF_C_TYPE_STRING)
             status = utf8_status(value, (size_t)len64);
         else
             status = check((const ProtobufCMessageDescriptor *)f->descriptor, value, value + len64,
-                           path, path_size, new_len, depth + 1);
+                           path, path_size, new_len, depth + 1, cap_out);
         if (status != JZS_STRINGS_OK) return status;
         path[path_len] = '\0';
     }
@@ -178,8 +221,9 @@ static int check(const ProtobufCMessageDescriptor *d, const uint8_t *p, const ui
 }
 
 int jzs_check_strings(const ProtobufCMessageDescriptor *d, const uint8_t *data, size_t len,
-                      char *path, size_t path_size) {
+                      char *path, size_t path_size, uint32_t *cap) {
     if (path_size == 0) return JZS_STRINGS_MALFORMED;
     path[0] = '\0';
-    return check(d, data, data + len, path, path_size, 0, 0);
+    *cap = 0;
+    return check(d, data, data + len, path, path_size, 0, 0, cap);
 }

@@ -464,6 +464,7 @@ extension Wire.Common {
         public var type: Wire.Common.RegistrationType
         /// Specialty names: 建筑工程, 公路工程, 铁路工程, 民航机场工程, 港口与航道工程, 水利水电工程,
         /// 矿业工程, 市政公用工程, 通信与广电工程, 机电工程.
+        /// At most 10, one per specialty (@max 10).
         public var specialties: [String]
         /// The employer's 统一社会信用代码 (an authenticated enterprise).
         public var employerCreditCode: String
@@ -520,6 +521,7 @@ extension Wire.Common {
 extension Wire.Common {
     /// Filters of list calls; empty means all.
     public struct ApplicationQuery: WireMessage, Sendable, Hashable {
+        /// At most 16 statuses (@max 16).
         public var statuses: [Wire.Common.ApplicationStatus]
         public var type: Wire.Common.RegistrationType
         public var page: Wire.Common.PageRequest?
@@ -775,6 +777,7 @@ extension Wire.Enterprise {
 
 extension Wire.Enterprise {
     public struct BatchReportApplicationsRequest: WireMessage, Sendable, Hashable {
+        /// At most 10000 ids per call (@max 10000).
         public var applicationIDs: [String]
         public var acceptCommitment: Bool
 
@@ -1376,6 +1379,7 @@ extension Wire.Enterprise {
 
 extension Wire.Enterprise {
     public struct UpdateEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
+        /// At most 32 field changes (@max 32).
         public var changes: [Wire.Enterprise.FieldValue]
 
         public init(changes: [Wire.Enterprise.FieldValue] = []) {
@@ -1683,6 +1687,7 @@ extension Wire.Ministry {
 
 extension Wire.Ministry {
     public struct DecideApplicationsRequest: WireMessage, Sendable, Hashable {
+        /// At most 10000 decisions per call (@max 10000).
         public var decisions: [Wire.Ministry.Decision]
 
         public init(decisions: [Wire.Ministry.Decision] = []) {
@@ -2222,6 +2227,7 @@ extension Wire.RPC {
     public struct CallHeaders: WireMessage, Sendable, Hashable {
         /// Full method name, e.g. "/jzs.public.v1.Public/Health".
         public var method: String
+        /// At most 64 entries (@max 64); docs/PROTOCOL.md §9.
         public var metadata: [Wire.RPC.MetadataEntry]
         /// Relative deadline in microseconds; 0 means none (the server's maximum call time applies).
         public var timeoutMicros: UInt64

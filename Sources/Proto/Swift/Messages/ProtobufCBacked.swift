@@ -22,19 +22,22 @@ package enum DecodeLimits {
 }
 
 extension ProtobufCBacked {
-    /// Decodes `bytes`, refusing invalid UTF-8 or NUL in strings (naming the field) and any
-    /// input whose unpacking would allocate more than ``DecodeLimits`` allow.
+    /// Decodes `bytes`, refusing invalid UTF-8 or NUL in strings and repeated fields over their
+    /// element cap (naming the field), and any input whose unpacking would allocate more than
+    /// ``DecodeLimits`` allow. All of it is checked before anything is unpacked.
     package init(wireBytes bytes: UnsafeRawBufferPointer) throws(WireError) {
         let descriptor = Self.cDescriptor
         let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+        var elementCap: UInt32 = 0
         let (status, field) = withUnsafeTemporaryAllocation(of: CChar.self, capacity: 256) { p in
-            let status = jzs_check_strings(descriptor, base, bytes.count, p.baseAddress, p.count)
+            let status = jzs_check_strings(descriptor, base, bytes.count, p.baseAddress, p.count, &elementCap)
             return (status, status == Int32(JZS_STRINGS_OK) ? "" : String(cString: p.baseAddress!))
         }
         switch Int(status) {
         case Int(JZS_STRINGS_OK): break
         case Int(JZS_STRINGS_BAD_UTF8): throw .invalidString(field: field, reason: "is not valid UTF-8")
         case Int(JZS_STRINGS_NUL): throw .invalidString(field: field, reason: "contains a NUL character")
+        case Int(JZS_STRINGS_TOO_MANY): throw .tooManyElements(field: field, limit: Int(elementCap))
         case Int(JZS_STRINGS_TOO_DEEP): throw .malformed("message nested too deeply")
         default: throw .malformed("not a valid \(String(cString: descriptor.pointee.name)) message")
         }
@@ -57,15 +60,20 @@ extension ProtobufCBacked {
     @discardableResult
     package func encode(into buffer: inout ByteBuffer) -> Int {
         let arena = CArena()
-        let message = arena.allocate(CMessage.self)
-        Self.cInitialize(message)
-        fill(message, arena: arena)
-        let base = UnsafeRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self)
-        let size = protobuf_c_message_get_packed_size(base)
-        buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
-            protobuf_c_message_pack(base, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        // The tree lives in the arena: it must outlive packing. Without this the optimiser may
+        // end the arena's lifetime after `fill` (its last Swift use), and protobuf-c would then
+        // pack freed memory (seen as heap bytes in WhoAmI answers on release builds).
+        return withExtendedLifetime(arena) {
+            let message = arena.allocate(CMessage.self)
+            Self.cInitialize(message)
+            fill(message, arena: arena)
+            let base = UnsafeRawPointer(message).assumingMemoryBound(to: ProtobufCMessage.self)
+            let size = protobuf_c_message_get_packed_size(base)
+            buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: size) { out in
+                protobuf_c_message_pack(base, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
+            return size
         }
-        return size
     }
 
     /// The packed bytes of this message.

@@ -6,4 +6,6 @@ public enum WireError: Error, Sendable, Equatable {
     case invalidString(field: String, reason: String)
     /// Decoding would need more memory than the limits allow.
     case tooLarge
+    /// A repeated field with more elements than its cap (`@max` in the contract).
+    case tooManyElements(field: String, limit: Int)
 }

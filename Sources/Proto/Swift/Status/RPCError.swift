@@ -31,6 +31,10 @@ extension RPCError {
                       violations: [FieldViolation(field: field, reason: reason)])
         case .tooLarge:
             self.init(code: .resourceExhausted, message: "message needs more memory to decode than allowed")
+        case .tooManyElements(let field, let limit):
+            let reason = "at most \(limit) elements"
+            self.init(code: .invalidArgument, message: "\(field): \(reason)",
+                      violations: [FieldViolation(field: field, reason: reason)])
         }
     }
 }

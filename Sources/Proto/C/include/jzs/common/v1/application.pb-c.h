@@ -128,6 +128,7 @@ struct  Jzs__Common__V1__ApplicationDraft
   /*
    * Specialty names: 建筑工程, 公路工程, 铁路工程, 民航机场工程, 港口与航道工程, 水利水电工程,
    * 矿业工程, 市政公用工程, 通信与广电工程, 机电工程.
+   * At most 10, one per specialty (@max 10).
    */
   size_t n_specialties;
   char **specialties;
@@ -248,6 +249,9 @@ struct  Jzs__Common__V1__GetApplicationAttachmentResponse
 struct  Jzs__Common__V1__ApplicationQuery
 {
   ProtobufCMessage base;
+  /*
+   * At most 16 statuses (@max 16).
+   */
   size_t n_statuses;
   Jzs__Common__V1__ApplicationStatus *statuses;
   Jzs__Common__V1__RegistrationType type;

@@ -205,6 +205,9 @@ struct  Jzs__Enterprise__V1__GetAttachmentResponse
 struct  Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest
 {
   ProtobufCMessage base;
+  /*
+   * At most 32 field changes (@max 32).
+   */
   size_t n_changes;
   Jzs__Enterprise__V1__FieldValue **changes;
 };
@@ -500,6 +503,9 @@ struct  Jzs__Enterprise__V1__ReportApplicationRequest
 struct  Jzs__Enterprise__V1__BatchReportApplicationsRequest
 {
   ProtobufCMessage base;
+  /*
+   * At most 10000 ids per call (@max 10000).
+   */
   size_t n_application_ids;
   char **application_ids;
   protobuf_c_boolean accept_commitment;

@@ -95,6 +95,9 @@ struct  Jzs__Ministry__V1__Decision
 struct  Jzs__Ministry__V1__DecideApplicationsRequest
 {
   ProtobufCMessage base;
+  /*
+   * At most 10000 decisions per call (@max 10000).
+   */
   size_t n_decisions;
   Jzs__Ministry__V1__Decision **decisions;
 };

@@ -52,6 +52,9 @@ struct  Jzs__Rpc__V1__CallHeaders
    * Full method name, e.g. "/jzs.public.v1.Public/Health".
    */
   char *method;
+  /*
+   * At most 64 entries (@max 64); docs/PROTOCOL.md §9.
+   */
   size_t n_metadata;
   Jzs__Rpc__V1__MetadataEntry **metadata;
   /*

@@ -1,0 +1,40 @@
+package import NIOCore
+package import Proto
+package import Logging
+
+/// Everything connections of one server share.
+package struct ServerShared: Sendable {
+    package let router: Router
+    package let callers: CallerResolver
+    package let limits: Limits
+    package let logger: Logger
+
+    package init(router: Router, callers: CallerResolver, limits: Limits, logger: Logger) {
+        self.router = router
+        self.callers = callers
+        self.limits = limits
+        self.logger = logger
+    }
+}
+
+/// The one place that builds a server connection's pipeline: TLS (when given), then the
+/// connection handler (framing, calls, limits). The listener and the fuzz targets both use it.
+package enum ServerPipeline {
+    /// Adds the server handlers to `channel` (on its event loop).
+    /// - Parameter tls: nil only for tests and fuzzing that feed plaintext frames.
+    /// - Parameter admission: told once TLS is done whether the peer has a client certificate;
+    ///   false refuses the connection (per-address limits). Nil admits every connection.
+    package static func configure(
+        _ channel: any Channel, shared: ServerShared, connectionID: String, tls: TLSContext?,
+        admission: (@Sendable (_ certificate: Bool) -> Bool)? = nil
+    ) throws {
+        let operations = channel.pipeline.syncOperations
+        if let tls { try operations.addHandler(try OpenSSLHandler(context: tls)) }
+        try operations.addHandler(ConnectionHandler(shared: shared, connectionID: connectionID, admission: admission))
+    }
+
+    /// Starts the graceful shutdown of a connection set up by ``configure``.
+    package static func drain(_ channel: any Channel) {
+        channel.pipeline.triggerUserOutboundEvent(ConnectionHandler.Drain(), promise: nil)
+    }
+}
