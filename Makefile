@@ -4,7 +4,7 @@ DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config
 
-.PHONY: deps build release run test generate check-generated bench demo clean
+.PHONY: deps build release run test sanitize generate check-generated bench demo clean
 
 # Installs the Debian packages the build needs, when missing.
 deps:
@@ -38,6 +38,10 @@ check-generated: deps
 test: deps check-generated
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+# ASan (release, every test) and TSan (concurrent suites) runs; see scripts/sanitize.
+sanitize: deps
+	./scripts/sanitize
 
 bench: release
 	./scripts/bench

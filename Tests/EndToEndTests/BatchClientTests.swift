@@ -30,7 +30,7 @@ struct BatchClientTests {
     }
 
     func runCLI(_ server: TestServer, _ arguments: [String]) async throws -> [String: Any] {
-        let binary = CLIEndToEndTests.repository.appendingPathComponent(".build/debug/jzs")
+        let binary = Binaries.directory.appendingPathComponent("jzs")
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the executables first")
         let ministry = server.pki.clients["ministry"]!
         var environment = ProcessInfo.processInfo.environment

@@ -9,7 +9,7 @@ struct CLIEndToEndTests {
 
     @Test("scripts/demo walks sign-up, applications, a batch report, review, ministry decisions, 公告 and a verified certificate")
     func demo() async throws {
-        let binaries = Self.repository.appendingPathComponent(".build/debug")
+        let binaries = Binaries.directory
         try #require(FileManager.default.isExecutableFile(atPath: binaries.appendingPathComponent("jzs").path), "build the executables first (swift build --build-tests)")
         var environment = ProcessInfo.processInfo.environment
         environment["DEMO_PORT"] = String(Int.random(in: 20000...40000))
