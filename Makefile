@@ -35,9 +35,13 @@ check-generated: deps
 	@git diff --exit-code -- Sources/Proto/C Sources/Proto/Swift/Generated || { echo "generated code is stale: run make generate and commit"; exit 1; }
 	@[ -z "$$(git status --porcelain --untracked-files=all -- Sources/Proto/C Sources/Proto/Swift/Generated)" ] || { echo "generated files not committed"; exit 1; }
 
+# Every test on the debug build, then the response-integrity and hostile-client suites against
+# a release jzsd (the optimiser exposes memory errors the debug build hides).
 test: deps check-generated
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	swift build -c release --product jzsd
+	JZS_BIN_DIR=.build/release swift test --skip-build --filter 'ResponseIntegrityTests|HostileClientTests' 2>&1 | tee .build/test-release.log; exit $${PIPESTATUS[0]}
 
 # ASan (release, every test) and TSan (concurrent suites) runs; see scripts/sanitize.
 sanitize: deps

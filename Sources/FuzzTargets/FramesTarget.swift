@@ -79,12 +79,11 @@ struct FramesFixture: Sendable {
     static let shared = FramesFixture()
 
     /// Small limits, so that inputs of a few hundred bytes reach every cap: frame size, open
-    /// calls, metadata entries and value size, cancel and ping budgets.
+    /// calls, metadata value size, cancel and ping budgets (the metadata entry cap is fixed at 64).
     static let limits: Limits = {
         var l = Limits()
         l.maxFrameBytes = 16 * 1024
         l.maxConcurrentCallsPerConnection = 4
-        l.maxMetadataEntries = 4
         l.maxMetadataValueBytes = 64
         l.maxOutboundBytes = 64 * 1024
         l.maxInboundBytesInFlight = 32 * 1024

@@ -91,7 +91,7 @@ package enum FuzzSeeds {
                       + frame(.message, 1, [], flags: 1)))
         seeds.append(("metadata-authorization", call(1, "/jzs.public.v1.Public/WhoAmI", request: [],
                                                      metadata: [("authorization", "Bearer abc")])))
-        seeds.append(("metadata-too-many", call(1, info, request: [], metadata: (0..<5).map { ("k\($0)", "v") })))
+        seeds.append(("metadata-too-many", call(1, info, request: [], metadata: (0..<65).map { ("k\($0)", "v") })))
         seeds.append(("metadata-bad-key", call(1, info, request: [], metadata: [("Bad Key", "v")])))
         seeds.append(("metadata-long-value", call(1, info, request: [], metadata: [("request-id", String(repeating: "x", count: 65))])))
         seeds.append(("headers-not-utf8", frame(.headers, 1, [0x0a, 0x02, 0xff, 0xfe]) + frame(.message, 1, [], flags: 1)))

@@ -24,7 +24,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("limit"), help: ArgumentHelp(
         "Overrides one protocol limit, as name=value (repeatable; durations as 250ms, 30s or 5m).",
         discussion: "Names: " + Limits.named.map(\.name).joined(separator: ", ")
-            + ". Also from jzsd.json (\"limits\": {\"name\": value}) or JZSD_LIMITS_<NAME>."))
+            + ". Also from jzsd.json (\"limits\": {\"write-stall-timeout\": \"30s\", \"max-connections\": 4096}) or the environment (JZSD_LIMITS_WRITE_STALL_TIMEOUT=30s)."))
     var limitOverrides: [String] = []
 
     func run() async throws {
@@ -66,7 +66,8 @@ struct ServeCommand: AsyncParsableCommand {
         var limits = Limits.default
         for named in Limits.named {
             // File and environment first (JZSD_LIMITS_WRITE_STALL_TIMEOUT=2s), then flags.
-            guard let value = config.string(forKey: ConfigKey("limits." + named.name)) else { continue }
+            let key = ConfigKey("limits." + named.name)
+            guard let value = config.string(forKey: key) ?? config.int(forKey: key).map(String.init) else { continue }
             guard limits.apply("\(named.name)=\(value)") else {
                 throw ValidationError("limits.\(named.name) \(value): not a valid value")
             }

@@ -48,6 +48,27 @@ struct HostileClientTests {
         }
     }
 
+    @Test("Anonymous diagnostics have small caps: the issue's 1 MiB × 10,000 stream is refused at once, naming the field")
+    func anonymousEchoCaps() async throws {
+        try await withSpawnedServer { server in
+            let anonymous = try await RawConnection(port: server.port, caFile: server.caFile)
+            defer { Task { await anonymous.close() } }
+            let cases: [(Wire.Public.EchoStreamRequest, String)] = [
+                (.init(payload: Array(repeating: 1, count: Self.mib), count: 10_000), "payload"),
+                (.init(payload: [1, 2, 3], count: 101), "count"),
+            ]
+            for (i, (request, field)) in cases.enumerated() {
+                let id = UInt32(2 * i + 1)
+                try await anonymous.sendHeaders(callID: id, method: Self.echoStream)
+                try await anonymous.sendMessage(callID: id, request)
+                let trailers = try Wire.RPC.CallTrailers(buffer: try #require(await anonymous.next(.trailers)).payload)
+                #expect(trailers.code == StatusCode.invalidArgument.rawValue)
+                #expect(trailers.violations.map(\.field) == [field])
+            }
+            #expect(server.rss.peak < 128 * Self.mib, "peak RSS \(server.rss.peak / Self.mib) MiB")
+        }
+    }
+
     @Test("A reading client gets a 300 MiB stream whole while the server's memory stays bounded")
     func readingStream() async throws {
         try await withSpawnedServer { server in

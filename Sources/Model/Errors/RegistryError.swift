@@ -17,6 +17,8 @@ public enum RegistryError: Error, Sendable, Equatable, Codable {
     case rateLimited(String)
     /// A concurrent change won (ABORTED): retry.
     case conflict(String)
+    /// The caller gave up (its call was cancelled) before the work ran (CANCELLED).
+    case cancelled(String)
     /// The store failed (INTERNAL; details are logged, never sent).
     case storage(String)
 

@@ -318,6 +318,19 @@ public final class RegistryDatabase: Sendable {
                 CREATE UNIQUE INDEX certificates_one_valid ON certificates (registration_id) WHERE status = 'valid';
                 """)
         }
+        migrator.registerMigration("v10-login-guard") { db in
+            // Failed logins and locks per login key (ID number or account), for real and unknown
+            // accounts alike, so answers never tell them apart. The key is stored as its SHA-256.
+            try db.execute(sql: """
+                CREATE TABLE login_guard (
+                    kind TEXT NOT NULL,
+                    key_hash BLOB NOT NULL,
+                    failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0),
+                    locked_until REAL,
+                    PRIMARY KEY (kind, key_hash)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 

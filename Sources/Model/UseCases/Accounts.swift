@@ -115,70 +115,87 @@ public final class Accounts: Sendable {
         var lookup: String {
             switch self {
             case .individual:
-                "SELECT id, password_hash, locked_until, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin FROM individuals WHERE id_number = ?"
+                "SELECT id, password_hash, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin FROM individuals WHERE id_number = ?"
             case .enterpriseUser:
-                "SELECT id, password_hash, locked_until, enabled, enterprise_id, is_admin FROM enterprise_users WHERE account = ?"
+                "SELECT id, password_hash, enabled, enterprise_id, is_admin FROM enterprise_users WHERE account = ?"
             }
         }
 
-        var table: String { self == .individual ? "individuals" : "enterprise_users" }
         var wrong: RegistryError {
             .unauthenticated(self == .individual ? "ID number or password is wrong" : "account or password is wrong")
+        }
+
+        /// The login key as it may appear in the audit log: an ID number masked, an account as is.
+        func audited(_ key: String) -> String {
+            switch self {
+            case .individual: (try? IDNumber(validating: key, today: .distantFuture))?.masked ?? "\(key.prefix(4))…"
+            case .enterpriseUser: String(key.prefix(64))
+            }
         }
     }
 
     struct LoginAccount: Decodable, FetchableRecord, Sendable {
         var id: String
         var password_hash: String
-        var locked_until: Double?
         var enabled: Int
         var enterprise_id: String?
         var is_admin: Int
     }
 
     /// Password login with lockout, shared by every kind of account.
+    ///
+    /// 1. One write transaction checks the key's lock and counts the attempt (``LoginGuard``):
+    ///    locked keys are refused without hashing, and no more than the policy's failures are
+    ///    ever evaluated per lock window, however many attempts arrive at once.
+    /// 2. The password is checked on the bounded hashing pool (a dummy hash for unknown keys, so
+    ///    both cost the same; a full pool answers RESOURCE_EXHAUSTED at once).
+    /// 3. A second write transaction records the outcome; on success it re-checks the lock
+    ///    before it issues the session. Unknown and real keys get the same answers and audit rows.
     func login(_ kind: PrincipalKind, key: String, password: String, audit: AuditContext) async throws(RegistryError) -> (token: String, admin: Bool) {
         let now = self.now()
-        let account = try await database.read { db in try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key]) }
-        guard let account else {
-            _ = try? await verifyPassword(password, against: Self.dummyHash)  // same cost as a real try
-            throw kind.wrong
-        }
-        let id = account.id
-        let tenant = account.enterprise_id.map { "enterprise:\($0)" } ?? "individual:\(id)"
-        if let until = account.locked_until, until > now.timeIntervalSince1970 {
-            throw RegistryError.rateLimited("account locked after \(policy.lockAfterFailures) failed logins; try again after \(Self.clock(until))")
-        }
-        let ok = try await verifyPassword(password, against: account.password_hash)
-        if ok && account.enabled == 0 {
-            throw RegistryError.failedPrecondition("the enterprise is not authenticated yet: the administrator account is enabled after authentication")
-        }
         let policy = self.policy
+        let guardian = LoginGuard(kind: kind.rawValue, key: key)
+        let target = "\(kind.rawValue):\(kind.audited(key))"
+        let locked: @Sendable (Double) -> RegistryError = { until in
+            .rateLimited("account locked after \(policy.lockAfterFailures) failed logins; try again after \(Self.clock(until))")
+        }
+        let admitted: Result<LoginAccount?, RegistryError> = try await database.write { db in
+            switch try guardian.admit(now: now.timeIntervalSince1970, policy: policy, in: db) {
+            case .locked(let until, let justLocked):
+                try AuditLog.append(audit.entry(at: now, tenant: "-", target: target,
+                                                result: justLocked ? "locked" : "login refused: locked"), in: db)
+                return .failure(locked(until))
+            case .evaluate:
+                return .success(try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key]))
+            }
+        }
+        let account = try admitted.get()
+        let ok = try await verifyPassword(password, against: account?.password_hash ?? Self.dummyHash) && account != nil
         let token = SecureRandom.bytes(32)
-        let table = kind.table
         let outcome: Result<String, RegistryError> = try await database.write { db in
-            if !ok {
-                try db.execute(sql: "UPDATE \(table) SET failed_logins = failed_logins + 1 WHERE id = ?", arguments: [id])
-                let failures = try Int.fetchOne(db, sql: "SELECT failed_logins FROM \(table) WHERE id = ?", arguments: [id]) ?? 0
-                var result = "login failed (\(failures))"
-                if failures >= policy.lockAfterFailures {
-                    try db.execute(sql: "UPDATE \(table) SET failed_logins = 0, locked_until = ? WHERE id = ?",
-                                   arguments: [now.timeIntervalSince1970 + policy.lockDuration, id])
-                    result = "locked"
-                }
-                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(id)", result: result), in: db)
+            let tenant = account.map { $0.enterprise_id.map { "enterprise:\($0)" } ?? "individual:\($0.id)" } ?? "-"
+            guard ok, let account else {
+                let lockedUntil = try guardian.failed(now: now.timeIntervalSince1970, policy: policy, in: db)
+                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: target,
+                                                result: lockedUntil == nil ? "login failed" : "login failed; locked"), in: db)
                 return .failure(kind.wrong)
             }
-            try db.execute(sql: "UPDATE \(table) SET failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [id])
+            if let until = try guardian.succeeded(now: now.timeIntervalSince1970, in: db) {
+                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: target, result: "login refused: locked"), in: db)
+                return .failure(locked(until))
+            }
+            guard account.enabled != 0 else {
+                return .failure(.failedPrecondition("the enterprise is not authenticated yet: the administrator account is enabled after authentication"))
+            }
             try db.execute(sql: """
                 INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Data(Digest.sha256(token)), kind.rawValue, id, account.enterprise_id, account.is_admin,
+                """, arguments: [Data(Digest.sha256(token)), kind.rawValue, account.id, account.enterprise_id, account.is_admin,
                                  now.timeIntervalSince1970, now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(id)", result: "logged in"), in: db)
+            try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(account.id)", result: "logged in"), in: db)
             return .success(Digest.hex(token))
         }
-        return (try outcome.get(), account.is_admin != 0)
+        return (try outcome.get(), (account?.is_admin ?? 0) != 0)
     }
 
     public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {
@@ -257,20 +274,29 @@ public final class Accounts: Sendable {
 
     func hashPassword(_ password: String) async throws(RegistryError) -> String {
         let parameters = policy.passwordHashing
+        return try await onHashingPool { try PasswordHash.hash(password, parameters: parameters) }
+    }
+
+    func verifyPassword(_ password: String, against encoded: String) async throws(RegistryError) -> Bool {
+        try await onHashingPool { PasswordHash.verify(password, against: encoded) }
+    }
+
+    /// Password work on the bounded pool: a full pool refuses at once, a caller that gave up
+    /// never gets its hash computed.
+    private func onHashingPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws(RegistryError) -> T {
         do {
-            return try await hashing.run { try PasswordHash.hash(password, parameters: parameters) }
+            return try await hashing.run(work)
+        } catch is WorkPool.Full {
+            throw .rateLimited("the server is busy checking passwords; try again in a moment")
+        } catch is CancellationError {
+            throw .cancelled("the call was cancelled")
         } catch {
             throw .storage("password hashing failed")
         }
     }
 
-    func verifyPassword(_ password: String, against encoded: String) async throws(RegistryError) -> Bool {
-        do {
-            return try await hashing.run { PasswordHash.verify(password, against: encoded) }
-        } catch {
-            throw .storage("password verification failed")
-        }
-    }
+    /// Password checks that ran to completion (tests count them: locked keys are never checked).
+    public var passwordChecks: Int { hashing.completed }
 
     static let dummyHash = (try? PasswordHash.hash("not-a-password-\(SecureRandom.hex(8))")) ?? ""
 

@@ -17,10 +17,11 @@ extension Accounts {
         let enterprise = try Self.requireAdministrator(caller)
         let now = self.now().timeIntervalSince1970
         return try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, account, name, is_admin, locked_until FROM enterprise_users WHERE enterprise_id = ? ORDER BY is_admin DESC, created_at",
+            try Row.fetchAll(db, sql: "SELECT id, account, name, is_admin FROM enterprise_users WHERE enterprise_id = ? ORDER BY is_admin DESC, created_at",
                              arguments: [enterprise]).map {
-                EnterpriseUser(id: $0["id"], account: $0["account"], name: $0["name"], administrator: ($0["is_admin"] as Int) == 1,
-                               locked: (($0["locked_until"] as Double?) ?? 0) > now)
+                let account: String = $0["account"]
+                return EnterpriseUser(id: $0["id"], account: account, name: $0["name"], administrator: ($0["is_admin"] as Int) == 1,
+                                      locked: try LoginGuard(kind: Accounts.PrincipalKind.enterpriseUser.rawValue, key: account).isLocked(now: now, in: db))
             }
         }
     }
@@ -66,7 +67,8 @@ extension Accounts {
         try await database.write { db in
             if let person { try db.execute(sql: "UPDATE enterprise_users SET name = ? WHERE id = ?", arguments: [person.rawValue, userID]) }
             if let hash {
-                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [hash, userID])
+                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+            try LoginGuard.clear(enterpriseUser: userID, in: db)
                 try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
             }
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)",
@@ -149,7 +151,8 @@ extension Accounts {
             if let failure = try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db) {
                 return failure
             }
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, failed_logins = 0, locked_until = NULL WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
+            try LoginGuard.clear(enterpriseUser: user, in: db)
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"), in: db)
             return nil

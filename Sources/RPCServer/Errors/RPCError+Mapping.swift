@@ -34,6 +34,7 @@ extension RPCError {
         case .failedPrecondition(let why): self.init(code: .failedPrecondition, message: why)
         case .rateLimited(let why): self.init(code: .resourceExhausted, message: why)
         case .conflict(let why): self.init(code: .aborted, message: why)
+        case .cancelled(let why): self.init(code: .cancelled, message: why)
         case .storage: self.init(code: .internalError, message: "internal error")
         }
     }

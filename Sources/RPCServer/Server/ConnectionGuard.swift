@@ -1,8 +1,8 @@
-internal import Proto
-internal import NIOCore
+package import Proto
+package import NIOCore
 
 /// Why the server closes a connection with GOAWAY (docs/PROTOCOL.md §11.1).
-enum GoAwayReason: UInt32, Sendable {
+package enum GoAwayReason: UInt32, Sendable {
     case shutdown = 0
     case protocolError = 1
     case idle = 2
@@ -11,13 +11,13 @@ enum GoAwayReason: UInt32, Sendable {
 }
 
 /// A token bucket: `burst` tokens, refilled at `perSecond`.
-struct TokenBucket: Sendable {
-    let burst: Double
-    let perSecond: Double
+package struct TokenBucket: Sendable {
+    package let burst: Double
+    package let perSecond: Double
     private var tokens: Double
     private var updated: NIODeadline
 
-    init(burst: Int, perSecond: Int, now: NIODeadline) {
+    package init(burst: Int, perSecond: Int, now: NIODeadline) {
         self.burst = Double(max(burst, 1))
         self.perSecond = Double(max(perSecond, 0))
         self.tokens = self.burst
@@ -25,7 +25,7 @@ struct TokenBucket: Sendable {
     }
 
     /// Takes one token; false when the bucket is empty.
-    mutating func take(now: NIODeadline) -> Bool {
+    package mutating func take(now: NIODeadline) -> Bool {
         let elapsed = Double((now - updated).nanoseconds) / 1e9
         if elapsed > 0 {
             tokens = min(burst, tokens + elapsed * perSecond)
@@ -40,8 +40,8 @@ struct TokenBucket: Sendable {
 /// The limits of one connection that are not about single calls: abuse budgets and the
 /// timeouts that only a clock decides. A plain value, tested without sockets: the connection
 /// reports what happened and does what the returned verdict says.
-struct ConnectionGuard: Sendable {
-    enum Verdict: Equatable, Sendable {
+package struct ConnectionGuard: Sendable {
+    package enum Verdict: Equatable, Sendable {
         case proceed
         /// Close the connection; with a GOAWAY when the peer still reads (`reason` not nil).
         case close(GoAwayReason?, String)
@@ -57,7 +57,7 @@ struct ConnectionGuard: Sendable {
     /// When the outbound queue last made progress (or became non-empty).
     private var lastWriteProgress: NIODeadline
 
-    init(limits: Limits, now: NIODeadline) {
+    package init(limits: Limits, now: NIODeadline) {
         self.limits = limits
         self.cancels = TokenBucket(burst: limits.cancelBurst, perSecond: limits.cancelsPerSecond, now: now)
         self.pings = TokenBucket(burst: limits.pingBurst, perSecond: limits.pingsPerSecond, now: now)
@@ -66,45 +66,46 @@ struct ConnectionGuard: Sendable {
 
     /// How often ``tick(now:queuedBytes:)`` should run: a quarter of the shortest timeout it
     /// watches, between 10 ms and 1 s.
-    var tickInterval: TimeAmount {
+    package var tickInterval: TimeAmount {
         let shortest = min(limits.firstCallTimeout, limits.frameReadTimeout, limits.writeStallTimeout)
         let quarter = Int64(shortest.milliseconds / 4)
         return .milliseconds(min(max(quarter, 10), 1000))
     }
 
-    mutating func handshakeCompleted(now: NIODeadline) {
+    package mutating func handshakeCompleted(now: NIODeadline) {
         firstCallDeadline = now + Self.amount(limits.firstCallTimeout)
     }
 
-    mutating func callOpened() {
+    package mutating func callOpened() {
         firstCallDeadline = nil
     }
 
     /// A CANCEL arrived, or a call was refused for the concurrency limit.
-    mutating func cancelled(now: NIODeadline) -> Verdict {
+    package mutating func cancelled(now: NIODeadline) -> Verdict {
         cancels.take(now: now) ? .proceed : .close(.resourceLimit, "too many cancelled or refused calls")
     }
 
-    mutating func pinged(now: NIODeadline) -> Verdict {
+    package mutating func pinged(now: NIODeadline) -> Verdict {
         pings.take(now: now) ? .proceed : .close(.resourceLimit, "too many pings")
     }
 
-    /// After reading: whether a frame is left partly received.
-    mutating func inbound(partialFrame: Bool, now: NIODeadline) {
+    /// After reading: whether a frame is left partly received, and whether one completed. The
+    /// frame-read timeout runs per frame: from the first byte of the frame still incomplete.
+    package mutating func inbound(partialFrame: Bool, frameCompleted: Bool, now: NIODeadline) {
         if !partialFrame {
             partialFrameSince = nil
-        } else if partialFrameSince == nil {
+        } else if partialFrameSince == nil || frameCompleted {
             partialFrameSince = now
         }
     }
 
     /// The socket took bytes, or the queue was empty when bytes were added.
-    mutating func writeProgress(now: NIODeadline) {
+    package mutating func writeProgress(now: NIODeadline) {
         lastWriteProgress = now
     }
 
     /// The periodic check of the clock-driven limits.
-    func tick(now: NIODeadline, queuedBytes: Int) -> Verdict {
+    package func tick(now: NIODeadline, queuedBytes: Int) -> Verdict {
         if let deadline = firstCallDeadline, now >= deadline {
             return .close(.idle, "no call within the first-call timeout")
         }
@@ -118,7 +119,7 @@ struct ConnectionGuard: Sendable {
         return .proceed
     }
 
-    static func amount(_ d: Duration) -> TimeAmount {
+    package static func amount(_ d: Duration) -> TimeAmount {
         .microseconds(Int64(clamping: d.microseconds))
     }
 }

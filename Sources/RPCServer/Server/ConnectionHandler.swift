@@ -172,6 +172,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Decodes and handles every complete frame, unless over a budget (then the bytes wait).
     private func decodeFrames(context: ChannelHandlerContext) {
+        var decoded = false
         while !closed, !overBudget, var buffer = inbound {
             inbound = nil  // keep the buffer uniquely referenced while reading from it
             let frame: Frame?
@@ -183,10 +184,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             inbound = buffer
             guard let frame else { break }
+            decoded = true
             handle(frame, context: context)
         }
         compactInbound(context: context)
-        limitGuard.inbound(partialFrame: inbound.map { $0.readableBytes > 0 && !overBudget } ?? false, now: .now())
+        limitGuard.inbound(partialFrame: inbound.map { $0.readableBytes > 0 && !overBudget } ?? false,
+                           frameCompleted: decoded, now: .now())
         updateReading(context: context)
     }
 
@@ -211,11 +214,17 @@ final class ConnectionHandler: ChannelDuplexHandler {
         budget.isOver || inboundBytesInFlight > shared.limits.maxInboundBytesInFlight
     }
 
-    /// Pauses reading while over a budget; resumes (decoding what waited first) once under.
+    /// Under both budgets with room to spare: the outbound queue below half its limit.
+    private var drained: Bool {
+        budget.hasDrained && inboundBytesInFlight <= shared.limits.maxInboundBytesInFlight
+    }
+
+    /// Pauses reading while over a budget; resumes (decoding what waited first) once the
+    /// outbound queue is below half its limit, like the responses waiting in their tasks.
     private func updateReading(context: ChannelHandlerContext) {
         if overBudget {
             readingPaused = true
-        } else if readingPaused {
+        } else if readingPaused, drained {
             readingPaused = false
             if inbound != nil { decodeFrames(context: context) }
             if !readingPaused, readPending {
@@ -586,13 +595,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let timeout = ConnectionGuard.amount(shared.limits.keepaliveTimeout)
         keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
             guard let self, let context = self.context, !self.closed else { return }
-            if !self.receivedSinceKeepalive && self.pingOutstanding == nil {
+            // While reading is held back (back-pressure) the peer's frames wait unread: no PING.
+            if !self.receivedSinceKeepalive && self.pingOutstanding == nil && !self.readingPaused {
                 let sent = NIODeadline.now()
                 self.pingOutstanding = sent
                 self.sendPing(context: context, payload: 0)
                 // No PONG (or any other frame) within the keepalive timeout: the peer is gone.
                 context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                    guard let self, let context = self.context, self.pingOutstanding == sent else { return }
+                    guard let self, let context = self.context, self.pingOutstanding == sent, !self.readingPaused else { return }
                     self.shared.logger.debug("keepalive timeout", metadata: ["connection": "\(self.connectionID)"])
                     context.close(promise: nil)
                 }

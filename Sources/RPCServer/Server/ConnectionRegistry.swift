@@ -38,12 +38,27 @@ final class ConnectionRegistry: Sendable {
         self.limits = limits
     }
 
-    /// Registers a new TCP connection from `address`; returns its key, or nil when the server
-    /// or that address has no room for another handshake.
-    func add(_ entry: Entry, address: String) -> Int? {
-        state.withLock { s in
-            guard s.records.count < limits.maxConnections,
-                  s.handshaking[address, default: 0] < limits.maxHandshakesPerAddress else { return nil }
+    /// Why a new TCP connection was closed before TLS.
+    enum Refusal: Error, CustomStringConvertible {
+        case serverFull(limit: Int)
+        case handshakesFromAddress(limit: Int)
+
+        var description: String {
+            switch self {
+            case .serverFull(let limit): "connection limit reached (\(limit))"
+            case .handshakesFromAddress(let limit): "handshakes in progress from this address at the limit (\(limit))"
+            }
+        }
+    }
+
+    /// Registers a new TCP connection from `address`; returns its key.
+    /// - Throws: ``Refusal`` when the server or that address has no room for another handshake.
+    func add(_ entry: Entry, address: String) throws(Refusal) -> Int {
+        try state.withLock { s throws(Refusal) in
+            guard s.records.count < limits.maxConnections else { throw .serverFull(limit: limits.maxConnections) }
+            guard s.handshaking[address, default: 0] < limits.maxHandshakesPerAddress else {
+                throw .handshakesFromAddress(limit: limits.maxHandshakesPerAddress)
+            }
             s.next += 1
             s.records[s.next] = Record(entry: entry, address: address, kind: .handshaking)
             s.handshaking[address, default: 0] += 1

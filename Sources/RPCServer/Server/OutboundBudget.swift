@@ -7,7 +7,7 @@ internal import Synchronization
 /// (``add(_:)``, before the hop to the event loop) until the socket has taken it
 /// (``release(_:)``). Responses call ``waitForRoom()`` first: over the limit they suspend
 /// instead of queueing, and resume once the queue has drained below half of it.
-final class OutboundBudget: Sendable {
+package final class OutboundBudget: Sendable {
     private struct State {
         var queued = 0
         var closed = false
@@ -15,28 +15,31 @@ final class OutboundBudget: Sendable {
         var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
     }
 
-    let limit: Int
+    package let limit: Int
     private let state = Mutex(State())
 
-    init(limit: Int) {
+    package init(limit: Int) {
         self.limit = max(limit, 1)
     }
 
     /// Bytes queued now.
-    var queued: Int { state.withLock { $0.queued } }
+    package var queued: Int { state.withLock { $0.queued } }
 
     /// True while the queue is at or over the limit.
-    var isOver: Bool { state.withLock { $0.queued >= limit } }
+    package var isOver: Bool { state.withLock { $0.queued >= limit } }
+
+    /// True once the queue is below half the limit (where paused reading resumes).
+    package var hasDrained: Bool { state.withLock { $0.queued < limit / 2 } }
 
     /// Counts `bytes` as queued.
-    func add(_ bytes: Int) {
+    package func add(_ bytes: Int) {
         state.withLock { $0.queued += bytes }
     }
 
     /// Counts `bytes` as written; wakes the waiting responses once below half the limit.
     /// - Returns: true when the queue just went below half the limit (reading may resume).
     @discardableResult
-    func release(_ bytes: Int) -> Bool {
+    package func release(_ bytes: Int) -> Bool {
         let woken: [CheckedContinuation<Void, any Error>]? = state.withLock { s in
             let wasAbove = s.queued >= limit / 2
             s.queued = max(0, s.queued - bytes)
@@ -52,7 +55,7 @@ final class OutboundBudget: Sendable {
 
     /// Returns at once while under the limit; otherwise suspends until the queue drains below
     /// half of it, the connection closes (throws), or the task is cancelled (throws).
-    func waitForRoom() async throws {
+    package func waitForRoom() async throws {
         if state.withLock({ $0.queued < limit && !$0.closed }) { return }
         let id = state.withLock { s -> Int in s.nextWaiter += 1; return s.nextWaiter }
         try await withTaskCancellationHandler {
@@ -73,7 +76,7 @@ final class OutboundBudget: Sendable {
     }
 
     /// The connection closed: every waiter fails, and no one waits again.
-    func close() {
+    package func close() {
         let woken = state.withLock { s in
             s.closed = true
             let w = Array(s.waiters.values)

@@ -49,10 +49,11 @@ public final class Server: Service, Sendable {
                 let connectionID = SecureRandom.hex(4)
                 let address = channel.remoteAddress?.ipAddress ?? "?"
                 let entry = ConnectionRegistry.Entry(channel: channel, drain: { ServerPipeline.drain(channel) })
-                guard let key = connections.add(entry, address: address) else {
-                    logger.warning("connection limit reached, closing new connection", metadata: [
-                        "limit": "\(limits.maxConnections)", "address": "\(address)",
-                    ])
+                let key: Int
+                do {
+                    key = try connections.add(entry, address: address)
+                } catch {
+                    logger.warning("closing new connection before TLS", metadata: ["reason": "\(error)", "address": "\(address)"])
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { _ in connections.remove(key) }

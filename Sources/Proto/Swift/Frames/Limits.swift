@@ -12,8 +12,10 @@ public struct Limits: Sendable, Equatable {
     public var maxConcurrentCallsPerConnection: Int = 1024
     /// Longest a call may run; a longer or missing client deadline is capped to this.
     public var maxCallDuration: Duration = .seconds(300)
-    /// Metadata entries per call, and bytes per key or value.
-    public var maxMetadataEntries: Int = 64
+    /// Metadata entries per call: fixed by the contract (`@max 64` on `CallHeaders.metadata`,
+    /// refused with INVALID_ARGUMENT while decoding), so not configurable.
+    public let maxMetadataEntries: Int = 64
+    /// Bytes per metadata value.
     public var maxMetadataValueBytes: Int = 8 * 1024
 
     // MARK: Back-pressure
@@ -118,7 +120,6 @@ extension Limits {
         }),
         int("max-concurrent-calls", \.maxConcurrentCallsPerConnection),
         duration("max-call-duration", \.maxCallDuration),
-        int("max-metadata-entries", \.maxMetadataEntries),
         int("max-metadata-value-bytes", \.maxMetadataValueBytes),
         int("max-outbound-bytes", \.maxOutboundBytes),
         int("max-inbound-bytes-in-flight", \.maxInboundBytesInFlight),

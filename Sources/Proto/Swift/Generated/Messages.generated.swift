@@ -1973,6 +1973,8 @@ extension Wire.Provincial {
 
 extension Wire.Public {
     public struct EchoRequest: WireMessage, Sendable, Hashable {
+        /// At most 16 KiB without a client certificate, 1 MiB for provinces and the ministry
+        /// (docs/PROTOCOL.md §9.4); `text` has the same cap.
         public var payload: [UInt8]
         public var text: String
         /// Wait this long before answering (at most 60000), to try deadlines and cancellation.
@@ -2000,8 +2002,10 @@ extension Wire.Public {
 
 extension Wire.Public {
     public struct EchoStreamRequest: WireMessage, Sendable, Hashable {
+        /// Capped like EchoRequest.payload.
         public var payload: [UInt8]
-        /// Number of responses, at most 10000.
+        /// Number of responses: at most 100 without a client certificate, 10000 for provinces and
+        /// the ministry.
         public var count: UInt32
         /// Pause between responses, at most 1000.
         public var intervalMillis: UInt32

@@ -248,6 +248,10 @@ struct  Jzs__Public__V1__ListServicesResponse
 struct  Jzs__Public__V1__EchoRequest
 {
   ProtobufCMessage base;
+  /*
+   * At most 16 KiB without a client certificate, 1 MiB for provinces and the ministry
+   * (docs/PROTOCOL.md §9.4); `text` has the same cap.
+   */
   ProtobufCBinaryData payload;
   char *text;
   /*
@@ -274,9 +278,13 @@ struct  Jzs__Public__V1__EchoResponse
 struct  Jzs__Public__V1__EchoStreamRequest
 {
   ProtobufCMessage base;
+  /*
+   * Capped like EchoRequest.payload.
+   */
   ProtobufCBinaryData payload;
   /*
-   * Number of responses, at most 10000.
+   * Number of responses: at most 100 without a client certificate, 10000 for provinces and
+   * the ministry.
    */
   uint32_t count;
   /*
