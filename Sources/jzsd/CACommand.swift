@@ -27,6 +27,9 @@ struct CACommand: AsyncParsableCommand {
                 throw ValidationError("--province \(province): not a provincial authority code")
             }
             guard (1...3650).contains(days) else { throw ValidationError("--days must be 1...3650") }
+            if let name, !DataDirectory.isSafeName(name) {
+                throw ValidationError("--name \(name): 1-64 characters of a-z, 0-9 and '-' (it names files under pki/clients)")
+            }
         }
 
         func run() async throws {

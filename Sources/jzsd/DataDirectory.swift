@@ -41,11 +41,36 @@ struct DataDirectory {
 
     var isInitialised: Bool { FileManager.default.fileExists(atPath: config.path) }
 
-    /// Writes `text` to `url`; secrets get mode 0600.
+    /// Writes `text` to `url`. jzsd runs with umask 077 (Entry), so the file is 0600 from the
+    /// moment it exists; public files (certificates, the CRL) are opened to 0644 afterwards,
+    /// inside directories that stay 0700.
     func write(_ text: String, to url: URL, secret: Bool = false) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
         try Data(text.utf8).write(to: url, options: .atomic)
         try FileManager.default.setAttributes([.posixPermissions: secret ? 0o600 : 0o644], ofItemAtPath: url.path)
+    }
+
+    /// Makes the directory private: the data directory and pki/ 0700, the database files 0600
+    /// (they hold password hashes, full ID numbers and attachments). Run by init and serve, so
+    /// a directory made by an older version is closed too.
+    func secure() throws {
+        let fm = FileManager.default
+        for dir in [root, pki, clients] where fm.fileExists(atPath: dir.path) {
+            try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: dir.path)
+        }
+        for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: database.path + suffix) {
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: database.path + suffix)
+        }
+        for key in [caKey, serverKey, legacyLockCAKey, signingKey] where fm.fileExists(atPath: key.path) {
+            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key.path)
+        }
+    }
+
+    /// A name that may become a file name: 1-64 characters of a-z, 0-9 and '-', not starting with '-'.
+    static func isSafeName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.first != "-"
+            && name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
     }
 
     func read(_ url: URL) throws -> String {

@@ -37,13 +37,14 @@ struct InitCommand: AsyncParsableCommand {
         if data.isInitialised && !force {
             throw ValidationError("\(data.root.path) is already initialised (use --force to recreate its PKI)")
         }
-        try FileManager.default.createDirectory(at: data.root, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: data.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let names: [CertificateProfile.AltName] = [.dns("localhost"), .ip("127.0.0.1"), .ip("::1")] + serverNames.map { .dns($0) }
         try PKIStore(data: data).create(corpsCode: corpsCode, serverNames: names)
         _ = try RegistryDatabase(path: data.database.path)
         let config: [String: Any] = ["listen": listen, "log": ["level": "info"], "corps": ["code": corpsCode]]
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
         try data.write(String(decoding: json, as: UTF8.self) + "\n", to: data.config)
+        try data.secure()
         print("""
             Initialised \(data.root.path)
               CA certificate       \(data.caCertificate.path)   (clients trust this)

@@ -60,3 +60,31 @@ struct IdentityTests {
         }
     }
 }
+
+@Suite("Operator names")
+struct OperatorTests {
+    @Test("An operator with a control or separator character, or over 64 characters, is refused before anything is audited",
+          arguments: ["李\u{1F}审核", "line\nbreak", String(repeating: "长", count: 65), "   "])
+    func refused(_ name: String) async throws {
+        try await withTestServer { server in
+            try await withClient(server.clientConfiguration(as: "province-37", operator: name)) { client in
+                do {
+                    _ = try await client.unary(Methods.Provincial.listPendingSignups, .init())
+                    Issue.record("accepted operator \(name.debugDescription)")
+                } catch let error as RPCError {
+                    #expect(error.code == .invalidArgument)
+                    #expect(error.violations.map(\.field) == ["metadata.operator"])
+                }
+            }
+        }
+    }
+
+    @Test("A Chinese name with a middle dot is an operator")
+    func accepted() async throws {
+        try await withTestServer { server in
+            try await withClient(server.clientConfiguration(as: "province-37", operator: "阿依古丽·买买提")) { client in
+                _ = try await client.unary(Methods.Provincial.listPendingSignups, .init())
+            }
+        }
+    }
+}

@@ -26,6 +26,10 @@ public struct AuditEntry: Sendable, Equatable {
 /// The append-only, hash-chained audit log. Each row's hash is SHA-256 over the previous row's
 /// hash, its own id and its fields, so an edited, removed or reordered row breaks the chain from
 /// there on. Triggers refuse UPDATE and DELETE; the chain catches changes made around them.
+///
+/// Rows carry the format of their hash: format 1 (rows written before v11) joined the fields
+/// with U+001F, which a field containing U+001F could shift; format 2 length-prefixes every
+/// field, so no value can move a boundary. Old rows keep verifying with their own format.
 public enum AuditLog {
     static let genesis = [UInt8](repeating: 0, count: 32)
 
@@ -41,13 +45,13 @@ public enum AuditLog {
         var id: Int64 = last?["id"] as Int64? ?? 0
         var previous: [UInt8] = last.map { Array(($0["hash"] as Data)) } ?? genesis
         let insert = try db.cachedStatement(sql: """
-            INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash, format)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 2)
             """)
         for entry in entries {
             id += 1
             let at = timestamp(entry.at)
-            let hash = chainHash(previous: previous, id: id, at: at, entry: entry)
+            let hash = chainHash(previous: previous, id: id, at: at, entry: entry, format: 2)
             try insert.execute(arguments: [id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result,
                                            entry.requestID, Data(previous), Data(hash)])
             previous = hash
@@ -73,7 +77,9 @@ public enum AuditLog {
             guard storedPrevious == previous else { return .broken(rowID: id, reason: "link to the previous row does not match") }
             let entry = AuditEntry(at: Date(), caller: row["caller"], tenant: row["tenant"], method: row["method"],
                                    target: row["target"], result: row["result"], requestID: row["request_id"])
-            let hash = chainHash(previous: previous, id: id, at: row["at"], entry: entry)
+            let format: Int = row["format"] ?? 1
+            guard format == 1 || format == 2 else { return .broken(rowID: id, reason: "unknown hash format \(format)") }
+            let hash = chainHash(previous: previous, id: id, at: row["at"], entry: entry, format: format)
             guard hash == Array(row["hash"] as Data) else { return .broken(rowID: id, reason: "content does not match its hash") }
             previous = hash
             expectedID += 1
@@ -82,10 +88,19 @@ public enum AuditLog {
         return .intact(rows: count)
     }
 
-    static func chainHash(previous: [UInt8], id: Int64, at: String, entry: AuditEntry) -> [UInt8] {
-        // Unit separators keep field boundaries unambiguous.
+    package static func chainHash(previous: [UInt8], id: Int64, at: String, entry: AuditEntry, format: Int) -> [UInt8] {
         let fields = [String(id), at, entry.caller, entry.tenant, entry.method, entry.target, entry.result, entry.requestID]
-        return Digest.sha256(previous + Array(fields.joined(separator: "\u{1F}").utf8))
+        if format == 1 {
+            return Digest.sha256(previous + Array(fields.joined(separator: "\u{1F}").utf8))
+        }
+        // Format 2: "v2", then every field as its UTF-8 length (4 bytes, big-endian) and bytes.
+        var input = previous + Array("v2".utf8)
+        for field in fields {
+            let bytes = Array(field.utf8)
+            let n = UInt32(clamping: bytes.count)
+            input += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + bytes
+        }
+        return Digest.sha256(input)
     }
 
     /// UTC, millisecond precision, ISO 8601.

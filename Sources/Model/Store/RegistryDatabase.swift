@@ -331,6 +331,11 @@ public final class RegistryDatabase: Sendable {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v11-audit-format") { db in
+            // The hash format of each row (AuditLog): 1 for the rows before, 2 (length-prefixed
+            // fields) from now on. Part of the hashed input in format 2, so it cannot be flipped.
+            try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1 CHECK (format IN (1, 2))")
+        }
         return migrator
     }
 

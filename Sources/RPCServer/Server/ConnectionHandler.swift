@@ -358,7 +358,23 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             metadata[e.key] = e.value
         }
+        if let op = metadata[Metadata.Key.operator], let reason = Self.operatorProblem(op) {
+            throw RPCError(code: .invalidArgument, message: "metadata.operator: \(reason)",
+                           violations: [FieldViolation(field: "metadata.operator", reason: reason)])
+        }
         return metadata
+    }
+
+    /// Why an `operator` entry (a person's name, written into audit rows) is refused, if it is.
+    static func operatorProblem(_ name: String) -> String? {
+        if name.allSatisfy(\.isWhitespace) { return "must name the person acting" }
+        if name.count > 64 { return "at most 64 characters" }
+        let bad = name.unicodeScalars.contains { s in
+            s.value < 0x20 || (0x7F...0x9F).contains(s.value)
+                || s.properties.generalCategory == .format || s.properties.generalCategory == .lineSeparator
+                || s.properties.generalCategory == .paragraphSeparator || s.properties.generalCategory == .privateUse
+        }
+        return bad ? "must not contain control or format characters" : nil
     }
 
     private func startCall(_ frame: Frame, context: ChannelHandlerContext) {
