@@ -4,7 +4,7 @@ DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config
 
-.PHONY: deps build release run test sanitize generate check-generated bench demo clean
+.PHONY: deps build release run test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
 
 # Installs the Debian packages the build needs, when missing.
 deps:
@@ -46,6 +46,14 @@ test: deps check-generated
 # ASan (release, every test) and TSan (concurrent suites) runs; see scripts/sanitize.
 sanitize: deps
 	./scripts/sanitize
+
+# libFuzzer runs of the fuzz targets (frames, tls, messages; FuzzTesting/README.md): 5 min
+# each, or 30 s each for the smoke run. Crashers land in FuzzTesting/Regressions/.
+fuzz: deps
+	./scripts/fuzz 300
+
+fuzz-smoke: deps
+	./scripts/fuzz 30
 
 bench: release
 	./scripts/bench

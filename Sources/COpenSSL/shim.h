@@ -48,6 +48,7 @@ static inline EVP_PKEY *shim_generate_sm2_key(void) { return EVP_PKEY_Q_keygen(N
 
 /* Revoked-list helpers. */
 static inline int shim_sk_X509_REVOKED_num(const STACK_OF(X509_REVOKED) *s) { return sk_X509_REVOKED_num(s); }
+static inline X509_REVOKED *shim_sk_X509_REVOKED_value(const STACK_OF(X509_REVOKED) *s, int i) { return sk_X509_REVOKED_value(s, i); }
 static const int shim_MBSTRING_UTF8 = MBSTRING_UTF8;
 static inline X509V3_CTX *shim_X509V3_CTX_new(void) { return OPENSSL_zalloc(sizeof(X509V3_CTX)); }
 static inline void shim_X509V3_CTX_free(X509V3_CTX *c) { OPENSSL_free(c); }

@@ -1,11 +1,25 @@
 import ArgumentParser
 import Foundation
+import Crypto
 import Model
 
 struct CACommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ca", abstract: "Client certificates of the dev CA: issue, revoke, list.",
-        subcommands: [Issue.self, Revoke.self, List.self])
+        subcommands: [Issue.self, Revoke.self, List.self, CRL.self])
+
+    struct CRL: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "crl", abstract: "Re-sign the CRL now (valid 30 days; jzsd serve also re-signs it before it lapses).")
+        @OptionGroup var options: DataOption
+
+        func run() async throws {
+            let pki = PKIStore(data: options.directory)
+            try pki.renewCRL()
+            let crl = try RevocationList(pem: options.directory.read(options.directory.crl))
+            print("CRL re-signed: \(crl.revokedSerials.count) revoked, valid until \(crl.nextUpdate)")
+        }
+    }
 
     struct Issue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a client certificate for a province or the ministry.")
@@ -61,7 +75,7 @@ struct CACommand: AsyncParsableCommand {
 
         func run() async throws {
             let revoked = try PKIStore(data: options.directory).revoke(serial: serial)
-            print("revoked \(revoked.principal) serial \(revoked.serial); new connections with it are refused")
+            print("revoked \(revoked.principal) serial \(revoked.serial); new connections with it are refused, and a serving jzsd closes its open ones within a minute")
         }
     }
 

@@ -10,7 +10,8 @@ struct JZSD: AsyncParsableCommand {
             Settings come from flags, then JZSD_* environment variables (JZSD_LISTEN,
             JZSD_LOG_LEVEL, JZSD_CORPS_CODE), then DIR/jzsd.json, then defaults.
             """,
-        subcommands: [InitCommand.self, ServeCommand.self, CACommand.self, AuditCommand.self, SMSCommand.self, LockCommand.self, SeedCommand.self])
+        subcommands: [InitCommand.self, ServeCommand.self, CACommand.self, AuditCommand.self, SMSCommand.self, LockCommand.self, SeedCommand.self,
+                      BackupCommand.self, RestoreCommand.self])
 }
 
 /// `--data`, shared by every subcommand.

@@ -97,6 +97,14 @@ struct PKIStore {
     }
 }
 
+extension PKIStore {
+    /// Re-signs the CRL with the revocations of the index (30 days from `now`).
+    func renewCRL(now: Date = Date()) throws {
+        let revoked = try load().compactMap { e in e.revokedAt.map { (serialHex: e.serial, at: $0) } }
+        try data.write(try loadCA().revocationList(revoked: revoked, now: now), to: data.crl)
+    }
+}
+
 /// A user error of jzsd, printed without a stack of details.
 struct ValidationFailure: Error, CustomStringConvertible {
     let description: String

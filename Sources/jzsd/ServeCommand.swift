@@ -32,6 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard data.isInitialised else {
             throw ValidationError("\(data.root.path) is not initialised: run `jzsd init --data \(data.root.path)` first")
         }
+        try ServeLock.hold(in: data, by: "serve") { "\(data.root.path) is already served by jzsd (\($0)): one server per data directory" }
+        try StartupCheck.requireSoundDatabase(data)
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
         if let listen { flags["listen"] = .init(.string(listen), isSecret: false) }
         if let logLevel { flags["log.level"] = .init(.string(logLevel), isSecret: false) }
@@ -58,10 +60,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "jzsd")
 
+        try data.secure()
         let database = try RegistryDatabase(path: data.database.path)
         let durability = try database.durabilitySettings()
         logger.notice("database open", metadata: ["path": "\(data.database.path)", "journal": "\(durability.journalMode)", "synchronous": "\(durability.synchronous)"])
 
+        // The CRL is re-signed before the TLS context loads it if little of its life is left.
+        let maintenance = PKIMaintenance(pki: PKIStore(data: data), logger: logger)
+        maintenance.check(server: nil)
+        let pkiInterval = Duration.parse(config.string(forKey: "pki.check-interval", default: "60s")) ?? .seconds(60)
         let tls = try ServerTLS(data: data)
         var limits = Limits.default
         for named in Limits.named {
@@ -81,7 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
-        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode).register(with: &router)
+        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode,
+                      warnings: { maintenance.warnings }).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(database: database, corpsCode: corpsCode)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
@@ -99,7 +107,8 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         let trimmer = Task { await MemoryReturn.run() }
-        defer { trimmer.cancel() }
+        let pkiChecks = Task { await maintenance.run(server: server, every: pkiInterval) }
+        defer { trimmer.cancel(); pkiChecks.cancel() }
         try await group.run()
         logger.notice("stopped")
     }

@@ -42,7 +42,7 @@ struct LoginAttackTests {
         let f = try AccountsFixture()
         defer { f.remove() }
         _ = try await f.register()
-        let unknown = "110105194912310037"
+        let unknown = "110105198506150030"
         var real: [RegistryError?] = []
         var ghost: [RegistryError?] = []
         for _ in 0..<7 {
@@ -53,11 +53,29 @@ struct LoginAttackTests {
         guard case .rateLimited = real.last! else { Issue.record("no lock: \(real)"); return }
     }
 
+    @Test("One SMS code cannot test many ID numbers: it is used up by the first attempt, even one that finds the account exists")
+    func smsCodeUsedUp() async throws {
+        let f = try AccountsFixture()
+        defer { f.remove() }
+        _ = try await f.register(Self.id, phone: "13800138000")
+        try await f.accounts.sendSMSCode(phone: "13900139000", purpose: .individualRegistration, audit: f.audit)
+        let code = try f.lastCode("13900139000")
+        func attempt(_ idNumber: String) async -> RegistryError? {
+            await registryError {
+                _ = try await f.accounts.registerIndividual(.init(idNumber: idNumber, name: "李四", phone: "13900139000", password: "Good-Pass1",
+                                                                  passwordAgain: "Good-Pass1", smsCode: code), audit: f.audit)
+            }
+        }
+        #expect(await attempt(Self.id) == .alreadyExists("an account for this ID number already exists"))
+        guard case .invalidFields(let violations) = await attempt("110105198506150030") else { Issue.record("the code was reused"); return }
+        #expect(violations.map(\.field) == ["sms_code"])
+    }
+
     @Test("Every failure, lock and refusal leaves an audit row without the password or the full ID number")
     func auditedFailures() async throws {
         let f = try AccountsFixture()
         defer { f.remove() }
-        for _ in 0..<6 { _ = await login(f, "110105194912310037", "Secret-Pass9") }
+        for _ in 0..<6 { _ = await login(f, "110105198506150030", "Secret-Pass9") }
         let rows = try await f.database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT target, result FROM audit_log WHERE method = '/test' ORDER BY id")
         }
@@ -66,7 +84,7 @@ struct LoginAttackTests {
         #expect(results.contains("login refused: locked") || results.contains("locked"))
         for row in rows {
             let target: String = row["target"]
-            #expect(!target.contains("110105194912310037"))
+            #expect(!target.contains("110105198506150030"))
             #expect(!target.contains("Secret-Pass9"))
         }
     }

@@ -76,16 +76,26 @@ public final class Accounts: Sendable {
         if r.password != r.passwordAgain { v.add("password_again", "does not match the password") }
         if r.smsCode.count != 6 || !r.smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
         try v.throwIfAny()
-        let hash = try await hashPassword(password!.rawValue)
-        let id = SecureRandom.hex(8)
         let policy = self.policy
-        let result: Result<String, RegistryError> = try await database.write { db in
+        // The SMS code is used up (or its try counted) before anything about the ID number is
+        // looked at, so one code cannot test many ID numbers; the hash comes last.
+        let checked: RegistryError? = try await database.write { db in
             if let failure = try SMSCodes.consume(r.smsCode, phone: phone!, purpose: .individualRegistration, field: "sms_code",
                                                   now: now, policy: policy, in: db) {
-                return .failure(failure)  // the counted try commits
+                return failure
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
-                throw RegistryError.alreadyExists("an account for this ID number already exists")
+                try AuditLog.append(audit.entry(at: now, tenant: "-", target: "individual:? \(idNumber!.masked)", result: "registration refused: exists"), in: db)
+                return .alreadyExists("an account for this ID number already exists")
+            }
+            return nil
+        }
+        if let checked { throw checked }
+        let hash = try await hashPassword(password!.rawValue)
+        let id = SecureRandom.hex(8)
+        let result: Result<String, RegistryError> = try await database.write { db in
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
+                return .failure(.alreadyExists("an account for this ID number already exists"))  // a concurrent registration won
             }
             try db.execute(sql: """
                 INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)

@@ -239,6 +239,11 @@ public final class EnterpriseSignup: Sendable {
         _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
         if password != passwordAgain { v.add("password_again", "does not match the password") }
         try v.throwIfAny()
+        // The draft token and the account's availability first: hashing is the expensive step.
+        try await withDraft(draftToken) { db, enterprise in
+            let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
+            if let existing, existing != enterprise { throw RegistryError.alreadyExists("account \(login) is taken; choose another") }
+        }
         let hash = try await accounts.hashPassword(password)
         let now = self.now
         let userID = SecureRandom.hex(8)

@@ -132,6 +132,11 @@ extension Accounts {
     /// Sets a new administrator password with the SMS code sent to the bound phone.
     public func resetEnterprisePassword(account: String, smsCode: String, newPassword: String, audit: AuditContext) async throws(RegistryError) {
         let login = account.trimmed
+        // The cheap checks first, the same for every account, real or not (no probing).
+        var v = Violations()
+        _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: login) }
+        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        try v.throwIfAny()
         let found = try await database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT u.id, e.id AS enterprise, e.phone FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
@@ -141,23 +146,20 @@ extension Accounts {
         guard let (user, enterprise, phoneText) = found, let phone = try? MobileNumber(validating: phoneText) else {
             throw .invalid("sms_code", "wrong SMS code")
         }
-        var v = Violations()
-        _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: login) }
-        try v.throwIfAny()
-        let hash = try await hashPassword(newPassword)
         let now = self.now()
         let policy = self.policy
-        let failure: RegistryError? = try await database.write { db in
-            if let failure = try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db) {
-                return failure
-            }
+        // The code is used up (or its try counted) before the password is hashed.
+        let spent: RegistryError? = try await database.write { db in
+            try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db)
+        }
+        if let spent { throw spent }
+        let hash = try await hashPassword(newPassword)
+        try await database.write { db in
             try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
             try LoginGuard.clear(enterpriseUser: user, in: db)
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"), in: db)
-            return nil
         }
-        if let failure { throw failure }
     }
 
     static func requireAdministrator(_ caller: Caller) throws(RegistryError) -> String {

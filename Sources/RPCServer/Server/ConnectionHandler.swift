@@ -21,6 +21,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Starts a graceful shutdown of the connection (sent with `triggerUserOutboundEvent`).
     struct Drain: Sendable {}
+    /// The peer's client certificate was revoked: close now (GOAWAY reason 3).
+    struct Revoked: Sendable {}
 
     private struct Call {
         var headers: Wire.RPC.CallHeaders
@@ -41,7 +43,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private let shared: ServerShared
     private let connectionID: String
     /// Classifies the connection once TLS is done (per-address limits); nil admits everyone.
-    private let admission: (@Sendable (_ certificate: Bool) -> Bool)?
+    private let admission: (@Sendable (_ certificateSerial: String?) -> Bool)?
     private var context: ChannelHandlerContext?
     private var calls: [UInt32: Call] = [:]
     private var lastCallID: UInt32 = 0
@@ -78,7 +80,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Call ids are 31-bit; 0x7FFFFFFF in a first GOAWAY means "all of them".
     static let maxCallID: UInt32 = 0x7FFF_FFFF
 
-    init(shared: ServerShared, connectionID: String, admission: (@Sendable (Bool) -> Bool)? = nil) {
+    init(shared: ServerShared, connectionID: String, admission: (@Sendable (String?) -> Bool)? = nil) {
         self.shared = shared
         self.connectionID = connectionID
         self.admission = admission
@@ -110,7 +112,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             handshakeTimer = nil
             handshakeDone = true
             connectionCaller = shared.callers.certificateCaller(done.peer)
-            if let admission, !admission(connectionCaller != nil) {
+            if let admission, !admission(connectionCaller != nil ? done.peer.serialHex : nil) {
                 shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
                 sendGoAway(context: context, lastCallID: 0, reason: .resourceLimit, message: "too many connections from this address")
                 context.close(promise: nil)
@@ -130,6 +132,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         if event is Drain {
             beginDrain()
+            promise?.succeed()
+            return
+        }
+        if event is Revoked {
+            _ = enforce(.close(.resourceLimit, "client certificate revoked"), context: context)
             promise?.succeed()
             return
         }

@@ -21,6 +21,8 @@ final class ConnectionRegistry: Sendable {
         let entry: Entry
         let address: String
         var kind: Kind
+        /// The client certificate's serial (certificate connections only).
+        var serial: String?
     }
 
     private struct State {
@@ -66,14 +68,16 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    /// Classifies a connection once its handshake is done; false when a connection without a
-    /// client certificate finds its address (or the non-reserved capacity) full.
-    func admit(_ key: Int, certificate: Bool) -> Bool {
+    /// Classifies a connection once its handshake is done (`certificateSerial` nil without a
+    /// client certificate); false when a connection without one finds its address (or the
+    /// non-reserved capacity) full.
+    func admit(_ key: Int, certificateSerial: String?) -> Bool {
         state.withLock { s in
             guard var record = s.records[key], record.kind == .handshaking else { return false }
             Self.decrement(&s.handshaking, record.address)
-            if certificate {
+            if let certificateSerial {
                 record.kind = .certificate
+                record.serial = certificateSerial
                 s.records[key] = record
                 return true
             }
@@ -112,4 +116,9 @@ final class ConnectionRegistry: Sendable {
     var count: Int { state.withLock { $0.records.count } }
 
     var all: [Entry] { state.withLock { $0.records.values.map(\.entry) } }
+
+    /// The certificate connections whose client certificate has one of `serials`.
+    func certificateConnections(serials: Set<String>) -> [Entry] {
+        state.withLock { s in s.records.values.filter { $0.serial.map(serials.contains) ?? false }.map(\.entry) }
+    }
 }

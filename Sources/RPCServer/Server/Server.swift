@@ -59,7 +59,7 @@ public final class Server: Service, Sendable {
                 channel.closeFuture.whenComplete { _ in connections.remove(key) }
                 do {
                     try ServerPipeline.configure(channel, shared: shared, connectionID: connectionID, tls: try tls(),
-                                                 admission: { connections.admit(key, certificate: $0) })
+                                                 admission: { connections.admit(key, certificateSerial: $0) })
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     logger.error("cannot set up TLS for a connection", metadata: ["error": "\(error)"])
@@ -99,4 +99,17 @@ public final class Server: Service, Sendable {
 
     /// Number of open connections.
     public var connectionCount: Int { connections.count }
+
+    /// Closes every open connection made with a client certificate of `serials` (upper-case
+    /// hexadecimal, as in the CRL); returns how many. The TLS context refuses new ones.
+    @discardableResult
+    public func closeConnections(revokedSerials serials: Set<String>) -> Int {
+        guard !serials.isEmpty else { return 0 }
+        let matched = connections.certificateConnections(serials: serials)
+        for entry in matched { ServerPipeline.revoke(entry.channel) }
+        if !matched.isEmpty {
+            logger.notice("closed connections of revoked certificates", metadata: ["connections": "\(matched.count)"])
+        }
+        return matched.count
+    }
 }

@@ -22,11 +22,11 @@ package struct ServerShared: Sendable {
 package enum ServerPipeline {
     /// Adds the server handlers to `channel` (on its event loop).
     /// - Parameter tls: nil only for tests and fuzzing that feed plaintext frames.
-    /// - Parameter admission: told once TLS is done whether the peer has a client certificate;
-    ///   false refuses the connection (per-address limits). Nil admits every connection.
+    /// - Parameter admission: told once TLS is done the serial of the peer's client certificate
+    ///   (nil without one); false refuses the connection (per-address limits). Nil admits all.
     package static func configure(
         _ channel: any Channel, shared: ServerShared, connectionID: String, tls: TLSContext?,
-        admission: (@Sendable (_ certificate: Bool) -> Bool)? = nil
+        admission: (@Sendable (_ certificateSerial: String?) -> Bool)? = nil
     ) throws {
         let operations = channel.pipeline.syncOperations
         if let tls { try operations.addHandler(try OpenSSLHandler(context: tls)) }
@@ -36,5 +36,10 @@ package enum ServerPipeline {
     /// Starts the graceful shutdown of a connection set up by ``configure``.
     package static func drain(_ channel: any Channel) {
         channel.pipeline.triggerUserOutboundEvent(ConnectionHandler.Drain(), promise: nil)
+    }
+
+    /// Closes a connection whose client certificate was revoked (GOAWAY reason 3).
+    package static func revoke(_ channel: any Channel) {
+        channel.pipeline.triggerUserOutboundEvent(ConnectionHandler.Revoked(), promise: nil)
     }
 }

@@ -9,12 +9,16 @@ public struct PublicService: Sendable {
     /// Names of the services this server serves (for Health and ServerInfo).
     public let services: [String]
     public let corpsCode: UInt32
+    /// What operators must act on soon (expiring CRL or certificates), shown by Health.
+    public let warnings: @Sendable () -> [String]
 
-    public init(version: String, limits: Limits, services: [String], corpsCode: UInt32 = Province.defaultCorpsCode) {
+    public init(version: String, limits: Limits, services: [String], corpsCode: UInt32 = Province.defaultCorpsCode,
+                warnings: @escaping @Sendable () -> [String] = { [] }) {
         self.version = version
         self.limits = limits
         self.services = services
         self.corpsCode = corpsCode
+        self.warnings = warnings
     }
 
     public func register(with router: inout Router) {
@@ -22,9 +26,10 @@ public struct PublicService: Sendable {
         let version = self.version
         let limits = self.limits
         let corpsCode = self.corpsCode
+        let warnings = self.warnings
         router.register(Methods.Public.health) { request, _ in
             if request.service.isEmpty || services.contains(request.service) {
-                return .init(status: .serving)
+                return .init(status: .serving, warnings: warnings())
             }
             return .init(status: .serviceUnknown)
         }

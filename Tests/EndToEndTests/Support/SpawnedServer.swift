@@ -27,12 +27,17 @@ final class SpawnedServer: @unchecked Sendable {
     }
 
     /// Initialises a data directory and serves it with `limits` (`name=value`, as `--limit`).
-    static func start(limits: [String] = [], logLevel: String = "info") async throws -> SpawnedServer {
+    /// - Parameters:
+    ///   - environment: added to the server's environment (e.g. `JZSD_PKI_CHECK_INTERVAL`).
+    ///   - prepare: runs on the initialised data directory before the server starts.
+    static func start(limits: [String] = [], logLevel: String = "info", environment extra: [String: String] = [:],
+                      prepare: (URL) async throws -> Void = { _ in }) async throws -> SpawnedServer {
         let jzsd = Binaries.directory.appendingPathComponent("jzsd").path
         try #require(FileManager.default.isExecutableFile(atPath: jzsd), "build the executables first (swift build --build-tests)")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("jzsd-\(UUID().uuidString)")
         let initialised = try await ChildProcess.run(jzsd, ["init", "--data", data.path])
         try #require(initialised.status == 0, "jzsd init failed: \(initialised.text)")
+        try await prepare(data)
         let server = SpawnedServer(data: data)
         FileManager.default.createFile(atPath: server.logFile.path, contents: nil)
         server.process.executableURL = URL(fileURLWithPath: jzsd)
@@ -40,6 +45,7 @@ final class SpawnedServer: @unchecked Sendable {
             + limits.flatMap { ["--limit", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        environment.merge(extra) { $1 }
         server.process.environment = environment
         server.process.standardOutput = FileHandle.nullDevice
         server.process.standardError = try FileHandle(forWritingTo: server.logFile)

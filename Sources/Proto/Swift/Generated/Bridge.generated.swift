@@ -2432,10 +2432,15 @@ extension Wire.Public.HealthResponse: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.status = Wire.Public.ServingStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+        self.warnings = CBridge.strings(c.n_warnings, c.warnings)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__HealthResponse>, arena: borrowing CArena) {
         c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+        if !warnings.isEmpty {
+            c.pointee.n_warnings = warnings.count
+            c.pointee.warnings = arena.strings(warnings)
+        }
     }
 }
 

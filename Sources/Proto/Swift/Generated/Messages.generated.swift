@@ -2060,9 +2060,13 @@ extension Wire.Public {
 extension Wire.Public {
     public struct HealthResponse: WireMessage, Sendable, Hashable {
         public var status: Wire.Public.ServingStatus
+        /// What the operators must act on soon, e.g. "CRL pki/crl.pem lapses at 2026-12-01T00:00:00Z and
+        /// could not be re-signed" or "server certificate expires in 12 days". Empty when all is well.
+        public var warnings: [String]
 
-        public init(status: Wire.Public.ServingStatus = .unspecified) {
+        public init(status: Wire.Public.ServingStatus = .unspecified, warnings: [String] = []) {
             self.status = status
+            self.warnings = warnings
         }
     }
 }

@@ -194,7 +194,15 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
             subject = String(cString: line)
             shim_OPENSSL_free(line)
         }
-        return PeerIdentity(uris: uris, subject: subject)
+        var serial = ""
+        if let bn = ASN1_INTEGER_to_BN(X509_get_serialNumber(cert), nil) {
+            if let hex = BN_bn2hex(bn) {
+                serial = String(cString: hex)
+                shim_OPENSSL_free(hex)
+            }
+            BN_free(bn)
+        }
+        return PeerIdentity(uris: uris, subject: subject, serialHex: serial)
     }
 
     private func readPlaintext(context: ChannelHandlerContext) {

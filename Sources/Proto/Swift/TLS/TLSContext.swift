@@ -4,6 +4,15 @@ internal import COpenSSL
 public struct PeerIdentity: Sendable, Hashable {
     public var uris: [String]
     public var subject: String
+    /// The certificate's serial number in upper-case hexadecimal (matched against the CRL).
+    public var serialHex: String
+
+    public init(uris: [String], subject: String, serialHex: String = "") {
+        self.uris = uris
+        self.subject = subject
+        self.serialHex = serialHex
+    }
+
     public static let none = PeerIdentity(uris: [], subject: "")
 }
 

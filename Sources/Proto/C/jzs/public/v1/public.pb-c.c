@@ -1287,7 +1287,7 @@ const ProtobufCMessageDescriptor jzs__public__v1__health_request__descriptor =
   (ProtobufCMessageInit) jzs__public__v1__health_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__public__v1__health_response__field_descriptors[1] =
+static const ProtobufCFieldDescriptor jzs__public__v1__health_response__field_descriptors[2] =
 {
   {
     "status",
@@ -1301,14 +1301,27 @@ static const ProtobufCFieldDescriptor jzs__public__v1__health_response__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "warnings",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Jzs__Public__V1__HealthResponse, n_warnings),
+    offsetof(Jzs__Public__V1__HealthResponse, warnings),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__public__v1__health_response__field_indices_by_name[] = {
   0,   /* field[0] = status */
+  1,   /* field[1] = warnings */
 };
 static const ProtobufCIntRange jzs__public__v1__health_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor jzs__public__v1__health_response__descriptor =
 {
@@ -1318,7 +1331,7 @@ const ProtobufCMessageDescriptor jzs__public__v1__health_response__descriptor =
   "Jzs__Public__V1__HealthResponse",
   "jzs.public.v1",
   sizeof(Jzs__Public__V1__HealthResponse),
-  1,
+  2,
   jzs__public__v1__health_response__field_descriptors,
   jzs__public__v1__health_response__field_indices_by_name,
   1,  jzs__public__v1__health_response__number_ranges,

@@ -161,10 +161,16 @@ struct  Jzs__Public__V1__HealthResponse
 {
   ProtobufCMessage base;
   Jzs__Public__V1__ServingStatus status;
+  /*
+   * What the operators must act on soon, e.g. "CRL pki/crl.pem lapses at 2026-12-01T00:00:00Z and
+   * could not be re-signed" or "server certificate expires in 12 days". Empty when all is well.
+   */
+  size_t n_warnings;
+  char **warnings;
 };
 #define JZS__PUBLIC__V1__HEALTH_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__health_response__descriptor) \
-    , JZS__PUBLIC__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED }
+    , JZS__PUBLIC__V1__SERVING_STATUS__SERVING_STATUS_UNSPECIFIED, 0,NULL }
 
 
 struct  Jzs__Public__V1__ServerInfoRequest

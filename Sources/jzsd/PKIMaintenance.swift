@@ -1,0 +1,68 @@
+import Foundation
+import Crypto
+import Logging
+import RPCServer
+import Synchronization
+
+/// Keeps the dev PKI a server relies on alive while it serves (issue #8):
+///
+/// - re-signs the CRL once a third (or less) of its lifetime remains, at start-up and on every
+///   check, so provinces and the ministry are never locked out on day 31 (OpenSSL refuses a
+///   lapsed CRL: fail-closed);
+/// - closes the open connections of certificates the CRL revokes (new ones are refused by the
+///   TLS context, which reloads the CRL when the file changes);
+/// - warns, in the log and in Health, before the CRL, the server certificate or the CA lapse.
+final class PKIMaintenance: Sendable {
+    /// Warn this long before a certificate expires.
+    static let certificateWarning: TimeInterval = 30 * 86_400
+    /// Warn when the CRL has less than this left (only if it could not be re-signed).
+    static let crlWarning: TimeInterval = 7 * 86_400
+
+    private let pki: PKIStore
+    private let logger: Logger
+    private let current = Mutex<[String]>([])
+
+    init(pki: PKIStore, logger: Logger) {
+        self.pki = pki
+        self.logger = logger
+    }
+
+    /// What operators must act on now (for Health).
+    var warnings: [String] { current.withLock { $0 } }
+
+    /// One check: renew, warn, and close revoked connections on `server` (when serving).
+    func check(server: Server?, now: Date = Date()) {
+        var warnings: [String] = []
+        let data = pki.data
+        do {
+            var crl = try RevocationList(pem: data.read(data.crl))
+            if crl.needsRenewal(now: now) {
+                try pki.renewCRL(now: now)
+                let renewed = try RevocationList(pem: data.read(data.crl))
+                logger.notice("CRL re-signed", metadata: ["was-valid-until": "\(crl.nextUpdate)", "valid-until": "\(renewed.nextUpdate)"])
+                crl = renewed
+            }
+            if crl.nextUpdate.timeIntervalSince(now) < Self.crlWarning {
+                warnings.append("CRL \(data.crl.path) lapses at \(crl.nextUpdate) (re-sign it: jzsd ca crl)")
+            }
+            server?.closeConnections(revokedSerials: crl.revokedSerials)
+        } catch {
+            warnings.append("CRL \(data.crl.path) could not be read or re-signed: \(error)")
+        }
+        for (what, url) in [("server certificate", data.serverCertificate), ("CA certificate", data.caCertificate)] {
+            if let cert = try? Certificate(pem: data.read(url)), cert.notAfter.timeIntervalSince(now) < Self.certificateWarning {
+                warnings.append("\(what) \(url.path) expires at \(cert.notAfter)")
+            }
+        }
+        for w in warnings { logger.warning("PKI: \(w)") }
+        current.withLock { $0 = warnings }
+    }
+
+    /// Checks every `interval` until cancelled.
+    func run(server: Server, every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            check(server: server)
+        }
+    }
+}
