@@ -84,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         MemoryReturn.configure()
         let accounts = Accounts(database: database)
+        let denials = DenialAudit(database: database)
         let signup = EnterpriseSignup(database: database, accounts: accounts,
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
@@ -103,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,
-            callers: CallerResolver(corpsCode: corpsCode, sessions: AccountSessions(accounts: accounts)))
+            callers: CallerResolver(corpsCode: corpsCode, sessions: AccountSessions(accounts: accounts)),
+            onDenied: { denials.record($0) })
         let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         let trimmer = Task { await MemoryReturn.run() }

@@ -52,7 +52,7 @@ struct CallTests {
                 // The property, not a wall-clock bound: every fast call finishes while the slow one is still open.
                 let slowDone = Mutex(false)
                 async let slow = { () async throws -> Wire.Public.EchoResponse in
-                    let r = try await client.public.echo(text: "slow", delayMillis: 3000)
+                    let r = try await client.public.echo(text: "slow", delayMillis: 8000)  // room for a loaded CI machine
                     slowDone.withLock { $0 = true }
                     return r
                 }()

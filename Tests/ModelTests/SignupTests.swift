@@ -175,11 +175,58 @@ struct SignupTests {
         }
         guard case .invalidFields(let v) = bad else { Issue.record("got \(String(describing: bad))"); return }
         #expect(v.map(\.field) == ["info.credit_code", "info.name", "info.legal_representative", "info.registered_address", "info.postcode"])
+        // Two drafts for one credit code are allowed: a draft reserves nothing.
         _ = try await f.signup.start(f.info(), audit: f.audit)
-        #expect(await registryError { _ = try await f.signup.start(f.info(), audit: f.audit) }
-                == .alreadyExists("an enterprise with this credit code is already registered or signing up"))
+        _ = try await f.signup.start(f.info(), audit: f.audit)
         let central = await registryError { _ = try await f.signup.start(f.info("11100000000013338W"), audit: f.audit) }
         #expect(central == .invalid("info.province_code", "the credit code was issued centrally: give the province of 工商注册所在地"))
+    }
+
+    @Test("A squatter's draft and even its on-site request never block the real enterprise with its identity lock")
+    func squatting() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        // Given a squatter who signed up first and asked for on-site authentication
+        let squatter = try await f.draft(account: "squatter", phone: "13700137001")
+        let waiting = try await f.signup.requestOnSite(draftToken: squatter, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        // When the real enterprise signs up and authenticates with its lock
+        f.base.clock.advance(61)
+        let real = try await f.draft(account: "sdadmin", phone: "13700137000")
+        let lock = try f.lock()
+        let state = try await f.signup.authenticateWithLock(draftToken: real, certificatePEM: lock.pem, signature: try await f.sign(real, with: lock.key), audit: f.audit)
+        // Then it is authenticated, and the squatter's request is returned with the reason
+        #expect(state.status == .authenticated)
+        let pending = try await f.signup.pendingSignups(for: f.p37)
+        #expect(!pending.contains { $0.enterpriseID == waiting.enterpriseID })
+        // and a later sign-up for the same code is refused at once.
+        #expect(await registryError { _ = try await f.signup.start(f.info(), audit: f.audit) }
+                == .alreadyExists("an enterprise with this credit code is already registered"))
+    }
+
+    @Test("The province sees how many other sign-ups share a credit code; drafts expire after 7 days")
+    func conflictsAndExpiry() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let first = try await f.draft(account: "first", phone: "13700137001")
+        f.base.clock.advance(61)
+        _ = try await f.draft(account: "second", phone: "13700137002")
+        let waiting = try await f.signup.requestOnSite(draftToken: first, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        let listed = try #require(try await f.signup.pendingSignups(for: f.p37).first { $0.enterpriseID == waiting.enterpriseID })
+        #expect(listed.otherSignups == 1)
+        // The second one cannot ask for on-site authentication while the first waits.
+        let second = try await f.signup.start(f.info(), audit: f.audit).draftToken
+        _ = second
+        f.base.clock.advance(61)
+        let third = try await f.draft(account: "third", phone: "13700137004")
+        #expect(await registryError { _ = try await f.signup.requestOnSite(draftToken: third, associated: false, certificatePEM: nil, signature: [], audit: f.audit) }
+                == .alreadyExists("another sign-up for this credit code is already authenticated or waiting for the provincial authority"))
+        // A draft older than 7 days cannot continue, and the next sign-up forgets it.
+        let stale = try await f.signup.start(f.info(SignupFixture.code37b), audit: f.audit).draftToken
+        f.base.clock.advance(7 * 86_400 + 1)
+        #expect(await registryError { try await f.signup.bindContact(draftToken: stale, email: "a@b.cn", phone: "13700137003", smsCode: "123456", audit: f.audit) }
+                == .failedPrecondition("this sign-up draft expired after 7 days: start the sign-up again"))
+        _ = try await f.signup.start(f.info(SignupFixture.code37b), audit: f.audit)
+        #expect(await registryError { _ = try await f.signup.state(draftToken: stale) } == .notFound("sign-up (unknown draft token)"))
     }
 
     @Test("A returned sign-up frees the credit code and the account; the reason is kept")

@@ -336,6 +336,16 @@ public final class RegistryDatabase: Sendable {
             // fields) from now on. Part of the hashed input in format 2, so it cannot be flipped.
             try db.execute(sql: "ALTER TABLE audit_log ADD COLUMN format INTEGER NOT NULL DEFAULT 1 CHECK (format IN (1, 2))")
         }
+        migrator.registerMigration("v12-signup-drafts-reserve-nothing") { db in
+            // A draft no longer holds its credit code: only a sign-up waiting for on-site
+            // authentication or an authenticated enterprise does (anyone can start a draft).
+            try db.execute(sql: """
+                DROP INDEX enterprises_one_live_per_credit_code;
+                CREATE UNIQUE INDEX enterprises_one_live_per_credit_code ON enterprises (credit_code)
+                    WHERE status IN ('pending', 'authenticated');
+                CREATE INDEX enterprises_by_credit_code ON enterprises (credit_code, status);
+                """)
+        }
         return migrator
     }
 

@@ -65,6 +65,8 @@ public struct SignupState: Sendable, Equatable {
     public var contactBound: Bool
     public var returnReason: String?
     public var createdAt: Date
+    /// Other sign-ups (drafts or waiting) for the same credit code: a province checks them.
+    public var otherSignups: Int = 0
 }
 
 /// The enterprise sign-up wizard (seed 004, seed 000 §3.1.1) and the provincial steps that close it.
@@ -76,6 +78,8 @@ public final class EnterpriseSignup: Sendable {
     let legacyLockCA: Certificate
 
     public static let maxAttachmentBytes = 500 * 1024
+    /// A draft not finished within this is forgotten (with its attachments).
+    public static let draftLifetime: TimeInterval = 7 * 86_400
 
     let corpsCode: UInt32
 
@@ -97,8 +101,13 @@ public final class EnterpriseSignup: Sendable {
         let token = SecureRandom.bytes(32)
         let now = self.now
         try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status != 'returned'", arguments: [code.rawValue]) == true {
-                throw RegistryError.alreadyExists("an enterprise with this credit code is already registered or signing up")
+            try Self.purgeExpiredDrafts(before: now.timeIntervalSince1970 - Self.draftLifetime, in: db)
+            // Drafts reserve nothing, and a sign-up waiting for on-site authentication reserves
+            // the code only against other on-site requests (the province sees the conflict; an
+            // identity lock supersedes it): only an authenticated enterprise blocks a new draft.
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
+                                 arguments: [code.rawValue]) == true {
+                throw RegistryError.alreadyExists("an enterprise with this credit code is already registered")
             }
             try db.execute(sql: """
                 INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, enterprise_type, economic_nature,
@@ -113,6 +122,14 @@ public final class EnterpriseSignup: Sendable {
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(id)", target: "enterprise:\(id) \(code.rawValue)", result: "sign-up started"), in: db)
         }
         return (id, Digest.hex(token))
+    }
+
+    /// Forgets drafts started before `cutoff` (seconds since 1970), with what they uploaded.
+    static func purgeExpiredDrafts(before cutoff: Double, in db: Database) throws {
+        let expired = "SELECT id FROM enterprises WHERE status = 'draft' AND created_at < ?"
+        try db.execute(sql: "DELETE FROM attachments WHERE enterprise_id IN (\(expired))", arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id IN (\(expired))", arguments: [cutoff])
+        try db.execute(sql: "DELETE FROM enterprises WHERE status = 'draft' AND created_at < ?", arguments: [cutoff])
     }
 
     static func validate(_ info: EnterpriseBasicInfo, corpsCode: UInt32 = Province.defaultCorpsCode) throws(RegistryError) -> (UnifiedSocialCreditCode, ProvinceCode) {
@@ -180,7 +197,9 @@ public final class EnterpriseSignup: Sendable {
             SELECT e.id, e.credit_code, e.name, e.province_code, e.status, e.auth_method, e.phone, e.return_reason, e.created_at,
                    (SELECT account FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_account,
                    EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'business_licence') AS licence,
-                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification
+                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification,
+                   (SELECT count(*) FROM enterprises o WHERE o.credit_code = e.credit_code AND o.id != e.id
+                        AND o.status IN ('draft', 'pending')) AS others
             FROM enterprises e WHERE \(condition) ORDER BY e.created_at, e.id LIMIT \(limit)
             """, arguments: arguments)
         return rows.map { row in
@@ -189,7 +208,7 @@ public final class EnterpriseSignup: Sendable {
                         method: (row["auth_method"] as String?).flatMap(AuthenticationMethod.init(rawValue:)),
                         administratorAccount: row["admin_account"], licenceUploaded: row["licence"], qualificationUploaded: row["qualification"],
                         contactBound: !((row["phone"] as String?) ?? "").isEmpty, returnReason: row["return_reason"],
-                        createdAt: Date(timeIntervalSince1970: row["created_at"]))
+                        createdAt: Date(timeIntervalSince1970: row["created_at"]), otherSignups: row["others"])
         }
     }
 
@@ -306,6 +325,16 @@ public final class EnterpriseSignup: Sendable {
                 return problem
             }
             try Self.consumeLock(serial: serial, cert: cert, enterprise: enterprise, now: now, in: db)
+            // The lock proves the credit code: a sign-up for it still waiting for the province
+            // is returned (an authenticated enterprise would have made checkLock fail already).
+            let code = try String.fetchOne(db, sql: "SELECT credit_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? ""
+            for other in try String.fetchAll(db, sql: "SELECT id FROM enterprises WHERE credit_code = ? AND status = 'pending' AND id != ?",
+                                             arguments: [code, enterprise]) {
+                try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ?, draft_token_hash = NULL WHERE id = ?",
+                               arguments: ["另一申请已用该企业的身份锁完成认证 (the enterprise authenticated with its identity lock)", other])
+                try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(other)", target: "enterprise:\(other)",
+                                                result: "returned: superseded by identity-lock authentication of enterprise:\(enterprise)"), in: db)
+            }
             try db.execute(sql: """
                 UPDATE enterprises SET status = 'authenticated', auth_method = 'identity_lock', lock_serial = ?, authenticated_at = ?,
                     draft_token_hash = NULL, lock_challenge = NULL WHERE id = ?
@@ -331,6 +360,11 @@ public final class EnterpriseSignup: Sendable {
                 if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: false, now: now, in: db) {
                     return problem
                 }
+            }
+            let code = try String.fetchOne(db, sql: "SELECT credit_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? ""
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status IN ('pending', 'authenticated') AND id != ?",
+                                 arguments: [code, enterprise]) == true {
+                return .alreadyExists("another sign-up for this credit code is already authenticated or waiting for the provincial authority")
             }
             try db.execute(sql: "UPDATE enterprises SET status = 'pending', auth_method = ?, lock_serial = ? WHERE id = ?",
                            arguments: [associated ? "on_site_associated" : "on_site", cert?.serialHex, enterprise])
@@ -518,13 +552,18 @@ public final class EnterpriseSignup: Sendable {
     func withDraft<T: Sendable>(_ token: String, requireComplete: Bool = false,
                                 _ body: @escaping @Sendable (Database, String) throws -> T) async throws(RegistryError) -> T {
         let hash = Data(try Self.tokenHash(token))
+        let now = self.now
         return try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, status, phone FROM enterprises WHERE draft_token_hash = ?", arguments: [hash]) else {
                 throw RegistryError.notFound("sign-up (unknown or finished draft token)")
             }
             let id: String = row["id"]
             switch row["status"] as String {
-            case "draft": break
+            case "draft":
+                if let created = try Double.fetchOne(db, sql: "SELECT created_at FROM enterprises WHERE id = ?", arguments: [id]),
+                   created < now.timeIntervalSince1970 - Self.draftLifetime {
+                    throw RegistryError.failedPrecondition("this sign-up draft expired after 7 days: start the sign-up again")
+                }
             case "returned": throw RegistryError.failedPrecondition("the provincial authority returned this sign-up: sign up again")
             default: throw RegistryError.failedPrecondition("the sign-up is waiting for the provincial authority and can no longer be changed")
             }

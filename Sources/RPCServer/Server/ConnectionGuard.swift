@@ -18,8 +18,12 @@ package struct TokenBucket: Sendable {
     private var updated: NIODeadline
 
     package init(burst: Int, perSecond: Int, now: NIODeadline) {
+        self.init(burst: burst, perSecond: Double(perSecond), now: now)
+    }
+
+    package init(burst: Int, perSecond: Double, now: NIODeadline) {
         self.burst = Double(max(burst, 1))
-        self.perSecond = Double(max(perSecond, 0))
+        self.perSecond = max(perSecond, 0)
         self.tokens = self.burst
         self.updated = now
     }

@@ -2,6 +2,7 @@ internal import Proto
 internal import Model
 internal import NIOCore
 internal import Logging
+internal import Foundation
 
 /// One connection's call multiplexer: decodes frames, turns them into calls, runs each call's
 /// handler in its own task (so a slow call never holds up others), and writes responses and
@@ -53,6 +54,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var closed = false
     private var peerGoingAway = false
     private var handshakeDone = false
+    /// The client's IP address (per-source budgets, denial audit).
+    private var peerAddress = "?"
 
     // Inbound: bytes not yet decoded into frames, and whether reading is held back.
     private var inbound: ByteBuffer?
@@ -92,6 +95,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        peerAddress = context.channel.remoteAddress?.ipAddress ?? "?"
         handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.handshakeTimeout)) { [weak self] in
             guard let self, let context = self.context else { return }
             self.shared.logger.debug("handshake timeout", metadata: ["connection": "\(self.connectionID)"])
@@ -400,6 +404,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
             callEnded()
             return
         }
+        if connectionCaller == nil, let spent = shared.sources.spend(method: call.headers.method, address: peerAddress) {
+            _ = removeCall(id)
+            reject(id, RPCError(code: .resourceExhausted, message: SourceLimiter.message(spent)), requestID: call.clientRequestID, context: context)
+            logCall(call, code: .resourceExhausted)
+            callEnded()
+            return
+        }
         let entry = shared.router.entry(for: call.headers.method)!
         let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
@@ -418,11 +429,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         calls[id] = call
         // Task.immediate runs the handler right here on the event loop until it first suspends:
         // a handler that answers without waiting costs no executor hop. Handlers never block.
+        let peerAddress = self.peerAddress
         let task = Task.immediate {
             var failure: RPCError?
+            var resolved: Caller?
             let box = OutBox(writer.allocator.buffer(capacity: 512))
             do {
                 let caller = try await shared.callers.resolve(connectionCaller: connectionCaller, metadata: metadata)
+                resolved = caller
                 let callContext = CallContext(caller: caller, method: method, metadata: metadata, requestID: requestID,
                                               deadline: deadline, logger: shared.logger)
                 try await entry(payload, callContext, writer.sink(box))
@@ -435,6 +449,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
                         "error": "\(LogField.escape("\(error)", maxBytes: 4 * shared.limits.maxLoggedFieldBytes))",
                     ])
                 }
+            }
+            if let failure, failure.code == .permissionDenied || failure.code == .unauthenticated, let onDenied = shared.onDenied {
+                // Every denial is audited (who, from where, what was refused; never the request).
+                let who = resolved?.principal ?? (metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session (unresolved)")
+                onDenied(AuditEntry(at: Date(), caller: who, tenant: "-", method: method, target: "from \(peerAddress)",
+                                    result: "denied: \(failure.code.name): \(failure.message)", requestID: requestID))
             }
             writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
         }

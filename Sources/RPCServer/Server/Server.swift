@@ -36,7 +36,8 @@ public final class Server: Service, Sendable {
         configuration: ServerConfiguration, router: Router, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
-        let shared = ServerShared(router: router, callers: configuration.callers, limits: configuration.limits, logger: logger)
+        let shared = ServerShared(router: router, callers: configuration.callers, limits: configuration.limits, logger: logger,
+                                  onDenied: configuration.onDenied)
         let connections = ConnectionRegistry(limits: configuration.limits)
         let tls = configuration.tls
         let limits = configuration.limits

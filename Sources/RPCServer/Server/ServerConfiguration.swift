@@ -1,4 +1,5 @@
 public import Proto
+public import Model
 internal import Logging
 
 /// How a ``Server`` listens and behaves.
@@ -12,15 +13,19 @@ public struct ServerConfiguration: Sendable {
     public var callers: CallerResolver
     /// Reported by ServerInfo.
     public var version: String
+    /// Told of every call refused as PERMISSION_DENIED or UNAUTHENTICATED (the audit log).
+    public var onDenied: (@Sendable (AuditEntry) -> Void)?
 
     public init(host: String = "127.0.0.1", port: Int = 7443, tls: @escaping @Sendable () throws -> TLSContext,
-                limits: Limits = .default, callers: CallerResolver = CallerResolver(), version: String = jzsVersion) {
+                limits: Limits = .default, callers: CallerResolver = CallerResolver(), version: String = jzsVersion,
+                onDenied: (@Sendable (AuditEntry) -> Void)? = nil) {
         self.host = host
         self.port = port
         self.tls = tls
         self.limits = limits
         self.callers = callers
         self.version = version
+        self.onDenied = onDenied
     }
 }
 

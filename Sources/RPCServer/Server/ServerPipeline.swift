@@ -1,6 +1,7 @@
 package import NIOCore
 package import Proto
 package import Logging
+package import Model
 
 /// Everything connections of one server share.
 package struct ServerShared: Sendable {
@@ -8,12 +9,19 @@ package struct ServerShared: Sendable {
     package let callers: CallerResolver
     package let limits: Limits
     package let logger: Logger
+    /// Per-source budgets of logins, SMS sends and account creation.
+    package let sources: SourceLimiter
+    /// Told of every call refused as PERMISSION_DENIED or UNAUTHENTICATED (for the audit log).
+    package let onDenied: (@Sendable (AuditEntry) -> Void)?
 
-    package init(router: Router, callers: CallerResolver, limits: Limits, logger: Logger) {
+    package init(router: Router, callers: CallerResolver, limits: Limits, logger: Logger,
+                 onDenied: (@Sendable (AuditEntry) -> Void)? = nil) {
         self.router = router
         self.callers = callers
         self.limits = limits
         self.logger = logger
+        self.sources = SourceLimiter(limits: limits)
+        self.onDenied = onDenied
     }
 }
 

@@ -34,6 +34,7 @@ struct TestServer {
     let pki: TestPKI
     let database: RegistryDatabase
     let accounts: Accounts
+    let denials: DenialAudit
     var port: Int { server.localAddress.port! }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
@@ -100,11 +101,13 @@ func withTestServer<R>(
                                     clientTrustRootsFile: pki.caFile, crlFile: pki.crlFile)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
+    let denials = DenialAudit(database: database)
     let server = try await Server.bind(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
-                                           callers: CallerResolver(sessions: AccountSessions(accounts: accounts))),
+                                           callers: CallerResolver(sessions: AccountSessions(accounts: accounts)),
+                                           onDenied: { denials.record($0) }),
         router: router, logger: logger)
-    let test = TestServer(server: server, pki: pki, database: database, accounts: accounts)
+    let test = TestServer(server: server, pki: pki, database: database, accounts: accounts, denials: denials)
     do {
         let result = try await body(test)
         await server.shutdown()

@@ -67,6 +67,22 @@ public struct Limits: Sendable, Equatable {
     public var pingBurst: Int = 50
     public var pingsPerSecond: Int = 5
 
+    // MARK: Per-source budgets (token buckets per client IP address; certificate callers exempt)
+
+    /// Password logins and resets (Individual/Login, Enterprise/Login, Enterprise/ResetPassword):
+    /// a burst of this many per address, refilled at `loginsPerMinutePerAddress`.
+    public var loginBurstPerAddress: Int = 20
+    public var loginsPerMinutePerAddress: Int = 10
+    /// SMS sends (Public/SendSmsCode, Enterprise/RequestPasswordReset) per address...
+    public var smsBurstPerAddress: Int = 5
+    public var smsPerMinutePerAddress: Int = 2
+    /// ...and for the whole server (the SMS gateway's budget).
+    public var smsBurstGlobal: Int = 200
+    public var smsPerMinuteGlobal: Int = 120
+    /// Account and sign-up creation (Individual/CreateAccount, Enterprise/StartSignup) per address.
+    public var accountBurstPerAddress: Int = 5
+    public var accountsPerHourPerAddress: Int = 20
+
     // MARK: Diagnostics (Public/Echo, Public/EchoStream)
 
     /// Echo payload and EchoStream count for callers without a client certificate...
@@ -139,6 +155,14 @@ extension Limits {
         int("cancels-per-second", \.cancelsPerSecond),
         int("ping-burst", \.pingBurst),
         int("pings-per-second", \.pingsPerSecond),
+        int("login-burst-per-address", \.loginBurstPerAddress),
+        int("logins-per-minute-per-address", \.loginsPerMinutePerAddress),
+        int("sms-burst-per-address", \.smsBurstPerAddress),
+        int("sms-per-minute-per-address", \.smsPerMinutePerAddress),
+        int("sms-burst-global", \.smsBurstGlobal),
+        int("sms-per-minute-global", \.smsPerMinuteGlobal),
+        int("account-burst-per-address", \.accountBurstPerAddress),
+        int("accounts-per-hour-per-address", \.accountsPerHourPerAddress),
         int("anonymous-echo-payload-bytes", \.anonymousEchoPayloadBytes),
         int("anonymous-echo-stream-count", \.anonymousEchoStreamCount),
         int("echo-payload-bytes", \.echoPayloadBytes),

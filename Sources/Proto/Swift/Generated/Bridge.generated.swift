@@ -1328,6 +1328,7 @@ extension Wire.Enterprise.SignupState: ProtobufCBacked {
         self.qualificationCertificateUploaded = c.qualification_certificate_uploaded != 0
         self.contactBound = c.contact_bound != 0
         self.returnReason = CBridge.string(c.return_reason)
+        self.otherSignups = c.other_signups
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SignupState>, arena: borrowing CArena) {
@@ -1342,6 +1343,7 @@ extension Wire.Enterprise.SignupState: ProtobufCBacked {
         c.pointee.qualification_certificate_uploaded = qualificationCertificateUploaded ? 1 : 0
         c.pointee.contact_bound = contactBound ? 1 : 0
         if !returnReason.isEmpty { c.pointee.return_reason = arena.string(returnReason) }
+        c.pointee.other_signups = otherSignups
     }
 }
 

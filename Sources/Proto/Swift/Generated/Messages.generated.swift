@@ -1323,8 +1323,12 @@ extension Wire.Enterprise {
         public var contactBound: Bool
         /// Set when the provincial authority returned the sign-up.
         public var returnReason: String
+        /// Other sign-ups (drafts or waiting for the province) with the same credit code: a province
+        /// compares them before it authenticates one. Drafts reserve no credit code and expire after
+        /// 7 days.
+        public var otherSignups: UInt32
 
-        public init(enterpriseID: String = "", creditCode: String = "", name: String = "", provinceCode: UInt32 = 0, status: Wire.Enterprise.SignupStatus = .unspecified, method: Wire.Enterprise.AuthenticationMethod = .unspecified, administratorAccount: String = "", businessLicenceUploaded: Bool = false, qualificationCertificateUploaded: Bool = false, contactBound: Bool = false, returnReason: String = "") {
+        public init(enterpriseID: String = "", creditCode: String = "", name: String = "", provinceCode: UInt32 = 0, status: Wire.Enterprise.SignupStatus = .unspecified, method: Wire.Enterprise.AuthenticationMethod = .unspecified, administratorAccount: String = "", businessLicenceUploaded: Bool = false, qualificationCertificateUploaded: Bool = false, contactBound: Bool = false, returnReason: String = "", otherSignups: UInt32 = 0) {
             self.enterpriseID = enterpriseID
             self.creditCode = creditCode
             self.name = name
@@ -1336,6 +1340,7 @@ extension Wire.Enterprise {
             self.qualificationCertificateUploaded = qualificationCertificateUploaded
             self.contactBound = contactBound
             self.returnReason = returnReason
+            self.otherSignups = otherSignups
         }
     }
 }

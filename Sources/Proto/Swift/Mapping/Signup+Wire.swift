@@ -6,7 +6,7 @@ extension Wire.Enterprise.SignupState {
                   status: .init(s.status), method: s.method.map(Wire.Enterprise.AuthenticationMethod.init) ?? .unspecified,
                   administratorAccount: s.administratorAccount ?? "", businessLicenceUploaded: s.licenceUploaded,
                   qualificationCertificateUploaded: s.qualificationUploaded, contactBound: s.contactBound,
-                  returnReason: s.returnReason ?? "")
+                  returnReason: s.returnReason ?? "", otherSignups: UInt32(clamping: s.otherSignups))
     }
 }
 

@@ -4711,7 +4711,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__get_signup_request__descri
   (ProtobufCMessageInit) jzs__enterprise__v1__get_signup_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_descriptors[11] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_descriptors[12] =
 {
   {
     "enterprise_id",
@@ -4845,6 +4845,18 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "other_signups",
+    12,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_UINT32,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SignupState, other_signups),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__signup_state__field_indices_by_name[] = {
   6,   /* field[6] = administrator_account */
@@ -4854,6 +4866,7 @@ static const unsigned jzs__enterprise__v1__signup_state__field_indices_by_name[]
   0,   /* field[0] = enterprise_id */
   5,   /* field[5] = method */
   2,   /* field[2] = name */
+  11,   /* field[11] = other_signups */
   3,   /* field[3] = province_code */
   8,   /* field[8] = qualification_certificate_uploaded */
   10,   /* field[10] = return_reason */
@@ -4862,7 +4875,7 @@ static const unsigned jzs__enterprise__v1__signup_state__field_indices_by_name[]
 static const ProtobufCIntRange jzs__enterprise__v1__signup_state__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 11 }
+  { 0, 12 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__signup_state__descriptor =
 {
@@ -4872,7 +4885,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__signup_state__descriptor =
   "Jzs__Enterprise__V1__SignupState",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__SignupState),
-  11,
+  12,
   jzs__enterprise__v1__signup_state__field_descriptors,
   jzs__enterprise__v1__signup_state__field_indices_by_name,
   1,  jzs__enterprise__v1__signup_state__number_ranges,

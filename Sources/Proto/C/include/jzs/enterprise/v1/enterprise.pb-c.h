@@ -660,10 +660,16 @@ struct  Jzs__Enterprise__V1__SignupState
    * Set when the provincial authority returned the sign-up.
    */
   char *return_reason;
+  /*
+   * Other sign-ups (drafts or waiting for the province) with the same credit code: a province
+   * compares them before it authenticates one. Drafts reserve no credit code and expire after
+   * 7 days.
+   */
+  uint32_t other_signups;
 };
 #define JZS__ENTERPRISE__V1__SIGNUP_STATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__signup_state__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__ENTERPRISE__V1__SIGNUP_STATUS__SIGNUP_STATUS_UNSPECIFIED, JZS__ENTERPRISE__V1__AUTHENTICATION_METHOD__AUTHENTICATION_METHOD_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__ENTERPRISE__V1__SIGNUP_STATUS__SIGNUP_STATUS_UNSPECIFIED, JZS__ENTERPRISE__V1__AUTHENTICATION_METHOD__AUTHENTICATION_METHOD_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
 
 
 struct  Jzs__Enterprise__V1__UploadSignupAttachmentRequest

@@ -1,0 +1,75 @@
+import Foundation
+import GRDB
+import Model
+import Proto
+import RPCClient
+import RPCServer
+import Testing
+
+/// Per-source budgets and the audit of denials (issue #8).
+@Suite("Per-source budgets and denial audit")
+struct SourceLimitTests {
+    static func limits() -> Limits {
+        var l = Limits()
+        l.loginBurstPerAddress = 3
+        l.loginsPerMinutePerAddress = 1
+        l.smsBurstPerAddress = 2
+        l.smsPerMinutePerAddress = 1
+        l.smsBurstGlobal = 3
+        l.smsPerMinuteGlobal = 1
+        l.accountBurstPerAddress = 2
+        l.accountsPerHourPerAddress = 1
+        return l
+    }
+
+    @Test("Logins from one address past its budget are refused before any password is checked; certificates are exempt")
+    func logins() async throws {
+        try await withTestServer(limits: Self.limits()) { server in
+            try await withClient(server.clientConfiguration()) { client in
+                var codes: [StatusCode] = []
+                for _ in 0..<5 {
+                    let e = await rpcError { _ = try await client.unary(Methods.Individual.login, .init(idNumber: "11010519491231002X", password: "Wrong-Pass1")) }
+                    codes.append(e?.code ?? .ok)
+                }
+                #expect(codes == [.unauthenticated, .unauthenticated, .unauthenticated, .resourceExhausted, .resourceExhausted])
+                let refused = await rpcError { _ = try await client.unary(Methods.Enterprise.login, .init(account: "x", password: "y")) }
+                #expect(refused?.message == "too many login attempts from your address; try again in a minute")
+            }
+            #expect(server.accounts.passwordChecks == 3)
+        }
+    }
+
+    @Test("SMS sends are limited per address and for the whole server")
+    func sms() async throws {
+        try await withTestServer(limits: Self.limits()) { server in
+            try await withClient(server.clientConfiguration()) { client in
+                var codes: [StatusCode] = []
+                for i in 0..<3 {
+                    let e = await rpcError { _ = try await client.unary(Methods.Public.sendSmsCode, .init(phone: "1380013800\(i)", purpose: .individualRegistration)) }
+                    codes.append(e?.code ?? .ok)
+                }
+                #expect(codes == [.ok, .ok, .resourceExhausted])
+            }
+        }
+    }
+
+    @Test("Every denied call leaves an audit row (caller, method, address; the chain stays intact)")
+    func denials() async throws {
+        try await withTestServer { server in
+            try await withClient(server.clientConfiguration()) { anonymous in
+                for _ in 0..<20 { _ = await rpcError { _ = try await anonymous.unary(Methods.Enterprise.getHome, .init()) } }
+            }
+            try await withClient(server.clientConfiguration(as: "province-37")) { province in
+                _ = await rpcError { _ = try await province.unary(Methods.Ministry.getStatistics, .init()) }
+            }
+            await server.denials.flush()
+            let rows = try await server.database.pool.read { db in
+                try Row.fetchAll(db, sql: "SELECT caller, method, target, result FROM audit_log WHERE result LIKE 'denied:%'")
+            }
+            #expect(rows.filter { ($0["method"] as String) == Methods.Enterprise.getHome.path && ($0["caller"] as String) == "anonymous" }.count == 20)
+            #expect(rows.contains { ($0["caller"] as String) == "jzs:province:37" && ($0["result"] as String).hasPrefix("denied: PERMISSION_DENIED") })
+            #expect(rows.allSatisfy { ($0["target"] as String) == "from 127.0.0.1" })
+            #expect(try await server.database.pool.read { try AuditLog.verify(in: $0) } == .intact(rows: try await server.database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_log") ?? 0 }))
+        }
+    }
+}
