@@ -12,7 +12,8 @@ struct RestoreCommand: AsyncParsableCommand {
             Refused while a server serves the data directory. The backup is checked first (PRAGMA \
             integrity_check and the audit chain) and nothing is changed unless it passes. Then \
             jzs.sqlite (with its -wal and -shm) is renamed to jzs.sqlite.before-restore-TIMESTAMP, the \
-            backup is copied in with mode 0600, and the copy is checked again.
+            backup is copied in with mode 0600, and the copy is checked again. To undo a restore, \
+            restore the before-restore file.
             """)
 
     @OptionGroup var options: DataOption
@@ -32,9 +33,6 @@ struct RestoreCommand: AsyncParsableCommand {
         }
         let backup = URL(fileURLWithPath: from).standardizedFileURL.path
         guard PrivateFile.exists(backup) else { throw ValidationFailure("no backup at \(backup)") }
-        guard !PrivateFile.exists(backup + "-wal") else {
-            throw ValidationFailure("\(backup) has a -wal file beside it: it is a live database, not a backup; copy it with `jzsd backup` first")
-        }
         try ServeLock.hold(in: data, by: "restore") { holder in
             "\(root) is being served (\(holder)): stop that server first (SIGTERM), then restore; nothing was changed"
         }
@@ -46,11 +44,13 @@ struct RestoreCommand: AsyncParsableCommand {
         }
         print("backup \(backup): \(BackupCommand.size(expected.bytes)); \(expected.summary)")
 
-        // 2. Copied in under a temporary name (0600, fsynced): the switch below is two renames.
+        // 2. Copied in under a temporary name (0600), through the backup API as `jzsd backup` does, so
+        //    that a database with its WAL (a file kept aside by an earlier restore) comes whole.
         let database = data.database.path
         let stamp = Self.timestamp()
         let incoming = "\(database).restoring-\(stamp)"
-        try PrivateFile.copy(backup, to: incoming)
+        try PrivateFile.create(incoming)
+        do { try DatabaseBackup.copy(from: backup, to: incoming) } catch { unlink(incoming); throw error }
 
         // 3. The current database aside, with its companions, then the copy in its place.
         var aside = "\(database).before-restore-\(stamp)"
@@ -75,7 +75,9 @@ struct RestoreCommand: AsyncParsableCommand {
                 """)
         }
         print("restored \(backup) into \(database): \(restored.summary)")
-        print(moved.isEmpty ? "there was no previous database" : "the previous database is kept as \(aside)" + (moved.count > 1 ? " (with its \(moved.dropFirst().map { $0.dropFirst() }.joined(separator: ", ")))" : ""))
+        let companions = moved.filter { !$0.isEmpty }.map { String($0.dropFirst()) }
+        print(moved.isEmpty ? "there was no previous database"
+              : "the previous database is kept as \(aside)" + (companions.isEmpty ? "" : " (with its \(companions.joined(separator: ", ")))"))
     }
 
     /// UTC, to the second, safe in file names: 20260129T101500Z.

@@ -14,7 +14,9 @@ struct BackupTests {
 
     @Test("A backup taken while many calls write passes integrity_check and audit verify, and holds every call acknowledged before it")
     func backupUnderLoad() async throws {
-        try await withSpawnedServer { server in
+        // The load comes from one address: lift the per-address and global SMS budgets for it.
+        let budgets = ["sms-burst-per-address", "sms-per-minute-per-address", "sms-burst-global", "sms-per-minute-global"].map { "\($0)=1000000" }
+        try await withSpawnedServer(limits: budgets) { server in
             let scratch = try Scratch()
             defer { scratch.remove() }
             // Given: a steady stream of SMS sends, each one transaction with an audit row
@@ -89,6 +91,36 @@ struct BackupTests {
             #expect(!login.sessionToken.isEmpty)
             let later = try await jzsd(["sms", "outbox", "--data", server.data.path, "--phone", "13900139000"])
             #expect(later.status == 0 && later.text.isEmpty, "\(later.text)")
+        }
+    }
+
+    @Test("Restoring the file a restore kept aside undoes it, its WAL included")
+    func undoRestore() async throws {
+        try await withSpawnedServer { server in
+            let scratch = try Scratch()
+            defer { scratch.remove() }
+            // Given: a backup with one SMS send, a second send after it, a crash, a restore
+            let client = try Client(ClientConfiguration(port: server.port, trustRootsFile: server.caFile))
+            _ = try await client.individual.sendRegistrationCode(phone: "13800138000")
+            let backup = try await jzsd(["backup", "--data", server.data.path, "--out", scratch.database])
+            #expect(backup.status == 0, "\(backup.text)")
+            _ = try await client.individual.sendRegistrationCode(phone: "13900139000")
+            await client.close()
+            kill(server.pid, SIGKILL)
+            while server.isRunning { try await Task.sleep(for: .milliseconds(20)) }
+            let restore = try await jzsd(["restore", "--data", server.data.path, "--from", scratch.database])
+            #expect(restore.status == 0, "\(restore.text)")
+            #expect(try await auditRows(server.data.path) == 1)
+            let aside = try #require(restore.text.firstMatch(of: /kept as (\S+)/).map { String($0.1) }, "\(restore.text)")
+
+            // When: the file kept aside (whose second send is still in its WAL) is restored
+            let undo = try await jzsd(["restore", "--data", server.data.path, "--from", aside])
+
+            // Then: both sends are back
+            #expect(undo.status == 0, "\(undo.text)")
+            #expect(try await auditRows(server.data.path) == 2)
+            let later = try await jzsd(["sms", "outbox", "--data", server.data.path, "--phone", "13900139000"])
+            #expect(later.text.contains("13900139000"), "\(later.text)")
         }
     }
 
@@ -221,7 +253,10 @@ private struct Scratch {
 
 /// Public SendSmsCode calls to ever new phone numbers from eight callers at once, until stopped.
 private final class Load: Sendable {
-    private struct State { var acknowledged = 0, next = 0, stopped = false }
+    private struct State {
+        var acknowledged = 0, next = 0, stopped = false
+        var failure: String?
+    }
     private let state = Mutex(State())
 
     var acknowledged: Int { state.withLock { $0.acknowledged } }
@@ -232,7 +267,12 @@ private final class Load: Sendable {
             for _ in 0..<8 {
                 group.addTask {
                     while let phone = self.nextPhone() {
-                        _ = try await client.individual.sendRegistrationCode(phone: phone)
+                        do {
+                            _ = try await client.individual.sendRegistrationCode(phone: phone)
+                        } catch {
+                            self.state.withLock { $0.failure = "\(error)"; $0.stopped = true }
+                            throw error
+                        }
                         self.state.withLock { $0.acknowledged += 1 }
                     }
                 }
@@ -244,6 +284,8 @@ private final class Load: Sendable {
     func wait(untilAcknowledged count: Int) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while acknowledged < count {
+            let failure = state.withLock { $0.failure }
+            try #require(failure == nil, "a writing call failed: \(failure ?? "")")
             try #require(ContinuousClock.now < deadline, "only \(acknowledged) calls acknowledged in 60 s")
             try await Task.sleep(for: .milliseconds(10))
         }

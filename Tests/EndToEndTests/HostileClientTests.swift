@@ -16,6 +16,11 @@ struct HostileClientTests {
     /// hundreds of MiB of their own, so there the bound only guards against runaway growth.
     static let memoryBound = ProcessInfo.processInfo.environment["JZS_SANITIZER"] == nil ? 256 * mib : 2048 * mib
 
+    /// Prints a measured figure for docs/RELIABILITY.md (`swift test … | grep FIGURE`).
+    static func figure(_ name: String, _ value: String) {
+        print("FIGURE \(name): \(value)")
+    }
+
     /// A server that still answers Health on a fresh connection.
     func expectAlive(_ server: SpawnedServer) async throws {
         #expect(server.isRunning)
@@ -47,6 +52,7 @@ struct HostileClientTests {
             try await attacker.resumeReading()   // a client that does not read cannot see the close
             #expect(await attacker.waitClosed(timeout: .seconds(10)))
             #expect(server.rss.peak < Self.memoryBound, "peak RSS \(server.rss.peak / Self.mib) MiB")
+            Self.figure("non-reading stream", "peak RSS \(server.rss.peak / Self.mib) MiB")
             try await expectAlive(server)
         }
     }
@@ -94,6 +100,7 @@ struct HostileClientTests {
             }
             #expect(received == 300)
             #expect(server.rss.peak < Self.memoryBound, "peak RSS \(server.rss.peak / Self.mib) MiB")
+            Self.figure("reading stream 300 MiB", "peak RSS \(server.rss.peak / Self.mib) MiB")
         }
     }
 
@@ -117,6 +124,7 @@ struct HostileClientTests {
             #expect(await reader.waitClosed(timeout: .seconds(20)), "the non-reading connection was not closed")
             write.cancel()
             #expect(server.rss.peak < Self.memoryBound, "peak RSS \(server.rss.peak / Self.mib) MiB")
+            Self.figure("unread unary answers", "peak RSS \(server.rss.peak / Self.mib) MiB")
 
             // PING flood from a peer that reads: closed with GOAWAY reason 3.
             let pinger = try await RawConnection(port: server.port, caFile: server.caFile)
@@ -157,12 +165,17 @@ struct HostileClientTests {
                 }
             }
             // Meanwhile the bystander's calls all succeed.
+            var latencies: [Duration] = []
             for id in 1...200 {
+                let t = ContinuousClock.now
                 try await bystander.sendHeaders(callID: UInt32(id), method: Self.health)
                 try await bystander.sendMessage(callID: UInt32(id), Wire.Public.HealthRequest())
                 let trailers = try #require(await bystander.next(.trailers))
                 #expect(try Wire.RPC.CallTrailers(buffer: trailers.payload).code == 0)
+                latencies.append(ContinuousClock.now - t)
             }
+            latencies.sort()
+            Self.figure("cancel storm bystander", "p50 \(latencies[100]), p99 \(latencies[197]), max \(latencies[199])")
             let goAway = try #require(try await goAway(attacker))
             #expect(goAway.reason == 3)
             #expect(await attacker.waitClosed(timeout: .seconds(5)))
@@ -192,6 +205,7 @@ struct HostileClientTests {
             #expect(trailers.code == StatusCode.invalidArgument.rawValue)
             #expect(trailers.violations.map(\.field) == ["statuses"])
             #expect(elapsed < .seconds(2), "refusal took \(elapsed)")
+            Self.figure("4M statuses refused", "\(elapsed)")
             let longest = server.log.split(separator: "\n").map(\.utf8.count).max() ?? 0
             #expect(longest < 1000, "a log line of \(longest) bytes")
         }
@@ -290,12 +304,14 @@ struct HostileClientTests {
                 try await group.waitForAll()
             }
             let peak = server.rss.current
+            let burstStart = ContinuousClock.now
             var now = peak
             let end = ContinuousClock.now + .seconds(25)
             while now > baseline + (Self.memoryBound == 256 * Self.mib ? 8 : 512) * Self.mib, ContinuousClock.now < end {
                 try await Task.sleep(for: .milliseconds(500))
                 now = server.rss.current
             }
+            Self.figure("memory return", "baseline \(baseline / 1024) KiB, after burst \(peak / 1024) KiB, then \(now / 1024) KiB after \(ContinuousClock.now - burstStart)")
             #expect(now <= baseline + (Self.memoryBound == 256 * Self.mib ? 8 : 512) * Self.mib, "RSS \(now / Self.mib) MiB vs baseline \(baseline / Self.mib) MiB (after the burst \(peak / Self.mib) MiB)")
         }
     }
