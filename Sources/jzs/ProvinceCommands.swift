@@ -8,7 +8,7 @@ import RPCClient
 struct ProvinceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "province", abstract: "Provincial authority: sign-ups, enterprise changes, application review.",
-        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, Changes.self, DecideChange.self,
+        subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, ReassignAccount.self, Changes.self, DecideChange.self,
                      Applications.self, Show.self, Accept.self, Refuse.self, Export.self, Statistics.self])
 
     struct Signups: ClientCommand {
@@ -85,6 +85,23 @@ struct ProvinceCommand: AsyncParsableCommand {
         func run(with client: Client) async throws {
             let temporary = try await client.provincial.resetAdministratorPassword(enterpriseID: enterpriseID)
             if global.json { Output.json(["temporary_password": temporary]) } else { print("temporary password: \(temporary) (tell it in person)") }
+        }
+    }
+
+    struct ReassignAccount: ClientCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reassign-account",
+            abstract: "Give an individual account (找回被冒用的个人账号) to its owner after checking their documents in person.",
+            discussion: "The name and phone become the owner's, every session ends, and a temporary password is shown once. Audited with --operator and --verification.")
+        @OptionGroup var global: GlobalOptions
+        @Option(help: "The owner's ID number (身份证号).") var idNumber: String
+        @Option(help: "The owner's name as on the ID card.") var name: String
+        @Option(help: "The owner's mobile phone.") var phone: String
+        @Option(help: "What was checked in person, e.g. 身份证原件核验.") var verification: String
+
+        func run(with client: Client) async throws {
+            let temporary = try await client.provincial.reassignIndividualAccount(idNumber: idNumber, name: name, phone: phone, verification: verification)
+            if global.json { Output.json(["temporary_password": temporary]) } else { print("account given to its owner; temporary password: \(temporary) (tell it in person)") }
         }
     }
 }

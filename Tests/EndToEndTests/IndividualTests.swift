@@ -1,3 +1,4 @@
+import GRDB
 import Foundation
 import Model
 import Proto
@@ -104,5 +105,46 @@ extension String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         let sum = zip(prefix(17).map { Int(String($0))! }, weights).reduce(0) { $0 + $1.0 * $1.1 }
         return String(prefix(17)) + String(Array("10X98765432")[sum % 11])
+    }
+}
+
+@Suite("Squatted individual accounts")
+struct ReassignAccountTests {
+    @Test("A province gives a squatted account to its owner: new name, phone and password; the squatter's session ends; audited")
+    func reassign() async throws {
+        try await withTestServer { server in
+            // Given someone registered the owner's ID number under another name
+            let squatter = try await withClient(server.clientConfiguration()) { client in
+                _ = try await client.individual.sendRegistrationCode(phone: "13800138000")
+                _ = try await client.individual.createAccount(.init(idNumber: "11010519491231002X", name: "冒用者", phone: "13800138000",
+                                                                    password: "Good-Pass1", passwordAgain: "Good-Pass1",
+                                                                    smsCode: try await server.lastSMSCode("13800138000")))
+                return try await client.individual.login(idNumber: "11010519491231002X", password: "Good-Pass1").sessionToken
+            }
+            // When province 37 checks the owner in person and reassigns it (operator required)
+            let refused = await rpcError {
+                _ = try await withClient(server.clientConfiguration(as: "province-37")) {
+                    try await $0.provincial.reassignIndividualAccount(idNumber: "11010519491231002X", name: "张三", phone: "13900139000", verification: "身份证原件核验")
+                }
+            }
+            #expect(refused?.code == .invalidArgument)
+            let temporary = try await withClient(server.clientConfiguration(as: "province-37", operator: "审核员李")) {
+                try await $0.provincial.reassignIndividualAccount(idNumber: "11010519491231002X", name: "张三", phone: "13900139000", verification: "身份证原件核验")
+            }
+            // Then the squatter's session and password no longer work, the owner's temporary one does
+            #expect(await rpcError { _ = try await withClient(server.clientConfiguration(session: squatter)) { try await $0.individual.profile() } }?.code == .unauthenticated)
+            try await withClient(server.clientConfiguration()) { client in
+                #expect(await rpcError { _ = try await client.individual.login(idNumber: "11010519491231002X", password: "Good-Pass1") }?.code == .unauthenticated)
+                let owner = try await client.individual.login(idNumber: "11010519491231002X", password: temporary).sessionToken
+                let profile = try await withClient(server.clientConfiguration(session: owner)) { try await $0.individual.profile() }
+                #expect(profile.name == "张三")
+            }
+            let audited = try await server.database.pool.read { db in
+                try String.fetchAll(db, sql: "SELECT caller || ' ' || result FROM audit_log WHERE result LIKE 'account reassigned%'")
+            }
+            #expect(audited.count == 1)
+            #expect(audited.first?.contains("operator=审核员李") == true)
+            #expect(audited.first?.contains("身份证原件核验") == true)
+        }
     }
 }

@@ -106,6 +106,38 @@ public final class Accounts: Sendable {
         return try result.get()
     }
 
+    /// A province gives the account of an ID number back to its owner, after checking the
+    /// person's documents in person (an account squatted by someone who knew the ID number):
+    /// the owner's name and phone, a temporary password (returned once), every session ended,
+    /// the login lock cleared. Audited with the operator and what was checked.
+    public func reassignIndividual(idNumber: String, name: String, phone: String, verification: String,
+                                   by caller: Caller, audit: AuditContext) async throws(RegistryError) -> String {
+        guard case .province = caller else { throw .forbidden("only provincial authorities can do this") }
+        let now = self.now()
+        var v = Violations()
+        let id = v.check("id_number") { () throws(InvalidValue) in try IDNumber(validating: idNumber, today: now) }
+        let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
+        let mobile = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: phone) }
+        let checked = verification.trimmingCharacters(in: .whitespaces)
+        if checked.isEmpty { v.add("verification", "is required: what was checked in person") }
+        if checked.count > 200 { v.add("verification", "must be at most 200 characters") }
+        try v.throwIfAny()
+        let temporary = EnterpriseSignup.temporaryPassword()
+        let hash = try await hashPassword(temporary)
+        try await database.write { db in
+            guard let account = try String.fetchOne(db, sql: "SELECT id FROM individuals WHERE id_number = ?", arguments: [id!.rawValue]) else {
+                throw RegistryError.notFound("individual account for this ID number")
+            }
+            try db.execute(sql: "UPDATE individuals SET name = ?, phone = ?, password_hash = ? WHERE id = ?",
+                           arguments: [person!.rawValue, mobile!.rawValue, hash, account])
+            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [account])
+            try LoginGuard(kind: PrincipalKind.individual.rawValue, key: id!.rawValue).clear(in: db)
+            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(account)", target: "individual:\(account) \(id!.masked)",
+                                            result: "account reassigned to its owner after checking in person: \(checked); sessions revoked"), in: db)
+        }
+        return temporary
+    }
+
     /// Checks ID number and password; returns a new session token. 5 failures lock the account for 30 minutes.
     public func loginIndividual(idNumber: String, password: String, audit: AuditContext) async throws(RegistryError) -> String {
         try await login(.individual, key: idNumber.trimmingCharacters(in: .whitespaces).uppercased(), password: password, audit: audit).token

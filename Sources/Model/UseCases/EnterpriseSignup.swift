@@ -74,7 +74,7 @@ public struct SignupState: Sendable, Equatable {
 /// enabled only once the enterprise is authenticated.
 public final class EnterpriseSignup: Sendable {
     let database: RegistryDatabase
-    let accounts: Accounts
+    public let accounts: Accounts
     let legacyLockCA: Certificate
 
     public static let maxAttachmentBytes = 500 * 1024

@@ -154,6 +154,13 @@ public struct ProvincialClient: Sendable {
         try await client.unary(Methods.Provincial.resetAdministratorPassword, .init(enterpriseID: enterpriseID)).temporaryPassword
     }
 
+    /// Gives an individual account back to its owner after checking them in person; returns
+    /// the temporary password.
+    public func reassignIndividualAccount(idNumber: String, name: String, phone: String, verification: String) async throws -> String {
+        try await client.unary(Methods.Provincial.reassignIndividualAccount,
+                               .init(idNumber: idNumber, name: name, phone: phone, verification: verification)).temporaryPassword
+    }
+
     public func enterpriseChanges() async throws -> [Wire.Enterprise.EnterpriseChange] {
         try await client.unary(Methods.Provincial.listEnterpriseChanges, .init()).changes
     }

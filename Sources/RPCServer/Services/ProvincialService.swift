@@ -77,6 +77,12 @@ public struct ProvincialService: Sendable {
             let province = try context.requireProvince(operatorNeeded: true)
             return .init(temporaryPassword: try await signup.resetAdministratorPassword(enterpriseID: request.enterpriseID, by: province, audit: context.audit))
         }
+        router.register(Methods.Provincial.reassignIndividualAccount) { request, context in
+            let province = try context.requireProvince(operatorNeeded: true)
+            return .init(temporaryPassword: try await signup.accounts.reassignIndividual(
+                idNumber: request.idNumber, name: request.name, phone: request.phone, verification: request.verification,
+                by: province, audit: context.audit))
+        }
     }
 }
 

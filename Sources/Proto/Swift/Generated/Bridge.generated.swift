@@ -2241,6 +2241,44 @@ extension Wire.Provincial.LookupAdministratorAccountResponse: ProtobufCBacked {
     }
 }
 
+extension Wire.Provincial.ReassignIndividualAccountRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ReassignIndividualAccountRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__reassign_individual_account_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReassignIndividualAccountRequest>) { jzs__provincial__v1__reassign_individual_account_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ReassignIndividualAccountRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.idNumber = CBridge.string(c.id_number)
+        self.name = CBridge.string(c.name)
+        self.phone = CBridge.string(c.phone)
+        self.verification = CBridge.string(c.verification)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReassignIndividualAccountRequest>, arena: borrowing CArena) {
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !phone.isEmpty { c.pointee.phone = arena.string(phone) }
+        if !verification.isEmpty { c.pointee.verification = arena.string(verification) }
+    }
+}
+
+extension Wire.Provincial.ReassignIndividualAccountResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__ReassignIndividualAccountResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__reassign_individual_account_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReassignIndividualAccountResponse>) { jzs__provincial__v1__reassign_individual_account_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__ReassignIndividualAccountResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.temporaryPassword = CBridge.string(c.temporary_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__ReassignIndividualAccountResponse>, arena: borrowing CArena) {
+        if !temporaryPassword.isEmpty { c.pointee.temporary_password = arena.string(temporaryPassword) }
+    }
+}
+
 extension Wire.Provincial.ResetAdministratorPasswordRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Provincial__V1__ResetAdministratorPasswordRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__reset_administrator_password_request() }

@@ -1936,6 +1936,35 @@ extension Wire.Provincial {
 }
 
 extension Wire.Provincial {
+    public struct ReassignIndividualAccountRequest: WireMessage, Sendable, Hashable {
+        public var idNumber: String
+        /// The owner's name and mobile phone, as checked in person.
+        public var name: String
+        public var phone: String
+        /// What was checked, e.g. "身份证原件核验" (kept in the audit log; required).
+        public var verification: String
+
+        public init(idNumber: String = "", name: String = "", phone: String = "", verification: String = "") {
+            self.idNumber = idNumber
+            self.name = name
+            self.phone = phone
+            self.verification = verification
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct ReassignIndividualAccountResponse: WireMessage, Sendable, Hashable {
+        /// Tell it to the owner in person; the old password and sessions no longer work.
+        public var temporaryPassword: String
+
+        public init(temporaryPassword: String = "") {
+            self.temporaryPassword = temporaryPassword
+        }
+    }
+}
+
+extension Wire.Provincial {
     public struct ResetAdministratorPasswordRequest: WireMessage, Sendable, Hashable {
         public var enterpriseID: String
 

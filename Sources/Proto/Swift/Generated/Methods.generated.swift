@@ -150,6 +150,11 @@ extension Methods {
         public static let lookupAdministratorAccount = UnaryMethod<Wire.Provincial.LookupAdministratorAccountRequest, Wire.Provincial.LookupAdministratorAccountResponse>(path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount")
         /// A new temporary administrator password (the old sessions end).
         public static let resetAdministratorPassword = UnaryMethod<Wire.Provincial.ResetAdministratorPasswordRequest, Wire.Provincial.ResetAdministratorPasswordResponse>(path: "/jzs.provincial.v1.Provincial/ResetAdministratorPassword")
+        /// 找回被冒用的个人账号: after checking the person's identity documents in person, the province
+        /// gives the individual account of an ID number to its owner: the name and phone become the
+        /// owner's, a temporary password is returned once, every session ends and the login lock is
+        /// cleared. Needs `operator`; audited with what was checked.
+        public static let reassignIndividualAccount = UnaryMethod<Wire.Provincial.ReassignIndividualAccountRequest, Wire.Provincial.ReassignIndividualAccountResponse>(path: "/jzs.provincial.v1.Provincial/ReassignIndividualAccount")
         /// Enterprise information change requests waiting for the province.
         public static let listEnterpriseChanges = UnaryMethod<Wire.Provincial.ListEnterpriseChangesRequest, Wire.Provincial.ListEnterpriseChangesResponse>(path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges")
         /// Approves (the fields change) or rejects (a reason is required; the enterprise sees it) a change request.
@@ -272,6 +277,7 @@ extension ServiceCatalog {
             MethodEntry(name: "ReturnSignup", path: "/jzs.provincial.v1.Provincial/ReturnSignup", requestType: "jzs.provincial.v1.ReturnSignupRequest", responseType: "jzs.provincial.v1.ReturnSignupResponse", serverStreaming: false),
             MethodEntry(name: "LookupAdministratorAccount", path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount", requestType: "jzs.provincial.v1.LookupAdministratorAccountRequest", responseType: "jzs.provincial.v1.LookupAdministratorAccountResponse", serverStreaming: false),
             MethodEntry(name: "ResetAdministratorPassword", path: "/jzs.provincial.v1.Provincial/ResetAdministratorPassword", requestType: "jzs.provincial.v1.ResetAdministratorPasswordRequest", responseType: "jzs.provincial.v1.ResetAdministratorPasswordResponse", serverStreaming: false),
+            MethodEntry(name: "ReassignIndividualAccount", path: "/jzs.provincial.v1.Provincial/ReassignIndividualAccount", requestType: "jzs.provincial.v1.ReassignIndividualAccountRequest", responseType: "jzs.provincial.v1.ReassignIndividualAccountResponse", serverStreaming: false),
             MethodEntry(name: "ListEnterpriseChanges", path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges", requestType: "jzs.provincial.v1.ListEnterpriseChangesRequest", responseType: "jzs.provincial.v1.ListEnterpriseChangesResponse", serverStreaming: false),
             MethodEntry(name: "DecideEnterpriseChange", path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange", requestType: "jzs.provincial.v1.DecideEnterpriseChangeRequest", responseType: "jzs.provincial.v1.DecideEnterpriseChangeResponse", serverStreaming: false),
             MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo", requestType: "jzs.provincial.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),

@@ -70,11 +70,16 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
         } else {
             SSL_set_connect_state(ssl)
             if let name = tls.serverName {
+                // A name that cannot be set would leave the peer unchecked: refuse instead.
+                let set: Bool
                 if Self.isIPAddress(name) {
-                    X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name)
+                    set = X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), name) == 1
                 } else {
-                    SSL_set1_host(ssl, name)
-                    _ = shim_SSL_set_tlsext_host_name(ssl, name)
+                    set = SSL_set1_host(ssl, name) == 1 && shim_SSL_set_tlsext_host_name(ssl, name) == 1
+                }
+                guard set else {
+                    // Fully initialised here: deinit frees the SSL.
+                    throw OpenSSLError.drain("setting the expected server name \(name)")
                 }
             }
         }

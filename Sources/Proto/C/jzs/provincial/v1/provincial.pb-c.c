@@ -727,6 +727,96 @@ void   jzs__provincial__v1__reset_administrator_password_request__free_unpacked
   assert(message->base.descriptor == &jzs__provincial__v1__reset_administrator_password_request__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__provincial__v1__reassign_individual_account_request__init
+                     (Jzs__Provincial__V1__ReassignIndividualAccountRequest         *message)
+{
+  static const Jzs__Provincial__V1__ReassignIndividualAccountRequest init_value = JZS__PROVINCIAL__V1__REASSIGN_INDIVIDUAL_ACCOUNT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__reassign_individual_account_request__get_packed_size
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__reassign_individual_account_request__pack
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__reassign_individual_account_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__ReassignIndividualAccountRequest *
+       jzs__provincial__v1__reassign_individual_account_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__ReassignIndividualAccountRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__reassign_individual_account_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__reassign_individual_account_request__free_unpacked
+                     (Jzs__Provincial__V1__ReassignIndividualAccountRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__reassign_individual_account_response__init
+                     (Jzs__Provincial__V1__ReassignIndividualAccountResponse         *message)
+{
+  static const Jzs__Provincial__V1__ReassignIndividualAccountResponse init_value = JZS__PROVINCIAL__V1__REASSIGN_INDIVIDUAL_ACCOUNT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__reassign_individual_account_response__get_packed_size
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__reassign_individual_account_response__pack
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__reassign_individual_account_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__ReassignIndividualAccountResponse *
+       jzs__provincial__v1__reassign_individual_account_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__ReassignIndividualAccountResponse *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__reassign_individual_account_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__reassign_individual_account_response__free_unpacked
+                     (Jzs__Provincial__V1__ReassignIndividualAccountResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__reassign_individual_account_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__provincial__v1__reset_administrator_password_response__init
                      (Jzs__Provincial__V1__ResetAdministratorPasswordResponse         *message)
 {
@@ -1358,6 +1448,121 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor jzs__provincial__v1__reassign_individual_account_request__field_descriptors[4] =
+{
+  {
+    "id_number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__ReassignIndividualAccountRequest, id_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__ReassignIndividualAccountRequest, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "phone",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__ReassignIndividualAccountRequest, phone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "verification",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__ReassignIndividualAccountRequest, verification),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__reassign_individual_account_request__field_indices_by_name[] = {
+  0,   /* field[0] = id_number */
+  1,   /* field[1] = name */
+  2,   /* field[2] = phone */
+  3,   /* field[3] = verification */
+};
+static const ProtobufCIntRange jzs__provincial__v1__reassign_individual_account_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 4 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.ReassignIndividualAccountRequest",
+  "ReassignIndividualAccountRequest",
+  "Jzs__Provincial__V1__ReassignIndividualAccountRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__ReassignIndividualAccountRequest),
+  4,
+  jzs__provincial__v1__reassign_individual_account_request__field_descriptors,
+  jzs__provincial__v1__reassign_individual_account_request__field_indices_by_name,
+  1,  jzs__provincial__v1__reassign_individual_account_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__reassign_individual_account_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__reassign_individual_account_response__field_descriptors[1] =
+{
+  {
+    "temporary_password",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__ReassignIndividualAccountResponse, temporary_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__reassign_individual_account_response__field_indices_by_name[] = {
+  0,   /* field[0] = temporary_password */
+};
+static const ProtobufCIntRange jzs__provincial__v1__reassign_individual_account_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.ReassignIndividualAccountResponse",
+  "ReassignIndividualAccountResponse",
+  "Jzs__Provincial__V1__ReassignIndividualAccountResponse",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__ReassignIndividualAccountResponse),
+  1,
+  jzs__provincial__v1__reassign_individual_account_response__field_descriptors,
+  jzs__provincial__v1__reassign_individual_account_response__field_indices_by_name,
+  1,  jzs__provincial__v1__reassign_individual_account_response__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__reassign_individual_account_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCFieldDescriptor jzs__provincial__v1__reset_administrator_password_response__field_descriptors[1] =
 {
   {
@@ -1396,13 +1601,14 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[16] =
+static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[17] =
 {
   { "ListPendingSignups", &jzs__provincial__v1__list_pending_signups_request__descriptor, &jzs__provincial__v1__list_pending_signups_response__descriptor },
   { "AuthenticateSignup", &jzs__provincial__v1__authenticate_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
   { "ReturnSignup", &jzs__provincial__v1__return_signup_request__descriptor, &jzs__provincial__v1__return_signup_response__descriptor },
   { "LookupAdministratorAccount", &jzs__provincial__v1__lookup_administrator_account_request__descriptor, &jzs__provincial__v1__lookup_administrator_account_response__descriptor },
   { "ResetAdministratorPassword", &jzs__provincial__v1__reset_administrator_password_request__descriptor, &jzs__provincial__v1__reset_administrator_password_response__descriptor },
+  { "ReassignIndividualAccount", &jzs__provincial__v1__reassign_individual_account_request__descriptor, &jzs__provincial__v1__reassign_individual_account_response__descriptor },
   { "ListEnterpriseChanges", &jzs__provincial__v1__list_enterprise_changes_request__descriptor, &jzs__provincial__v1__list_enterprise_changes_response__descriptor },
   { "DecideEnterpriseChange", &jzs__provincial__v1__decide_enterprise_change_request__descriptor, &jzs__provincial__v1__decide_enterprise_change_response__descriptor },
   { "GetEnterpriseInfo", &jzs__provincial__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
@@ -1416,21 +1622,22 @@ static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_d
   { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
-  11,        /* AcceptApplication */
+  12,        /* AcceptApplication */
   1,        /* AuthenticateSignup */
-  6,        /* DecideEnterpriseChange */
-  9,        /* ExportApplications */
-  10,        /* GetApplication */
-  15,        /* GetApplicationAttachment */
-  7,        /* GetEnterpriseInfo */
-  14,        /* GetStatistics */
-  8,        /* ListApplications */
-  5,        /* ListEnterpriseChanges */
+  7,        /* DecideEnterpriseChange */
+  10,        /* ExportApplications */
+  11,        /* GetApplication */
+  16,        /* GetApplicationAttachment */
+  8,        /* GetEnterpriseInfo */
+  15,        /* GetStatistics */
+  9,        /* ListApplications */
+  6,        /* ListEnterpriseChanges */
   0,        /* ListPendingSignups */
   3,        /* LookupAdministratorAccount */
-  13,        /* RefuseApplication */
+  5,        /* ReassignIndividualAccount */
+  14,        /* RefuseApplication */
   4,        /* ResetAdministratorPassword */
-  12,        /* ReturnApplication */
+  13,        /* ReturnApplication */
   2         /* ReturnSignup */
 };
 const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
@@ -1440,7 +1647,7 @@ const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
   "Provincial",
   "Jzs__Provincial__V1__Provincial",
   "jzs.provincial.v1",
-  16,
+  17,
   jzs__provincial__v1__provincial__method_descriptors,
   jzs__provincial__v1__provincial__method_indices_by_name
 };
@@ -1484,13 +1691,21 @@ void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCServ
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
   service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void jzs__provincial__v1__provincial__reassign_individual_account(ProtobufCService *service,
+                                                                  const Jzs__Provincial__V1__ReassignIndividualAccountRequest *input,
+                                                                  Jzs__Provincial__V1__ReassignIndividualAccountResponse_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *service,
                                                               const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
                                                               Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
                                                               void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService *service,
                                                                const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
@@ -1498,7 +1713,7 @@ void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *service,
                                                           const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
@@ -1506,7 +1721,7 @@ void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__list_applications(ProtobufCService *service,
                                                         const Jzs__Common__V1__ApplicationQuery *input,
@@ -1514,7 +1729,7 @@ void jzs__provincial__v1__provincial__list_applications(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__export_applications(ProtobufCService *service,
                                                           const Jzs__Common__V1__ApplicationQuery *input,
@@ -1522,7 +1737,7 @@ void jzs__provincial__v1__provincial__export_applications(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_application(ProtobufCService *service,
                                                       const Jzs__Provincial__V1__GetApplicationRequest *input,
@@ -1530,7 +1745,7 @@ void jzs__provincial__v1__provincial__get_application(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__accept_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1538,7 +1753,7 @@ void jzs__provincial__v1__provincial__accept_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__return_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1546,7 +1761,7 @@ void jzs__provincial__v1__provincial__return_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__refuse_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1554,7 +1769,7 @@ void jzs__provincial__v1__provincial__refuse_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
                                                      const Jzs__Provincial__V1__GetStatisticsRequest *input,
@@ -1562,7 +1777,7 @@ void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCService *service,
                                                                  const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
@@ -1570,7 +1785,7 @@ void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
                                             Jzs__Provincial__V1__Provincial_ServiceDestroy destroy)

@@ -33,6 +33,8 @@ typedef struct Jzs__Provincial__V1__ReturnSignupResponse Jzs__Provincial__V1__Re
 typedef struct Jzs__Provincial__V1__LookupAdministratorAccountRequest Jzs__Provincial__V1__LookupAdministratorAccountRequest;
 typedef struct Jzs__Provincial__V1__LookupAdministratorAccountResponse Jzs__Provincial__V1__LookupAdministratorAccountResponse;
 typedef struct Jzs__Provincial__V1__ResetAdministratorPasswordRequest Jzs__Provincial__V1__ResetAdministratorPasswordRequest;
+typedef struct Jzs__Provincial__V1__ReassignIndividualAccountRequest Jzs__Provincial__V1__ReassignIndividualAccountRequest;
+typedef struct Jzs__Provincial__V1__ReassignIndividualAccountResponse Jzs__Provincial__V1__ReassignIndividualAccountResponse;
 typedef struct Jzs__Provincial__V1__ResetAdministratorPasswordResponse Jzs__Provincial__V1__ResetAdministratorPasswordResponse;
 
 
@@ -201,6 +203,38 @@ struct  Jzs__Provincial__V1__ResetAdministratorPasswordRequest
 };
 #define JZS__PROVINCIAL__V1__RESET_ADMINISTRATOR_PASSWORD_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__reset_administrator_password_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Provincial__V1__ReassignIndividualAccountRequest
+{
+  ProtobufCMessage base;
+  char *id_number;
+  /*
+   * The owner's name and mobile phone, as checked in person.
+   */
+  char *name;
+  char *phone;
+  /*
+   * What was checked, e.g. "身份证原件核验" (kept in the audit log; required).
+   */
+  char *verification;
+};
+#define JZS__PROVINCIAL__V1__REASSIGN_INDIVIDUAL_ACCOUNT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__reassign_individual_account_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Provincial__V1__ReassignIndividualAccountResponse
+{
+  ProtobufCMessage base;
+  /*
+   * Tell it to the owner in person; the old password and sessions no longer work.
+   */
+  char *temporary_password;
+};
+#define JZS__PROVINCIAL__V1__REASSIGN_INDIVIDUAL_ACCOUNT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__reassign_individual_account_response__descriptor) \
     , (char *)protobuf_c_empty_string }
 
 
@@ -521,6 +555,44 @@ Jzs__Provincial__V1__ResetAdministratorPasswordRequest *
 void   jzs__provincial__v1__reset_administrator_password_request__free_unpacked
                      (Jzs__Provincial__V1__ResetAdministratorPasswordRequest *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__ReassignIndividualAccountRequest methods */
+void   jzs__provincial__v1__reassign_individual_account_request__init
+                     (Jzs__Provincial__V1__ReassignIndividualAccountRequest         *message);
+size_t jzs__provincial__v1__reassign_individual_account_request__get_packed_size
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest   *message);
+size_t jzs__provincial__v1__reassign_individual_account_request__pack
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__reassign_individual_account_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__ReassignIndividualAccountRequest *
+       jzs__provincial__v1__reassign_individual_account_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__reassign_individual_account_request__free_unpacked
+                     (Jzs__Provincial__V1__ReassignIndividualAccountRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__ReassignIndividualAccountResponse methods */
+void   jzs__provincial__v1__reassign_individual_account_response__init
+                     (Jzs__Provincial__V1__ReassignIndividualAccountResponse         *message);
+size_t jzs__provincial__v1__reassign_individual_account_response__get_packed_size
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse   *message);
+size_t jzs__provincial__v1__reassign_individual_account_response__pack
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__reassign_individual_account_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__ReassignIndividualAccountResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__ReassignIndividualAccountResponse *
+       jzs__provincial__v1__reassign_individual_account_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__reassign_individual_account_response__free_unpacked
+                     (Jzs__Provincial__V1__ReassignIndividualAccountResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Provincial__V1__ResetAdministratorPasswordResponse methods */
 void   jzs__provincial__v1__reset_administrator_password_response__init
                      (Jzs__Provincial__V1__ResetAdministratorPasswordResponse         *message);
@@ -590,6 +662,12 @@ typedef void (*Jzs__Provincial__V1__LookupAdministratorAccountResponse_Closure)
 typedef void (*Jzs__Provincial__V1__ResetAdministratorPasswordRequest_Closure)
                  (const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *message,
                   void *closure_data);
+typedef void (*Jzs__Provincial__V1__ReassignIndividualAccountRequest_Closure)
+                 (const Jzs__Provincial__V1__ReassignIndividualAccountRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__ReassignIndividualAccountResponse_Closure)
+                 (const Jzs__Provincial__V1__ReassignIndividualAccountResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure)
                  (const Jzs__Provincial__V1__ResetAdministratorPasswordResponse *message,
                   void *closure_data);
@@ -620,6 +698,10 @@ struct Jzs__Provincial__V1__Provincial_Service
                                        const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *input,
                                        Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure closure,
                                        void *closure_data);
+  void (*reassign_individual_account)(Jzs__Provincial__V1__Provincial_Service *service,
+                                      const Jzs__Provincial__V1__ReassignIndividualAccountRequest *input,
+                                      Jzs__Provincial__V1__ReassignIndividualAccountResponse_Closure closure,
+                                      void *closure_data);
   void (*list_enterprise_changes)(Jzs__Provincial__V1__Provincial_Service *service,
                                   const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
                                   Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
@@ -677,6 +759,7 @@ void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Serv
       function_prefix__ ## return_signup,\
       function_prefix__ ## lookup_administrator_account,\
       function_prefix__ ## reset_administrator_password,\
+      function_prefix__ ## reassign_individual_account,\
       function_prefix__ ## list_enterprise_changes,\
       function_prefix__ ## decide_enterprise_change,\
       function_prefix__ ## get_enterprise_info,\
@@ -708,6 +791,10 @@ void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCServ
                                                                    const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *input,
                                                                    Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure closure,
                                                                    void *closure_data);
+void jzs__provincial__v1__provincial__reassign_individual_account(ProtobufCService *service,
+                                                                  const Jzs__Provincial__V1__ReassignIndividualAccountRequest *input,
+                                                                  Jzs__Provincial__V1__ReassignIndividualAccountResponse_Closure closure,
+                                                                  void *closure_data);
 void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *service,
                                                               const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
                                                               Jzs__Provincial__V1__ListEnterpriseChangesResponse_Closure closure,
@@ -771,6 +858,8 @@ extern const ProtobufCMessageDescriptor jzs__provincial__v1__return_signup_respo
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__lookup_administrator_account_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__lookup_administrator_account_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_password_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_password_response__descriptor;
 extern const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor;
 
