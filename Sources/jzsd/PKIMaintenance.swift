@@ -43,15 +43,17 @@ final class PKIMaintenance: Sendable {
                 crl = renewed
             }
             if crl.nextUpdate.timeIntervalSince(now) < Self.crlWarning {
-                warnings.append("CRL \(data.crl.path) lapses at \(crl.nextUpdate) (re-sign it: jzsd ca crl)")
+                warnings.append("the CRL (pki/crl.pem) lapses at \(crl.nextUpdate) (re-sign it: jzsd ca crl)")
             }
             server?.closeConnections(revokedSerials: crl.revokedSerials)
         } catch {
-            warnings.append("CRL \(data.crl.path) could not be read or re-signed: \(error)")
+            warnings.append("the CRL (pki/crl.pem) could not be read or re-signed")
+            logger.error("PKI: CRL \(data.crl.path): \(error)")
         }
-        for (what, url) in [("server certificate", data.serverCertificate), ("CA certificate", data.caCertificate)] {
+        // Health shows these to anyone: no paths, no details beyond what and when.
+        for (what, url) in [("the server certificate (pki/server.pem)", data.serverCertificate), ("the CA certificate (pki/ca.pem)", data.caCertificate)] {
             if let cert = try? Certificate(pem: data.read(url)), cert.notAfter.timeIntervalSince(now) < Self.certificateWarning {
-                warnings.append("\(what) \(url.path) expires at \(cert.notAfter)")
+                warnings.append("\(what) expires at \(cert.notAfter)")
             }
         }
         for w in warnings { logger.warning("PKI: \(w)") }

@@ -73,8 +73,14 @@ struct EnterpriseWorkTests {
         #expect(try await accounts.requestEnterprisePasswordReset(account: "nobody", audit: f.audit) == nil)
         #expect(try await accounts.requestEnterprisePasswordReset(account: "sdadmin", audit: f.audit) == "137****7000")
         let code = try f.base.lastCode("13700137000")
+        // A wrong code for a real account and any code for an unknown one answer alike.
+        let wrongCode = RegistryError.invalid("sms_code", "wrong or expired SMS code; request a new one if needed")
         #expect(await registryError { try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: "000000" == code ? "111111" : "000000", newPassword: "Reset-Pass3", audit: f.audit) }
-                == .invalid("sms_code", "wrong SMS code"))
+                == wrongCode)
+        #expect(await registryError { try await accounts.resetEnterprisePassword(account: "nobody", smsCode: "123456", newPassword: "Reset-Pass3", audit: f.audit) }
+                == wrongCode)
+        #expect(await registryError { try await accounts.resetEnterprisePassword(account: "nobody", smsCode: "123456", newPassword: "weak", audit: f.audit) }
+                == (await registryError { try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: "123456", newPassword: "weak", audit: f.audit) }))
         try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: code, newPassword: "Reset-Pass3", audit: f.audit)
         _ = try await accounts.loginEnterpriseUser(account: "sdadmin", password: "Reset-Pass3", audit: f.audit)
         try await accounts.changeEnterprisePassword(of: try await accounts.caller(forToken: try await accounts.loginEnterpriseUser(account: "sdadmin", password: "Reset-Pass3", audit: f.audit).token),

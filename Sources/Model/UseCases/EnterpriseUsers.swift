@@ -143,8 +143,10 @@ extension Accounts {
                 WHERE u.account = ? AND u.is_admin = 1 AND e.status = 'authenticated'
                 """, arguments: [login]).map { ($0["id"] as String, $0["enterprise"] as String, $0["phone"] as String) }
         }
+        // One answer for every code problem and for unknown accounts alike: no account probing.
+        let wrongCode = RegistryError.invalid("sms_code", "wrong or expired SMS code; request a new one if needed")
         guard let (user, enterprise, phoneText) = found, let phone = try? MobileNumber(validating: phoneText) else {
-            throw .invalid("sms_code", "wrong SMS code")
+            throw wrongCode
         }
         let now = self.now()
         let policy = self.policy
@@ -152,7 +154,7 @@ extension Accounts {
         let spent: RegistryError? = try await database.write { db in
             try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db)
         }
-        if let spent { throw spent }
+        if spent != nil { throw wrongCode }
         let hash = try await hashPassword(newPassword)
         try await database.write { db in
             try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
