@@ -23,7 +23,9 @@ public final class Client: Sendable {
         var connecting: EventLoopFuture<Connection>?
         var generation = 0
         var closed = false
-        var all: [Int: Connection] = [:]
+        /// Every channel not yet closed through, connected or still opening: ``Client/close()``
+        /// waits for each, so that no TLS work of this client runs anywhere once it returns.
+        var channels: [ObjectIdentifier: any Channel] = [:]
     }
 
     struct Connection: Sendable {
@@ -47,9 +49,17 @@ public final class Client: Sendable {
     private struct HeaderKey: Hashable { let path: String; let timeout: UInt64 }
 
     /// Creates a client and opens its first connection (so configuration errors surface here).
+    ///
+    /// When the connection fails, whatever it opened is closed through before the error is thrown
+    /// (as ``close()`` does), so a process may exit at once.
     public static func connect(_ configuration: ClientConfiguration) async throws -> Client {
         let client = try Client(configuration)
-        _ = try await client.connection()
+        do {
+            _ = try await client.connection()
+        } catch {
+            await client.close()
+            throw error
+        }
         return client
     }
 
@@ -61,24 +71,30 @@ public final class Client: Sendable {
                 trustRootsFile: configuration.trustRootsFile, serverName: configuration.serverName ?? configuration.host,
                 certificateFile: configuration.certificateFile, privateKeyFile: configuration.privateKeyFile)
         } catch {
-            throw RPCError(code: .invalidArgument, message: "TLS configuration: \(error)")
+            throw RPCError(code: .invalidArgument, message: "TLS configuration: \(TransportErrorText.reason(error))")
         }
         self.group = MultiThreadedEventLoopGroup.singleton
     }
 
-    /// Closes every connection (calls in flight fail with UNAVAILABLE).
+    /// Closes every connection (calls in flight fail with UNAVAILABLE), and those still opening.
+    ///
+    /// When it returns, nothing of the client runs on the event loops: call it before the process
+    /// exits. OpenSSL frees its global tables at exit (atexit); an event loop still inside
+    /// `SSL_read` on an open connection then (for instance reading the session tickets a TLS 1.3
+    /// server sends just after the handshake) crashes the process.
     public func close() async {
-        let connections = state.withLock { s -> [Connection] in
+        let channels = state.withLock { s -> [any Channel] in
             s.closed = true
             s.current = nil
-            return Array(s.all.values)
+            return Array(s.channels.values)
         }
-        for c in connections {
-            try? await c.channel.close().get()
+        for channel in channels {
+            try? await channel.close().get()
             // close() completes before NIO removes the handlers; the close future after. Waiting
             // for it means nothing of the connection is left running when close() returns (a
-            // process that exits right after otherwise still holds the handler, which LSan flags).
-            try? await c.channel.closeFuture.get()
+            // process that exits right after otherwise still holds the handler, which LSan flags,
+            // and may still be in OpenSSL when its atexit cleanup runs).
+            try? await channel.closeFuture.get()
         }
     }
 
@@ -184,7 +200,7 @@ public final class Client: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(code: .unavailable, message: "cannot connect to \(configuration.host):\(configuration.port): \(error)")
+            throw RPCError(code: .unavailable, message: "cannot connect to \(configuration.host):\(configuration.port): \(TransportErrorText.reason(error))")
         }
     }
 
@@ -198,7 +214,7 @@ public final class Client: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { [weak self] channel in
                 let retire: @Sendable () -> Void = { [weak self] in self?.retire(generation) }
-                _ = self
+                self?.track(channel)
                 do {
                     let handler = ClientHandler(ready: ready, onUnusable: retire)
                     try channel.pipeline.syncOperations.addHandler(try OpenSSLHandler(context: tls))
@@ -232,16 +248,23 @@ public final class Client: Sendable {
             guard let self else { return }
             self.state.withLock { s in
                 s.connecting = nil
-                if case .success(let connection) = result {
-                    s.all[generation] = connection
-                    if !s.closed { s.current = connection }
-                    connection.channel.closeFuture.whenComplete { [weak self] _ in
-                        self?.state.withLock { _ = $0.all.removeValue(forKey: generation) }
-                    }
-                }
+                if case .success(let connection) = result, !s.closed { s.current = connection }
             }
         }
         return future
+    }
+
+    /// Keeps `channel` for ``close()`` until it has closed.
+    private func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        let closed = state.withLock { s in
+            s.channels[id] = channel
+            return s.closed
+        }
+        if closed { channel.close(promise: nil) }  // opened while the client was closing
+        channel.closeFuture.whenComplete { [weak self] _ in
+            self?.state.withLock { _ = $0.channels.removeValue(forKey: id) }
+        }
     }
 
     /// A connection that received GOAWAY or failed takes no new calls.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Proto
 import RPCClient
 
@@ -144,34 +145,52 @@ struct ReportCommand: AsyncParsableCommand {
     struct Batch: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "批量上报: report many applications (ids as arguments, or --all-pending).",
-            discussion: "Sent in chunks of --chunk, each with its own idempotency key derived from --batch-key: rerun with the same --batch-key after an interruption and nothing is reported twice.")
+            discussion: Messages.batchDiscussion)
         @OptionGroup var global: GlobalOptions
         @Argument var applicationIDs: [String] = []
         @Flag(name: .customLong("all-pending"), help: "Every application waiting for the enterprise.") var allPending = false
         @Flag(name: .customLong("accept-commitment"), help: "Accept the enterprise's 承诺条款 (required).") var accept = false
         @Option(name: .customLong("batch-key"), help: "Idempotency key base (default: random; printed so you can rerun safely).") var key: String?
-        @Option(help: "Applications per call.") var chunk = 1000
+        @Option(help: "Applications per call (a rerun keeps the recorded chunking).") var chunk = 1000
+
+        func validate() throws {
+            // Checked before a plan is recorded: a chunking the server refuses would stay with the key.
+            guard (1...Model.Applications.maxBatch).contains(chunk) else { throw ValidationError("--chunk must be 1...\(Model.Applications.maxBatch)") }
+        }
 
         func run(with client: Client) async throws {
-            var ids = applicationIDs
-            if allPending {
-                var token = ""
-                repeat {
-                    let page = try await client.enterprise.applications(.init(page: .init(pageSize: 500, pageToken: token)))
-                    ids += page.applications.map(\.applicationID)
-                    token = page.page?.nextPageToken ?? ""
-                } while !token.isEmpty
-            }
-            guard !ids.isEmpty else { throw ValidationError("no applications: give ids or --all-pending") }
+            let plans = BatchPlan.Store(profile: global.sessions.profile)
             let base = key ?? UUID().uuidString.lowercased()
-            if !global.json { print("idempotency key \(base) (rerun with --batch-key \(base) to resume safely)") }
+            let plan: BatchPlan
+            if let recorded = try plans.load(server: global.serverAddress, key: base) {
+                // The recorded list, whatever is pending now: the same chunks under the same keys.
+                guard applicationIDs.isEmpty || Set(applicationIDs) == Set(recorded.applicationIDs) else {
+                    throw ValidationError(Messages.batchKeyUsedForOthers(base))
+                }
+                plan = recorded
+                if !global.json { print(Messages.batchResumed(base, count: plan.applicationIDs.count, chunk: plan.chunk)) }
+            } else {
+                var ids = applicationIDs
+                if allPending {
+                    var token = ""
+                    repeat {
+                        let page = try await client.enterprise.applications(.init(page: .init(pageSize: 500, pageToken: token)))
+                        ids += page.applications.map(\.applicationID)
+                        token = page.page?.nextPageToken ?? ""
+                    } while !token.isEmpty
+                }
+                guard !ids.isEmpty else { throw ValidationError(Messages.batchNothingToReport) }
+                plan = BatchPlan(server: global.serverAddress, key: base, chunk: max(1, chunk), applicationIDs: ids, createdAt: Date())
+                try plans.save(plan)  // before anything is sent: a rerun finds exactly what this run sends
+                if !global.json { print(Messages.batchKey(base)) }
+            }
             var reported = 0, failed: [(String, String)] = []
-            let chunks = stride(from: 0, to: ids.count, by: max(1, chunk)).map { Array(ids[$0..<min($0 + chunk, ids.count)]) }
+            let chunks = plan.chunks
             for (n, part) in chunks.enumerated() {
-                let response = try await client.enterprise.batchReport(part, acceptCommitment: accept, idempotencyKey: "\(base)-\(n)")
+                let response = try await client.enterprise.batchReport(part.ids, acceptCommitment: accept, idempotencyKey: part.key)
                 reported += Int(response.reported)
                 failed += response.results.filter { $0.code != 0 }.map { ($0.applicationID, $0.message) }
-                Progress.show(done: min((n + 1) * chunk, ids.count), of: ids.count, json: global.json)
+                Progress.show(done: min((n + 1) * plan.chunk, plan.applicationIDs.count), of: plan.applicationIDs.count, json: global.json)
             }
             if global.json {
                 Output.json(["reported": reported, "failed": failed.map { ["application_id": $0.0, "message": $0.1] }, "key": base])
@@ -179,6 +198,7 @@ struct ReportCommand: AsyncParsableCommand {
                 print("reported \(reported), failed \(failed.count)")
                 for (id, message) in failed { print("  \(id): \(message)") }
             }
+            if !failed.isEmpty { throw ExitCode(ExitStatus.itemsFailed) }
         }
     }
 

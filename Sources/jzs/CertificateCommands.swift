@@ -49,7 +49,7 @@ struct CertCommand: AsyncParsableCommand {
         func run(with client: Client) async throws {
             let file: Wire.Common.CertificateFile
             if let id { file = try await client.ministry.downloadCertificate(id) } else { file = try await client.individual.downloadCertificate() }
-            try Data(file.file).write(to: URL(fileURLWithPath: out))
+            try LocalFile.write(file.file, to: out)
             if global.json { Output.json(["file": out, "use_until": file.useUntil]) } else { print("\(out): usable until \(file.useUntil) (180 days at most; download again after)") }
         }
     }
@@ -65,15 +65,15 @@ struct CertCommand: AsyncParsableCommand {
         var anonymous: Bool { true }
 
         func run() async throws {
-            // Offline verification needs no server when the key is given.
-            if let publicKey, !online {
-                try emit(check(key: try String(contentsOfFile: publicKey, encoding: .utf8)))
-                return
-            }
             do {
+                // Offline verification needs no server when the key is given.
+                if let publicKey, !online {
+                    try emit(check(key: try LocalFile.text(publicKey, role: "public key")))
+                    return
+                }
                 try await global.withClient(anonymous: true) { client in
                     let key: String
-                    if let publicKey { key = try String(contentsOfFile: publicKey, encoding: .utf8) } else { key = try await client.public.signingKey() }
+                    if let publicKey { key = try LocalFile.text(publicKey, role: "public key") } else { key = try await client.public.signingKey() }
                     var verdict = try check(key: key)
                     if online, verdict.valid, let id = verdict.object["certificate_id"] as? String {
                         let record = try await client.public.verifyCertificate(id)
@@ -87,8 +87,8 @@ struct CertCommand: AsyncParsableCommand {
                     }
                     try emit(verdict)
                 }
-            } catch let failure as Failure {
-                throw Self.report(failure)
+            } catch {
+                throw Self.exit(after: error, json: global.json)
             }
         }
 
@@ -110,11 +110,11 @@ struct CertCommand: AsyncParsableCommand {
 
         func emit(_ verdict: Verdict) throws {
             if global.json { Output.json(verdict.object) } else { verdict.lines.forEach { print($0) } }
-            if !verdict.valid { throw ExitCode(3) }
+            if !verdict.valid { throw ExitCode(ExitStatus.notValid) }
         }
 
         func check(key: String) throws -> Verdict {
-            guard let bytes = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let bytes = try LocalFile.read(file, role: "certificate file")
             var verdict = Verdict()
             switch CertificateVerifier.verify(file: Array(bytes), publicKeyPEM: key) {
             case .valid(let id, let version, let useUntil):

@@ -12,7 +12,7 @@ extension IndividualCommand {
         @Option var file: String
         func run(with client: Client) async throws {
             guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError("--kind: \(DocumentKinds.all.map(\.name).joined(separator: ", "))") }
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let data = try LocalFile.read(file, role: "document")
             let a = try await client.individual.attach(k, content: Array(data), to: applicationID)
             if global.json { Output.json(DocumentKinds.json(a)) } else { print("attached \(a.attachmentID) (\(a.contentType), \(a.size) bytes)") }
         }
@@ -51,7 +51,7 @@ struct DocumentCommand: ClientCommand {
         default: throw ValidationError("log in, or use a province or ministry certificate")
         }
         let d = try await client.applicationDocument(attachmentID, of: applicationID, as: tier)
-        try Data(d.content).write(to: URL(fileURLWithPath: out))
+        try LocalFile.write(d.content, to: out)
         if global.json { Output.json(["file": out, "content_type": d.contentType, "bytes": d.content.count]) } else { print("\(out): \(d.contentType), \(d.content.count) bytes") }
     }
 }

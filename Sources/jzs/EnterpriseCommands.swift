@@ -34,7 +34,8 @@ struct EnterpriseCommand: AsyncParsableCommand {
         @Option(help: "Qualification certificate image (optional).") var qualification: String?
         @Option(name: .customLong("admin-name")) var adminName: String?
         @Option(name: .customLong("admin-account")) var adminAccount: String?
-        @Option(name: .customLong("admin-password"), help: "Default: prompt (twice).") var adminPassword: String?
+        @Option(name: .customLong("admin-password"), help: ArgumentHelp(Messages.passwordFlag("The administrator's password"))) var adminPassword: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.adminPasswordStdin)) var passwordStdin = false
         @Option var email: String?
         @Option var phone: String?
         @Option(name: .customLong("sms-code")) var smsCode: String?
@@ -49,6 +50,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
             if let auth, !["lock", "on-site", "on-site-associated"].contains(auth) {
                 throw ValidationError("--auth must be lock, on-site or on-site-associated")
             }
+            try Passwords.checkOneSource(adminPassword, "--admin-password", stdin: passwordStdin)
         }
 
         func run(with client: Client) async throws {
@@ -70,7 +72,8 @@ struct EnterpriseCommand: AsyncParsableCommand {
             } else {
                 var code = creditCode, lockedName = name
                 if code == nil, let lockCert {
-                    let read = try await client.enterprise.readIdentityLock(certificatePEM: try String(contentsOfFile: lockCert, encoding: .utf8))
+                    let pem = try LocalFile.pem(lockCert, role: "identity lock certificate (--lock-cert)", label: "CERTIFICATE")
+                    let read = try await client.enterprise.readIdentityLock(certificatePEM: pem)
                     code = read.creditCode
                     lockedName = lockedName ?? read.name
                     say("identity lock read: \(read.creditCode) \(read.name)")
@@ -99,7 +102,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
             }
             if state.administratorAccount.isEmpty {
                 let account = try Ask.value(adminAccount, "管理员账号")
-                let (p1, p2) = try adminPassword.map { ($0, $0) } ?? (Prompt.secret("管理员密码: "), Prompt.secret("再次输入密码: "))
+                let (p1, p2) = try Passwords.new(adminPassword, stdin: passwordStdin, prompt: "管理员密码: ", again: "再次输入密码: ")
                 state = try await client.enterprise.setAdministrator(draftToken: draft, name: try Ask.value(adminName, "管理员姓名"),
                                                                      account: account, password: p1, passwordAgain: p2)
                 say("step 3: administrator \(state.administratorAccount) set (enabled after authentication)")
@@ -122,8 +125,16 @@ struct EnterpriseCommand: AsyncParsableCommand {
             let method = try Ask.value(auth, "authentication (lock, on-site, on-site-associated)")
             switch method {
             case "lock", "on-site-associated":
-                let certPEM = try String(contentsOfFile: try Ask.value(lockCert, "identity lock certificate file"), encoding: .utf8)
-                let key = try PrivateKey(pem: try String(contentsOfFile: try Ask.value(lockKey, "identity lock key file"), encoding: .utf8))
+                let certPEM = try LocalFile.pem(try Ask.value(lockCert, "identity lock certificate file"),
+                                                role: "identity lock certificate (--lock-cert)", label: "CERTIFICATE")
+                let keyFile = try Ask.value(lockKey, "identity lock key file")
+                let keyPEM = try LocalFile.pem(keyFile, role: "identity lock key (--lock-key)", label: "PRIVATE KEY")
+                let key: PrivateKey
+                do {
+                    key = try PrivateKey(pem: keyPEM)
+                } catch {
+                    throw LocalFile.Problem(access: .read, path: keyFile, role: "identity lock key (--lock-key)", reason: Messages.notPEM("PRIVATE KEY"))
+                }
                 let signature = try Signature.sign(try await client.enterprise.lockChallenge(draftToken: draft), with: key)
                 state = method == "lock"
                     ? try await client.enterprise.authenticateWithLock(draftToken: draft, certificatePEM: certPEM, signature: signature)
@@ -153,8 +164,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
         func say(_ text: String) { if !global.json { print(text) } }
 
         static func read(_ path: String) throws -> [UInt8] {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
-            return Array(data)
+            Array(try LocalFile.read(path, role: "image"))
         }
     }
 
@@ -162,11 +172,15 @@ struct EnterpriseCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Log in as an enterprise user; the session is kept for this profile.")
         @OptionGroup var global: GlobalOptions
         @Option(help: "Login account.") var account: String
-        @Option(help: "Password (default: prompt, or standard input).") var password: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag())) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
         var anonymous: Bool { true }
 
+        func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
+
         func run(with client: Client) async throws {
-            let response = try await client.enterprise.login(account: account, password: try password ?? Prompt.secret("Password: "))
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "Password: ")
+            let response = try await client.enterprise.login(account: account, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "enterprise", token: response.sessionToken, account: account))
             if global.json {
                 Output.json(["logged_in": true, "administrator": response.administrator])
@@ -177,7 +191,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
     }
 }
 
-/// The draft token of a sign-up in progress, per profile (mode 0600).
+/// The draft token of a sign-up in progress, per profile (mode 0600 from creation).
 struct DraftStore {
     let profile: String
     var file: URL { SessionStore.directory.deletingLastPathComponent().appendingPathComponent("signups/\(profile).json") }
@@ -189,10 +203,8 @@ struct DraftStore {
     }
 
     func save(server: String, token: String) throws {
-        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        try JSONSerialization.data(withJSONObject: ["server": server, "draft_token": token]).write(to: file)
+        try LocalFile.makePrivateDirectory(file.deletingLastPathComponent())
+        try LocalFile.write(try JSONSerialization.data(withJSONObject: ["server": server, "draft_token": token]), to: file.path)
     }
 
     func remove() { try? FileManager.default.removeItem(at: file) }

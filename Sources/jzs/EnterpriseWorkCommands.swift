@@ -65,7 +65,7 @@ struct InfoCommand: AsyncParsableCommand {
         func run(with client: Client) async throws {
             let k: Wire.Enterprise.AttachmentKind = kind == "qualification" ? .qualificationCertificate : .businessLicence
             let a = try await client.enterprise.attachment(k)
-            try Data(a.content).write(to: URL(fileURLWithPath: out))
+            try LocalFile.write(a.content, to: out)
             if global.json { Output.json(["file": out, "content_type": a.contentType, "bytes": a.content.count]) } else { print("\(out): \(a.contentType), \(a.content.count) bytes") }
         }
     }
@@ -132,9 +132,12 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option var name: String
         @Option var account: String
-        @Option(help: "Default: prompt.") var password: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The sub-user's password"))) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
+        func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
-            let u = try await client.enterprise.addUser(name: name, account: account, password: try password ?? Prompt.secret("Password: "))
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "Password: ")
+            let u = try await client.enterprise.addUser(name: name, account: account, password: secret)
             if global.json { Output.json(["user_id": u.userID, "account": u.account]) } else { print("added \(u.account) (\(u.userID))") }
         }
     }
@@ -154,9 +157,12 @@ struct UsersCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "重置密码: set a sub-user's password (their sessions end).")
         @OptionGroup var global: GlobalOptions
         @Argument var userID: String
-        @Option(help: "Default: prompt.") var password: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.newPasswordStdin)) var passwordStdin = false
+        func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
-            try await client.enterprise.updateUser(userID, newPassword: try password ?? Prompt.secret("New password: "))
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "New password: ")
+            try await client.enterprise.updateUser(userID, newPassword: secret)
             if global.json { Output.json(["reset": true]) } else { print("password reset") }
         }
     }
@@ -178,10 +184,13 @@ struct PasswordCommand: AsyncParsableCommand {
 
     struct Change: ClientCommand {
         @OptionGroup var global: GlobalOptions
-        @Option var old: String?
-        @Option var new: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The current password"))) var old: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var new: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordsStdin)) var passwordStdin = false
         func run(with client: Client) async throws {
-            try await client.enterprise.changePassword(old: try old ?? Prompt.secret("Current password: "), new: try new ?? Prompt.secret("New password: "))
+            let current = try Passwords.read(old, stdin: passwordStdin, prompt: "Current password: ")
+            let next = try Passwords.read(new, stdin: passwordStdin, prompt: "New password: ")
+            try await client.enterprise.changePassword(old: current, new: next)
             global.sessions.remove()
             if global.json { Output.json(["changed": true]) } else { print("password changed; log in again") }
         }
@@ -192,15 +201,18 @@ struct PasswordCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Option var account: String
         @Option(name: .customLong("sms-code")) var smsCode: String?
-        @Option(name: .customLong("new-password")) var newPassword: String?
+        @Option(name: .customLong("new-password"), help: ArgumentHelp(Messages.passwordFlag("The new password"))) var newPassword: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.newPasswordStdin)) var passwordStdin = false
         var anonymous: Bool { true }
+        func validate() throws { try Passwords.checkOneSource(newPassword, "--new-password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
             guard let smsCode else {
                 try await client.enterprise.requestPasswordReset(account: account)
                 if global.json { Output.json(["sent": true]) } else { print("if the account exists, an SMS code was sent to the enterprise's bound phone; rerun with --sms-code") }
                 return
             }
-            try await client.enterprise.resetPassword(account: account, smsCode: smsCode, newPassword: try newPassword ?? Prompt.secret("New password: "))
+            let secret = try Passwords.read(newPassword, stdin: passwordStdin, prompt: "New password: ")
+            try await client.enterprise.resetPassword(account: account, smsCode: smsCode, newPassword: secret)
             if global.json { Output.json(["reset": true]) } else { print("password set; log in with it") }
         }
     }

@@ -13,19 +13,20 @@ struct JZS: AsyncParsableCommand {
         commandName: "jzs",
         abstract: "Client of jzs, 建设行业执业资格管理信息系统（一级建造师）.",
         discussion: """
-            Global options (--server, --ca, --cert, --key, --timeout, --json, --profile) may come before or
-            after the command. Connection settings come from flags, then environment variables
-            (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file
-            ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca",
-            "cert", "key", "timeout"), then defaults (server 127.0.0.1:7443; CA
+            Global options (--server, --ca, --cert, --key, --timeout, --json, --profile) may come before or \
+            after the command. Connection settings come from flags, then environment variables \
+            (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file \
+            ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca", \
+            "cert", "key", "timeout"), then defaults (server 127.0.0.1:7443; CA \
             .jzs-data/pki/ca.pem when it exists).
 
-            Exit status: 0 OK; 10 + the gRPC status code of a failed call (11 CANCELLED,
-            12 UNKNOWN, 13 INVALID_ARGUMENT, 14 DEADLINE_EXCEEDED, 15 NOT_FOUND, 16 ALREADY_EXISTS,
-            17 PERMISSION_DENIED, 18 RESOURCE_EXHAUSTED, 19 FAILED_PRECONDITION, 20 ABORTED,
-            21 OUT_OF_RANGE, 22 UNIMPLEMENTED, 23 INTERNAL, 24 UNAVAILABLE, 25 DATA_LOSS,
-            26 UNAUTHENTICATED); 64 usage error; 1 any other failure.
-            """,
+            Passwords are typed at the terminal without echo, or read from standard input with \
+            --password-stdin; --password (and --old, --new, --new-password, --admin-password) puts \
+            the password in the process list, where other local users can read it: for scripts only. \
+            Files jzs writes (sessions, downloads, reports) are created readable by you only (0600).
+
+
+            """ + Messages.exitStatuses,
         subcommands: [Health.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, EnterpriseCommand.self, LoginCommand.self, Home.self, ReportCommand.self, StaffCommand.self, InfoCommand.self, UsersCommand.self, PasswordCommand.self, ProvinceCommand.self, MinistryCommand.self, CertCommand.self, DocumentCommand.self, PublicCommand.self, Logout.self])
 }
 

@@ -23,17 +23,20 @@ struct IndividualCommand: AsyncParsableCommand {
     struct Register: ClientCommand {
         static let configuration = CommandConfiguration(
             abstract: "Open an account (run `jzs individual send-code --phone …` first).",
-            discussion: "Without --password, the password is read from the terminal (twice), or from standard input.")
+            discussion: "The password is typed twice at the terminal without echo, or read from standard input with --password-stdin.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("id-number"), help: "居民身份证号码 (18 characters).") var idNumber: String
         @Option(help: "Name as on the ID card.") var name: String
         @Option(help: "Mainland mobile number that received the code.") var phone: String
         @Option(name: .customLong("sms-code"), help: "The 6-digit SMS code.") var smsCode: String
-        @Option(help: "Password (prefer the prompt: a flag lands in shell history).") var password: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag())) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
         var anonymous: Bool { true }
 
+        func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
+
         func run(with client: Client) async throws {
-            let (first, second) = try password.map { ($0, $0) } ?? (Prompt.secret("Password: "), Prompt.secret("Password again: "))
+            let (first, second) = try Passwords.new(password, stdin: passwordStdin, prompt: "Password: ", again: "Password again: ")
             let id = try await client.individual.createAccount(.init(
                 idNumber: idNumber, name: name, phone: phone, password: first, passwordAgain: second, smsCode: smsCode))
             if global.json { Output.json(["individual_id": id]) } else { print("account created (\(id)); now `jzs individual login --id-number …`") }
@@ -44,11 +47,14 @@ struct IndividualCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Log in; the session is kept for this profile.")
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("id-number"), help: "居民身份证号码.") var idNumber: String
-        @Option(help: "Password (default: prompt, or standard input).") var password: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag())) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
         var anonymous: Bool { true }
 
+        func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
+
         func run(with client: Client) async throws {
-            let secret = try password ?? Prompt.secret("Password: ")
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "Password: ")
             let response = try await client.individual.login(idNumber: idNumber, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: response.sessionToken,
                                            account: String(idNumber.prefix(4)) + "…"))
@@ -78,12 +84,13 @@ struct IndividualCommand: AsyncParsableCommand {
     struct Password: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "password", abstract: "Change your password (ends all sessions).")
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Current password (default: prompt).") var old: String?
-        @Option(help: "New password (default: prompt).") var new: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The current password"))) var old: String?
+        @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var new: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordsStdin)) var passwordStdin = false
 
         func run(with client: Client) async throws {
-            let oldPassword = try old ?? Prompt.secret("Current password: ")
-            let newPassword = try new ?? Prompt.secret("New password: ")
+            let oldPassword = try Passwords.read(old, stdin: passwordStdin, prompt: "Current password: ")
+            let newPassword = try Passwords.read(new, stdin: passwordStdin, prompt: "New password: ")
             try await client.individual.changePassword(old: oldPassword, new: newPassword)
             global.sessions.remove()
             if global.json { Output.json(["changed": true]) } else { print("password changed; every session ended, log in again") }
@@ -107,17 +114,6 @@ struct Logout: ClientCommand {
     }
 }
 
-/// Reads secrets without echo on a terminal, or a line from standard input for scripts.
-enum Prompt {
-    static func secret(_ prompt: String) throws -> String {
-        if isatty(STDIN_FILENO) == 1, let p = getpass(prompt) {
-            return String(cString: p)
-        }
-        guard let line = readLine(strippingNewline: true) else { throw ValidationError("no password given (use --password or standard input)") }
-        return line
-    }
-}
-
 /// `jzs login`: an individual (--id-number) or an enterprise user (--account); the session is
 /// kept for the profile (`--profile`, default "default") in the user's config directory, mode 0600.
 struct LoginCommand: ClientCommand {
@@ -125,15 +121,17 @@ struct LoginCommand: ClientCommand {
     @OptionGroup var global: GlobalOptions
     @Option(name: .customLong("id-number"), help: "Individual: 居民身份证号码.") var idNumber: String?
     @Option(help: "Enterprise user: login account.") var account: String?
-    @Option(help: "Password (default: prompt, or standard input).") var password: String?
+    @Option(help: ArgumentHelp(Messages.passwordFlag())) var password: String?
+    @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
     var anonymous: Bool { true }
 
     func validate() throws {
         guard (idNumber == nil) != (account == nil) else { throw ValidationError("give --id-number (individual) or --account (enterprise user)") }
+        try Passwords.checkOneSource(password, "--password", stdin: passwordStdin)
     }
 
     func run(with client: Client) async throws {
-        let secret = try password ?? Prompt.secret("Password: ")
+        let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "Password: ")
         if let idNumber {
             let r = try await client.individual.login(idNumber: idNumber, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: r.sessionToken, account: String(idNumber.prefix(4)) + "…"))

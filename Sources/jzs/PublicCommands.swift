@@ -3,7 +3,9 @@ import Foundation
 import Proto
 import RPCClient
 
-/// Runs a command body, mapping call failures to the documented exit codes.
+/// A command that works through a connected client: ``run(with:)`` gets the client, which is
+/// closed before the command ends, and every failure becomes one sentence and a documented exit
+/// status (``AsyncParsableCommand/exit(after:json:)``).
 protocol ClientCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
     /// Calls made without the stored session (login, account creation).
@@ -17,12 +19,8 @@ extension ClientCommand {
     func run() async throws {
         do {
             try await global.withClient(anonymous: anonymous) { try await run(with: $0) }
-        } catch let failure as Failure {
-            throw Self.report(failure)
-        } catch let invalid as ValidationError {
-            // Thrown from run(), ArgumentParser would show the top-level usage; show this command's.
-            FileHandle.standardError.write(Data("Error: \(invalid.message)\nUsage: \(Self.usageString())\n".utf8))
-            throw ExitCode(64)
+        } catch {
+            throw Self.exit(after: error, json: global.json)
         }
     }
 }

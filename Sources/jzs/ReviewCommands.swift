@@ -176,7 +176,7 @@ struct MinistryCommand: AsyncParsableCommand {
         @Option(help: "Write a JSON-lines report (one line per decision) here.") var report: String?
 
         func run(with client: Client) async throws {
-            guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let data = try LocalFile.read(file, role: "decisions file")
             let decisions = try Self.parse(String(decoding: data, as: UTF8.self))
             guard !decisions.isEmpty else { throw ValidationError("\(file) has no decisions") }
             let base = Digest.hex(Digest.sha256(Array(data))).prefix(32)
@@ -197,7 +197,7 @@ struct MinistryCommand: AsyncParsableCommand {
                 }
                 Progress.show(done: min((n + 1) * chunk, decisions.count), of: decisions.count, json: global.json)
             }
-            if let report { try (lines.joined(separator: "\n") + "\n").write(toFile: report, atomically: true, encoding: .utf8) }
+            if let report { try LocalFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: report) }
             if global.json {
                 Output.json(["done": done, "skipped": skipped, "failed": failed.map { ["application_id": $0.0, "message": $0.1] }])
             } else {

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Session tokens kept per profile in the user's config directory
-/// (`$XDG_CONFIG_HOME/jzs/sessions/<profile>.json`, mode 0600), bound to the server they are for.
+/// (`$XDG_CONFIG_HOME/jzs/sessions/<profile>.json`, mode 0600 from creation, in a 0700 directory),
+/// bound to the server they are for.
 struct SessionStore {
     struct Session: Codable {
         var server: String
@@ -27,13 +28,8 @@ struct SessionStore {
     }
 
     func save(_ session: Session) throws {
-        try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        let data = try JSONEncoder().encode(session)
-        // Create with 0600 before writing the secret.
-        FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-        try data.write(to: file)
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
+        try LocalFile.makePrivateDirectory(Self.directory)
+        try LocalFile.write(try JSONEncoder().encode(session), to: file.path)
     }
 
     func remove() { try? FileManager.default.removeItem(at: file) }

@@ -72,6 +72,8 @@ struct BatchClientTests {
             #expect(counts.0 == 5 && counts.1 == 1 && counts.2 == 5)
             let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 6)
+            // The report names applications and registration numbers: the owner's only.
+            #expect(try FileManager.default.attributesOfItem(atPath: report)[.posixPermissions] as? Int == 0o600)
             // A file deciding them anew (another key) finds them already decided: skipped, not applied.
             try Data((csv + "\n").utf8).write(to: file)
             let fresh = try await runCLI(server, ["ministry", "batch", "decide", "--file", file.path, "--chunk", "4"])

@@ -44,9 +44,9 @@ final class ClientHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let rpc: RPCError
         switch error {
-        case let tls as TLSError: rpc = RPCError(code: .unavailable, message: tls.description)
+        case let tls as TLSError: rpc = RPCError(code: .unavailable, message: TransportErrorText.tls(tls))
         case let frame as FrameError: rpc = RPCError(code: .internalError, message: "protocol error from server: \(frame)")
-        default: rpc = RPCError(code: .unavailable, message: "connection failed: \(error)")
+        default: rpc = RPCError(code: .unavailable, message: "connection failed: \(TransportErrorText.reason(error))")
         }
         closedError = closedError ?? rpc
         ready.fail(rpc)
