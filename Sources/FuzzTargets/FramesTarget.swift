@@ -12,8 +12,9 @@ internal import RPCServer
 /// entry point the listener uses (frame decoder, then the connection handler with call ids,
 /// the concurrency cap, CANCEL, PING, GOAWAY and deadlines), without TLS. The channel becomes
 /// active and gets the `TLSHandshakeCompleted` event the handler waits for; then the input
-/// arrives in a few reads (split at input-derived points), and between reads the embedded clock
-/// may jump (input-derived) so that the idle, keepalive and handshake timers fire too. What the
+/// arrives in a few reads (split at input-derived points). Between reads, input-derived too,
+/// the server may begin its graceful shutdown (``ServerPipeline/drain(_:)``) and the embedded
+/// clock may jump, so that the drain, idle, keepalive and first-call timers fire. What the
 /// server writes is read and dropped, and the channel is closed.
 ///
 /// Calls run in Swift tasks that start inline (`Task.immediate`) on the calling thread. A
@@ -28,10 +29,11 @@ public func fuzzFrames(_ bytes: UnsafeRawBufferPointer) {
 
 /// One run of the frames target; returns what the server wrote when `keepOutput` (for the tests
 /// that check the harness really reaches the handlers).
-/// - Parameter clock: whether the embedded clock may jump (the tests that compare answers turn it off).
-package func framesSession(_ bytes: UnsafeRawBufferPointer, keepOutput: Bool, clock: Bool = true) -> [UInt8] {
+/// - Parameter events: whether the server may start draining and the embedded clock may jump
+///   (the tests that compare answers turn them off).
+package func framesSession(_ bytes: UnsafeRawBufferPointer, keepOutput: Bool, events: Bool = true) -> [UInt8] {
     var output: [UInt8] = []
-    func drain(_ channel: EmbeddedChannel) {
+    func collect(_ channel: EmbeddedChannel) {
         while let chunk = try? channel.readOutbound(as: ByteBuffer.self) {
             if keepOutput { output += chunk.readableBytesView }
         }
@@ -56,19 +58,26 @@ package func framesSession(_ bytes: UnsafeRawBufferPointer, keepOutput: Bool, cl
         // rethrown here and is an outcome too, not a crash.
         _ = try? channel.writeInbound(channel.allocator.buffer(bytes: UnsafeRawBufferPointer(rebasing: bytes[piece])))
         channel.embeddedEventLoop.run()
-        drain(channel)
+        collect(channel)
+        // Sometimes the server starts its graceful shutdown (two-phase GOAWAY, the "jzsdrain"
+        // PING) here, so that the rest of the input meets a draining connection.
+        if events, plan.next() % 16 == 0 {
+            ServerPipeline.drain(channel)
+            channel.embeddedEventLoop.run()
+            collect(channel)
+        }
         // Time passes rarely between reads (a jump usually ends the connection, and the rest of
         // the input would be lost), more often after the last one.
         let last = index == pieces.count - 1
-        if clock, plan.next() % (last ? 4 : 16) == 0 {
+        if events, plan.next() % (last ? 4 : 16) == 0 {
             let jump = FramesFixture.clockJumps[Int(plan.next() % UInt64(FramesFixture.clockJumps.count))]
             channel.embeddedEventLoop.advanceTime(by: jump)
-            drain(channel)
+            collect(channel)
         }
     }
     if channel.isActive { _ = channel.close() }
     channel.embeddedEventLoop.run()
-    drain(channel)
+    collect(channel)
     return output
 }
 

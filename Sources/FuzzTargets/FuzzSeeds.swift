@@ -64,9 +64,9 @@ package enum FuzzSeeds {
                                          + frame(.goAway, 0, Wire.RPC.GoAway(lastCallID: 0, reason: 0, message: "bye").serializedBytes())))
 
         // Every Public method with a full request (the others are unknown to the fuzz router).
-        for (index, method) in MethodTable.methods.enumerated() where method.path.hasPrefix("/jzs.public.v1.Public/") {
+        for method in MethodTable.methods where method.path.hasPrefix("/jzs.public.v1.Public/") {
             let name = String(method.path.split(separator: "/").last!)
-            seeds.append(("call-\(pad3(index))-\(name)",
+            seeds.append(("call-Public-\(name)",
                           call(1, method.path, request: RequestSynthesizer.bytes(of: method.requestDescriptor()))))
         }
 

@@ -147,6 +147,7 @@ package enum MethodTable {
         .init(Methods.Provincial.returnSignup),
         .init(Methods.Provincial.lookupAdministratorAccount),
         .init(Methods.Provincial.resetAdministratorPassword),
+        .init(Methods.Provincial.reassignIndividualAccount),
         .init(Methods.Provincial.listEnterpriseChanges),
         .init(Methods.Provincial.decideEnterpriseChange),
         .init(Methods.Provincial.getEnterpriseInfo),

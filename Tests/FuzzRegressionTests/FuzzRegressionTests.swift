@@ -52,7 +52,7 @@ struct FuzzRegressionTests {
     @Test("The frames target answers the Health call of PROTOCOL.md §13.1 like the real server")
     func framesReachTheHandlers() throws {
         let request = try #require(FileManager.default.contents(atPath: Self.root.path + "/Corpus/frames/doc-13.1-health"))
-        let output = [UInt8](request).withUnsafeBytes { framesSession($0, keepOutput: true, clock: false) }
+        let output = [UInt8](request).withUnsafeBytes { framesSession($0, keepOutput: true, events: false) }
         // §13.1, server → client: MESSAGE HealthResponse{SERVING}, then TRAILERS echoing request-id.
         let expected = FuzzSeeds.bytes(hex: """
             00 00 00 02 02 00 00 00 00 01 08 01 00 00 00 18 03 00 00 00 00 01 22 16 0a 0a 72 65 71 75 65 73
@@ -64,7 +64,7 @@ struct FuzzRegressionTests {
     @Test("The frames target streams the EchoStream answer of PROTOCOL.md §13.2")
     func framesStream() throws {
         let request = try #require(FileManager.default.contents(atPath: Self.root.path + "/Corpus/frames/doc-13.2-echo-stream"))
-        let output = [UInt8](request).withUnsafeBytes { framesSession($0, keepOutput: true, clock: false) }
+        let output = [UInt8](request).withUnsafeBytes { framesSession($0, keepOutput: true, events: false) }
         let expected = FuzzSeeds.bytes(hex: """
             00 00 00 07 02 00 00 00 00 02 0a 02 68 69 12 01 30 00 00 00 07 02 00 00 00 00 02 0a 02 68 69 12
             01 31 00 00 00 00 03 00 00 00 00 02

@@ -63,9 +63,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var readPending = false
     private var inboundBytesInFlight = 0
 
-    // Outbound: the shared budget and the bytes written since the last flush.
+    // Outbound: the shared budget and the bytes written since the last flush. The last write
+    // before a flush is held back and carries the flush's promise (no extra empty write).
     let budget: OutboundBudget
     private var unflushedBytes = 0
+    private var heldWrite: ByteBuffer?
     private var flushScheduled = false
 
     private var limitGuard: ConnectionGuard
@@ -527,7 +529,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func writeCounted(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
         if unflushedBytes == 0, budget.queued == bytes.readableBytes { limitGuard.writeProgress(now: .now()) }
         unflushedBytes += bytes.readableBytes
-        context.write(wrapOutboundOut(bytes), promise: nil)
+        if let held = heldWrite { context.write(wrapOutboundOut(held), promise: nil) }
+        heldWrite = bytes
         if !flushScheduled {
             // The first write of a tick goes out at once; later ones join one flush at its end.
             flushScheduled = true
@@ -544,12 +547,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private func flushCounted(context: ChannelHandlerContext) {
         let bytes = unflushedBytes
         unflushedBytes = 0
-        guard bytes > 0 else {
+        guard bytes > 0, let last = heldWrite else {
             context.flush()
             return
         }
+        heldWrite = nil
         let written = context.eventLoop.makePromise(of: Void.self)
-        context.write(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: written)
+        context.write(wrapOutboundOut(last), promise: written)
         context.flush()
         written.futureResult.assumeIsolated().whenComplete { [weak self] _ in
             guard let self else { return }

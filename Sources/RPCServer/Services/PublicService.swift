@@ -72,18 +72,21 @@ public struct PublicService: Sendable {
             }
         }
         router.register(Methods.Public.whoAmI) { _, context in
-            var response = Wire.Public.WhoAmIResponse(principal: context.caller.principal)
-            switch context.caller {
-            case .anonymous: response.kind = .anonymous
-            case .ministry: response.kind = .ministry
-            case .province(let code):
-                response.kind = .province
-                response.provinceCode = code.rawValue
-                response.provinceName = Province.name(of: code.rawValue, corpsCode: corpsCode) ?? ""
-            case .enterpriseUser: response.kind = .enterpriseUser
-            case .individual: response.kind = .individual
+            // One full initialiser call with every field computed per branch: a default that
+            // only some branches overwrote was miscompiled in optimised async code (the store
+            // of province_code = 0 was dropped, and answers carried stale bytes).
+            let caller = context.caller
+            let kind: Wire.Common.CallerKind
+            let code: UInt32
+            let name: String
+            switch caller {
+            case .anonymous: (kind, code, name) = (.anonymous, 0, "")
+            case .ministry: (kind, code, name) = (.ministry, 0, "")
+            case .province(let p): (kind, code, name) = (.province, p.rawValue, Province.name(of: p.rawValue, corpsCode: corpsCode) ?? "")
+            case .enterpriseUser: (kind, code, name) = (.enterpriseUser, 0, "")
+            case .individual: (kind, code, name) = (.individual, 0, "")
             }
-            return response
+            return Wire.Public.WhoAmIResponse(kind: kind, provinceCode: code, provinceName: name, principal: caller.principal)
         }
     }
 }

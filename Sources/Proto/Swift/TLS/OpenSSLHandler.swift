@@ -312,7 +312,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
 
     /// Moves everything OpenSSL wrote into the write BIO onto the network.
     private func drainOutput(context: ChannelHandlerContext, promise: EventLoopPromise<Void>?, flush: Bool) {
-        var wrote = false
+        // The last buffer carries the promise: it completes once the socket took everything.
+        var last: ByteBuffer?
         while true {
             let count = Int(BIO_ctrl_pending(writeBIO))
             if count == 0 { break }
@@ -320,12 +321,12 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
             out.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { p in
                 Int(max(0, BIO_read(writeBIO, p.baseAddress, Int32(count))))
             }
-            context.write(wrapOutboundOut(out), promise: nil)
-            wrote = true
+            if let previous = last { context.write(wrapOutboundOut(previous), promise: nil) }
+            last = out
         }
-        if wrote {
-            if let promise { context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0)), promise: promise) }
-            else if flush { context.flush() }
+        if let last {
+            context.write(wrapOutboundOut(last), promise: promise)
+            if flush || promise != nil { context.flush() }
         } else {
             promise?.succeed()
         }
