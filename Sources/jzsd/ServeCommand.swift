@@ -100,6 +100,12 @@ struct ServeCommand: AsyncParsableCommand {
         MinistryService(applications: applications).register(with: &router)
         ApplicationDocumentsService(applications: applications).register(with: &router)
         let signing = try PKIStore(data: data).signingKey()
+        // OpenSSL 3.0 fills its algorithm store on first use, and concurrent first uses can race
+        // (openssl/openssl#27726: a use-after-free seen under ASan). Use what serving needs once,
+        // on this thread, before any connection or background check runs.
+        _ = try Signature.sign(Array("warm-up".utf8), with: signing.key)
+        _ = try PasswordHash.hash("warm-up", parameters: .testing)
+        _ = Digest.sha256(Array("warm-up".utf8))
         CertificateService(certificates: Certificates(database: database, signingKey: signing.key), publicKeyPEM: signing.publicPEM).register(with: &router)
 
         let configuration = ServerConfiguration(
