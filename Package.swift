@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: settings),
 
         // Fuzzing (issue #7): the target bodies, one libFuzzer executable per target (scripts/fuzz
-        // builds them with -DFUZZING --sanitize=fuzzer --sanitize=address; a plain build makes
+        // builds them with -DFUZZING and the fuzzer and address sanitizers; a plain build makes
         // replay tools of them), and the replay of FuzzTesting/ in `make test`.
         .target(
             name: "FuzzTargets",
