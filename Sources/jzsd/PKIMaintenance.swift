@@ -21,10 +21,17 @@ final class PKIMaintenance: Sendable {
     private let pki: PKIStore
     private let logger: Logger
     private let current = Mutex<[String]>([])
+    /// When the server and CA certificates expire, read once at start-up: parsing a certificate
+    /// (its public key) while other threads use OpenSSL races inside OpenSSL 3.0's decoder store
+    /// (openssl/openssl#27726, seen under ASan), so the periodic check parses only the CRL.
+    private let certificateExpiry: [(what: String, notAfter: Date)]
 
     init(pki: PKIStore, logger: Logger) {
         self.pki = pki
         self.logger = logger
+        let data = pki.data
+        certificateExpiry = [("the server certificate (pki/server.pem)", data.serverCertificate), ("the CA certificate (pki/ca.pem)", data.caCertificate)]
+            .compactMap { what, url in (try? Certificate(pem: data.read(url))).map { (what, $0.notAfter) } }
     }
 
     /// What operators must act on now (for Health).
@@ -51,10 +58,8 @@ final class PKIMaintenance: Sendable {
             logger.error("PKI: CRL \(data.crl.path): \(error)")
         }
         // Health shows these to anyone: no paths, no details beyond what and when.
-        for (what, url) in [("the server certificate (pki/server.pem)", data.serverCertificate), ("the CA certificate (pki/ca.pem)", data.caCertificate)] {
-            if let cert = try? Certificate(pem: data.read(url)), cert.notAfter.timeIntervalSince(now) < Self.certificateWarning {
-                warnings.append("\(what) expires at \(cert.notAfter)")
-            }
+        for (what, notAfter) in certificateExpiry where notAfter.timeIntervalSince(now) < Self.certificateWarning {
+            warnings.append("\(what) expires at \(notAfter)")
         }
         for w in warnings { logger.warning("PKI: \(w)") }
         current.withLock { $0 = warnings }
