@@ -143,8 +143,7 @@ struct FramesFixture: Sendable {
         router.register(Methods.Public.echoStream) { request, _, stream in
             FuzzThread.check("Public/EchoStream")
             guard request.count <= 10_000 else {
-                throw RPCError(code: .invalidArgument, message: "count: at most 10000",
-                               violations: [FieldViolation(field: "count", reason: "must be at most 10000")])
+                throw RegistryError.invalid("count", .atMost, "10000")
             }
             for i in 0..<min(request.count, 8) {
                 try await stream.send(.init(payload: request.payload, text: String(i)))

@@ -71,7 +71,7 @@ public final class Client: Sendable {
                 trustRootsFile: configuration.trustRootsFile, serverName: configuration.serverName ?? configuration.host,
                 certificateFile: configuration.certificateFile, privateKeyFile: configuration.privateKeyFile)
         } catch {
-            throw RPCError(code: .invalidArgument, message: "TLS configuration: \(TransportErrorText.reason(error))")
+            throw RPCError(code: .invalidArgument, message: "TLS configuration: \(TransportErrorText.reason(error))", messageCode: ClientCode.tlsConfiguration)
         }
         self.group = MultiThreadedEventLoopGroup.singleton
     }
@@ -123,7 +123,7 @@ public final class Client: Sendable {
                         connection.onLoop { $0.start(call, outcome: .unary(c)) }
                     }
                 } onCancel: {
-                    connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled")) }
+                    connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled", messageCode: ClientCode.cancelled)) }
                 }
                 do {
                     return try method.response.decode(payload)
@@ -200,7 +200,7 @@ public final class Client: Sendable {
         } catch let error as RPCError {
             throw error
         } catch {
-            throw RPCError(code: .unavailable, message: "cannot connect to \(configuration.host):\(configuration.port): \(TransportErrorText.reason(error))")
+            throw RPCError(code: .unavailable, message: "cannot connect to \(configuration.host):\(configuration.port): \(TransportErrorText.reason(error))", messageCode: ClientCode.unreachable)
         }
     }
 
@@ -231,7 +231,7 @@ public final class Client: Sendable {
                 let connection = Connection(generation: generation, channel: channel,
                                             handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
                 let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
-                    ready.fail(RPCError(code: .unavailable, message: "TLS handshake timed out"))
+                    ready.fail(RPCError(code: .unavailable, message: "TLS handshake timed out", messageCode: ClientCode.handshakeTimeout))
                 }
                 return ready.futureResult.map {
                     timeout.cancel()

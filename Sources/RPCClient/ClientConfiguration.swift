@@ -1,4 +1,5 @@
 public import Proto
+public import Model
 
 /// Where and how a ``Client`` connects.
 public struct ClientConfiguration: Sendable {
@@ -19,6 +20,12 @@ public struct ClientConfiguration: Sendable {
     public var metadata: Metadata
     /// How long to wait for TCP connect + TLS handshake.
     public var connectTimeout: Duration
+    /// The language of the server's messages (sent as `accept-language` with every call unless
+    /// ``metadata`` already carries one); nil lets the server choose (Chinese).
+    public var language: Language? {
+        get { metadata[Metadata.Key.acceptLanguage].flatMap { Language(tag: $0) } }
+        set { metadata[Metadata.Key.acceptLanguage] = newValue?.rawValue }
+    }
 
     public init(host: String = "127.0.0.1", port: Int = 7443, trustRootsFile: String, serverName: String? = nil,
                 certificateFile: String? = nil, privateKeyFile: String? = nil, defaultTimeout: Duration = .seconds(30),

@@ -67,6 +67,8 @@ struct GlobalOptions: ParsableArguments {
         if cert == nil, let session = sessions.load(), session.server == server {
             metadata[Metadata.Key.authorization] = "Bearer \(session.token)"
         }
+        // The server answers in the user's language.
+        metadata[Metadata.Key.acceptLanguage] = UILanguage.current.rawValue
         return ClientConfiguration(host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key,
                                    defaultTimeout: .milliseconds(Int64(timeout * 1000)), metadata: metadata)
     }

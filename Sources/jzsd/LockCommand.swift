@@ -16,7 +16,7 @@ struct LockCommand: AsyncParsableCommand {
         @Option(help: "Output prefix: writes PREFIX.pem and PREFIX-key.pem.") var out: String
 
         func validate() throws {
-            do { _ = try UnifiedSocialCreditCode(validating: creditCode) } catch { throw ValidationError("--credit-code: \(error.reason)") }
+            do { _ = try UnifiedSocialCreditCode(validating: creditCode) } catch { throw ValidationError("--credit-code: \(error.text.rendered(.zh))") }
         }
 
         func run() async throws {

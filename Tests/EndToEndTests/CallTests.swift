@@ -145,10 +145,11 @@ struct CallTests {
             try await withClient(server.clientConfiguration()) { client in
                 let bad = await rpcError { _ = try await client.unary(TestMethods.rawHealth, .init(payload: [0x61, 0xFF, 0xFE])) }
                 #expect(bad?.code == .invalidArgument)
-                #expect(bad?.violations == [FieldViolation(field: "service", reason: "is not valid UTF-8")])
+                #expect(bad?.violations.map(\.field) == ["service"])
+                #expect(bad?.violations.first?.code == TextCode.notUTF8.rawValue)
                 let nul = await rpcError { _ = try await client.unary(TestMethods.rawHealth, .init(payload: [0x61, 0x00, 0x62])) }
                 #expect(nul?.violations.first?.field == "service")
-                #expect(nul?.violations.first?.reason == "contains a NUL character")
+                #expect(nul?.violations.first?.code == TextCode.notUTF8.rawValue)
             }
         }
     }

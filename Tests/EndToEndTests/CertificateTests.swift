@@ -90,7 +90,7 @@ struct CertificateTests {
 
     @Test("A version states what it was issued with; a 延续 at its 公告 and a 变更 at its decision re-issue; numbers count afresh after 重新注册")
     func versions() async throws {
-        try await withTestServer { server in
+        try await withTestServer(rules: .renewalAnyTime) { server in
             let route = RouteTests()
             let w = try await route.world(server)
             defer { Task { await w.close() } }

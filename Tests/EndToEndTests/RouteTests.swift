@@ -63,7 +63,8 @@ struct RouteTests {
 
     @Test("Every type: initial with returns and resubmission, renewal, 增项, change of employer, cancellation, re-registration")
     func fullRoute() async throws {
-        try await withTestServer { server in
+        // The renewal window is opened to the whole validity, so the route runs in one day.
+        try await withTestServer(rules: .renewalAnyTime) { server in
             let w = try await world(server)
             defer { Task { await w.close() } }
 
@@ -96,7 +97,7 @@ struct RouteTests {
             let staff = try await w.enterpriseA.enterprise.staff()
             #expect(staff.staff.map(\.registrationNumber) == [number])
 
-            // 延续注册 (renewal): too early is allowed (> 30 days before expiry); extends by 3 years.
+            // 延续注册 (renewal), inside its window (opened wide here); extends by 3 years.
             var renewal = try await w.person.individual.submit(draft(.renewal, ["建筑工程"], employer: w.codeA))
             _ = try await w.enterpriseA.enterprise.report(renewal.applicationID, acceptCommitment: true)
             _ = try await w.province37.provincial.accept(renewal.applicationID)
@@ -216,15 +217,15 @@ struct RouteTests {
         let person = Caller.individual(individualID: "p0"), audit = AuditContext(caller: .individual(individualID: "p0"), method: "/t", requestID: "r")
         let pdf = Array("%PDF-1.7".utf8)
         let app = f.applications[0]
-        await #expect(throws: RegistryError.invalidFields([.init(field: "content", reason: "is \(Applications.maxAttachmentBytes + 1) bytes; at most \(Applications.maxAttachmentBytes) (2 MiB) are allowed")])) {
+        await #expect(throws: RegistryError.invalid("content", .documentTooLarge, "\(Applications.maxAttachmentBytes + 1)")) {
             _ = try await f.use.attach(.other, content: pdf + [UInt8](repeating: 0, count: Applications.maxAttachmentBytes + 1 - pdf.count), to: app, by: person, audit: audit)
         }
         for _ in 0..<20 { _ = try await f.use.attach(.other, content: pdf, to: app, by: person, audit: audit) }
-        await #expect(throws: RegistryError.failedPrecondition("at most 20 documents per application")) {
+        await #expect(throws: RegistryError.failedPrecondition(Text(.tooManyDocuments, "20"))) {
             _ = try await f.use.attach(.other, content: pdf, to: app, by: person, audit: audit)
         }
         // Another person's application does not exist for this caller.
-        await #expect(throws: RegistryError.notFound("application \(f.applications[1])")) {
+        await #expect(throws: RegistryError.notFound(Text(.applicationNotFound, "\(f.applications[1])"))) {
             _ = try await f.use.attach(.other, content: pdf, to: f.applications[1], by: person, audit: audit)
         }
         // 增项 starts at the province: its first step, so documents are still welcome there.

@@ -65,10 +65,10 @@ struct AccountsTests {
                                                                   password: "Good-Pass1", passwordAgain: "Good-Pass1", smsCode: code), audit: f.audit)
             }
         }
-        #expect(await attempt(wrong) == .invalid("sms_code", "wrong SMS code"))
-        #expect(await attempt(wrong) == .invalid("sms_code", "wrong SMS code"))
-        #expect(await attempt(wrong) == .invalid("sms_code", "wrong SMS code"))
-        #expect(await attempt(right) == .invalid("sms_code", "too many wrong tries; request a new code"))
+        #expect(await attempt(wrong) == .invalid("sms_code", .smsWrong))
+        #expect(await attempt(wrong) == .invalid("sms_code", .smsWrong))
+        #expect(await attempt(wrong) == .invalid("sms_code", .smsWrong))
+        #expect(await attempt(right) == .invalid("sms_code", .smsTooManyTries))
     }
 
     @Test("A code works once, for its purpose, within five minutes")
@@ -81,7 +81,7 @@ struct AccountsTests {
             _ = try await f.accounts.registerIndividual(.init(idNumber: "11010519491231002X", name: "张三", phone: "13800138000",
                                                               password: "Good-Pass1", passwordAgain: "Good-Pass1", smsCode: code), audit: f.audit)
         }
-        #expect(wrongPurpose == .invalid("sms_code", "no SMS code was sent to this phone; request one first"))
+        #expect(wrongPurpose == .invalid("sms_code", .smsNotSent))
         f.clock.advance(61)
         try await f.accounts.sendSMSCode(phone: "13800138000", purpose: .individualRegistration, audit: f.audit)
         let fresh = try f.lastCode("13800138000")
@@ -90,7 +90,7 @@ struct AccountsTests {
             _ = try await f.accounts.registerIndividual(.init(idNumber: "11010519491231002X", name: "张三", phone: "13800138000",
                                                               password: "Good-Pass1", passwordAgain: "Good-Pass1", smsCode: fresh), audit: f.audit)
         }
-        #expect(expired == .invalid("sms_code", "the SMS code has expired; request a new one"))
+        #expect(expired == .invalid("sms_code", .smsExpired))
     }
 
     @Test("One SMS per 60 seconds and ten a day per phone")
@@ -106,7 +106,7 @@ struct AccountsTests {
         }
         f.clock.advance(61)
         let eleventh = await registryError { try await f.accounts.sendSMSCode(phone: "13800138000", purpose: .individualRegistration, audit: f.audit) }
-        #expect(eleventh == .rateLimited("at most 10 SMS codes a day per phone"))
+        #expect(eleventh == .rateLimited(Text(.smsDailyLimit, "10")))
         // Another phone is unaffected.
         try await f.accounts.sendSMSCode(phone: "13900139000", purpose: .individualRegistration, audit: f.audit)
     }
@@ -118,7 +118,7 @@ struct AccountsTests {
         _ = try await f.register()
         f.clock.advance(61)
         let again = await registryError { _ = try await f.register(phone: "13800138000") }
-        #expect(again == .alreadyExists("an account for this ID number already exists"))
+        #expect(again == .alreadyExists(Text(.individualExists)))
     }
 
     @Test("Five wrong passwords lock the account for 30 minutes, then it opens again")
@@ -128,7 +128,7 @@ struct AccountsTests {
         _ = try await f.register()
         for _ in 0..<5 {
             let e = await registryError { _ = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Wrong-Pass1", audit: f.audit) }
-            #expect(e == .unauthenticated("ID number or password is wrong"))
+            #expect(e == .unauthenticated(Text(.loginWrongIndividual)))
         }
         let locked = await registryError { _ = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit) }
         guard case .rateLimited = locked else { Issue.record("expected lock, got \(String(describing: locked))"); return }
@@ -144,7 +144,7 @@ struct AccountsTests {
         let f = try AccountsFixture()
         defer { f.remove() }
         let e = await registryError { _ = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit) }
-        #expect(e == .unauthenticated("ID number or password is wrong"))
+        #expect(e == .unauthenticated(Text(.loginWrongIndividual)))
     }
 
     @Test("Sessions end after 30 idle minutes and after 12 hours however active")
@@ -155,7 +155,7 @@ struct AccountsTests {
         let token = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
         #expect(try await f.accounts.caller(forToken: token) == .individual(individualID: id))
         f.clock.advance(31 * 60)
-        #expect(await registryError { _ = try await f.accounts.caller(forToken: token) } == .unauthenticated("session expired after 30 minutes idle; log in again"))
+        #expect(await registryError { _ = try await f.accounts.caller(forToken: token) } == .unauthenticated(Text(.sessionIdle)))
 
         let busy = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
         for _ in 0..<35 {           // active every 20 minutes for 11h40
@@ -163,8 +163,8 @@ struct AccountsTests {
             _ = try await f.accounts.caller(forToken: busy)
         }
         f.clock.advance(21 * 60)
-        #expect(await registryError { _ = try await f.accounts.caller(forToken: busy) } == .unauthenticated("session expired (12 hours); log in again"))
-        #expect(await registryError { _ = try await f.accounts.caller(forToken: "zz") } == .unauthenticated("malformed session token"))
+        #expect(await registryError { _ = try await f.accounts.caller(forToken: busy) } == .unauthenticated(Text(.sessionExpired)))
+        #expect(await registryError { _ = try await f.accounts.caller(forToken: "zz") } == .unauthenticated(Text(.sessionMalformed)))
     }
 
     @Test("Logout ends the session; a password change ends them all")
@@ -179,7 +179,7 @@ struct AccountsTests {
         #expect(try await f.accounts.caller(forToken: b) == .individual(individualID: id))
         let me = Caller.individual(individualID: id)
         #expect(await registryError { try await f.accounts.changePassword(of: me, old: "nope", new: "Newer-Pass2", audit: f.audit) }
-                == .invalid("old_password", "is wrong"))
+                == .invalid("old_password", .oldPasswordWrong))
         try await f.accounts.changePassword(of: me, old: "Good-Pass1", new: "Newer-Pass2", audit: f.audit)
         #expect(await registryError { _ = try await f.accounts.caller(forToken: b) } != nil)
         _ = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Newer-Pass2", audit: f.audit)
@@ -194,8 +194,8 @@ struct AccountsTests {
         let b = try await f.register("11010519491231003X".validIDVariant, phone: "13900139000")
         #expect(try await f.accounts.profile(of: .individual(individualID: a)).id == a)
         #expect(try await f.accounts.profile(of: .individual(individualID: b)).id == b)
-        #expect(await registryError { _ = try await f.accounts.profile(of: .province(ProvinceCode(11)!)) } == .forbidden("only individuals have an individual profile"))
-        #expect(await registryError { _ = try await f.accounts.profile(of: .individual(individualID: "nobody")) } == .notFound("individual"))
+        #expect(await registryError { _ = try await f.accounts.profile(of: .province(ProvinceCode(11)!)) } == .forbidden(Text(.onlyIndividuals)))
+        #expect(await registryError { _ = try await f.accounts.profile(of: .individual(individualID: "nobody")) } == .notFound(Text(.individualNotFound)))
     }
 
     @Test("The audit chain verifies, and a tampered or missing row is found")

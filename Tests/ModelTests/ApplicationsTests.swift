@@ -77,13 +77,13 @@ struct ApplicationsTests {
         let pending = try await f.applications.list(for: f.enterprise, ApplicationFilter(statuses: [.awaitingEnterprise]))
         #expect(pending.items.map(\.id) == [app.id])
         #expect(await registryError { _ = try await f.applications.report(app.id, acceptCommitment: false, by: f.enterprise, audit: f.audit) }
-                == .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report"))
+                == .invalid("accept_commitment", .commitmentRequired))
         let reported = try await f.applications.report(app.id, acceptCommitment: true, by: f.enterprise, audit: f.audit)
         #expect(reported.status == .awaitingProvince)
         #expect(await registryError { try await f.applications.returnToApplicant(app.id, reason: "x", by: f.enterprise, audit: f.audit) }
-                == .failedPrecondition("only an application waiting for the enterprise can be returned (it is awaiting_province)"))
+                == .failedPrecondition(Text(.onlyAwaitingReturn, .text(.statusAwaitingProvince))))
         #expect(await registryError { try await f.applications.withdraw(app.id, by: f.person, audit: f.audit) }
-                == .failedPrecondition("only an application not yet reported can be withdrawn (it is awaiting_province)"))
+                == .failedPrecondition(Text(.onlyUnreportedWithdraw, .text(.statusAwaitingProvince))))
         let history = try await f.applications.application(app.id, for: f.person).events.map(\.action)
         #expect(history == ["submitted", "reported"])
     }
@@ -100,7 +100,7 @@ struct ApplicationsTests {
             try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '建筑工程', '2024-01-01', '2027-01-01')")
         }
         let sameSpecialty = await registryError { _ = try await f.applications.submit(f.draft(.addSpecialty), by: f.person, audit: f.audit) }
-        #expect(sameSpecialty == .invalid("specialties", "建筑工程 is registered already: 增项 is for a new specialty"))
+        #expect(sameSpecialty == .invalid("specialties", .specialtyAlreadyRegistered, "建筑工程"))
         let app = try await f.applications.submit(f.draft(.addSpecialty, specialties: ["市政公用工程"]), by: f.person, audit: f.audit)
         #expect(app.status == .awaitingProvince)
         #expect(try await f.applications.list(for: f.enterprise, ApplicationFilter(statuses: [.awaitingEnterprise])).items.isEmpty)
@@ -108,7 +108,7 @@ struct ApplicationsTests {
         #expect(await registryError { _ = try await f.applications.submit(f.draft(.initial), by: f.person, audit: f.audit) } != nil)
     }
 
-    @Test("Renewal at least 30 days before expiry")
+    @Test("Renewal opens 90 days before expiry and closes 30 days before it")
     func renewalWindow() async throws {
         let f = try await ApplicationsFixture()
         defer { f.base.remove() }
@@ -116,13 +116,17 @@ struct ApplicationsTests {
             guard case .individual(let person) = f.person, case .enterpriseUser(let enterprise, _, _) = f.enterprise else { return }
             try db.execute(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES ('r1', ?, ?, 'n1', 'active', 0)",
                            arguments: [person, enterprise])
-            // Expiry in 20 days is too late to renew, in 40 days fine.
+            // Expiry in 20 days is too late to renew, in 40 days fine, in 100 days too early.
             let today = CalendarDate(f.base.clock.now)
+            try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '市政公用工程', '2023-12-13', ?)", arguments: [today.adding(days: 100).description])
             try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '建筑工程', '2023-12-13', ?)", arguments: [today.adding(days: 20).description])
             try db.execute(sql: "INSERT INTO registration_specialties VALUES ('r1', '机电工程', '2024-01-02', ?)", arguments: [today.adding(days: 40).description])
         }
         let late = await registryError { _ = try await f.applications.submit(f.draft(.renewal, specialties: ["建筑工程"]), by: f.person, audit: f.audit) }
-        guard case .failedPrecondition(let why) = late, why.contains("at least 30 days") else { Issue.record("got \(String(describing: late))"); return }
+        guard case .failedPrecondition(let why) = late, why.code == .renewalClosed else { Issue.record("got \(String(describing: late))"); return }
+        let early = await registryError { _ = try await f.applications.submit(f.draft(.renewal, specialties: ["市政公用工程"]), by: f.person, audit: f.audit) }
+        guard case .failedPrecondition(let notYet) = early, notYet.code == .renewalNotYetOpen else { Issue.record("got \(String(describing: early))"); return }
+        #expect(notYet.rendered(.zh).contains("到期前 90 天"))
         let ok = try await f.applications.submit(f.draft(.renewal, specialties: ["机电工程"]), by: f.person, audit: f.audit)
         #expect(ok.status == .awaitingEnterprise)
     }
@@ -134,7 +138,7 @@ struct ApplicationsTests {
         f.base.clock.advance(61)
         let old = Caller.individual(individualID: try await f.base.register("110105196011220011".checkedID, phone: "13600136000"))
         let e = await registryError { _ = try await f.applications.submit(f.draft(), by: old, audit: f.audit) }
-        #expect(e == .failedPrecondition("registration ends at the age of 65 (DOMAIN.md §1.3)"))
+        #expect(e == .failedPrecondition(Text(.ageLimit, "65")))
     }
 
     @Test("Bad drafts name every field")
@@ -155,7 +159,7 @@ struct ApplicationsTests {
         defer { f.base.remove() }
         let app = try await f.applications.submit(f.draft(), by: f.person, audit: f.audit)
         #expect(await registryError { try await f.applications.returnToApplicant(app.id, reason: "  ", by: f.enterprise, audit: f.audit) }
-                == .invalid("reason", "is required: tell the applicant what to correct"))
+                == .invalid("reason", .returnReasonRequired))
         try await f.applications.returnToApplicant(app.id, reason: "合同日期有误", by: f.enterprise, audit: f.audit)
         let returned = try await f.applications.application(app.id, for: f.person)
         #expect(returned.status == .returned)
@@ -199,7 +203,7 @@ struct ApplicationsTests {
         }
         let first = try await f.applications.batchReport(ids + ["nope"], acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit)
         #expect(first.filter { $0.error == nil }.count == 5)
-        #expect(first.last?.error == .notFound("application nope"))
+        #expect(first.last?.error == .notFound(Text(.applicationNotFound, "nope")))
         let again = try await f.applications.batchReport(ids + ["nope"], acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit)
         #expect(again == first)
         let reportedEvents = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'reported'") }
@@ -208,7 +212,7 @@ struct ApplicationsTests {
         let later = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: "k-2", by: f.enterprise, audit: f.audit)
         #expect(later.allSatisfy { if case .failedPrecondition = $0.error { true } else { false } })
         #expect(await registryError { _ = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: "k-1", by: f.enterprise, audit: f.audit) }
-                == .failedPrecondition("idempotency-key k-1 was already used for a different request"))
+                == .failedPrecondition(Text(.idempotencyKeyReused, "k-1")))
         #expect(await registryError { _ = try await f.applications.batchReport(ids, acceptCommitment: true, idempotencyKey: nil, by: f.enterprise, audit: f.audit) } != nil)
         #expect(try await f.base.database.pool.read { try AuditLog.verify(in: $0) } == .intact(rows: try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM audit_log")! }))
     }
@@ -221,11 +225,11 @@ struct ApplicationsTests {
         let strangers: [Caller] = [.enterpriseUser(enterpriseID: "other", userID: "u", admin: true), .individual(individualID: "someone-else"),
                                    .province(ProvinceCode(11)!), .anonymous]
         for who in strangers {
-            #expect(await registryError { _ = try await f.applications.application(app.id, for: who) } == .notFound("application \(app.id)"))
+            #expect(await registryError { _ = try await f.applications.application(app.id, for: who) } == .notFound(Text(.applicationNotFound, "\(app.id)")))
             #expect(try await f.applications.list(for: who, ApplicationFilter()).items.isEmpty)
         }
         #expect(await registryError { _ = try await f.applications.report(app.id, acceptCommitment: true, by: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true), audit: f.audit) }
-                == .notFound("application \(app.id)"))
+                == .notFound(Text(.applicationNotFound, "\(app.id)")))
         // Its own province sees it.
         #expect(try await f.applications.list(for: .province(ProvinceCode(37)!), ApplicationFilter()).items.count == 1)
     }
@@ -250,6 +254,6 @@ struct ApplicationsTests {
         #expect(seen.count == 7)
         #expect(Set(seen) == ids)
         #expect(await registryError { _ = try await f.applications.list(for: f.enterprise, ApplicationFilter(pageToken: "zz")) }
-                == .invalid("page.page_token", "is not a token from a previous page"))
+                == .invalid("page.page_token", .pageToken))
     }
 }

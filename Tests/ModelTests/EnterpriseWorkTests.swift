@@ -19,11 +19,11 @@ struct EnterpriseWorkTests {
         #expect(profile.fields[.name] == "山东测试建设有限公司")
         #expect(profile.pendingChange != nil)
         #expect(await registryError { _ = try await info.update([.legalRepresentative: "孙十"], by: f.enterprise, audit: f.audit) }
-                == .failedPrecondition("a change request is already under provincial review; wait for its decision"))
+                == .failedPrecondition(Text(.changeAlreadyPending)))
         #expect(try await info.pendingChanges(for: .province(ProvinceCode(11)!)).isEmpty)
         let change = try #require(try await info.pendingChanges(for: p37).first)
         #expect(await registryError { try await info.decide(change.id, approve: false, reason: "", by: p37, audit: f.audit) }
-                == .invalid("reason", "is required when rejecting: tell the enterprise what is wrong"))
+                == .invalid("reason", .rejectReasonRequired))
         try await info.decide(change.id, approve: false, reason: "名称与营业执照不符", by: p37, audit: f.audit)
         profile = try await info.profile(of: nil, for: f.enterprise)
         #expect(profile.lastRejection == "名称与营业执照不符")
@@ -33,11 +33,11 @@ struct EnterpriseWorkTests {
         profile = try await info.profile(of: nil, for: f.enterprise)
         #expect(profile.fields[.name] == "山东示范建设集团有限公司")
         #expect(profile.lastRejection == nil)
-        #expect(await registryError { _ = try await info.update([.postcode: "12"], by: f.enterprise, audit: f.audit) } == .invalid("postcode", "must be six digits"))
+        #expect(await registryError { _ = try await info.update([.postcode: "12"], by: f.enterprise, audit: f.audit) } == .invalid("postcode", .smsCodeFormat))
         // Another enterprise's user sees nothing; the province of the enterprise does.
-        #expect(await registryError { _ = try await info.profile(of: nil, for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound("enterprise"))
+        #expect(await registryError { _ = try await info.profile(of: nil, for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound(Text(.enterpriseNotFound)))
         #expect(try await info.profile(of: profile.id, for: p37).id == profile.id)
-        #expect(await registryError { _ = try await info.profile(of: profile.id, for: .province(ProvinceCode(11)!)) } == .notFound("enterprise"))
+        #expect(await registryError { _ = try await info.profile(of: profile.id, for: .province(ProvinceCode(11)!)) } == .notFound(Text(.enterpriseNotFound)))
         let licence = try await info.attachment(.businessLicence, of: nil, for: f.enterprise)
         #expect(licence.contentType == "image/png")
         #expect(licence.bytes == SignupFixture.png)
@@ -53,15 +53,15 @@ struct EnterpriseWorkTests {
         let clerkLogin = try await accounts.loginEnterpriseUser(account: "sd-clerk", password: "Clerk-Pass1", audit: f.audit)
         #expect(!clerkLogin.admin)
         let clerk = try await accounts.caller(forToken: clerkLogin.token)
-        #expect(await registryError { _ = try await accounts.users(of: clerk) } == .forbidden("only the enterprise's administrator manages users"))
+        #expect(await registryError { _ = try await accounts.users(of: clerk) } == .forbidden(Text(.onlyAdministrator)))
         #expect(await registryError { _ = try await accounts.addUser(name: "x", account: "sdadmin", password: "Clerk-Pass1", by: f.enterprise, audit: f.audit) }
-                == .alreadyExists("account sdadmin is taken; choose another"))
+                == .alreadyExists(Text(.accountTaken, "sdadmin")))
         try await accounts.updateUser(user.id, name: nil, newPassword: "Fresh-Pass2", by: f.enterprise, audit: f.audit)
         #expect(await registryError { _ = try await accounts.caller(forToken: clerkLogin.token) } != nil)
         _ = try await accounts.loginEnterpriseUser(account: "sd-clerk", password: "Fresh-Pass2", audit: f.audit)
         try await accounts.removeUser(user.id, by: f.enterprise, audit: f.audit)
         #expect(try await accounts.users(of: f.enterprise).count == 1)
-        #expect(await registryError { try await accounts.removeUser(user.id, by: f.enterprise, audit: f.audit) } == .notFound("sub-user \(user.id)"))
+        #expect(await registryError { try await accounts.removeUser(user.id, by: f.enterprise, audit: f.audit) } == .notFound(Text(.subUserNotFound, "\(user.id)")))
     }
 
     @Test("Forgotten administrator password: SMS to the bound phone, then a new password")
@@ -74,7 +74,7 @@ struct EnterpriseWorkTests {
         #expect(try await accounts.requestEnterprisePasswordReset(account: "sdadmin", audit: f.audit) == "137****7000")
         let code = try f.base.lastCode("13700137000")
         // A wrong code for a real account and any code for an unknown one answer alike.
-        let wrongCode = RegistryError.invalid("sms_code", "wrong or expired SMS code; request a new one if needed")
+        let wrongCode = RegistryError.invalid("sms_code", .smsWrongOrExpired)
         #expect(await registryError { try await accounts.resetEnterprisePassword(account: "sdadmin", smsCode: "000000" == code ? "111111" : "000000", newPassword: "Reset-Pass3", audit: f.audit) }
                 == wrongCode)
         #expect(await registryError { try await accounts.resetEnterprisePassword(account: "nobody", smsCode: "123456", newPassword: "Reset-Pass3", audit: f.audit) }
@@ -102,6 +102,6 @@ struct EnterpriseWorkTests {
         #expect(page.items.map(\.registrationNumber) == ["鲁137202400001"])
         #expect(page.items.first?.maskedIDNumber.contains("**********") == true)
         #expect(try await info.staffMember("r1", for: f.enterprise).specialties.map(\.specialty) == [.building])
-        #expect(await registryError { _ = try await info.staffMember("r1", for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound("registered person r1"))
+        #expect(await registryError { _ = try await info.staffMember("r1", for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound(Text(.registeredPersonNotFound, "r1")))
     }
 }

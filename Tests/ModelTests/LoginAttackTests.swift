@@ -27,8 +27,8 @@ struct LoginAttackTests {
         }
         // Then no more than the policy's 5 were hashed, and the rest were refused as locked
         #expect(f.accounts.passwordChecks - before <= 5)
-        #expect(answers.filter { $0 == .unauthenticated("ID number or password is wrong") }.count <= 5)
-        #expect(answers.allSatisfy { if case .rateLimited = $0 { true } else { $0 == .unauthenticated("ID number or password is wrong") } })
+        #expect(answers.filter { $0 == .unauthenticated(Text(.loginWrongIndividual)) }.count <= 5)
+        #expect(answers.allSatisfy { if case .rateLimited = $0 { true } else { $0 == .unauthenticated(Text(.loginWrongIndividual)) } })
         // And the right password is refused while the lock lasts, without being evaluated
         let checks = f.accounts.passwordChecks
         guard case .rateLimited = await login(f, Self.id, "Good-Pass1") else { Issue.record("the right password got in while locked"); return }
@@ -66,7 +66,7 @@ struct LoginAttackTests {
                                                                   passwordAgain: "Good-Pass1", smsCode: code), audit: f.audit)
             }
         }
-        #expect(await attempt(Self.id) == .alreadyExists("an account for this ID number already exists"))
+        #expect(await attempt(Self.id) == .alreadyExists(Text(.individualExists)))
         guard case .invalidFields(let violations) = await attempt("110105198506150030") else { Issue.record("the code was reused"); return }
         #expect(violations.map(\.field) == ["sms_code"])
     }

@@ -73,7 +73,7 @@ struct SignupTests {
         let consumed = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM identity_locks WHERE serial = ?", arguments: [lock.cert.serialHex]) }
         #expect(consumed == 1)
         // The draft token is spent.
-        #expect(await registryError { _ = try await f.signup.state(draftToken: token) } == .notFound("sign-up (unknown draft token)"))
+        #expect(await registryError { _ = try await f.signup.state(draftToken: token) } == .notFound(Text(.signupDraftUnknown)))
     }
 
     @Test("A used lock never authenticates again; a lock of another credit code or CA is refused")
@@ -85,7 +85,7 @@ struct SignupTests {
         let wrongCode = await registryError {
             _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: other.pem, signature: try await f.sign(token, with: other.key), audit: f.audit)
         }
-        #expect(wrongCode == .failedPrecondition("the identity lock belongs to another credit code"))
+        #expect(wrongCode == .failedPrecondition(Text(.lockOtherCode)))
         let stranger = try CertificateAuthority.create(commonName: "not the legacy CA")
         let key = try PrivateKey.generateEC()
         let forged = try stranger.issue(.init(commonName: "x", organization: "山东测试建设有限公司", usage: .identityLock, validityDays: 1,
@@ -93,7 +93,7 @@ struct SignupTests {
         let forgedError = await registryError {
             _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: try forged.pem(), signature: try await f.sign(token, with: key), audit: f.audit)
         }
-        #expect(forgedError == .invalid("certificate_pem", "was not issued by the identity-lock CA, or has expired"))
+        #expect(forgedError == .invalid("certificate_pem", .lockCertificateUntrusted))
         let lock = try f.lock()
         let badSignature = await registryError {
             _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: other.key), audit: f.audit)
@@ -108,7 +108,7 @@ struct SignupTests {
         let reused = await registryError {
             _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: lock.key), audit: f.audit)
         }
-        #expect(reused == .failedPrecondition("this identity lock has already been used and is void"))
+        #expect(reused == .failedPrecondition(Text(.lockUsed)))
     }
 
     @Test("A renamed enterprise fails lock authentication and goes on-site associated; only its province sees it")
@@ -120,7 +120,7 @@ struct SignupTests {
         let failed = await registryError {
             _ = try await f.signup.authenticateWithLock(draftToken: token, certificatePEM: lock.pem, signature: try await f.sign(token, with: lock.key), audit: f.audit)
         }
-        guard case .failedPrecondition(let why) = failed, why.contains("on-site associated") else { Issue.record("got \(String(describing: failed))"); return }
+        guard case .failedPrecondition(let why) = failed, why.code == .lockNameDiffers else { Issue.record("got \(String(describing: failed))"); return }
         let pending = try await f.signup.requestOnSite(draftToken: token, associated: true, certificatePEM: lock.pem,
                                                        signature: try await f.sign(token, with: lock.key), audit: f.audit)
         #expect(pending.status == .pending)
@@ -128,7 +128,7 @@ struct SignupTests {
         #expect(try await f.signup.pendingSignups(for: f.p11).isEmpty)
         #expect(try await f.signup.pendingSignups(for: f.p37).map(\.enterpriseID) == [pending.enterpriseID])
         #expect(await registryError { _ = try await f.signup.authenticateOnSite(enterpriseID: pending.enterpriseID, by: f.p11, audit: f.audit) }
-                == .notFound("sign-up \(pending.enterpriseID)"))
+                == .notFound(Text(.signupNotFound, "\(pending.enterpriseID)")))
         let done = try await f.signup.authenticateOnSite(enterpriseID: pending.enterpriseID, by: f.p37, audit: f.audit)
         #expect(done.status == .authenticated)
         let consumed = try await f.base.database.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM identity_locks") }
@@ -141,7 +141,7 @@ struct SignupTests {
         defer { f.base.remove() }
         let started = try await f.signup.start(f.info(), audit: f.audit)
         let early = await registryError { _ = try await f.signup.requestOnSite(draftToken: started.draftToken, associated: false, certificatePEM: nil, signature: [], audit: f.audit) }
-        #expect(early == .failedPrecondition("finish first: business licence (step 2), administrator (step 3), e-mail and phone (step 4)"))
+        #expect(early == .failedPrecondition(Text(.signupFinishLicence)))
     }
 
     @Test("Attachments: images by content, at most 500 KB", arguments: [
@@ -179,7 +179,7 @@ struct SignupTests {
         _ = try await f.signup.start(f.info(), audit: f.audit)
         _ = try await f.signup.start(f.info(), audit: f.audit)
         let central = await registryError { _ = try await f.signup.start(f.info("11100000000013338W"), audit: f.audit) }
-        #expect(central == .invalid("info.province_code", "the credit code was issued centrally: give the province of 工商注册所在地"))
+        #expect(central == .invalid("info.province_code", .creditCodeCentral))
     }
 
     @Test("A squatter's draft and even its on-site request never block the real enterprise with its identity lock")
@@ -200,7 +200,7 @@ struct SignupTests {
         #expect(!pending.contains { $0.enterpriseID == waiting.enterpriseID })
         // and a later sign-up for the same code is refused at once.
         #expect(await registryError { _ = try await f.signup.start(f.info(), audit: f.audit) }
-                == .alreadyExists("an enterprise with this credit code is already registered"))
+                == .alreadyExists(Text(.enterpriseExists)))
     }
 
     @Test("The province sees how many other sign-ups share a credit code; drafts expire after 7 days")
@@ -219,14 +219,14 @@ struct SignupTests {
         f.base.clock.advance(61)
         let third = try await f.draft(account: "third", phone: "13700137004")
         #expect(await registryError { _ = try await f.signup.requestOnSite(draftToken: third, associated: false, certificatePEM: nil, signature: [], audit: f.audit) }
-                == .alreadyExists("another sign-up for this credit code is already authenticated or waiting for the provincial authority"))
+                == .alreadyExists(Text(.signupTaken)))
         // A draft older than 7 days cannot continue, and the next sign-up forgets it.
         let stale = try await f.signup.start(f.info(SignupFixture.code37b), audit: f.audit).draftToken
         f.base.clock.advance(7 * 86_400 + 1)
         #expect(await registryError { try await f.signup.bindContact(draftToken: stale, email: "a@b.cn", phone: "13700137003", smsCode: "123456", audit: f.audit) }
-                == .failedPrecondition("this sign-up draft expired after 7 days: start the sign-up again"))
+                == .failedPrecondition(Text(.signupDraftExpired)))
         _ = try await f.signup.start(f.info(SignupFixture.code37b), audit: f.audit)
-        #expect(await registryError { _ = try await f.signup.state(draftToken: stale) } == .notFound("sign-up (unknown draft token)"))
+        #expect(await registryError { _ = try await f.signup.state(draftToken: stale) } == .notFound(Text(.signupDraftUnknown)))
     }
 
     @Test("A returned sign-up frees the credit code and the account; the reason is kept")
@@ -236,7 +236,7 @@ struct SignupTests {
         let token = try await f.draft()
         let state = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
         #expect(await registryError { try await f.signup.returnSignup(enterpriseID: state.enterpriseID, reason: " ", by: f.p37, audit: f.audit) }
-                == .invalid("reason", "is required: tell the enterprise what is wrong"))
+                == .invalid("reason", .reasonRequired))
         try await f.signup.returnSignup(enterpriseID: state.enterpriseID, reason: "营业执照与名称不符", by: f.p37, audit: f.audit)
         f.base.clock.advance(61)
         let again = try await f.draft(account: "sdadmin", phone: "13700137000")
@@ -255,7 +255,7 @@ struct SignupTests {
         #expect(await registryError { _ = try await f.signup.lookupAdministratorAccount(creditCode: SignupFixture.code37, by: f.p11, audit: f.audit) } != nil)
         #expect(await registryError { _ = try await f.signup.resetAdministratorPassword(enterpriseID: pending.enterpriseID, by: f.p11, audit: f.audit) } != nil)
         #expect(await registryError { _ = try await f.signup.lookupAdministratorAccount(creditCode: SignupFixture.code37, by: .ministry, audit: f.audit) }
-                == .forbidden("only provincial authorities can do this"))
+                == .forbidden(Text(.onlyProvinces)))
         let temporary = try await f.signup.resetAdministratorPassword(enterpriseID: pending.enterpriseID, by: f.p37, audit: f.audit)
         #expect(await registryError { _ = try await f.base.accounts.caller(forToken: old.token) } != nil)
         _ = try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: temporary, audit: f.audit)

@@ -60,11 +60,11 @@ struct ValidationTests {
 
     @Test("Reasons say what is wrong")
     func reasons() {
-        #expect(throws: InvalidValue("must be 18 characters (got 3)")) { _ = try UnifiedSocialCreditCode(validating: "913") }
-        #expect(throws: InvalidValue("birth date 1988-2-30 does not exist")) { _ = try IDNumber(validating: "148093198802300290") }
-        #expect(throws: InvalidValue("must be six digits")) { _ = try Postcode(validating: "10000") }
-        #expect(throws: InvalidValue("must be an 11-digit mainland mobile number starting 13-19")) { _ = try MobileNumber(validating: "12800138000") }
-        #expect(throws: InvalidValue("is not an e-mail address")) { _ = try EmailAddress(validating: "a@b") }
+        #expect(throws: InvalidValue(.creditCodeLength, "3")) { _ = try UnifiedSocialCreditCode(validating: "913") }
+        #expect(throws: InvalidValue(.idBirthDateInvalid, "1988-2-30")) { _ = try IDNumber(validating: "148093198802300290") }
+        #expect(throws: InvalidValue(.smsCodeFormat)) { _ = try Postcode(validating: "10000") }
+        #expect(throws: InvalidValue(.phoneFormat)) { _ = try MobileNumber(validating: "12800138000") }
+        #expect(throws: InvalidValue(.emailFormat)) { _ = try EmailAddress(validating: "a@b") }
     }
 
     @Test("Password policy", arguments: [

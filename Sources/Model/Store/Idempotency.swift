@@ -14,10 +14,10 @@ enum Idempotency {
     /// not `required`.
     static func key(_ raw: String?, required: Bool) throws(RegistryError) -> String? {
         guard let key = raw?.trimmed, !key.isEmpty else {
-            if required { throw .invalid(field, "is required (1-128 characters), so a retry applies nothing twice") }
+            if required { throw .invalid(field, .idempotencyKeyRequired) }
             return nil
         }
-        guard key.count <= 128 else { throw .invalid(field, "must be at most 128 characters") }
+        guard key.count <= 128 else { throw .invalid(field, .tooLong, "128") }
         return key
     }
 
@@ -37,7 +37,7 @@ enum Idempotency {
         if let row = try Row.fetchOne(db, sql: "SELECT request_hash, response FROM idempotency_keys WHERE principal = ? AND key = ?",
                                       arguments: [principal, key]) {
             guard row["request_hash"] as Data == requestHash else {
-                throw RegistryError.failedPrecondition("idempotency-key \(key) was already used for a different request")
+                throw RegistryError.failedPrecondition(Text(.idempotencyKeyReused, "\(key)"))
             }
             return try JSONDecoder().decode(T.self, from: row["response"] as Data)
         }

@@ -26,7 +26,7 @@ public enum Seeder {
         let provinces = Province.mainland.map(\.code)
         try database.pool.write { db in
             let existing = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM enterprises") ?? 0
-            guard existing == 0 else { throw RegistryError.failedPrecondition("seed needs an empty database (found \(existing) enterprises)") }
+            guard existing == 0 else { throw RegistryError.failedPrecondition(Text(.seedNeedsEmpty, "\(existing)")) }
             let enterprise = try db.makeStatement(sql: """
                 INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, phone, email,
                     status, auth_method, created_at, authenticated_at) VALUES (?, ?, ?, ?, '法人', '注册地址', '13700000000', 'it@example.cn',

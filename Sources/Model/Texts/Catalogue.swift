@@ -21,7 +21,7 @@ public enum Catalogue {
         return all
     }()
 
-    static let tables: [[TextCode: Entry]] = [common]
+    static let tables: [[TextCode: Entry]] = [review, access, applications, signup, enterpriseandministry, statuses, accounts, values, common]
 
     static let common: [TextCode: Entry] = [
         .required: .init("必须填写", "is required"),
@@ -30,9 +30,28 @@ public enum Catalogue {
         .listedTwice: .init("重复列出", "listed twice"),
         .tooManyElements: .init("最多 {1} 项", "at most {1} elements"),
         .notUTF8: .init("不是有效的文字（UTF-8 编码错误或含 NUL）", "is not valid text (bad UTF-8 or a NUL)"),
+        .atMost: .init("最多 {1}", "must be at most {1}"),
+        .atMostBytes: .init("最多 {1} 字节", "must be at most {1} bytes"),
         .internalError: .init("服务器内部错误，请稍后重试", "internal error; try again later"),
         .callCancelled: .init("调用已取消", "call cancelled"),
         .malformedRequest: .init("请求格式错误：{1}", "malformed request: {1}"),
         .requestTooLarge: .init("请求解码所需内存超过上限", "message needs more memory to decode than allowed"),
+        .responseTooLarge: .init("应答有 {1} 字节，超过单帧上限 {2} 字节", "response of {1} bytes exceeds the {2}-byte frame limit"),
+        .serverShuttingDown: .init("服务器正在停机，请在新连接上重试", "server is shutting down; retry on a new connection"),
+        .tooManyCalls: .init("此连接上同时进行的调用过多（上限 {1}）", "too many concurrent calls on this connection (limit {1})"),
+        .unknownMethod: .init("没有这个方法：{1}", "unknown method {1}"),
+        .clientStreaming: .init("不支持客户端流式调用", "client streaming is not supported"),
+        .deadlineExceeded: .init("调用超时", "deadline exceeded"),
+        .metadataTooMany: .init("调用元数据条目过多（上限 {1}）", "too many metadata entries (limit {1})"),
+        .metadataKey: .init("元数据键须为 1 到 64 个 a-z、0-9、“-”、“_”或“.”字符", "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'"),
+        .metadataValueTooLong: .init("元数据 {1} 的值过长（上限 {2} 字节）", "metadata {1}: value too long (limit {2} bytes)"),
+        .operatorRequired: .init("必须填写：代表主管部门办理的经办人（--operator）", "is required: the person acting for the authority (--operator)"),
+        .smsPurpose: .init("请选择验证码用途：个人注册、企业注册或找回密码", "choose what the SMS code is for: individual registration, enterprise sign-up or password reset"),
+        .operatorMissing: .init("须写明经办人姓名", "must name the person acting"),
+        .operatorControl: .init("不能包含控制字符或格式字符", "must not contain control or format characters"),
+        .sourceLogins: .init("来自您地址的登录尝试过多，请一分钟后再试", "too many login attempts from your address; try again in a minute"),
+        .sourceSMS: .init("来自您地址的短信验证码请求过多，请一分钟后再试", "too many SMS codes requested from your address; try again in a minute"),
+        .smsBusy: .init("短信服务繁忙，请一分钟后再试", "the SMS service is busy; try again in a minute"),
+        .sourceAccounts: .init("来自您地址创建的账号或注册过多，请稍后再试", "too many accounts or sign-ups created from your address; try again later"),
     ]
 }

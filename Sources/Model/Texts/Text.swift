@@ -1,3 +1,5 @@
+import Foundation
+
 /// A sentence a person will read, kept as its catalogue code and arguments until the reader's
 /// language is known (the server renders it per call, the CLI per user).
 ///
@@ -39,7 +41,10 @@ public struct Text: Sendable, Hashable, Codable, CustomStringConvertible {
     /// The sentence in `language`: `{1}`, `{2}` … in the catalogue's template are replaced by the
     /// arguments (a missing argument leaves its placeholder; extra arguments are ignored).
     public func rendered(_ language: Language) -> String {
-        Self.fill(code.template(language), args.map { $0.rendered(language) })
+        let text = Self.fill(code.template(language), args.map { $0.rendered(language) })
+        // An empty argument (an id the caller did not give) leaves no double or trailing space.
+        guard text.contains("  ") || text.hasSuffix(" ") else { return text }
+        return text.replacingOccurrences(of: "  ", with: " ").trimmingCharacters(in: .whitespaces)
     }
 
     /// English, for logs and test failures.
@@ -72,6 +77,17 @@ extension TextCode {
         switch language {
         case .zh: return entry?.zh ?? entry?.en ?? rawValue
         case .en: return entry?.en ?? rawValue
+        }
+    }
+}
+
+extension TextCode {
+    /// The text of a certificate status (`valid`, `revoked`, `void`).
+    public static func certificateStatus(_ raw: String) -> TextCode {
+        switch raw {
+        case "valid": .certificateValidStatus
+        case "revoked": .certificateRevokedStatus
+        default: .certificateVoidStatus
         }
     }
 }

@@ -73,8 +73,8 @@ public final class Accounts: Sendable {
         let name = v.check("name") { () throws(InvalidValue) in try PersonName(validating: r.name) }
         let phone = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: r.phone) }
         let password = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: r.password, account: r.idNumber) }
-        if r.password != r.passwordAgain { v.add("password_again", "does not match the password") }
-        if r.smsCode.count != 6 || !r.smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        if r.password != r.passwordAgain { v.add("password_again", .passwordsDiffer) }
+        if r.smsCode.count != 6 || !r.smsCode.allSatisfy(\.isNumber) { v.add("sms_code", .smsCodeFormat) }
         try v.throwIfAny()
         let policy = self.policy
         // The SMS code is used up (or its try counted) before anything about the ID number is
@@ -86,7 +86,7 @@ public final class Accounts: Sendable {
             }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
                 try AuditLog.append(audit.entry(at: now, tenant: "-", target: "individual:? \(idNumber!.masked)", result: "registration refused: exists"), in: db)
-                return .alreadyExists("an account for this ID number already exists")
+                return .alreadyExists(Text(.individualExists))
             }
             return nil
         }
@@ -95,7 +95,7 @@ public final class Accounts: Sendable {
         let id = SecureRandom.hex(8)
         let result: Result<String, RegistryError> = try await database.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
-                return .failure(.alreadyExists("an account for this ID number already exists"))  // a concurrent registration won
+                return .failure(.alreadyExists(Text(.individualExists)))  // a concurrent registration won
             }
             try db.execute(sql: """
                 INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -112,21 +112,21 @@ public final class Accounts: Sendable {
     /// the login lock cleared. Audited with the operator and what was checked.
     public func reassignIndividual(idNumber: String, name: String, phone: String, verification: String,
                                    by caller: Caller, audit: AuditContext) async throws(RegistryError) -> String {
-        guard case .province = caller else { throw .forbidden("only provincial authorities can do this") }
+        guard case .province = caller else { throw .forbidden(Text(.onlyProvinces)) }
         let now = self.now()
         var v = Violations()
         let id = v.check("id_number") { () throws(InvalidValue) in try IDNumber(validating: idNumber, today: now) }
         let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
         let mobile = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: phone) }
         let checked = verification.trimmingCharacters(in: .whitespaces)
-        if checked.isEmpty { v.add("verification", "is required: what was checked in person") }
-        if checked.count > 200 { v.add("verification", "must be at most 200 characters") }
+        if checked.isEmpty { v.add("verification", .verificationRequired) }
+        if checked.count > 200 { v.add("verification", .tooLong, "200") }
         try v.throwIfAny()
         let temporary = EnterpriseSignup.temporaryPassword()
         let hash = try await hashPassword(temporary)
         try await database.write { db in
             guard let account = try String.fetchOne(db, sql: "SELECT id FROM individuals WHERE id_number = ?", arguments: [id!.rawValue]) else {
-                throw RegistryError.notFound("individual account for this ID number")
+                throw RegistryError.notFound(Text(.individualNotFound))
             }
             try db.execute(sql: "UPDATE individuals SET name = ?, phone = ?, password_hash = ? WHERE id = ?",
                            arguments: [person!.rawValue, mobile!.rawValue, hash, account])
@@ -164,7 +164,7 @@ public final class Accounts: Sendable {
         }
 
         var wrong: RegistryError {
-            .unauthenticated(self == .individual ? "ID number or password is wrong" : "account or password is wrong")
+            .unauthenticated(Text(self == .individual ? .loginWrongIndividual : .loginWrong))
         }
 
         /// The login key as it may appear in the audit log: an ID number masked, an account as is.
@@ -199,7 +199,7 @@ public final class Accounts: Sendable {
         let guardian = LoginGuard(kind: kind.rawValue, key: key)
         let target = "\(kind.rawValue):\(kind.audited(key))"
         let locked: @Sendable (Double) -> RegistryError = { until in
-            .rateLimited("account locked after \(policy.lockAfterFailures) failed logins; try again after \(Self.clock(until))")
+            .rateLimited(Text(.accountLocked, "\(policy.lockAfterFailures)", "\(Self.clock(until))"))
         }
         let admitted: Result<LoginAccount?, RegistryError> = try await database.write { db in
             switch try guardian.admit(now: now.timeIntervalSince1970, policy: policy, in: db) {
@@ -227,7 +227,7 @@ public final class Accounts: Sendable {
                 return .failure(locked(until))
             }
             guard account.enabled != 0 else {
-                return .failure(.failedPrecondition("the enterprise is not authenticated yet: the administrator account is enabled after authentication"))
+                return .failure(.failedPrecondition(Text(.enterpriseNotAuthenticatedYet)))
             }
             try db.execute(sql: """
                 INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen)
@@ -241,11 +241,11 @@ public final class Accounts: Sendable {
     }
 
     public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {
-        guard case .individual(let id) = caller else { throw .forbidden("only individuals have an individual profile") }
+        guard case .individual(let id) = caller else { throw .forbidden(Text(.onlyIndividuals)) }
         let row = try await database.read { db in
             try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
         }
-        guard let row else { throw .notFound("individual") }
+        guard let row else { throw .notFound(Text(.individualNotFound)) }
         let idNumber = try? IDNumber(validating: row.id_number, today: .distantFuture)
         let phone = try? MobileNumber(validating: row.phone)
         return IndividualProfile(id: row.id, maskedIDNumber: idNumber?.masked ?? "", name: row.name, maskedPhone: phone?.masked ?? "")
@@ -253,15 +253,15 @@ public final class Accounts: Sendable {
 
     /// Changes the caller's password (the old one is required) and ends all of its sessions.
     public func changePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
-        guard case .individual(let id) = caller else { throw .forbidden("only individuals can change an individual password") }
+        guard case .individual(let id) = caller else { throw .forbidden(Text(.onlyIndividuals)) }
         let row = try await database.read { db in
             try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
         }
-        guard let row else { throw .notFound("individual") }
-        guard try await verifyPassword(old, against: row.password_hash) else { throw .invalid("old_password", "is wrong") }
+        guard let row else { throw .notFound(Text(.individualNotFound)) }
+        guard try await verifyPassword(old, against: row.password_hash) else { throw .invalid("old_password", .oldPasswordWrong) }
         var v = Violations()
         let password = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: row.id_number) }
-        if new == old { v.add("new_password", "must differ from the old password") }
+        if new == old { v.add("new_password", .passwordUnchanged) }
         try v.throwIfAny()
         let hash = try await hashPassword(password!.rawValue)
         let now = self.now()
@@ -276,18 +276,18 @@ public final class Accounts: Sendable {
 
     /// The caller a session token stands for; unknown, revoked, idle or too old tokens are refused.
     public func caller(forToken token: String) async throws(RegistryError) -> Caller {
-        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .unauthenticated("malformed session token") }
+        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .unauthenticated(Text(.sessionMalformed)) }
         let tokenHash = Data(Digest.sha256(raw))
         let now = self.now().timeIntervalSince1970
         let row = try await database.read { db in
             try SessionRecord.fetchOne(db, sql: "SELECT * FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
         }
-        guard let row, row.revoked == 0 else { throw .unauthenticated("not logged in (unknown or ended session)") }
+        guard let row, row.revoked == 0 else { throw .unauthenticated(Text(.sessionUnknown)) }
         guard now - row.created_at < policy.sessionAbsoluteTimeout else {
-            throw .unauthenticated("session expired (12 hours); log in again")
+            throw .unauthenticated(Text(.sessionExpired))
         }
         let lastSeen = row.last_seen
-        guard now - lastSeen < policy.sessionIdleTimeout else { throw .unauthenticated("session expired after 30 minutes idle; log in again") }
+        guard now - lastSeen < policy.sessionIdleTimeout else { throw .unauthenticated(Text(.sessionIdle)) }
         if now - lastSeen > policy.sessionTouchInterval {
             try await database.write { db in
                 try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", arguments: [now, tokenHash])
@@ -329,9 +329,9 @@ public final class Accounts: Sendable {
         do {
             return try await hashing.run(work)
         } catch is WorkPool.Full {
-            throw .rateLimited("the server is busy checking passwords; try again in a moment")
+            throw .rateLimited(Text(.passwordQueueBusy))
         } catch is CancellationError {
-            throw .cancelled("the call was cancelled")
+            throw .cancelled
         } catch {
             throw .storage("password hashing failed")
         }
@@ -342,8 +342,6 @@ public final class Accounts: Sendable {
 
     static let dummyHash = (try? PasswordHash.hash("not-a-password-\(SecureRandom.hex(8))")) ?? ""
 
-    static func clock(_ t: Double) -> String {
-        let f = ISO8601DateFormatter()
-        return f.string(from: Date(timeIntervalSince1970: t))
-    }
+    /// Beijing time, as the person locked out reads it.
+    static func clock(_ t: Double) -> String { ChinaTime.minutes(Date(timeIntervalSince1970: t)) }
 }

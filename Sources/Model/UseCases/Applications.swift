@@ -125,27 +125,29 @@ public final class Applications: Sendable {
     let now: @Sendable () -> Date
     /// 65th birthday: no registration from then on (DOMAIN.md §1.3).
     public static let ageLimit = 65
-    public static let renewalLeadDays = 30
     public static let maxBatch = 10_000
 
     /// Code of 新疆生产建设兵团 (兵 in registration numbers).
     let corpsCode: UInt32
+    let rules: RegistrationRules
 
-    public init(database: RegistryDatabase, corpsCode: UInt32 = Province.defaultCorpsCode, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(database: RegistryDatabase, corpsCode: UInt32 = Province.defaultCorpsCode, rules: RegistrationRules = .init(),
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
         self.corpsCode = corpsCode
+        self.rules = rules
         self.now = now
     }
 
     // MARK: Individuals
 
     public func submit(_ draft: ApplicationDraft, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
-        guard case .individual(let individual) = caller else { throw .forbidden("only individuals submit applications") }
+        guard case .individual(let individual) = caller else { throw .forbidden(Text(.onlyIndividuals)) }
         let now = self.now()
         let valid = try Self.validate(draft, today: CalendarDate(now))
         let id = SecureRandom.hex(8)
         try await database.write { db in
-            let valid = try Self.checkRules(valid, individual: individual, replacing: nil, today: CalendarDate(now), in: db)
+            let valid = try Self.checkRules(valid, individual: individual, replacing: nil, today: CalendarDate(now), rules: self.rules, in: db)
             let status = ApplicationRoute.first(valid.type)
             try db.execute(sql: """
                 INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
@@ -163,26 +165,26 @@ public final class Applications: Sendable {
 
     /// Withdraws an application the enterprise has not reported yet (or one returned to the applicant).
     public func withdraw(_ id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
-        guard case .individual = caller else { throw .forbidden("only the applicant can withdraw") }
+        guard case .individual = caller else { throw .forbidden(Text(.onlyApplicant)) }
         try await transition(id, by: caller, audit: audit, action: "withdrawn", from: [.awaitingEnterprise, .returned],
-                             refusal: "only an application not yet reported can be withdrawn") { _ in (.withdrawn, nil) }
+                             refusal: .onlyUnreportedWithdraw) { _ in (.withdrawn, nil) }
     }
 
     /// Edits and resubmits a returned application; it starts its route again.
     public func resubmit(_ id: String, _ draft: ApplicationDraft, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
-        guard case .individual(let individual) = caller else { throw .forbidden("only the applicant can resubmit") }
+        guard case .individual(let individual) = caller else { throw .forbidden(Text(.onlyApplicant)) }
         let now = self.now()
         let valid = try Self.validate(draft, today: CalendarDate(now))
         let filter = Scope(caller).applicationsFilter
         try await database.write { db in
             guard let status = try String.fetchOne(db, sql: "SELECT a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
                                                    arguments: [id] + filter.arguments) else {
-                throw RegistryError.notFound("application \(id)")
+                throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
             }
             guard status == ApplicationStatus.returned.rawValue else {
-                throw RegistryError.failedPrecondition("only a returned application can be edited and resubmitted (it is \(status))")
+                throw RegistryError.failedPrecondition(Text(.onlyReturnedResubmit, .status("\(status)")))
             }
-            let valid = try Self.checkRules(valid, individual: individual, replacing: id, today: CalendarDate(now), in: db)
+            let valid = try Self.checkRules(valid, individual: individual, replacing: id, today: CalendarDate(now), rules: self.rules, in: db)
             let next = ApplicationRoute.first(valid.type)
             try db.execute(sql: """
                 UPDATE applications SET enterprise_id = ?, province_code = ?, type = ?, specialties = ?, qualification_certificate_no = ?,
@@ -215,7 +217,7 @@ public final class Applications: Sendable {
             }
             return app
         }
-        guard let found else { throw .notFound("application \(id)") }
+        guard let found else { throw .notFound(Text(.applicationNotFound, "\(id)")) }
         return found
     }
 
@@ -227,12 +229,12 @@ public final class Applications: Sendable {
     /// With an idempotency key, a retry returns the document it attached instead of a second copy.
     public func attach(_ kind: ApplicationAttachment.Kind, content: [UInt8], to id: String, idempotencyKey: String? = nil,
                        by caller: Caller, audit: AuditContext) async throws(RegistryError) -> ApplicationAttachment {
-        guard case .individual(let person) = caller else { throw .forbidden("only the applicant attaches documents") }
+        guard case .individual(let person) = caller else { throw .forbidden(Text(.onlyApplicant)) }
         let key = try Idempotency.key(idempotencyKey, required: false)
-        guard !content.isEmpty else { throw .invalid("content", "is empty") }
-        guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", "is \(content.count) bytes; at most \(Self.maxAttachmentBytes) (2 MiB) are allowed") }
+        guard !content.isEmpty else { throw .invalid("content", .fileEmpty) }
+        guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", .documentTooLarge, "\(content.count)") }
         let type = EnterpriseSignup.imageType(content) ?? (content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil)
-        guard let type else { throw .invalid("content", "must be a PDF or a gif, jpg, png or bmp image (checked by its content)") }
+        guard let type else { throw .invalid("content", .documentType) }
         let filter = Scope(caller).applicationsFilter
         let now = self.now()
         let attachmentID = SecureRandom.hex(8)
@@ -241,15 +243,15 @@ public final class Applications: Sendable {
             try Idempotency.once(principal: caller.principal, key: key, method: audit.method,
                                  request: "\(id)\u{1F}\(kind.rawValue)\u{1F}\(Digest.hex(digest))", at: now, in: db) {
                 guard let row = try Row.fetchOne(db, sql: "SELECT a.status, a.type FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
-                    throw RegistryError.notFound("application \(id)")
+                    throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
                 }
                 let status: String = row["status"]
                 guard let registrationType = RegistrationType(rawValue: row["type"]),
                       status == ApplicationStatus.returned.rawValue || status == ApplicationRoute.first(registrationType).rawValue else {
-                    throw RegistryError.failedPrecondition("documents can be attached only while the application waits at its first step (or after a return); it is \(status)")
+                    throw RegistryError.failedPrecondition(Text(.documentsClosed, .status("\(status)")))
                 }
                 let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
-                guard count < 20 else { throw RegistryError.failedPrecondition("at most 20 documents per application") }
+                guard count < 20 else { throw RegistryError.failedPrecondition(Text(.tooManyDocuments, "20")) }
                 try db.execute(sql: "INSERT INTO application_attachments (id, application_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                                arguments: [attachmentID, id, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
                 try AuditLog.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
@@ -262,8 +264,8 @@ public final class Applications: Sendable {
     /// The bytes of one attachment of an application the caller may see.
     public func attachmentContent(_ attachmentID: String, of id: String, for caller: Caller) async throws(RegistryError) -> (contentType: String, bytes: [UInt8]) {
         var v = Violations()
-        if id.trimmed.isEmpty { v.add("application_id", "is required") }
-        if attachmentID.trimmed.isEmpty { v.add("attachment_id", "is required") }
+        if id.trimmed.isEmpty { v.add("application_id", .required) }
+        if attachmentID.trimmed.isEmpty { v.add("attachment_id", .required) }
         try v.throwIfAny()
         let filter = Scope(caller).applicationsFilter
         let found = try await database.read { db in
@@ -272,7 +274,7 @@ public final class Applications: Sendable {
                 WHERE t.id = ? AND a.id = ? AND \(filter.sql)
                 """, arguments: [attachmentID, id] + filter.arguments).map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
         }
-        guard let found else { throw .notFound("attachment \(attachmentID)") }
+        guard let found else { throw .notFound(Text(.attachmentNotFound, "\(attachmentID)")) }
         return (found.0, found.1)
     }
 
@@ -304,12 +306,12 @@ public final class Applications: Sendable {
         let counted = conditions
         let countArguments = arguments
         if !filter.pageToken.isEmpty {
-            guard let (created, id) = Self.decodeToken(filter.pageToken) else { throw .invalid("page.page_token", "is not a token from a previous page") }
+            guard let (created, id) = Self.decodeToken(filter.pageToken) else { throw .invalid("page.page_token", .pageToken) }
             conditions.append("(a.created_at, a.id) > (?, ?)")
             arguments += [created, id]
         }
         let size = filter.pageSize == 0 ? 50 : filter.pageSize
-        guard (1...500).contains(size) else { throw .invalid("page.page_size", "must be 1-500") }
+        guard (1...500).contains(size) else { throw .invalid("page.page_size", .pageSize) }
         let pageCondition = conditions.joined(separator: " AND ")
         let pageArguments = arguments
         let (items, total) = try await database.read { db -> ([Application], Int) in
@@ -327,9 +329,9 @@ public final class Applications: Sendable {
     /// 上报 one application: the enterprise accepts its 承诺条款. A report can never be undone.
     public func report(_ id: String, acceptCommitment: Bool, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
         try Self.requireEnterprise(caller)
-        guard acceptCommitment else { throw .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report") }
+        guard acceptCommitment else { throw .invalid("accept_commitment", .commitmentRequired) }
         try await transition(id, by: caller, audit: audit, action: "reported", from: [.awaitingEnterprise],
-                             refusal: "only an application waiting for the enterprise can be reported") { type in
+                             refusal: .onlyAwaitingReport) { type in
             (ApplicationRoute.next(after: .awaitingEnterprise, for: type)!, nil)
         }
         return try await application(id, for: caller)
@@ -340,9 +342,9 @@ public final class Applications: Sendable {
     public func batchReport(_ ids: [String], acceptCommitment: Bool, idempotencyKey: String?, by caller: Caller,
                             audit: AuditContext) async throws(RegistryError) -> [BatchItemResult] {
         try Self.requireEnterprise(caller)
-        guard acceptCommitment else { throw .invalid("accept_commitment", "the enterprise must accept the commitment clauses to report") }
-        guard !ids.isEmpty else { throw .invalid("application_ids", "is empty") }
-        guard ids.count <= Self.maxBatch else { throw .invalid("application_ids", "at most \(Self.maxBatch) per call") }
+        guard acceptCommitment else { throw .invalid("accept_commitment", .commitmentRequired) }
+        guard !ids.isEmpty else { throw .invalid("application_ids", .emptyList) }
+        guard ids.count <= Self.maxBatch else { throw .invalid("application_ids", .tooManyElements, "\(Self.maxBatch)") }
         let key = try Idempotency.key(idempotencyKey, required: true)
         let now = self.now()
         let filter = Scope(caller).applicationsFilter
@@ -356,17 +358,17 @@ public final class Applications: Sendable {
                 var seen = Set<String>()
                 for id in ids {
                     guard seen.insert(id).inserted else {
-                        results.append(.init(applicationID: id, error: .alreadyExists("listed twice in this batch")))
+                        results.append(.init(applicationID: id, error: .alreadyExists(Text(.listedTwice))))
                         continue
                     }
                     guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
-                        results.append(.init(applicationID: id, error: .notFound("application \(id)")))
+                        results.append(.init(applicationID: id, error: .notFound(Text(.applicationNotFound, "\(id)"))))
                         continue
                     }
                     guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
                           let type = RegistrationType(rawValue: row["type"]),
                           let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
-                        results.append(.init(applicationID: id, error: .failedPrecondition("application \(id) is \(row["status"] as String), not waiting for the enterprise")))
+                        results.append(.init(applicationID: id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(id)", .status(row["status"] as String)))))
                         continue
                     }
                     try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
@@ -384,17 +386,17 @@ public final class Applications: Sendable {
     public func returnToApplicant(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         try Self.requireEnterprise(caller)
         let why = reason.trimmed
-        guard !why.isEmpty else { throw .invalid("reason", "is required: tell the applicant what to correct") }
-        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        guard !why.isEmpty else { throw .invalid("reason", .returnReasonRequired) }
+        guard why.count <= 500 else { throw .invalid("reason", .tooLong, "500") }
         try await transition(id, by: caller, audit: audit, action: "returned by enterprise", from: [.awaitingEnterprise],
-                             refusal: "only an application waiting for the enterprise can be returned") { _ in (.returned, why) }
+                             refusal: .onlyAwaitingReturn) { _ in (.returned, why) }
     }
 
     /// 企业首页: applications waiting for the enterprise and counts by status and type.
     public func home(for caller: Caller) async throws(RegistryError) -> EnterpriseHome {
         try Self.requireEnterprise(caller)
         let filter = Scope(caller).applicationsFilter
-        guard case .enterprise(let enterprise) = Scope(caller) else { throw .forbidden("enterprise only") }
+        guard case .enterprise(let enterprise) = Scope(caller) else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
         return try await database.read { db in
             var byStatus: [ApplicationStatus: Int] = [:]
             var byType: [RegistrationType: Int] = [:]
@@ -413,18 +415,18 @@ public final class Applications: Sendable {
     /// Moves one application from one of `from` to the status `decide` returns, in one
     /// transaction guarded by the current status (`UPDATE … WHERE status = ?`): of two concurrent
     /// callers exactly one wins; the other gets FAILED_PRECONDITION.
-    func transition(_ id: String, by caller: Caller, audit: AuditContext, action: String, from: Set<ApplicationStatus>, refusal: String,
+    func transition(_ id: String, by caller: Caller, audit: AuditContext, action: String, from: Set<ApplicationStatus>, refusal: TextCode,
                     decide: @escaping @Sendable (RegistrationType) -> (ApplicationStatus, String?)) async throws(RegistryError) {
         let now = self.now()
         let filter = Scope(caller).applicationsFilter
         try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
                                              arguments: [id] + filter.arguments) else {
-                throw RegistryError.notFound("application \(id)")
+                throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
             }
             let status = ApplicationStatus(rawValue: row["status"])!
             guard from.contains(status), let type = RegistrationType(rawValue: row["type"]) else {
-                throw RegistryError.failedPrecondition("\(refusal) (it is \(status.rawValue))")
+                throw RegistryError.failedPrecondition(Text(refusal, .text(status.textCode)))
             }
             let (next, reason) = decide(type)
             try db.execute(sql: """
@@ -432,7 +434,7 @@ public final class Applications: Sendable {
                     reported_at = CASE WHEN ? = 'reported' THEN ? ELSE reported_at END
                 WHERE id = ? AND status = ?
                 """, arguments: [next.rawValue, reason, now.timeIntervalSince1970, action, now.timeIntervalSince1970, id, status.rawValue])
-            guard db.changesCount == 1 else { throw RegistryError.conflict("the application changed meanwhile; reload it") }
+            guard db.changesCount == 1 else { throw RegistryError.conflict(Text(.applicationChanged)) }
             try Self.event(db, id, at: now, actor: caller.principal, action: action, from: status, to: next, reason: reason)
             try AuditLog.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)",
                                             result: "\(action) → \(next.rawValue)\(reason.map { ": \($0)" } ?? "")"), in: db)
@@ -453,7 +455,7 @@ public final class Applications: Sendable {
     }
 
     static func requireEnterprise(_ caller: Caller) throws(RegistryError) {
-        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users can do this") }
+        guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
     }
 
     static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [Application] {
@@ -504,25 +506,25 @@ public final class Applications: Sendable {
 
     static func validate(_ d: ApplicationDraft, today: CalendarDate) throws(RegistryError) -> Valid {
         var v = Violations()
-        if d.type == nil { v.add("type", "choose 初始, 变更, 延续, 增项, 重新 or 注销") }
+        if d.type == nil { v.add("type", .chooseType) }
         var specialties: [Specialty] = []
         for (i, s) in d.specialties.enumerated() {
             guard let sp = Specialty(rawValue: s.trimmed) else {
-                v.add("specialties[\(i)]", "'\(s)' is not one of the 10 specialties (\(Specialty.allCases.map(\.rawValue).joined(separator: "、")))")
+                v.add("specialties[\(i)]", .notASpecialty, "\(s)", "\(Specialty.allCases.map(\.rawValue).joined(separator: "、"))")
                 continue
             }
-            if specialties.contains(sp) { v.add("specialties[\(i)]", "listed twice") } else { specialties.append(sp) }
+            if specialties.contains(sp) { v.add("specialties[\(i)]", .listedTwice) } else { specialties.append(sp) }
         }
-        if d.specialties.isEmpty && d.type != .cancellation && d.type != .change { v.add("specialties", "choose at least one specialty") }
+        if d.specialties.isEmpty && d.type != .cancellation && d.type != .change { v.add("specialties", .chooseSpecialty) }
         let code = v.check("employer_credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: d.employerCreditCode) }
         let number = d.qualificationCertificateNo.trimmed
-        if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", "is required (at most 50 characters)") }
+        if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", .requiredUpTo, "50") }
         let qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.date(d.qualificationDate) }
         let start = v.check("contract_start") { () throws(InvalidValue) in try Self.date(d.contractStart) }
         let end = v.check("contract_end") { () throws(InvalidValue) in try Self.date(d.contractEnd) }
-        if let qualified, qualified > today { v.add("qualification_date", "is in the future") }
-        if let start, let end, end <= start { v.add("contract_end", "must be after contract_start") }
-        if let end, end < today { v.add("contract_end", "the labour contract has already ended") }
+        if let qualified, qualified > today { v.add("qualification_date", .dateInFuture) }
+        if let start, let end, end <= start { v.add("contract_end", .contractEndBeforeStart) }
+        if let end, end < today { v.add("contract_end", .contractEnded) }
         try v.throwIfAny()
         return Valid(type: d.type!, specialties: specialties, creditCode: code!, certificateNo: number, qualificationDate: qualified!,
                      contractStart: start!, contractEnd: end!)
@@ -531,15 +533,15 @@ public final class Applications: Sendable {
     static func date(_ text: String) throws(InvalidValue) -> CalendarDate {
         let parts = text.trimmed.split(separator: "-")
         guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]), parts[0].count == 4,
-              let date = CalendarDate(year: y, month: m, day: d) else { throw InvalidValue("must be a date YYYY-MM-DD") }
+              let date = CalendarDate(year: y, month: m, day: d) else { throw InvalidValue(.dateFormat) }
         return date
     }
 
     /// The rules of DOMAIN.md §1.3 that the data can check. Returns `valid` with the employer resolved.
-    static func checkRules(_ valid: Valid, individual: String, replacing: String?, today: CalendarDate, in db: Database) throws -> Valid {
+    static func checkRules(_ valid: Valid, individual: String, replacing: String?, today: CalendarDate, rules: RegistrationRules, in db: Database) throws -> Valid {
         guard let enterprise = try Row.fetchOne(db, sql: "SELECT id, province_code FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
                                                 arguments: [valid.creditCode.rawValue]) else {
-            throw RegistryError.invalid("employer_credit_code", "no authenticated enterprise has this credit code")
+            throw RegistryError.invalid("employer_credit_code", .noAuthenticatedEnterprise)
         }
         var valid = valid
         valid.enterpriseID = enterprise["id"]
@@ -547,14 +549,14 @@ public final class Applications: Sendable {
         // Age: no registration from the 65th birthday on (注销 is always allowed).
         if valid.type != .cancellation, let idNumber = try String.fetchOne(db, sql: "SELECT id_number FROM individuals WHERE id = ?", arguments: [individual]),
            let id = try? IDNumber(validating: idNumber, today: .distantFuture), today >= id.birthDate.adding(years: ageLimit) {
-            throw RegistryError.failedPrecondition("registration ends at the age of \(ageLimit) (DOMAIN.md §1.3)")
+            throw RegistryError.failedPrecondition(Text(.ageLimit, "\(ageLimit)"))
         }
         // One open application per person.
         if try Bool.fetchOne(db, sql: """
             SELECT 1 FROM applications WHERE individual_id = ? AND id IS NOT ? AND status IN
             ('awaiting_enterprise', 'awaiting_province', 'awaiting_ministry', 'awaiting_announcement', 'returned')
             """, arguments: [individual, replacing]) == true {
-            throw RegistryError.failedPrecondition("you already have an application in progress; withdraw it or wait for its decision")
+            throw RegistryError.failedPrecondition(Text(.applicationInProgress))
         }
         let registration = try Row.fetchOne(db, sql: "SELECT id, enterprise_id FROM registrations WHERE individual_id = ? AND status = 'active'", arguments: [individual])
         let registeredAt: String? = registration?["enterprise_id"]
@@ -567,27 +569,32 @@ public final class Applications: Sendable {
         switch valid.type {
         case .initial, .reRegistration:
             // One employer: someone registered must change or cancel, not register again.
-            if registration != nil { throw RegistryError.failedPrecondition("you are registered already: apply for 变更 or 注销, not \(valid.type.chineseName)") }
+            if registration != nil { throw RegistryError.failedPrecondition(Text(.registeredAlreadyApply, .text(valid.type.textCode))) }
         case .change:
-            guard let registeredAt else { throw RegistryError.failedPrecondition("变更 needs an existing registration") }
-            if registeredAt == valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", "变更 moves you to another employer; this is your current one") }
+            guard let registeredAt else { throw RegistryError.failedPrecondition(Text(.needsRegistration, .text(.typeChange))) }
+            if registeredAt == valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", .changeSameEmployer) }
         case .renewal:
-            guard registeredAt != nil else { throw RegistryError.failedPrecondition("延续 needs an existing registration") }
+            guard registeredAt != nil else { throw RegistryError.failedPrecondition(Text(.needsRegistration, .text(.typeRenewal))) }
             for s in valid.specialties {
                 guard let until = held[s], let end = try? Self.date(until) else {
-                    throw RegistryError.invalid("specialties", "\(s.rawValue) is not one of your registered specialties")
+                    throw RegistryError.invalid("specialties", .specialtyNotRegistered, "\(s.rawValue)")
                 }
-                let latest = end.adding(days: -renewalLeadDays)
-                if today > latest { throw RegistryError.failedPrecondition("延续 must be applied for at least \(renewalLeadDays) days before expiry (\(s.rawValue) expires \(until))") }
+                let opens = end.adding(days: -rules.renewalOpensDays), closes = end.adding(days: -rules.renewalClosesDays)
+                if today < opens {
+                    throw RegistryError.failedPrecondition(Text(.renewalNotYetOpen, "\(s.rawValue)", "\(until)", "\(opens)", "\(rules.renewalOpensDays)"))
+                }
+                if today > closes {
+                    throw RegistryError.failedPrecondition(Text(.renewalClosed, "\(s.rawValue)", "\(until)", "\(rules.renewalClosesDays)"))
+                }
             }
         case .addSpecialty:
-            guard let registeredAt else { throw RegistryError.failedPrecondition("增项 needs an existing registration") }
-            if registeredAt != valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", "增项 goes through your current employer") }
+            guard let registeredAt else { throw RegistryError.failedPrecondition(Text(.needsRegistration, .text(.typeAddSpecialty))) }
+            if registeredAt != valid.enterpriseID { throw RegistryError.invalid("employer_credit_code", .addSpecialtyCurrentEmployer) }
             for s in valid.specialties where held[s] != nil {
-                throw RegistryError.invalid("specialties", "\(s.rawValue) is registered already: 增项 is for a new specialty")
+                throw RegistryError.invalid("specialties", .specialtyAlreadyRegistered, "\(s.rawValue)")
             }
         case .cancellation:
-            guard registeredAt != nil else { throw RegistryError.failedPrecondition("注销 needs an existing registration") }
+            guard registeredAt != nil else { throw RegistryError.failedPrecondition(Text(.needsRegistration, .text(.typeCancellation))) }
         }
         return valid
     }

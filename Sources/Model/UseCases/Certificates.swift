@@ -62,18 +62,18 @@ public final class Certificates: Sendable {
     /// Issues version N+1 for the registration with `registrationNumber`; the previous valid one
     /// becomes void. With an idempotency key, a retry returns the version it issued.
     public func issue(registrationNumber: String, idempotencyKey: String? = nil, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> CertificateRecord {
-        guard case .ministry = caller else { throw .forbidden("only the ministry issues certificates") }
+        guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryIssues)) }
         let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
         let id: String = try await database.write { db in
             try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: registrationNumber.trimmed, at: now, in: db) {
                 guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status FROM registrations WHERE registration_number = ?",
                                                  arguments: [registrationNumber.trimmed]) else {
-                    throw RegistryError.notFound("registration \(registrationNumber)")
+                    throw RegistryError.notFound(Text(.registrationNotFound, "\(registrationNumber)"))
                 }
-                guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition("the registration is cancelled") }
+                guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition(Text(.registrationCancelled)) }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
-                    throw RegistryError.failedPrecondition("the registration waits for its announcement (公告) before a certificate is issued")
+                    throw RegistryError.failedPrecondition(Text(.registrationAwaitsAnnouncement))
                 }
                 let (id, version) = try Self.issueNext(registrationID: reg["id"], at: now, in: db)
                 try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
@@ -91,7 +91,7 @@ public final class Certificates: Sendable {
         let number = facts["registration_number"] as? String ?? ""
         let serial = String(number.filter { $0.isASCII && $0.isNumber })
         let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM certificates WHERE serial = ?", arguments: [serial]) ?? 0) + 1
-        guard version <= 999 else { throw RegistryError.failedPrecondition("no more certificate versions") }
+        guard version <= 999 else { throw RegistryError.failedPrecondition(Text(.certificateVersionsExhausted)) }
         let id = identifier(registrationNumber: number, version: version)
         try db.execute(sql: "UPDATE certificates SET status = 'void', reason = ? WHERE registration_id = ? AND status = 'valid'",
                        arguments: ["superseded by \(id)", registrationID])
@@ -119,7 +119,7 @@ public final class Certificates: Sendable {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code FROM registrations r
             JOIN individuals i ON i.id = r.individual_id JOIN enterprises e ON e.id = r.enterprise_id WHERE r.id = ?
-            """, arguments: [registrationID]) else { throw RegistryError.notFound("registration") }
+            """, arguments: [registrationID]) else { throw RegistryError.notFound(Text(.registrationNotFound, "")) }
         let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
                                            arguments: [registrationID])
         return ["holder": row["name"] as String, "id_number": row["id_number"] as String, "registration_number": row["registration_number"] as String,
@@ -137,10 +137,10 @@ public final class Certificates: Sendable {
         case .individual:
             condition += " AND c.status = 'valid'"
         case .ministry:
-            guard let certificateID = certificateID?.trimmed, !certificateID.isEmpty else { throw .invalid("certificate_id", "is required") }
+            guard let certificateID = certificateID?.trimmed, !certificateID.isEmpty else { throw .invalid("certificate_id", .required) }
             condition += " AND c.id = ?"
             arguments += [certificateID]
-        default: throw .forbidden("certificates are downloaded by their holder or the ministry")
+        default: throw .forbidden(Text(.certificateDownloadWho))
         }
         let (filter, filterArguments) = (condition, arguments)
         struct Found: Sendable { let id: String, version: Int, status: String, issuedAt: Double, facts: Data }
@@ -154,8 +154,8 @@ public final class Certificates: Sendable {
                 ?? JSONSerialization.data(withJSONObject: Self.certifiedFacts(registrationID: row["registration_id"], in: db))
             return Found(id: row["id"], version: row["version"], status: row["status"], issuedAt: row["issued_at"], facts: facts)
         }
-        guard let found else { throw .notFound("certificate") }
-        guard found.status == "valid" else { throw .failedPrecondition("the certificate is \(found.status)") }
+        guard let found else { throw .notFound(Text(.certificateNotFound, "")) }
+        guard found.status == "valid" else { throw .failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(found.status)))) }
         guard let facts = try? JSONSerialization.jsonObject(with: found.facts) as? [String: Any] else { throw .storage("unreadable certificate content") }
         guard let specialties = facts["specialties"] as? [[String: String]] else { throw .storage("certificate \(found.id) has unreadable specialties") }
         let useUntil = Self.useLimit(now: now, specialtyExpiries: specialties.compactMap { $0["valid_until"] }, idNumber: facts["id_number"] as? String ?? "")
@@ -201,19 +201,19 @@ public final class Certificates: Sendable {
             return CertificateRecord(id: row["id"], registrationNumber: row["registration_number"], holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
                                      version: row["version"], status: status, issuedAt: Date(timeIntervalSince1970: row["issued_at"]), reason: row["reason"])
         }
-        guard let found else { throw .notFound("certificate \(id)") }
+        guard let found else { throw .notFound(Text(.certificateNotFound, "\(id)")) }
         return found
     }
 
     public func revoke(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
-        guard case .ministry = caller else { throw .forbidden("only the ministry revokes certificates") }
+        guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryRevokes)) }
         let why = try Applications.reason(reason)
         let now = self.now()
         try await database.write { db in
             guard let status = try String.fetchOne(db, sql: "SELECT status FROM certificates WHERE id = ?", arguments: [id]) else {
-                throw RegistryError.notFound("certificate \(id)")
+                throw RegistryError.notFound(Text(.certificateNotFound, "\(id)"))
             }
-            guard status == "valid" else { throw RegistryError.failedPrecondition("the certificate is \(status)") }
+            guard status == "valid" else { throw RegistryError.failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(status)))) }
             try db.execute(sql: "UPDATE certificates SET status = 'revoked', reason = ? WHERE id = ?", arguments: [why, id])
             try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "revoked: \(why)"), in: db)
         }

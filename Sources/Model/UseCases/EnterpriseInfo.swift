@@ -66,9 +66,9 @@ public final class EnterpriseInfo: Sendable {
         switch caller {
         case .enterpriseUser(let own, _, _): target = own
         case .province, .ministry:
-            guard let enterpriseID else { throw .invalid("enterprise_id", "is required") }
+            guard let enterpriseID else { throw .invalid("enterprise_id", .required) }
             target = enterpriseID
-        default: throw .forbidden("enterprise information is for its users and authorities")
+        default: throw .forbidden(Text(.enterpriseInfoWho))
         }
         let found = try await database.read { db -> EnterpriseProfile? in
             guard let row = try Row.fetchOne(db, sql: "SELECT e.* FROM enterprises e WHERE e.id = ? AND e.status = 'authenticated' AND \(scope.sql)",
@@ -90,7 +90,7 @@ public final class EnterpriseInfo: Sendable {
             return EnterpriseProfile(id: target, creditCode: row["credit_code"], fields: fields, provinceCode: row["province_code"], attachments: attachments,
                                      pendingChange: pending, lastRejection: showRejection ? rejection : nil)
         }
-        guard let found else { throw .notFound("enterprise") }
+        guard let found else { throw .notFound(Text(.enterpriseNotFound)) }
         return found
     }
 
@@ -102,15 +102,15 @@ public final class EnterpriseInfo: Sendable {
             try Row.fetchOne(db, sql: "SELECT content_type, bytes FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [id, kind.rawValue])
                 .map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
         }
-        guard let found else { throw .notFound("attachment \(kind.rawValue)") }
+        guard let found else { throw .notFound(Text(.attachmentNotFound, "\(kind.rawValue)")) }
         return (found.0, found.1)
     }
 
     /// Applies 通讯地址/邮政编码/联系人/联系电话 at once; files every other field as one change
     /// request for the province (FAILED_PRECONDITION while one is pending). Admin or sub-user.
     public func update(_ changes: [EnterpriseField: String], by caller: Caller, audit: AuditContext) async throws(RegistryError) -> (applied: [EnterpriseField], requested: EnterpriseChange?) {
-        guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden("only enterprise users edit enterprise information") }
-        guard !changes.isEmpty else { throw .invalid("changes", "nothing to change") }
+        guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
+        guard !changes.isEmpty else { throw .invalid("changes", .nothingToChange) }
         var v = Violations()
         var clean: [EnterpriseField: String] = [:]
         for (field, value) in changes {
@@ -119,11 +119,11 @@ public final class EnterpriseInfo: Sendable {
             case .postcode: if v.check(field.rawValue, { () throws(InvalidValue) in try Postcode(validating: t) }) != nil { clean[field] = t }
             case .email: if v.check(field.rawValue, { () throws(InvalidValue) in try EmailAddress(validating: t) }) != nil { clean[field] = t }
             case .contactPhone:
-                if EnterpriseSignup.isPhone(t) { clean[field] = t } else { v.add(field.rawValue, "must be a mobile number or a landline such as 010-12345678") }
+                if EnterpriseSignup.isPhone(t) { clean[field] = t } else { v.add(field.rawValue, .phoneOrLandline) }
             case .name, .legalRepresentative, .registeredAddress:
-                if t.isEmpty { v.add(field.rawValue, "is required") } else if t.count > 200 { v.add(field.rawValue, "is too long") } else { clean[field] = t }
+                if t.isEmpty { v.add(field.rawValue, .required) } else if t.count > 200 { v.add(field.rawValue, .tooLong, "200") } else { clean[field] = t }
             default:
-                if t.count > 200 { v.add(field.rawValue, "is too long") } else { clean[field] = t }
+                if t.count > 200 { v.add(field.rawValue, .tooLong, "200") } else { clean[field] = t }
             }
         }
         try v.throwIfAny()
@@ -141,7 +141,7 @@ public final class EnterpriseInfo: Sendable {
             }
             guard !confirmed.isEmpty else { return false }
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_changes WHERE enterprise_id = ? AND status = 'pending'", arguments: [enterprise]) == true {
-                throw RegistryError.failedPrecondition("a change request is already under provincial review; wait for its decision")
+                throw RegistryError.failedPrecondition(Text(.changeAlreadyPending))
             }
             let province = try UInt32.fetchOne(db, sql: "SELECT province_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? 0
             let json = String(decoding: try JSONEncoder().encode(Dictionary(uniqueKeysWithValues: confirmed.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
@@ -160,23 +160,23 @@ public final class EnterpriseInfo: Sendable {
 
     /// Change requests waiting in the caller's province.
     public func pendingChanges(for caller: Caller) async throws(RegistryError) -> [EnterpriseChange] {
-        guard case .province = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        guard case .province = caller else { throw .forbidden(Text(.onlyProvincesDecideChanges)) }
         let scope = Scope(caller).enterpriseChangesFilter
         return try await database.read { db in try Self.changes(db, where: "\(scope.sql) AND c.status = 'pending'", scope.arguments) }
     }
 
     /// Approves (applies the fields) or rejects (with a reason, shown to the enterprise) a change request of the caller's province.
     public func decide(_ changeID: String, approve: Bool, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
-        guard case .province = caller else { throw .forbidden("only provincial authorities decide enterprise changes") }
+        guard case .province = caller else { throw .forbidden(Text(.onlyProvincesDecideChanges)) }
         let scope = Scope(caller).enterpriseChangesFilter
         let why = reason.trimmed
-        if !approve && why.isEmpty { throw .invalid("reason", "is required when rejecting: tell the enterprise what is wrong") }
+        if !approve && why.isEmpty { throw .invalid("reason", .rejectReasonRequired) }
         let now = self.now()
         try await database.write { db in
             guard let change = try Self.changes(db, where: "c.id = ? AND \(scope.sql)", [changeID] + scope.arguments).first else {
-                throw RegistryError.notFound("change request \(changeID)")
+                throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)"))
             }
-            guard change.status == "pending" else { throw RegistryError.failedPrecondition("the change request was already \(change.status)") }
+            guard change.status == "pending" else { throw RegistryError.failedPrecondition(Text(.changeAlreadyDecided, .changeStatus(change.status))) }
             if approve {
                 for (field, value) in change.changes {
                     try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, change.enterpriseID])

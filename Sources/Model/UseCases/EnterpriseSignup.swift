@@ -107,7 +107,7 @@ public final class EnterpriseSignup: Sendable {
             // identity lock supersedes it): only an authenticated enterprise blocks a new draft.
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
                                  arguments: [code.rawValue]) == true {
-                throw RegistryError.alreadyExists("an enterprise with this credit code is already registered")
+                throw RegistryError.alreadyExists(Text(.enterpriseExists))
             }
             try db.execute(sql: """
                 INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, enterprise_type, economic_nature,
@@ -137,9 +137,9 @@ public final class EnterpriseSignup: Sendable {
         let code = v.check("info.credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: info.creditCode) }
         func text(_ field: String, _ value: String, required: Bool, max: Int) {
             let t = value.trimmed
-            if required && t.isEmpty { v.add(field, "is required") }
-            if t.count > max { v.add(field, "must be at most \(max) characters") }
-            if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { v.add(field, "must not contain control characters") }
+            if required && t.isEmpty { v.add(field, .required) }
+            if t.count > max { v.add(field, .tooLong, "\(max)") }
+            if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { v.add(field, .controlCharacters) }
         }
         text("info.name", info.name, required: true, max: 100)
         text("info.legal_representative", info.legalRepresentative, required: true, max: 50)
@@ -151,7 +151,7 @@ public final class EnterpriseSignup: Sendable {
         text("info.qualification_certificate_no", info.qualificationCertificateNo, required: false, max: 50)
         if !info.postcode.trimmed.isEmpty { _ = v.check("info.postcode") { () throws(InvalidValue) in try Postcode(validating: info.postcode) } }
         if !info.contactPhone.trimmed.isEmpty, !Self.isPhone(info.contactPhone.trimmed) {
-            v.add("info.contact_phone", "must be a mobile number or a landline such as 010-12345678")
+            v.add("info.contact_phone", .phoneOrLandline)
         }
         var province: ProvinceCode?
         if let code {
@@ -159,8 +159,7 @@ public final class EnterpriseSignup: Sendable {
             province = ProvinceCode(raw, corpsCode: corpsCode)
             if province == nil {
                 v.add(code.provinceCode == nil ? "info.province_code" : "info.credit_code",
-                      code.provinceCode == nil ? "the credit code was issued centrally: give the province of 工商注册所在地"
-                                               : "characters 3-4 are not a province code")
+                      code.provinceCode == nil ? .creditCodeCentral : .creditCodeProvince)
             }
         }
         try v.throwIfAny()
@@ -184,7 +183,7 @@ public final class EnterpriseSignup: Sendable {
     public func state(draftToken: String) async throws(RegistryError) -> SignupState {
         let hash = try Self.tokenHash(draftToken)
         let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
-        guard let state else { throw .notFound("sign-up (unknown draft token)") }
+        guard let state else { throw .notFound(Text(.signupDraftUnknown)) }
         return state
     }
 
@@ -217,12 +216,12 @@ public final class EnterpriseSignup: Sendable {
     /// Stores the business licence (required) or qualification certificate (optional): gif, jpg,
     /// jpeg, png or bmp by their magic bytes, at most 500 KB. A new upload replaces the old one.
     public func uploadAttachment(draftToken: String, kind: AttachmentKind, content: [UInt8], audit: AuditContext) async throws(RegistryError) -> (contentType: String, sha256: String) {
-        guard !content.isEmpty else { throw .invalid("content", "is empty") }
+        guard !content.isEmpty else { throw .invalid("content", .fileEmpty) }
         guard content.count <= Self.maxAttachmentBytes else {
-            throw .invalid("content", "is \(content.count / 1024) KB; at most 500 KB is allowed")
+            throw .invalid("content", .imageTooLarge, "\(content.count / 1024)")
         }
         guard let type = Self.imageType(content) else {
-            throw .invalid("content", "must be a gif, jpg, jpeg, png or bmp image (checked by its content, not its name)")
+            throw .invalid("content", .imageType)
         }
         let digest = Digest.sha256(content)
         let now = self.now
@@ -256,19 +255,19 @@ public final class EnterpriseSignup: Sendable {
         let person = v.check("name") { () throws(InvalidValue) in try PersonName(validating: name) }
         let login = v.check("account") { () throws(InvalidValue) in try AccountName(validating: account) }?.rawValue ?? account.trimmed
         _ = v.check("password") { () throws(InvalidValue) in try NewPassword(validating: password, account: login) }
-        if password != passwordAgain { v.add("password_again", "does not match the password") }
+        if password != passwordAgain { v.add("password_again", .passwordsDiffer) }
         try v.throwIfAny()
         // The draft token and the account's availability first: hashing is the expensive step.
         try await withDraft(draftToken) { db, enterprise in
             let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
-            if let existing, existing != enterprise { throw RegistryError.alreadyExists("account \(login) is taken; choose another") }
+            if let existing, existing != enterprise { throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)")) }
         }
         let hash = try await accounts.hashPassword(password)
         let now = self.now
         let userID = SecureRandom.hex(8)
         try await withDraft(draftToken) { db, enterprise in
             let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
-            if let existing, existing != enterprise { throw RegistryError.alreadyExists("account \(login) is taken; choose another") }
+            if let existing, existing != enterprise { throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)")) }
             try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterprise])
             try db.execute(sql: """
                 INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at)
@@ -285,7 +284,7 @@ public final class EnterpriseSignup: Sendable {
         var v = Violations()
         let mail = v.check("email") { () throws(InvalidValue) in try EmailAddress(validating: email) }
         let mobile = v.check("phone") { () throws(InvalidValue) in try MobileNumber(validating: phone) }
-        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", .smsCodeFormat) }
         try v.throwIfAny()
         let now = self.now
         let policy = accounts.policy
@@ -364,7 +363,7 @@ public final class EnterpriseSignup: Sendable {
             let code = try String.fetchOne(db, sql: "SELECT credit_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? ""
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status IN ('pending', 'authenticated') AND id != ?",
                                  arguments: [code, enterprise]) == true {
-                return .alreadyExists("another sign-up for this credit code is already authenticated or waiting for the provincial authority")
+                return .alreadyExists(Text(.signupTaken))
             }
             try db.execute(sql: "UPDATE enterprises SET status = 'pending', auth_method = ?, lock_serial = ? WHERE id = ?",
                            arguments: [associated ? "on_site_associated" : "on_site", cert?.serialHex, enterprise])
@@ -374,7 +373,7 @@ public final class EnterpriseSignup: Sendable {
         }
         if let failure { throw failure }
         let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
-        guard let state else { throw .notFound("sign-up") }
+        guard let state else { throw .notFound(Text(.signupNotFound, "")) }
         return state
     }
 
@@ -383,19 +382,19 @@ public final class EnterpriseSignup: Sendable {
     static func checkLock(_ cert: Certificate, signature: [UInt8], enterprise: String, requireSameName: Bool, now: Date, in db: Database) throws -> RegistryError? {
         guard let row = try Row.fetchOne(db, sql: "SELECT credit_code, name, lock_challenge, lock_challenge_expires FROM enterprises WHERE id = ?", arguments: [enterprise]),
               let challenge = row["lock_challenge"] as Data?, let expires = row["lock_challenge_expires"] as Double?, expires > now.timeIntervalSince1970 else {
-            return .failedPrecondition("request a lock challenge first (it is valid 5 minutes)")
+            return .failedPrecondition(Text(.lockChallengeFirst))
         }
         guard Signature.verify(signature, of: Array(challenge), with: cert) else {
-            return .invalid("signature", "does not verify with the lock certificate: sign the current challenge with the lock's key")
+            return .invalid("signature", .lockSignature)
         }
         guard cert.subjectField("serialNumber") == row["credit_code"] as String else {
-            return .failedPrecondition("the identity lock belongs to another credit code")
+            return .failedPrecondition(Text(.lockOtherCode))
         }
         if requireSameName && cert.subjectField("O") != row["name"] as String {
-            return .failedPrecondition("the enterprise name differs from the lock's (renamed enterprise): choose on-site associated authentication")
+            return .failedPrecondition(Text(.lockNameDiffers))
         }
         if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [cert.serialHex]) == true {
-            return .failedPrecondition("this identity lock has already been used and is void")
+            return .failedPrecondition(Text(.lockUsed))
         }
         return nil
     }
@@ -407,17 +406,17 @@ public final class EnterpriseSignup: Sendable {
 
     func lockCertificate(_ pem: String) throws(RegistryError) -> Certificate {
         guard pem.utf8.count <= 16 * 1024, let cert = try? Certificate(pem: pem) else {
-            throw .invalid("certificate_pem", "is not a PEM certificate")
+            throw .invalid("certificate_pem", .notPEMCertificate)
         }
         guard cert.isIssued(by: legacyLockCA, at: now) else {
-            throw .invalid("certificate_pem", "was not issued by the identity-lock CA, or has expired")
+            throw .invalid("certificate_pem", .lockCertificateUntrusted)
         }
         return cert
     }
 
     func state(enterpriseID: String?, lockSerial: String) async throws(RegistryError) -> SignupState {
         let state = try await database.read { db in try Self.loadState(db, where: "e.lock_serial = ?", [lockSerial]) }
-        guard let state else { throw .notFound("sign-up") }
+        guard let state else { throw .notFound(Text(.signupNotFound, "")) }
         return state
     }
 
@@ -439,14 +438,14 @@ public final class EnterpriseSignup: Sendable {
         try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT e.status, e.auth_method, e.lock_serial, e.credit_code FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
                                              arguments: [enterpriseID] + filter.arguments) else {
-                throw RegistryError.notFound("sign-up \(enterpriseID)")
+                throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
             }
             guard row["status"] as String == "pending" else {
-                throw RegistryError.failedPrecondition("the sign-up is \(row["status"] as String), not waiting for on-site authentication")
+                throw RegistryError.failedPrecondition(Text(.signupNotAwaitingOnSite))
             }
             if row["auth_method"] as String? == "on_site_associated", let serial = row["lock_serial"] as String? {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [serial]) == true {
-                    throw RegistryError.failedPrecondition("the enterprise's identity lock has already been used")
+                    throw RegistryError.failedPrecondition(Text(.lockUsed))
                 }
                 try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) VALUES (?, ?, ?, ?)",
                                arguments: [serial, row["credit_code"] as String, enterpriseID, now.timeIntervalSince1970])
@@ -465,17 +464,17 @@ public final class EnterpriseSignup: Sendable {
     /// administrator account are free again.
     public func returnSignup(enterpriseID: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         let why = reason.trimmed
-        guard !why.isEmpty else { throw .invalid("reason", "is required: tell the enterprise what is wrong") }
-        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        guard !why.isEmpty else { throw .invalid("reason", .reasonRequired) }
+        guard why.count <= 500 else { throw .invalid("reason", .tooLong, "500") }
         let filter = try Self.provinceFilter(caller)
         let now = self.now
         try await database.write { db in
             guard let status = try String.fetchOne(db, sql: "SELECT e.status FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
                                                    arguments: [enterpriseID] + filter.arguments) else {
-                throw RegistryError.notFound("sign-up \(enterpriseID)")
+                throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
             }
             guard status == "draft" || status == "pending" else {
-                throw RegistryError.failedPrecondition("only a sign-up not yet authenticated can be returned (it is \(status))")
+                throw RegistryError.failedPrecondition(Text(.signupNotReturnable))
             }
             // The draft token keeps reading the sign-up (GetSignup shows the reason) but changes nothing.
             try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ? WHERE id = ?",
@@ -503,7 +502,7 @@ public final class EnterpriseSignup: Sendable {
             try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(row["id"] as String)", result: "administrator account looked up"), in: db)
             return (row["id"], row["name"], row["account"])
         }
-        guard let found else { throw .notFound("authenticated enterprise with credit code \(code!.rawValue) in your province") }
+        guard let found else { throw .notFound(Text(.authenticatedEnterpriseNotFound, "\(code!.rawValue)")) }
         return found
     }
 
@@ -519,7 +518,7 @@ public final class EnterpriseSignup: Sendable {
                 SELECT u.id FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
                 WHERE e.id = ? AND u.is_admin = 1 AND e.status = 'authenticated' AND \(filter.sql)
                 """, arguments: [enterpriseID] + filter.arguments) else {
-                throw RegistryError.notFound("authenticated enterprise \(enterpriseID) in your province")
+                throw RegistryError.notFound(Text(.authenticatedEnterpriseNotFound, "\(enterpriseID)"))
             }
             try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
             try LoginGuard.clear(enterpriseUser: user, in: db)
@@ -536,14 +535,14 @@ public final class EnterpriseSignup: Sendable {
     }
 
     static func provinceFilter(_ caller: Caller) throws(RegistryError) -> (sql: String, arguments: StatementArguments) {
-        guard case .province = caller else { throw .forbidden("only provincial authorities can do this") }
+        guard case .province = caller else { throw .forbidden(Text(.onlyProvinces)) }
         return Scope(caller).enterprisesFilter
     }
 
     // MARK: Draft access
 
     static func tokenHash(_ token: String) throws(RegistryError) -> [UInt8] {
-        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .invalid("draft_token", "is not a draft token") }
+        guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .invalid("draft_token", .notDraftToken) }
         return Digest.sha256(raw)
     }
 
@@ -555,28 +554,27 @@ public final class EnterpriseSignup: Sendable {
         let now = self.now
         return try await database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT id, status, phone FROM enterprises WHERE draft_token_hash = ?", arguments: [hash]) else {
-                throw RegistryError.notFound("sign-up (unknown or finished draft token)")
+                throw RegistryError.notFound(Text(.signupDraftUnknown))
             }
             let id: String = row["id"]
             switch row["status"] as String {
             case "draft":
                 if let created = try Double.fetchOne(db, sql: "SELECT created_at FROM enterprises WHERE id = ?", arguments: [id]),
                    created < now.timeIntervalSince1970 - Self.draftLifetime {
-                    throw RegistryError.failedPrecondition("this sign-up draft expired after 7 days: start the sign-up again")
+                    throw RegistryError.failedPrecondition(Text(.signupDraftExpired))
                 }
-            case "returned": throw RegistryError.failedPrecondition("the provincial authority returned this sign-up: sign up again")
-            default: throw RegistryError.failedPrecondition("the sign-up is waiting for the provincial authority and can no longer be changed")
+            case "returned": throw RegistryError.failedPrecondition(Text(.signupReturnedStartAgain))
+            default: throw RegistryError.failedPrecondition(Text(.signupSubmittedNoChange))
             }
             if requireComplete {
-                var missing: [String] = []
+                // The first unfinished step, in the order of the screens.
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM attachments WHERE enterprise_id = ? AND kind = 'business_licence'", arguments: [id]) != true {
-                    missing.append("business licence (step 2)")
+                    throw RegistryError.failedPrecondition(Text(.signupFinishLicence))
                 }
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [id]) != true {
-                    missing.append("administrator (step 3)")
+                    throw RegistryError.failedPrecondition(Text(.signupFinishAdministrator))
                 }
-                if (row["phone"] as String? ?? "").isEmpty { missing.append("e-mail and phone (step 4)") }
-                if !missing.isEmpty { throw RegistryError.failedPrecondition("finish first: \(missing.joined(separator: ", "))") }
+                if (row["phone"] as String? ?? "").isEmpty { throw RegistryError.failedPrecondition(Text(.signupFinishContact)) }
             }
             return try body(db, id)
         }

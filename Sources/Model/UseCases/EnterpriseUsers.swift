@@ -39,7 +39,7 @@ extension Accounts {
         let now = self.now()
         try await database.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE account = ?", arguments: [login]) == true {
-                throw RegistryError.alreadyExists("account \(login) is taken; choose another")
+                throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)"))
             }
             try db.execute(sql: "INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?)",
                            arguments: [id, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
@@ -56,10 +56,10 @@ extension Accounts {
         let account = try await database.read { db in
             try String.fetchOne(db, sql: "SELECT account FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise])
         }
-        guard let account else { throw .notFound("sub-user \(userID)") }
+        guard let account else { throw .notFound(Text(.subUserNotFound, "\(userID)")) }
         if let newPassword { _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: account) } }
         try v.throwIfAny()
-        guard person != nil || newPassword != nil else { throw .invalid("name", "give a new name or a new password") }
+        guard person != nil || newPassword != nil else { throw .invalid("name", .userEditNothing) }
         var newHash: String?
         if let newPassword { newHash = try await hashPassword(newPassword) }
         let hash = newHash
@@ -81,7 +81,7 @@ extension Accounts {
         let now = self.now()
         try await database.write { db in
             guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise]) == true else {
-                throw RegistryError.notFound("sub-user \(userID)")
+                throw RegistryError.notFound(Text(.subUserNotFound, "\(userID)"))
             }
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
             try db.execute(sql: "DELETE FROM enterprise_users WHERE id = ?", arguments: [userID])
@@ -91,15 +91,15 @@ extension Accounts {
 
     /// Any enterprise user changes their own password with the old one; their sessions end.
     public func changeEnterprisePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
-        guard case .enterpriseUser(let enterprise, let user, _) = caller else { throw .forbidden("only enterprise users") }
+        guard case .enterpriseUser(let enterprise, let user, _) = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
         let row = try await database.read { db in
             try Row.fetchOne(db, sql: "SELECT account, password_hash FROM enterprise_users WHERE id = ?", arguments: [user]).map { ($0["account"] as String, $0["password_hash"] as String) }
         }
-        guard let (account, current) = row else { throw .notFound("user") }
-        guard try await verifyPassword(old, against: current) else { throw .invalid("old_password", "is wrong") }
+        guard let (account, current) = row else { throw .notFound(Text(.subUserNotFound, "")) }
+        guard try await verifyPassword(old, against: current) else { throw .invalid("old_password", .oldPasswordWrong) }
         var v = Violations()
         _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: account) }
-        if new == old { v.add("new_password", "must differ from the old password") }
+        if new == old { v.add("new_password", .passwordUnchanged) }
         try v.throwIfAny()
         let hash = try await hashPassword(new)
         let now = self.now()
@@ -135,7 +135,7 @@ extension Accounts {
         // The cheap checks first, the same for every account, real or not (no probing).
         var v = Violations()
         _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: login) }
-        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", "must be the 6-digit code sent by SMS") }
+        if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", .smsCodeFormat) }
         try v.throwIfAny()
         let found = try await database.read { db in
             try Row.fetchOne(db, sql: """
@@ -144,7 +144,7 @@ extension Accounts {
                 """, arguments: [login]).map { ($0["id"] as String, $0["enterprise"] as String, $0["phone"] as String) }
         }
         // One answer for every code problem and for unknown accounts alike: no account probing.
-        let wrongCode = RegistryError.invalid("sms_code", "wrong or expired SMS code; request a new one if needed")
+        let wrongCode = RegistryError.invalid("sms_code", .smsWrongOrExpired)
         guard let (user, enterprise, phoneText) = found, let phone = try? MobileNumber(validating: phoneText) else {
             throw wrongCode
         }
@@ -165,8 +165,8 @@ extension Accounts {
     }
 
     static func requireAdministrator(_ caller: Caller) throws(RegistryError) -> String {
-        guard case .enterpriseUser(let enterprise, _, let admin) = caller else { throw .forbidden("only enterprise users") }
-        guard admin else { throw .forbidden("only the enterprise's administrator manages users") }
+        guard case .enterpriseUser(let enterprise, _, let admin) = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
+        guard admin else { throw .forbidden(Text(.onlyAdministrator)) }
         return enterprise
     }
 }

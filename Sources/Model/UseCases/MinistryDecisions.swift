@@ -50,12 +50,12 @@ extension Applications {
     /// Decides many applications in one transaction; a result per item. Retried with the same
     /// idempotency key it returns the stored results and applies nothing twice.
     public func decide(_ decisions: [MinistryDecision], idempotencyKey: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> [DecisionResult] {
-        guard case .ministry = caller else { throw .forbidden("only the ministry decides applications") }
-        guard !decisions.isEmpty else { throw .invalid("decisions", "is empty") }
-        guard decisions.count <= Self.maxDecisions else { throw .invalid("decisions", "at most \(Self.maxDecisions) per call") }
+        guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryDecides)) }
+        guard !decisions.isEmpty else { throw .invalid("decisions", .emptyList) }
+        guard decisions.count <= Self.maxDecisions else { throw .invalid("decisions", .tooManyElements, "\(Self.maxDecisions)") }
         var v = Violations()
         for (i, d) in decisions.enumerated() where !d.approve && d.reason.trimmed.isEmpty {
-            v.add("decisions[\(i)].reason", "is required when rejecting")
+            v.add("decisions[\(i)].reason", .rejectReasonRequired)
         }
         try v.throwIfAny()
         let key = try Idempotency.key(idempotencyKey, required: true)
@@ -69,7 +69,7 @@ extension Applications {
                 var seen = Set<String>()
                 for d in decisions {
                     guard seen.insert(d.applicationID).inserted else {
-                        results.append(.init(applicationID: d.applicationID, error: .alreadyExists("listed twice in this call"), status: nil, registrationNumber: nil))
+                        results.append(.init(applicationID: d.applicationID, error: .alreadyExists(Text(.listedTwice)), status: nil, registrationNumber: nil))
                         continue
                     }
                     // Each decision is its own savepoint: a failing item leaves the others applied.
@@ -102,12 +102,12 @@ extension Applications {
         guard let app = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
             """), arguments: [d.applicationID]) else {
-            throw RegistryError.notFound("application \(d.applicationID)")
+            throw RegistryError.notFound(Text(.applicationNotFound, "\(d.applicationID)"))
         }
         let status: String = app["status"]
         guard status == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
             let decided = ApplicationStatus(rawValue: status)?.isDecidedByMinistry ?? false
-            throw RegistryError.failedPrecondition(decided ? "already decided (it is \(status))" : "not forwarded to the ministry (it is \(status))")
+            throw RegistryError.failedPrecondition(Text(decided ? .alreadyDecided : .notForwarded, .status(status)))
         }
         let id = d.applicationID
         guard d.approve else {
@@ -137,7 +137,7 @@ extension Applications {
         let active = existing.map { ($0["status"] as String) == "active" } ?? false
         switch type {
         case .initial, .reRegistration:
-            guard !active else { throw RegistryError.failedPrecondition("the person is registered already (one employer)") }
+            guard !active else { throw RegistryError.failedPrecondition(Text(.alreadyRegistered)) }
             let qualificationYear = Int((app["qualification_date"] as String).prefix(4)) ?? today.year
             let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, corpsCode: corpsCode, in: db)
             let registration = existing?["id"] as String? ?? SecureRandom.hex(8)
@@ -155,24 +155,24 @@ extension Applications {
             }
             return number
         case .renewal:
-            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to renew") }
+            guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             for s in specialties {
                 guard let current = try String.fetchOne(db.cachedStatement(sql: "SELECT valid_until FROM registration_specialties WHERE registration_id = ? AND specialty = ?"),
                                                         arguments: [existing["id"] as String, s]),
-                      let end = try? date(current) else { throw RegistryError.failedPrecondition("\(s) is not registered") }
+                      let end = try? date(current) else { throw RegistryError.failedPrecondition(Text(.specialtyNotRegistered, "\(s)")) }
                 try db.cachedStatement(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?").execute(
                                arguments: [end.adding(years: validityYears).description, existing["id"] as String, s])
             }
             return existing["registration_number"]
         case .addSpecialty:
-            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to add a specialty to") }
+            guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             for s in specialties {
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)").execute(
                                arguments: [existing["id"] as String, s, today.description, until])
             }
             return existing["registration_number"]
         case .change:
-            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to change") }
+            guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             // The leading character names the current province; digits 3-13 never change.
             let old: String = existing["registration_number"]
             let number = (Province.abbreviation(of: province, corpsCode: corpsCode) ?? String(old.prefix(1))) + old.dropFirst()
@@ -180,7 +180,7 @@ extension Applications {
                            arguments: [enterprise, number, existing["id"] as String])
             return number
         case .cancellation:
-            guard let existing, active else { throw RegistryError.failedPrecondition("no registration to cancel") }
+            guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             try db.cachedStatement(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?").execute(arguments: [existing["id"] as String])
             try db.cachedStatement(sql: "UPDATE certificates SET status = 'void', reason = 'registration cancelled' WHERE registration_id = ? AND status = 'valid'").execute(
                            arguments: [existing["id"] as String])
@@ -193,10 +193,10 @@ extension Applications {
     /// province. Allocated inside the approving transaction through the single writer: no duplicates.
     static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, corpsCode: UInt32, in db: Database) throws -> String {
         guard let abbreviation = Province.abbreviation(of: province, corpsCode: corpsCode), (10...99).contains(province) else {
-            throw RegistryError.failedPrecondition("no registration-number abbreviation for province \(province)")
+            throw RegistryError.failedPrecondition(Text(.noProvinceAbbreviation, "\(province)"))
         }
         let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM registration_serials WHERE province_code = ?"), arguments: [province]) ?? 0
-        guard current < 99_999 else { throw RegistryError.failedPrecondition("registration serials of province \(province) are exhausted") }
+        guard current < 99_999 else { throw RegistryError.failedPrecondition(Text(.serialsExhausted, "\(province)")) }
         try db.cachedStatement(sql: "INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1").execute(
                        arguments: [province])
         let serial = current + 1
@@ -209,9 +209,9 @@ extension Applications {
     /// (`YYYY-NNNN`); they are completed. Published once: an announcement never changes. With an
     /// idempotency key, a retry of the same title returns the announcement it published.
     public func announce(title: String, idempotencyKey: String? = nil, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Announcement {
-        guard case .ministry = caller else { throw .forbidden("only the ministry publishes announcements") }
+        guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryAnnounces)) }
         let heading = title.trimmed
-        guard !heading.isEmpty, heading.count <= 200 else { throw .invalid("title", "is required (at most 200 characters)") }
+        guard !heading.isEmpty, heading.count <= 200 else { throw .invalid("title", .requiredUpTo, "200") }
         let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
         let id = SecureRandom.hex(8)
@@ -222,7 +222,7 @@ extension Applications {
                     JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
                     WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
                     """))
-                guard !waiting.isEmpty else { throw RegistryError.failedPrecondition("no approved application is waiting for an announcement") }
+                guard !waiting.isEmpty else { throw RegistryError.failedPrecondition(Text(.nothingToAnnounce)) }
                 let year = CalendarDate(now).year
                 let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
                 let number = String(format: "%d-%04d", year, count + 1)
@@ -263,7 +263,7 @@ extension Applications {
             return Announcement(number: head["number"], title: head["title"], publishedAt: Date(timeIntervalSince1970: head["published_at"]),
                                 items: items, itemCount: head["item_count"])
         }
-        guard let found else { throw .notFound("announcement \(number)") }
+        guard let found else { throw .notFound(Text(.announcementNotFound, "\(number)")) }
         return found
     }
 

@@ -24,3 +24,13 @@ public struct AccountPolicy: Sendable {
         return p
     }
 }
+
+/// Registration rules a province or the ministry may set (jzsd.json "rules"; DOMAIN.md §1.4).
+public struct RegistrationRules: Sendable, Equatable {
+    /// 延续注册 opens this many days before a specialty expires (the Beijing 二建 practice: 90).
+    public var renewalOpensDays = 90
+    /// … and closes this many days before it (the review needs the time: 30).
+    public var renewalClosesDays = 30
+
+    public init() {}
+}

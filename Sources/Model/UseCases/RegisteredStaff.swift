@@ -18,11 +18,11 @@ public struct StaffMember: Sendable, Equatable {
 extension EnterpriseInfo {
     /// The caller's enterprise's registered staff, by name, paged (offset token).
     public func staff(for caller: Caller, nameContains: String = "", pageSize: Int = 50, pageToken: String = "") async throws(RegistryError) -> Page<StaffMember> {
-        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users") }
+        guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
         let size = pageSize == 0 ? 50 : pageSize
-        guard (1...500).contains(size) else { throw .invalid("page.page_size", "must be 1-500") }
+        guard (1...500).contains(size) else { throw .invalid("page.page_size", .pageSize) }
         let offset = pageToken.isEmpty ? 0 : Int(pageToken) ?? -1
-        guard offset >= 0 else { throw .invalid("page.page_token", "is not a token from a previous page") }
+        guard offset >= 0 else { throw .invalid("page.page_token", .pageToken) }
         let like = "%" + nameContains.trimmed.replacingOccurrences(of: "%", with: "") + "%"
         let scope = Scope(caller).registrationsFilter
         return try await database.read { db in
@@ -40,10 +40,10 @@ extension EnterpriseInfo {
     }
 
     public func staffMember(_ registrationID: String, for caller: Caller) async throws(RegistryError) -> StaffMember {
-        guard case .enterpriseUser = caller else { throw .forbidden("only enterprise users") }
+        guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
         let scope = Scope(caller).registrationsFilter
         let found = try await database.read { db in try Self.member(db, registrationID, scope: scope) }
-        guard let found else { throw .notFound("registered person \(registrationID)") }
+        guard let found else { throw .notFound(Text(.registeredPersonNotFound, "\(registrationID)")) }
         return found
     }
 

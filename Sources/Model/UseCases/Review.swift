@@ -15,7 +15,7 @@ extension Applications {
     public func accept(_ id: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> Application {
         try Self.requireProvince(caller)
         try await transition(id, by: caller, audit: audit, action: "accepted by province", from: [.awaitingProvince],
-                             refusal: "only an application waiting for the province can be accepted") { type in
+                             refusal: .onlyAwaitingProvinceAccept) { type in
             (ApplicationRoute.next(after: .awaitingProvince, for: type)!, nil)
         }
         return try await application(id, for: caller)
@@ -26,7 +26,7 @@ extension Applications {
         try Self.requireProvince(caller)
         let why = try Self.reason(reason)
         try await transition(id, by: caller, audit: audit, action: "returned by province", from: [.awaitingProvince],
-                             refusal: "only an application waiting for the province can be returned") { _ in (.returned, why) }
+                             refusal: .onlyAwaitingProvinceReturn) { _ in (.returned, why) }
         return try await application(id, for: caller)
     }
 
@@ -35,14 +35,14 @@ extension Applications {
         try Self.requireProvince(caller)
         let why = try Self.reason(reason)
         try await transition(id, by: caller, audit: audit, action: "refused by province", from: [.awaitingProvince],
-                             refusal: "only an application waiting for the province can be refused") { _ in (.refused, why) }
+                             refusal: .onlyAwaitingProvinceRefuse) { _ in (.refused, why) }
         return try await application(id, for: caller)
     }
 
     public func statistics(for caller: Caller) async throws(RegistryError) -> ApplicationStatistics {
         switch caller {
         case .province, .ministry: break
-        default: throw .forbidden("statistics are for provincial authorities and the ministry")
+        default: throw .forbidden(Text(.statisticsForAuthorities))
         }
         let filter = Scope(caller).applicationsFilter
         return try await database.read { db in
@@ -70,13 +70,13 @@ extension Applications {
     }
 
     static func requireProvince(_ caller: Caller) throws(RegistryError) {
-        guard case .province = caller else { throw .forbidden("only provincial authorities review applications") }
+        guard case .province = caller else { throw .forbidden(Text(.onlyProvincesReview)) }
     }
 
     static func reason(_ text: String) throws(RegistryError) -> String {
         let why = text.trimmed
-        guard !why.isEmpty else { throw .invalid("reason", "is required: say what is wrong") }
-        guard why.count <= 500 else { throw .invalid("reason", "must be at most 500 characters") }
+        guard !why.isEmpty else { throw .invalid("reason", .reasonRequired) }
+        guard why.count <= 500 else { throw .invalid("reason", .tooLong, "500") }
         return why
     }
 }

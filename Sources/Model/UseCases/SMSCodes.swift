@@ -30,12 +30,12 @@ enum SMSCodes {
         let t = now.timeIntervalSince1970
         if let last = try Double.fetchOne(db, sql: "SELECT MAX(created_at) FROM sms_codes WHERE phone = ?", arguments: [phone.rawValue]),
            t - last < policy.smsMinimumInterval {
-            throw RegistryError.rateLimited("an SMS code was sent to this phone less than \(Int(policy.smsMinimumInterval)) seconds ago")
+            throw RegistryError.rateLimited(Text(.smsTooSoon, "\(Int(policy.smsMinimumInterval))"))
         }
         let today = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sms_codes WHERE phone = ? AND created_at > ?",
                                      arguments: [phone.rawValue, t - 86_400]) ?? 0
         guard today < policy.smsPerPhonePerDay else {
-            throw RegistryError.rateLimited("at most \(policy.smsPerPhonePerDay) SMS codes a day per phone")
+            throw RegistryError.rateLimited(Text(.smsDailyLimit, "\(policy.smsPerPhonePerDay)"))
         }
         let code = String(format: "%06d", Int(SecureRandom.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) } % 1_000_000))
         try db.execute(sql: """
@@ -52,18 +52,18 @@ enum SMSCodes {
             SELECT id, code_hash, attempts, expires_at FROM sms_codes
             WHERE phone = ? AND purpose = ? AND consumed = 0 ORDER BY created_at DESC LIMIT 1
             """, arguments: [phone.rawValue, purpose.rawValue]) else {
-            return .invalid(field, "no SMS code was sent to this phone; request one first")
+            return .invalid(field, .smsNotSent)
         }
         let id: Int64 = row["id"]
         guard (row["expires_at"] as Double) > now.timeIntervalSince1970 else {
-            return .invalid(field, "the SMS code has expired; request a new one")
+            return .invalid(field, .smsExpired)
         }
         guard (row["attempts"] as Int) < policy.smsCodeAttempts else {
-            return .invalid(field, "too many wrong tries; request a new code")
+            return .invalid(field, .smsTooManyTries)
         }
         guard Digest.equal(Array(row["code_hash"] as Data), hash(phone, purpose, code)) else {
             try db.execute(sql: "UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
-            return .invalid(field, "wrong SMS code")
+            return .invalid(field, .smsWrong)
         }
         try db.execute(sql: "UPDATE sms_codes SET consumed = 1 WHERE id = ?", arguments: [id])
         return nil

@@ -7,7 +7,7 @@ public struct MobileNumber: Sendable, Hashable, Codable, CustomStringConvertible
         let chars = Array(n)
         guard chars.count == 11, chars.allSatisfy({ $0.isASCII && $0.isNumber }), chars[0] == "1",
               ("3"..."9").contains(chars[1]) else {
-            throw InvalidValue("must be an 11-digit mainland mobile number starting 13-19")
+            throw InvalidValue(.phoneFormat)
         }
         rawValue = n
     }
@@ -23,7 +23,7 @@ public struct Postcode: Sendable, Hashable, Codable {
 
     public init(validating text: String) throws(InvalidValue) {
         let p = text.trimmingCharacters(in: .whitespaces)
-        guard p.count == 6, p.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw InvalidValue("must be six digits") }
+        guard p.count == 6, p.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw InvalidValue(.smsCodeFormat) }
         rawValue = p
     }
 }
@@ -38,7 +38,7 @@ public struct EmailAddress: Sendable, Hashable, Codable {
         guard e.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[0].count <= 64,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !e.contains(where: { $0.isWhitespace }) else {
-            throw InvalidValue("is not an e-mail address")
+            throw InvalidValue(.emailFormat)
         }
         rawValue = e
     }
@@ -51,7 +51,7 @@ public struct AccountName: Sendable, Hashable, Codable {
     public init(validating text: String) throws(InvalidValue) {
         let login = text.trimmingCharacters(in: .whitespaces)
         guard (4...32).contains(login.count), login.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.-@".contains($0)) }) else {
-            throw InvalidValue("must be 4-32 letters, digits or _ . - @")
+            throw InvalidValue(.accountFormat)
         }
         rawValue = login
     }
@@ -63,10 +63,10 @@ public struct PersonName: Sendable, Hashable, Codable {
 
     public init(validating text: String) throws(InvalidValue) {
         let n = text.trimmingCharacters(in: .whitespaces)
-        guard !n.isEmpty else { throw InvalidValue("is required") }
-        guard n.count <= 50 else { throw InvalidValue("must be at most 50 characters") }
+        guard !n.isEmpty else { throw InvalidValue(.required) }
+        guard n.count <= 50 else { throw InvalidValue(.tooLong, "50") }
         guard !n.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-            throw InvalidValue("must not contain control characters")
+            throw InvalidValue(.controlCharacters)
         }
         rawValue = n
     }

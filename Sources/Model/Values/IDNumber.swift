@@ -11,25 +11,25 @@ public struct IDNumber: Sendable, Hashable, Codable, CustomStringConvertible {
     /// - Parameter today: the date birth dates must not be after (injectable for tests).
     public init(validating text: String, today: Date = Date()) throws(InvalidValue) {
         let id = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard id.count == 18 else { throw InvalidValue("must be 18 characters (got \(id.count))") }
+        guard id.count == 18 else { throw InvalidValue(.idLength, "\(id.count)") }
         let chars = Array(id)
         guard chars.prefix(17).allSatisfy({ $0.isASCII && $0.isNumber }) else {
-            throw InvalidValue("the first 17 characters must be digits")
+            throw InvalidValue(.idDigits)
         }
         guard chars[17].isASCII && (chars[17].isNumber || chars[17] == "X") else {
-            throw InvalidValue("the last character must be a digit or X")
+            throw InvalidValue(.idLastCharacter)
         }
         let digits = chars.prefix(17).map { Int(String($0))! }
         let sum = zip(digits, Self.weights).reduce(0) { $0 + $1.0 * $1.1 }
         guard chars[17] == Self.checkCharacters[sum % 11] else {
-            throw InvalidValue("check character does not match (not a valid ID number)")
+            throw InvalidValue(.idCheckCharacter)
         }
         let year = Int(String(chars[6..<10]))!, month = Int(String(chars[10..<12]))!, day = Int(String(chars[12..<14]))!
         guard let birth = CalendarDate(year: year, month: month, day: day) else {
-            throw InvalidValue("birth date \(year)-\(month)-\(day) does not exist")
+            throw InvalidValue(.idBirthDateInvalid, "\(year)-\(month)-\(day)")
         }
-        guard birth <= CalendarDate(today) else { throw InvalidValue("birth date is in the future") }
-        guard year >= 1900 else { throw InvalidValue("birth date before 1900") }
+        guard birth <= CalendarDate(today) else { throw InvalidValue(.idBirthDateFuture) }
+        guard year >= 1900 else { throw InvalidValue(.idBirthDateTooEarly) }
         rawValue = id
     }
 

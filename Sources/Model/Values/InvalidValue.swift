@@ -1,8 +1,9 @@
-/// Why a value is not acceptable, in words a user can act on. The field path is added by
-/// whoever knows it (``Violations``).
+/// Why a value is not acceptable, in words a user can act on (a catalogue text). The field path
+/// is added by whoever knows it (``Violations``).
 public struct InvalidValue: Error, Sendable, Equatable {
-    public let reason: String
-    public init(_ reason: String) { self.reason = reason }
+    public let text: Text
+    public init(_ code: TextCode, _ args: Text.Arg...) { self.text = Text(code, arguments: args) }
+    public init(_ text: Text) { self.text = text }
 }
 
 /// Collects every invalid field of a request, so the user sees all of them at once.
@@ -22,13 +23,17 @@ public struct Violations: Sendable {
         do {
             return try make()
         } catch {
-            list.append(FieldViolation(field: field, reason: error.reason))
+            list.append(FieldViolation(field: field, text: error.text))
             return nil
         }
     }
 
-    public mutating func add(_ field: String, _ reason: String) {
-        list.append(FieldViolation(field: field, reason: reason))
+    public mutating func add(_ field: String, _ code: TextCode, _ args: Text.Arg...) {
+        list.append(FieldViolation(field: field, text: Text(code, arguments: args)))
+    }
+
+    public mutating func add(_ field: String, _ text: Text) {
+        list.append(FieldViolation(field: field, text: text))
     }
 
     public func throwIfAny() throws(RegistryError) {

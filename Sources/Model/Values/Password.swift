@@ -4,17 +4,17 @@ public struct NewPassword: Sendable {
     public let rawValue: String
 
     public init(validating text: String, account: String) throws(InvalidValue) {
-        guard text.count >= 8 else { throw InvalidValue("must be at least 8 characters") }
-        guard text.count <= 64 else { throw InvalidValue("must be at most 64 characters") }
+        guard text.count >= 8 else { throw InvalidValue(.passwordTooShort) }
+        guard text.count <= 64 else { throw InvalidValue(.tooLong, "64") }
         var classes = 0
         if text.contains(where: { $0.isLowercase }) { classes += 1 }
         if text.contains(where: { $0.isUppercase }) { classes += 1 }
         if text.contains(where: { $0.isNumber }) { classes += 1 }
         if text.contains(where: { !$0.isLetter && !$0.isNumber }) { classes += 1 }
         guard classes >= 3 else {
-            throw InvalidValue("must mix at least 3 of: lower-case letters, upper-case letters, digits, symbols")
+            throw InvalidValue(.passwordClasses)
         }
-        guard text.lowercased() != account.lowercased() else { throw InvalidValue("must not be the same as the account") }
+        guard text.lowercased() != account.lowercased() else { throw InvalidValue(.passwordIsAccount) }
         rawValue = text
     }
 }

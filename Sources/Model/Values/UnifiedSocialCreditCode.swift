@@ -10,17 +10,17 @@ public struct UnifiedSocialCreditCode: Sendable, Hashable, Codable, CustomString
     /// Accepts upper or lower case and surrounding spaces; stores upper case.
     public init(validating text: String) throws(InvalidValue) {
         let code = text.trimmingCharacters(in: .whitespaces).uppercased()
-        guard code.count == 18 else { throw InvalidValue("must be 18 characters (got \(code.count))") }
+        guard code.count == 18 else { throw InvalidValue(.creditCodeLength, "\(code.count)") }
         let chars = Array(code)
         for (i, c) in chars.enumerated() where Self.values[c] == nil {
-            throw InvalidValue("character \(i + 1) '\(c)' is not allowed (I, O, S, V and Z are never used)")
+            throw InvalidValue(.creditCodeCharacter, "\(i + 1)", "\(c)")
         }
         guard chars[2..<8].allSatisfy(\.isASCII) && chars[2..<8].allSatisfy(\.isNumber) else {
-            throw InvalidValue("characters 3-8 must be the digits of the registering authority's area code")
+            throw InvalidValue(.creditCodeArea)
         }
         let sum = zip(chars.prefix(17), Self.weights).reduce(0) { $0 + Self.values[$1.0]! * $1.1 }
         let check = Self.alphabet[(31 - sum % 31) % 31]
-        guard chars[17] == check else { throw InvalidValue("check character does not match (not a valid code)") }
+        guard chars[17] == check else { throw InvalidValue(.creditCodeCheckCharacter) }
         rawValue = code
     }
 

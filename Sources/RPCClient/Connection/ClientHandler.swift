@@ -44,9 +44,9 @@ final class ClientHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         let rpc: RPCError
         switch error {
-        case let tls as TLSError: rpc = RPCError(code: .unavailable, message: TransportErrorText.tls(tls))
+        case let tls as TLSError: rpc = RPCError(code: .unavailable, message: TransportErrorText.tls(tls), messageCode: ClientCode.tls)
         case let frame as FrameError: rpc = RPCError(code: .internalError, message: "protocol error from server: \(frame)")
-        default: rpc = RPCError(code: .unavailable, message: "connection failed: \(TransportErrorText.reason(error))")
+        default: rpc = RPCError(code: .unavailable, message: "connection failed: \(TransportErrorText.reason(error))", messageCode: ClientCode.connectionLost)
         }
         closedError = closedError ?? rpc
         ready.fail(rpc)
@@ -54,7 +54,7 @@ final class ClientHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        let error = closedError ?? RPCError(code: .unavailable, message: "connection closed")
+        let error = closedError ?? RPCError(code: .unavailable, message: "connection closed", messageCode: ClientCode.connectionLost)
         ready.fail(error)
         let open = calls
         calls.removeAll()
@@ -74,11 +74,11 @@ final class ClientHandler: ChannelInboundHandler {
         }
         guard goAwayLastID == nil else {
             // Never sent: safe to retry on a new connection.
-            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + "connection is draining"))
+            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + "connection is draining", messageCode: ClientCode.draining))
             return
         }
         guard let context, context.channel.isActive else {
-            call.fail(closedError ?? RPCError(code: .unavailable, message: "connection closed"))
+            call.fail(closedError ?? RPCError(code: .unavailable, message: "connection closed", messageCode: ClientCode.connectionLost))
             return
         }
         guard nextCallID < 0x7FFF_FFFF else {
@@ -113,7 +113,7 @@ final class ClientHandler: ChannelInboundHandler {
     private func sweepDeadlines() {
         guard let context else { return }
         let next = DeadlineTimer.sweep(calls.values.map { ($0, $0.expiry) }) {
-            abandon($0, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"))
+            abandon($0, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded", messageCode: ClientCode.deadline))
         }
         if let next { armDeadlineTimer(at: next, context: context) }
     }
@@ -168,8 +168,8 @@ final class ClientHandler: ChannelInboundHandler {
         }
         let code = StatusCode(wireValue: trailers.code)
         guard code == .ok else {
-            call.fail(RPCError(code: code, message: trailers.message,
-                               violations: trailers.violations.map { .init(field: $0.field, reason: $0.reason) }))
+            call.fail(RPCError(code: code, message: trailers.message, messageCode: trailers.messageCode,
+                               violations: trailers.violations.map { .init(field: $0.field, code: $0.code, reason: $0.reason) }))
             return
         }
         if case .unary = call.outcome, call.response == nil {
@@ -186,7 +186,7 @@ final class ClientHandler: ChannelInboundHandler {
         // Calls above the last id were never processed: fail them as retryable.
         for (id, call) in calls where id > last {
             calls.removeValue(forKey: id)
-            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + goAway.message))
+            call.fail(RPCError(code: .unavailable, message: Self.refusedByGoAway + goAway.message, messageCode: ClientCode.draining))
         }
         if calls.isEmpty && last != 0x7FFF_FFFF { context.close(promise: nil) }
     }

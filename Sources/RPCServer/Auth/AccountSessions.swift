@@ -26,8 +26,8 @@ extension CallContext {
     func requireEnterpriseUser() throws(RegistryError) -> Caller {
         switch caller {
         case .enterpriseUser: return caller
-        case .anonymous: throw .unauthenticated("log in first (Enterprise/Login) and send the session token")
-        default: throw .forbidden("this method is for enterprise users")
+        case .anonymous: throw .unauthenticated(Text(.loginFirstEnterprise))
+        default: throw .forbidden(Text(.onlyEnterpriseUsers))
         }
     }
 
@@ -35,8 +35,8 @@ extension CallContext {
     func requireIndividual() throws(RegistryError) -> Caller {
         switch caller {
         case .individual: return caller
-        case .anonymous: throw .unauthenticated("log in first (Individual/Login) and send the session token")
-        default: throw .forbidden("this method is for individuals")
+        case .anonymous: throw .unauthenticated(Text(.loginFirstIndividual))
+        default: throw .forbidden(Text(.onlyIndividuals))
         }
     }
 }

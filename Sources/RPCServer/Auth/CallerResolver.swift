@@ -26,7 +26,7 @@ public struct CallerResolver: Sendable {
         if let connectionCaller { return connectionCaller }
         guard let token = metadata[Metadata.Key.authorization] else { return .anonymous }
         guard let sessions else {
-            throw RPCError(code: .unauthenticated, message: "session tokens are not accepted by this server")
+            throw RegistryError.unauthenticated(Text(.sessionsNotAccepted))
         }
         return try await sessions.caller(forToken: Self.bearer(token))
     }

@@ -25,6 +25,8 @@ public struct CallContext: Sendable {
 
     /// The `operator` metadata entry (the person acting for a province or the ministry).
     public var operatorName: String? { metadata[Metadata.Key.operator] }
+    /// The language the caller reads (`accept-language` metadata entry; Chinese by default).
+    public var language: Language { Language(acceptLanguage: metadata[Metadata.Key.acceptLanguage]) }
     /// The `idempotency-key` metadata entry.
     public var idempotencyKey: String? { metadata[Metadata.Key.idempotencyKey] }
 }

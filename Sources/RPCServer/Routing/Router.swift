@@ -26,7 +26,7 @@ public struct Router: Sendable {
         let responseCodec = method.response
         entries[method.path] = { payload, context, sink in
             let request: Request
-            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
+            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error, language: context.language) }
             let response = try await handler(request, context)
             try await sink.waitForRoom()  // over the connection's outbound budget: wait, do not queue
             try sink.send { responseCodec.encode(response, &$0) }
@@ -41,7 +41,7 @@ public struct Router: Sendable {
         let responseCodec = method.response
         entries[method.path] = { payload, context, sink in
             let request: Request
-            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error) }
+            do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error, language: context.language) }
             try await handler(request, context, ResponseStream(sink: sink, codec: responseCodec))
         }
     }

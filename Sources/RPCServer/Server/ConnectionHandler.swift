@@ -37,6 +37,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         var requestBytes = 0
         var running = false
         var task: Task<Void, Never>?
+        /// The language of the call's messages (`accept-language`).
+        var language: Language { Language(acceptLanguage: metadata[Metadata.Key.acceptLanguage]) }
     }
 
     private enum Drain_ { case none, announced, final(lastCallID: UInt32) }
@@ -325,21 +327,22 @@ final class ConnectionHandler: ChannelDuplexHandler {
             headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
             metadata = try validatedMetadata(headers.metadata)
         } catch {
-            reject(id, RPCError(mapping: error), requestID: nil, context: context)
+            reject(id, RPCError(mapping: error, language: .default), requestID: nil, context: context)
             return
         }
         let requestID = metadata[Metadata.Key.requestID]
+        let language = Language(acceptLanguage: metadata[Metadata.Key.acceptLanguage])
         if case .final(let last) = drain, id > last {
-            reject(id, RPCError(code: .unavailable, message: "server is shutting down; retry on a new connection"), requestID: requestID, context: context)
+            reject(id, RPCError(code: .unavailable, Text(.serverShuttingDown), language: language), requestID: requestID, context: context)
             return
         }
         guard calls.count < shared.limits.maxConcurrentCallsPerConnection else {
-            reject(id, RPCError(code: .resourceExhausted, message: "too many concurrent calls on this connection (limit \(shared.limits.maxConcurrentCallsPerConnection))"), requestID: requestID, context: context)
+            reject(id, RPCError(code: .resourceExhausted, Text(.tooManyCalls, "\(shared.limits.maxConcurrentCallsPerConnection)"), language: language), requestID: requestID, context: context)
             _ = enforce(limitGuard.cancelled(now: .now()), context: context)
             return
         }
         guard shared.router.entry(for: headers.method) != nil else {
-            reject(id, RPCError(code: .unimplemented, message: "unknown method \(logged(headers.method))"), requestID: requestID, context: context)
+            reject(id, RPCError(code: .unimplemented, Text(.unknownMethod, "\(logged(headers.method))"), language: language), requestID: requestID, context: context)
             return
         }
         requestCounter += 1
@@ -357,37 +360,36 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private func validatedMetadata(_ entries: [Wire.RPC.MetadataEntry]) throws(RPCError) -> Metadata {
+        let language = Language(acceptLanguage: entries.last { $0.key == Metadata.Key.acceptLanguage }?.value)
         guard entries.count <= shared.limits.maxMetadataEntries else {
-            throw RPCError(code: .resourceExhausted, message: "too many metadata entries (limit \(shared.limits.maxMetadataEntries))")
+            throw RPCError(code: .resourceExhausted, Text(.metadataTooMany, "\(shared.limits.maxMetadataEntries)"), language: language)
         }
         var metadata = Metadata()
         for (i, e) in entries.enumerated() {
             guard Metadata.isValidKey(e.key) else {
-                throw RPCError(code: .invalidArgument, message: "metadata[\(i)].key: not a valid metadata key",
-                               violations: [FieldViolation(field: "metadata[\(i)].key", reason: "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'")])
+                throw RPCError(field: "metadata[\(i)].key", Text(.metadataKey), language: language)
             }
             guard e.value.utf8.count <= shared.limits.maxMetadataValueBytes else {
-                throw RPCError(code: .resourceExhausted, message: "metadata \(e.key): value too long")
+                throw RPCError(code: .resourceExhausted, Text(.metadataValueTooLong, "\(e.key)", "\(shared.limits.maxMetadataValueBytes)"), language: language)
             }
             metadata[e.key] = e.value
         }
-        if let op = metadata[Metadata.Key.operator], let reason = Self.operatorProblem(op) {
-            throw RPCError(code: .invalidArgument, message: "metadata.operator: \(reason)",
-                           violations: [FieldViolation(field: "metadata.operator", reason: reason)])
+        if let op = metadata[Metadata.Key.operator], let problem = Self.operatorProblem(op) {
+            throw RPCError(field: "metadata.operator", problem, language: language)
         }
         return metadata
     }
 
     /// Why an `operator` entry (a person's name, written into audit rows) is refused, if it is.
-    static func operatorProblem(_ name: String) -> String? {
-        if name.allSatisfy(\.isWhitespace) { return "must name the person acting" }
-        if name.count > 64 { return "at most 64 characters" }
+    static func operatorProblem(_ name: String) -> Text? {
+        if name.allSatisfy(\.isWhitespace) { return Text(.operatorMissing) }
+        if name.count > 64 { return Text(.tooLong, "64") }
         let bad = name.unicodeScalars.contains { s in
             s.value < 0x20 || (0x7F...0x9F).contains(s.value)
                 || s.properties.generalCategory == .format || s.properties.generalCategory == .lineSeparator
                 || s.properties.generalCategory == .paragraphSeparator || s.properties.generalCategory == .privateUse
         }
-        return bad ? "must not contain control or format characters" : nil
+        return bad ? Text(.operatorControl) : nil
     }
 
     private func startCall(_ frame: Frame, context: ChannelHandlerContext) {
@@ -401,14 +403,14 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard frame.flags.contains(.endStream) else {
             calls.removeValue(forKey: id)
             // Only the client's own request-id is echoed (§6.3).
-            reject(id, RPCError(code: .unimplemented, message: "client streaming is not supported"),
+            reject(id, RPCError(code: .unimplemented, Text(.clientStreaming), language: call.language),
                    requestID: call.clientRequestID, context: context)
             callEnded()
             return
         }
         if connectionCaller == nil, let spent = shared.sources.spend(method: call.headers.method, address: peerAddress) {
             _ = removeCall(id)
-            reject(id, RPCError(code: .resourceExhausted, message: SourceLimiter.message(spent)), requestID: call.clientRequestID, context: context)
+            reject(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language), requestID: call.clientRequestID, context: context)
             logCall(call, code: .resourceExhausted)
             callEnded()
             return
@@ -423,6 +425,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let method = call.headers.method
         let metadata = call.metadata
         let clientRequestID = call.clientRequestID
+        let language = call.language
         let requestID = clientRequestID ?? "\(connectionID)-\(call.number)"
         let payload = frame.payload
         call.running = true
@@ -443,7 +446,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                                               deadline: deadline, logger: shared.logger)
                 try await entry(payload, callContext, writer.sink(box))
             } catch {
-                failure = RPCError(mapping: error)
+                failure = RPCError(mapping: error, language: language)
                 if failure?.code == .internalError {
                     shared.logger.error("handler failed", metadata: [
                         "method": "\(LogField.escape(method, maxBytes: shared.limits.maxLoggedFieldBytes))",
@@ -496,7 +499,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         guard let context, let call = removeCall(id) else { return }
         call.task?.cancel()
         var out = context.channel.allocator.buffer(capacity: 96)
-        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, message: "deadline exceeded"),
+        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, Text(.deadlineExceeded), language: call.language),
                            requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)")
         write(out, context: context)
         logCall(call, code: .deadlineExceeded)
@@ -620,7 +623,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if let error {
             trailers.code = error.code.rawValue
             trailers.message = error.message
-            trailers.violations = error.violations.map { Wire.Common.FieldViolation(field: $0.field, reason: $0.reason) }
+            trailers.messageCode = error.messageCode
+            trailers.violations = error.violations.map { Wire.Common.FieldViolation(field: $0.field, reason: $0.reason, code: $0.code) }
         }
         if let requestID { trailers.metadata = [Wire.RPC.MetadataEntry(key: Metadata.Key.requestID, value: requestID)] }
         FrameEncoder.write(kind: .trailers, callID: callID, into: &out) { trailers.encode(into: &$0) }
@@ -739,7 +743,7 @@ struct ConnectionWriter: Sendable {
                 let size = box.buffer.writerIndex - start - Frame.headerSize
                 guard size <= maxFrameBytes else {
                     box.buffer.moveWriterIndex(to: start)
-                    throw RPCError(code: .resourceExhausted, message: "response of \(size) bytes exceeds the \(maxFrameBytes)-byte frame limit")
+                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxFrameBytes)"), language: .default)
                 }
                 box.messages += 1
                 if box.streaming { flushStream(box) }

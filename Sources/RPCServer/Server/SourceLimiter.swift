@@ -1,6 +1,7 @@
 internal import Synchronization
 package import NIOCore
 package import Proto
+package import Model
 
 /// Per-source budgets of the methods an anonymous attacker would hammer (issue #8): password
 /// logins, SMS sends (also one server-wide budget for the gateway) and account creation. One
@@ -64,12 +65,12 @@ package final class SourceLimiter: Sendable {
     }
 
     /// The message a refused caller reads.
-    package static func message(_ type: Class) -> String {
+    package static func message(_ type: Class) -> Text {
         switch type {
-        case .login: "too many login attempts from your address; try again in a minute"
-        case .sms: "too many SMS codes requested from your address; try again in a minute"
-        case .smsGlobal: "the SMS service is busy; try again in a minute"
-        case .account: "too many accounts or sign-ups created from your address; try again later"
+        case .login: Text(.sourceLogins)
+        case .sms: Text(.sourceSMS)
+        case .smsGlobal: Text(.smsBusy)
+        case .account: Text(.sourceAccounts)
         }
     }
 }

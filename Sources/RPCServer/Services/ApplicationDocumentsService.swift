@@ -12,7 +12,7 @@ public struct ApplicationDocumentsService: Sendable {
         let applications = self.applications
         router.register(Methods.Individual.attachDocument) { request, context in
             let me = try context.requireIndividual()
-            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", "choose the kind of document") }
+            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
             return Wire.Common.ApplicationAttachment(try await applications.attach(kind, content: request.content, to: request.applicationID,
                                                                                              idempotencyKey: context.idempotencyKey, by: me, audit: context.audit))
         }

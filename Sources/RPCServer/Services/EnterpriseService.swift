@@ -25,7 +25,7 @@ public struct EnterpriseService: Sendable {
         }
         router.register(Methods.Enterprise.getAttachment) { request, context in
             let me = try context.requireEnterpriseUser()
-            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", "must be BUSINESS_LICENCE or QUALIFICATION_CERTIFICATE") }
+            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
             let found = try await info.attachment(kind, of: nil, for: me)
             return .init(contentType: found.contentType, content: found.bytes)
         }
@@ -64,7 +64,7 @@ public struct EnterpriseService: Sendable {
             return .init()
         }
         router.register(Methods.Enterprise.requestPasswordReset) { request, context in
-            if request.account.isEmpty { throw RegistryError.invalid("account", "is required") }
+            if request.account.isEmpty { throw RegistryError.invalid("account", .required) }
             _ = try await accounts.requestEnterprisePasswordReset(account: request.account, audit: context.audit)
             return .init()
         }
@@ -99,7 +99,7 @@ public struct EnterpriseService: Sendable {
                                                              audit: context.audit)
             let reported = results.filter { $0.error == nil }.count
             return .init(results: results.map { r in
-                let (code, message) = RPCError.item(r.error)
+                let (code, message) = RPCError.item(r.error, language: context.language)
                 return .init(applicationID: r.applicationID, code: code, message: message)
             }, reported: UInt32(reported), failed: UInt32(results.count - reported))
         }
@@ -109,7 +109,7 @@ public struct EnterpriseService: Sendable {
             return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
         }
         router.register(Methods.Enterprise.startSignup) { request, context in
-            guard let info = request.info else { throw RegistryError.invalid("info", "is required") }
+            guard let info = request.info else { throw RegistryError.invalid("info", .required) }
             let started = try await signup.start(EnterpriseBasicInfo(info), audit: context.audit)
             return .init(enterpriseID: started.enterpriseID, draftToken: started.draftToken)
         }
@@ -125,7 +125,7 @@ public struct EnterpriseService: Sendable {
             switch request.kind {
             case .businessLicence: kind = .businessLicence
             case .qualificationCertificate: kind = .qualificationCertificate
-            case .unspecified, .unrecognized: throw RegistryError.invalid("kind", "must be BUSINESS_LICENCE or QUALIFICATION_CERTIFICATE")
+            case .unspecified, .unrecognized: throw RegistryError.invalid("kind", .chooseDocumentKind)
             }
             let stored = try await signup.uploadAttachment(draftToken: request.draftToken, kind: kind, content: request.content, audit: context.audit)
             return .init(contentType: stored.contentType, sha256: stored.sha256)
@@ -154,8 +154,8 @@ public struct EnterpriseService: Sendable {
         }
         router.register(Methods.Enterprise.login) { request, context in
             var violations = Violations()
-            if request.account.isEmpty { violations.add("account", "is required") }
-            if request.password.isEmpty { violations.add("password", "is required") }
+            if request.account.isEmpty { violations.add("account", .required) }
+            if request.password.isEmpty { violations.add("password", .required) }
             try violations.throwIfAny()
             let result = try await accounts.loginEnterpriseUser(account: request.account, password: request.password, audit: context.audit)
             return .init(sessionToken: result.token, administrator: result.admin,

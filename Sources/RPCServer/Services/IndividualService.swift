@@ -17,7 +17,7 @@ public struct IndividualService: Sendable {
         // Every session-bound handler checks the caller before it looks at the request.
         router.register(Methods.Individual.submitApplication) { request, context in
             let me = try context.requireIndividual()
-            guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
+            guard let draft = request.draft else { throw RegistryError.invalid("draft", .required) }
             return Wire.Common.Application(try await applications.submit(ApplicationDraft(draft), by: me, audit: context.audit))
         }
         router.register(Methods.Individual.listApplications) { request, context in
@@ -33,7 +33,7 @@ public struct IndividualService: Sendable {
         }
         router.register(Methods.Individual.resubmitApplication) { request, context in
             let me = try context.requireIndividual()
-            guard let draft = request.draft else { throw RegistryError.invalid("draft", "is required") }
+            guard let draft = request.draft else { throw RegistryError.invalid("draft", .required) }
             return Wire.Common.Application(try await applications.resubmit(request.applicationID, ApplicationDraft(draft), by: me, audit: context.audit))
         }
         router.register(Methods.Individual.createAccount) { request, context in
@@ -45,8 +45,8 @@ public struct IndividualService: Sendable {
         }
         router.register(Methods.Individual.login) { request, context in
             var violations = Violations()
-            if request.idNumber.isEmpty { violations.add("id_number", "is required") }
-            if request.password.isEmpty { violations.add("password", "is required") }
+            if request.idNumber.isEmpty { violations.add("id_number", .required) }
+            if request.password.isEmpty { violations.add("password", .required) }
             try violations.throwIfAny()
             let token = try await accounts.loginIndividual(idNumber: request.idNumber, password: request.password, audit: context.audit)
             return .init(sessionToken: token, idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),

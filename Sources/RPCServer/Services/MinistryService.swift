@@ -29,7 +29,7 @@ public struct MinistryService: Sendable {
                                                         idempotencyKey: context.idempotencyKey, by: me, audit: context.audit)
             let applied = results.filter { $0.error == nil }.count
             return .init(results: results.map { r in
-                let (code, message) = RPCError.item(r.error)
+                let (code, message) = RPCError.item(r.error, language: context.language)
                 return Wire.Ministry.DecisionResult(applicationID: r.applicationID, code: code, message: message,
                                                    status: r.status.flatMap(ApplicationStatus.init(rawValue:)).map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
                                                    registrationNumber: r.registrationNumber ?? "")
@@ -54,7 +54,7 @@ public struct MinistryService: Sendable {
 extension CallContext {
     /// The caller as the ministry; with `operatorNeeded`, the `operator` metadata entry must name the acting person.
     func requireMinistry(operatorNeeded: Bool = false) throws(RegistryError) -> Caller {
-        guard case .ministry = caller else { throw .forbidden("this method needs the ministry's client certificate") }
+        guard case .ministry = caller else { throw .forbidden(Text(.needsMinistryCertificate)) }
         if operatorNeeded { try requireOperator() }
         return caller
     }

@@ -90,7 +90,7 @@ extension CallContext {
     /// The caller as a province; with `operatorNeeded`, the `operator` metadata entry must name
     /// the acting person (it goes into the audit log).
     func requireProvince(operatorNeeded: Bool = false) throws(RegistryError) -> Caller {
-        guard case .province = caller else { throw .forbidden("this method needs a provincial authority's client certificate") }
+        guard case .province = caller else { throw .forbidden(Text(.needsProvinceCertificate)) }
         if operatorNeeded { try requireOperator() }
         return caller
     }
@@ -98,7 +98,7 @@ extension CallContext {
     /// Provincial and ministry changes name the acting person in the `operator` metadata entry (audited).
     func requireOperator() throws(RegistryError) {
         if (operatorName ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalid("metadata.operator", "is required: the person acting for the authority")
+            throw .invalid("metadata.operator", .operatorRequired)
         }
     }
 }

@@ -61,8 +61,7 @@ public struct PublicService: Sendable {
             let caps = EchoCaps(limits: limits, caller: context.caller)
             try caps.check(payload: request.payload.count, text: 0)
             guard request.count <= caps.count else {
-                throw RPCError(code: .invalidArgument, message: "count: at most \(caps.count)",
-                               violations: [FieldViolation(field: "count", reason: "must be at most \(caps.count)")])
+                throw RegistryError.invalid("count", .atMost, "\(caps.count)")
             }
             for i in 0..<request.count {
                 if i > 0, request.intervalMillis > 0 {
@@ -108,14 +107,8 @@ struct EchoCaps {
         }
     }
 
-    func check(payload size: Int, text: Int) throws(RPCError) {
-        if size > payload {
-            throw RPCError(code: .invalidArgument, message: "payload: at most \(payload) bytes",
-                           violations: [FieldViolation(field: "payload", reason: "must be at most \(payload) bytes")])
-        }
-        if text > payload {
-            throw RPCError(code: .invalidArgument, message: "text: at most \(payload) bytes",
-                           violations: [FieldViolation(field: "text", reason: "must be at most \(payload) bytes")])
-        }
+    func check(payload size: Int, text: Int) throws(RegistryError) {
+        if size > payload { throw .invalid("payload", .atMostBytes, "\(payload)") }
+        if text > payload { throw .invalid("text", .atMostBytes, "\(payload)") }
     }
 }

@@ -16,7 +16,7 @@ public struct SMSService: Sendable {
             case .enterpriseSignup: purpose = .enterpriseSignup
             case .passwordReset: purpose = .passwordReset
             case .unspecified, .unrecognized:
-                throw RegistryError.invalid("purpose", "must be INDIVIDUAL_REGISTRATION, ENTERPRISE_SIGNUP or PASSWORD_RESET")
+                throw RegistryError.invalid("purpose", .smsPurpose)
             }
             try await accounts.sendSMSCode(phone: request.phone, purpose: purpose, audit: context.audit)
             return .init(validSeconds: UInt32(accounts.policy.smsCodeLifetime))

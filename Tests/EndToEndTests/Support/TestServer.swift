@@ -38,9 +38,11 @@ struct TestServer {
     var port: Int { server.localAddress.port! }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
-                             session: String? = nil, operator op: String? = nil) -> ClientConfiguration {
+                             session: String? = nil, operator op: String? = nil, language: Language = .en) -> ClientConfiguration {
         let identity = name.flatMap { pki.clients[$0] }
         var metadata = Metadata()
+        // Tests read the server's English texts unless they ask for Chinese.
+        metadata[Metadata.Key.acceptLanguage] = language.rawValue
         if let session { metadata[Metadata.Key.authorization] = "Bearer \(session)" }
         if let op { metadata[Metadata.Key.operator] = op }
         return ClientConfiguration(host: "127.0.0.1", port: port, trustRootsFile: pki.caFile, serverName: serverName,
@@ -62,7 +64,7 @@ struct TestServer {
 func withTestServer<R>(
     limits: Limits = .default, certificate: ((TestPKI) -> (String, String))? = nil,
     probe: CancellationProbe = CancellationProbe(), policy: AccountPolicy = .testing,
-    now: @escaping @Sendable () -> Date = { Date() },
+    now: @escaping @Sendable () -> Date = { Date() }, rules: RegistrationRules = .init(),
     _ body: (TestServer) async throws -> R
 ) async throws -> R {
     let pki = try TestPKI()
@@ -71,7 +73,7 @@ func withTestServer<R>(
     var router = Router()
     PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
     SMSService(accounts: accounts).register(with: &router)
-    let applications = Applications(database: database, now: now)
+    let applications = Applications(database: database, rules: rules, now: now)
     IndividualService(accounts: accounts, applications: applications).register(with: &router)
     let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
     let info = EnterpriseInfo(database: database)
@@ -140,5 +142,15 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
         return error
     } catch {
         return RPCError(code: .unknown, message: "not an RPCError: \(error)")
+    }
+}
+
+extension RegistrationRules {
+    /// 延续 may be applied for at any time up to 30 days before expiry: lets a test renew a
+    /// registration made the same day.
+    static var renewalAnyTime: RegistrationRules {
+        var rules = RegistrationRules()
+        rules.renewalOpensDays = 4 * 366
+        return rules
     }
 }

@@ -8,6 +8,8 @@ public struct Metadata: Sendable, Hashable, Sequence {
         public static let `operator` = "operator"
         public static let idempotencyKey = "idempotency-key"
         public static let requestID = "request-id"
+        /// The language for messages a person reads (`zh-CN`, `en`); docs/PROTOCOL.md §4.3.
+        public static let acceptLanguage = "accept-language"
     }
 
     public private(set) var entries: [(key: String, value: String)] = []

@@ -296,11 +296,13 @@ extension Wire.Common.FieldViolation: ProtobufCBacked {
         self.init()
         self.field = CBridge.string(c.field)
         self.reason = CBridge.string(c.reason)
+        self.code = CBridge.string(c.code)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__FieldViolation>, arena: borrowing CArena) {
         if !field.isEmpty { c.pointee.field = arena.string(field) }
         if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+        if !code.isEmpty { c.pointee.code = arena.string(code) }
     }
 }
 
@@ -2763,6 +2765,7 @@ extension Wire.RPC.CallTrailers: ProtobufCBacked {
         self.message = CBridge.string(c.message)
         self.violations = CBridge.messages(c.n_violations, c.violations, as: Wire.Common.FieldViolation.self)
         self.metadata = CBridge.messages(c.n_metadata, c.metadata, as: Wire.RPC.MetadataEntry.self)
+        self.messageCode = CBridge.string(c.message_code)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Rpc__V1__CallTrailers>, arena: borrowing CArena) {
@@ -2776,6 +2779,7 @@ extension Wire.RPC.CallTrailers: ProtobufCBacked {
             c.pointee.n_metadata = metadata.count
             c.pointee.metadata = arena.messages(metadata)
         }
+        if !messageCode.isEmpty { c.pointee.message_code = arena.string(messageCode) }
     }
 }
 

@@ -612,15 +612,19 @@ extension Wire.Common {
 }
 
 extension Wire.Common {
-    /// One invalid field of a request: `field` is a path such as `items[3].id_number`,
-    /// `reason` says what is wrong in words a user can act on.
+    /// One invalid field of a request: `field` is a path such as `items[3].id_number` (0-based
+    /// indexes), `reason` says what is wrong in words a user can act on, in the language the call
+    /// asked for (`accept-language`), and `code` is the stable machine code of that sentence
+    /// (e.g. `id_number.check_character`; docs/PROTOCOL.md §8.2).
     public struct FieldViolation: WireMessage, Sendable, Hashable {
         public var field: String
         public var reason: String
+        public var code: String
 
-        public init(field: String = "", reason: String = "") {
+        public init(field: String = "", reason: String = "", code: String = "") {
             self.field = field
             self.reason = reason
+            self.code = code
         }
     }
 }
@@ -2287,18 +2291,21 @@ extension Wire.RPC {
     public struct CallTrailers: WireMessage, Sendable, Hashable {
         /// gRPC status code, 0 (OK) to 16 (UNAUTHENTICATED).
         public var code: UInt32
-        /// Human-readable message; empty on OK.
+        /// Human-readable message in the language the call asked for (`accept-language`); empty on OK.
         public var message: String
         /// With INVALID_ARGUMENT: which fields were wrong and why.
         public var violations: [Wire.Common.FieldViolation]
         /// Response metadata, e.g. `request-id`.
         public var metadata: [Wire.RPC.MetadataEntry]
+        /// Stable machine code of `message` (e.g. `application.not_found`); empty on OK.
+        public var messageCode: String
 
-        public init(code: UInt32 = 0, message: String = "", violations: [Wire.Common.FieldViolation] = [], metadata: [Wire.RPC.MetadataEntry] = []) {
+        public init(code: UInt32 = 0, message: String = "", violations: [Wire.Common.FieldViolation] = [], metadata: [Wire.RPC.MetadataEntry] = [], messageCode: String = "") {
             self.code = code
             self.message = message
             self.violations = violations
             self.metadata = metadata
+            self.messageCode = messageCode
         }
     }
 }

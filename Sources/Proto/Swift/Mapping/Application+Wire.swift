@@ -120,10 +120,10 @@ extension ApplicationFilter {
     public init(_ q: Wire.Common.ApplicationQuery, defaultStatuses: [ApplicationStatus] = []) throws(RegistryError) {
         var statuses: [ApplicationStatus] = []
         for (i, s) in q.statuses.enumerated() {
-            guard let d = s.domain else { throw .invalid("statuses[\(i)]", "is not an application status") }
+            guard let d = s.domain else { throw .invalid("statuses[\(i)]", .notAStatus) }
             statuses.append(d)
         }
-        if q.type != .unspecified && q.type.domain == nil { throw .invalid("type", "is not a registration type") }
+        if q.type != .unspecified && q.type.domain == nil { throw .invalid("type", .notARegistrationType) }
         self.init(statuses: statuses.isEmpty ? defaultStatuses : statuses, type: q.type.domain,
                   enterpriseID: q.enterpriseID.isEmpty ? nil : q.enterpriseID,
                   submittedFrom: q.submittedFrom?.date, submittedUntil: q.submittedUntil?.date,

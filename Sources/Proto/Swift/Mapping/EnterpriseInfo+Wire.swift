@@ -50,10 +50,10 @@ public func enterpriseFieldChanges(_ values: [Wire.Enterprise.FieldValue]) throw
     var v = Violations()
     for (i, f) in values.enumerated() {
         guard let field = EnterpriseField(rawValue: f.field) else {
-            v.add("changes[\(i)].field", "'\(f.field)' is not an editable field (\(EnterpriseField.allCases.map(\.rawValue).joined(separator: ", ")))")
+            v.add("changes[\(i)].field", .notEditableField, "\(f.field)", "\(EnterpriseField.allCases.map(\.rawValue).joined(separator: ", "))")
             continue
         }
-        if out[field] != nil { v.add("changes[\(i)].field", "\(f.field) is listed twice") }
+        if out[field] != nil { v.add("changes[\(i)].field", .listedTwice) }
         out[field] = f.value
     }
     try v.throwIfAny()

@@ -347,7 +347,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__date__descriptor =
   (ProtobufCMessageInit) jzs__common__v1__date__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__field_violation__field_descriptors[2] =
+static const ProtobufCFieldDescriptor jzs__common__v1__field_violation__field_descriptors[3] =
 {
   {
     "field",
@@ -373,15 +373,28 @@ static const ProtobufCFieldDescriptor jzs__common__v1__field_violation__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "code",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__FieldViolation, code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__field_violation__field_indices_by_name[] = {
+  2,   /* field[2] = code */
   0,   /* field[0] = field */
   1,   /* field[1] = reason */
 };
 static const ProtobufCIntRange jzs__common__v1__field_violation__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__field_violation__descriptor =
 {
@@ -391,7 +404,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__field_violation__descriptor =
   "Jzs__Common__V1__FieldViolation",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__FieldViolation),
-  2,
+  3,
   jzs__common__v1__field_violation__field_descriptors,
   jzs__common__v1__field_violation__field_indices_by_name,
   1,  jzs__common__v1__field_violation__number_ranges,

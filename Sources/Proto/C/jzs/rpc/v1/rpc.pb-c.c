@@ -302,7 +302,7 @@ const ProtobufCMessageDescriptor jzs__rpc__v1__call_headers__descriptor =
   (ProtobufCMessageInit) jzs__rpc__v1__call_headers__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__rpc__v1__call_trailers__field_descriptors[4] =
+static const ProtobufCFieldDescriptor jzs__rpc__v1__call_trailers__field_descriptors[5] =
 {
   {
     "code",
@@ -352,17 +352,30 @@ static const ProtobufCFieldDescriptor jzs__rpc__v1__call_trailers__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "message_code",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Rpc__V1__CallTrailers, message_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__rpc__v1__call_trailers__field_indices_by_name[] = {
   0,   /* field[0] = code */
   1,   /* field[1] = message */
+  4,   /* field[4] = message_code */
   3,   /* field[3] = metadata */
   2,   /* field[2] = violations */
 };
 static const ProtobufCIntRange jzs__rpc__v1__call_trailers__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor jzs__rpc__v1__call_trailers__descriptor =
 {
@@ -372,7 +385,7 @@ const ProtobufCMessageDescriptor jzs__rpc__v1__call_trailers__descriptor =
   "Jzs__Rpc__V1__CallTrailers",
   "jzs.rpc.v1",
   sizeof(Jzs__Rpc__V1__CallTrailers),
-  4,
+  5,
   jzs__rpc__v1__call_trailers__field_descriptors,
   jzs__rpc__v1__call_trailers__field_indices_by_name,
   1,  jzs__rpc__v1__call_trailers__number_ranges,

@@ -69,18 +69,21 @@ struct  Jzs__Common__V1__Date
 
 
 /*
- * One invalid field of a request: `field` is a path such as `items[3].id_number`,
- * `reason` says what is wrong in words a user can act on.
+ * One invalid field of a request: `field` is a path such as `items[3].id_number` (0-based
+ * indexes), `reason` says what is wrong in words a user can act on, in the language the call
+ * asked for (`accept-language`), and `code` is the stable machine code of that sentence
+ * (e.g. `id_number.check_character`; docs/PROTOCOL.md §8.2).
  */
 struct  Jzs__Common__V1__FieldViolation
 {
   ProtobufCMessage base;
   char *field;
   char *reason;
+  char *code;
 };
 #define JZS__COMMON__V1__FIELD_VIOLATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__field_violation__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*

@@ -78,7 +78,7 @@ struct  Jzs__Rpc__V1__CallTrailers
    */
   uint32_t code;
   /*
-   * Human-readable message; empty on OK.
+   * Human-readable message in the language the call asked for (`accept-language`); empty on OK.
    */
   char *message;
   /*
@@ -91,10 +91,14 @@ struct  Jzs__Rpc__V1__CallTrailers
    */
   size_t n_metadata;
   Jzs__Rpc__V1__MetadataEntry **metadata;
+  /*
+   * Stable machine code of `message` (e.g. `application.not_found`); empty on OK.
+   */
+  char *message_code;
 };
 #define JZS__RPC__V1__CALL_TRAILERS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__rpc__v1__call_trailers__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL }
+    , 0, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string }
 
 
 /*

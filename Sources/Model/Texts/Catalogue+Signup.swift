@@ -1,0 +1,31 @@
+extension Catalogue {
+    /// Sign-up.
+    static let signup: [TextCode: Entry] = [
+        .enterpriseExists: .init("此统一社会信用代码的企业已经注册", "an enterprise with this credit code is already registered"),
+        .creditCodeCentral: .init("该统一社会信用代码由国家统一赋码，请选择工商注册所在地的省份", "the credit code was issued centrally: give the province of 工商注册所在地"),
+        .creditCodeProvince: .init("第 3、4 位不是省份代码", "characters 3-4 are not a province code"),
+        .signupDraftUnknown: .init("没有找到此注册草稿（草稿标记无效或已结束）", "sign-up not found (unknown or finished draft token)"),
+        .fileEmpty: .init("文件是空的", "the file is empty"),
+        .imageTooLarge: .init("文件有 {1} KB，最大允许 500 KB", "is {1} KB; at most 500 KB is allowed"),
+        .imageType: .init("须为 gif、jpg、jpeg、png 或 bmp 图片（按文件内容判断，而非文件名）", "must be a gif, jpg, jpeg, png or bmp image (checked by its content, not its name)"),
+        .signupTaken: .init("此统一社会信用代码已有另一份注册通过认证或正在等待省级主管部门审核", "another sign-up for this credit code is already authenticated or waiting for the provincial authority"),
+        .signupNotFound: .init("没有找到企业注册 {1}", "sign-up {1} not found"),
+        .lockChallengeFirst: .init("请先获取身份锁质询码（5 分钟内有效）", "request a lock challenge first (it is valid 5 minutes)"),
+        .lockSignature: .init("签名与身份锁证书不符：请用身份锁密钥签署当前质询码", "does not verify with the lock certificate: sign the current challenge with the lock's key"),
+        .lockOtherCode: .init("此身份锁属于另一个统一社会信用代码", "the identity lock belongs to another credit code"),
+        .lockNameDiffers: .init("企业名称与身份锁中的名称不同（企业已更名）：请选择现场关联认证", "the enterprise name differs from the lock's (renamed enterprise): choose on-site associated authentication"),
+        .lockUsed: .init("此身份锁已使用过，已失效", "this identity lock has already been used and is void"),
+        .notPEMCertificate: .init("不是 PEM 格式的证书", "is not a PEM certificate"),
+        .lockCertificateUntrusted: .init("不是身份锁 CA 签发的证书，或已过期", "was not issued by the identity-lock CA, or has expired"),
+        .signupNotAwaitingOnSite: .init("该企业注册不在等待现场认证", "the sign-up is not waiting for on-site authentication"),
+        .signupNotReturnable: .init("只有尚未认证的企业注册可以退回", "only a sign-up not yet authenticated can be returned"),
+        .authenticatedEnterpriseNotFound: .init("本省没有统一社会信用代码为 {1} 的已认证企业", "no authenticated enterprise {1} in your province"),
+        .notDraftToken: .init("不是注册草稿标记", "is not a draft token"),
+        .signupDraftExpired: .init("此注册草稿已超过 7 天失效，请重新注册", "this sign-up draft expired after 7 days: start the sign-up again"),
+        .signupReturnedStartAgain: .init("省级主管部门已退回此注册，请重新注册", "the provincial authority returned this sign-up: sign up again"),
+        .signupSubmittedNoChange: .init("此注册已提交省级主管部门审核，不能再修改", "the sign-up is waiting for the provincial authority and can no longer be changed"),
+        .signupFinishLicence: .init("请先完成第 2 步：上传营业执照", "finish step 2 first: upload the business licence"),
+        .signupFinishAdministrator: .init("请先完成第 3 步：设置管理员账号", "finish step 3 first: set up the administrator account"),
+        .signupFinishContact: .init("请先完成第 4 步：绑定电子邮箱和手机", "finish step 4 first: bind the e-mail and phone"),
+    ]
+}
