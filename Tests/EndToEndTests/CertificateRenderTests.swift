@@ -1,4 +1,5 @@
 import CertificateRender
+import Crypto
 import Foundation
 import Model
 import Proto
@@ -257,6 +258,50 @@ struct CertificateRenderTests {
             #expect(render.text.contains("not a jzs electronic certificate file"))
             #expect(!FileManager.default.fileExists(atPath: issued.path("junk.pdf")))
         }
+    }
+
+    @Test("A file past its use limit shows its facts with the verdict, offline, and is not drawn")
+    func expiredUseLimit() async throws {
+        // Given a file signed by a key of our own whose use limit has passed
+        let key = try PrivateKey.generateSM2()
+        let document: [String: Any] = [
+            "certificate_id": Certificates.identifier(registrationNumber: "鲁137212000001", version: 2), "version": 2,
+            "title": "中华人民共和国一级建造师注册证书", "holder": "张三", "id_type": "居民身份证", "id_number": "110105199003070017",
+            "registration_number": "鲁137212000001", "employer": "济南示范建设有限公司", "employer_credit_code": "91370100MA3C5YQ21B",
+            "specialties": [["name": "建筑工程", "valid_from": "2017-01-01", "valid_until": "2020-12-31"]],
+            "issuer": "中华人民共和国住房和城乡建设部", "issuer_code": "11100000000013338W",
+            "issued_on": "2017-01-01", "downloaded_on": "2019-08-01", "use_until": "2020-01-01",
+        ]
+        let payload = Array(try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let file = SignedCertificate(payload: payload, signature: try Signature.sign(payload, with: key), useUntil: "2020-01-01").fileContents
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cert-expired-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("cert.json").path
+        let keyPath = directory.appendingPathComponent("key.pem").path
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        try Data(try key.publicKeyPEM().utf8).write(to: URL(fileURLWithPath: keyPath))
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_CONFIG_HOME"] = directory.path
+        environment["JZS_SERVER"] = "127.0.0.1:1"   // never asked: the key is given
+        let jzs = Binaries.directory.appendingPathComponent("jzs").path
+
+        // Then show prints the facts (the signature holds) and says the copy may not be used
+        let show = try await ChildProcess.run(jzs, ["cert", "show", path, "--public-key", keyPath],
+                                              environment: environment.merging(["JZS_LANG": "zh"]) { $1 })
+        #expect(show.status == 3)
+        #expect(show.text.contains("持证人        张三\n"), "\(show.text)")
+        #expect(show.text.contains("注册专业      建筑工程（2017年1月1日 至 2020年12月31日）\n"))
+        #expect(show.text.hasSuffix("\n无效：使用时限已于 2020年1月1日 届满，请重新下载证书\n"))
+        // And render draws nothing
+        let out = directory.appendingPathComponent("cert.pdf").path
+        let render = try await ChildProcess.run(jzs, ["--json", "cert", "render", path, "--out", out, "--public-key", keyPath],
+                                                environment: environment.merging(["JZS_LANG": "en"]) { $1 })
+        #expect(render.status == 3)
+        let error = try #require(try JSONSerialization.jsonObject(with: render.output) as? [String: [String: Any]])
+        #expect(error["error"]?["code"] as? String == "NOT_VALID")
+        #expect(error["error"]?["message"] as? String == "the certificate was not drawn: the use limit ended on 2020-01-01; download the certificate again")
+        #expect(!FileManager.default.fileExists(atPath: out))
     }
 
     @Test("The renderer draws the QR code of libqrencode as rectangles: a PNG of the page scans to the identifier")
