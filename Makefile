@@ -2,7 +2,11 @@
 SHELL := /bin/bash
 DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config \
+  libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-zenhei \
+  poppler-utils zbar-tools
+# The second line is `jzs cert render` (cairo PDF, a CJK font, QR codes); the third is what its
+# tests read the PDF back with (pdftotext, pdftoppm, zbarimg).
 
 .PHONY: deps build release run test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CertificateRender
 import Foundation
 import Model
 import Proto
@@ -6,136 +7,147 @@ import RPCClient
 
 /// Electronic certificates (电子注册证书).
 struct CertCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cert", abstract: "Electronic certificates: issue, show, download, verify, revoke.",
-                                                    subcommands: [Issue.self, Show.self, Download.self, Verify.self, Revoke.self])
+    static let configuration = CommandConfiguration(commandName: "cert", abstract: CertificateTexts.abstract.text,
+                                                    subcommands: [Issue.self, Show.self, Download.self, Verify.self, Render.self, Revoke.self])
 
     static func show(_ r: Wire.Common.CertificateRecord, json: Bool) {
-        let status = switch r.status {
-        case .valid: "valid"
-        case .void: "void"
-        case .revoked: "revoked"
-        case .expired: "expired"
-        default: "unknown"
-        }
+        typealias T = CertificateTexts
         if json {
             Output.json(["certificate_id": r.certificateID, "registration_number": r.registrationNumber, "holder": r.holderName,
-                         "version": r.version, "status": status, "reason": r.reason])
+                         "version": r.version, "status": CertificateCheck.machineWord(r.status), "reason": r.reason])
         } else {
-            Output.fields([("certificate", r.certificateID), ("registration number", r.registrationNumber), ("holder", r.holderName),
-                           ("version", String(r.version)), ("status", status)] + (r.reason.isEmpty ? [] : [("reason", r.reason)]))
+            Output.fields([(T.identifier.text, r.certificateID), (T.registrationNumber.text, r.registrationNumber), (T.holder.text, r.holderName),
+                           (T.version.text, T.versionValue(String(r.version))), (T.status.text, T.status(r.status).text)]
+                          + (r.reason.isEmpty ? [] : [(T.reason.text, r.reason)]))
         }
     }
 
     struct Issue: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Ministry: issue (or re-issue) the certificate of a registration.")
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.issueAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "注册编号.") var registrationNumber: String
+        @Argument(help: ArgumentHelp(CertificateTexts.registrationNumberArgument.text)) var registrationNumber: String
         func run(with client: Client) async throws { CertCommand.show(try await client.ministry.issueCertificate(registrationNumber: registrationNumber), json: global.json) }
     }
 
-    struct Show: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "The current status of a certificate (public).")
+    /// `cert show FILE`: the certified facts and the verdict; `cert show IDENTIFIER`: the public status.
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.showAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var certificateID: String
-        var anonymous: Bool { true }
-        func run(with client: Client) async throws { CertCommand.show(try await client.public.verifyCertificate(certificateID), json: global.json) }
+        @Argument(help: ArgumentHelp(CertificateTexts.showArgument.text)) var certificate: String
+        @OptionGroup var keys: CertificateKeyOptions
+
+        /// An identifier (1.2.156.3005.2.…) that names no file asks the server; anything else is a file.
+        var isIdentifier: Bool {
+            certificate.hasPrefix("1.2.156.3005.2.") && !FileManager.default.fileExists(atPath: certificate)
+        }
+
+        func run() async throws {
+            do {
+                if isIdentifier {
+                    try await global.withClient(anonymous: true) { client in
+                        CertCommand.show(try await client.public.verifyCertificate(certificate), json: global.json)
+                    }
+                    return
+                }
+                let check = try await CertificateCheck.run(file: certificate, keys: keys, global: global)
+                check.print(json: global.json)
+                if !check.valid { throw ExitCode(ExitStatus.notValid) }
+            } catch {
+                throw Self.exit(after: error, json: global.json)
+            }
+        }
     }
 
     struct Download: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Download a signed certificate file (your own as an individual; --id as the ministry).")
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.downloadAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Certificate id (ministry only).") var id: String?
-        @Option(help: "Write the file here.") var out: String
+        @Option(help: ArgumentHelp(CertificateTexts.downloadID.text)) var id: String?
+        @Option(help: ArgumentHelp(CertificateTexts.downloadOut.text)) var out: String
         func run(with client: Client) async throws {
             let file: Wire.Common.CertificateFile
             if let id { file = try await client.ministry.downloadCertificate(id) } else { file = try await client.individual.downloadCertificate() }
             try LocalFile.write(file.file, to: out)
-            if global.json { Output.json(["file": out, "use_until": file.useUntil]) } else { print("\(out): usable until \(file.useUntil) (180 days at most; download again after)") }
+            if global.json {
+                Output.json(["file": out, "use_until": file.useUntil])
+            } else {
+                print(CertificateTexts.downloaded(out, CertificateTexts.date(file.useUntil)))
+            }
         }
     }
 
-    struct Verify: ClientCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Verify a certificate file offline with the ministry public key; --online also asks for its current status.",
-            discussion: "Without --public-key the key is fetched from the server (Public/GetSigningKey).")
+    /// `cert verify FILE`: the same facts and verdict as `show`, for scripts by its exit status.
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.verifyAbstract.text,
+                                                        discussion: CertificateTexts.verifyDiscussion.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var file: String
-        @Option(name: .customLong("public-key"), help: "The ministry's SM2 public key (PEM).") var publicKey: String?
-        @Flag(help: "Also check the current status (void, revoked) with the server.") var online = false
-        var anonymous: Bool { true }
+        @Argument(help: ArgumentHelp(CertificateTexts.fileArgument.text)) var file: String
+        @OptionGroup var keys: CertificateKeyOptions
 
         func run() async throws {
             do {
-                // Offline verification needs no server when the key is given.
-                if let publicKey, !online {
-                    try emit(check(key: try LocalFile.text(publicKey, role: "public key")))
-                    return
+                let check = try await CertificateCheck.run(file: file, keys: keys, global: global)
+                check.print(json: global.json)
+                if !check.valid { throw ExitCode(ExitStatus.notValid) }
+            } catch {
+                throw Self.exit(after: error, json: global.json)
+            }
+        }
+    }
+
+    /// `cert render FILE --out cert.pdf`: a printable A4 certificate of a verified file.
+    struct Render: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.renderAbstract.text,
+                                                        discussion: CertificateTexts.renderDiscussion.text)
+        @OptionGroup var global: GlobalOptions
+        @Argument(help: ArgumentHelp(CertificateTexts.fileArgument.text)) var file: String
+        @Option(help: ArgumentHelp(CertificateTexts.renderOut.text)) var out: String
+        @OptionGroup var keys: CertificateKeyOptions
+
+        func run() async throws {
+            do {
+                let check = try await CertificateCheck.run(file: file, keys: keys, global: global)
+                // Only what the ministry signed, and only while it may be used, is drawn.
+                guard check.valid, let document = check.document else {
+                    throw refusal(CertificateTexts.notRendered(check.reason ?? CertificateTexts.malformed.text), code: "NOT_VALID", status: ExitStatus.notValid)
                 }
-                try await global.withClient(anonymous: true) { client in
-                    let key: String
-                    if let publicKey { key = try LocalFile.text(publicKey, role: "public key") } else { key = try await client.public.signingKey() }
-                    var verdict = try check(key: key)
-                    if online, verdict.valid, let id = verdict.object["certificate_id"] as? String {
-                        let record = try await client.public.verifyCertificate(id)
-                        verdict.object["current_status"] = "\(record.status)"
-                        if record.status == .valid {
-                            verdict.lines.append("current status: valid (version \(record.version))")
-                        } else {
-                            let status = record.status == .void ? "void (a newer version exists, or the registration ended)" : "\(record.status)"
-                            verdict.fail("the certificate is \(status)\(record.reason.isEmpty ? "" : ": \(record.reason)")")
-                        }
-                    }
-                    try emit(verdict)
+                let pdf: [UInt8]
+                do throws(RenderError) {
+                    pdf = try CertificateRenderer.pdf(CertificateSheet(document, madeAt: Date()))
+                } catch .noCJKFont {
+                    throw refusal(CertificateTexts.renderFailed(CertificateTexts.noCJKFont.text), code: "FAILED", status: ExitStatus.failure)
+                } catch {
+                    throw refusal(CertificateTexts.renderFailed(error.description), code: "FAILED", status: ExitStatus.failure)
+                }
+                // Personal data: 0600 from creation (LocalFile).
+                try LocalFile.write(pdf, to: out)
+                let font = CertificateRenderer.fontFamily() ?? ""
+                if global.json {
+                    Output.json(["file": out, "bytes": pdf.count, "certificate_id": document.certificateID, "version": document.version, "font": font])
+                } else {
+                    print(CertificateTexts.rendered(out, String(pdf.count), font))
                 }
             } catch {
                 throw Self.exit(after: error, json: global.json)
             }
         }
 
-        func run(with client: Client) async throws {}
-
-        /// What the check found: printed once, as lines or (with --json) as one object.
-        struct Verdict {
-            var valid = true
-            var lines: [String] = []
-            var object: [String: Any] = [:]
-
-            mutating func fail(_ why: String) {
-                valid = false
-                lines.append("NOT VALID: \(why)")
-                object["valid"] = false
-                object["reason"] = why
+        /// Says why nothing was drawn (one line on standard error, or the JSON error object) and
+        /// returns the exit status to throw.
+        func refusal(_ message: String, code: String, status: Int32) -> ExitCode {
+            if global.json {
+                Output.json(["error": ["code": code, "message": message, "violations": [Any]()]])
+            } else {
+                FileHandle.standardError.write(Data("jzs: \(message)\n".utf8))
             }
-        }
-
-        func emit(_ verdict: Verdict) throws {
-            if global.json { Output.json(verdict.object) } else { verdict.lines.forEach { print($0) } }
-            if !verdict.valid { throw ExitCode(ExitStatus.notValid) }
-        }
-
-        func check(key: String) throws -> Verdict {
-            let bytes = try LocalFile.read(file, role: "certificate file")
-            var verdict = Verdict()
-            switch CertificateVerifier.verify(file: Array(bytes), publicKeyPEM: key) {
-            case .valid(let id, let version, let useUntil):
-                verdict.object = ["valid": true, "certificate_id": id, "version": version, "use_until": useUntil]
-                verdict.lines = ["signature valid (SM2/SM3): certificate \(id) version \(version), usable until \(useUntil)"]
-            case .tampered:
-                verdict.fail("the signature does not match: the file was changed (tampered) or not signed by this key")
-            case .expiredUseLimit(let until):
-                verdict.fail("the use limit ended on \(until); download the certificate again")
-            case .malformed(let why):
-                verdict.fail(why)
-            }
-            return verdict
+            return ExitCode(status)
         }
     }
 
     struct Revoke: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Ministry: revoke a certificate.")
+        static let configuration = CommandConfiguration(abstract: CertificateTexts.revokeAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var certificateID: String
-        @Option var reason: String
+        @Argument(help: ArgumentHelp(CertificateTexts.identifierArgument.text)) var certificateID: String
+        @Option(help: ArgumentHelp(CertificateTexts.reasonOption.text)) var reason: String
         func run(with client: Client) async throws { CertCommand.show(try await client.ministry.revokeCertificate(certificateID, reason: reason), json: global.json) }
     }
 }
