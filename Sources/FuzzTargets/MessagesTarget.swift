@@ -121,6 +121,8 @@ package enum MethodTable {
         .init(Methods.Enterprise.getApplicationAttachment),
         .init(Methods.Individual.createAccount),
         .init(Methods.Individual.login),
+        .init(Methods.Individual.requestPasswordReset),
+        .init(Methods.Individual.resetPassword),
         .init(Methods.Individual.logout),
         .init(Methods.Individual.getProfile),
         .init(Methods.Individual.changePassword),

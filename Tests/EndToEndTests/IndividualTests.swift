@@ -135,8 +135,16 @@ struct ReassignAccountTests {
             #expect(await rpcError { _ = try await withClient(server.clientConfiguration(session: squatter)) { try await $0.individual.profile() } }?.code == .unauthenticated)
             try await withClient(server.clientConfiguration()) { client in
                 #expect(await rpcError { _ = try await client.individual.login(idNumber: "11010519491231002X", password: "Good-Pass1") }?.code == .unauthenticated)
-                let owner = try await client.individual.login(idNumber: "11010519491231002X", password: temporary).sessionToken
-                let profile = try await withClient(server.clientConfiguration(session: owner)) { try await $0.individual.profile() }
+                // A temporary password: the session may only change it.
+                let first = try await client.individual.login(idNumber: "11010519491231002X", password: temporary)
+                #expect(first.passwordChangeRequired)
+                try await withClient(server.clientConfiguration(session: first.sessionToken)) { owner in
+                    #expect(await rpcError { _ = try await owner.individual.profile() }?.messageCode == TextCode.mustChangePassword.rawValue)
+                    try await owner.individual.changePassword(old: temporary, new: "Owner-Pass9")
+                }
+                let owner = try await client.individual.login(idNumber: "11010519491231002X", password: "Owner-Pass9")
+                #expect(!owner.passwordChangeRequired)
+                let profile = try await withClient(server.clientConfiguration(session: owner.sessionToken)) { try await $0.individual.profile() }
                 #expect(profile.name == "张三")
             }
             let audited = try await server.database.pool.read { db in
@@ -145,6 +153,39 @@ struct ReassignAccountTests {
             #expect(audited.count == 1)
             #expect(audited.first?.contains("operator=审核员李") == true)
             #expect(audited.first?.contains("身份证原件核验") == true)
+        }
+    }
+}
+
+@Suite("Individual password recovery")
+struct IndividualPasswordResetTests {
+    @Test("A forgotten password is reset by an SMS code to the bound phone; unknown ID numbers get the same answers; old sessions end")
+    func resetBySMS() async throws {
+        let clock = TestClockE2E()
+        try await withTestServer(now: { clock.now }) { server in
+            try await withClient(server.clientConfiguration()) { client in
+                _ = try await client.individual.sendRegistrationCode(phone: "13800138000")
+                _ = try await client.individual.createAccount(.init(idNumber: "11010519491231002X", name: "张三", phone: "13800138000",
+                                                                    password: "Good-Pass1", passwordAgain: "Good-Pass1",
+                                                                    smsCode: try await server.lastSMSCode("13800138000")))
+                let old = try await client.individual.login(idNumber: "11010519491231002X", password: "Good-Pass1").sessionToken
+                // An unknown ID number answers exactly like a known one (no probing), and sends nothing.
+                try await client.individual.requestPasswordReset(idNumber: "110105199003070011".validID)
+                let unknown = await rpcError { try await client.individual.resetPassword(idNumber: "110105199003070011".validID, smsCode: "123456", newPassword: "New-Pass99") }
+                clock.advance(61)  // one SMS code per phone a minute
+                try await client.individual.requestPasswordReset(idNumber: "11010519491231002X")
+                let wrong = await rpcError { try await client.individual.resetPassword(idNumber: "11010519491231002X", smsCode: "000000", newPassword: "New-Pass99") }
+                #expect(unknown == wrong)
+                #expect(wrong?.violations.map(\.code) == [TextCode.smsWrongOrExpired.rawValue])
+                let code = try await server.lastSMSCode("13800138000")
+                try await client.individual.resetPassword(idNumber: "11010519491231002X", smsCode: code, newPassword: "New-Pass99")
+                #expect(await rpcError { _ = try await withClient(server.clientConfiguration(session: old)) { try await $0.individual.profile() } }?.code == .unauthenticated)
+                #expect(await rpcError { _ = try await client.individual.login(idNumber: "11010519491231002X", password: "Good-Pass1") }?.code == .unauthenticated)
+                let fresh = try await client.individual.login(idNumber: "11010519491231002X", password: "New-Pass99")
+                #expect(!fresh.passwordChangeRequired)
+                // The code is used up.
+                #expect(await rpcError { try await client.individual.resetPassword(idNumber: "11010519491231002X", smsCode: code, newPassword: "Other-Pass9") }?.code == .invalidArgument)
+            }
         }
     }
 }

@@ -19,6 +19,7 @@ struct IsolationTests {
         "/jzs.enterprise.v1.Enterprise/GetLockChallenge", "/jzs.enterprise.v1.Enterprise/AuthenticateWithLock",
         "/jzs.enterprise.v1.Enterprise/RequestOnSiteAuthentication", "/jzs.enterprise.v1.Enterprise/Login",
         "/jzs.enterprise.v1.Enterprise/RequestPasswordReset", "/jzs.enterprise.v1.Enterprise/ResetPassword",
+        "/jzs.individual.v1.Individual/RequestPasswordReset", "/jzs.individual.v1.Individual/ResetPassword",
     ]
 
     static func methods(of service: String) -> [String] {

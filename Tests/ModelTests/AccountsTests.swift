@@ -135,7 +135,7 @@ struct AccountsTests {
         f.clock.advance(29 * 60)
         #expect(await registryError { _ = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit) } != nil)
         f.clock.advance(61)
-        let token = try await f.accounts.loginIndividual(idNumber: "11010519491231002x", password: "Good-Pass1", audit: f.audit)
+        let token = try await f.accounts.loginIndividual(idNumber: "11010519491231002x", password: "Good-Pass1", audit: f.audit).token
         #expect(token.count == 64)
     }
 
@@ -152,12 +152,12 @@ struct AccountsTests {
         let f = try AccountsFixture()
         defer { f.remove() }
         let id = try await f.register()
-        let token = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
+        let token = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit).token
         #expect(try await f.accounts.caller(forToken: token) == .individual(individualID: id))
         f.clock.advance(31 * 60)
         #expect(await registryError { _ = try await f.accounts.caller(forToken: token) } == .unauthenticated(Text(.sessionIdle)))
 
-        let busy = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
+        let busy = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit).token
         for _ in 0..<35 {           // active every 20 minutes for 11h40
             f.clock.advance(20 * 60)
             _ = try await f.accounts.caller(forToken: busy)
@@ -172,8 +172,8 @@ struct AccountsTests {
         let f = try AccountsFixture()
         defer { f.remove() }
         let id = try await f.register()
-        let a = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
-        let b = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit)
+        let a = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit).token
+        let b = try await f.accounts.loginIndividual(idNumber: "11010519491231002X", password: "Good-Pass1", audit: f.audit).token
         try await f.accounts.logout(token: a, audit: f.audit)
         #expect(await registryError { _ = try await f.accounts.caller(forToken: a) } != nil)
         #expect(try await f.accounts.caller(forToken: b) == .individual(individualID: id))

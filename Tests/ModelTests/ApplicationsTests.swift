@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
-import Model
+@testable import Model
 import Testing
 
 /// An authenticated enterprise (province 37), an individual, and the applications use case.
@@ -27,9 +27,11 @@ struct ApplicationsFixture {
         person = .individual(individualID: try await signupFixture.base.register("110105199003070011".checkedID))
     }
 
-    func draft(_ type: RegistrationType = .initial, specialties: [String] = ["建筑工程"], employer: String = SignupFixture.code37) -> ApplicationDraft {
+    /// A qualification number of its own by default: a number belongs to one person.
+    func draft(_ type: RegistrationType = .initial, specialties: [String] = ["建筑工程"], employer: String = SignupFixture.code37,
+               qualificationNumber: String = "Q\(UInt32.random(in: 0..<UInt32.max))") -> ApplicationDraft {
         // Contract dates relative to the clock, so the fixture does not age.
-        ApplicationDraft(type: type, specialties: specialties, employerCreditCode: employer, qualificationCertificateNo: "0012345",
+        ApplicationDraft(type: type, specialties: specialties, employerCreditCode: employer, qualificationCertificateNo: qualificationNumber,
                          qualificationDate: "2020-06-01", contractStart: "2024-01-01",
                          contractEnd: CalendarDate(base.clock.now).adding(years: 3).description)
     }
@@ -150,7 +152,7 @@ struct ApplicationsTests {
         let e = await registryError { _ = try await f.applications.submit(bad, by: f.person, audit: f.audit) }
         guard case .invalidFields(let v) = e else { Issue.record("got \(String(describing: e))"); return }
         #expect(v.map(\.field) == ["type", "specialties[0]", "specialties[2]", "employer_credit_code", "qualification_certificate_no",
-                                   "contract_start", "qualification_date", "contract_end"])
+                                   "qualification_date", "contract_start", "contract_end"])
     }
 
     @Test("Return with a reason; the applicant edits and resubmits; withdraw")
@@ -255,5 +257,40 @@ struct ApplicationsTests {
         #expect(Set(seen) == ids)
         #expect(await registryError { _ = try await f.applications.list(for: f.enterprise, ApplicationFilter(pageToken: "zz")) }
                 == .invalid("page.page_token", .pageToken))
+    }
+}
+
+@Suite("Registration rules of issue #9")
+struct RegistrationRulesTests {
+    @Test("A qualification certificate number belongs to one person")
+    func qualificationNumberOnePerson() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        _ = try await f.applications.submit(f.draft(qualificationNumber: "QN-2019-0001"), by: f.person, audit: f.audit)
+        let other = try await f.person(3)
+        let e = await registryError { _ = try await f.applications.submit(f.draft(qualificationNumber: "QN-2019-0001"), by: other, audit: f.audit) }
+        #expect(e == .invalid("qualification_certificate_no", .qualificationNumberTaken))
+        #expect(try await f.applications.submit(f.draft(qualificationNumber: "QN-2019-0002"), by: other, audit: f.audit).status == .awaitingEnterprise)
+    }
+
+    @Test("Each type asks only for its fields: 延续 and 注销 need no qualification or contract, 变更 no qualification")
+    func fieldsPerType() {
+        let empty = ApplicationDraft(type: .renewal, specialties: ["建筑工程"], employerCreditCode: SignupFixture.code37, qualificationCertificateNo: "",
+                                     qualificationDate: "", contractStart: "", contractEnd: "")
+        for type in [RegistrationType.renewal, .cancellation] {
+            var d = empty
+            d.type = type
+            #expect(throws: Never.self) { _ = try Applications.validate(d, today: CalendarDate(Date())) }
+        }
+        var change = empty
+        change.type = .change
+        #expect(throws: RegistryError.invalidFields([FieldViolation(field: "contract_start", .dateFormat), FieldViolation(field: "contract_end", .dateFormat)])) {
+            _ = try Applications.validate(change, today: CalendarDate(Date()))
+        }
+        var initial = empty
+        initial.type = .initial
+        #expect(throws: RegistryError.self) { _ = try Applications.validate(initial, today: CalendarDate(Date())) }
+        #expect(RegistrationFields(.addSpecialty) == RegistrationFields(.addSpecialty))
+        #expect(RegistrationFields(.addSpecialty).qualification && !RegistrationFields(.addSpecialty).contract)
     }
 }

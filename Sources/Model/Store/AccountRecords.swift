@@ -23,4 +23,5 @@ struct SessionRecord: Codable, FetchableRecord, Sendable {
     var created_at: Double
     var last_seen: Double
     var revoked: Int
+    var password_change_required: Int
 }

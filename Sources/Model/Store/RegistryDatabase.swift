@@ -346,6 +346,19 @@ public final class RegistryDatabase: Sendable {
                 CREATE INDEX enterprises_by_credit_code ON enterprises (credit_code, status);
                 """)
         }
+        migrator.registerMigration("v13-qualification-number-index") { db in
+            // A qualification certificate number belongs to one person: looked up at every submission.
+            try db.execute(sql: "CREATE INDEX applications_by_qualification_number ON applications (qualification_certificate_no) WHERE qualification_certificate_no != ''")
+        }
+        migrator.registerMigration("v14-temporary-passwords") { db in
+            // A password someone else set (a province's temporary one, an administrator's for a
+            // sub-user) must be changed at the next login; such a session may only change it.
+            try db.execute(sql: """
+                ALTER TABLE individuals ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE enterprise_users ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE sessions ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }
 

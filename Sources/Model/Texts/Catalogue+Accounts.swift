@@ -35,5 +35,8 @@ extension Catalogue {
         .certificateVoidStatus: .init("已作废（已有新版本）", "void (a newer version replaces it)"),
         .certificateValidStatus: .init("有效", "valid"),
         .onlyMinistryRevokes: .init("只有住房城乡建设部可以撤销证书", "only the ministry revokes certificates"),
+        .mustChangePassword: .init("您正在使用他人为您设置的临时密码，请先修改密码", "you are using a temporary password someone else set: change your password first"),
+        .signupReturnedAtLogin: .init("省级主管部门退回了此企业注册，理由：{1}。请按理由改正后重新注册", "the provincial authority returned this sign-up: {1}. Correct it and sign up again"),
+        .resetNotPossible: .init("无法重置密码：请核对身份证号码和验证码", "cannot reset the password: check the ID number and the SMS code"),
     ]
 }

@@ -32,5 +32,6 @@ extension Catalogue {
         .renewalNotYetOpen: .init("{1}专业有效期至 {2}，延续注册自 {3} 起（到期前 {4} 天）方可申请", "{1} is valid until {2}; renewal opens on {3} ({4} days before expiry)"),
         .renewalClosed: .init("{1}专业有效期至 {2}，延续注册须在到期 {3} 天前申请，现已截止", "{1} is valid until {2}; renewal closes {3} days before expiry and is now closed"),
         .chooseDocumentKind: .init("请选择材料种类", "choose the kind of document"),
+        .qualificationNumberTaken: .init("此资格证书编号已被他人使用，请核对", "this qualification certificate number belongs to someone else; check it"),
     ]
 }

@@ -228,4 +228,8 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case chooseDocumentKind = "attachment.choose_kind"
     case operatorRequired = "call.operator_required"
     case smsPurpose = "sms.purpose"
+    case qualificationNumberTaken = "application.qualification_number_taken"
+    case mustChangePassword = "login.must_change_password"
+    case signupReturnedAtLogin = "login.signup_returned"
+    case resetNotPossible = "password.reset_not_possible"
 }

@@ -128,7 +128,7 @@ public final class Accounts: Sendable {
             guard let account = try String.fetchOne(db, sql: "SELECT id FROM individuals WHERE id_number = ?", arguments: [id!.rawValue]) else {
                 throw RegistryError.notFound(Text(.individualNotFound))
             }
-            try db.execute(sql: "UPDATE individuals SET name = ?, phone = ?, password_hash = ? WHERE id = ?",
+            try db.execute(sql: "UPDATE individuals SET name = ?, phone = ?, password_hash = ?, must_change_password = 1 WHERE id = ?",
                            arguments: [person!.rawValue, mobile!.rawValue, hash, account])
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [account])
             try LoginGuard(kind: PrincipalKind.individual.rawValue, key: id!.rawValue).clear(in: db)
@@ -139,15 +139,14 @@ public final class Accounts: Sendable {
     }
 
     /// Checks ID number and password; returns a new session token. 5 failures lock the account for 30 minutes.
-    public func loginIndividual(idNumber: String, password: String, audit: AuditContext) async throws(RegistryError) -> String {
-        try await login(.individual, key: idNumber.trimmingCharacters(in: .whitespaces).uppercased(), password: password, audit: audit).token
+    public func loginIndividual(idNumber: String, password: String, audit: AuditContext) async throws(RegistryError) -> LoginResult {
+        try await login(.individual, key: idNumber.trimmingCharacters(in: .whitespaces).uppercased(), password: password, audit: audit)
     }
 
     /// Checks an enterprise user's account and password; only users of authenticated enterprises
     /// are enabled. Returns the token and whether the user is the enterprise's administrator.
-    public func loginEnterpriseUser(account: String, password: String, audit: AuditContext) async throws(RegistryError) -> (token: String, admin: Bool) {
-        let result = try await login(.enterpriseUser, key: account.trimmingCharacters(in: .whitespaces), password: password, audit: audit)
-        return (result.token, result.admin)
+    public func loginEnterpriseUser(account: String, password: String, audit: AuditContext) async throws(RegistryError) -> LoginResult {
+        try await login(.enterpriseUser, key: account.trimmingCharacters(in: .whitespaces), password: password, audit: audit)
     }
 
     enum PrincipalKind: String, Sendable {
@@ -157,9 +156,9 @@ public final class Accounts: Sendable {
         var lookup: String {
             switch self {
             case .individual:
-                "SELECT id, password_hash, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin FROM individuals WHERE id_number = ?"
+                "SELECT id, password_hash, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin, must_change_password FROM individuals WHERE id_number = ?"
             case .enterpriseUser:
-                "SELECT id, password_hash, enabled, enterprise_id, is_admin FROM enterprise_users WHERE account = ?"
+                "SELECT id, password_hash, enabled, enterprise_id, is_admin, must_change_password FROM enterprise_users WHERE account = ?"
             }
         }
 
@@ -182,6 +181,7 @@ public final class Accounts: Sendable {
         var enabled: Int
         var enterprise_id: String?
         var is_admin: Int
+        var must_change_password: Int
     }
 
     /// Password login with lockout, shared by every kind of account.
@@ -193,7 +193,7 @@ public final class Accounts: Sendable {
     ///    both cost the same; a full pool answers RESOURCE_EXHAUSTED at once).
     /// 3. A second write transaction records the outcome; on success it re-checks the lock
     ///    before it issues the session. Unknown and real keys get the same answers and audit rows.
-    func login(_ kind: PrincipalKind, key: String, password: String, audit: AuditContext) async throws(RegistryError) -> (token: String, admin: Bool) {
+    func login(_ kind: PrincipalKind, key: String, password: String, audit: AuditContext) async throws(RegistryError) -> LoginResult {
         let now = self.now()
         let policy = self.policy
         let guardian = LoginGuard(kind: kind.rawValue, key: key)
@@ -201,18 +201,22 @@ public final class Accounts: Sendable {
         let locked: @Sendable (Double) -> RegistryError = { until in
             .rateLimited(Text(.accountLocked, "\(policy.lockAfterFailures)", "\(Self.clock(until))"))
         }
-        let admitted: Result<LoginAccount?, RegistryError> = try await database.write { db in
+        let admitted: Result<(LoginAccount?, ReturnedSignup?), RegistryError> = try await database.write { db in
             switch try guardian.admit(now: now.timeIntervalSince1970, policy: policy, in: db) {
             case .locked(let until, let justLocked):
                 try AuditLog.append(audit.entry(at: now, tenant: "-", target: target,
                                                 result: justLocked ? "locked" : "login refused: locked"), in: db)
                 return .failure(locked(until))
             case .evaluate:
-                return .success(try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key]))
+                let account = try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key])
+                return .success((account, account == nil && kind == .enterpriseUser ? try ReturnedSignup.find(account: key, in: db) : nil))
             }
         }
-        let account = try admitted.get()
-        let ok = try await verifyPassword(password, against: account?.password_hash ?? Self.dummyHash) && account != nil
+        let (account, returned) = try admitted.get()
+        // One hash either way: an unknown key is checked against a dummy hash, a returned
+        // sign-up's administrator against the old password (to be told why, not "wrong").
+        let matched = try await verifyPassword(password, against: account?.password_hash ?? returned?.passwordHash ?? Self.dummyHash)
+        let ok = matched && account != nil
         let token = SecureRandom.bytes(32)
         let outcome: Result<String, RegistryError> = try await database.write { db in
             let tenant = account.map { $0.enterprise_id.map { "enterprise:\($0)" } ?? "individual:\($0.id)" } ?? "-"
@@ -220,6 +224,9 @@ public final class Accounts: Sendable {
                 let lockedUntil = try guardian.failed(now: now.timeIntervalSince1970, policy: policy, in: db)
                 try AuditLog.append(audit.entry(at: now, tenant: tenant, target: target,
                                                 result: lockedUntil == nil ? "login failed" : "login failed; locked"), in: db)
+                if matched, let returned, lockedUntil == nil {
+                    return .failure(.failedPrecondition(Text(.signupReturnedAtLogin, "\(returned.reason)")))
+                }
                 return .failure(kind.wrong)
             }
             if let until = try guardian.succeeded(now: now.timeIntervalSince1970, in: db) {
@@ -230,14 +237,16 @@ public final class Accounts: Sendable {
                 return .failure(.failedPrecondition(Text(.enterpriseNotAuthenticatedYet)))
             }
             try db.execute(sql: """
-                INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen,
+                    password_change_required)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [Data(Digest.sha256(token)), kind.rawValue, account.id, account.enterprise_id, account.is_admin,
-                                 now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                 now.timeIntervalSince1970, now.timeIntervalSince1970, account.must_change_password])
             try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(account.id)", result: "logged in"), in: db)
             return .success(Digest.hex(token))
         }
-        return (try outcome.get(), (account?.is_admin ?? 0) != 0)
+        return LoginResult(token: try outcome.get(), admin: (account?.is_admin ?? 0) != 0,
+                           mustChangePassword: (account?.must_change_password ?? 0) != 0)
     }
 
     public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {
@@ -266,7 +275,7 @@ public final class Accounts: Sendable {
         let hash = try await hashPassword(password!.rawValue)
         let now = self.now()
         try await database.write { db in
-            try db.execute(sql: "UPDATE individuals SET password_hash = ? WHERE id = ?", arguments: [hash, id])
+            try db.execute(sql: "UPDATE individuals SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, id])
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [id])
             try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "password changed; sessions revoked"), in: db)
         }
@@ -275,7 +284,7 @@ public final class Accounts: Sendable {
     // MARK: Sessions
 
     /// The caller a session token stands for; unknown, revoked, idle or too old tokens are refused.
-    public func caller(forToken token: String) async throws(RegistryError) -> Caller {
+    public func session(forToken token: String) async throws(RegistryError) -> SessionCaller {
         guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .unauthenticated(Text(.sessionMalformed)) }
         let tokenHash = Data(Digest.sha256(raw))
         let now = self.now().timeIntervalSince1970
@@ -293,10 +302,11 @@ public final class Accounts: Sendable {
                 try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", arguments: [now, tokenHash])
             }
         }
-        switch row.principal_kind {
-        case "individual": return .individual(individualID: row.principal_id)
-        default: return .enterpriseUser(enterpriseID: row.enterprise_id ?? "", userID: row.principal_id, admin: row.is_admin != 0)
+        let caller: Caller = switch row.principal_kind {
+        case "individual": .individual(individualID: row.principal_id)
+        default: .enterpriseUser(enterpriseID: row.enterprise_id ?? "", userID: row.principal_id, admin: row.is_admin != 0)
         }
+        return SessionCaller(caller: caller, mustChangePassword: row.password_change_required != 0)
     }
 
     /// Ends the session of `token` (idempotent).

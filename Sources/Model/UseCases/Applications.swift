@@ -154,8 +154,8 @@ public final class Applications: Sendable {
                     qualification_date, contract_start, contract_end, status, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [id, individual, valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText,
-                                 valid.certificateNo, valid.qualificationDate.description, valid.contractStart.description,
-                                 valid.contractEnd.description, status.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
+                                 valid.certificateNo, valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "",
+                                 valid.contractEnd?.description ?? "", status.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
             try Self.event(db, id, at: now, actor: caller.principal, action: "submitted", from: nil, to: status, reason: nil)
             try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)",
                                             result: "submitted \(valid.type.chineseName) → \(status.rawValue)"), in: db)
@@ -191,7 +191,7 @@ public final class Applications: Sendable {
                     qualification_date = ?, contract_start = ?, contract_end = ?, status = ?, return_reason = NULL,
                     version = version + 1, updated_at = ? WHERE id = ?
                 """, arguments: [valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText, valid.certificateNo,
-                                 valid.qualificationDate.description, valid.contractStart.description, valid.contractEnd.description,
+                                 valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "", valid.contractEnd?.description ?? "",
                                  next.rawValue, now.timeIntervalSince1970, id])
             try Self.event(db, id, at: now, actor: caller.principal, action: "resubmitted", from: .returned, to: next, reason: nil)
             try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)", result: "resubmitted → \(next.rawValue)"), in: db)
@@ -495,10 +495,11 @@ public final class Applications: Sendable {
         let type: RegistrationType
         let specialties: [Specialty]
         let creditCode: UnifiedSocialCreditCode
+        /// Empty, and the dates nil, for the types that do not ask for them (``RegistrationType/fields``).
         let certificateNo: String
-        let qualificationDate: CalendarDate
-        let contractStart: CalendarDate
-        let contractEnd: CalendarDate
+        let qualificationDate: CalendarDate?
+        let contractStart: CalendarDate?
+        let contractEnd: CalendarDate?
         var enterpriseID = ""
         var provinceCode: UInt32 = 0
         var specialtiesText: String { specialties.map(\.rawValue).joined(separator: ",") }
@@ -517,17 +518,25 @@ public final class Applications: Sendable {
         }
         if d.specialties.isEmpty && d.type != .cancellation && d.type != .change { v.add("specialties", .chooseSpecialty) }
         let code = v.check("employer_credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: d.employerCreditCode) }
-        let number = d.qualificationCertificateNo.trimmed
-        if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", .requiredUpTo, "50") }
-        let qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.date(d.qualificationDate) }
-        let start = v.check("contract_start") { () throws(InvalidValue) in try Self.date(d.contractStart) }
-        let end = v.check("contract_end") { () throws(InvalidValue) in try Self.date(d.contractEnd) }
-        if let qualified, qualified > today { v.add("qualification_date", .dateInFuture) }
-        if let start, let end, end <= start { v.add("contract_end", .contractEndBeforeStart) }
-        if let end, end < today { v.add("contract_end", .contractEnded) }
+        // Each type asks only for what it needs: a 延续 or 注销 keeps the registration's
+        // qualification and contract, a 变更 brings a new contract but the same qualification.
+        let needs = d.type.map(RegistrationFields.init) ?? RegistrationFields(.initial)
+        var number = "", qualified: CalendarDate?, start: CalendarDate?, end: CalendarDate?
+        if needs.qualification {
+            number = d.qualificationCertificateNo.trimmed
+            if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", .requiredUpTo, "50") }
+            qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.date(d.qualificationDate) }
+            if let qualified, qualified > today { v.add("qualification_date", .dateInFuture) }
+        }
+        if needs.contract {
+            start = v.check("contract_start") { () throws(InvalidValue) in try Self.date(d.contractStart) }
+            end = v.check("contract_end") { () throws(InvalidValue) in try Self.date(d.contractEnd) }
+            if let start, let end, end <= start { v.add("contract_end", .contractEndBeforeStart) }
+            if let end, end < today { v.add("contract_end", .contractEnded) }
+        }
         try v.throwIfAny()
-        return Valid(type: d.type!, specialties: specialties, creditCode: code!, certificateNo: number, qualificationDate: qualified!,
-                     contractStart: start!, contractEnd: end!)
+        return Valid(type: d.type!, specialties: specialties, creditCode: code!, certificateNo: number, qualificationDate: qualified,
+                     contractStart: start, contractEnd: end)
     }
 
     static func date(_ text: String) throws(InvalidValue) -> CalendarDate {
@@ -565,6 +574,14 @@ public final class Applications: Sendable {
             for row in try Row.fetchAll(db, sql: "SELECT specialty, valid_until FROM registration_specialties WHERE registration_id = ?", arguments: [registration["id"] as String]) {
                 if let s = Specialty(rawValue: row["specialty"]) { held[s] = row["valid_until"] }
             }
+        }
+        // A qualification certificate number belongs to one person: no one else's application
+        // (in progress or completed) may carry it.
+        if !valid.certificateNo.isEmpty, try Bool.fetchOne(db, sql: """
+            SELECT 1 FROM applications WHERE qualification_certificate_no = ? AND individual_id != ?
+                AND status NOT IN ('withdrawn', 'refused', 'rejected') LIMIT 1
+            """, arguments: [valid.certificateNo, individual]) == true {
+            throw RegistryError.invalid("qualification_certificate_no", .qualificationNumberTaken)
         }
         switch valid.type {
         case .initial, .reRegistration:

@@ -41,7 +41,7 @@ extension Accounts {
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE account = ?", arguments: [login]) == true {
                 throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)"))
             }
-            try db.execute(sql: "INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at) VALUES (?, ?, ?, ?, ?, 0, 1, ?)",
+            try db.execute(sql: "INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at, must_change_password) VALUES (?, ?, ?, ?, ?, 0, 1, ?, 1)",
                            arguments: [id, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(id)", result: "sub-user \(login) added"), in: db)
         }
@@ -67,7 +67,7 @@ extension Accounts {
         try await database.write { db in
             if let person { try db.execute(sql: "UPDATE enterprise_users SET name = ? WHERE id = ?", arguments: [person.rawValue, userID]) }
             if let hash {
-                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, userID])
+                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 1 WHERE id = ?", arguments: [hash, userID])
             try LoginGuard.clear(enterpriseUser: userID, in: db)
                 try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
             }
@@ -104,7 +104,7 @@ extension Accounts {
         let hash = try await hashPassword(new)
         let now = self.now()
         try await database.write { db in
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, user])
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password changed; sessions revoked"), in: db)
         }
@@ -157,7 +157,7 @@ extension Accounts {
         if spent != nil { throw wrongCode }
         let hash = try await hashPassword(newPassword)
         try await database.write { db in
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ? WHERE id = ?", arguments: [hash, user])
+            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, user])
             try LoginGuard.clear(enterpriseUser: user, in: db)
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
             try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"), in: db)

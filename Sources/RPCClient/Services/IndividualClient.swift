@@ -22,6 +22,17 @@ public struct IndividualClient: Sendable {
         _ = try await client.unary(Methods.Individual.logout, .init())
     }
 
+    /// Forgotten password, step 1: an SMS code goes to the phone bound to `idNumber` (the same
+    /// answer whether or not there is such an account).
+    public func requestPasswordReset(idNumber: String) async throws {
+        _ = try await client.unary(Methods.Individual.requestPasswordReset, .init(idNumber: idNumber))
+    }
+
+    /// Forgotten password, step 2: the SMS code and the new password; every session ends.
+    public func resetPassword(idNumber: String, smsCode: String, newPassword: String) async throws {
+        _ = try await client.unary(Methods.Individual.resetPassword, .init(idNumber: idNumber, smsCode: smsCode, newPassword: newPassword))
+    }
+
     public func profile() async throws -> Wire.Individual.GetProfileResponse {
         try await client.unary(Methods.Individual.getProfile, .init())
     }

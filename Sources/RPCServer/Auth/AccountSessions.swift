@@ -6,8 +6,8 @@ public struct AccountSessions: SessionResolver {
 
     public init(accounts: Accounts) { self.accounts = accounts }
 
-    public func caller(forToken token: String) async throws -> Caller {
-        try await accounts.caller(forToken: token)
+    public func session(forToken token: String) async throws -> SessionCaller {
+        try await accounts.session(forToken: token)
     }
 }
 

@@ -22,14 +22,28 @@ public struct CallerResolver: Sendable {
     }
 
     /// The caller of one call on a connection whose certificate resolved to `connectionCaller`.
-    public func resolve(connectionCaller: Caller?, metadata: Metadata) async throws -> Caller {
+    ///
+    /// A session opened with a temporary password may call only ``whileChangingPassword``.
+    public func resolve(connectionCaller: Caller?, metadata: Metadata, method: String) async throws -> Caller {
         if let connectionCaller { return connectionCaller }
         guard let token = metadata[Metadata.Key.authorization] else { return .anonymous }
         guard let sessions else {
             throw RegistryError.unauthenticated(Text(.sessionsNotAccepted))
         }
-        return try await sessions.caller(forToken: Self.bearer(token))
+        let session = try await sessions.session(forToken: Self.bearer(token))
+        if session.mustChangePassword, !Self.whileChangingPassword.contains(method) {
+            throw RegistryError.failedPrecondition(Text(.mustChangePassword))
+        }
+        return session.caller
     }
+
+    /// What a session with a temporary password may do: change it, log out, and the public
+    /// methods that need no session.
+    public static let whileChangingPassword: Set<String> = [
+        Methods.Individual.changePassword.path, Methods.Individual.logout.path,
+        Methods.Enterprise.changePassword.path, Methods.Enterprise.logout.path,
+        Methods.Public.whoAmI.path, Methods.Public.health.path,
+    ]
 
     static func bearer(_ value: String) -> String {
         value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : value
@@ -39,5 +53,5 @@ public struct CallerResolver: Sendable {
 /// Turns a session token into a caller (implemented by the session store, issue #3).
 /// Throws `RPCError(.unauthenticated)` for unknown, expired or revoked tokens.
 public protocol SessionResolver: Sendable {
-    func caller(forToken token: String) async throws -> Caller
+    func session(forToken token: String) async throws -> SessionCaller
 }

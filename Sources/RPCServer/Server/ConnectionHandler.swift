@@ -440,7 +440,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             var resolved: Caller?
             let box = OutBox(writer.allocator.buffer(capacity: 512))
             do {
-                let caller = try await shared.callers.resolve(connectionCaller: connectionCaller, metadata: metadata)
+                let caller = try await shared.callers.resolve(connectionCaller: connectionCaller, metadata: metadata, method: method)
                 resolved = caller
                 let callContext = CallContext(caller: caller, method: method, metadata: metadata, requestID: requestID,
                                               deadline: deadline, logger: shared.logger)

@@ -19,6 +19,8 @@ package final class SourceLimiter: Sendable {
         "/jzs.enterprise.v1.Enterprise/ResetPassword": [.login],
         "/jzs.public.v1.Public/SendSmsCode": [.sms, .smsGlobal],
         "/jzs.enterprise.v1.Enterprise/RequestPasswordReset": [.sms, .smsGlobal],
+        "/jzs.individual.v1.Individual/ResetPassword": [.login],
+        "/jzs.individual.v1.Individual/RequestPasswordReset": [.sms, .smsGlobal],
         "/jzs.individual.v1.Individual/CreateAccount": [.account],
         "/jzs.enterprise.v1.Enterprise/StartSignup": [.account],
     ]

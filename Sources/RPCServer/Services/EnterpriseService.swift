@@ -160,7 +160,8 @@ public struct EnterpriseService: Sendable {
             let result = try await accounts.loginEnterpriseUser(account: request.account, password: request.password, audit: context.audit)
             return .init(sessionToken: result.token, administrator: result.admin,
                          idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),
-                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout))
+                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout),
+                         passwordChangeRequired: result.mustChangePassword)
         }
         router.register(Methods.Enterprise.logout) { _, context in
             _ = try context.requireEnterpriseUser()

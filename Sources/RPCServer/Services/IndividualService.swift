@@ -48,9 +48,19 @@ public struct IndividualService: Sendable {
             if request.idNumber.isEmpty { violations.add("id_number", .required) }
             if request.password.isEmpty { violations.add("password", .required) }
             try violations.throwIfAny()
-            let token = try await accounts.loginIndividual(idNumber: request.idNumber, password: request.password, audit: context.audit)
-            return .init(sessionToken: token, idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),
-                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout))
+            let result = try await accounts.loginIndividual(idNumber: request.idNumber, password: request.password, audit: context.audit)
+            return .init(sessionToken: result.token, idleTimeoutSeconds: UInt32(accounts.policy.sessionIdleTimeout),
+                         absoluteTimeoutSeconds: UInt32(accounts.policy.sessionAbsoluteTimeout),
+                         passwordChangeRequired: result.mustChangePassword)
+        }
+        router.register(Methods.Individual.requestPasswordReset) { request, context in
+            try await accounts.requestIndividualPasswordReset(idNumber: request.idNumber, audit: context.audit)
+            return .init()
+        }
+        router.register(Methods.Individual.resetPassword) { request, context in
+            try await accounts.resetIndividualPassword(idNumber: request.idNumber, smsCode: request.smsCode,
+                                                       newPassword: request.newPassword, audit: context.audit)
+            return .init()
         }
         router.register(Methods.Individual.logout) { _, context in
             _ = try context.requireIndividual()

@@ -1036,6 +1036,7 @@ extension Wire.Enterprise.LoginResponse: ProtobufCBacked {
         self.administrator = c.administrator != 0
         self.idleTimeoutSeconds = c.idle_timeout_seconds
         self.absoluteTimeoutSeconds = c.absolute_timeout_seconds
+        self.passwordChangeRequired = c.password_change_required != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__LoginResponse>, arena: borrowing CArena) {
@@ -1043,6 +1044,7 @@ extension Wire.Enterprise.LoginResponse: ProtobufCBacked {
         c.pointee.administrator = administrator ? 1 : 0
         c.pointee.idle_timeout_seconds = idleTimeoutSeconds
         c.pointee.absolute_timeout_seconds = absoluteTimeoutSeconds
+        c.pointee.password_change_required = passwordChangeRequired ? 1 : 0
     }
 }
 
@@ -1704,12 +1706,14 @@ extension Wire.Individual.LoginResponse: ProtobufCBacked {
         self.sessionToken = CBridge.string(c.session_token)
         self.idleTimeoutSeconds = c.idle_timeout_seconds
         self.absoluteTimeoutSeconds = c.absolute_timeout_seconds
+        self.passwordChangeRequired = c.password_change_required != 0
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LoginResponse>, arena: borrowing CArena) {
         if !sessionToken.isEmpty { c.pointee.session_token = arena.string(sessionToken) }
         c.pointee.idle_timeout_seconds = idleTimeoutSeconds
         c.pointee.absolute_timeout_seconds = absoluteTimeoutSeconds
+        c.pointee.password_change_required = passwordChangeRequired ? 1 : 0
     }
 }
 
@@ -1738,6 +1742,70 @@ extension Wire.Individual.LogoutResponse: ProtobufCBacked {
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__LogoutResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.RequestPasswordResetRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__RequestPasswordResetRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__request_password_reset_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__RequestPasswordResetRequest>) { jzs__individual__v1__request_password_reset_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__RequestPasswordResetRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.idNumber = CBridge.string(c.id_number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__RequestPasswordResetRequest>, arena: borrowing CArena) {
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+    }
+}
+
+extension Wire.Individual.RequestPasswordResetResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__RequestPasswordResetResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__request_password_reset_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__RequestPasswordResetResponse>) { jzs__individual__v1__request_password_reset_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__RequestPasswordResetResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__RequestPasswordResetResponse>, arena: borrowing CArena) {
+    }
+}
+
+extension Wire.Individual.ResetPasswordRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__ResetPasswordRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__reset_password_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResetPasswordRequest>) { jzs__individual__v1__reset_password_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__ResetPasswordRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.idNumber = CBridge.string(c.id_number)
+        self.smsCode = CBridge.string(c.sms_code)
+        self.newPassword = CBridge.string(c.new_password)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResetPasswordRequest>, arena: borrowing CArena) {
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+        if !smsCode.isEmpty { c.pointee.sms_code = arena.string(smsCode) }
+        if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
+    }
+}
+
+extension Wire.Individual.ResetPasswordResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Individual__V1__ResetPasswordResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__individual__v1__reset_password_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResetPasswordResponse>) { jzs__individual__v1__reset_password_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Individual__V1__ResetPasswordResponse>) {
+        _ = pointer
+        self.init()
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Individual__V1__ResetPasswordResponse>, arena: borrowing CArena) {
     }
 }
 

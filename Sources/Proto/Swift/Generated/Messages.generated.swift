@@ -1127,12 +1127,17 @@ extension Wire.Enterprise {
         public var administrator: Bool
         public var idleTimeoutSeconds: UInt32
         public var absoluteTimeoutSeconds: UInt32
+        /// The password was set by someone else (a province's temporary password, or the administrator's
+        /// for a sub-user): until ChangePassword succeeds, every other call of this session answers
+        /// FAILED_PRECONDITION (`login.must_change_password`); docs/PROTOCOL.md §8.4.
+        public var passwordChangeRequired: Bool
 
-        public init(sessionToken: String = "", administrator: Bool = false, idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0) {
+        public init(sessionToken: String = "", administrator: Bool = false, idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0, passwordChangeRequired: Bool = false) {
             self.sessionToken = sessionToken
             self.administrator = administrator
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.absoluteTimeoutSeconds = absoluteTimeoutSeconds
+            self.passwordChangeRequired = passwordChangeRequired
         }
     }
 }
@@ -1588,11 +1593,16 @@ extension Wire.Individual {
         public var sessionToken: String
         public var idleTimeoutSeconds: UInt32
         public var absoluteTimeoutSeconds: UInt32
+        /// The password was set by someone else (a province's temporary password): until ChangePassword
+        /// succeeds, every other call of this session answers FAILED_PRECONDITION
+        /// (`login.must_change_password`); docs/PROTOCOL.md §8.4.
+        public var passwordChangeRequired: Bool
 
-        public init(sessionToken: String = "", idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0) {
+        public init(sessionToken: String = "", idleTimeoutSeconds: UInt32 = 0, absoluteTimeoutSeconds: UInt32 = 0, passwordChangeRequired: Bool = false) {
             self.sessionToken = sessionToken
             self.idleTimeoutSeconds = idleTimeoutSeconds
             self.absoluteTimeoutSeconds = absoluteTimeoutSeconds
+            self.passwordChangeRequired = passwordChangeRequired
         }
     }
 }
@@ -1607,6 +1617,49 @@ extension Wire.Individual {
 
 extension Wire.Individual {
     public struct LogoutResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    /// Forgotten password: an SMS code goes to the phone bound to this ID number. The answer is the
+    /// same whether or not such an account exists (no probing).
+    public struct RequestPasswordResetRequest: WireMessage, Sendable, Hashable {
+        public var idNumber: String
+
+        public init(idNumber: String = "") {
+            self.idNumber = idNumber
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct RequestPasswordResetResponse: WireMessage, Sendable, Hashable {
+
+        public init() {
+        }
+    }
+}
+
+extension Wire.Individual {
+    /// Sets a new password with the SMS code; every session of the account ends.
+    public struct ResetPasswordRequest: WireMessage, Sendable, Hashable {
+        public var idNumber: String
+        public var smsCode: String
+        public var newPassword: String
+
+        public init(idNumber: String = "", smsCode: String = "", newPassword: String = "") {
+            self.idNumber = idNumber
+            self.smsCode = smsCode
+            self.newPassword = newPassword
+        }
+    }
+}
+
+extension Wire.Individual {
+    public struct ResetPasswordResponse: WireMessage, Sendable, Hashable {
 
         public init() {
         }

@@ -77,6 +77,10 @@ extension Methods {
         /// Returns a session token (idle timeout 30 minutes, absolute 12 hours). Five wrong passwords
         /// in a row lock the account for 30 minutes (RESOURCE_EXHAUSTED while locked).
         public static let login = UnaryMethod<Wire.Individual.LoginRequest, Wire.Individual.LoginResponse>(path: "/jzs.individual.v1.Individual/Login")
+        /// Forgotten password, step 1: an SMS code to the bound phone (anonymous; rate-limited per phone and per address).
+        public static let requestPasswordReset = UnaryMethod<Wire.Individual.RequestPasswordResetRequest, Wire.Individual.RequestPasswordResetResponse>(path: "/jzs.individual.v1.Individual/RequestPasswordReset")
+        /// Forgotten password, step 2: the code and the new password (anonymous).
+        public static let resetPassword = UnaryMethod<Wire.Individual.ResetPasswordRequest, Wire.Individual.ResetPasswordResponse>(path: "/jzs.individual.v1.Individual/ResetPassword")
         /// Ends the session of the `authorization` token.
         public static let logout = UnaryMethod<Wire.Individual.LogoutRequest, Wire.Individual.LogoutResponse>(path: "/jzs.individual.v1.Individual/Logout")
         /// The caller's own account, with ID number and phone masked.
@@ -247,6 +251,8 @@ extension ServiceCatalog {
         ServiceEntry(name: "jzs.individual.v1.Individual", methods: [
             MethodEntry(name: "CreateAccount", path: "/jzs.individual.v1.Individual/CreateAccount", requestType: "jzs.individual.v1.CreateAccountRequest", responseType: "jzs.individual.v1.CreateAccountResponse", serverStreaming: false),
             MethodEntry(name: "Login", path: "/jzs.individual.v1.Individual/Login", requestType: "jzs.individual.v1.LoginRequest", responseType: "jzs.individual.v1.LoginResponse", serverStreaming: false),
+            MethodEntry(name: "RequestPasswordReset", path: "/jzs.individual.v1.Individual/RequestPasswordReset", requestType: "jzs.individual.v1.RequestPasswordResetRequest", responseType: "jzs.individual.v1.RequestPasswordResetResponse", serverStreaming: false),
+            MethodEntry(name: "ResetPassword", path: "/jzs.individual.v1.Individual/ResetPassword", requestType: "jzs.individual.v1.ResetPasswordRequest", responseType: "jzs.individual.v1.ResetPasswordResponse", serverStreaming: false),
             MethodEntry(name: "Logout", path: "/jzs.individual.v1.Individual/Logout", requestType: "jzs.individual.v1.LogoutRequest", responseType: "jzs.individual.v1.LogoutResponse", serverStreaming: false),
             MethodEntry(name: "GetProfile", path: "/jzs.individual.v1.Individual/GetProfile", requestType: "jzs.individual.v1.GetProfileRequest", responseType: "jzs.individual.v1.GetProfileResponse", serverStreaming: false),
             MethodEntry(name: "ChangePassword", path: "/jzs.individual.v1.Individual/ChangePassword", requestType: "jzs.individual.v1.ChangePasswordRequest", responseType: "jzs.individual.v1.ChangePasswordResponse", serverStreaming: false),

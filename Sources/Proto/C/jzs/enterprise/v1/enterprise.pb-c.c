@@ -5455,7 +5455,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__login_request__descriptor 
   (ProtobufCMessageInit) jzs__enterprise__v1__login_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__login_response__field_descriptors[4] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__login_response__field_descriptors[5] =
 {
   {
     "session_token",
@@ -5505,17 +5505,30 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__login_response__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "password_change_required",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__LoginResponse, password_change_required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__login_response__field_indices_by_name[] = {
   3,   /* field[3] = absolute_timeout_seconds */
   1,   /* field[1] = administrator */
   2,   /* field[2] = idle_timeout_seconds */
+  4,   /* field[4] = password_change_required */
   0,   /* field[0] = session_token */
 };
 static const ProtobufCIntRange jzs__enterprise__v1__login_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 5 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__login_response__descriptor =
 {
@@ -5525,7 +5538,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__login_response__descriptor
   "Jzs__Enterprise__V1__LoginResponse",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__LoginResponse),
-  4,
+  5,
   jzs__enterprise__v1__login_response__field_descriptors,
   jzs__enterprise__v1__login_response__field_indices_by_name,
   1,  jzs__enterprise__v1__login_response__number_ranges,

@@ -412,6 +412,186 @@ void   jzs__individual__v1__login_response__free_unpacked
   assert(message->base.descriptor == &jzs__individual__v1__login_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__individual__v1__request_password_reset_request__init
+                     (Jzs__Individual__V1__RequestPasswordResetRequest         *message)
+{
+  static const Jzs__Individual__V1__RequestPasswordResetRequest init_value = JZS__INDIVIDUAL__V1__REQUEST_PASSWORD_RESET_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__request_password_reset_request__get_packed_size
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__request_password_reset_request__pack
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__request_password_reset_request__pack_to_buffer
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__RequestPasswordResetRequest *
+       jzs__individual__v1__request_password_reset_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__RequestPasswordResetRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__request_password_reset_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__request_password_reset_request__free_unpacked
+                     (Jzs__Individual__V1__RequestPasswordResetRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__request_password_reset_response__init
+                     (Jzs__Individual__V1__RequestPasswordResetResponse         *message)
+{
+  static const Jzs__Individual__V1__RequestPasswordResetResponse init_value = JZS__INDIVIDUAL__V1__REQUEST_PASSWORD_RESET_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__request_password_reset_response__get_packed_size
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__request_password_reset_response__pack
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__request_password_reset_response__pack_to_buffer
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__RequestPasswordResetResponse *
+       jzs__individual__v1__request_password_reset_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__RequestPasswordResetResponse *)
+     protobuf_c_message_unpack (&jzs__individual__v1__request_password_reset_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__request_password_reset_response__free_unpacked
+                     (Jzs__Individual__V1__RequestPasswordResetResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__request_password_reset_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__reset_password_request__init
+                     (Jzs__Individual__V1__ResetPasswordRequest         *message)
+{
+  static const Jzs__Individual__V1__ResetPasswordRequest init_value = JZS__INDIVIDUAL__V1__RESET_PASSWORD_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__reset_password_request__get_packed_size
+                     (const Jzs__Individual__V1__ResetPasswordRequest *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__reset_password_request__pack
+                     (const Jzs__Individual__V1__ResetPasswordRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__reset_password_request__pack_to_buffer
+                     (const Jzs__Individual__V1__ResetPasswordRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__ResetPasswordRequest *
+       jzs__individual__v1__reset_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__ResetPasswordRequest *)
+     protobuf_c_message_unpack (&jzs__individual__v1__reset_password_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__reset_password_request__free_unpacked
+                     (Jzs__Individual__V1__ResetPasswordRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__individual__v1__reset_password_response__init
+                     (Jzs__Individual__V1__ResetPasswordResponse         *message)
+{
+  static const Jzs__Individual__V1__ResetPasswordResponse init_value = JZS__INDIVIDUAL__V1__RESET_PASSWORD_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__individual__v1__reset_password_response__get_packed_size
+                     (const Jzs__Individual__V1__ResetPasswordResponse *message)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__individual__v1__reset_password_response__pack
+                     (const Jzs__Individual__V1__ResetPasswordResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__individual__v1__reset_password_response__pack_to_buffer
+                     (const Jzs__Individual__V1__ResetPasswordResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Individual__V1__ResetPasswordResponse *
+       jzs__individual__v1__reset_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Individual__V1__ResetPasswordResponse *)
+     protobuf_c_message_unpack (&jzs__individual__v1__reset_password_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__individual__v1__reset_password_response__free_unpacked
+                     (Jzs__Individual__V1__ResetPasswordResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__individual__v1__reset_password_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__individual__v1__logout_request__init
                      (Jzs__Individual__V1__LogoutRequest         *message)
 {
@@ -1102,7 +1282,7 @@ const ProtobufCMessageDescriptor jzs__individual__v1__login_request__descriptor 
   (ProtobufCMessageInit) jzs__individual__v1__login_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__individual__v1__login_response__field_descriptors[3] =
+static const ProtobufCFieldDescriptor jzs__individual__v1__login_response__field_descriptors[4] =
 {
   {
     "session_token",
@@ -1140,16 +1320,29 @@ static const ProtobufCFieldDescriptor jzs__individual__v1__login_response__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "password_change_required",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__LoginResponse, password_change_required),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__individual__v1__login_response__field_indices_by_name[] = {
   2,   /* field[2] = absolute_timeout_seconds */
   1,   /* field[1] = idle_timeout_seconds */
+  3,   /* field[3] = password_change_required */
   0,   /* field[0] = session_token */
 };
 static const ProtobufCIntRange jzs__individual__v1__login_response__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor jzs__individual__v1__login_response__descriptor =
 {
@@ -1159,11 +1352,149 @@ const ProtobufCMessageDescriptor jzs__individual__v1__login_response__descriptor
   "Jzs__Individual__V1__LoginResponse",
   "jzs.individual.v1",
   sizeof(Jzs__Individual__V1__LoginResponse),
-  3,
+  4,
   jzs__individual__v1__login_response__field_descriptors,
   jzs__individual__v1__login_response__field_indices_by_name,
   1,  jzs__individual__v1__login_response__number_ranges,
   (ProtobufCMessageInit) jzs__individual__v1__login_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__individual__v1__request_password_reset_request__field_descriptors[1] =
+{
+  {
+    "id_number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__RequestPasswordResetRequest, id_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__request_password_reset_request__field_indices_by_name[] = {
+  0,   /* field[0] = id_number */
+};
+static const ProtobufCIntRange jzs__individual__v1__request_password_reset_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__request_password_reset_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.RequestPasswordResetRequest",
+  "RequestPasswordResetRequest",
+  "Jzs__Individual__V1__RequestPasswordResetRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__RequestPasswordResetRequest),
+  1,
+  jzs__individual__v1__request_password_reset_request__field_descriptors,
+  jzs__individual__v1__request_password_reset_request__field_indices_by_name,
+  1,  jzs__individual__v1__request_password_reset_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__request_password_reset_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__individual__v1__request_password_reset_response__field_descriptors NULL
+#define jzs__individual__v1__request_password_reset_response__field_indices_by_name NULL
+#define jzs__individual__v1__request_password_reset_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__individual__v1__request_password_reset_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.RequestPasswordResetResponse",
+  "RequestPasswordResetResponse",
+  "Jzs__Individual__V1__RequestPasswordResetResponse",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__RequestPasswordResetResponse),
+  0,
+  jzs__individual__v1__request_password_reset_response__field_descriptors,
+  jzs__individual__v1__request_password_reset_response__field_indices_by_name,
+  0,  jzs__individual__v1__request_password_reset_response__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__request_password_reset_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__individual__v1__reset_password_request__field_descriptors[3] =
+{
+  {
+    "id_number",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__ResetPasswordRequest, id_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sms_code",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__ResetPasswordRequest, sms_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "new_password",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Individual__V1__ResetPasswordRequest, new_password),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__individual__v1__reset_password_request__field_indices_by_name[] = {
+  0,   /* field[0] = id_number */
+  2,   /* field[2] = new_password */
+  1,   /* field[1] = sms_code */
+};
+static const ProtobufCIntRange jzs__individual__v1__reset_password_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__individual__v1__reset_password_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.ResetPasswordRequest",
+  "ResetPasswordRequest",
+  "Jzs__Individual__V1__ResetPasswordRequest",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__ResetPasswordRequest),
+  3,
+  jzs__individual__v1__reset_password_request__field_descriptors,
+  jzs__individual__v1__reset_password_request__field_indices_by_name,
+  1,  jzs__individual__v1__reset_password_request__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__reset_password_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define jzs__individual__v1__reset_password_response__field_descriptors NULL
+#define jzs__individual__v1__reset_password_response__field_indices_by_name NULL
+#define jzs__individual__v1__reset_password_response__number_ranges NULL
+const ProtobufCMessageDescriptor jzs__individual__v1__reset_password_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.individual.v1.ResetPasswordResponse",
+  "ResetPasswordResponse",
+  "Jzs__Individual__V1__ResetPasswordResponse",
+  "jzs.individual.v1",
+  sizeof(Jzs__Individual__V1__ResetPasswordResponse),
+  0,
+  jzs__individual__v1__reset_password_response__field_descriptors,
+  jzs__individual__v1__reset_password_response__field_indices_by_name,
+  0,  jzs__individual__v1__reset_password_response__number_ranges,
+  (ProtobufCMessageInit) jzs__individual__v1__reset_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define jzs__individual__v1__logout_request__field_descriptors NULL
@@ -1430,10 +1761,12 @@ const ProtobufCMessageDescriptor jzs__individual__v1__attach_document_request__d
   (ProtobufCMessageInit) jzs__individual__v1__attach_document_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[13] =
+static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_descriptors[15] =
 {
   { "CreateAccount", &jzs__individual__v1__create_account_request__descriptor, &jzs__individual__v1__create_account_response__descriptor },
   { "Login", &jzs__individual__v1__login_request__descriptor, &jzs__individual__v1__login_response__descriptor },
+  { "RequestPasswordReset", &jzs__individual__v1__request_password_reset_request__descriptor, &jzs__individual__v1__request_password_reset_response__descriptor },
+  { "ResetPassword", &jzs__individual__v1__reset_password_request__descriptor, &jzs__individual__v1__reset_password_response__descriptor },
   { "Logout", &jzs__individual__v1__logout_request__descriptor, &jzs__individual__v1__logout_response__descriptor },
   { "GetProfile", &jzs__individual__v1__get_profile_request__descriptor, &jzs__individual__v1__get_profile_response__descriptor },
   { "ChangePassword", &jzs__individual__v1__change_password_request__descriptor, &jzs__individual__v1__change_password_response__descriptor },
@@ -1447,19 +1780,21 @@ static const ProtobufCMethodDescriptor jzs__individual__v1__individual__method_d
   { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__individual__v1__individual__method_indices_by_name[] = {
-  11,        /* AttachDocument */
-  4,        /* ChangePassword */
+  13,        /* AttachDocument */
+  6,        /* ChangePassword */
   0,        /* CreateAccount */
-  10,        /* DownloadCertificate */
-  7,        /* GetApplication */
-  12,        /* GetApplicationAttachment */
-  3,        /* GetProfile */
-  6,        /* ListApplications */
+  12,        /* DownloadCertificate */
+  9,        /* GetApplication */
+  14,        /* GetApplicationAttachment */
+  5,        /* GetProfile */
+  8,        /* ListApplications */
   1,        /* Login */
-  2,        /* Logout */
-  9,        /* ResubmitApplication */
-  5,        /* SubmitApplication */
-  8         /* WithdrawApplication */
+  4,        /* Logout */
+  2,        /* RequestPasswordReset */
+  3,        /* ResetPassword */
+  11,        /* ResubmitApplication */
+  7,        /* SubmitApplication */
+  10         /* WithdrawApplication */
 };
 const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
 {
@@ -1468,7 +1803,7 @@ const ProtobufCServiceDescriptor jzs__individual__v1__individual__descriptor =
   "Individual",
   "Jzs__Individual__V1__Individual",
   "jzs.individual.v1",
-  13,
+  15,
   jzs__individual__v1__individual__method_descriptors,
   jzs__individual__v1__individual__method_indices_by_name
 };
@@ -1488,13 +1823,29 @@ void jzs__individual__v1__individual__login(ProtobufCService *service,
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
   service->invoke(service, 1, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void jzs__individual__v1__individual__request_password_reset(ProtobufCService *service,
+                                                             const Jzs__Individual__V1__RequestPasswordResetRequest *input,
+                                                             Jzs__Individual__V1__RequestPasswordResetResponse_Closure closure,
+                                                             void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__individual__v1__individual__reset_password(ProtobufCService *service,
+                                                     const Jzs__Individual__V1__ResetPasswordRequest *input,
+                                                     Jzs__Individual__V1__ResetPasswordResponse_Closure closure,
+                                                     void *closure_data)
+{
+  assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void jzs__individual__v1__individual__logout(ProtobufCService *service,
                                              const Jzs__Individual__V1__LogoutRequest *input,
                                              Jzs__Individual__V1__LogoutResponse_Closure closure,
                                              void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__get_profile(ProtobufCService *service,
                                                   const Jzs__Individual__V1__GetProfileRequest *input,
@@ -1502,7 +1853,7 @@ void jzs__individual__v1__individual__get_profile(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__change_password(ProtobufCService *service,
                                                       const Jzs__Individual__V1__ChangePasswordRequest *input,
@@ -1510,7 +1861,7 @@ void jzs__individual__v1__individual__change_password(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__submit_application(ProtobufCService *service,
                                                          const Jzs__Individual__V1__SubmitApplicationRequest *input,
@@ -1518,7 +1869,7 @@ void jzs__individual__v1__individual__submit_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__list_applications(ProtobufCService *service,
                                                         const Jzs__Common__V1__ApplicationQuery *input,
@@ -1526,7 +1877,7 @@ void jzs__individual__v1__individual__list_applications(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__get_application(ProtobufCService *service,
                                                       const Jzs__Individual__V1__GetApplicationRequest *input,
@@ -1534,7 +1885,7 @@ void jzs__individual__v1__individual__get_application(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__withdraw_application(ProtobufCService *service,
                                                            const Jzs__Individual__V1__WithdrawApplicationRequest *input,
@@ -1542,7 +1893,7 @@ void jzs__individual__v1__individual__withdraw_application(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__resubmit_application(ProtobufCService *service,
                                                            const Jzs__Individual__V1__ResubmitApplicationRequest *input,
@@ -1550,7 +1901,7 @@ void jzs__individual__v1__individual__resubmit_application(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__download_certificate(ProtobufCService *service,
                                                            const Jzs__Individual__V1__DownloadCertificateRequest *input,
@@ -1558,7 +1909,7 @@ void jzs__individual__v1__individual__download_certificate(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__attach_document(ProtobufCService *service,
                                                       const Jzs__Individual__V1__AttachDocumentRequest *input,
@@ -1566,7 +1917,7 @@ void jzs__individual__v1__individual__attach_document(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__get_application_attachment(ProtobufCService *service,
                                                                  const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
@@ -1574,7 +1925,7 @@ void jzs__individual__v1__individual__get_application_attachment(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &jzs__individual__v1__individual__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Service *service,
                                             Jzs__Individual__V1__Individual_ServiceDestroy destroy)

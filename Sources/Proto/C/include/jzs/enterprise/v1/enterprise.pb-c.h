@@ -799,10 +799,16 @@ struct  Jzs__Enterprise__V1__LoginResponse
   protobuf_c_boolean administrator;
   uint32_t idle_timeout_seconds;
   uint32_t absolute_timeout_seconds;
+  /*
+   * The password was set by someone else (a province's temporary password, or the administrator's
+   * for a sub-user): until ChangePassword succeeds, every other call of this session answers
+   * FAILED_PRECONDITION (`login.must_change_password`); docs/PROTOCOL.md §8.4.
+   */
+  protobuf_c_boolean password_change_required;
 };
 #define JZS__ENTERPRISE__V1__LOGIN_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__login_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0, 0 }
 
 
 struct  Jzs__Enterprise__V1__LogoutRequest

@@ -25,6 +25,10 @@ typedef struct Jzs__Individual__V1__CreateAccountRequest Jzs__Individual__V1__Cr
 typedef struct Jzs__Individual__V1__CreateAccountResponse Jzs__Individual__V1__CreateAccountResponse;
 typedef struct Jzs__Individual__V1__LoginRequest Jzs__Individual__V1__LoginRequest;
 typedef struct Jzs__Individual__V1__LoginResponse Jzs__Individual__V1__LoginResponse;
+typedef struct Jzs__Individual__V1__RequestPasswordResetRequest Jzs__Individual__V1__RequestPasswordResetRequest;
+typedef struct Jzs__Individual__V1__RequestPasswordResetResponse Jzs__Individual__V1__RequestPasswordResetResponse;
+typedef struct Jzs__Individual__V1__ResetPasswordRequest Jzs__Individual__V1__ResetPasswordRequest;
+typedef struct Jzs__Individual__V1__ResetPasswordResponse Jzs__Individual__V1__ResetPasswordResponse;
 typedef struct Jzs__Individual__V1__LogoutRequest Jzs__Individual__V1__LogoutRequest;
 typedef struct Jzs__Individual__V1__LogoutResponse Jzs__Individual__V1__LogoutResponse;
 typedef struct Jzs__Individual__V1__GetProfileRequest Jzs__Individual__V1__GetProfileRequest;
@@ -143,10 +147,63 @@ struct  Jzs__Individual__V1__LoginResponse
   char *session_token;
   uint32_t idle_timeout_seconds;
   uint32_t absolute_timeout_seconds;
+  /*
+   * The password was set by someone else (a province's temporary password): until ChangePassword
+   * succeeds, every other call of this session answers FAILED_PRECONDITION
+   * (`login.must_change_password`); docs/PROTOCOL.md §8.4.
+   */
+  protobuf_c_boolean password_change_required;
 };
 #define JZS__INDIVIDUAL__V1__LOGIN_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__login_response__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, 0 }
+    , (char *)protobuf_c_empty_string, 0, 0, 0 }
+
+
+/*
+ * Forgotten password: an SMS code goes to the phone bound to this ID number. The answer is the
+ * same whether or not such an account exists (no probing).
+ */
+struct  Jzs__Individual__V1__RequestPasswordResetRequest
+{
+  ProtobufCMessage base;
+  char *id_number;
+};
+#define JZS__INDIVIDUAL__V1__REQUEST_PASSWORD_RESET_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__request_password_reset_request__descriptor) \
+    , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Individual__V1__RequestPasswordResetResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__INDIVIDUAL__V1__REQUEST_PASSWORD_RESET_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__request_password_reset_response__descriptor) \
+     }
+
+
+/*
+ * Sets a new password with the SMS code; every session of the account ends.
+ */
+struct  Jzs__Individual__V1__ResetPasswordRequest
+{
+  ProtobufCMessage base;
+  char *id_number;
+  char *sms_code;
+  char *new_password;
+};
+#define JZS__INDIVIDUAL__V1__RESET_PASSWORD_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__reset_password_request__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Individual__V1__ResetPasswordResponse
+{
+  ProtobufCMessage base;
+};
+#define JZS__INDIVIDUAL__V1__RESET_PASSWORD_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__individual__v1__reset_password_response__descriptor) \
+     }
 
 
 struct  Jzs__Individual__V1__LogoutRequest
@@ -392,6 +449,82 @@ Jzs__Individual__V1__LoginResponse *
 void   jzs__individual__v1__login_response__free_unpacked
                      (Jzs__Individual__V1__LoginResponse *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Individual__V1__RequestPasswordResetRequest methods */
+void   jzs__individual__v1__request_password_reset_request__init
+                     (Jzs__Individual__V1__RequestPasswordResetRequest         *message);
+size_t jzs__individual__v1__request_password_reset_request__get_packed_size
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest   *message);
+size_t jzs__individual__v1__request_password_reset_request__pack
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__request_password_reset_request__pack_to_buffer
+                     (const Jzs__Individual__V1__RequestPasswordResetRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__RequestPasswordResetRequest *
+       jzs__individual__v1__request_password_reset_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__request_password_reset_request__free_unpacked
+                     (Jzs__Individual__V1__RequestPasswordResetRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Individual__V1__RequestPasswordResetResponse methods */
+void   jzs__individual__v1__request_password_reset_response__init
+                     (Jzs__Individual__V1__RequestPasswordResetResponse         *message);
+size_t jzs__individual__v1__request_password_reset_response__get_packed_size
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse   *message);
+size_t jzs__individual__v1__request_password_reset_response__pack
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__request_password_reset_response__pack_to_buffer
+                     (const Jzs__Individual__V1__RequestPasswordResetResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__RequestPasswordResetResponse *
+       jzs__individual__v1__request_password_reset_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__request_password_reset_response__free_unpacked
+                     (Jzs__Individual__V1__RequestPasswordResetResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Individual__V1__ResetPasswordRequest methods */
+void   jzs__individual__v1__reset_password_request__init
+                     (Jzs__Individual__V1__ResetPasswordRequest         *message);
+size_t jzs__individual__v1__reset_password_request__get_packed_size
+                     (const Jzs__Individual__V1__ResetPasswordRequest   *message);
+size_t jzs__individual__v1__reset_password_request__pack
+                     (const Jzs__Individual__V1__ResetPasswordRequest   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__reset_password_request__pack_to_buffer
+                     (const Jzs__Individual__V1__ResetPasswordRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__ResetPasswordRequest *
+       jzs__individual__v1__reset_password_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__reset_password_request__free_unpacked
+                     (Jzs__Individual__V1__ResetPasswordRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Individual__V1__ResetPasswordResponse methods */
+void   jzs__individual__v1__reset_password_response__init
+                     (Jzs__Individual__V1__ResetPasswordResponse         *message);
+size_t jzs__individual__v1__reset_password_response__get_packed_size
+                     (const Jzs__Individual__V1__ResetPasswordResponse   *message);
+size_t jzs__individual__v1__reset_password_response__pack
+                     (const Jzs__Individual__V1__ResetPasswordResponse   *message,
+                      uint8_t             *out);
+size_t jzs__individual__v1__reset_password_response__pack_to_buffer
+                     (const Jzs__Individual__V1__ResetPasswordResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Individual__V1__ResetPasswordResponse *
+       jzs__individual__v1__reset_password_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__individual__v1__reset_password_response__free_unpacked
+                     (Jzs__Individual__V1__ResetPasswordResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Individual__V1__LogoutRequest methods */
 void   jzs__individual__v1__logout_request__init
                      (Jzs__Individual__V1__LogoutRequest         *message);
@@ -554,6 +687,18 @@ typedef void (*Jzs__Individual__V1__LoginRequest_Closure)
 typedef void (*Jzs__Individual__V1__LoginResponse_Closure)
                  (const Jzs__Individual__V1__LoginResponse *message,
                   void *closure_data);
+typedef void (*Jzs__Individual__V1__RequestPasswordResetRequest_Closure)
+                 (const Jzs__Individual__V1__RequestPasswordResetRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Individual__V1__RequestPasswordResetResponse_Closure)
+                 (const Jzs__Individual__V1__RequestPasswordResetResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Individual__V1__ResetPasswordRequest_Closure)
+                 (const Jzs__Individual__V1__ResetPasswordRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Individual__V1__ResetPasswordResponse_Closure)
+                 (const Jzs__Individual__V1__ResetPasswordResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Individual__V1__LogoutRequest_Closure)
                  (const Jzs__Individual__V1__LogoutRequest *message,
                   void *closure_data);
@@ -590,6 +735,14 @@ struct Jzs__Individual__V1__Individual_Service
                 const Jzs__Individual__V1__LoginRequest *input,
                 Jzs__Individual__V1__LoginResponse_Closure closure,
                 void *closure_data);
+  void (*request_password_reset)(Jzs__Individual__V1__Individual_Service *service,
+                                 const Jzs__Individual__V1__RequestPasswordResetRequest *input,
+                                 Jzs__Individual__V1__RequestPasswordResetResponse_Closure closure,
+                                 void *closure_data);
+  void (*reset_password)(Jzs__Individual__V1__Individual_Service *service,
+                         const Jzs__Individual__V1__ResetPasswordRequest *input,
+                         Jzs__Individual__V1__ResetPasswordResponse_Closure closure,
+                         void *closure_data);
   void (*logout)(Jzs__Individual__V1__Individual_Service *service,
                  const Jzs__Individual__V1__LogoutRequest *input,
                  Jzs__Individual__V1__LogoutResponse_Closure closure,
@@ -644,6 +797,8 @@ void jzs__individual__v1__individual__init (Jzs__Individual__V1__Individual_Serv
     { JZS__INDIVIDUAL__V1__INDIVIDUAL__BASE_INIT,\
       function_prefix__ ## create_account,\
       function_prefix__ ## login,\
+      function_prefix__ ## request_password_reset,\
+      function_prefix__ ## reset_password,\
       function_prefix__ ## logout,\
       function_prefix__ ## get_profile,\
       function_prefix__ ## change_password,\
@@ -663,6 +818,14 @@ void jzs__individual__v1__individual__login(ProtobufCService *service,
                                             const Jzs__Individual__V1__LoginRequest *input,
                                             Jzs__Individual__V1__LoginResponse_Closure closure,
                                             void *closure_data);
+void jzs__individual__v1__individual__request_password_reset(ProtobufCService *service,
+                                                             const Jzs__Individual__V1__RequestPasswordResetRequest *input,
+                                                             Jzs__Individual__V1__RequestPasswordResetResponse_Closure closure,
+                                                             void *closure_data);
+void jzs__individual__v1__individual__reset_password(ProtobufCService *service,
+                                                     const Jzs__Individual__V1__ResetPasswordRequest *input,
+                                                     Jzs__Individual__V1__ResetPasswordResponse_Closure closure,
+                                                     void *closure_data);
 void jzs__individual__v1__individual__logout(ProtobufCService *service,
                                              const Jzs__Individual__V1__LogoutRequest *input,
                                              Jzs__Individual__V1__LogoutResponse_Closure closure,
@@ -719,6 +882,10 @@ extern const ProtobufCMessageDescriptor jzs__individual__v1__create_account_requ
 extern const ProtobufCMessageDescriptor jzs__individual__v1__create_account_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__login_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__login_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__individual__v1__request_password_reset_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__individual__v1__request_password_reset_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__individual__v1__reset_password_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__individual__v1__reset_password_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__logout_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__logout_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__individual__v1__get_profile_request__descriptor;
