@@ -160,7 +160,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
                 Output.json(["enterprise_id": s.enterpriseID, "credit_code": s.creditCode, "name": s.name, "status": "\(s.status)",
                              "administrator_account": s.administratorAccount, "province_code": s.provinceCode])
             } else {
-                Output.fields([(SignupTexts.enterprise.text, "\(s.name) (\(s.creditCode))"), (SignupTexts.administrator.text, s.administratorAccount),
+                Output.fields([(SignupTexts.enterprise.text, StatusTexts.withNote(s.name, s.creditCode)), (SignupTexts.administrator.text, s.administratorAccount),
                                (SignupTexts.status.text, status)])
             }
         }

@@ -37,7 +37,7 @@ struct InfoCommand: AsyncParsableCommand {
 
     /// Changed fields as people read them: 联系人 → 钱九; 企业名称 → ….
     static func changes(_ list: [Wire.Enterprise.FieldValue]) -> String {
-        list.map { EnterpriseTexts.changeArrow(FieldLabels.name(of: $0.field, UILanguage.current), $0.value) }
+        list.map { FieldLabels.name(of: $0.field, UILanguage.current) + " → " + $0.value }
             .joined(separator: UILanguage.current == .zh ? "；" : "; ")
     }
 

@@ -26,7 +26,9 @@ enum LocalFile {
 
         var description: String {
             switch access {
-            case .read: FileTexts.cannotRead(role.map { UILanguage.current == .zh ? $0 : "the \($0) " } ?? "", path, reason)
+            case .read:
+                // zh: 无法读取 CA 证书文件（--ca）/path; en: cannot read the CA file (--ca) /path.
+                FileTexts.cannotRead(role.map { UILanguage.current == .zh ? ($0.hasSuffix("）") ? $0 : $0 + " ") : "the \($0) " } ?? "", path, reason)
             case .write: FileTexts.cannotWrite(path, reason)
             }
         }

@@ -11,7 +11,6 @@ enum EnterpriseTexts {
     static let attachmentValue = Phrase("{1} {2} {3} 字节", "{1} {2} {3} bytes")
     static let pendingChange = Phrase("省级主管部门审查中的修改：{1}", "change under provincial review: {1}")
     static let lastRejected = Phrase("上次修改申请未通过：{1}", "last change request rejected: {1}")
-    static let changeArrow = Phrase("{1} → {2}", "{1} → {2}")
 
     static let updateAbstract = Phrase("修改企业信息：--set 字段=值（可重复）。", "Change fields: --set FIELD=VALUE (repeatable).")
     static let updateDiscussion = Phrase("""

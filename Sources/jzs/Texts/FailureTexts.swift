@@ -52,7 +52,6 @@ enum FailureTexts {
     static let cryptoFailed = Phrase("{1} 失败", "{1} failed")
     static let usagePrefix = Phrase("错误：", "Error: ")
     static let usageLine = Phrase("用法：", "Usage: ")
-    static let violationsHeader = Phrase("{1}：", "{1}:")
 
     // MARK: Field names in violations
 

@@ -5,7 +5,7 @@ import Glibc
 /// Files the CLI reads and writes: the sentence of a file problem, what each file is, and the
 /// system's reasons (`strerror`) in both languages.
 enum FileTexts {
-    static let cannotRead = Phrase("无法读取{1} {2}：{3}", "cannot read {1}{2}: {3}")
+    static let cannotRead = Phrase("无法读取 {1}{2}：{3}", "cannot read {1}{2}: {3}")
     static let cannotWrite = Phrase("无法写入 {1}：{2}", "cannot write {1}: {2}")
     static let isDirectory = Phrase("这是一个目录", "it is a directory")
     static let notPEMCertificate = Phrase("不是 PEM 格式的证书文件", "not a PEM certificate file")
