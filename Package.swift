@@ -156,6 +156,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "RPCServer", "RPCClient", "Proto", "Model", "Crypto", "CertificateRender",
+                "jzs",   // @testable: the CLI's language resolution and catalogue (CLILanguageTests)
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOPosix", package: nio),
                 .product(name: "Logging", package: "swift-log"),

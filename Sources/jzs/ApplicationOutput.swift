@@ -4,24 +4,13 @@ import Model
 
 /// Printing applications for people and scripts.
 enum ApplicationOutput {
+    /// The machine name of a registration type in `--json` (as before: its Chinese name).
     static func typeName(_ t: Wire.Common.RegistrationType) -> String {
         t.domain?.chineseName ?? "?"
     }
 
-    static func statusName(_ s: Wire.Common.ApplicationStatus) -> String {
-        switch s {
-        case .awaitingEnterprise: "待企业上报"
-        case .awaitingProvince: "待省级审查"
-        case .awaitingMinistry: "待部级审批"
-        case .awaitingAnnouncement: "待公告"
-        case .returned: "已退回"
-        case .withdrawn: "已撤回"
-        case .refused: "不予受理"
-        case .rejected: "不予注册"
-        case .completed: "已办结"
-        default: "?"
-        }
-    }
+    /// A status for people, in the user's language.
+    static func statusName(_ s: Wire.Common.ApplicationStatus) -> String { StatusTexts.application(s) }
 
     static func json(_ a: Wire.Common.Application) -> [String: Any] {
         var o: [String: Any] = [
@@ -32,7 +21,7 @@ enum ApplicationOutput {
         ]
         if !a.attachments.isEmpty { o["documents"] = a.attachments.map(DocumentKinds.json) }
         if !a.history.isEmpty {
-            o["history"] = a.history.map { ["at": ISO8601DateFormatter().string(from: $0.at?.date ?? Date()), "actor": $0.actor,
+            o["history"] = a.history.map { ["at": ShownTime.iso($0.at?.date ?? Date()), "actor": $0.actor,
                                               "action": $0.action, "to": "\($0.toStatus)", "reason": $0.reason] }
         }
         return o
@@ -45,7 +34,7 @@ enum ApplicationOutput {
 
     /// After a change: one line (default: the id and the new status), or the `--json` object.
     static func changed(_ a: Wire.Common.Application, json: Bool, _ line: String? = nil) {
-        if json { Output.json(self.json(a)) } else { print(line ?? "\(a.applicationID): \(statusName(a.status))") }
+        if json { Output.json(self.json(a)) } else { print(line ?? ApplicationTexts.changedStatus(a.applicationID, statusName(a.status))) }
     }
 
     /// A page of applications: the table, or the `--json` object with the paging fields.
@@ -58,30 +47,53 @@ enum ApplicationOutput {
     }
 
     static func table(_ page: Wire.Common.ApplicationPage) {
-        Output.table(["application", "applicant", "ID number", "type", "specialties", "status"], page.applications.map {
-            [$0.applicationID, $0.applicantName, $0.idNumberMasked, typeName($0.type), $0.specialties.joined(separator: "、"), statusName($0.status)]
+        Output.table([ApplicationTexts.application.text, ApplicationTexts.applicant.text, ApplicationTexts.idNumber.text,
+                      ApplicationTexts.type.text, ApplicationTexts.specialties.text, ApplicationTexts.status.text], page.applications.map {
+            [$0.applicationID, $0.applicantName, $0.idNumberMasked, StatusTexts.registrationType($0.type),
+             StatusTexts.specialties($0.specialties), statusName($0.status)]
         })
-        let more = page.page?.nextPageToken.isEmpty == false ? "; next page: --page-token \(page.page!.nextPageToken)" : ""
-        print("\(page.applications.count) of \(page.page?.total ?? 0)\(more)")
+        let token = page.page?.nextPageToken ?? ""
+        print(ApplicationTexts.pageSummary("\(page.applications.count)", "\(page.page?.total ?? 0)") + (token.isEmpty ? "" : ApplicationTexts.nextPage(token)))
     }
 
-    static func detail(_ a: Wire.Common.Application) {
-        Output.fields([("application", a.applicationID), ("applicant", "\(a.applicantName) \(a.idNumberMasked)"),
-                       ("employer", "\(a.enterpriseName) (\(a.enterpriseCreditCode))"), ("type", typeName(a.type)),
-                       ("specialties", a.specialties.joined(separator: "、")), ("qualification", "\(a.qualificationCertificateNo) of \(a.qualificationDate)"),
-                       ("contract", "\(a.contractStart) to \(a.contractEnd)"), ("status", statusName(a.status))]
-                      + (a.returnReason.isEmpty ? [] : [("return reason", a.returnReason)]))
-        if !a.attachments.isEmpty {
-            print("documents (jzs document \(a.applicationID) ID --out FILE):")
-            for d in a.attachments { print("  \(d.attachmentID)  \(DocumentKinds.name(of: d.kind))  \(d.contentType)  \(d.size) bytes") }
+    static func detail(_ a: Wire.Common.Application) { detailLines(a).forEach { print($0) } }
+
+    /// Where a detail goes: the result on standard output, or what a question shows on standard error.
+    enum Destination { case standardOutput, standardError }
+
+    static func detail(_ a: Wire.Common.Application, to destination: Destination) {
+        switch destination {
+        case .standardOutput: detail(a)
+        case .standardError: Output.toStandardError(detailLines(a))
         }
-        if !a.history.isEmpty {
-            print("history:")
-            for e in a.history {
-                let when = ISO8601DateFormatter().string(from: e.at?.date ?? Date())
-                print("  \(when)  \(e.action) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : ": \(e.reason)")  (\(e.actor))")
+    }
+
+    static func detailLines(_ a: Wire.Common.Application) -> [String] {
+        var lines: [String] = []
+        let open = UILanguage.current == .zh ? "（" : " (", close = UILanguage.current == .zh ? "）" : ")"
+        lines += Output.fieldLines([(ApplicationTexts.application.text, a.applicationID), (ApplicationTexts.applicant.text, "\(a.applicantName) \(a.idNumberMasked)"),
+                       (ApplicationTexts.employer.text, a.enterpriseName + open + a.enterpriseCreditCode + close),
+                       (ApplicationTexts.type.text, StatusTexts.registrationType(a.type)),
+                       (ApplicationTexts.specialties.text, StatusTexts.specialties(a.specialties)),
+                       (ApplicationTexts.qualification.text, ApplicationTexts.qualificationValue(a.qualificationCertificateNo, a.qualificationDate)),
+                       (ApplicationTexts.contract.text, ApplicationTexts.contractValue(a.contractStart, a.contractEnd)),
+                       (ApplicationTexts.status.text, statusName(a.status))]
+                      + (a.returnReason.isEmpty ? [] : [(ApplicationTexts.returnReason.text, a.returnReason)]))
+        if !a.attachments.isEmpty {
+            lines.append(ApplicationTexts.documents(a.applicationID))
+            for d in a.attachments {
+                lines.append("  \(d.attachmentID)  \(DocumentKinds.shownName(of: d.kind))  \(d.contentType)  \(ApplicationTexts.bytes("\(d.size)"))")
             }
         }
+        if !a.history.isEmpty {
+            let separator = UILanguage.current == .zh ? "：" : ": "
+            lines.append(ApplicationTexts.history.text)
+            for e in a.history {
+                let when = ShownTime.text(e.at?.date ?? Date())
+                lines.append("  \(when)  \(StatusTexts.action(e.action)) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : separator + e.reason)  \(open)\(e.actor)\(close)")
+            }
+        }
+        return lines
     }
 
     static func registrationType(_ text: String) -> Wire.Common.RegistrationType? {

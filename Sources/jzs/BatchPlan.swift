@@ -19,9 +19,40 @@ struct BatchPlan: Codable, Equatable {
     var chunk: Int
     var applicationIDs: [String]
     var createdAt: Date
+    /// Applicant names by application id, as listed when the plan was made (shown with outcomes).
+    var applicants: [String: String]? = nil
+    /// Each application's outcome, recorded when the last chunk has been answered: a rerun of a
+    /// finished key prints it and sends nothing.
+    var result: Result? = nil
+
+    /// What a finished batch did.
+    struct Result: Codable, Equatable {
+        var finishedAt: Date
+        var items: [Item]
+
+        struct Item: Codable, Equatable {
+            var applicationID: String
+            var reported: Bool
+            /// The item's status code name when it failed (`FAILED_PRECONDITION`).
+            var code: String?
+            /// The server's reason when it failed (in the language of the run that sent it).
+            var message: String?
+
+            enum CodingKeys: String, CodingKey {
+                case applicationID = "application_id", reported, code, message
+            }
+        }
+
+        var reportedCount: Int { items.filter(\.reported).count }
+        var failed: [Item] { items.filter { !$0.reported } }
+
+        enum CodingKeys: String, CodingKey {
+            case finishedAt = "finished_at", items
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case server, key, chunk, applicationIDs = "application_ids", createdAt = "created_at"
+        case server, key, chunk, applicationIDs = "application_ids", createdAt = "created_at", applicants, result
     }
 
     /// The chunks in the order they are sent, each with its idempotency key.
@@ -51,11 +82,11 @@ struct BatchPlan: Codable, Equatable {
         func load(server: String, key: String) throws -> BatchPlan? {
             let url = file(server: server, key: key)
             guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-            let data = try LocalFile.read(url.path, role: "batch record")
+            let data = try LocalFile.read(url.path, role: FileTexts.batchRecord.text)
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             guard let plan = try? decoder.decode(BatchPlan.self, from: data), plan.server == server, plan.key == key else {
-                throw LocalFile.Problem(access: .read, path: url.path, role: "batch record", reason: Messages.notBatchRecord)
+                throw LocalFile.Problem(access: .read, path: url.path, role: FileTexts.batchRecord.text, reason: FileTexts.notBatchRecord.text)
             }
             return plan
         }

@@ -5,16 +5,16 @@ import RPCClient
 
 extension IndividualCommand {
     struct Attach: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Attach a document (PDF or image, ≤ 2 MB) to your application.")
+        static let configuration = CommandConfiguration(abstract: IndividualTexts.attachAbstract.text)
         @OptionGroup var global: GlobalOptions
         @Argument var applicationID: String
-        @Option(help: "qualification, id-card, contract, education or other.") var kind: String
-        @Option var file: String
+        @Option(help: ArgumentHelp(IndividualTexts.attachKind)) var kind: String
+        @Option(help: ArgumentHelp(IndividualTexts.attachFile)) var file: String
         func run(with client: Client) async throws {
-            guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError("--kind: \(DocumentKinds.all.map(\.name).joined(separator: ", "))") }
-            let data = try LocalFile.read(file, role: "document")
+            guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError(IndividualTexts.badKind(DocumentKinds.all.map(\.name).joined(separator: ", "))) }
+            let data = try LocalFile.read(file, role: FileTexts.document.text)
             let a = try await client.individual.attach(k, content: Array(data), to: applicationID)
-            if global.json { Output.json(DocumentKinds.json(a)) } else { print("attached \(a.attachmentID) (\(a.contentType), \(a.size) bytes)") }
+            if global.json { Output.json(DocumentKinds.json(a)) } else { print(IndividualTexts.attached(a.attachmentID, a.contentType, "\(a.size)")) }
         }
     }
 }
@@ -28,6 +28,17 @@ enum DocumentKinds {
     static func kind(named name: String) -> Wire.Common.DocumentKind? { all.first { $0.name == name }?.kind }
     static func name(of kind: Wire.Common.DocumentKind) -> String { all.first { $0.kind == kind }?.name ?? "\(kind)" }
 
+    /// The kind as people read it, in the user's language.
+    static func shownName(of kind: Wire.Common.DocumentKind) -> String {
+        switch kind {
+        case .qualificationCertificate: ApplicationTexts.qualificationCertificate.text
+        case .idCard: ApplicationTexts.idCard.text
+        case .labourContract: ApplicationTexts.labourContract.text
+        case .education: ApplicationTexts.education.text
+        default: ApplicationTexts.other.text
+        }
+    }
+
     static func json(_ a: Wire.Common.ApplicationAttachment) -> [String: Any] {
         ["attachment_id": a.attachmentID, "kind": name(of: a.kind), "content_type": a.contentType, "size": a.size, "sha256": a.sha256]
     }
@@ -35,11 +46,11 @@ enum DocumentKinds {
 
 /// `document APPLICATION ATTACHMENT --out FILE` for every tier, the tier taken from the session or certificate kind.
 struct DocumentCommand: ClientCommand {
-    static let configuration = CommandConfiguration(commandName: "document", abstract: "Download a document attached to an application.")
+    static let configuration = CommandConfiguration(commandName: "document", abstract: PublicTexts.documentAbstract.text)
     @OptionGroup var global: GlobalOptions
-    @Argument var applicationID: String
-    @Argument var attachmentID: String
-    @Option var out: String
+    @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
+    @Argument(help: ArgumentHelp(PublicTexts.attachmentID)) var attachmentID: String
+    @Option(help: ArgumentHelp(HelpTexts.outFile)) var out: String
 
     func run(with client: Client) async throws {
         let me = try await client.public.whoAmI()
@@ -48,10 +59,10 @@ struct DocumentCommand: ClientCommand {
         case .enterpriseUser: .enterprise
         case .province: .province
         case .ministry: .ministry
-        default: throw ValidationError("log in, or use a province or ministry certificate")
+        default: throw ValidationError(PublicTexts.documentNeedsCaller.text)
         }
         let d = try await client.applicationDocument(attachmentID, of: applicationID, as: tier)
         try LocalFile.write(d.content, to: out)
-        if global.json { Output.json(["file": out, "content_type": d.contentType, "bytes": d.content.count]) } else { print("\(out): \(d.contentType), \(d.content.count) bytes") }
+        if global.json { Output.json(["file": out, "content_type": d.contentType, "bytes": d.content.count]) } else { print(PublicTexts.downloaded(out, d.contentType, "\(d.content.count)")) }
     }
 }

@@ -1,13 +1,13 @@
 import ArgumentParser
 import Foundation
+import Model
 import Proto
 import RPCClient
 
 /// 企业信息: show, update, attachments.
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "info", abstract: "Server information (default), or your enterprise's: show, update, attachment.",
-        discussion: "`jzs info` prints the server's version and limits; `jzs info show|update|attachment` work on 企业信息 of the logged-in enterprise.",
+        commandName: "info", abstract: EnterpriseTexts.infoAbstract.text, discussion: EnterpriseTexts.infoDiscussion.text,
         subcommands: [Info.self, Show.self, Update.self, Attachment.self], defaultSubcommand: Info.self)
 
     static func show(_ i: Wire.Enterprise.EnterpriseInfo, json: Bool) {
@@ -20,65 +20,81 @@ struct InfoCommand: AsyncParsableCommand {
             Output.json(o)
             return
         }
-        Output.fields([("enterprise", i.enterpriseID), ("credit code", i.creditCode)] + i.fields.map { ($0.field, $0.value) }
-                      + i.attachments.map { ("attachment", "\($0.kind == .businessLicence ? "营业执照" : "资质证明") \($0.contentType) \($0.size) bytes") })
-        if let p = i.pendingChange {
-            print("change under provincial review: " + p.changes.map { "\($0.field) → \($0.value)" }.joined(separator: "; "))
+        let language = UILanguage.current
+        Output.fields([(EnterpriseTexts.enterprise.text, i.enterpriseID), (EnterpriseTexts.creditCode.text, i.creditCode)]
+                      + i.fields.map { (FieldLabels.name(of: $0.field, language), $0.value) }
+                      + i.attachments.map {
+                          let kind = $0.kind == .businessLicence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate
+                          return (EnterpriseTexts.attachment.text, EnterpriseTexts.attachmentValue(kind.text, $0.contentType, "\($0.size)"))
+                      })
+        if let p = i.pendingChange { print(EnterpriseTexts.pendingChange(changes(p.changes))) }
+        // Red on a terminal, as the seeds' screen shows the rejection reason in red.
+        if !i.lastRejectionReason.isEmpty {
+            let line = EnterpriseTexts.lastRejected(i.lastRejectionReason)
+            print(isatty(STDOUT_FILENO) == 1 ? "\u{1B}[31m\(line)\u{1B}[0m" : line)
         }
-        if !i.lastRejectionReason.isEmpty { print("\u{1B}[31mlast change request rejected: \(i.lastRejectionReason)\u{1B}[0m") }
+    }
+
+    /// Changed fields as people read them: 联系人 → 钱九; 企业名称 → ….
+    static func changes(_ list: [Wire.Enterprise.FieldValue]) -> String {
+        list.map { FieldLabels.name(of: $0.field, UILanguage.current) + " → " + $0.value }
+            .joined(separator: UILanguage.current == .zh ? "；" : "; ")
     }
 
     struct Show: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "企业信息: the enterprise's information and attachments.")
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.showAbstract.text)
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws { InfoCommand.show(try await client.enterprise.info(), json: global.json) }
     }
 
     struct Update: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Change fields: --set FIELD=VALUE (repeatable).",
-            discussion: "correspondence_address, postcode, contact and contact_phone change at once; other fields (name, legal_representative, enterprise_type, economic_nature, registered_address, qualification_certificate_no, email) go to the provincial authority for confirmation.")
+            abstract: EnterpriseTexts.updateAbstract.text, discussion: EnterpriseTexts.updateDiscussion.text)
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("set"), help: "FIELD=VALUE") var assignments: [String]
+        @Option(name: .customLong("set"), help: ArgumentHelp(EnterpriseTexts.setHelp)) var assignments: [String]
 
         func run(with client: Client) async throws {
             let changes = try assignments.map { a -> (String, String) in
-                guard let eq = a.firstIndex(of: "=") else { throw ValidationError("--set \(a): expected FIELD=VALUE") }
+                guard let eq = a.firstIndex(of: "=") else { throw ValidationError(EnterpriseTexts.badSet(a)) }
                 return (String(a[..<eq]), String(a[a.index(after: eq)...]))
             }
             let r = try await client.enterprise.updateInfo(changes)
             if global.json {
                 Output.json(["applied": r.applied, "change_request": r.changeRequest.map { $0.changeID } ?? ""])
             } else {
-                if !r.applied.isEmpty { print("changed: \(r.applied.joined(separator: ", "))") }
-                if let c = r.changeRequest { print("sent to the provincial authority for confirmation (request \(c.changeID)): \(c.changes.map(\.field).joined(separator: ", "))") }
+                let comma = UILanguage.current == .zh ? "、" : ", "
+                if !r.applied.isEmpty { print(EnterpriseTexts.changed(r.applied.map { FieldLabels.name(of: $0, UILanguage.current) }.joined(separator: comma))) }
+                if let c = r.changeRequest {
+                    print(EnterpriseTexts.sentForConfirmation(c.changeID, c.changes.map { FieldLabels.name(of: $0.field, UILanguage.current) }.joined(separator: comma)))
+                }
             }
         }
     }
 
     struct Attachment: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Download an attachment (licence or qualification).")
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.attachmentAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "licence or qualification") var kind: String
-        @Option(help: "Write to this file.") var out: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.attachmentKind)) var kind: String
+        @Option(help: ArgumentHelp(HelpTexts.outFile)) var out: String
 
         func run(with client: Client) async throws {
             let k: Wire.Enterprise.AttachmentKind = kind == "qualification" ? .qualificationCertificate : .businessLicence
             let a = try await client.enterprise.attachment(k)
             try LocalFile.write(a.content, to: out)
-            if global.json { Output.json(["file": out, "content_type": a.contentType, "bytes": a.content.count]) } else { print("\(out): \(a.contentType), \(a.content.count) bytes") }
+            if global.json { Output.json(["file": out, "content_type": a.contentType, "bytes": a.content.count]) } else { print(PublicTexts.downloaded(out, a.contentType, "\(a.content.count)")) }
         }
     }
 }
 
 /// 已注册人员.
 struct StaffCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "staff", abstract: "已注册人员: registered staff.", subcommands: [List.self, Show.self])
+    static let configuration = CommandConfiguration(commandName: "staff", abstract: EnterpriseTexts.staffAbstract.text, subcommands: [List.self, Show.self])
 
     struct List: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.staffListAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Names containing this.") var name = ""
-        @Option(name: .customLong("page-token")) var pageToken = ""
+        @Option(help: ArgumentHelp(EnterpriseTexts.nameContains)) var name = ""
+        @Option(name: .customLong("page-token"), help: ArgumentHelp(HelpTexts.pageToken)) var pageToken = ""
 
         func run(with client: Client) async throws {
             let r = try await client.enterprise.staff(nameContains: name, pageToken: pageToken)
@@ -86,17 +102,19 @@ struct StaffCommand: AsyncParsableCommand {
                 Output.json(r.staff.map { ["registration_id": $0.registrationID, "registration_number": $0.registrationNumber, "name": $0.name,
                                            "id_number": $0.idNumberMasked, "specialties": $0.specialties.map(\.specialty)] as [String: Any] })
             } else {
-                Output.table(["registration", "number", "name", "ID number", "specialties"], r.staff.map {
-                    [$0.registrationID, $0.registrationNumber, $0.name, $0.idNumberMasked, $0.specialties.map(\.specialty).joined(separator: "、")]
+                Output.table([EnterpriseTexts.registration.text, EnterpriseTexts.number.text, EnterpriseTexts.name.text,
+                              EnterpriseTexts.idNumber.text, EnterpriseTexts.specialties.text], r.staff.map {
+                    [$0.registrationID, $0.registrationNumber, $0.name, $0.idNumberMasked, StatusTexts.specialties($0.specialties.map(\.specialty))]
                 })
-                print("\(r.staff.count) of \(r.page?.total ?? 0)")
+                print(EnterpriseTexts.ofTotal("\(r.staff.count)", "\(r.page?.total ?? 0)"))
             }
         }
     }
 
     struct Show: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.staffShowAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var registrationID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.registrationIDHelp)) var registrationID: String
 
         func run(with client: Client) async throws {
             let m = try await client.enterprise.staffMember(registrationID)
@@ -104,8 +122,9 @@ struct StaffCommand: AsyncParsableCommand {
                 Output.json(["registration_number": m.registrationNumber, "name": m.name, "id_number": m.idNumberMasked,
                              "specialties": m.specialties.map { ["specialty": $0.specialty, "valid_from": $0.validFrom, "valid_until": $0.validUntil] }])
             } else {
-                Output.fields([("registration number", m.registrationNumber), ("name", m.name), ("ID number", m.idNumberMasked)]
-                              + m.specialties.map { ($0.specialty, "\($0.validFrom) to \($0.validUntil)") })
+                Output.fields([(EnterpriseTexts.registrationNumber.text, m.registrationNumber), (EnterpriseTexts.name.text, m.name),
+                               (EnterpriseTexts.idNumber.text, m.idNumberMasked)]
+                              + m.specialties.map { (StatusTexts.specialty($0.specialty), EnterpriseTexts.validity($0.validFrom, $0.validUntil)) })
             }
         }
     }
@@ -113,138 +132,159 @@ struct StaffCommand: AsyncParsableCommand {
 
 /// 人员管理 (administrator only).
 struct UsersCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "users", abstract: "人员管理: sub-users (administrator only).",
+    static let configuration = CommandConfiguration(commandName: "users", abstract: EnterpriseTexts.usersAbstract.text,
                                                     subcommands: [List.self, Add.self, Edit.self, Remove.self, ResetPassword.self])
 
     struct List: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.usersListAbstract.text)
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws {
             let users = try await client.enterprise.users()
             if global.json {
                 Output.json(users.map { ["user_id": $0.userID, "account": $0.account, "name": $0.name, "administrator": $0.administrator, "locked": $0.locked] as [String: Any] })
             } else {
-                Output.table(["user", "account", "name", "role"], users.map { [$0.userID, $0.account, $0.name, ($0.administrator ? "管理员" : "二级用户") + ($0.locked ? " (locked)" : "")] })
+                Output.table([EnterpriseTexts.user.text, EnterpriseTexts.account.text, EnterpriseTexts.name.text, EnterpriseTexts.role.text], users.map {
+                    [$0.userID, $0.account, $0.name, ($0.administrator ? StatusTexts.administrator : StatusTexts.subUser).text + ($0.locked ? StatusTexts.locked.text : "")]
+                })
             }
         }
     }
 
     struct Add: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.addAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option var name: String
-        @Option var account: String
-        @Option(help: ArgumentHelp(Messages.passwordFlag("The sub-user's password"))) var password: String?
-        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordStdin)) var passwordStdin = false
+        @Option(help: ArgumentHelp(EnterpriseTexts.userName)) var name: String
+        @Option(help: ArgumentHelp(EnterpriseTexts.userAccount)) var account: String
+        @Option(help: ArgumentHelp(PasswordTexts.flag(PasswordTexts.subUser))) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(PasswordTexts.stdin)) var passwordStdin = false
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["name": "--name", "account": "--account", "password": "--password"]) }
         func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
-            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "Password: ")
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: PasswordTexts.promptPassword.text)
             let u = try await client.enterprise.addUser(name: name, account: account, password: secret)
-            if global.json { Output.json(["user_id": u.userID, "account": u.account]) } else { print("added \(u.account) (\(u.userID))") }
+            if global.json { Output.json(["user_id": u.userID, "account": u.account]) } else { print(EnterpriseTexts.added(u.account, u.userID)) }
         }
     }
 
     struct Edit: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "修改: rename a sub-user.")
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.editAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
-        @Option var name: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Option(help: ArgumentHelp(EnterpriseTexts.userName)) var name: String
         func run(with client: Client) async throws {
             try await client.enterprise.updateUser(userID, name: name)
-            if global.json { Output.json(["updated": true]) } else { print("updated") }
+            if global.json { Output.json(["updated": true]) } else { print(EnterpriseTexts.updated.text) }
         }
     }
 
     struct ResetPassword: ClientCommand {
-        static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "重置密码: set a sub-user's password (their sessions end).")
+        static let configuration = CommandConfiguration(commandName: "reset-password", abstract: EnterpriseTexts.resetAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
-        @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var password: String?
-        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.newPasswordStdin)) var passwordStdin = false
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Option(help: ArgumentHelp(PasswordTexts.flag(PasswordTexts.new))) var password: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(PasswordTexts.newStdin)) var passwordStdin = false
         func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
-            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "New password: ")
+            let secret = try Passwords.read(password, stdin: passwordStdin, prompt: PasswordTexts.promptNew.text)
             try await client.enterprise.updateUser(userID, newPassword: secret)
-            if global.json { Output.json(["reset": true]) } else { print("password reset") }
+            if global.json { Output.json(["reset": true]) } else { print(EnterpriseTexts.passwordReset.text) }
         }
     }
 
     struct Remove: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.removeAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Flag(help: ArgumentHelp(ConfirmTexts.yesRemove)) var yes = false
+
+        func beforeConnecting() throws {
+            try Confirmation.check(yes: yes, needsYes: ConfirmTexts.needsYesRemove, json: global.json)
+        }
+
         func run(with client: Client) async throws {
+            var who = userID
+            if !yes {
+                // Name the person: the account and name, not only the id typed.
+                if let user = try await client.enterprise.users().first(where: { $0.userID == userID }) { who = StatusTexts.withNote(user.account, user.name) }
+                try Confirmation.ask(ConfirmTexts.removeUserQuestion(who), yes: false, needsYes: ConfirmTexts.needsYesRemove,
+                                     declined: ConfirmTexts.declinedRemove, json: global.json)
+            }
             try await client.enterprise.removeUser(userID)
-            if global.json { Output.json(["removed": true]) } else { print("removed") }
+            if global.json { Output.json(["removed": true]) } else { print(EnterpriseTexts.removed(who)) }
         }
     }
 }
 
 /// Enterprise user passwords.
 struct PasswordCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "password", abstract: "Change your password, or recover a forgotten one by SMS.",
+    static let configuration = CommandConfiguration(commandName: "password", abstract: EnterpriseTexts.passwordAbstract.text,
                                                     subcommands: [Change.self, Forgot.self])
 
     struct Change: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.changeAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option(help: ArgumentHelp(Messages.passwordFlag("The current password"))) var old: String?
-        @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var new: String?
-        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.passwordsStdin)) var passwordStdin = false
+        @OptionGroup var passwords: PasswordChangeOptions
+        var fieldNaming: FieldNaming { PasswordChangeOptions.naming }
+        func validate() throws { try passwords.validate() }
         func run(with client: Client) async throws {
-            let current = try Passwords.read(old, stdin: passwordStdin, prompt: "Current password: ")
-            let next = try Passwords.read(new, stdin: passwordStdin, prompt: "New password: ")
+            let (current, next) = try passwords.read()
             try await client.enterprise.changePassword(old: current, new: next)
             global.sessions.remove()
-            if global.json { Output.json(["changed": true]) } else { print("password changed; log in again") }
+            if global.json { Output.json(["changed": true]) } else { print(EnterpriseTexts.passwordChanged.text) }
         }
     }
 
     struct Forgot: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "找回密码: without --sms-code sends a code to the bound phone; with it sets the new password.")
+        static let configuration = CommandConfiguration(abstract: EnterpriseTexts.forgotAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option var account: String
-        @Option(name: .customLong("sms-code")) var smsCode: String?
-        @Option(name: .customLong("new-password"), help: ArgumentHelp(Messages.passwordFlag("The new password"))) var newPassword: String?
-        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.newPasswordStdin)) var passwordStdin = false
+        @Option(help: ArgumentHelp(EnterpriseTexts.forgotAccount)) var account: String
+        @Option(name: .customLong("sms-code"), help: ArgumentHelp(SignupTexts.smsCode)) var smsCode: String?
+        @Option(name: .customLong("new-password"), help: ArgumentHelp(PasswordTexts.flag(PasswordTexts.new))) var newPassword: String?
+        @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(PasswordTexts.newStdin)) var passwordStdin = false
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["account": "--account", "sms_code": "--sms-code", "new_password": "--new-password"]) }
         var anonymous: Bool { true }
         func validate() throws { try Passwords.checkOneSource(newPassword, "--new-password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
             guard let smsCode else {
                 try await client.enterprise.requestPasswordReset(account: account)
-                if global.json { Output.json(["sent": true]) } else { print("if the account exists, an SMS code was sent to the enterprise's bound phone; rerun with --sms-code") }
+                if global.json { Output.json(["sent": true]) } else { print(EnterpriseTexts.forgotSent.text) }
                 return
             }
-            let secret = try Passwords.read(newPassword, stdin: passwordStdin, prompt: "New password: ")
+            let secret = try Passwords.read(newPassword, stdin: passwordStdin, prompt: PasswordTexts.promptNew.text)
             try await client.enterprise.resetPassword(account: account, smsCode: smsCode, newPassword: secret)
-            if global.json { Output.json(["reset": true]) } else { print("password set; log in with it") }
+            if global.json { Output.json(["reset": true]) } else { print(EnterpriseTexts.passwordSet.text) }
         }
     }
 }
 
 extension ProvinceCommand {
     struct Changes: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Enterprise information changes waiting for you.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.changesAbstract.text)
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws {
             let list = try await client.provincial.enterpriseChanges()
             if global.json {
                 Output.json(list.map { ["change_id": $0.changeID, "enterprise": $0.enterpriseName, "changes": Dictionary(uniqueKeysWithValues: $0.changes.map { ($0.field, $0.value) })] as [String: Any] })
             } else if list.isEmpty {
-                print("no change request waiting")
+                print(ReviewTexts.noChange.text)
             } else {
-                for c in list { print("\(c.changeID)  \(c.enterpriseName): " + c.changes.map { "\($0.field) → \($0.value)" }.joined(separator: "; ")) }
+                for c in list { print("\(c.changeID)  \(c.enterpriseName)" + (UILanguage.current == .zh ? "：" : ": ") + InfoCommand.changes(c.changes)) }
             }
         }
     }
 
     struct DecideChange: ClientCommand {
-        static let configuration = CommandConfiguration(commandName: "decide-change", abstract: "Approve or reject (with --reason) a change request.")
+        static let configuration = CommandConfiguration(commandName: "decide-change", abstract: ReviewTexts.decideChangeAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var changeID: String
-        @Flag(help: "Approve.") var approve = false
-        @Flag(help: "Reject (needs --reason).") var reject = false
-        @Option var reason = ""
-        func validate() throws { guard approve != reject else { throw ValidationError("give --approve or --reject") } }
+        @Argument(help: ArgumentHelp(ReviewTexts.changeID)) var changeID: String
+        @Flag(help: ArgumentHelp(ReviewTexts.approveHelp)) var approve = false
+        @Flag(help: ArgumentHelp(ReviewTexts.rejectHelp)) var reject = false
+        @Option(help: ArgumentHelp(ReviewTexts.reasonHelp)) var reason = ""
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["reason": "--reason"]) }
+        func validate() throws { guard approve != reject else { throw ValidationError(ReviewTexts.approveOrReject.text) } }
         func run(with client: Client) async throws {
             try await client.provincial.decideChange(changeID, approve: approve, reason: reason)
-            if global.json { Output.json(["decided": approve ? "approved" : "rejected"]) } else { print(approve ? "approved" : "rejected") }
+            if global.json { Output.json(["decided": approve ? "approved" : "rejected"]) } else { print((approve ? ReviewTexts.approved : ReviewTexts.rejected).text) }
         }
     }
 }

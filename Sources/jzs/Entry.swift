@@ -11,29 +11,15 @@ enum Entry {
 struct JZS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jzs",
-        abstract: "Client of jzs, 建设行业执业资格管理信息系统（一级建造师）.",
-        discussion: """
-            Global options (--server, --ca, --cert, --key, --timeout, --json, --profile) may come before or \
-            after the command. Connection settings come from flags, then environment variables \
-            (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file \
-            ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca", \
-            "cert", "key", "timeout"), then defaults (server 127.0.0.1:7443; CA \
-            .jzs-data/pki/ca.pem when it exists).
-
-            Passwords are typed at the terminal without echo, or read from standard input with \
-            --password-stdin; --password (and --old, --new, --new-password, --admin-password) puts \
-            the password in the process list, where other local users can read it: for scripts only. \
-            Files jzs writes (sessions, downloads, reports) are created readable by you only (0600).
-
-
-            """ + Messages.exitStatuses,
+        abstract: HelpTexts.rootAbstract.text,
+        discussion: HelpTexts.rootDiscussion.text + FailureTexts.exitStatuses.text,
         subcommands: [Health.self, Services.self, WhoAmI.self, Echo.self, IndividualCommand.self, EnterpriseCommand.self, LoginCommand.self, Home.self, ReportCommand.self, StaffCommand.self, InfoCommand.self, UsersCommand.self, PasswordCommand.self, ProvinceCommand.self, MinistryCommand.self, CertCommand.self, DocumentCommand.self, PublicCommand.self, Logout.self])
 }
 
 /// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads
 /// options of the command that runs, so they are moved after the subcommand path.
 enum GlobalArguments {
-    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile", "--operator"]
+    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile", "--operator", "--lang"]
     static let flags: Set<String> = ["--json"]
 
     static func moveAfterSubcommand(_ arguments: [String]) -> [String] {
@@ -53,11 +39,15 @@ enum GlobalArguments {
                 break
             }
         }
-        guard !leading.isEmpty, i < arguments.count else { return arguments }
+        guard !leading.isEmpty else { return arguments }
+        guard i < arguments.count else { return [] }
         // Keep the subcommand path (words without a leading dash) first, then the globals.
         var rest = Array(arguments[i...])
         var path: [String] = []
         while let first = rest.first, !first.hasPrefix("-") { path.append(first); rest.removeFirst() }
+        // `jzs --lang en --help`: no subcommand takes the globals; the root has none of its own
+        // (the language is already chosen from the arguments, see UILanguage).
+        if path.isEmpty { return rest }
         return path + leading + rest
     }
 }

@@ -6,29 +6,38 @@ import RPCClient
 
 /// Connection and output options shared by every command.
 struct GlobalOptions: ParsableArguments {
-    @Option(help: "Server as host:port (env JZS_SERVER; default 127.0.0.1:7443).")
+    @Option(help: ArgumentHelp(HelpTexts.server))
     var server: String?
 
-    @Option(help: "PEM file of the CA that issued the server certificate (env JZS_CA).")
+    @Option(help: ArgumentHelp(HelpTexts.ca))
     var ca: String?
 
-    @Option(help: "Client certificate PEM, for provinces and the ministry (env JZS_CERT).")
+    @Option(help: ArgumentHelp(HelpTexts.cert))
     var cert: String?
 
-    @Option(help: "Private key PEM of --cert (env JZS_KEY; default: the --cert file).")
+    @Option(help: ArgumentHelp(HelpTexts.key))
     var key: String?
 
-    @Option(help: "Deadline of each call in seconds (env JZS_TIMEOUT; default 30).")
+    @Option(help: ArgumentHelp(HelpTexts.timeout))
     var timeout: Double?
 
-    @Flag(help: "Print JSON for scripts instead of text.")
+    @Flag(help: ArgumentHelp(HelpTexts.json))
     var json = false
 
-    @Option(help: "Session profile (env JZS_PROFILE; default \"default\"): `login` stores the session under it.")
+    @Option(help: ArgumentHelp(HelpTexts.profile))
     var profile: String?
 
-    @Option(name: .customLong("operator"), help: "Person acting for a province or the ministry (env JZS_OPERATOR); audited.")
+    @Option(name: .customLong("operator"), help: ArgumentHelp(HelpTexts.operatorName))
     var operatorName: String?
+
+    /// Read once, before parsing, by ``UILanguage/current``; declared here so that it parses and
+    /// is documented wherever it is written.
+    @Option(help: ArgumentHelp(HelpTexts.lang))
+    var lang: String?
+
+    func validate() throws {
+        if let lang, Language(tag: lang) == nil { throw ValidationError(HelpTexts.badLang(lang)) }
+    }
 
     var sessions: SessionStore {
         SessionStore(profile: profile ?? ProcessInfo.processInfo.environment["JZS_PROFILE"] ?? "default")
@@ -45,29 +54,29 @@ struct GlobalOptions: ParsableArguments {
         let file = Self.configFile()
         let server = self.server ?? env["JZS_SERVER"] ?? file["server"] as? String ?? "127.0.0.1:7443"
         guard let colon = server.lastIndex(of: ":"), let port = Int(server[server.index(after: colon)...]) else {
-            throw ValidationError("--server \(server): expected host:port")
+            throw ValidationError(HelpTexts.badServer(server))
         }
         var host = String(server[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let defaultCA = FileManager.default.fileExists(atPath: ".jzs-data/pki/ca.pem") ? ".jzs-data/pki/ca.pem" : nil
         guard let ca = self.ca ?? env["JZS_CA"] ?? file["ca"] as? String ?? defaultCA else {
-            throw ValidationError("no CA file: give --ca FILE (the server's pki/ca.pem) or set JZS_CA")
+            throw ValidationError(HelpTexts.noCA.text)
         }
         let cert = self.cert ?? env["JZS_CERT"] ?? file["cert"] as? String
         let key = self.key ?? env["JZS_KEY"] ?? file["key"] as? String ?? cert
         // Named here, in a sentence, rather than by OpenSSL in its own words.
-        _ = try LocalFile.pem(ca, role: "CA file (--ca)", label: "CERTIFICATE")
-        if let cert { _ = try LocalFile.pem(cert, role: "client certificate (--cert)", label: "CERTIFICATE") }
-        if let key, cert != nil { _ = try LocalFile.pem(key, role: "private key (--key)", label: "PRIVATE KEY") }
+        _ = try LocalFile.pem(ca, role: FileTexts.caFile.text, label: "CERTIFICATE")
+        if let cert { _ = try LocalFile.pem(cert, role: FileTexts.clientCertificate.text, label: "CERTIFICATE") }
+        if let key, cert != nil { _ = try LocalFile.pem(key, role: FileTexts.privateKey.text, label: "PRIVATE KEY") }
         let timeout = self.timeout ?? env["JZS_TIMEOUT"].flatMap(Double.init) ?? (file["timeout"] as? Double) ?? 30
-        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be in (0, 3600] seconds") }
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError(HelpTexts.badTimeout.text) }
         var metadata = Metadata()
         if let op = operatorName ?? env["JZS_OPERATOR"] { metadata[Metadata.Key.operator] = op }
         // A stored session for this profile and server rides along as the bearer token.
         if cert == nil, let session = sessions.load(), session.server == server {
             metadata[Metadata.Key.authorization] = "Bearer \(session.token)"
         }
-        // The server answers in the user's language.
+        // The server answers in the user's language (docs/PROTOCOL.md, accept-language).
         metadata[Metadata.Key.acceptLanguage] = UILanguage.current.rawValue
         return ClientConfiguration(host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key,
                                    defaultTimeout: .milliseconds(Int64(timeout * 1000)), metadata: metadata)
@@ -101,7 +110,8 @@ struct GlobalOptions: ParsableArguments {
         } catch let error as RPCError where error.code == .invalidArgument {
             // Before connecting, the client reports this way the TLS files (--ca, --cert, --key)
             // OpenSSL refused, e.g. a key that does not match its certificate: a local input file.
-            throw Failure(inputFile: error.message, json: json)
+            let detail = error.message.hasPrefix("TLS configuration: ") ? String(error.message.dropFirst("TLS configuration: ".count)) : error.message
+            throw Failure(inputFile: FailureTexts.tlsFiles(detail), json: json)
         }
         do {
             let result = try await body(client)

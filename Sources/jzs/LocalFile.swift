@@ -1,3 +1,4 @@
+import Model
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +24,14 @@ enum LocalFile {
         /// Why, e.g. "no such file or directory" or "not a PEM certificate".
         let reason: String
 
-        var description: String { Messages.fileProblem(self) }
+        var description: String {
+            switch access {
+            case .read:
+                // zh: 无法读取 CA 证书文件（--ca）/path; en: cannot read the CA file (--ca) /path.
+                FileTexts.cannotRead(role.map { UILanguage.current == .zh ? ($0.hasSuffix("）") ? $0 : $0 + " ") : "the \($0) " } ?? "", path, reason)
+            case .write: FileTexts.cannotWrite(path, reason)
+            }
+        }
     }
 
     /// The bytes of `path`.
@@ -35,7 +43,7 @@ enum LocalFile {
         defer { close(fd) }
         var info = stat()
         if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            throw Problem(access: .read, path: path, role: role, reason: Messages.isDirectory)
+            throw Problem(access: .read, path: path, role: role, reason: FileTexts.isDirectory.text)
         }
         var data = Data()
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -58,7 +66,7 @@ enum LocalFile {
     static func pem(_ path: String, role: String, label: String) throws(Problem) -> String {
         let text = try text(path, role: role)
         guard text.contains("-----BEGIN "), text.contains(label + "-----") else {
-            throw Problem(access: .read, path: path, role: role, reason: Messages.notPEM(label))
+            throw Problem(access: .read, path: path, role: role, reason: label == "PRIVATE KEY" ? FileTexts.notPEMKey.text : FileTexts.notPEMCertificate.text)
         }
         return text
     }
@@ -72,7 +80,7 @@ enum LocalFile {
         let data = Data(bytes)
         var info = stat()
         if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
-            guard (info.st_mode & S_IFMT) != S_IFDIR else { throw Problem(access: .write, path: path, role: nil, reason: Messages.isDirectory) }
+            guard (info.st_mode & S_IFMT) != S_IFDIR else { throw Problem(access: .write, path: path, role: nil, reason: FileTexts.isDirectory.text) }
             let fd = open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw Problem(access: .write, path: path, role: nil, reason: Self.errnoText()) }
             defer { close(fd) }
@@ -122,9 +130,9 @@ enum LocalFile {
         }
     }
 
-    /// `strerror(errno)` as it reads inside a sentence ("no such file or directory").
+    /// `strerror(errno)` as it reads inside a sentence ("no such file or directory"), in the
+    /// user's language.
     private static func errnoText() -> String {
-        let text = String(cString: strerror(errno))
-        return text.prefix(1).lowercased() + text.dropFirst()
+        FileTexts.reason(errno: errno).text
     }
 }

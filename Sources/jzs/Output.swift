@@ -9,18 +9,33 @@ enum Output {
 
     /// Prints `rows` as left-aligned columns (Chinese characters count two columns).
     static func table(_ header: [String], _ rows: [[String]]) {
+        tableLines(header, rows).forEach { print($0) }
+    }
+
+    static func tableLines(_ header: [String], _ rows: [[String]]) -> [String] {
         let all = [header] + rows
         let widths = header.indices.map { i in all.map { width($0[i]) }.max() ?? 0 }
-        for row in all {
-            print(row.enumerated().map { i, cell in
+        return all.map { row in
+            row.enumerated().map { i, cell in
                 i == row.count - 1 ? cell : pad(cell, to: widths[i])
-            }.joined(separator: "  "))
+            }.joined(separator: "  ")
         }
     }
 
+    /// Labels and values, the values aligned after the widest label. Labels come from the
+    /// catalogue (``Phrase``), in the user's language.
     static func fields(_ pairs: [(String, String)]) {
+        fieldLines(pairs).forEach { print($0) }
+    }
+
+    static func fieldLines(_ pairs: [(String, String)]) -> [String] {
         let w = pairs.map { width($0.0) }.max() ?? 0
-        for (k, v) in pairs { print("\(pad(k, to: w))  \(v)") }
+        return pairs.map { k, v in "\(pad(k, to: w))  \(v)" }
+    }
+
+    /// Lines on standard error (what a question shows, so that standard output stays the result).
+    static func toStandardError(_ lines: [String]) {
+        FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
     }
 
     /// Terminal columns of `text`: East Asian wide characters take two.

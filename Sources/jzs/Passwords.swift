@@ -8,7 +8,7 @@ enum Passwords {
     /// A usage error when a command that takes one password gets it both from a flag and from
     /// standard input.
     static func checkOneSource(_ flag: String?, _ flagName: String, stdin: Bool) throws {
-        if flag != nil, stdin { throw ValidationError(Messages.bothPasswordSources(flagName)) }
+        if flag != nil, stdin { throw ValidationError(PasswordTexts.bothSources(flagName)) }
     }
 
     /// One password: the flag's value if given, else the next line of standard input with
@@ -30,12 +30,12 @@ enum Passwords {
     }
 
     private static func line() throws -> String {
-        guard let line = readLine(strippingNewline: true) else { throw ValidationError(Messages.passwordStdinEnded) }
+        guard let line = readLine(strippingNewline: true) else { throw ValidationError(PasswordTexts.stdinEnded.text) }
         return line.hasSuffix("\r") ? String(line.dropLast()) : line
     }
 
     private static func terminal(_ prompt: String) throws -> String {
-        guard isatty(STDIN_FILENO) == 1, let typed = getpass(prompt) else { throw ValidationError(Messages.noTerminalForPassword) }
+        guard isatty(STDIN_FILENO) == 1, let typed = getpass(prompt) else { throw ValidationError(PasswordTexts.noTerminal.text) }
         return String(cString: typed)
     }
 }

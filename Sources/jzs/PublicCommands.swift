@@ -10,26 +10,34 @@ protocol ClientCommand: AsyncParsableCommand {
     var global: GlobalOptions { get }
     /// Calls made without the stored session (login, account creation).
     var anonymous: Bool { get }
+    /// How the fields a server refuses are named for this command (its flags, file lines).
+    var fieldNaming: FieldNaming { get }
+    /// Checks that need no server (a confirmation that cannot be asked): run before connecting,
+    /// and failing like ``run(with:)``.
+    func beforeConnecting() throws
     func run(with client: Client) async throws
 }
 
 extension ClientCommand {
     var anonymous: Bool { false }
+    var fieldNaming: FieldNaming { FieldNaming() }
+    func beforeConnecting() throws {}
 
     func run() async throws {
         do {
+            try beforeConnecting()
             try await global.withClient(anonymous: anonymous) { try await run(with: $0) }
         } catch {
-            throw Self.exit(after: error, json: global.json)
+            throw Self.exit(after: error, json: global.json, naming: fieldNaming)
         }
     }
 }
 
 struct Health: ClientCommand {
     var anonymous: Bool { true }
-    static let configuration = CommandConfiguration(abstract: "Is the server (or one service) serving?")
+    static let configuration = CommandConfiguration(abstract: PublicTexts.healthAbstract.text)
     @OptionGroup var global: GlobalOptions
-    @Option(help: "A full service name, e.g. jzs.public.v1.Public (default: the whole server).")
+    @Option(help: ArgumentHelp(PublicTexts.healthService))
     var service = ""
 
     func run(with client: Client) async throws {
@@ -41,36 +49,43 @@ struct Health: ClientCommand {
         case .unspecified: "UNSPECIFIED"
         case .unrecognized(let v): "UNRECOGNIZED(\(v))"
         }
-        if global.json { Output.json(["status": name]) } else { print(name) }
+        let shown = switch status {
+        case .serving: PublicTexts.serving.text
+        case .notServing: PublicTexts.notServing.text
+        case .serviceUnknown: PublicTexts.serviceUnknown.text
+        case .unspecified, .unrecognized: PublicTexts.unspecified.text
+        }
+        if global.json { Output.json(["status": name]) } else { print(shown) }
         if status != .serving { throw ExitCode(1) }
     }
 }
 
 struct Info: ClientCommand {
     var anonymous: Bool { true }
-    static let configuration = CommandConfiguration(commandName: "server", abstract: "Server version, protocol and limits (the default of `jzs info`).")
+    static let configuration = CommandConfiguration(commandName: "server", abstract: PublicTexts.serverAbstract.text)
     @OptionGroup var global: GlobalOptions
 
     func run(with client: Client) async throws {
         let info = try await client.public.serverInfo()
         let time = Date(timeIntervalSince1970: TimeInterval(info.serverTime?.seconds ?? 0))
-        let stamp = ISO8601DateFormatter().string(from: time)
         if global.json {
             Output.json(["version": info.version, "protocol": info.protocol, "services": info.services,
-                         "server_time": stamp, "max_frame_bytes": info.maxFrameBytes,
+                         "server_time": ShownTime.iso(time), "max_frame_bytes": info.maxFrameBytes,
                          "max_concurrent_calls": info.maxConcurrentCalls, "max_call_timeout_micros": info.maxCallTimeoutMicros])
         } else {
-            Output.fields([("version", info.version), ("protocol", info.protocol), ("server time", stamp),
-                           ("max frame", "\(info.maxFrameBytes) bytes"), ("max concurrent calls", "\(info.maxConcurrentCalls) per connection"),
-                           ("max call time", "\(info.maxCallTimeoutMicros / 1_000_000) s"),
-                           ("services", info.services.joined(separator: ", "))])
+            Output.fields([(PublicTexts.version.text, info.version), (PublicTexts.protocolName.text, info.protocol),
+                           (PublicTexts.serverTime.text, ShownTime.text(time, seconds: true)),
+                           (PublicTexts.maxFrame.text, PublicTexts.maxFrameValue("\(info.maxFrameBytes)")),
+                           (PublicTexts.maxCalls.text, PublicTexts.maxCallsValue("\(info.maxConcurrentCalls)")),
+                           (PublicTexts.maxCallTime.text, PublicTexts.seconds("\(info.maxCallTimeoutMicros / 1_000_000)")),
+                           (PublicTexts.services.text, info.services.joined(separator: ", "))])
         }
     }
 }
 
 struct Services: ClientCommand {
     var anonymous: Bool { true }
-    static let configuration = CommandConfiguration(abstract: "Every service and method the server offers.")
+    static let configuration = CommandConfiguration(abstract: PublicTexts.servicesAbstract.text)
     @OptionGroup var global: GlobalOptions
 
     func run(with client: Client) async throws {
@@ -85,8 +100,8 @@ struct Services: ClientCommand {
         } else {
             for s in services {
                 print(s.name)
-                Output.table(["  method", "request", "response"], s.methods.map {
-                    ["  " + $0.path, $0.requestType, ($0.serverStreaming ? "stream " : "") + $0.responseType]
+                Output.table(["  " + PublicTexts.method.text, PublicTexts.request.text, PublicTexts.response.text], s.methods.map {
+                    ["  " + $0.path, $0.requestType, ($0.serverStreaming ? PublicTexts.stream.text : "") + $0.responseType]
                 })
             }
         }
@@ -94,7 +109,7 @@ struct Services: ClientCommand {
 }
 
 struct WhoAmI: ClientCommand {
-    static let configuration = CommandConfiguration(commandName: "whoami", abstract: "Who the server takes you to be.")
+    static let configuration = CommandConfiguration(commandName: "whoami", abstract: PublicTexts.whoamiAbstract.text)
     @OptionGroup var global: GlobalOptions
 
     func run(with client: Client) async throws {
@@ -112,8 +127,8 @@ struct WhoAmI: ClientCommand {
             if me.provinceCode != 0 { object["province_code"] = me.provinceCode; object["province_name"] = me.provinceName }
             Output.json(object)
         } else {
-            var rows = [("kind", kind), ("principal", me.principal)]
-            if me.provinceCode != 0 { rows.append(("province", "\(me.provinceCode) \(me.provinceName)")) }
+            var rows = [(PublicTexts.kind.text, StatusTexts.callerKind(me.kind)), (PublicTexts.principal.text, me.principal)]
+            if me.provinceCode != 0 { rows.append((PublicTexts.province.text, "\(me.provinceCode) \(me.provinceName)")) }
             Output.fields(rows)
         }
     }
@@ -121,19 +136,19 @@ struct WhoAmI: ClientCommand {
 
 struct Echo: ClientCommand {
     var anonymous: Bool { true }
-    static let configuration = CommandConfiguration(abstract: "Diagnostics: send text (and a payload) and time the answer.")
+    static let configuration = CommandConfiguration(abstract: PublicTexts.echoAbstract.text)
     @OptionGroup var global: GlobalOptions
-    @Argument(help: "Text to send.")
+    @Argument(help: ArgumentHelp(PublicTexts.echoText))
     var text = "ping"
-    @Option(help: "Extra payload bytes to send.")
+    @Option(help: ArgumentHelp(PublicTexts.echoPayload))
     var payloadSize = 0
-    @Option(help: "Ask the server to wait this many milliseconds before answering.")
+    @Option(help: ArgumentHelp(PublicTexts.echoDelay))
     var delay: UInt32 = 0
-    @Option(help: "Stream this many answers (EchoStream) instead of one.")
+    @Option(help: ArgumentHelp(PublicTexts.echoCount))
     var count: UInt32?
 
     func validate() throws {
-        guard (0...4_000_000).contains(payloadSize) else { throw ValidationError("--payload-size must be 0...4000000") }
+        guard (0...4_000_000).contains(payloadSize) else { throw ValidationError(PublicTexts.echoPayloadRange.text) }
     }
 
     func run(with client: Client) async throws {
@@ -144,7 +159,7 @@ struct Echo: ClientCommand {
             let start = clock.now
             for try await _ in try await client.public.echoStream(payload, count: count, intervalMillis: delay) { received += 1 }
             let micros = (clock.now - start).microseconds
-            if global.json { Output.json(["responses": received, "micros": micros]) } else { print("\(received) responses in \(micros) µs") }
+            if global.json { Output.json(["responses": received, "micros": micros]) } else { print(PublicTexts.echoStreamed("\(received)", "\(micros)")) }
             return
         }
         let start = clock.now
@@ -153,7 +168,7 @@ struct Echo: ClientCommand {
         if global.json {
             Output.json(["text": response.text, "payload_bytes": response.payload.count, "micros": micros])
         } else {
-            print("\(response.text) (\(response.payload.count) payload bytes, \(micros) µs)")
+            print(PublicTexts.echoAnswered(response.text, "\(response.payload.count)", "\(micros)"))
         }
     }
 }

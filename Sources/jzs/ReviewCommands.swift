@@ -1,24 +1,25 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import Model
 import Proto
 import RPCClient
 
 /// Query options shared by province and ministry listings.
 struct QueryOptions: ParsableArguments {
-    @Option(help: "Status: awaiting-province, awaiting-ministry, returned, completed, … (repeatable; default: waiting for you).")
+    @Option(help: ArgumentHelp(ReviewTexts.statusHelp))
     var status: [String] = []
-    @Option(help: "Registration type (initial, renewal, …).") var type: String?
-    @Option(help: "Only this enterprise id.") var enterprise: String?
-    @Option(help: "Submitted on or after (YYYY-MM-DD).") var from: String?
-    @Option(help: "Submitted before (YYYY-MM-DD).") var until: String?
-    @Option(name: .customLong("page-size")) var pageSize: UInt32 = 50
-    @Option(name: .customLong("page-token")) var pageToken = ""
+    @Option(help: ArgumentHelp(ReviewTexts.typeHelp)) var type: String?
+    @Option(help: ArgumentHelp(ReviewTexts.enterpriseHelp)) var enterprise: String?
+    @Option(help: ArgumentHelp(ReviewTexts.fromHelp)) var from: String?
+    @Option(help: ArgumentHelp(ReviewTexts.untilHelp)) var until: String?
+    @Option(name: .customLong("page-size"), help: ArgumentHelp(HelpTexts.pageSize)) var pageSize: UInt32 = 50
+    @Option(name: .customLong("page-token"), help: ArgumentHelp(HelpTexts.pageToken)) var pageToken = ""
 
     func query() throws -> Wire.Common.ApplicationQuery {
         let statuses = try status.map { s -> Wire.Common.ApplicationStatus in
             guard let found = Wire.Common.ApplicationStatus.allKnown.first(where: { "\($0)".lowercased() == s.replacingOccurrences(of: "-", with: "").lowercased() }) else {
-                throw ValidationError("--status \(s): not a status")
+                throw ValidationError(ReviewTexts.badStatus(s))
             }
             return found
         }
@@ -26,7 +27,8 @@ struct QueryOptions: ParsableArguments {
             guard let text else { return nil }
             let f = ISO8601DateFormatter()
             f.formatOptions = [.withFullDate]
-            guard let d = f.date(from: text) else { throw ValidationError("\(text): expected YYYY-MM-DD") }
+            f.timeZone = ShownTime.zone   // a day as people here count it
+            guard let d = f.date(from: text) else { throw ValidationError(ReviewTexts.badDay(text)) }
             return Wire.Common.Timestamp(seconds: Int64(d.timeIntervalSince1970), nanos: 0)
         }
         return .init(statuses: statuses, type: type.flatMap(ApplicationOutput.registrationType) ?? .unspecified,
@@ -37,7 +39,7 @@ struct QueryOptions: ParsableArguments {
 
 extension ProvinceCommand {
     struct Applications: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Applications of your province (default: waiting for you).")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.provinceApplicationsAbstract.text)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws {
@@ -47,9 +49,9 @@ extension ProvinceCommand {
     }
 
     struct Show: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "One application with its history.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.showAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var applicationID: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.provincial.application(applicationID)
             ApplicationOutput.show(a, json: global.json)
@@ -57,9 +59,9 @@ extension ProvinceCommand {
     }
 
     struct Accept: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Accept an application and forward it to the ministry.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.acceptAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var applicationID: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.provincial.accept(applicationID)
             ApplicationOutput.changed(a, json: global.json)
@@ -67,10 +69,11 @@ extension ProvinceCommand {
     }
 
     struct Refuse: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Refuse an application (不予受理, terminal).")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.refuseAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var applicationID: String
-        @Option(help: "Why (required).") var reason: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
+        @Option(help: ArgumentHelp(HelpTexts.reasonRequired)) var reason: String
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["reason": "--reason"]) }
         func run(with client: Client) async throws {
             let a = try await client.provincial.refuse(applicationID, reason: reason)
             ApplicationOutput.changed(a, json: global.json)
@@ -78,7 +81,7 @@ extension ProvinceCommand {
     }
 
     struct Export: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Stream every matching application as JSON lines.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.exportAbstract.text)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws {
@@ -87,6 +90,7 @@ extension ProvinceCommand {
     }
 
     struct Statistics: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.statisticsAbstract.text)
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws { Exporter.statistics(try await client.provincial.statistics(), json: global.json) }
     }
@@ -100,7 +104,7 @@ enum Exporter {
             print(String(decoding: data, as: UTF8.self))
             n += 1
         }
-        FileHandle.standardError.write(Data("\(n) applications\n".utf8))
+        FileHandle.standardError.write(Data((ReviewTexts.exported("\(n)") + "\n").utf8))
     }
 
     static func statistics(_ s: Wire.Common.ApplicationStatistics, json: Bool) {
@@ -108,20 +112,20 @@ enum Exporter {
             Output.json(["total": s.total, "by_status": Dictionary(uniqueKeysWithValues: s.byStatus.map { ("\($0.status)", $0.count) }),
                          "by_type": Dictionary(uniqueKeysWithValues: s.byType.map { (ApplicationOutput.typeName($0.type), $0.count) })])
         } else {
-            print("total \(s.total)")
-            for x in s.byStatus { print("  \(ApplicationOutput.statusName(x.status)): \(x.count)") }
-            for x in s.byType { print("  \(ApplicationOutput.typeName(x.type)): \(x.count)") }
+            print(ReviewTexts.total("\(s.total)"))
+            for x in s.byStatus { print(ReportTexts.count(ApplicationOutput.statusName(x.status), "\(x.count)")) }
+            for x in s.byType { print(ReportTexts.count(StatusTexts.registrationType(x.type), "\(x.count)")) }
         }
     }
 }
 
 /// The ministry's client (ministry certificate and --operator).
 struct MinistryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ministry", abstract: "Ministry: applications, decisions, announcements.",
+    static let configuration = CommandConfiguration(commandName: "ministry", abstract: ReviewTexts.ministryAbstract.text,
                                                     subcommands: [Applications.self, Show.self, Decide.self, Batch.self, Announce.self, Export.self, Statistics.self])
 
     struct Applications: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Applications nationwide (default: forwarded to the ministry).")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.ministryApplicationsAbstract.text)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws {
@@ -131,8 +135,9 @@ struct MinistryCommand: AsyncParsableCommand {
     }
 
     struct Show: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.showAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var applicationID: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         func run(with client: Client) async throws {
             let a = try await client.ministry.application(applicationID)
             ApplicationOutput.show(a, json: global.json)
@@ -140,81 +145,95 @@ struct MinistryCommand: AsyncParsableCommand {
     }
 
     struct Decide: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Approve or reject (with --reason) one application.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.decideAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "approve or reject") var decision: String
-        @Argument var applicationID: String
-        @Option var reason = ""
-        func validate() throws { guard ["approve", "reject"].contains(decision) else { throw ValidationError("approve or reject") } }
+        @Argument(help: ArgumentHelp(ReviewTexts.decisionHelp)) var decision: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
+        @Option(help: ArgumentHelp(ReviewTexts.reasonHelp)) var reason = ""
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["reason": "--reason"]) }
+        func validate() throws { guard ["approve", "reject"].contains(decision) else { throw ValidationError(ReviewTexts.decisionHelp.text) } }
         func run(with client: Client) async throws {
             let r = try await client.ministry.decide([.init(applicationID: applicationID, approve: decision == "approve", reason: reason)],
                                                      idempotencyKey: UUID().uuidString)
             let item = r.results[0]
-            if item.code != 0 { throw Failure(RPCError(code: StatusCode(wireValue: item.code), message: item.message), json: global.json) }
+            if item.code != 0 { throw Failure(RPCError(code: StatusCode(wireValue: item.code), message: item.message), json: global.json, naming: fieldNaming) }
             if global.json { Output.json(["status": "\(item.status)", "registration_number": item.registrationNumber]) } else {
-                print("\(applicationID): \(ApplicationOutput.statusName(item.status))\(item.registrationNumber.isEmpty ? "" : ", 注册编号 \(item.registrationNumber)")")
+                let status = ApplicationOutput.statusName(item.status)
+                print(item.registrationNumber.isEmpty ? ReviewTexts.decided(applicationID, status)
+                                                      : ReviewTexts.decidedWithNumber(applicationID, status, item.registrationNumber))
             }
         }
     }
 
     struct Batch: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Batch work from a file.", subcommands: [BatchDecide.self])
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.batchAbstract.text, subcommands: [BatchDecide.self])
     }
 
     struct BatchDecide: ClientCommand {
-        static let configuration = CommandConfiguration(
-            commandName: "decide", abstract: "Decide applications from a CSV or JSON-lines file.",
-            discussion: """
-                CSV: application_id,decision,reason (decision approve or reject; a header line is optional).
-                JSON lines: {"application_id": "…", "decision": "approve", "reason": "…"}.
-                Sent in chunks; each chunk's idempotency key comes from the file's SHA-256 and the chunk's
-                position, so a rerun after an interruption applies nothing twice and finishes the rest.
-                """)
+        static let configuration = CommandConfiguration(commandName: "decide", abstract: ReviewTexts.batchDecideAbstract.text,
+                                                        discussion: ReviewTexts.batchDecideDiscussion.text)
         @OptionGroup var global: GlobalOptions
-        @Option(help: "Decisions file (.csv or .jsonl).") var file: String
-        @Option(help: "Decisions per call.") var chunk = 1000
-        @Option(help: "Write a JSON-lines report (one line per decision) here.") var report: String?
+        @Option(help: ArgumentHelp(ReviewTexts.fileHelp)) var file: String
+        @Option(help: ArgumentHelp(ReviewTexts.chunkHelp)) var chunk = 1000
+        @Option(help: ArgumentHelp(ReviewTexts.reportHelp)) var report: String?
+
+        /// One decision of the file and the file's line it came from (1-based).
+        typealias Line = (line: Int, decision: Wire.Ministry.Decision)
 
         func run(with client: Client) async throws {
-            let data = try LocalFile.read(file, role: "decisions file")
+            let data = try LocalFile.read(file, role: FileTexts.decisionsFile.text)
             let decisions = try Self.parse(String(decoding: data, as: UTF8.self))
-            guard !decisions.isEmpty else { throw ValidationError("\(file) has no decisions") }
+            guard !decisions.isEmpty else { throw ValidationError(ReviewTexts.noDecisions(file)) }
             let base = Digest.hex(Digest.sha256(Array(data))).prefix(32)
-            var done = 0, skipped = 0, failed: [(String, String)] = []
+            var done = 0, skipped = 0, failed: [(line: Int, id: String, message: String)] = []
             var lines: [String] = []
-            let parts = stride(from: 0, to: decisions.count, by: max(1, chunk)).map { Array(decisions[$0..<min($0 + chunk, decisions.count)]) }
+            let size = max(1, chunk)
+            let parts = stride(from: 0, to: decisions.count, by: size).map { Array(decisions[$0..<min($0 + size, decisions.count)]) }
             for (n, part) in parts.enumerated() {
-                let response = try await client.ministry.decide(part, idempotencyKey: "batch-\(base)-\(n)-\(chunk)")
+                let response: Wire.Ministry.DecideApplicationsResponse
+                do {
+                    response = try await client.ministry.decide(part.map(\.decision), idempotencyKey: "batch-\(base)-\(n)-\(chunk)")
+                } catch let error as RPCError {
+                    // A violation of item i of this chunk is a line of the file.
+                    let fileLines = part.map(\.line)
+                    throw Failure(error, json: global.json, naming: FieldNaming(flags: [:]) { fileLines.indices.contains($0) ? fileLines[$0] : nil })
+                }
+                let lineOf = Dictionary(part.map { ($0.decision.applicationID, $0.line) }, uniquingKeysWith: { first, _ in first })
                 for r in response.results {
                     let outcome: String
                     if r.code == 0 { done += 1; outcome = "done" }
-                    else if r.code == StatusCode.failedPrecondition.rawValue && r.message.hasPrefix("already decided") { skipped += 1; outcome = "skipped" }
-                    else { failed.append((r.applicationID, r.message)); outcome = "failed" }
+                    else if r.code == StatusCode.failedPrecondition.rawValue && r.messageCode == TextCode.alreadyDecided.rawValue { skipped += 1; outcome = "skipped" }
+                    else { failed.append((lineOf[r.applicationID] ?? 0, r.applicationID, r.message)); outcome = "failed" }
                     var line: [String: Any] = ["application_id": r.applicationID, "outcome": outcome, "status": "\(r.status)"]
+                    if let fileLine = lineOf[r.applicationID] { line["line"] = fileLine }
                     if !r.message.isEmpty { line["message"] = r.message }
                     if !r.registrationNumber.isEmpty { line["registration_number"] = r.registrationNumber }
                     lines.append(String(decoding: try JSONSerialization.data(withJSONObject: line, options: [.sortedKeys]), as: UTF8.self))
                 }
-                Progress.show(done: min((n + 1) * chunk, decisions.count), of: decisions.count, json: global.json)
+                Progress.show(done: min((n + 1) * size, decisions.count), of: decisions.count, json: global.json)
             }
             if let report { try LocalFile.write(Data((lines.joined(separator: "\n") + "\n").utf8), to: report) }
             if global.json {
-                Output.json(["done": done, "skipped": skipped, "failed": failed.map { ["application_id": $0.0, "message": $0.1] }])
+                Output.json(["done": done, "skipped": skipped,
+                             "failed": failed.map { ["application_id": $0.id, "line": $0.line, "message": $0.message] as [String: Any] }])
             } else {
-                print("done \(done), skipped (already decided) \(skipped), failed \(failed.count)")
-                for (id, message) in failed.prefix(20) { print("  \(id): \(message)") }
-                if let report { print("report: \(report)") }
+                print(ReviewTexts.batchSummary("\(done)", "\(skipped)", "\(failed.count)"))
+                for f in failed { print(ReviewTexts.batchFailedItem("\(f.line)", f.id, f.message)) }
+                if let report { print(ReviewTexts.reportWritten(report)) }
             }
+            if !failed.isEmpty { throw ExitCode(ExitStatus.itemsFailed) }
         }
 
-        static func parse(_ text: String) throws -> [Wire.Ministry.Decision] {
-            var out: [Wire.Ministry.Decision] = []
-            for (i, raw) in text.split(whereSeparator: \.isNewline).enumerated() {
-                let line = raw.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty || (i == 0 && line.lowercased().hasPrefix("application_id")) { continue }
+        static func parse(_ text: String) throws -> [Line] {
+            var out: [Line] = []
+            // Lines as an editor counts them (blank ones included), 1-based.
+            for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+                let number = i + 1
+                if line.isEmpty || (out.isEmpty && line.lowercased().hasPrefix("application_id")) { continue }
                 var id = "", decision = "", reason = ""
                 if line.hasPrefix("{") {
-                    guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw ValidationError("line \(i + 1): not JSON") }
+                    guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { throw ValidationError(ReviewTexts.lineNotJSON("\(number)")) }
                     id = o["application_id"] as? String ?? ""
                     decision = o["decision"] as? String ?? ""
                     reason = o["reason"] as? String ?? ""
@@ -225,33 +244,35 @@ struct MinistryCommand: AsyncParsableCommand {
                     reason = fields.count > 2 ? fields[2] : ""
                 }
                 guard !id.isEmpty, ["approve", "reject"].contains(decision.lowercased()) else {
-                    throw ValidationError("line \(i + 1): expected application_id,approve|reject[,reason]")
+                    throw ValidationError(ReviewTexts.lineExpected("\(number)"))
                 }
-                out.append(.init(applicationID: id, approve: decision.lowercased() == "approve", reason: reason))
+                out.append((number, .init(applicationID: id, approve: decision.lowercased() == "approve", reason: reason)))
             }
             return out
         }
     }
 
     struct Announce: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Publish a 公告 of every approved application waiting for one.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.announceAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Option var title: String
-        @Option(help: "Rerun with the same key after a lost reply: the 公告 it published comes back, no second one.") var idempotencyKey: String?
+        @Option(help: ArgumentHelp(ReviewTexts.titleHelp)) var title: String
+        @Option(help: ArgumentHelp(ReviewTexts.announceKeyHelp)) var idempotencyKey: String?
+        var fieldNaming: FieldNaming { FieldNaming(flags: ["title": "--title"]) }
         func run(with client: Client) async throws {
             let a = try await client.ministry.announce(title: title, idempotencyKey: idempotencyKey)
-            if global.json { Output.json(["number": a.number, "items": a.itemCount]) } else { print("公告 \(a.number) published with \(a.itemCount) items") }
+            if global.json { Output.json(["number": a.number, "items": a.itemCount]) } else { print(ReviewTexts.published(a.number, "\(a.itemCount)")) }
         }
     }
 
     struct Export: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Stream every matching application as JSON lines.")
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.exportAbstract.text)
         @OptionGroup var global: GlobalOptions
         @OptionGroup var query: QueryOptions
         func run(with client: Client) async throws { try await Exporter.write(try await client.ministry.export(try query.query())) }
     }
 
     struct Statistics: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: ReviewTexts.statisticsAbstract.text)
         @OptionGroup var global: GlobalOptions
         func run(with client: Client) async throws { Exporter.statistics(try await client.ministry.statistics(), json: global.json) }
     }
@@ -259,11 +280,11 @@ struct MinistryCommand: AsyncParsableCommand {
 
 /// Public commands: announcements.
 struct PublicCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "public", abstract: "Public information: announcements.",
+    static let configuration = CommandConfiguration(commandName: "public", abstract: PublicTexts.publicAbstract.text,
                                                     subcommands: [Announcements.self, VerifyCertificate.self])
 
     struct VerifyCertificate: ClientCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: "The status of a certificate by its identifier.")
+        static let configuration = CommandConfiguration(commandName: "verify", abstract: PublicTexts.verifyAbstract.text)
         @OptionGroup var global: GlobalOptions
         @Argument var certificateID: String
         var anonymous: Bool { true }
@@ -271,9 +292,9 @@ struct PublicCommand: AsyncParsableCommand {
     }
 
     struct Announcements: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: "Published announcements, or one with its items.")
+        static let configuration = CommandConfiguration(abstract: PublicTexts.announcementsAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: "An announcement number (YYYY-NNNN) for its items.") var number: String?
+        @Argument(help: ArgumentHelp(PublicTexts.announcementNumber)) var number: String?
         var anonymous: Bool { true }
         func run(with client: Client) async throws {
             if let number {
@@ -282,15 +303,16 @@ struct PublicCommand: AsyncParsableCommand {
                     Output.json(["number": a.number, "title": a.title, "items": a.items.map { ["name": $0.name, "registration_number": $0.registrationNumber,
                                                                                               "enterprise": $0.enterpriseName, "specialties": $0.specialties] as [String: Any] }])
                 } else {
-                    print("公告 \(a.number) \(a.title)")
-                    Output.table(["注册编号", "姓名", "聘用企业", "类型", "专业"], a.items.map {
-                        [$0.registrationNumber, $0.name, $0.enterpriseName, ApplicationOutput.typeName($0.type), $0.specialties.joined(separator: "、")]
+                    print(PublicTexts.announcementTitle(a.number, a.title))
+                    Output.table([PublicTexts.registrationNumber.text, PublicTexts.name.text, PublicTexts.employer.text, PublicTexts.type.text,
+                                  PublicTexts.specialties.text], a.items.map {
+                        [$0.registrationNumber, $0.name, $0.enterpriseName, StatusTexts.registrationType($0.type), StatusTexts.specialties($0.specialties)]
                     })
                 }
             } else {
                 let list = try await client.public.announcements()
                 if global.json { Output.json(list.map { ["number": $0.number, "title": $0.title, "items": $0.itemCount] as [String: Any] }) } else {
-                    if list.isEmpty { print("no announcement (公告) has been published yet") }
+                    if list.isEmpty { print(PublicTexts.noAnnouncement.text) }
                     for a in list { print("\(a.number)  \(a.title)  (\(a.itemCount))") }
                 }
             }

@@ -19,13 +19,13 @@ struct CLIEndToEndTests {
         for expected in [
             "status         authenticated",                       // identity-lock sign-up
             "logged in as qingdao-admin (administrator)",          // on-site sign-up after the province
-            "NOT_FOUND",                                           // province 11 cannot see Shandong's enterprise
+            "jzs: not found",                                      // province 11 cannot see Shandong's enterprise (NOT_FOUND, said for people)
             "registration ends at the age of 65",                  // the rule, from the CLI
             "reported 1, failed 0",                                // batch report (twice, same key)
             "return reason  劳动合同结束日期有误",
             "sent to the provincial authority for confirmation",
             "last change request rejected: 名称与营业执照不一致",
-            "待部级审批",                                           // province accepted
+            "awaiting the ministry's decision",                    // province accepted (待部级审批; the demo runs with JZS_LANG=en)
             "done 1, skipped (already decided) 0, failed 0",       // ministry batch decide (and its rerun)
             "published with 1 items",                              // 公告
             "current status: valid (version 1)",                   // certificate verified online

@@ -10,13 +10,15 @@ import Testing
 @Suite("CLI failures, exit and files")
 struct CLIFailureTests {
     /// Runs the built `jzs` with `arguments` (globals first), its own config directory, and stdout
-    /// and stderr together.
+    /// and stderr together; in English unless `environment` says otherwise (`JZS_LANG`).
     static func jzs(_ arguments: [String], config: URL, environment extra: [String: String] = [:], input: Data? = nil) async throws -> ChildProcess.Result {
         let binary = Binaries.directory.appendingPathComponent("jzs").path
         try #require(FileManager.default.isExecutableFile(atPath: binary), "build the executables first (swift build --build-tests)")
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_CONFIG_HOME"] = config.path
         environment["SWIFT_BACKTRACE"] = "enable=no"
+        // The texts these tests read are the English ones; CLILanguageTests read both languages.
+        environment["JZS_LANG"] = "en"
         for (k, v) in extra { environment[k] = v }
         return try await ChildProcess.run(binary, arguments, environment: environment, input: input)
     }

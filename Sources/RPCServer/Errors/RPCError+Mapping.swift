@@ -15,10 +15,10 @@ extension RPCError {
     }
 
     /// One item of a batch call: OK (0, no message) when it applied, else its error's mapped code and message.
-    static func item(_ error: RegistryError?, language: Language) -> (code: UInt32, message: String) {
-        guard let error else { return (0, "") }
+    static func item(_ error: RegistryError?, language: Language) -> (code: UInt32, message: String, messageCode: String) {
+        guard let error else { return (0, "", "") }
         let mapped = RPCError(error, language: language)
-        return (mapped.code.rawValue, mapped.message)
+        return (mapped.code.rawValue, mapped.message, mapped.messageCode)
     }
 
     /// Domain errors to status codes: exhaustive, so a new case does not compile until mapped.

@@ -99,8 +99,8 @@ public struct EnterpriseService: Sendable {
                                                              audit: context.audit)
             let reported = results.filter { $0.error == nil }.count
             return .init(results: results.map { r in
-                let (code, message) = RPCError.item(r.error, language: context.language)
-                return .init(applicationID: r.applicationID, code: code, message: message)
+                let (code, message, messageCode) = RPCError.item(r.error, language: context.language)
+                return .init(applicationID: r.applicationID, code: code, message: message, messageCode: messageCode)
             }, reported: UInt32(reported), failed: UInt32(results.count - reported))
         }
         router.register(Methods.Enterprise.returnApplication) { request, context in

@@ -29,10 +29,10 @@ public struct MinistryService: Sendable {
                                                         idempotencyKey: context.idempotencyKey, by: me, audit: context.audit)
             let applied = results.filter { $0.error == nil }.count
             return .init(results: results.map { r in
-                let (code, message) = RPCError.item(r.error, language: context.language)
+                let (code, message, messageCode) = RPCError.item(r.error, language: context.language)
                 return Wire.Ministry.DecisionResult(applicationID: r.applicationID, code: code, message: message,
                                                    status: r.status.flatMap(ApplicationStatus.init(rawValue:)).map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
-                                                   registrationNumber: r.registrationNumber ?? "")
+                                                   registrationNumber: r.registrationNumber ?? "", messageCode: messageCode)
             }, applied: UInt32(applied), failed: UInt32(results.count - applied))
         }
         router.register(Methods.Ministry.announce) { request, context in

@@ -62,8 +62,8 @@ enum CertificateTexts {
     static let identifier = Phrase("查验标识", "Verification identifier")
     static let status = Phrase("现行状态", "Status")
     static let reason = Phrase("原因", "Reason")
-    /// `{1}` year, `{2}` month, `{3}` day (no leading zeros), `{4}` the ISO date.
-    static let dateFormat = Phrase("{1}年{2}月{3}日", "{4}")
+    /// `{1}` year, `{2}` month, `{3}` day: 2026年11月23日; English keeps the ISO date.
+    static let dateFormat = Phrase("{1}年{2}月{3}日", "{1}-{2}-{3}")
 
     // MARK: Verdicts
 
@@ -113,7 +113,8 @@ enum CertificateTexts {
     static func date(_ iso: String, in language: Language = UILanguage.current) -> String {
         let parts = iso.split(separator: "-").map { Int($0) }
         guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2] else { return iso }
-        return Phrase.fill(dateFormat[language], ["\(y)", "\(m)", "\(d)", iso])
+        if language == .en { return iso }
+        return Phrase.fill(dateFormat[language], ["\(y)", "\(m)", "\(d)"])
     }
 
     /// The word for a certificate status.

@@ -505,12 +505,14 @@ extension Wire.Enterprise.BatchItemResult: ProtobufCBacked {
         self.applicationID = CBridge.string(c.application_id)
         self.code = c.code
         self.message = CBridge.string(c.message)
+        self.messageCode = CBridge.string(c.message_code)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__BatchItemResult>, arena: borrowing CArena) {
         if !applicationID.isEmpty { c.pointee.application_id = arena.string(applicationID) }
         c.pointee.code = code
         if !message.isEmpty { c.pointee.message = arena.string(message) }
+        if !messageCode.isEmpty { c.pointee.message_code = arena.string(messageCode) }
     }
 }
 
@@ -2004,6 +2006,7 @@ extension Wire.Ministry.DecisionResult: ProtobufCBacked {
         self.message = CBridge.string(c.message)
         self.status = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
         self.registrationNumber = CBridge.string(c.registration_number)
+        self.messageCode = CBridge.string(c.message_code)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Ministry__V1__DecisionResult>, arena: borrowing CArena) {
@@ -2012,6 +2015,7 @@ extension Wire.Ministry.DecisionResult: ProtobufCBacked {
         if !message.isEmpty { c.pointee.message = arena.string(message) }
         c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
         if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+        if !messageCode.isEmpty { c.pointee.message_code = arena.string(messageCode) }
     }
 }
 

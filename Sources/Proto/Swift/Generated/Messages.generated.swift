@@ -769,12 +769,15 @@ extension Wire.Enterprise {
         public var applicationID: String
         /// 0 (OK) when reported; otherwise the gRPC status code of that item.
         public var code: UInt32
+        /// In the call's language (`accept-language`), with its stable code.
         public var message: String
+        public var messageCode: String
 
-        public init(applicationID: String = "", code: UInt32 = 0, message: String = "") {
+        public init(applicationID: String = "", code: UInt32 = 0, message: String = "", messageCode: String = "") {
             self.applicationID = applicationID
             self.code = code
             self.message = message
+            self.messageCode = messageCode
         }
     }
 }
@@ -1799,13 +1802,17 @@ extension Wire.Ministry {
         public var status: Wire.Common.ApplicationStatus
         /// 注册编号, when the approval created or kept a registration.
         public var registrationNumber: String
+        /// The stable code of `message` (`decision.already_decided`, `decision.not_forwarded`, …);
+        /// `message` is in the call's language.
+        public var messageCode: String
 
-        public init(applicationID: String = "", code: UInt32 = 0, message: String = "", status: Wire.Common.ApplicationStatus = .unspecified, registrationNumber: String = "") {
+        public init(applicationID: String = "", code: UInt32 = 0, message: String = "", status: Wire.Common.ApplicationStatus = .unspecified, registrationNumber: String = "", messageCode: String = "") {
             self.applicationID = applicationID
             self.code = code
             self.message = message
             self.status = status
             self.registrationNumber = registrationNumber
+            self.messageCode = messageCode
         }
     }
 }

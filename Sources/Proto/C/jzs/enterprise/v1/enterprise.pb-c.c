@@ -4135,7 +4135,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_report_applications_
   (ProtobufCMessageInit) jzs__enterprise__v1__batch_report_applications_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_item_result__field_descriptors[3] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_item_result__field_descriptors[4] =
 {
   {
     "application_id",
@@ -4173,16 +4173,29 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__batch_item_result__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "message_code",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__BatchItemResult, message_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__batch_item_result__field_indices_by_name[] = {
   0,   /* field[0] = application_id */
   1,   /* field[1] = code */
   2,   /* field[2] = message */
+  3,   /* field[3] = message_code */
 };
 static const ProtobufCIntRange jzs__enterprise__v1__batch_item_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_item_result__descriptor =
 {
@@ -4192,7 +4205,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__batch_item_result__descrip
   "Jzs__Enterprise__V1__BatchItemResult",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__BatchItemResult),
-  3,
+  4,
   jzs__enterprise__v1__batch_item_result__field_descriptors,
   jzs__enterprise__v1__batch_item_result__field_indices_by_name,
   1,  jzs__enterprise__v1__batch_item_result__number_ranges,

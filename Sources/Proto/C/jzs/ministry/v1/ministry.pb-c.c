@@ -814,7 +814,7 @@ const ProtobufCMessageDescriptor jzs__ministry__v1__decide_applications_request_
   (ProtobufCMessageInit) jzs__ministry__v1__decide_applications_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__ministry__v1__decision_result__field_descriptors[5] =
+static const ProtobufCFieldDescriptor jzs__ministry__v1__decision_result__field_descriptors[6] =
 {
   {
     "application_id",
@@ -876,18 +876,31 @@ static const ProtobufCFieldDescriptor jzs__ministry__v1__decision_result__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "message_code",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Ministry__V1__DecisionResult, message_code),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__ministry__v1__decision_result__field_indices_by_name[] = {
   0,   /* field[0] = application_id */
   1,   /* field[1] = code */
   2,   /* field[2] = message */
+  5,   /* field[5] = message_code */
   4,   /* field[4] = registration_number */
   3,   /* field[3] = status */
 };
 static const ProtobufCIntRange jzs__ministry__v1__decision_result__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor jzs__ministry__v1__decision_result__descriptor =
 {
@@ -897,7 +910,7 @@ const ProtobufCMessageDescriptor jzs__ministry__v1__decision_result__descriptor 
   "Jzs__Ministry__V1__DecisionResult",
   "jzs.ministry.v1",
   sizeof(Jzs__Ministry__V1__DecisionResult),
-  5,
+  6,
   jzs__ministry__v1__decision_result__field_descriptors,
   jzs__ministry__v1__decision_result__field_indices_by_name,
   1,  jzs__ministry__v1__decision_result__number_ranges,

@@ -523,11 +523,15 @@ struct  Jzs__Enterprise__V1__BatchItemResult
    * 0 (OK) when reported; otherwise the gRPC status code of that item.
    */
   uint32_t code;
+  /*
+   * In the call's language (`accept-language`), with its stable code.
+   */
   char *message;
+  char *message_code;
 };
 #define JZS__ENTERPRISE__V1__BATCH_ITEM_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__batch_item_result__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Enterprise__V1__BatchReportApplicationsResponse

@@ -125,10 +125,15 @@ struct  Jzs__Ministry__V1__DecisionResult
    * 注册编号, when the approval created or kept a registration.
    */
   char *registration_number;
+  /*
+   * The stable code of `message` (`decision.already_decided`, `decision.not_forwarded`, …);
+   * `message` is in the call's language.
+   */
+  char *message_code;
 };
 #define JZS__MINISTRY__V1__DECISION_RESULT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__ministry__v1__decision_result__descriptor) \
-    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Ministry__V1__DecideApplicationsResponse

@@ -1,0 +1,40 @@
+import Model
+
+/// How one command names the request fields a server refuses, so that a person reads the flag
+/// they typed or the form's label, never a protocol path: `credit_code` →
+/// `--credit-code（统一社会信用代码）`, `decisions[3].reason` of a file → `第 12 行 理由`.
+struct FieldNaming {
+    /// The command's flag for a field, by the field's last name on the wire (`credit_code`).
+    var flags: [String: String] = [:]
+    /// The 1-based line of a batch file holding item `n` (0-based, as the wire counts), when the
+    /// items came from a file.
+    var line: (@Sendable (Int) -> Int?)? = nil
+
+    func name(of path: String) -> String {
+        let language = UILanguage.current
+        let (key, positions) = Self.split(path)
+        let label = FieldLabels.name(of: key, language)
+        let named = flags[key].map { FailureTexts.flagWithLabel($0, label) } ?? label
+        guard let item = positions.last else { return named }
+        if let line, let fileLine = line(item) { return FailureTexts.fileLine("\(fileLine)", named) }
+        // FieldLabels names the item 1-based: 理由（第 4 项）.
+        let itemLabel = FieldLabels.name(of: path, language)
+        return flags[key].map { FailureTexts.flagWithLabel($0, itemLabel) } ?? itemLabel
+    }
+
+    /// The last name of a path and its 0-based indexes: `items[2].id_number` → (id_number, [2]).
+    static func split(_ path: String) -> (key: String, positions: [Int]) {
+        var positions: [Int] = []
+        var name = "", index = ""
+        var inIndex = false
+        for ch in path {
+            switch ch {
+            case "[": inIndex = true; index = ""
+            case "]": inIndex = false; if let n = Int(index) { positions.append(n) }
+            case ".": name = ""
+            default: if inIndex { index.append(ch) } else { name.append(ch) }
+            }
+        }
+        return (name, positions)
+    }
+}

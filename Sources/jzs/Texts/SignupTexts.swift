@@ -1,0 +1,75 @@
+/// 企业注册 (seed-004) and enterprise login.
+enum SignupTexts {
+    static let enterpriseAbstract = Phrase("企业端：注册、登录。", "The enterprise tier: sign-up, login.")
+    static let signupAbstract = Phrase("企业注册（第一步至第五步）；再次运行可以继续。", "Sign an enterprise up (steps 1-5); rerun to resume.")
+    static let signupDiscussion = Phrase("""
+        步骤：1 填写基本信息，2 上传营业执照（及资质证书），3 设置管理员，4 绑定邮箱和手机（短信验证码），\
+        5 企业认证（身份锁认证、现场认证或现场关联认证）。缺少的信息在终端上询问。没有 --sms-code 时\
+        发送验证码后停止：收到短信后加 --sms-code 验证码 再运行一次。
+        """, """
+        Steps: 1 basic information, 2 business licence (and qualification certificate), 3 \
+        administrator, 4 e-mail and phone bound by SMS code, 5 authentication (identity lock, on \
+        site, or on-site associated). Missing values are asked for on a terminal. Without --sms-code \
+        the code is sent and the command stops: rerun it with --sms-code CODE.
+        """)
+
+    static let creditCode = Phrase("统一社会信用代码（省略时从 --lock-cert 读取）。", "统一社会信用代码 (read from --lock-cert when omitted).")
+    static let name = Phrase("企业名称，与营业执照完全一致。", "Enterprise name, exactly as on the business licence.")
+    static let legalRepresentative = Phrase("法定代表人。", "法定代表人 (legal representative).")
+    static let registeredAddress = Phrase("注册地址。", "注册地址 (registered address).")
+    static let correspondenceAddress = Phrase("通讯地址。", "通讯地址 (correspondence address).")
+    static let postcode = Phrase("邮政编码。", "邮政编码 (postcode).")
+    static let contact = Phrase("联系人。", "联系人 (contact person).")
+    static let contactPhone = Phrase("联系电话。", "联系电话 (contact phone).")
+    static let provinceCode = Phrase("省份代码，仅用于中央登记的信用代码。", "Only for centrally issued credit codes.")
+    static let licence = Phrase("营业执照图片（gif/jpg/png/bmp，不超过 500 KB）。", "Business licence image (gif/jpg/png/bmp, at most 500 KB).")
+    static let qualification = Phrase("资质证书图片（可选）。", "Qualification certificate image (optional).")
+    static let adminName = Phrase("管理员姓名。", "The administrator's name.")
+    static let adminAccount = Phrase("管理员账号。", "The administrator's account.")
+    static let email = Phrase("电子邮箱。", "E-mail.")
+    static let phone = Phrase("手机号码（接收短信验证码）。", "Mobile phone (receives the SMS code).")
+    static let smsCode = Phrase("短信验证码。", "The SMS code.")
+    static let auth = Phrase("认证方式：lock（身份锁认证）、on-site（现场认证）或 on-site-associated（现场关联认证）。",
+                             "lock, on-site or on-site-associated.")
+    static let lockCert = Phrase("身份锁证书（PEM）。", "Identity lock certificate (PEM).")
+    static let lockKey = Phrase("身份锁私钥（PEM）。", "Identity lock private key (PEM).")
+    static let restart = Phrase("放弃保存的草稿，重新开始注册。", "Forget the stored draft and start a new sign-up.")
+    static let badAuth = Phrase("--auth 应为 lock、on-site 或 on-site-associated", "--auth must be lock, on-site or on-site-associated")
+
+    static let resuming = Phrase("继续 {1}（{2}）的注册", "resuming the sign-up of {1} ({2})")
+    static let lockRead = Phrase("已读取身份锁：{1} {2}", "identity lock read: {1} {2}")
+    static let step1Done = Phrase("第一步完成：企业编号 {1}；草稿保存在 {2}", "step 1 done: enterprise {1}; draft kept in {2}")
+    static let step2Licence = Phrase("第二步：营业执照已保存（{1}）", "step 2: business licence stored ({1})")
+    static let step2Qualification = Phrase("第二步：资质证书已保存", "step 2: qualification certificate stored")
+    static let step3Done = Phrase("第三步：管理员 {1} 已设置（认证通过后启用）", "step 3: administrator {1} set (enabled after authentication)")
+    static let step4Sent = Phrase("第四步：短信验证码已发送到 {1}；请加 --sms-code 验证码 再运行一次",
+                                  "step 4: SMS code sent to {1}; rerun with --sms-code CODE to continue")
+    static let step4Done = Phrase("第四步：邮箱和手机已绑定", "step 4: e-mail and phone bound")
+
+    // Values asked for on a terminal.
+    static let askCreditCode = Phrase("统一社会信用代码", "统一社会信用代码 (unified social credit code)")
+    static let askName = Phrase("企业名称", "enterprise name")
+    static let askLegalRepresentative = Phrase("法定代表人", "legal representative")
+    static let askRegisteredAddress = Phrase("注册地址", "registered address")
+    static let askLicence = Phrase("营业执照图片文件", "business licence image file")
+    static let askAdminAccount = Phrase("管理员账号", "administrator account")
+    static let askAdminName = Phrase("管理员姓名", "administrator's name")
+    static let askPhone = Phrase("手机号码", "mobile phone")
+    static let askEmail = Phrase("电子邮箱", "e-mail")
+    static let askSMSCode = Phrase("短信验证码", "SMS code")
+    static let askAuth = Phrase("认证方式（lock、on-site、on-site-associated）", "authentication (lock, on-site, on-site-associated)")
+    static let askLockCert = Phrase("身份锁证书文件", "identity lock certificate file")
+    static let askLockKey = Phrase("身份锁私钥文件", "identity lock key file")
+    static let missing = Phrase("缺少{1}：请用选项给出", "missing {1}: pass it as an option")
+    static let missingTyped = Phrase("缺少{1}", "missing {1}")
+
+    // The sign-up's state.
+    static let enterprise = Phrase("企业", "enterprise")
+    static let administrator = Phrase("管理员", "administrator")
+    static let status = Phrase("状态", "status")
+
+    static let loginAbstract = Phrase("企业用户登录；会话保存在当前配置名下。", "Log in as an enterprise user; the session is kept for this profile.")
+    static let account = Phrase("登录账号。", "Login account.")
+    static let loggedInAs = Phrase("已登录：{1}", "logged in as {1}")
+    static let loggedInAsAdministrator = Phrase("已登录：{1}（管理员）", "logged in as {1} (administrator)")
+}
