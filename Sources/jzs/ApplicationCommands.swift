@@ -10,10 +10,12 @@ struct DraftOptions: ParsableArguments {
     var type: String
     @Option(name: .customLong("specialty"), help: ArgumentHelp(IndividualTexts.specialty)) var specialties: [String] = []
     @Option(name: .customLong("employer"), help: ArgumentHelp(IndividualTexts.employer)) var employer: String
-    @Option(name: .customLong("certificate-no"), help: ArgumentHelp(IndividualTexts.certificateNo)) var certificateNo: String
-    @Option(name: .customLong("qualified-on"), help: ArgumentHelp(IndividualTexts.qualifiedOn)) var qualifiedOn: String
-    @Option(name: .customLong("contract-start"), help: ArgumentHelp(IndividualTexts.contractStart)) var contractStart: String
-    @Option(name: .customLong("contract-end"), help: ArgumentHelp(IndividualTexts.contractEnd)) var contractEnd: String
+    // Each type asks only for what it needs (the server says which flag is missing): 初始/重新
+    // both groups, 增项 the qualification, 变更 the contract, 延续 and 注销 neither.
+    @Option(name: .customLong("certificate-no"), help: ArgumentHelp(IndividualTexts.certificateNo)) var certificateNo = ""
+    @Option(name: .customLong("qualified-on"), help: ArgumentHelp(IndividualTexts.qualifiedOn)) var qualifiedOn = ""
+    @Option(name: .customLong("contract-start"), help: ArgumentHelp(IndividualTexts.contractStart)) var contractStart = ""
+    @Option(name: .customLong("contract-end"), help: ArgumentHelp(IndividualTexts.contractEnd)) var contractEnd = ""
 
     func validate() throws {
         guard ApplicationOutput.registrationType(type) != nil else { throw ValidationError(IndividualTexts.badType(type)) }

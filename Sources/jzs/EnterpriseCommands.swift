@@ -187,9 +187,11 @@ struct EnterpriseCommand: AsyncParsableCommand {
             let response = try await client.enterprise.login(account: account, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "enterprise", token: response.sessionToken, account: account))
             if global.json {
-                Output.json(["logged_in": true, "administrator": response.administrator])
+                Output.json(["logged_in": true, "administrator": response.administrator,
+                             "password_change_required": response.passwordChangeRequired])
             } else {
                 print(response.administrator ? SignupTexts.loggedInAsAdministrator(account) : SignupTexts.loggedInAs(account))
+                if response.passwordChangeRequired { print(AccountTexts.mustChange("jzs password change")) }
             }
         }
     }

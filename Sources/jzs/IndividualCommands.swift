@@ -6,7 +6,7 @@ import RPCClient
 struct IndividualCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "individual", abstract: IndividualTexts.abstract.text,
-        subcommands: [SendCode.self, Register.self, Login.self, Profile.self, Password.self, Apply.self, Applications.self, Withdraw.self, Resubmit.self, Attach.self])
+        subcommands: [SendCode.self, Register.self, Login.self, Profile.self, Password.self, ForgotPassword.self, Apply.self, Applications.self, Withdraw.self, Resubmit.self, Attach.self])
 
     struct SendCode: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "send-code", abstract: IndividualTexts.sendCodeAbstract.text)
@@ -63,9 +63,11 @@ struct IndividualCommand: AsyncParsableCommand {
                                            account: String(idNumber.prefix(4)) + "…"))
             if global.json {
                 Output.json(["logged_in": true, "idle_timeout_seconds": response.idleTimeoutSeconds,
-                             "absolute_timeout_seconds": response.absoluteTimeoutSeconds])
+                             "absolute_timeout_seconds": response.absoluteTimeoutSeconds,
+                             "password_change_required": response.passwordChangeRequired])
             } else {
                 print(IndividualTexts.loggedIn(global.sessions.file.path, "\(response.idleTimeoutSeconds / 60)"))
+                if response.passwordChangeRequired { print(AccountTexts.mustChange("jzs individual password")) }
             }
         }
     }
@@ -136,13 +138,21 @@ struct LoginCommand: ClientCommand {
 
     func run(with client: Client) async throws {
         let secret = try Passwords.read(password, stdin: passwordStdin, prompt: PasswordTexts.promptPassword.text)
+        var mustChange: String?
         if let idNumber {
             let r = try await client.individual.login(idNumber: idNumber, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: r.sessionToken, account: String(idNumber.prefix(4)) + "…"))
+            if r.passwordChangeRequired { mustChange = "jzs individual password" }
         } else if let account {
             let r = try await client.enterprise.login(account: account, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "enterprise", token: r.sessionToken, account: account))
+            if r.passwordChangeRequired { mustChange = "jzs password change" }
         }
-        if global.json { Output.json(["logged_in": true]) } else { print(IndividualTexts.loggedInKept(global.sessions.file.path)) }
+        if global.json {
+            Output.json(["logged_in": true, "password_change_required": mustChange != nil])
+        } else {
+            print(IndividualTexts.loggedInKept(global.sessions.file.path))
+            if let mustChange { print(AccountTexts.mustChange(mustChange)) }
+        }
     }
 }

@@ -37,10 +37,14 @@ enum IndividualTexts {
                              "initial, change, renewal, add-specialty, re-registration or cancellation (or 初始 变更 延续 增项 重新 注销).")
     static let specialty = Phrase("注册专业，例如 建筑工程（多个专业重复此选项）。", "A specialty, e.g. 建筑工程 (repeat for several).")
     static let employer = Phrase("聘用企业的统一社会信用代码。", "The employer's 统一社会信用代码.")
-    static let certificateNo = Phrase("资格证书编号。", "资格证书编号 (qualification certificate number).")
-    static let qualifiedOn = Phrase("资格证书签发日期 YYYY-MM-DD。", "资格证书签发日期 (qualification date) YYYY-MM-DD.")
-    static let contractStart = Phrase("劳动合同开始日期 YYYY-MM-DD。", "劳动合同 (labour contract) start YYYY-MM-DD.")
-    static let contractEnd = Phrase("劳动合同结束日期 YYYY-MM-DD。", "劳动合同 (labour contract) end YYYY-MM-DD.")
+    static let certificateNo = Phrase("资格证书编号（初始、重新、增项注册填写；一个编号只属于一人）。",
+                                      "资格证书编号 (qualification certificate number; for initial, re-registration and added specialty; one number belongs to one person).")
+    static let qualifiedOn = Phrase("资格证书签发日期 YYYY-MM-DD（初始、重新、增项注册填写）。",
+                                    "资格证书签发日期 (qualification date) YYYY-MM-DD (initial, re-registration, added specialty).")
+    static let contractStart = Phrase("劳动合同开始日期 YYYY-MM-DD（初始、重新、变更注册填写）。",
+                                      "劳动合同 (labour contract) start YYYY-MM-DD (initial, re-registration, change of employer).")
+    static let contractEnd = Phrase("劳动合同结束日期 YYYY-MM-DD（初始、重新、变更注册填写）。",
+                                    "劳动合同 (labour contract) end YYYY-MM-DD (initial, re-registration, change of employer).")
     static let badType = Phrase("--type {1}：不是注册类别", "--type {1}: not a registration type")
 
     static let attachAbstract = Phrase("为申请附上材料（PDF 或图片，不超过 2 MB）。", "Attach a document (PDF or image, ≤ 2 MB) to your application.")
