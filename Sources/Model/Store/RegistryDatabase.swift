@@ -346,6 +346,11 @@ public final class RegistryDatabase: Sendable {
                 CREATE INDEX enterprises_by_credit_code ON enterprises (credit_code, status);
                 """)
         }
+        migrator.registerMigration("v13-certificates-by-serial") { db in
+            // Versions count per number (its 12 digits), and the public looks a certificate up by
+            // its 注册编号 (Certificates.record(registrationNumber:holderName:)).
+            try db.execute(sql: "CREATE INDEX certificates_by_serial ON certificates (serial, version)")
+        }
         return migrator
     }
 

@@ -228,4 +228,9 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case chooseDocumentKind = "attachment.choose_kind"
     case operatorRequired = "call.operator_required"
     case smsPurpose = "sms.purpose"
+
+    // MARK: Certificate lookup
+    case certificateLookupNotFound = "certificate.lookup_not_found"
+    case certificateLookupForm = "certificate.lookup_form"
+    case sourceLookups = "limit.source_lookups"
 }
