@@ -14,11 +14,16 @@ struct CertCommand: AsyncParsableCommand {
         typealias T = CertificateTexts
         if json {
             Output.json(["certificate_id": r.certificateID, "registration_number": r.registrationNumber, "holder": r.holderName,
-                         "version": r.version, "status": CertificateCheck.machineWord(r.status), "reason": r.reason])
+                         "version": r.version, "status": CertificateCheck.machineWord(r.status), "reason": r.reason,
+                         "specialties": r.specialties.map { ["name": $0.name, "valid_from": $0.validFrom, "valid_until": $0.validUntil] }])
         } else {
-            Output.fields([(T.identifier.text, r.certificateID), (T.registrationNumber.text, r.registrationNumber), (T.holder.text, r.holderName),
-                           (T.version.text, T.versionValue(String(r.version))), (T.status.text, T.status(r.status).text)]
-                          + (r.reason.isEmpty ? [] : [(T.reason.text, r.reason)]))
+            let specialties = r.specialties.enumerated().map { i, s in
+                (i == 0 ? T.specialties.text : "", T.specialtyValidity(s.name, T.date(s.validFrom), T.date(s.validUntil)))
+            }
+            Output.fields([(T.identifier.text, r.certificateID), (T.registrationNumber.text, r.registrationNumber), (T.holder.text, r.holderName)]
+                          + specialties
+                          + [(T.version.text, T.versionValue(String(r.version))), (T.status.text, T.status(r.status).text)]
+                          + (r.reason.isEmpty ? [] : [(T.reason.text, T.reasonText(r.reason))]))
         }
     }
 

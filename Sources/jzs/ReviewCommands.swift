@@ -283,13 +283,7 @@ struct PublicCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "public", abstract: PublicTexts.publicAbstract.text,
                                                     subcommands: [Announcements.self, VerifyCertificate.self])
 
-    struct VerifyCertificate: ClientCommand {
-        static let configuration = CommandConfiguration(commandName: "verify", abstract: PublicTexts.verifyAbstract.text)
-        @OptionGroup var global: GlobalOptions
-        @Argument var certificateID: String
-        var anonymous: Bool { true }
-        func run(with client: Client) async throws { CertCommand.show(try await client.public.verifyCertificate(certificateID), json: global.json) }
-    }
+    // VerifyCertificate: PublicVerifyCommand.swift
 
     struct Announcements: ClientCommand {
         static let configuration = CommandConfiguration(abstract: PublicTexts.announcementsAbstract.text)

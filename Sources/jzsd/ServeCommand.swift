@@ -106,7 +106,12 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try Signature.sign(Array("warm-up".utf8), with: signing.key)
         _ = try PasswordHash.hash("warm-up", parameters: .testing)
         _ = Digest.sha256(Array("warm-up".utf8))
-        CertificateService(certificates: Certificates(database: database, signingKey: signing.key), publicKeyPEM: signing.publicPEM).register(with: &router)
+        let certificates = Certificates(database: database, signingKey: signing.key)
+        // Certificates are issued when their 公告 takes effect; a database from before that
+        // (jzsd 0.2) catches up here, once: every announced registration holds one.
+        let outstanding = try await certificates.issueOutstanding(audit: AuditContext(caller: .ministry, method: "jzsd serve", requestID: "startup"))
+        if outstanding > 0 { logger.notice("issued \(outstanding) outstanding certificates") }
+        CertificateService(certificates: certificates, publicKeyPEM: signing.publicPEM).register(with: &router)
 
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,

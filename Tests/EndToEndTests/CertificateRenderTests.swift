@@ -52,13 +52,12 @@ struct CertificateRenderTests {
             let route = RouteTests()
             let w = try await route.world(server)
             defer { Task { await w.close() } }
-            // Given a registration approved, announced and issued
+            // Given a registration approved and announced (the 公告 issues its certificate)
             let app = try await w.person.individual.submit(route.draft(.initial, ["建筑工程", "机电工程"], employer: w.codeA))
             _ = try await w.enterpriseA.enterprise.report(app.applicationID, acceptCommitment: true)
             _ = try await w.province37.provincial.accept(app.applicationID)
             let number = try await route.approve(w, app.applicationID).registrationNumber
             _ = try await w.ministry.ministry.announce(title: "公告")
-            let record = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
             // When the holder downloads it
             let downloaded = try await w.person.individual.downloadCertificate()
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("cert-render-\(UUID().uuidString)")
@@ -77,7 +76,7 @@ struct CertificateRenderTests {
             environment["JZS_CA"] = server.pki.caFile
             for name in ["LC_ALL", "LC_MESSAGES", "LANG"] { environment[name] = nil }
             try await body(Issued(directory: directory, file: file.path, publicKey: key.path, environment: environment, document: document,
-                                  identifier: record.certificateID, registrationNumber: number, idNumber: document["id_number"] as? String ?? "",
+                                  identifier: document["certificate_id"] as? String ?? "", registrationNumber: number, idNumber: document["id_number"] as? String ?? "",
                                   employer: document["employer"] as? String ?? "", employerCode: w.codeA))
         }
     }

@@ -14,7 +14,7 @@ struct CertificateTests {
         return (result.status, result.text)
     }
 
-    @Test("Issued after the announcement; signed with SM2/SM3; verifies with our code and stock openssl; tampering, re-issue and revocation are caught")
+    @Test("Issued by the announcement; signed with SM2/SM3; verifies with our code and stock openssl; tampering, re-issue and revocation are caught")
     func lifecycle() async throws {
         try await withTestServer { server in
             let route = RouteTests()
@@ -26,9 +26,11 @@ struct CertificateTests {
             let number = try await route.approve(w, app.applicationID).registrationNumber
             // Not before the announcement.
             #expect(await rpcError { _ = try await w.ministry.ministry.issueCertificate(registrationNumber: number) }?.code == .failedPrecondition)
+            #expect(await rpcError { _ = try await w.person.individual.downloadCertificate() }?.code == .notFound)
             _ = try await w.ministry.ministry.announce(title: "公告")
-            let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number)
-            #expect(first.version == 1)
+            // The 公告 issued version 1: no manual issue.
+            let first = try await w.person.public.verifyCertificate(try #require(try await document(w.person)["certificate_id"] as? String))
+            #expect(first.version == 1 && first.status == .valid)
             #expect(first.certificateID.hasPrefix("1.2.156.3005.2.11100000000013338W002.11100000000013338W."))
             #expect(first.certificateID.split(separator: ".").last?.count == 1)
 
@@ -107,10 +109,14 @@ struct CertificateTests {
             #expect(try await w.ministry.public.announcements().count == 1)
             #expect(await rpcError { _ = try await w.ministry.ministry.announce(title: "另一个", idempotencyKey: "announce-1") }?.code == .failedPrecondition)
 
+            // The 公告 issued version 1; a manual issue makes version 2, and a retry with the key
+            // gets the same version back: no third one, nothing voided.
+            let announced = try #require(try await document(w.person)["certificate_id"] as? String)
             let first = try await w.ministry.ministry.issueCertificate(registrationNumber: number, idempotencyKey: "issue-1")
-            // A retry with the key gets the same version back: no second one, nothing voided.
+            #expect(first.version == 2)
             #expect(try await w.ministry.ministry.issueCertificate(registrationNumber: number, idempotencyKey: "issue-1") == first)
             #expect(try await w.person.public.verifyCertificate(first.certificateID).status == .valid)
+            #expect(try await w.person.public.verifyCertificate(announced).status == .void)
             let until = try #require(try await document(w.person)["specialties"] as? [[String: String]])[0]["valid_until"]
 
             // 延续: approved but not announced, the valid version still states the old validity.
@@ -118,14 +124,14 @@ struct CertificateTests {
             #expect(try #require(try await document(w.person)["specialties"] as? [[String: String]])[0]["valid_until"] == until)
             _ = try await w.ministry.ministry.announce(title: "延续注册公告")
             let renewed = try await document(w.person)
-            #expect(renewed["version"] as? Int == 2)
+            #expect(renewed["version"] as? Int == 3)
             #expect(try #require(renewed["specialties"] as? [[String: String]])[0]["valid_until"] != until)
             #expect(try await w.person.public.verifyCertificate(first.certificateID).status == .void)
 
             // 变更 (no 公告): the decision re-issues with the new employer; the digits, hence the series, stay.
             let moved = try await through(.change, [], employer: w.codeB, by: w.enterpriseB, province: w.province11).registrationNumber
             let changed = try await document(w.person)
-            #expect(changed["version"] as? Int == 3 && changed["employer_credit_code"] as? String == w.codeB)
+            #expect(changed["version"] as? Int == 4 && changed["employer_credit_code"] as? String == w.codeB)
             #expect(changed["registration_number"] as? String == moved)
 
             // 注销 voids it; 重新注册 gets a new number whose first certificate is version 1.
@@ -133,8 +139,10 @@ struct CertificateTests {
             #expect(try await w.person.public.verifyCertificate(changed["certificate_id"] as? String ?? "").status == .void)
             let fresh = try await through(.reRegistration, ["建筑工程"], employer: w.codeB, by: w.enterpriseB, province: w.province11).registrationNumber
             _ = try await w.ministry.ministry.announce(title: "重新注册公告")
-            let again = try await w.ministry.ministry.issueCertificate(registrationNumber: fresh)
-            #expect(again.version == 1 && again.certificateID.hasSuffix(".001." + (again.certificateID.split(separator: ".").last.map(String.init) ?? "")))
+            let again = try await document(w.person)
+            let againID = try #require(again["certificate_id"] as? String)
+            #expect(again["version"] as? Int == 1 && again["registration_number"] as? String == fresh)
+            #expect(againID.hasSuffix(".001." + (againID.split(separator: ".").last.map(String.init) ?? "")))
 
             // Errors name what is wrong.
             #expect(await rpcError { _ = try await w.ministry.ministry.revokeCertificate("1.2.156.3005.2.unknown", reason: "测试") }?.code == .notFound)

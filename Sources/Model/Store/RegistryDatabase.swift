@@ -359,6 +359,11 @@ public final class RegistryDatabase: Sendable {
                 ALTER TABLE sessions ADD COLUMN password_change_required INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v15-certificates-by-serial") { db in
+            // Versions count per number (its 12 digits), and the public looks a certificate up by
+            // its 注册编号 (Certificates.record(registrationNumber:holderName:)).
+            try db.execute(sql: "CREATE INDEX certificates_by_serial ON certificates (serial, version)")
+        }
         return migrator
     }
 

@@ -232,4 +232,9 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case mustChangePassword = "login.must_change_password"
     case signupReturnedAtLogin = "login.signup_returned"
     case resetNotPossible = "password.reset_not_possible"
+
+    // MARK: Certificate lookup
+    case certificateLookupNotFound = "certificate.lookup_not_found"
+    case certificateLookupForm = "certificate.lookup_form"
+    case sourceLookups = "limit.source_lookups"
 }

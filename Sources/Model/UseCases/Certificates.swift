@@ -15,6 +15,15 @@ public struct CertificateRecord: Sendable, Equatable {
     public let status: CertificateStatus
     public let issuedAt: Date
     public let reason: String?
+    /// What this version certifies: each specialty with its validity, as issued, sorted by name.
+    public var specialties: [CertifiedSpecialty] = []
+}
+
+/// One registered specialty as a certificate states it (dates `YYYY-MM-DD`, China Standard Time).
+public struct CertifiedSpecialty: Sendable, Equatable {
+    public let name: String
+    public let validFrom: String
+    public let validUntil: String
 }
 
 /// A downloaded electronic certificate: the signed document and its SM2 signature.
@@ -104,14 +113,64 @@ public final class Certificates: Sendable {
         return (id, version)
     }
 
-    /// When an approval takes effect (at its 公告, or at the decision where the route has none) and
-    /// the person holds a valid certificate, the next version states the new facts and voids it.
-    static func reissue(individualID: String, at now: Date, in db: Database) throws -> (id: String, version: Int)? {
-        guard let registration = try String.fetchOne(db.cachedStatement(sql: """
+    /// When an approval takes effect (at its 公告, or at the decision where the route has none),
+    /// inside that transaction: the person's active registration gets its next version with the
+    /// new facts, and the valid one (if any) becomes void. The first certificate of an 初始 or
+    /// 重新注册 is issued this way, so the holder can download it once the 公告 is published. Not
+    /// when the newest certificate of the number was revoked (吊销): after a revocation only the
+    /// ministry issues again (``issue(registrationNumber:idempotencyKey:by:audit:)``).
+    ///
+    /// Issuing writes the certified facts only; each download signs them. So nothing here can
+    /// fail half-way outside the transaction, and an issue is never lost.
+    static func issueOnEffect(individualID: String, at now: Date, in db: Database) throws -> (id: String, version: Int)? {
+        guard let registration = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, registration_number FROM registrations WHERE individual_id = ? AND status = 'active'"),
+                                                  arguments: [individualID]) else { return nil }
+        let serial = String((registration["registration_number"] as String).filter { $0.isASCII && $0.isNumber })
+        let newest = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM certificates WHERE serial = ? ORDER BY version DESC LIMIT 1"), arguments: [serial])
+        guard newest != CertificateStatus.revoked.rawValue else { return nil }
+        return try issueNext(registrationID: registration["id"], at: now, in: db)
+    }
+
+    /// After an approved change of an enterprise's name (or another certified employer fact),
+    /// inside that transaction: every valid certificate of its registered people is re-issued
+    /// with the new facts; the previous versions become void.
+    static func reissue(employerID: String, at now: Date, in db: Database) throws -> [(id: String, version: Int)] {
+        let registrations = try String.fetchAll(db.cachedStatement(sql: """
             SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id
-            WHERE r.individual_id = ? AND c.status = 'valid'
-            """), arguments: [individualID]) else { return nil }
-        return try issueNext(registrationID: registration, at: now, in: db)
+            WHERE r.enterprise_id = ? AND r.status = 'active' AND c.status = 'valid' ORDER BY r.registration_number
+            """), arguments: [employerID])
+        return try registrations.map { try issueNext(registrationID: $0, at: now, in: db) }
+    }
+
+    /// Active registrations that should hold a certificate and hold none of their number: every
+    /// approval announced (nothing waiting for a 公告), no version ever issued for the number.
+    /// Empty unless the data predates automatic issue (jzsd 0.2) or was edited by hand.
+    static let outstandingSQL = """
+        SELECT r.id FROM registrations r WHERE r.status = 'active'
+        AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.registration_id = r.id
+                        AND c.serial = substr(r.registration_number, length(r.registration_number) - 11))
+        AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.individual_id = r.individual_id AND a.status = 'awaiting_announcement')
+        ORDER BY r.registration_number
+        """
+
+    /// Issues the first certificate of every registration ``outstandingSQL`` finds, in one
+    /// transaction, each with an audit row. `jzsd serve` runs it at start, so a database from
+    /// before automatic issue catches up; returns how many were issued.
+    public func issueOutstanding(audit: AuditContext) async throws(RegistryError) -> Int {
+        let now = self.now()
+        return try await database.write { db in
+            let ids = try String.fetchAll(db, sql: Self.outstandingSQL)
+            for registration in ids {
+                let (id, version) = try Self.issueNext(registrationID: registration, at: now, in: db)
+                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version) (outstanding)"), in: db)
+            }
+            return ids.count
+        }
+    }
+
+    /// How many registrations ``outstandingSQL`` finds (0 is the invariant the tests check).
+    public func outstandingCount() async throws(RegistryError) -> Int {
+        try await database.read { db in try String.fetchAll(db, sql: Self.outstandingSQL).count }
     }
 
     /// What a certificate certifies: holder, registration number, specialties with their validity, employer.
@@ -186,23 +245,65 @@ public final class Certificates: Sendable {
     /// Public verification by identifier.
     public func record(_ id: String) async throws(RegistryError) -> CertificateRecord {
         let now = self.now()
-        let found = try await database.read { db -> CertificateRecord? in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.*, r.registration_number, r.status AS registration_status, i.name FROM certificates c
-                JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id WHERE c.id = ?
-                """, arguments: [id]) else { return nil }
-            var status = CertificateStatus(rawValue: row["status"]) ?? .void
-            if status == .valid {
-                let latest = try String.fetchOne(db, sql: "SELECT MAX(valid_until) FROM registration_specialties WHERE registration_id = ?", arguments: [row["registration_id"] as String])
-                if let latest, let end = try? Applications.date(latest), end < CalendarDate(now) { status = .expired }
-                if row["registration_status"] as String != "active" { status = .void }
-            }
-            let name: String = row["name"]
-            return CertificateRecord(id: row["id"], registrationNumber: row["registration_number"], holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
-                                     version: row["version"], status: status, issuedAt: Date(timeIntervalSince1970: row["issued_at"]), reason: row["reason"])
-        }
+        let found = try await database.read { db in try Self.record(where: "c.id = ?", [id], now: now, in: db) }
         guard let found else { throw .notFound(Text(.certificateNotFound, "\(id)")) }
         return found
+    }
+
+    /// Public verification by 注册编号 and the holder's exact name: the newest version of that
+    /// number (its 12 digits). The number may be the registration's current one or one a version
+    /// was issued with (a 变更 to another province changes the leading character). A name that
+    /// does not match answers exactly like an unknown number (same code, same text, one query
+    /// path), so the answer never tells whether a number exists.
+    public func record(registrationNumber: String, holderName: String) async throws(RegistryError) -> CertificateRecord {
+        let number = registrationNumber.trimmed
+        let name = holderName.trimmed
+        var v = Violations()
+        if number.isEmpty { v.add("registration_number", .required) } else if number.count > 32 { v.add("registration_number", .tooLong, "32") }
+        if name.isEmpty { v.add("holder_name", .required) } else if name.count > 64 { v.add("holder_name", .tooLong, "64") }
+        try v.throwIfAny()
+        let serial = String(number.filter { $0.isASCII && $0.isNumber })
+        let now = self.now()
+        let found = try await database.read { db -> CertificateRecord? in
+            guard let registration = try String.fetchOne(db, sql: """
+                SELECT r.id FROM registrations r JOIN individuals i ON i.id = r.individual_id
+                WHERE r.registration_number = ? AND i.name = ?
+                UNION
+                SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
+                WHERE c.serial = ? AND json_extract(c.content, '$.registration_number') = ? AND i.name = ?
+                LIMIT 1
+                """, arguments: [number, name, serial, number, name]) else { return nil }
+            return try Self.record(where: "c.registration_id = ? AND c.serial = ?", [registration, serial], now: now, in: db)
+        }
+        guard let found else { throw .notFound(Text(.certificateLookupNotFound, "\(number)")) }
+        return found
+    }
+
+    /// The public view of the newest certificate matching `condition` (on `certificates c`):
+    /// status worked out for today, the holder's name masked, the specialties it certifies.
+    static func record(where condition: String, _ arguments: StatementArguments, now: Date, in db: Database) throws -> CertificateRecord? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT c.*, r.registration_number, r.status AS registration_status, i.name FROM certificates c
+            JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
+            WHERE \(condition) ORDER BY c.version DESC LIMIT 1
+            """, arguments: arguments) else { return nil }
+        var status = CertificateStatus(rawValue: row["status"]) ?? .void
+        if status == .valid {
+            let latest = try String.fetchOne(db, sql: "SELECT MAX(valid_until) FROM registration_specialties WHERE registration_id = ?", arguments: [row["registration_id"] as String])
+            if let latest, let end = try? Applications.date(latest), end < CalendarDate(now) { status = .expired }
+            if row["registration_status"] as String != "active" { status = .void }
+        }
+        // What the version states (stored at issue); versions from before v9 certify the current facts.
+        let facts = try (row["content"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+            ?? certifiedFacts(registrationID: row["registration_id"], in: db)
+        let specialties = (facts["specialties"] as? [[String: String]] ?? []).map {
+            CertifiedSpecialty(name: $0["name"] ?? "", validFrom: $0["valid_from"] ?? "", validUntil: $0["valid_until"] ?? "")
+        }
+        let number = facts["registration_number"] as? String ?? row["registration_number"]
+        let name: String = row["name"]
+        return CertificateRecord(id: row["id"], registrationNumber: number, holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
+                                 version: row["version"], status: status, issuedAt: Date(timeIntervalSince1970: row["issued_at"]), reason: row["reason"],
+                                 specialties: specialties)
     }
 
     public func revoke(_ id: String, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {

@@ -177,15 +177,24 @@ public final class EnterpriseInfo: Sendable {
                 throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)"))
             }
             guard change.status == "pending" else { throw RegistryError.failedPrecondition(Text(.changeAlreadyDecided, .changeStatus(change.status))) }
+            var reissued: [(id: String, version: Int)] = []
             if approve {
+                let oldName = try String.fetchOne(db, sql: "SELECT name FROM enterprises WHERE id = ?", arguments: [change.enterpriseID])
                 for (field, value) in change.changes {
                     try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, change.enterpriseID])
+                }
+                // The employer's name is a certified fact: its people's certificates are re-issued
+                // with the new name in this transaction, and the versions with the old name become void.
+                if let name = change.changes[.name], name != oldName {
+                    reissued = try Certificates.reissue(employerID: change.enterpriseID, at: now, in: db)
                 }
             }
             try db.execute(sql: "UPDATE enterprise_changes SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'",
                            arguments: [approve ? "approved" : "rejected", why.isEmpty ? nil : why, now.timeIntervalSince1970, audit.entry(at: now, tenant: "", target: "", result: "").caller, changeID])
             try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID)",
                                             result: approve ? "approved" : "rejected: \(why)"), in: db)
+            try AuditLog.appendAll(reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)",
+                                                              result: "issued version \($0.version) after enterprise_change:\(changeID)") }, in: db)
         }
     }
 

@@ -121,7 +121,9 @@ extension Applications {
         try db.cachedStatement(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                        arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
         try event(db, id, at: now, actor: caller.principal, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
-        if next == .completed, let certificate = try Certificates.reissue(individualID: app["individual_id"], at: now, in: db) { reissued.append(certificate) }
+        // A route without a 公告 (变更) takes effect now: the certificate states the new facts at
+        // once. (注销 leaves no active registration; its certificate became void above.)
+        if next == .completed, let certificate = try Certificates.issueOnEffect(individualID: app["individual_id"], at: now, in: db) { reissued.append(certificate) }
         return .init(applicationID: id, error: nil, status: next.rawValue, registrationNumber: number)
     }
 
@@ -239,7 +241,15 @@ extension Applications {
                     try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
                                    arguments: [now.timeIntervalSince1970, app])
                     try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
-                    if let (certificate, version) = try Certificates.reissue(individualID: row["individual_id"], at: now, in: db) {
+                }
+                // The 公告 takes effect: each person announced gets one new version stating every
+                // approval it published (the first certificate for 初始 and 重新注册), in this
+                // transaction, so the holder can download it as soon as the 公告 is out.
+                var people = Set<String>()
+                for row in waiting {
+                    let person: String = row["individual_id"]
+                    guard people.insert(person).inserted else { continue }
+                    if let (certificate, version) = try Certificates.issueOnEffect(individualID: person, at: now, in: db) {
                         reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
                     }
                 }

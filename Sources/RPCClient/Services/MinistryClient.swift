@@ -101,6 +101,12 @@ extension PublicClient {
         try await client.unary(Methods.Public.verifyCertificate, .init(certificateID: id))
     }
 
+    /// The current certificate of a 注册编号, given the holder's full name (NOT_FOUND when
+    /// either does not match).
+    public func verifyCertificate(registrationNumber: String, holderName: String) async throws -> Wire.Common.CertificateRecord {
+        try await client.unary(Methods.Public.verifyCertificate, .init(registrationNumber: registrationNumber, holderName: holderName))
+    }
+
     public func signingKey() async throws -> String {
         try await client.unary(Methods.Public.getSigningKey, .init()).publicKeyPem
     }

@@ -4,12 +4,13 @@ package import Proto
 package import Model
 
 /// Per-source budgets of the methods an anonymous attacker would hammer (issue #8): password
-/// logins, SMS sends (also one server-wide budget for the gateway) and account creation. One
+/// logins, SMS sends (also one server-wide budget for the gateway), account creation and public
+/// certificate look-ups (guessing a holder's name for a 注册编号). One
 /// token bucket per (class, client address), in memory: each jzsd node keeps its own, which
 /// multiplies the budget by the number of nodes behind the load balancer (documented).
 package final class SourceLimiter: Sendable {
     package enum Class: String, Sendable, CaseIterable {
-        case login, sms, smsGlobal, account
+        case login, sms, smsGlobal, account, lookup
     }
 
     /// Which budgets each method spends (every call, before its handler runs).
@@ -23,6 +24,7 @@ package final class SourceLimiter: Sendable {
         "/jzs.individual.v1.Individual/RequestPasswordReset": [.sms, .smsGlobal],
         "/jzs.individual.v1.Individual/CreateAccount": [.account],
         "/jzs.enterprise.v1.Enterprise/StartSignup": [.account],
+        "/jzs.public.v1.Public/VerifyCertificate": [.lookup],
     ]
 
     private struct Key: Hashable {
@@ -47,6 +49,7 @@ package final class SourceLimiter: Sendable {
         case .sms: return TokenBucket(burst: limits.smsBurstPerAddress, perSecond: perSecond(limits.smsPerMinutePerAddress, per: 60), now: now)
         case .smsGlobal: return TokenBucket(burst: limits.smsBurstGlobal, perSecond: perSecond(limits.smsPerMinuteGlobal, per: 60), now: now)
         case .account: return TokenBucket(burst: limits.accountBurstPerAddress, perSecond: perSecond(limits.accountsPerHourPerAddress, per: 3600), now: now)
+        case .lookup: return TokenBucket(burst: limits.lookupBurstPerAddress, perSecond: perSecond(limits.lookupsPerMinutePerAddress, per: 60), now: now)
         }
     }
 
@@ -73,6 +76,7 @@ package final class SourceLimiter: Sendable {
         case .sms: Text(.sourceSMS)
         case .smsGlobal: Text(.smsBusy)
         case .account: Text(.sourceAccounts)
+        case .lookup: Text(.sourceLookups)
         }
     }
 }

@@ -2,7 +2,7 @@ public import Model
 internal import Proto
 
 /// Electronic certificates across the tiers: the ministry issues, downloads and revokes; the
-/// holder downloads; anyone verifies by identifier and reads the signing key.
+/// holder downloads; anyone verifies by identifier (or by 注册编号 and name) and reads the signing key.
 public struct CertificateService: Sendable {
     let certificates: Certificates
     let publicKeyPEM: String
@@ -31,7 +31,14 @@ public struct CertificateService: Sendable {
             Wire.Common.CertificateFile(try await certificates.download(certificateID: nil, for: try context.requireIndividual()))
         }
         router.register(Methods.Public.verifyCertificate) { request, _ in
-            Wire.Common.CertificateRecord(try await certificates.record(request.certificateID))
+            // By identifier, or by 注册编号 and the holder's name: one form per call.
+            let byNumber = !request.registrationNumber.isEmpty || !request.holderName.isEmpty
+            if !request.certificateID.isEmpty {
+                guard !byNumber else { throw RegistryError.invalid("certificate_id", .certificateLookupForm) }
+                return Wire.Common.CertificateRecord(try await certificates.record(request.certificateID))
+            }
+            guard byNumber else { throw RegistryError.invalid("certificate_id", .certificateLookupForm) }
+            return Wire.Common.CertificateRecord(try await certificates.record(registrationNumber: request.registrationNumber, holderName: request.holderName))
         }
         router.register(Methods.Public.getSigningKey) { _, _ in
             .init(publicKeyPem: key)

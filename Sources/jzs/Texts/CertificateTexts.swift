@@ -36,6 +36,24 @@ enum CertificateTexts {
     static let registrationNumberArgument = Phrase("注册编号。", "The registration number (注册编号).")
     static let identifierArgument = Phrase("证书查验标识。", "The certificate's verification identifier.")
     static let reasonOption = Phrase("吊销原因。", "Why it is revoked.")
+    static let publicVerifyAbstract = Phrase("查询证书现行状态（公开）：按查验标识，或按注册编号和持证人姓名。",
+                                             "The current status of a certificate (public): by its identifier, or by registration number and the holder's name.")
+    static let publicVerifyDiscussion = Phrase("""
+        jzs public verify 1.2.156.3005.2.…            按查验标识
+        jzs public verify --registration-number 鲁137212600001 --name 王五
+        jzs public verify 鲁137212600001 王五          按注册编号和姓名（姓名须与注册时完全一致）
+        注册编号或姓名不符时，均回答“没有找到”（退出状态 15），不提示是哪一项不符。持证人姓名在结果中部分隐去。
+        """, """
+        jzs public verify 1.2.156.3005.2.…            by identifier
+        jzs public verify --registration-number 鲁137212600001 --name 王五
+        jzs public verify 鲁137212600001 王五          by registration number and name (exactly as registered)
+        A wrong number and a wrong name both answer "not found" (exit status 15), without saying which. The holder's name is shown masked.
+        """)
+    static let publicVerifyArguments = Phrase("查验标识；或注册编号和持证人姓名。", "An identifier; or a registration number and the holder's name.")
+    static let registrationNumberOption = Phrase("注册编号（与 --name 一起使用）。", "Registration number (注册编号), with --name.")
+    static let holderNameOption = Phrase("持证人姓名，须与注册时完全一致。", "The holder's full name, exactly as registered.")
+    static let publicVerifyUsage = Phrase("请给出查验标识，或给出注册编号和持证人姓名（--registration-number 注册编号 --name 姓名）",
+                                          "give an identifier, or a registration number and the holder's name (--registration-number NUMBER --name NAME)")
 
     // MARK: The certified facts
 
@@ -62,6 +80,8 @@ enum CertificateTexts {
     static let identifier = Phrase("查验标识", "Verification identifier")
     static let status = Phrase("现行状态", "Status")
     static let reason = Phrase("原因", "Reason")
+    static let supersededBy = Phrase("已由新版本 {1} 取代", "superseded by {1}")
+    static let registrationCancelled = Phrase("注册已注销", "registration cancelled")
     /// `{1}` year, `{2}` month, `{3}` day: 2026年11月23日; English keeps the ISO date.
     static let dateFormat = Phrase("{1}年{2}月{3}日", "{1}-{2}-{3}")
 
@@ -115,6 +135,14 @@ enum CertificateTexts {
         guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2] else { return iso }
         if language == .en { return iso }
         return Phrase.fill(dateFormat[language], ["\(y)", "\(m)", "\(d)"])
+    }
+
+    /// The server's stored void reason (`superseded by ID`, `registration cancelled`) in the
+    /// reader's language; the ministry's own revocation reason as written.
+    static func reasonText(_ raw: String) -> String {
+        if raw.hasPrefix("superseded by ") { return supersededBy(String(raw.dropFirst("superseded by ".count))) }
+        if raw == "registration cancelled" { return registrationCancelled.text }
+        return raw
     }
 
     /// The word for a certificate status.

@@ -23,6 +23,7 @@ static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1_
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_statistics(void) { return &jzs__common__v1__application_statistics__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__certificate_file(void) { return &jzs__common__v1__certificate_file__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__certificate_record(void) { return &jzs__common__v1__certificate_record__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__certificate_specialty(void) { return &jzs__common__v1__certificate_specialty__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__date(void) { return &jzs__common__v1__date__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__field_violation(void) { return &jzs__common__v1__field_violation__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__get_application_attachment_request(void) { return &jzs__common__v1__get_application_attachment_request__descriptor; }

@@ -82,6 +82,10 @@ public struct Limits: Sendable, Equatable {
     /// Account and sign-up creation (Individual/CreateAccount, Enterprise/StartSignup) per address.
     public var accountBurstPerAddress: Int = 5
     public var accountsPerHourPerAddress: Int = 20
+    /// Public certificate look-ups (Public/VerifyCertificate, by identifier or by 注册编号 and
+    /// name) per address: a bound on guessing names for a number.
+    public var lookupBurstPerAddress: Int = 30
+    public var lookupsPerMinutePerAddress: Int = 20
 
     // MARK: Diagnostics (Public/Echo, Public/EchoStream)
 
@@ -163,6 +167,8 @@ extension Limits {
         int("sms-per-minute-global", \.smsPerMinuteGlobal),
         int("account-burst-per-address", \.accountBurstPerAddress),
         int("accounts-per-hour-per-address", \.accountsPerHourPerAddress),
+        int("lookup-burst-per-address", \.lookupBurstPerAddress),
+        int("lookups-per-minute-per-address", \.lookupsPerMinutePerAddress),
         int("anonymous-echo-payload-bytes", \.anonymousEchoPayloadBytes),
         int("anonymous-echo-stream-count", \.anonymousEchoStreamCount),
         int("echo-payload-bytes", \.echoPayloadBytes),

@@ -253,6 +253,7 @@ extension Wire.Common.CertificateRecord: ProtobufCBacked {
         self.status = Wire.Common.CertificateStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
         if let v = c.issued_at { self.issuedAt = Wire.Common.Timestamp(cMessage: v) }
         self.reason = CBridge.string(c.reason)
+        self.specialties = CBridge.messages(c.n_specialties, c.specialties, as: Wire.Common.CertificateSpecialty.self)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateRecord>, arena: borrowing CArena) {
@@ -263,6 +264,30 @@ extension Wire.Common.CertificateRecord: ProtobufCBacked {
         c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
         if let v = issuedAt { c.pointee.issued_at = arena.message(v) }
         if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+        if !specialties.isEmpty {
+            c.pointee.n_specialties = specialties.count
+            c.pointee.specialties = arena.messages(specialties)
+        }
+    }
+}
+
+extension Wire.Common.CertificateSpecialty: ProtobufCBacked {
+    package typealias CMessage = Jzs__Common__V1__CertificateSpecialty
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__certificate_specialty() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateSpecialty>) { jzs__common__v1__certificate_specialty__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Common__V1__CertificateSpecialty>) {
+        let c = pointer.pointee
+        self.init()
+        self.name = CBridge.string(c.name)
+        self.validFrom = CBridge.string(c.valid_from)
+        self.validUntil = CBridge.string(c.valid_until)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__CertificateSpecialty>, arena: borrowing CArena) {
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+        if !validFrom.isEmpty { c.pointee.valid_from = arena.string(validFrom) }
+        if !validUntil.isEmpty { c.pointee.valid_until = arena.string(validUntil) }
     }
 }
 
@@ -2759,10 +2784,14 @@ extension Wire.Public.VerifyCertificateRequest: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.certificateID = CBridge.string(c.certificate_id)
+        self.registrationNumber = CBridge.string(c.registration_number)
+        self.holderName = CBridge.string(c.holder_name)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__VerifyCertificateRequest>, arena: borrowing CArena) {
         if !certificateID.isEmpty { c.pointee.certificate_id = arena.string(certificateID) }
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
+        if !holderName.isEmpty { c.pointee.holder_name = arena.string(holderName) }
     }
 }
 

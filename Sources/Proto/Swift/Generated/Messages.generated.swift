@@ -583,8 +583,10 @@ extension Wire.Common {
         public var status: Wire.Common.CertificateStatus
         public var issuedAt: Wire.Common.Timestamp?
         public var reason: String
+        /// The specialties this version certifies, with their validity (as issued), sorted by name.
+        public var specialties: [Wire.Common.CertificateSpecialty]
 
-        public init(certificateID: String = "", registrationNumber: String = "", holderName: String = "", version: UInt32 = 0, status: Wire.Common.CertificateStatus = .unspecified, issuedAt: Wire.Common.Timestamp? = nil, reason: String = "") {
+        public init(certificateID: String = "", registrationNumber: String = "", holderName: String = "", version: UInt32 = 0, status: Wire.Common.CertificateStatus = .unspecified, issuedAt: Wire.Common.Timestamp? = nil, reason: String = "", specialties: [Wire.Common.CertificateSpecialty] = []) {
             self.certificateID = certificateID
             self.registrationNumber = registrationNumber
             self.holderName = holderName
@@ -592,6 +594,23 @@ extension Wire.Common {
             self.status = status
             self.issuedAt = issuedAt
             self.reason = reason
+            self.specialties = specialties
+        }
+    }
+}
+
+extension Wire.Common {
+    /// One registered specialty of a certificate: its name (e.g. 建筑工程) and validity (YYYY-MM-DD,
+    /// China Standard Time).
+    public struct CertificateSpecialty: WireMessage, Sendable, Hashable {
+        public var name: String
+        public var validFrom: String
+        public var validUntil: String
+
+        public init(name: String = "", validFrom: String = "", validUntil: String = "") {
+            self.name = name
+            self.validFrom = validFrom
+            self.validUntil = validUntil
         }
     }
 }
@@ -2294,10 +2313,17 @@ extension Wire.Public {
 
 extension Wire.Public {
     public struct VerifyCertificateRequest: WireMessage, Sendable, Hashable {
+        /// Either the 70-character identifier (1.2.156.3005.2.…)…
         public var certificateID: String
+        /// …or a 注册编号 (e.g. 鲁137212600001) together with the holder's full name (姓名), exactly as
+        /// registered. Give one form, not both.
+        public var registrationNumber: String
+        public var holderName: String
 
-        public init(certificateID: String = "") {
+        public init(certificateID: String = "", registrationNumber: String = "", holderName: String = "") {
             self.certificateID = certificateID
+            self.registrationNumber = registrationNumber
+            self.holderName = holderName
         }
     }
 }

@@ -206,7 +206,9 @@ extension Methods {
         public static let listAnnouncements = UnaryMethod<Wire.Public.ListAnnouncementsRequest, Wire.Public.ListAnnouncementsResponse>(path: "/jzs.public.v1.Public/ListAnnouncements")
         /// One announcement with its items (name, registration number, employer, type, specialties).
         public static let getAnnouncement = UnaryMethod<Wire.Public.GetAnnouncementRequest, Wire.Ministry.Announcement>(path: "/jzs.public.v1.Public/GetAnnouncement")
-        /// The current status of an electronic certificate by its identifier.
+        /// The current status of an electronic certificate: by its identifier, or by a 注册编号 with the
+        /// holder's exact name (the newest version of that number). A name that does not match answers
+        /// NOT_FOUND exactly like an unknown number. Spends the per-address lookup budget.
         public static let verifyCertificate = UnaryMethod<Wire.Public.VerifyCertificateRequest, Wire.Common.CertificateRecord>(path: "/jzs.public.v1.Public/VerifyCertificate")
         /// The ministry's SM2 public key (PEM) that signs electronic certificates.
         public static let getSigningKey = UnaryMethod<Wire.Public.GetSigningKeyRequest, Wire.Public.GetSigningKeyResponse>(path: "/jzs.public.v1.Public/GetSigningKey")

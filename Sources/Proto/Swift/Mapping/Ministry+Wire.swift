@@ -17,7 +17,8 @@ extension Wire.Common.CertificateRecord {
         case .expired: .expired
         }
         self.init(certificateID: r.id, registrationNumber: r.registrationNumber, holderName: r.holderName, version: UInt32(r.version),
-                  status: status, issuedAt: .init(r.issuedAt), reason: r.reason ?? "")
+                  status: status, issuedAt: .init(r.issuedAt), reason: r.reason ?? "",
+                  specialties: r.specialties.map { .init(name: $0.name, validFrom: $0.validFrom, validUntil: $0.validUntil) })
     }
 }
 

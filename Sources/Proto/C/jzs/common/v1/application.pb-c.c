@@ -367,6 +367,51 @@ void   jzs__common__v1__certificate_record__free_unpacked
   assert(message->base.descriptor == &jzs__common__v1__certificate_record__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__common__v1__certificate_specialty__init
+                     (Jzs__Common__V1__CertificateSpecialty         *message)
+{
+  static const Jzs__Common__V1__CertificateSpecialty init_value = JZS__COMMON__V1__CERTIFICATE_SPECIALTY__INIT;
+  *message = init_value;
+}
+size_t jzs__common__v1__certificate_specialty__get_packed_size
+                     (const Jzs__Common__V1__CertificateSpecialty *message)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_specialty__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__common__v1__certificate_specialty__pack
+                     (const Jzs__Common__V1__CertificateSpecialty *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_specialty__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__common__v1__certificate_specialty__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateSpecialty *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__common__v1__certificate_specialty__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Common__V1__CertificateSpecialty *
+       jzs__common__v1__certificate_specialty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Common__V1__CertificateSpecialty *)
+     protobuf_c_message_unpack (&jzs__common__v1__certificate_specialty__descriptor,
+                                allocator, len, data);
+}
+void   jzs__common__v1__certificate_specialty__free_unpacked
+                     (Jzs__Common__V1__CertificateSpecialty *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__common__v1__certificate_specialty__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__common__v1__certificate_file__init
                      (Jzs__Common__V1__CertificateFile         *message)
 {
@@ -1378,7 +1423,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor 
   (ProtobufCMessageInit) jzs__common__v1__application_query__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__certificate_record__field_descriptors[7] =
+static const ProtobufCFieldDescriptor jzs__common__v1__certificate_record__field_descriptors[8] =
 {
   {
     "certificate_id",
@@ -1464,6 +1509,18 @@ static const ProtobufCFieldDescriptor jzs__common__v1__certificate_record__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "specialties",
+    8,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Common__V1__CertificateRecord, n_specialties),
+    offsetof(Jzs__Common__V1__CertificateRecord, specialties),
+    &jzs__common__v1__certificate_specialty__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__certificate_record__field_indices_by_name[] = {
   0,   /* field[0] = certificate_id */
@@ -1471,13 +1528,14 @@ static const unsigned jzs__common__v1__certificate_record__field_indices_by_name
   5,   /* field[5] = issued_at */
   6,   /* field[6] = reason */
   1,   /* field[1] = registration_number */
+  7,   /* field[7] = specialties */
   4,   /* field[4] = status */
   3,   /* field[3] = version */
 };
 static const ProtobufCIntRange jzs__common__v1__certificate_record__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor =
 {
@@ -1487,11 +1545,75 @@ const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor
   "Jzs__Common__V1__CertificateRecord",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__CertificateRecord),
-  7,
+  8,
   jzs__common__v1__certificate_record__field_descriptors,
   jzs__common__v1__certificate_record__field_indices_by_name,
   1,  jzs__common__v1__certificate_record__number_ranges,
   (ProtobufCMessageInit) jzs__common__v1__certificate_record__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__common__v1__certificate_specialty__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateSpecialty, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid_from",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateSpecialty, valid_from),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "valid_until",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__CertificateSpecialty, valid_until),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__common__v1__certificate_specialty__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+  1,   /* field[1] = valid_from */
+  2,   /* field[2] = valid_until */
+};
+static const ProtobufCIntRange jzs__common__v1__certificate_specialty__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__common__v1__certificate_specialty__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.common.v1.CertificateSpecialty",
+  "CertificateSpecialty",
+  "Jzs__Common__V1__CertificateSpecialty",
+  "jzs.common.v1",
+  sizeof(Jzs__Common__V1__CertificateSpecialty),
+  3,
+  jzs__common__v1__certificate_specialty__field_descriptors,
+  jzs__common__v1__certificate_specialty__field_indices_by_name,
+  1,  jzs__common__v1__certificate_specialty__number_ranges,
+  (ProtobufCMessageInit) jzs__common__v1__certificate_specialty__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor jzs__common__v1__certificate_file__field_descriptors[2] =

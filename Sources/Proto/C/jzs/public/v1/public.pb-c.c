@@ -952,7 +952,7 @@ void   jzs__public__v1__who_am_iresponse__free_unpacked
   assert(message->base.descriptor == &jzs__public__v1__who_am_iresponse__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor jzs__public__v1__verify_certificate_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor jzs__public__v1__verify_certificate_request__field_descriptors[3] =
 {
   {
     "certificate_id",
@@ -966,14 +966,40 @@ static const ProtobufCFieldDescriptor jzs__public__v1__verify_certificate_reques
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "registration_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__VerifyCertificateRequest, registration_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "holder_name",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__VerifyCertificateRequest, holder_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__public__v1__verify_certificate_request__field_indices_by_name[] = {
   0,   /* field[0] = certificate_id */
+  2,   /* field[2] = holder_name */
+  1,   /* field[1] = registration_number */
 };
 static const ProtobufCIntRange jzs__public__v1__verify_certificate_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor jzs__public__v1__verify_certificate_request__descriptor =
 {
@@ -983,7 +1009,7 @@ const ProtobufCMessageDescriptor jzs__public__v1__verify_certificate_request__de
   "Jzs__Public__V1__VerifyCertificateRequest",
   "jzs.public.v1",
   sizeof(Jzs__Public__V1__VerifyCertificateRequest),
-  1,
+  3,
   jzs__public__v1__verify_certificate_request__field_descriptors,
   jzs__public__v1__verify_certificate_request__field_indices_by_name,
   1,  jzs__public__v1__verify_certificate_request__number_ranges,

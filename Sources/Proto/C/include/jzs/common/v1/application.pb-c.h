@@ -24,6 +24,7 @@ typedef struct Jzs__Common__V1__GetApplicationAttachmentRequest Jzs__Common__V1_
 typedef struct Jzs__Common__V1__GetApplicationAttachmentResponse Jzs__Common__V1__GetApplicationAttachmentResponse;
 typedef struct Jzs__Common__V1__ApplicationQuery Jzs__Common__V1__ApplicationQuery;
 typedef struct Jzs__Common__V1__CertificateRecord Jzs__Common__V1__CertificateRecord;
+typedef struct Jzs__Common__V1__CertificateSpecialty Jzs__Common__V1__CertificateSpecialty;
 typedef struct Jzs__Common__V1__CertificateFile Jzs__Common__V1__CertificateFile;
 typedef struct Jzs__Common__V1__StatusCount Jzs__Common__V1__StatusCount;
 typedef struct Jzs__Common__V1__TypeCount Jzs__Common__V1__TypeCount;
@@ -287,10 +288,31 @@ struct  Jzs__Common__V1__CertificateRecord
   Jzs__Common__V1__CertificateStatus status;
   Jzs__Common__V1__Timestamp *issued_at;
   char *reason;
+  /*
+   * The specialties this version certifies, with their validity (as issued), sorted by name.
+   */
+  size_t n_specialties;
+  Jzs__Common__V1__CertificateSpecialty **specialties;
 };
 #define JZS__COMMON__V1__CERTIFICATE_RECORD__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__certificate_record__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__CERTIFICATE_STATUS__CERTIFICATE_STATUS_UNSPECIFIED, NULL, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * One registered specialty of a certificate: its name (e.g. 建筑工程) and validity (YYYY-MM-DD,
+ * China Standard Time).
+ */
+struct  Jzs__Common__V1__CertificateSpecialty
+{
+  ProtobufCMessage base;
+  char *name;
+  char *valid_from;
+  char *valid_until;
+};
+#define JZS__COMMON__V1__CERTIFICATE_SPECIALTY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__certificate_specialty__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /*
@@ -512,6 +534,25 @@ Jzs__Common__V1__CertificateRecord *
 void   jzs__common__v1__certificate_record__free_unpacked
                      (Jzs__Common__V1__CertificateRecord *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Common__V1__CertificateSpecialty methods */
+void   jzs__common__v1__certificate_specialty__init
+                     (Jzs__Common__V1__CertificateSpecialty         *message);
+size_t jzs__common__v1__certificate_specialty__get_packed_size
+                     (const Jzs__Common__V1__CertificateSpecialty   *message);
+size_t jzs__common__v1__certificate_specialty__pack
+                     (const Jzs__Common__V1__CertificateSpecialty   *message,
+                      uint8_t             *out);
+size_t jzs__common__v1__certificate_specialty__pack_to_buffer
+                     (const Jzs__Common__V1__CertificateSpecialty   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Common__V1__CertificateSpecialty *
+       jzs__common__v1__certificate_specialty__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__common__v1__certificate_specialty__free_unpacked
+                     (Jzs__Common__V1__CertificateSpecialty *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Common__V1__CertificateFile methods */
 void   jzs__common__v1__certificate_file__init
                      (Jzs__Common__V1__CertificateFile         *message);
@@ -633,6 +674,9 @@ typedef void (*Jzs__Common__V1__ApplicationQuery_Closure)
 typedef void (*Jzs__Common__V1__CertificateRecord_Closure)
                  (const Jzs__Common__V1__CertificateRecord *message,
                   void *closure_data);
+typedef void (*Jzs__Common__V1__CertificateSpecialty_Closure)
+                 (const Jzs__Common__V1__CertificateSpecialty *message,
+                  void *closure_data);
 typedef void (*Jzs__Common__V1__CertificateFile_Closure)
                  (const Jzs__Common__V1__CertificateFile *message,
                   void *closure_data);
@@ -666,6 +710,7 @@ extern const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachm
 extern const ProtobufCMessageDescriptor jzs__common__v1__get_application_attachment_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__application_query__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_record__descriptor;
+extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_specialty__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__certificate_file__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__status_count__descriptor;
 extern const ProtobufCMessageDescriptor jzs__common__v1__type_count__descriptor;

@@ -63,11 +63,20 @@ typedef enum _Jzs__Public__V1__ServingStatus {
 struct  Jzs__Public__V1__VerifyCertificateRequest
 {
   ProtobufCMessage base;
+  /*
+   * Either the 70-character identifier (1.2.156.3005.2.…)…
+   */
   char *certificate_id;
+  /*
+   * …or a 注册编号 (e.g. 鲁137212600001) together with the holder's full name (姓名), exactly as
+   * registered. Give one form, not both.
+   */
+  char *registration_number;
+  char *holder_name;
 };
 #define JZS__PUBLIC__V1__VERIFY_CERTIFICATE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__verify_certificate_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Public__V1__GetSigningKeyRequest
