@@ -25,14 +25,14 @@ enum ApplicationOutput {
 
     static func json(_ a: Wire.Common.Application) -> [String: Any] {
         var o: [String: Any] = [
-            "application_id": a.applicationID, "applicant": a.applicantName, "id_number": a.idNumberMasked,
+            "application_id": a.applicationID, "applicant": a.applicantName, "id_number": idNumber(a), "phone": phone(a),
             "enterprise": a.enterpriseName, "enterprise_credit_code": a.enterpriseCreditCode, "type": typeName(a.type),
             "specialties": a.specialties, "status": "\(a.status)", "return_reason": a.returnReason,
             "qualification_certificate_no": a.qualificationCertificateNo, "contract": "\(a.contractStart)..\(a.contractEnd)",
         ]
         if !a.attachments.isEmpty { o["documents"] = a.attachments.map(DocumentKinds.json) }
         if !a.history.isEmpty {
-            o["history"] = a.history.map { ["at": ISO8601DateFormatter().string(from: $0.at?.date ?? Date()), "actor": $0.actor,
+            o["history"] = a.history.map { ["at": ISO8601DateFormatter().string(from: $0.at?.date ?? Date()), "actor": $0.actor, "actor_name": $0.actorName,
                                               "action": $0.action, "to": "\($0.toStatus)", "reason": $0.reason] }
         }
         return o
@@ -59,14 +59,14 @@ enum ApplicationOutput {
 
     static func table(_ page: Wire.Common.ApplicationPage) {
         Output.table(["application", "applicant", "ID number", "type", "specialties", "status"], page.applications.map {
-            [$0.applicationID, $0.applicantName, $0.idNumberMasked, typeName($0.type), $0.specialties.joined(separator: "、"), statusName($0.status)]
+            [$0.applicationID, $0.applicantName, idNumber($0), typeName($0.type), $0.specialties.joined(separator: "、"), statusName($0.status)]
         })
         let more = page.page?.nextPageToken.isEmpty == false ? "; next page: --page-token \(page.page!.nextPageToken)" : ""
         print("\(page.applications.count) of \(page.page?.total ?? 0)\(more)")
     }
 
     static func detail(_ a: Wire.Common.Application) {
-        Output.fields([("application", a.applicationID), ("applicant", "\(a.applicantName) \(a.idNumberMasked)"),
+        Output.fields([("application", a.applicationID), ("applicant", "\(a.applicantName) \(idNumber(a))"), ("phone", phone(a)),
                        ("employer", "\(a.enterpriseName) (\(a.enterpriseCreditCode))"), ("type", typeName(a.type)),
                        ("specialties", a.specialties.joined(separator: "、")), ("qualification", "\(a.qualificationCertificateNo) of \(a.qualificationDate)"),
                        ("contract", "\(a.contractStart) to \(a.contractEnd)"), ("status", statusName(a.status))]
@@ -79,10 +79,16 @@ enum ApplicationOutput {
             print("history:")
             for e in a.history {
                 let when = ISO8601DateFormatter().string(from: e.at?.date ?? Date())
-                print("  \(when)  \(e.action) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : ": \(e.reason)")  (\(e.actor))")
+                print("  \(when)  \(e.action) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : ": \(e.reason)")  (\(e.actorName.isEmpty ? e.actor : e.actorName))")
             }
         }
     }
+
+    /// The applicant's ID number as the server disclosed it: in full to reviewers, masked to others.
+    static func idNumber(_ a: Wire.Common.Application) -> String { a.idNumber.isEmpty ? a.idNumberMasked : a.idNumber }
+
+    /// The applicant's phone, in full to reviewers, masked to others.
+    static func phone(_ a: Wire.Common.Application) -> String { a.phone.isEmpty ? a.phoneMasked : a.phone }
 
     static func registrationType(_ text: String) -> Wire.Common.RegistrationType? {
         switch text {

@@ -96,10 +96,10 @@ struct StaffCommand: AsyncParsableCommand {
 
     struct Show: ClientCommand {
         @OptionGroup var global: GlobalOptions
-        @Argument var registrationID: String
+        @Argument(help: "注册编号 (registration number).") var registrationNumber: String
 
         func run(with client: Client) async throws {
-            let m = try await client.enterprise.staffMember(registrationID)
+            let m = try await client.enterprise.staffMember(registrationNumber: registrationNumber)
             if global.json {
                 Output.json(["registration_number": m.registrationNumber, "name": m.name, "id_number": m.idNumberMasked,
                              "specialties": m.specialties.map { ["specialty": $0.specialty, "valid_from": $0.validFrom, "valid_until": $0.validUntil] }])
@@ -145,10 +145,10 @@ struct UsersCommand: AsyncParsableCommand {
     struct Edit: ClientCommand {
         static let configuration = CommandConfiguration(abstract: "修改: rename a sub-user.")
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
+        @Argument(help: "The sub-user's account.") var account: String
         @Option var name: String
         func run(with client: Client) async throws {
-            try await client.enterprise.updateUser(userID, name: name)
+            try await client.enterprise.updateUser(account: account, name: name)
             if global.json { Output.json(["updated": true]) } else { print("updated") }
         }
     }
@@ -156,22 +156,22 @@ struct UsersCommand: AsyncParsableCommand {
     struct ResetPassword: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "reset-password", abstract: "重置密码: set a sub-user's password (their sessions end).")
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
+        @Argument(help: "The sub-user's account.") var account: String
         @Option(help: ArgumentHelp(Messages.passwordFlag("The new password"))) var password: String?
         @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(Messages.newPasswordStdin)) var passwordStdin = false
         func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
             let secret = try Passwords.read(password, stdin: passwordStdin, prompt: "New password: ")
-            try await client.enterprise.updateUser(userID, newPassword: secret)
+            try await client.enterprise.updateUser(account: account, newPassword: secret)
             if global.json { Output.json(["reset": true]) } else { print("password reset") }
         }
     }
 
     struct Remove: ClientCommand {
         @OptionGroup var global: GlobalOptions
-        @Argument var userID: String
+        @Argument(help: "The sub-user's account.") var account: String
         func run(with client: Client) async throws {
-            try await client.enterprise.removeUser(userID)
+            try await client.enterprise.removeUser(account: account)
             if global.json { Output.json(["removed": true]) } else { print("removed") }
         }
     }

@@ -110,10 +110,15 @@ struct WhoAmI: ClientCommand {
         if global.json {
             var object: [String: Any] = ["kind": kind, "principal": me.principal]
             if me.provinceCode != 0 { object["province_code"] = me.provinceCode; object["province_name"] = me.provinceName }
+            for (key, value) in [("organization", me.organizationName), ("account", me.account), ("name", me.name)] where !value.isEmpty { object[key] = value }
             Output.json(object)
         } else {
-            var rows = [("kind", kind), ("principal", me.principal)]
-            if me.provinceCode != 0 { rows.append(("province", "\(me.provinceCode) \(me.provinceName)")) }
+            var rows = [("kind", kind)]
+            if !me.organizationName.isEmpty { rows.append(("organization", me.organizationName)) }
+            if !me.account.isEmpty { rows.append(("account", me.account)) }
+            if !me.name.isEmpty { rows.append(("name", me.name)) }
+            if me.provinceCode != 0 { rows.append(("province", "\(me.provinceName) (\(me.provinceCode))")) }
+            rows.append(("principal", me.principal))
             Output.fields(rows)
         }
     }

@@ -346,6 +346,12 @@ public final class RegistryDatabase: Sendable {
                 CREATE INDEX enterprises_by_credit_code ON enterprises (credit_code, status);
                 """)
         }
+        migrator.registerMigration("v13-application-event-actor-name") { db in
+            // The name a person reads for who acted (EventActor): the authority and its operator,
+            // the enterprise and its user, the applicant. NULL for older events (a name is
+            // derived from the principal when they are read).
+            try db.execute(sql: "ALTER TABLE application_events ADD COLUMN actor_name TEXT")
+        }
         return migrator
     }
 
