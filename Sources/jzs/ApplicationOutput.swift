@@ -14,14 +14,14 @@ enum ApplicationOutput {
 
     static func json(_ a: Wire.Common.Application) -> [String: Any] {
         var o: [String: Any] = [
-            "application_id": a.applicationID, "applicant": a.applicantName, "id_number": a.idNumberMasked,
+            "application_id": a.applicationID, "applicant": a.applicantName, "id_number": idNumber(a), "phone": phone(a),
             "enterprise": a.enterpriseName, "enterprise_credit_code": a.enterpriseCreditCode, "type": typeName(a.type),
             "specialties": a.specialties, "status": "\(a.status)", "return_reason": a.returnReason,
             "qualification_certificate_no": a.qualificationCertificateNo, "contract": "\(a.contractStart)..\(a.contractEnd)",
         ]
         if !a.attachments.isEmpty { o["documents"] = a.attachments.map(DocumentKinds.json) }
         if !a.history.isEmpty {
-            o["history"] = a.history.map { ["at": ShownTime.iso($0.at?.date ?? Date()), "actor": $0.actor,
+            o["history"] = a.history.map { ["at": ShownTime.iso($0.at?.date ?? Date()), "actor": $0.actor, "actor_name": $0.actorName,
                                               "action": $0.action, "to": "\($0.toStatus)", "reason": $0.reason] }
         }
         return o
@@ -49,7 +49,7 @@ enum ApplicationOutput {
     static func table(_ page: Wire.Common.ApplicationPage) {
         Output.table([ApplicationTexts.application.text, ApplicationTexts.applicant.text, ApplicationTexts.idNumber.text,
                       ApplicationTexts.type.text, ApplicationTexts.specialties.text, ApplicationTexts.status.text], page.applications.map {
-            [$0.applicationID, $0.applicantName, $0.idNumberMasked, StatusTexts.registrationType($0.type),
+            [$0.applicationID, $0.applicantName, idNumber($0), StatusTexts.registrationType($0.type),
              StatusTexts.specialties($0.specialties), statusName($0.status)]
         })
         let token = page.page?.nextPageToken ?? ""
@@ -71,7 +71,7 @@ enum ApplicationOutput {
     static func detailLines(_ a: Wire.Common.Application) -> [String] {
         var lines: [String] = []
         let open = UILanguage.current == .zh ? "（" : " (", close = UILanguage.current == .zh ? "）" : ")"
-        lines += Output.fieldLines([(ApplicationTexts.application.text, a.applicationID), (ApplicationTexts.applicant.text, "\(a.applicantName) \(a.idNumberMasked)"),
+        lines += Output.fieldLines([(ApplicationTexts.application.text, a.applicationID), (ApplicationTexts.applicant.text, "\(a.applicantName) \(idNumber(a))"), (ApplicationTexts.phone.text, phone(a)),
                        (ApplicationTexts.employer.text, a.enterpriseName + open + a.enterpriseCreditCode + close),
                        (ApplicationTexts.type.text, StatusTexts.registrationType(a.type)),
                        (ApplicationTexts.specialties.text, StatusTexts.specialties(a.specialties)),
@@ -90,11 +90,17 @@ enum ApplicationOutput {
             lines.append(ApplicationTexts.history.text)
             for e in a.history {
                 let when = ShownTime.text(e.at?.date ?? Date())
-                lines.append("  \(when)  \(StatusTexts.action(e.action)) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : separator + e.reason)  \(open)\(e.actor)\(close)")
+                lines.append("  \(when)  \(StatusTexts.action(e.action)) → \(statusName(e.toStatus))\(e.reason.isEmpty ? "" : separator + e.reason)  \(open)\(e.actorName.isEmpty ? e.actor : e.actorName)\(close)")
             }
         }
         return lines
     }
+
+    /// The applicant's ID number as the server disclosed it: in full to reviewers, masked to others.
+    static func idNumber(_ a: Wire.Common.Application) -> String { a.idNumber.isEmpty ? a.idNumberMasked : a.idNumber }
+
+    /// The applicant's phone, in full to reviewers, masked to others.
+    static func phone(_ a: Wire.Common.Application) -> String { a.phone.isEmpty ? a.phoneMasked : a.phone }
 
     static func registrationType(_ text: String) -> Wire.Common.RegistrationType? {
         switch text {

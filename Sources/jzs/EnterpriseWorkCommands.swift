@@ -114,10 +114,10 @@ struct StaffCommand: AsyncParsableCommand {
     struct Show: ClientCommand {
         static let configuration = CommandConfiguration(abstract: EnterpriseTexts.staffShowAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(EnterpriseTexts.registrationIDHelp)) var registrationID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.registrationNumberHelp)) var registrationNumber: String
 
         func run(with client: Client) async throws {
-            let m = try await client.enterprise.staffMember(registrationID)
+            let m = try await client.enterprise.staffMember(registrationNumber: registrationNumber)
             if global.json {
                 Output.json(["registration_number": m.registrationNumber, "name": m.name, "id_number": m.idNumberMasked,
                              "specialties": m.specialties.map { ["specialty": $0.specialty, "valid_from": $0.validFrom, "valid_until": $0.validUntil] }])
@@ -169,10 +169,10 @@ struct UsersCommand: AsyncParsableCommand {
     struct Edit: ClientCommand {
         static let configuration = CommandConfiguration(abstract: EnterpriseTexts.editAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userAccountHelp)) var account: String
         @Option(help: ArgumentHelp(EnterpriseTexts.userName)) var name: String
         func run(with client: Client) async throws {
-            try await client.enterprise.updateUser(userID, name: name)
+            try await client.enterprise.updateUser(account: account, name: name)
             if global.json { Output.json(["updated": true]) } else { print(EnterpriseTexts.updated.text) }
         }
     }
@@ -180,13 +180,13 @@ struct UsersCommand: AsyncParsableCommand {
     struct ResetPassword: ClientCommand {
         static let configuration = CommandConfiguration(commandName: "reset-password", abstract: EnterpriseTexts.resetAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userAccountHelp)) var account: String
         @Option(help: ArgumentHelp(PasswordTexts.flag(PasswordTexts.new))) var password: String?
         @Flag(name: .customLong("password-stdin"), help: ArgumentHelp(PasswordTexts.newStdin)) var passwordStdin = false
         func validate() throws { try Passwords.checkOneSource(password, "--password", stdin: passwordStdin) }
         func run(with client: Client) async throws {
             let secret = try Passwords.read(password, stdin: passwordStdin, prompt: PasswordTexts.promptNew.text)
-            try await client.enterprise.updateUser(userID, newPassword: secret)
+            try await client.enterprise.updateUser(account: account, newPassword: secret)
             if global.json { Output.json(["reset": true]) } else { print(EnterpriseTexts.passwordReset.text) }
         }
     }
@@ -194,7 +194,7 @@ struct UsersCommand: AsyncParsableCommand {
     struct Remove: ClientCommand {
         static let configuration = CommandConfiguration(abstract: EnterpriseTexts.removeAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(EnterpriseTexts.userIDHelp)) var userID: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.userAccountHelp)) var account: String
         @Flag(help: ArgumentHelp(ConfirmTexts.yesRemove)) var yes = false
 
         func beforeConnecting() throws {
@@ -202,14 +202,14 @@ struct UsersCommand: AsyncParsableCommand {
         }
 
         func run(with client: Client) async throws {
-            var who = userID
+            var who = account
             if !yes {
                 // Name the person: the account and name, not only the id typed.
-                if let user = try await client.enterprise.users().first(where: { $0.userID == userID }) { who = StatusTexts.withNote(user.account, user.name) }
+                if let user = try await client.enterprise.users().first(where: { $0.account == account }) { who = StatusTexts.withNote(user.account, user.name) }
                 try Confirmation.ask(ConfirmTexts.removeUserQuestion(who), yes: false, needsYes: ConfirmTexts.needsYesRemove,
                                      declined: ConfirmTexts.declinedRemove, json: global.json)
             }
-            try await client.enterprise.removeUser(userID)
+            try await client.enterprise.removeUser(account: account)
             if global.json { Output.json(["removed": true]) } else { print(EnterpriseTexts.removed(who)) }
         }
     }

@@ -125,10 +125,15 @@ struct WhoAmI: ClientCommand {
         if global.json {
             var object: [String: Any] = ["kind": kind, "principal": me.principal]
             if me.provinceCode != 0 { object["province_code"] = me.provinceCode; object["province_name"] = me.provinceName }
+            for (key, value) in [("organization", me.organizationName), ("account", me.account), ("name", me.name)] where !value.isEmpty { object[key] = value }
             Output.json(object)
         } else {
-            var rows = [(PublicTexts.kind.text, StatusTexts.callerKind(me.kind)), (PublicTexts.principal.text, me.principal)]
-            if me.provinceCode != 0 { rows.append((PublicTexts.province.text, "\(me.provinceCode) \(me.provinceName)")) }
+            var rows = [(PublicTexts.kind.text, StatusTexts.callerKind(me.kind))]
+            if !me.organizationName.isEmpty { rows.append((PublicTexts.organization.text, me.organizationName)) }
+            if !me.account.isEmpty { rows.append((PublicTexts.account.text, me.account)) }
+            if !me.name.isEmpty { rows.append((PublicTexts.name.text, me.name)) }
+            if me.provinceCode != 0 { rows.append((PublicTexts.province.text, "\(me.provinceName)（\(me.provinceCode)）")) }
+            rows.append((PublicTexts.principal.text, me.principal))
             Output.fields(rows)
         }
     }

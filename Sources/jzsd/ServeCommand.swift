@@ -89,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
-        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode,
+        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode, accounts: accounts,
                       warnings: { maintenance.warnings }).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(database: database, corpsCode: corpsCode)

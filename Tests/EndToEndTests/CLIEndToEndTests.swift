@@ -34,6 +34,9 @@ struct CLIEndToEndTests {
             "NOT VALID: the certificate is void",                  // after re-issue
             "json verdict: valid False - the certificate is void",  // --json prints one object, nothing else
             "audit log intact",
+            "organization  济南示范建设有限公司",                       // whoami names the enterprise (sub-users edited by account)
+            "钱九九",
+            "山东省住房和城乡建设厅 · 审核员 李",                      // history names the province's operator
         ] {
             #expect(output.contains(expected), "missing \(expected)")
         }

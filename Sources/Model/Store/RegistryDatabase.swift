@@ -364,6 +364,12 @@ public final class RegistryDatabase: Sendable {
             // its 注册编号 (Certificates.record(registrationNumber:holderName:)).
             try db.execute(sql: "CREATE INDEX certificates_by_serial ON certificates (serial, version)")
         }
+        migrator.registerMigration("v16-application-event-actor-name") { db in
+            // The name a person reads for who acted (EventActor): the authority and its operator,
+            // the enterprise and its user, the applicant. NULL for older events (a name is
+            // derived from the principal when they are read).
+            try db.execute(sql: "ALTER TABLE application_events ADD COLUMN actor_name TEXT")
+        }
         return migrator
     }
 

@@ -28,19 +28,28 @@ public struct ApplicationDraft: Sendable, Equatable {
 
 public struct ApplicationEvent: Sendable, Equatable {
     public let at: Date
+    /// The machine principal (`jzs:province:37`).
     public let actor: String
+    /// Who acted, as a person reads it (``EventActor``): `山东省住房和城乡建设厅 · 张三`.
+    public let actorName: String
     public let action: String
     public let from: ApplicationStatus?
     public let to: ApplicationStatus
     public let reason: String?
 }
 
-/// An application as its viewers see it (ID number masked).
+/// An application as its viewer sees it: the applicant's ID number and phone masked, and in
+/// full only for a reviewer's audited read (``Disclosure``).
 public struct Application: Sendable, Equatable {
     public let id: String
     public let individualID: String
     public let applicantName: String
     public let maskedIDNumber: String
+    /// The full ID number: only for a province or the ministry, on an audited read.
+    public let idNumber: String?
+    public let maskedPhone: String
+    /// The full mobile phone: as ``idNumber``.
+    public let phone: String?
     public let enterpriseID: String
     public let enterpriseName: String
     public let enterpriseCreditCode: String
@@ -156,11 +165,11 @@ public final class Applications: Sendable {
                 """, arguments: [id, individual, valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText,
                                  valid.certificateNo, valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "",
                                  valid.contractEnd?.description ?? "", status.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
-            try Self.event(db, id, at: now, actor: caller.principal, action: "submitted", from: nil, to: status, reason: nil)
+            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: "submitted", from: nil, to: status, reason: nil)
             try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)",
                                             result: "submitted \(valid.type.chineseName) → \(status.rawValue)"), in: db)
         }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     /// Withdraws an application the enterprise has not reported yet (or one returned to the applicant).
@@ -193,32 +202,58 @@ public final class Applications: Sendable {
                 """, arguments: [valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText, valid.certificateNo,
                                  valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "", valid.contractEnd?.description ?? "",
                                  next.rawValue, now.timeIntervalSince1970, id])
-            try Self.event(db, id, at: now, actor: caller.principal, action: "resubmitted", from: .returned, to: next, reason: nil)
+            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: "resubmitted", from: .returned, to: next, reason: nil)
             try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)", result: "resubmitted → \(next.rawValue)"), in: db)
         }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     // MARK: Reading (every query takes the caller's scope)
 
-    public func application(_ id: String, for caller: Caller) async throws(RegistryError) -> Application {
+    /// One application with its history and documents, in the caller's scope.
+    ///
+    /// A province or the ministry sees the applicant's ID number and phone in full when `audit`
+    /// is given, and the read writes its disclosure row (``DisclosureAudit``) in the same
+    /// transaction; everyone else, and a read without `audit`, sees them masked.
+    public func application(_ id: String, for caller: Caller, audit: AuditContext? = nil) async throws(RegistryError) -> Application {
         let filter = Scope(caller).applicationsFilter
-        let found = try await database.read { db -> Application? in
-            guard var app = try Self.fetch(db, where: "a.id = ? AND \(filter.sql)", [id] + filter.arguments, limit: 1).first else { return nil }
+        let found = try await disclosing(to: caller, audit: audit) { db, disclosure -> (Application?, [String]) in
+            guard var app = try Self.fetch(db, where: "a.id = ? AND \(filter.sql)", [id] + filter.arguments, limit: 1, disclosure: disclosure).first else {
+                return (nil, [])
+            }
             app.events = try Row.fetchAll(db, sql: "SELECT * FROM application_events WHERE application_id = ? ORDER BY id", arguments: [id]).map {
-                ApplicationEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: $0["actor"], action: $0["action"],
-                                 from: ($0["from_status"] as String?).flatMap(ApplicationStatus.init(rawValue:)),
-                                 to: ApplicationStatus(rawValue: $0["to_status"])!, reason: $0["reason"])
+                let actor: String = $0["actor"]
+                return ApplicationEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: actor,
+                                        actorName: $0["actor_name"] ?? EventActor.fallbackName(principal: actor), action: $0["action"],
+                                        from: ($0["from_status"] as String?).flatMap(ApplicationStatus.init(rawValue:)),
+                                        to: ApplicationStatus(rawValue: $0["to_status"])!, reason: $0["reason"])
             }
             app.attachments = try Row.fetchAll(db, sql: "SELECT id, kind, content_type, size, sha256 FROM application_attachments WHERE application_id = ? ORDER BY created_at, id",
                                                arguments: [id]).map {
                 ApplicationAttachment(id: $0["id"], kind: ApplicationAttachment.Kind(rawValue: $0["kind"]) ?? .other, contentType: $0["content_type"],
                                       size: $0["size"], sha256: Digest.hex(Array($0["sha256"] as Data)))
             }
-            return app
+            return (app, [app.id])
         }
         guard let found else { throw .notFound(Text(.applicationNotFound, "\(id)")) }
         return found
+    }
+
+    /// Runs a read of applications with the view ``Disclosure`` gives `caller`: a full view runs
+    /// in one write transaction that also appends the disclosure row naming the records `body`
+    /// returns (none: no row), so no full number leaves without its row; a masked view is a
+    /// plain read.
+    func disclosing<T: Sendable>(to caller: Caller, audit: AuditContext?,
+                                 _ body: @escaping @Sendable (Database, Disclosure) throws -> (T, [String])) async throws(RegistryError) -> T {
+        guard Disclosure(for: caller, audited: audit) == .full, let audit else {
+            return try await database.read { db in try body(db, .masked).0 }
+        }
+        let now = self.now()
+        return try await database.write { db in
+            let (value, records) = try body(db, .full)
+            try DisclosureAudit.record(audit, kind: "application", records: records, tenant: Self.tenant(caller), at: now, in: db)
+            return value
+        }
     }
 
     public static let maxAttachmentBytes = 2 * 1024 * 1024
@@ -279,7 +314,9 @@ public final class Applications: Sendable {
     }
 
     /// A page of the caller's applications (an enterprise's, a province's, an individual's own), oldest first.
-    public func list(for caller: Caller, _ filter: ApplicationFilter) async throws(RegistryError) -> Page<Application> {
+    /// With `audit`, a province or the ministry sees full ID numbers and phones, and the page's
+    /// disclosure row is written with the read (``application(_:for:audit:)``).
+    public func list(for caller: Caller, _ filter: ApplicationFilter, audit: AuditContext? = nil) async throws(RegistryError) -> Page<Application> {
         let scope = Scope(caller).applicationsFilter
         var conditions = [scope.sql]
         var arguments = scope.arguments
@@ -314,13 +351,13 @@ public final class Applications: Sendable {
         guard (1...500).contains(size) else { throw .invalid("page.page_size", .pageSize) }
         let pageCondition = conditions.joined(separator: " AND ")
         let pageArguments = arguments
-        let (items, total) = try await database.read { db -> ([Application], Int) in
-            let items = try Self.fetch(db, where: pageCondition, pageArguments, limit: size + 1)
+        let (page, more, total) = try await disclosing(to: caller, audit: audit) { db, disclosure -> (([Application], Bool, Int), [String]) in
+            let items = try Self.fetch(db, where: pageCondition, pageArguments, limit: size + 1, disclosure: disclosure)
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applications a WHERE \(counted.joined(separator: " AND "))", arguments: countArguments) ?? 0
-            return (items, total)
+            let page = Array(items.prefix(size))
+            return ((page, items.count > size, total), page.map(\.id))
         }
-        let page = Array(items.prefix(size))
-        let next = items.count > size ? Self.encodeToken(page.last!.createdAt.timeIntervalSince1970, page.last!.id) : ""
+        let next = more ? Self.encodeToken(page.last!.createdAt.timeIntervalSince1970, page.last!.id) : ""
         return Page(items: page, nextPageToken: next, total: total)
     }
 
@@ -334,7 +371,7 @@ public final class Applications: Sendable {
                              refusal: .onlyAwaitingReport) { type in
             (ApplicationRoute.next(after: .awaitingEnterprise, for: type)!, nil)
         }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     /// 批量上报: every id in one transaction; a result per item. Retried with the same
@@ -356,6 +393,7 @@ public final class Applications: Sendable {
                 let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
                 let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
                 var seen = Set<String>()
+                let actor = try EventActor(caller, audit, in: db)
                 for id in ids {
                     guard seen.insert(id).inserted else {
                         results.append(.init(applicationID: id, error: .alreadyExists(Text(.listedTwice))))
@@ -372,7 +410,7 @@ public final class Applications: Sendable {
                         continue
                     }
                     try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-                    try Self.event(db, id, at: now, actor: caller.principal, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
+                    try Self.event(db, id, at: now, actor: actor, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
                     auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
                     results.append(.init(applicationID: id, error: nil))
                 }
@@ -435,15 +473,15 @@ public final class Applications: Sendable {
                 WHERE id = ? AND status = ?
                 """, arguments: [next.rawValue, reason, now.timeIntervalSince1970, action, now.timeIntervalSince1970, id, status.rawValue])
             guard db.changesCount == 1 else { throw RegistryError.conflict(Text(.applicationChanged)) }
-            try Self.event(db, id, at: now, actor: caller.principal, action: action, from: status, to: next, reason: reason)
+            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: action, from: status, to: next, reason: reason)
             try AuditLog.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)",
                                             result: "\(action) → \(next.rawValue)\(reason.map { ": \($0)" } ?? "")"), in: db)
         }
     }
 
-    static func event(_ db: Database, _ id: String, at: Date, actor: String, action: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?) throws {
-        try db.cachedStatement(sql: "INSERT INTO application_events (application_id, at, actor, action, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [id, at.timeIntervalSince1970, actor, action, from?.rawValue, to.rawValue, reason])
+    static func event(_ db: Database, _ id: String, at: Date, actor: EventActor, action: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?) throws {
+        try db.cachedStatement(sql: "INSERT INTO application_events (application_id, at, actor, actor_name, action, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [id, at.timeIntervalSince1970, actor.principal, actor.name, action, from?.rawValue, to.rawValue, reason])
     }
 
     static func tenant(_ caller: Caller) -> String {
@@ -458,16 +496,18 @@ public final class Applications: Sendable {
         guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
     }
 
-    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [Application] {
+    /// Applications with the applicant's numbers as `disclosure` shows them.
+    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int, disclosure: Disclosure) throws -> [Application] {
         try Row.fetchAll(db, sql: """
-            SELECT a.*, i.name AS applicant_name, i.id_number, e.name AS enterprise_name, e.credit_code
+            SELECT a.*, i.name AS applicant_name, i.id_number, i.phone, e.name AS enterprise_name, e.credit_code
             FROM applications a JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
             WHERE \(condition) ORDER BY a.created_at, a.id LIMIT \(limit)
             """, arguments: arguments).map { row in
-            let idNumber: String = row["id_number"]
+            let idNumber = disclosure.idNumber(row["id_number"])
+            let phone = disclosure.phone(row["phone"])
             return Application(
                 id: row["id"], individualID: row["individual_id"], applicantName: row["applicant_name"],
-                maskedIDNumber: String(idNumber.prefix(4)) + String(repeating: "*", count: 10) + String(idNumber.suffix(4)),
+                maskedIDNumber: idNumber.masked, idNumber: idNumber.full, maskedPhone: phone.masked, phone: phone.full,
                 enterpriseID: row["enterprise_id"], enterpriseName: row["enterprise_name"], enterpriseCreditCode: row["credit_code"],
                 provinceCode: row["province_code"], type: RegistrationType(rawValue: row["type"])!,
                 specialties: (row["specialties"] as String).split(separator: ",").compactMap { Specialty(rawValue: String($0)) },

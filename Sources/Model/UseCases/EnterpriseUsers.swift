@@ -48,15 +48,40 @@ extension Accounts {
         return EnterpriseUser(id: id, account: login, name: person!.rawValue, administrator: false, locked: false)
     }
 
-    /// 修改并重置密码: renames a sub-user and/or sets a new password (ending their sessions and any lock).
+    /// How a request names a sub-user: by the account the administrator knows (preferred), or by id.
+    public enum SubUserReference: Sendable, Hashable {
+        case account(String)
+        case userID(String)
+
+        var text: String {
+            switch self {
+            case .account(let a): a.trimmed
+            case .userID(let id): id.trimmed
+            }
+        }
+    }
+
+    /// The id and account of a sub-user of `enterprise` (never its administrator, never another
+    /// enterprise's: those answer NOT_FOUND like an unknown one).
+    static func subUser(_ reference: SubUserReference, of enterprise: String, in db: Database) throws -> (id: String, account: String) {
+        let column = if case .account = reference { "account" } else { "id" }
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, account FROM enterprise_users WHERE \(column) = ? AND enterprise_id = ? AND is_admin = 0",
+                                         arguments: [reference.text, enterprise]) else {
+            throw RegistryError.notFound(Text(.subUserNotFound, "\(reference.text)"))
+        }
+        return (row["id"], row["account"])
+    }
+
     public func updateUser(_ userID: String, name: String?, newPassword: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        try await updateUser(.userID(userID), name: name, newPassword: newPassword, by: caller, audit: audit)
+    }
+
+    /// 修改并重置密码: renames a sub-user and/or sets a new password (ending their sessions and any lock).
+    public func updateUser(_ reference: SubUserReference, name: String?, newPassword: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         let enterprise = try Self.requireAdministrator(caller)
         var v = Violations()
         let person = name.flatMap { n in v.check("name") { () throws(InvalidValue) in try PersonName(validating: n) } }
-        let account = try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT account FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise])
-        }
-        guard let account else { throw .notFound(Text(.subUserNotFound, "\(userID)")) }
+        let (userID, account) = try await database.read { db in try Self.subUser(reference, of: enterprise, in: db) }
         if let newPassword { _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: account) } }
         try v.throwIfAny()
         guard person != nil || newPassword != nil else { throw .invalid("name", .userEditNothing) }
@@ -77,15 +102,18 @@ extension Accounts {
     }
 
     public func removeUser(_ userID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
+        try await removeUser(.userID(userID), by: caller, audit: audit)
+    }
+
+    /// Removes a sub-user (by account or id) of the caller's enterprise; their sessions end.
+    public func removeUser(_ reference: SubUserReference, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         let enterprise = try Self.requireAdministrator(caller)
         let now = self.now()
         try await database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE id = ? AND enterprise_id = ? AND is_admin = 0", arguments: [userID, enterprise]) == true else {
-                throw RegistryError.notFound(Text(.subUserNotFound, "\(userID)"))
-            }
+            let (userID, account) = try Self.subUser(reference, of: enterprise, in: db)
             try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
             try db.execute(sql: "DELETE FROM enterprise_users WHERE id = ?", arguments: [userID])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "sub-user removed"), in: db)
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "sub-user \(account) removed"), in: db)
         }
     }
 

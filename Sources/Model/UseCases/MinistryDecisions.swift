@@ -67,6 +67,7 @@ extension Applications {
                 var results: [DecisionResult] = []
                 var auditRows: [AuditEntry] = []
                 var seen = Set<String>()
+                let actor = try EventActor(caller, audit, in: db)
                 for d in decisions {
                     guard seen.insert(d.applicationID).inserted else {
                         results.append(.init(applicationID: d.applicationID, error: .alreadyExists(Text(.listedTwice)), status: nil, registrationNumber: nil))
@@ -77,7 +78,7 @@ extension Applications {
                     var reissued: [(id: String, version: Int)] = []
                     try db.inSavepoint {
                         do {
-                            outcome = try Self.apply(d, at: now, by: caller, corpsCode: corpsCode, reissued: &reissued, in: db)
+                            outcome = try Self.apply(d, at: now, by: actor, corpsCode: corpsCode, reissued: &reissued, in: db)
                             return .commit
                         } catch let e as RegistryError {
                             outcome = .init(applicationID: d.applicationID, error: e, status: nil, registrationNumber: nil)
@@ -98,7 +99,7 @@ extension Applications {
     }
 
     /// Applies one decision inside the caller's transaction.
-    static func apply(_ d: MinistryDecision, at now: Date, by caller: Caller, corpsCode: UInt32, reissued: inout [(id: String, version: Int)], in db: Database) throws -> DecisionResult {
+    static func apply(_ d: MinistryDecision, at now: Date, by actor: EventActor, corpsCode: UInt32, reissued: inout [(id: String, version: Int)], in db: Database) throws -> DecisionResult {
         guard let app = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
             """), arguments: [d.applicationID]) else {
@@ -113,14 +114,14 @@ extension Applications {
         guard d.approve else {
             try db.cachedStatement(sql: "UPDATE applications SET status = 'rejected', return_reason = ?, decided_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                            arguments: [d.reason.trimmed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-            try event(db, id, at: now, actor: caller.principal, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
+            try event(db, id, at: now, actor: actor, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
             return .init(applicationID: id, error: nil, status: ApplicationStatus.rejected.rawValue, registrationNumber: nil)
         }
         let number = try register(type: type, application: app, at: now, corpsCode: corpsCode, in: db)
         let next = ApplicationRoute.next(after: .awaitingMinistry, for: type)!
         try db.cachedStatement(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
                        arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
-        try event(db, id, at: now, actor: caller.principal, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
+        try event(db, id, at: now, actor: actor, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
         // A route without a 公告 (变更) takes effect now: the certificate states the new facts at
         // once. (注销 leaves no active registration; its certificate became void above.)
         if next == .completed, let certificate = try Certificates.issueOnEffect(individualID: app["individual_id"], at: now, in: db) { reissued.append(certificate) }
@@ -225,6 +226,7 @@ extension Applications {
                     WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
                     """))
                 guard !waiting.isEmpty else { throw RegistryError.failedPrecondition(Text(.nothingToAnnounce)) }
+                let actor = try EventActor(caller, audit, in: db)
                 let year = CalendarDate(now).year
                 let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
                 let number = String(format: "%d-%04d", year, count + 1)
@@ -240,7 +242,7 @@ extension Applications {
                                          row["type"] as String, row["specialties"] as String])
                     try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
                                    arguments: [now.timeIntervalSince1970, app])
-                    try Self.event(db, app, at: now, actor: caller.principal, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+                    try Self.event(db, app, at: now, actor: actor, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
                 }
                 // The 公告 takes effect: each person announced gets one new version stating every
                 // approval it published (the first certificate for 初始 and 重新注册), in this

@@ -18,7 +18,7 @@ extension Applications {
                              refusal: .onlyAwaitingProvinceAccept) { type in
             (ApplicationRoute.next(after: .awaitingProvince, for: type)!, nil)
         }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     /// Returns an application for correction (退回修改): back to the applicant, who may resubmit.
@@ -27,7 +27,7 @@ extension Applications {
         let why = try Self.reason(reason)
         try await transition(id, by: caller, audit: audit, action: "returned by province", from: [.awaitingProvince],
                              refusal: .onlyAwaitingProvinceReturn) { _ in (.returned, why) }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     /// Refuses an application (不予受理): terminal; a new application is needed.
@@ -36,7 +36,7 @@ extension Applications {
         let why = try Self.reason(reason)
         try await transition(id, by: caller, audit: audit, action: "refused by province", from: [.awaitingProvince],
                              refusal: .onlyAwaitingProvinceRefuse) { _ in (.refused, why) }
-        return try await application(id, for: caller)
+        return try await application(id, for: caller, audit: audit)
     }
 
     public func statistics(for caller: Caller) async throws(RegistryError) -> ApplicationStatistics {
@@ -59,11 +59,15 @@ extension Applications {
     }
 
     /// Every application matching `filter` in the caller's scope, page by page, for streaming exports.
-    public func export(for caller: Caller, _ filter: ApplicationFilter, _ each: (Page<Application>) async throws -> Void) async throws {
+    /// With `audit`, a province or the ministry gets full numbers and each page of 500 writes its
+    /// disclosure row before it is handed to `each` (so a stream cut short is recorded as far as
+    /// it went).
+    public func export(for caller: Caller, _ filter: ApplicationFilter, audit: AuditContext? = nil,
+                       _ each: (Page<Application>) async throws -> Void) async throws {
         var query = filter
         query.pageSize = 500
         repeat {
-            let page = try await list(for: caller, query)
+            let page = try await list(for: caller, query, audit: audit)
             try await each(page)
             query.pageToken = page.nextPageToken
         } while !query.pageToken.isEmpty

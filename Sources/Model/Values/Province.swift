@@ -51,3 +51,21 @@ public enum Province {
         return mainland.first { $0.code == code }?.name
     }
 }
+
+extension Province {
+    /// The ministry's registration centre, as history lines and `whoami` name it.
+    public static let ministryAuthorityName = "住房和城乡建设部执业资格注册中心"
+
+    /// The provincial construction authority (省级住房和城乡建设主管部门) of a review authority
+    /// code, as history lines and `whoami` name it: 山东省住房和城乡建设厅, 北京市住房和城乡建设委员会,
+    /// 新疆生产建设兵团住房和城乡建设局. A code that is not a mainland division is the 兵团's (a
+    /// ``ProvinceCode`` is only made for the 32 authorities).
+    public static func authorityName(of code: UInt32) -> String {
+        guard let name = mainland.first(where: { $0.code == code })?.name else { return corpsName + "住房和城乡建设局" }
+        switch code {
+        case 31: return name + "住房和城乡建设管理委员会"
+        case 11, 12, 50: return name + "住房和城乡建设委员会"
+        default: return name + "住房和城乡建设厅"
+        }
+    }
+}

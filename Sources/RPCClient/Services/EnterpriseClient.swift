@@ -100,6 +100,11 @@ public struct EnterpriseClient: Sendable {
         try await client.unary(Methods.Enterprise.getRegisteredStaff, .init(registrationID: id))
     }
 
+    /// A registered person of the caller's enterprise by 注册编号.
+    public func staffMember(registrationNumber: String) async throws -> Wire.Enterprise.RegisteredStaff {
+        try await client.unary(Methods.Enterprise.getRegisteredStaff, .init(registrationNumber: registrationNumber))
+    }
+
     public func users() async throws -> [Wire.Enterprise.EnterpriseUser] {
         try await client.unary(Methods.Enterprise.listUsers, .init()).users
     }
@@ -114,6 +119,16 @@ public struct EnterpriseClient: Sendable {
 
     public func removeUser(_ id: String) async throws {
         _ = try await client.unary(Methods.Enterprise.removeUser, .init(userID: id))
+    }
+
+    /// Renames a sub-user and/or sets a password, naming the sub-user by account.
+    public func updateUser(account: String, name: String = "", newPassword: String = "") async throws {
+        _ = try await client.unary(Methods.Enterprise.updateUser, .init(account: account, name: name, newPassword: newPassword))
+    }
+
+    /// Removes a sub-user by account.
+    public func removeUser(account: String) async throws {
+        _ = try await client.unary(Methods.Enterprise.removeUser, .init(account: account))
     }
 
     public func changePassword(old: String, new: String) async throws {

@@ -40,7 +40,10 @@ public struct EnterpriseService: Sendable {
             return .init(staff: page.items.map(Wire.Enterprise.RegisteredStaff.init), page: .init(nextPageToken: page.nextPageToken, total: UInt64(page.total)))
         }
         router.register(Methods.Enterprise.getRegisteredStaff) { request, context in
-            Wire.Enterprise.RegisteredStaff(try await info.staffMember(request.registrationID, for: try context.requireEnterpriseUser()))
+            // The 注册编号 when given (what people know), else the registration id.
+            let reference: EnterpriseInfo.StaffReference = request.registrationNumber.isEmpty
+                ? .registrationID(request.registrationID) : .registrationNumber(request.registrationNumber)
+            return Wire.Enterprise.RegisteredStaff(try await info.staffMember(reference, for: try context.requireEnterpriseUser()))
         }
         router.register(Methods.Enterprise.listUsers) { _, context in
             .init(users: try await accounts.users(of: try context.requireEnterpriseUser()).map(Wire.Enterprise.EnterpriseUser.init))
@@ -50,13 +53,13 @@ public struct EnterpriseService: Sendable {
                                                                       by: try context.requireEnterpriseUser(), audit: context.audit))
         }
         router.register(Methods.Enterprise.updateUser) { request, context in
-            try await accounts.updateUser(request.userID, name: request.name.isEmpty ? nil : request.name,
+            try await accounts.updateUser(request.subUser, name: request.name.isEmpty ? nil : request.name,
                                           newPassword: request.newPassword.isEmpty ? nil : request.newPassword,
                                           by: try context.requireEnterpriseUser(), audit: context.audit)
             return .init()
         }
         router.register(Methods.Enterprise.removeUser) { request, context in
-            try await accounts.removeUser(request.userID, by: try context.requireEnterpriseUser(), audit: context.audit)
+            try await accounts.removeUser(request.subUser, by: try context.requireEnterpriseUser(), audit: context.audit)
             return .init()
         }
         router.register(Methods.Enterprise.changePassword) { request, context in
@@ -75,7 +78,7 @@ public struct EnterpriseService: Sendable {
         router.register(Methods.Enterprise.getHome) { _, context in
             let me = try context.requireEnterpriseUser()
             let home = try await applications.home(for: me)
-            let pending = try await applications.list(for: me, ApplicationFilter(statuses: [.awaitingEnterprise], pageSize: 20))
+            let pending = try await applications.list(for: me, ApplicationFilter(statuses: [.awaitingEnterprise], pageSize: 20), audit: context.audit)
             let name = try await info.profile(of: nil, for: me).fields[.name] ?? ""
             return .init(enterpriseName: name, pending: UInt32(home.pending),
                          byStatus: home.byStatus.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(status: .init($0.key), count: UInt32($0.value)) },
@@ -84,10 +87,10 @@ public struct EnterpriseService: Sendable {
         }
         router.register(Methods.Enterprise.listApplications) { request, context in
             Wire.Common.ApplicationPage(try await applications.list(for: try context.requireEnterpriseUser(),
-                                                                    try ApplicationFilter(request, defaultStatuses: [.awaitingEnterprise])))
+                                                                    try ApplicationFilter(request, defaultStatuses: [.awaitingEnterprise]), audit: context.audit))
         }
         router.register(Methods.Enterprise.getApplication) { request, context in
-            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireEnterpriseUser()))
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireEnterpriseUser(), audit: context.audit))
         }
         router.register(Methods.Enterprise.reportApplication) { request, context in
             Wire.Common.Application(try await applications.report(request.applicationID, acceptCommitment: request.acceptCommitment,
@@ -106,7 +109,7 @@ public struct EnterpriseService: Sendable {
         router.register(Methods.Enterprise.returnApplication) { request, context in
             let me = try context.requireEnterpriseUser()
             try await applications.returnToApplicant(request.applicationID, reason: request.reason, by: me, audit: context.audit)
-            return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
+            return Wire.Common.Application(try await applications.application(request.applicationID, for: me, audit: context.audit))
         }
         router.register(Methods.Enterprise.startSignup) { request, context in
             guard let info = request.info else { throw RegistryError.invalid("info", .required) }
@@ -169,4 +172,14 @@ public struct EnterpriseService: Sendable {
             return .init()
         }
     }
+}
+
+extension Wire.Enterprise.UpdateUserRequest {
+    /// The sub-user by account when given, else by id.
+    var subUser: Accounts.SubUserReference { account.isEmpty ? .userID(userID) : .account(account) }
+}
+
+extension Wire.Enterprise.RemoveUserRequest {
+    /// The sub-user by account when given, else by id.
+    var subUser: Accounts.SubUserReference { account.isEmpty ? .userID(userID) : .account(account) }
 }

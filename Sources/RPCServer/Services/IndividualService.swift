@@ -21,15 +21,15 @@ public struct IndividualService: Sendable {
             return Wire.Common.Application(try await applications.submit(ApplicationDraft(draft), by: me, audit: context.audit))
         }
         router.register(Methods.Individual.listApplications) { request, context in
-            Wire.Common.ApplicationPage(try await applications.list(for: try context.requireIndividual(), try ApplicationFilter(request)))
+            Wire.Common.ApplicationPage(try await applications.list(for: try context.requireIndividual(), try ApplicationFilter(request), audit: context.audit))
         }
         router.register(Methods.Individual.getApplication) { request, context in
-            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireIndividual()))
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireIndividual(), audit: context.audit))
         }
         router.register(Methods.Individual.withdrawApplication) { request, context in
             let me = try context.requireIndividual()
             try await applications.withdraw(request.applicationID, by: me, audit: context.audit)
-            return Wire.Common.Application(try await applications.application(request.applicationID, for: me))
+            return Wire.Common.Application(try await applications.application(request.applicationID, for: me, audit: context.audit))
         }
         router.register(Methods.Individual.resubmitApplication) { request, context in
             let me = try context.requireIndividual()

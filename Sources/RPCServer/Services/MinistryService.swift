@@ -12,16 +12,16 @@ public struct MinistryService: Sendable {
         let applications = self.applications
         router.register(Methods.Ministry.listApplications) { request, context in
             let me = try context.requireMinistry()
-            return Wire.Common.ApplicationPage(try await applications.list(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingMinistry])))
+            return Wire.Common.ApplicationPage(try await applications.list(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingMinistry]), audit: context.audit))
         }
         router.register(Methods.Ministry.exportApplications) { request, context, stream in
             let me = try context.requireMinistry()
-            try await applications.export(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingMinistry])) { page in
+            try await applications.export(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingMinistry]), audit: context.audit) { page in
                 for a in page.items { try await stream.send(Wire.Common.Application(a)) }
             }
         }
         router.register(Methods.Ministry.getApplication) { request, context in
-            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireMinistry()))
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireMinistry(), audit: context.audit))
         }
         router.register(Methods.Ministry.decideApplications) { request, context in
             let me = try context.requireMinistry(operatorNeeded: true)

@@ -20,16 +20,16 @@ public struct ProvincialService: Sendable {
         let applications = self.applications
         router.register(Methods.Provincial.listApplications) { request, context in
             let me = try context.requireProvince()
-            return Wire.Common.ApplicationPage(try await applications.list(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince])))
+            return Wire.Common.ApplicationPage(try await applications.list(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince]), audit: context.audit))
         }
         router.register(Methods.Provincial.exportApplications) { request, context, stream in
             let me = try context.requireProvince()
-            try await applications.export(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince])) { page in
+            try await applications.export(for: me, try ApplicationFilter(request, defaultStatuses: [.awaitingProvince]), audit: context.audit) { page in
                 for a in page.items { try await stream.send(Wire.Common.Application(a)) }
             }
         }
         router.register(Methods.Provincial.getApplication) { request, context in
-            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireProvince()))
+            Wire.Common.Application(try await applications.application(request.applicationID, for: try context.requireProvince(), audit: context.audit))
         }
         router.register(Methods.Provincial.acceptApplication) { request, context in
             Wire.Common.Application(try await applications.accept(request.applicationID, by: try context.requireProvince(operatorNeeded: true), audit: context.audit))

@@ -11,9 +11,13 @@ public struct PublicService: Sendable {
     public let corpsCode: UInt32
     /// What operators must act on soon (expiring CRL or certificates), shown by Health.
     public let warnings: @Sendable () -> [String]
+    /// Names the caller for WhoAmI (enterprise, account, person); without it WhoAmI answers the
+    /// kind, the principal and a province's own code only.
+    public let accounts: Accounts?
 
     public init(version: String, limits: Limits, services: [String], corpsCode: UInt32 = Province.defaultCorpsCode,
-                warnings: @escaping @Sendable () -> [String] = { [] }) {
+                accounts: Accounts? = nil, warnings: @escaping @Sendable () -> [String] = { [] }) {
+        self.accounts = accounts
         self.version = version
         self.limits = limits
         self.services = services
@@ -27,6 +31,7 @@ public struct PublicService: Sendable {
         let limits = self.limits
         let corpsCode = self.corpsCode
         let warnings = self.warnings
+        let accounts = self.accounts
         router.register(Methods.Public.health) { request, _ in
             if request.service.isEmpty || services.contains(request.service) {
                 return .init(status: .serving, warnings: warnings())
@@ -85,7 +90,12 @@ public struct PublicService: Sendable {
             case .enterpriseUser: (kind, code, name) = (.enterpriseUser, 0, "")
             case .individual: (kind, code, name) = (.individual, 0, "")
             }
-            return Wire.Public.WhoAmIResponse(kind: kind, provinceCode: code, provinceName: name, principal: caller.principal)
+            // Names, and an enterprise user's province (its enterprise's), from the store.
+            let identity = try await accounts?.identity(of: caller, operatorName: context.operatorName) ?? CallerIdentity()
+            let province = identity.provinceCode != 0 && code == 0 ? identity.provinceCode : code
+            let provinceName = identity.provinceCode != 0 && code == 0 ? identity.provinceName : name
+            return Wire.Public.WhoAmIResponse(kind: kind, provinceCode: province, provinceName: provinceName, principal: caller.principal,
+                                              organizationName: identity.organizationName, account: identity.account, name: identity.name)
         }
     }
 }

@@ -2,6 +2,7 @@
 enum ApplicationTexts {
     static let application = Phrase("申请编号", "application")
     static let applicant = Phrase("申请人", "applicant")
+    static let phone = Phrase("手机号码", "Phone")
     static let idNumber = Phrase("身份证号码", "ID number")
     static let employer = Phrase("聘用企业", "employer")
     static let type = Phrase("注册类别", "type")

@@ -29,6 +29,8 @@ enum PublicTexts {
 
     static let whoamiAbstract = Phrase("服务器认定的当前身份。", "Who the server takes you to be.")
     static let kind = Phrase("身份", "kind")
+    static let organization = Phrase("单位", "organization")
+    static let account = Phrase("账号", "account")
     static let principal = Phrase("主体", "principal")
     static let province = Phrase("省份", "province")
 

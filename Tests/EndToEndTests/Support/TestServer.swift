@@ -71,7 +71,7 @@ func withTestServer<R>(
     let database = try RegistryDatabase(path: pki.directory.appendingPathComponent("jzs.sqlite").path)
     let accounts = Accounts(database: database, policy: policy, now: now)
     var router = Router()
-    PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"]).register(with: &router)
+    PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts).register(with: &router)
     SMSService(accounts: accounts).register(with: &router)
     let applications = Applications(database: database, rules: rules, now: now)
     IndividualService(accounts: accounts, applications: applications).register(with: &router)

@@ -29,6 +29,9 @@ extension Wire.Common.Application: ProtobufCBacked {
         if let v = c.updated_at { self.updatedAt = Wire.Common.Timestamp(cMessage: v) }
         self.history = CBridge.messages(c.n_history, c.history, as: Wire.Common.ApplicationEvent.self)
         self.attachments = CBridge.messages(c.n_attachments, c.attachments, as: Wire.Common.ApplicationAttachment.self)
+        self.idNumber = CBridge.string(c.id_number)
+        self.phoneMasked = CBridge.string(c.phone_masked)
+        self.phone = CBridge.string(c.phone)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__Application>, arena: borrowing CArena) {
@@ -60,6 +63,9 @@ extension Wire.Common.Application: ProtobufCBacked {
             c.pointee.n_attachments = attachments.count
             c.pointee.attachments = arena.messages(attachments)
         }
+        if !idNumber.isEmpty { c.pointee.id_number = arena.string(idNumber) }
+        if !phoneMasked.isEmpty { c.pointee.phone_masked = arena.string(phoneMasked) }
+        if !phone.isEmpty { c.pointee.phone = arena.string(phone) }
     }
 }
 
@@ -132,6 +138,7 @@ extension Wire.Common.ApplicationEvent: ProtobufCBacked {
         self.fromStatus = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.from_status.rawValue))
         self.toStatus = Wire.Common.ApplicationStatus(rawValue: Int32(truncatingIfNeeded: c.to_status.rawValue))
         self.reason = CBridge.string(c.reason)
+        self.actorName = CBridge.string(c.actor_name)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Common__V1__ApplicationEvent>, arena: borrowing CArena) {
@@ -141,6 +148,7 @@ extension Wire.Common.ApplicationEvent: ProtobufCBacked {
         c.pointee.from_status = .init(rawValue: .init(truncatingIfNeeded: fromStatus.rawValue))
         c.pointee.to_status = .init(rawValue: .init(truncatingIfNeeded: toStatus.rawValue))
         if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+        if !actorName.isEmpty { c.pointee.actor_name = arena.string(actorName) }
     }
 }
 
@@ -938,10 +946,12 @@ extension Wire.Enterprise.GetRegisteredStaffRequest: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.registrationID = CBridge.string(c.registration_id)
+        self.registrationNumber = CBridge.string(c.registration_number)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__GetRegisteredStaffRequest>, arena: borrowing CArena) {
         if !registrationID.isEmpty { c.pointee.registration_id = arena.string(registrationID) }
+        if !registrationNumber.isEmpty { c.pointee.registration_number = arena.string(registrationNumber) }
     }
 }
 
@@ -1173,10 +1183,12 @@ extension Wire.Enterprise.RemoveUserRequest: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.userID = CBridge.string(c.user_id)
+        self.account = CBridge.string(c.account)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__RemoveUserRequest>, arena: borrowing CArena) {
         if !userID.isEmpty { c.pointee.user_id = arena.string(userID) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
     }
 }
 
@@ -1481,12 +1493,14 @@ extension Wire.Enterprise.UpdateUserRequest: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.userID = CBridge.string(c.user_id)
+        self.account = CBridge.string(c.account)
         self.name = CBridge.string(c.name)
         self.newPassword = CBridge.string(c.new_password)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateUserRequest>, arena: borrowing CArena) {
         if !userID.isEmpty { c.pointee.user_id = arena.string(userID) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
         if !name.isEmpty { c.pointee.name = arena.string(name) }
         if !newPassword.isEmpty { c.pointee.new_password = arena.string(newPassword) }
     }
@@ -2821,6 +2835,9 @@ extension Wire.Public.WhoAmIResponse: ProtobufCBacked {
         self.provinceCode = c.province_code
         self.provinceName = CBridge.string(c.province_name)
         self.principal = CBridge.string(c.principal)
+        self.organizationName = CBridge.string(c.organization_name)
+        self.account = CBridge.string(c.account)
+        self.name = CBridge.string(c.name)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Public__V1__WhoAmIResponse>, arena: borrowing CArena) {
@@ -2828,6 +2845,9 @@ extension Wire.Public.WhoAmIResponse: ProtobufCBacked {
         c.pointee.province_code = provinceCode
         if !provinceName.isEmpty { c.pointee.province_name = arena.string(provinceName) }
         if !principal.isEmpty { c.pointee.principal = arena.string(principal) }
+        if !organizationName.isEmpty { c.pointee.organization_name = arena.string(organizationName) }
+        if !account.isEmpty { c.pointee.account = arena.string(account) }
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
     }
 }
 

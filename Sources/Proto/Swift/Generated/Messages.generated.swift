@@ -415,8 +415,16 @@ extension Wire.Common {
         public var history: [Wire.Common.ApplicationEvent]
         /// Only in detail answers: the applicant's documents (download with GetApplicationAttachment).
         public var attachments: [Wire.Common.ApplicationAttachment]
+        /// The applicant's full 身份证号: set only for the reviewers (the province of the application
+        /// and the ministry); empty for the applicant and the enterprise. Every answer carrying it is
+        /// audited. `id_number_masked` stays set for everyone.
+        public var idNumber: String
+        /// The applicant's mobile phone, masked (138****5678), for everyone.
+        public var phoneMasked: String
+        /// The applicant's full mobile phone: reviewers only, like `id_number`.
+        public var phone: String
 
-        public init(applicationID: String = "", applicantName: String = "", idNumberMasked: String = "", enterpriseID: String = "", enterpriseName: String = "", enterpriseCreditCode: String = "", provinceCode: UInt32 = 0, type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "", status: Wire.Common.ApplicationStatus = .unspecified, returnReason: String = "", createdAt: Wire.Common.Timestamp? = nil, updatedAt: Wire.Common.Timestamp? = nil, history: [Wire.Common.ApplicationEvent] = [], attachments: [Wire.Common.ApplicationAttachment] = []) {
+        public init(applicationID: String = "", applicantName: String = "", idNumberMasked: String = "", enterpriseID: String = "", enterpriseName: String = "", enterpriseCreditCode: String = "", provinceCode: UInt32 = 0, type: Wire.Common.RegistrationType = .unspecified, specialties: [String] = [], qualificationCertificateNo: String = "", qualificationDate: String = "", contractStart: String = "", contractEnd: String = "", status: Wire.Common.ApplicationStatus = .unspecified, returnReason: String = "", createdAt: Wire.Common.Timestamp? = nil, updatedAt: Wire.Common.Timestamp? = nil, history: [Wire.Common.ApplicationEvent] = [], attachments: [Wire.Common.ApplicationAttachment] = [], idNumber: String = "", phoneMasked: String = "", phone: String = "") {
             self.applicationID = applicationID
             self.applicantName = applicantName
             self.idNumberMasked = idNumberMasked
@@ -436,6 +444,9 @@ extension Wire.Common {
             self.updatedAt = updatedAt
             self.history = history
             self.attachments = attachments
+            self.idNumber = idNumber
+            self.phoneMasked = phoneMasked
+            self.phone = phone
         }
     }
 }
@@ -494,14 +505,19 @@ extension Wire.Common {
         public var fromStatus: Wire.Common.ApplicationStatus
         public var toStatus: Wire.Common.ApplicationStatus
         public var reason: String
+        /// Who acted, as a person reads it: the authority and its operator ("山东省住房和城乡建设厅 ·
+        /// 张三"), the enterprise and its user ("某建设有限公司 · 李四（lisi）"), or the applicant's name.
+        /// `actor` stays the machine principal (jzs:province:37).
+        public var actorName: String
 
-        public init(at: Wire.Common.Timestamp? = nil, actor: String = "", action: String = "", fromStatus: Wire.Common.ApplicationStatus = .unspecified, toStatus: Wire.Common.ApplicationStatus = .unspecified, reason: String = "") {
+        public init(at: Wire.Common.Timestamp? = nil, actor: String = "", action: String = "", fromStatus: Wire.Common.ApplicationStatus = .unspecified, toStatus: Wire.Common.ApplicationStatus = .unspecified, reason: String = "", actorName: String = "") {
             self.at = at
             self.actor = actor
             self.action = action
             self.fromStatus = fromStatus
             self.toStatus = toStatus
             self.reason = reason
+            self.actorName = actorName
         }
     }
 }
@@ -1070,11 +1086,15 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    /// One of the two: the 注册编号 (as printed on the certificate; preferred) or the registration id.
+    /// Either is looked up within the caller's enterprise (another enterprise's: NOT_FOUND).
     public struct GetRegisteredStaffRequest: WireMessage, Sendable, Hashable {
         public var registrationID: String
+        public var registrationNumber: String
 
-        public init(registrationID: String = "") {
+        public init(registrationID: String = "", registrationNumber: String = "") {
             self.registrationID = registrationID
+            self.registrationNumber = registrationNumber
         }
     }
 }
@@ -1207,6 +1227,7 @@ extension Wire.Enterprise {
         public var registrationID: String
         public var registrationNumber: String
         public var name: String
+        /// Masked for the enterprise (the only caller of the staff methods).
         public var idNumberMasked: String
         public var specialties: [Wire.Enterprise.SpecialtyValidity]
 
@@ -1221,11 +1242,14 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    /// The sub-user by `account` (preferred) or by `user_id`, as in UpdateUserRequest.
     public struct RemoveUserRequest: WireMessage, Sendable, Hashable {
         public var userID: String
+        public var account: String
 
-        public init(userID: String = "") {
+        public init(userID: String = "", account: String = "") {
             self.userID = userID
+            self.account = account
         }
     }
 }
@@ -1439,15 +1463,19 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    /// The sub-user by `account` (preferred) or by `user_id`, within the caller's enterprise
+    /// (another enterprise's account: NOT_FOUND).
     public struct UpdateUserRequest: WireMessage, Sendable, Hashable {
         public var userID: String
+        public var account: String
         /// Empty: unchanged.
         public var name: String
         /// Empty: unchanged.
         public var newPassword: String
 
-        public init(userID: String = "", name: String = "", newPassword: String = "") {
+        public init(userID: String = "", account: String = "", name: String = "", newPassword: String = "") {
             self.userID = userID
+            self.account = account
             self.name = name
             self.newPassword = newPassword
         }
@@ -2339,17 +2367,29 @@ extension Wire.Public {
 extension Wire.Public {
     public struct WhoAmIResponse: WireMessage, Sendable, Hashable {
         public var kind: Wire.Common.CallerKind
-        /// For provinces: the GB/T 2260 two-digit code (or the configured 兵团 code) and its name.
+        /// For provinces: the GB/T 2260 two-digit code (or the configured 兵团 code) and its name; for
+        /// enterprise users the province of their enterprise. 0 and empty otherwise.
         public var provinceCode: UInt32
         public var provinceName: String
         /// A printable principal such as "jzs:province:37", "jzs:ministry" or "anonymous".
         public var principal: String
+        /// Names a person reads: the enterprise's name (enterprise users); the province's and the
+        /// ministry's authority (山东省住房和城乡建设厅).
+        public var organizationName: String
+        /// The account (enterprise users).
+        public var account: String
+        /// The person: the enterprise user's name, the individual's name, the `operator` metadata
+        /// entry of a province or ministry call.
+        public var name: String
 
-        public init(kind: Wire.Common.CallerKind = .unspecified, provinceCode: UInt32 = 0, provinceName: String = "", principal: String = "") {
+        public init(kind: Wire.Common.CallerKind = .unspecified, provinceCode: UInt32 = 0, provinceName: String = "", principal: String = "", organizationName: String = "", account: String = "", name: String = "") {
             self.kind = kind
             self.provinceCode = provinceCode
             self.provinceName = provinceName
             self.principal = principal
+            self.organizationName = organizationName
+            self.account = account
+            self.name = name
         }
     }
 }

@@ -57,6 +57,7 @@ extension Wire.Common.Timestamp {
 
 extension Wire.Common.Application {
     public init(_ a: Application) {
+        // The full numbers are set only when the model disclosed them (Disclosure: reviewers, audited).
         self.init(applicationID: a.id, applicantName: a.applicantName, idNumberMasked: a.maskedIDNumber, enterpriseID: a.enterpriseID,
                   enterpriseName: a.enterpriseName, enterpriseCreditCode: a.enterpriseCreditCode, provinceCode: a.provinceCode,
                   type: .init(a.type), specialties: a.specialties.map(\.rawValue), qualificationCertificateNo: a.qualificationCertificateNo,
@@ -64,9 +65,10 @@ extension Wire.Common.Application {
                   status: .init(a.status), returnReason: a.returnReason ?? "", createdAt: .init(a.createdAt), updatedAt: .init(a.updatedAt),
                   history: a.events.map {
                       .init(at: .init($0.at), actor: $0.actor, action: $0.action, fromStatus: $0.from.map(Wire.Common.ApplicationStatus.init) ?? .unspecified,
-                            toStatus: .init($0.to), reason: $0.reason ?? "")
+                            toStatus: .init($0.to), reason: $0.reason ?? "", actorName: $0.actorName)
                   },
-                  attachments: a.attachments.map(Wire.Common.ApplicationAttachment.init))
+                  attachments: a.attachments.map(Wire.Common.ApplicationAttachment.init),
+                  idNumber: a.idNumber ?? "", phoneMasked: a.maskedPhone, phone: a.phone ?? "")
     }
 }
 

@@ -753,7 +753,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_draft__descriptor 
   (ProtobufCMessageInit) jzs__common__v1__application_draft__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__application_event__field_descriptors[6] =
+static const ProtobufCFieldDescriptor jzs__common__v1__application_event__field_descriptors[7] =
 {
   {
     "at",
@@ -827,10 +827,23 @@ static const ProtobufCFieldDescriptor jzs__common__v1__application_event__field_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "actor_name",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__ApplicationEvent, actor_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__application_event__field_indices_by_name[] = {
   2,   /* field[2] = action */
   1,   /* field[1] = actor */
+  6,   /* field[6] = actor_name */
   0,   /* field[0] = at */
   3,   /* field[3] = from_status */
   5,   /* field[5] = reason */
@@ -839,7 +852,7 @@ static const unsigned jzs__common__v1__application_event__field_indices_by_name[
 static const ProtobufCIntRange jzs__common__v1__application_event__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor =
 {
@@ -849,14 +862,14 @@ const ProtobufCMessageDescriptor jzs__common__v1__application_event__descriptor 
   "Jzs__Common__V1__ApplicationEvent",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__ApplicationEvent),
-  6,
+  7,
   jzs__common__v1__application_event__field_descriptors,
   jzs__common__v1__application_event__field_indices_by_name,
   1,  jzs__common__v1__application_event__number_ranges,
   (ProtobufCMessageInit) jzs__common__v1__application_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descriptors[19] =
+static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descriptors[22] =
 {
   {
     "application_id",
@@ -1086,6 +1099,42 @@ static const ProtobufCFieldDescriptor jzs__common__v1__application__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "id_number",
+    20,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__Application, id_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "phone_masked",
+    21,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__Application, phone_masked),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "phone",
+    22,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Common__V1__Application, phone),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__common__v1__application__field_indices_by_name[] = {
   1,   /* field[1] = applicant_name */
@@ -1098,7 +1147,10 @@ static const unsigned jzs__common__v1__application__field_indices_by_name[] = {
   3,   /* field[3] = enterprise_id */
   4,   /* field[4] = enterprise_name */
   17,   /* field[17] = history */
+  19,   /* field[19] = id_number */
   2,   /* field[2] = id_number_masked */
+  21,   /* field[21] = phone */
+  20,   /* field[20] = phone_masked */
   6,   /* field[6] = province_code */
   9,   /* field[9] = qualification_certificate_no */
   10,   /* field[10] = qualification_date */
@@ -1111,7 +1163,7 @@ static const unsigned jzs__common__v1__application__field_indices_by_name[] = {
 static const ProtobufCIntRange jzs__common__v1__application__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 19 }
+  { 0, 22 }
 };
 const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor =
 {
@@ -1121,7 +1173,7 @@ const ProtobufCMessageDescriptor jzs__common__v1__application__descriptor =
   "Jzs__Common__V1__Application",
   "jzs.common.v1",
   sizeof(Jzs__Common__V1__Application),
-  19,
+  22,
   jzs__common__v1__application__field_descriptors,
   jzs__common__v1__application__field_indices_by_name,
   1,  jzs__common__v1__application__number_ranges,

@@ -3281,7 +3281,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__list_registered_staff_resp
   (ProtobufCMessageInit) jzs__enterprise__v1__list_registered_staff_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_registered_staff_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_registered_staff_request__field_descriptors[2] =
 {
   {
     "registration_id",
@@ -3295,14 +3295,27 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__get_registered_staff_
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "registration_number",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__GetRegisteredStaffRequest, registration_number),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__get_registered_staff_request__field_indices_by_name[] = {
   0,   /* field[0] = registration_id */
+  1,   /* field[1] = registration_number */
 };
 static const ProtobufCIntRange jzs__enterprise__v1__get_registered_staff_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__get_registered_staff_request__descriptor =
 {
@@ -3312,7 +3325,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__get_registered_staff_reque
   "Jzs__Enterprise__V1__GetRegisteredStaffRequest",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__GetRegisteredStaffRequest),
-  1,
+  2,
   jzs__enterprise__v1__get_registered_staff_request__field_descriptors,
   jzs__enterprise__v1__get_registered_staff_request__field_indices_by_name,
   1,  jzs__enterprise__v1__get_registered_staff_request__number_ranges,
@@ -3529,7 +3542,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__add_user_request__descript
   (ProtobufCMessageInit) jzs__enterprise__v1__add_user_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_user_request__field_descriptors[3] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_user_request__field_descriptors[4] =
 {
   {
     "user_id",
@@ -3567,8 +3580,21 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_user_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "account",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateUserRequest, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__update_user_request__field_indices_by_name[] = {
+  3,   /* field[3] = account */
   1,   /* field[1] = name */
   2,   /* field[2] = new_password */
   0,   /* field[0] = user_id */
@@ -3576,7 +3602,7 @@ static const unsigned jzs__enterprise__v1__update_user_request__field_indices_by
 static const ProtobufCIntRange jzs__enterprise__v1__update_user_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 3 }
+  { 0, 4 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_request__descriptor =
 {
@@ -3586,7 +3612,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_request__descr
   "Jzs__Enterprise__V1__UpdateUserRequest",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__UpdateUserRequest),
-  3,
+  4,
   jzs__enterprise__v1__update_user_request__field_descriptors,
   jzs__enterprise__v1__update_user_request__field_indices_by_name,
   1,  jzs__enterprise__v1__update_user_request__number_ranges,
@@ -3611,7 +3637,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__update_user_response__desc
   (ProtobufCMessageInit) jzs__enterprise__v1__update_user_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__remove_user_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__remove_user_request__field_descriptors[2] =
 {
   {
     "user_id",
@@ -3625,14 +3651,27 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__remove_user_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "account",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__RemoveUserRequest, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__remove_user_request__field_indices_by_name[] = {
+  1,   /* field[1] = account */
   0,   /* field[0] = user_id */
 };
 static const ProtobufCIntRange jzs__enterprise__v1__remove_user_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_request__descriptor =
 {
@@ -3642,7 +3681,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__remove_user_request__descr
   "Jzs__Enterprise__V1__RemoveUserRequest",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__RemoveUserRequest),
-  1,
+  2,
   jzs__enterprise__v1__remove_user_request__field_descriptors,
   jzs__enterprise__v1__remove_user_request__field_indices_by_name,
   1,  jzs__enterprise__v1__remove_user_request__number_ranges,

@@ -1892,7 +1892,7 @@ const ProtobufCMessageDescriptor jzs__public__v1__who_am_irequest__descriptor =
   (ProtobufCMessageInit) jzs__public__v1__who_am_irequest__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__public__v1__who_am_iresponse__field_descriptors[4] =
+static const ProtobufCFieldDescriptor jzs__public__v1__who_am_iresponse__field_descriptors[7] =
 {
   {
     "kind",
@@ -1942,9 +1942,48 @@ static const ProtobufCFieldDescriptor jzs__public__v1__who_am_iresponse__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "organization_name",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__WhoAmIResponse, organization_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "account",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__WhoAmIResponse, account),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Public__V1__WhoAmIResponse, name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__public__v1__who_am_iresponse__field_indices_by_name[] = {
+  5,   /* field[5] = account */
   0,   /* field[0] = kind */
+  6,   /* field[6] = name */
+  4,   /* field[4] = organization_name */
   3,   /* field[3] = principal */
   1,   /* field[1] = province_code */
   2,   /* field[2] = province_name */
@@ -1952,7 +1991,7 @@ static const unsigned jzs__public__v1__who_am_iresponse__field_indices_by_name[]
 static const ProtobufCIntRange jzs__public__v1__who_am_iresponse__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor jzs__public__v1__who_am_iresponse__descriptor =
 {
@@ -1962,7 +2001,7 @@ const ProtobufCMessageDescriptor jzs__public__v1__who_am_iresponse__descriptor =
   "Jzs__Public__V1__WhoAmIResponse",
   "jzs.public.v1",
   sizeof(Jzs__Public__V1__WhoAmIResponse),
-  4,
+  7,
   jzs__public__v1__who_am_iresponse__field_descriptors,
   jzs__public__v1__who_am_iresponse__field_indices_by_name,
   1,  jzs__public__v1__who_am_iresponse__number_ranges,

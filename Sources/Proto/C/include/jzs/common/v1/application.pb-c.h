@@ -159,10 +159,16 @@ struct  Jzs__Common__V1__ApplicationEvent
   Jzs__Common__V1__ApplicationStatus from_status;
   Jzs__Common__V1__ApplicationStatus to_status;
   char *reason;
+  /*
+   * Who acted, as a person reads it: the authority and its operator ("山东省住房和城乡建设厅 ·
+   * 张三"), the enterprise and its user ("某建设有限公司 · 李四（lisi）"), or the applicant's name.
+   * `actor` stays the machine principal (jzs:province:37).
+   */
+  char *actor_name;
 };
 #define JZS__COMMON__V1__APPLICATION_EVENT__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application_event__descriptor) \
-    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string }
+    , NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Common__V1__Application
@@ -199,10 +205,24 @@ struct  Jzs__Common__V1__Application
    */
   size_t n_attachments;
   Jzs__Common__V1__ApplicationAttachment **attachments;
+  /*
+   * The applicant's full 身份证号: set only for the reviewers (the province of the application
+   * and the ministry); empty for the applicant and the enterprise. Every answer carrying it is
+   * audited. `id_number_masked` stays set for everyone.
+   */
+  char *id_number;
+  /*
+   * The applicant's mobile phone, masked (138****5678), for everyone.
+   */
+  char *phone_masked;
+  /*
+   * The applicant's full mobile phone: reviewers only, like `id_number`.
+   */
+  char *phone;
 };
 #define JZS__COMMON__V1__APPLICATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__common__v1__application__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, 0,NULL, 0,NULL }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__COMMON__V1__REGISTRATION_TYPE__REGISTRATION_TYPE_UNSPECIFIED, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, JZS__COMMON__V1__APPLICATION_STATUS__APPLICATION_STATUS_UNSPECIFIED, (char *)protobuf_c_empty_string, NULL, NULL, 0,NULL, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Common__V1__ApplicationAttachment

@@ -263,6 +263,9 @@ struct  Jzs__Enterprise__V1__RegisteredStaff
   char *registration_id;
   char *registration_number;
   char *name;
+  /*
+   * Masked for the enterprise (the only caller of the staff methods).
+   */
   char *id_number_masked;
   size_t n_specialties;
   Jzs__Enterprise__V1__SpecialtyValidity **specialties;
@@ -284,14 +287,19 @@ struct  Jzs__Enterprise__V1__ListRegisteredStaffResponse
     , 0,NULL, NULL }
 
 
+/*
+ * One of the two: the 注册编号 (as printed on the certificate; preferred) or the registration id.
+ * Either is looked up within the caller's enterprise (another enterprise's: NOT_FOUND).
+ */
 struct  Jzs__Enterprise__V1__GetRegisteredStaffRequest
 {
   ProtobufCMessage base;
   char *registration_id;
+  char *registration_number;
 };
 #define JZS__ENTERPRISE__V1__GET_REGISTERED_STAFF_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__get_registered_staff_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Enterprise__V1__EnterpriseUser
@@ -340,10 +348,15 @@ struct  Jzs__Enterprise__V1__AddUserRequest
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * The sub-user by `account` (preferred) or by `user_id`, within the caller's enterprise
+ * (another enterprise's account: NOT_FOUND).
+ */
 struct  Jzs__Enterprise__V1__UpdateUserRequest
 {
   ProtobufCMessage base;
   char *user_id;
+  char *account;
   /*
    * Empty: unchanged.
    */
@@ -355,7 +368,7 @@ struct  Jzs__Enterprise__V1__UpdateUserRequest
 };
 #define JZS__ENTERPRISE__V1__UPDATE_USER_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_user_request__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Enterprise__V1__UpdateUserResponse
@@ -367,14 +380,18 @@ struct  Jzs__Enterprise__V1__UpdateUserResponse
      }
 
 
+/*
+ * The sub-user by `account` (preferred) or by `user_id`, as in UpdateUserRequest.
+ */
 struct  Jzs__Enterprise__V1__RemoveUserRequest
 {
   ProtobufCMessage base;
   char *user_id;
+  char *account;
 };
 #define JZS__ENTERPRISE__V1__REMOVE_USER_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__remove_user_request__descriptor) \
-    , (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Jzs__Enterprise__V1__RemoveUserResponse

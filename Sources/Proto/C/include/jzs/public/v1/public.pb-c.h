@@ -326,7 +326,8 @@ struct  Jzs__Public__V1__WhoAmIResponse
   ProtobufCMessage base;
   Jzs__Common__V1__CallerKind kind;
   /*
-   * For provinces: the GB/T 2260 two-digit code (or the configured 兵团 code) and its name.
+   * For provinces: the GB/T 2260 two-digit code (or the configured 兵团 code) and its name; for
+   * enterprise users the province of their enterprise. 0 and empty otherwise.
    */
   uint32_t province_code;
   char *province_name;
@@ -334,10 +335,24 @@ struct  Jzs__Public__V1__WhoAmIResponse
    * A printable principal such as "jzs:province:37", "jzs:ministry" or "anonymous".
    */
   char *principal;
+  /*
+   * Names a person reads: the enterprise's name (enterprise users); the province's and the
+   * ministry's authority (山东省住房和城乡建设厅).
+   */
+  char *organization_name;
+  /*
+   * The account (enterprise users).
+   */
+  char *account;
+  /*
+   * The person: the enterprise user's name, the individual's name, the `operator` metadata
+   * entry of a province or ministry call.
+   */
+  char *name;
 };
 #define JZS__PUBLIC__V1__WHO_AM_IRESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__public__v1__who_am_iresponse__descriptor) \
-    , JZS__COMMON__V1__CALLER_KIND__CALLER_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , JZS__COMMON__V1__CALLER_KIND__CALLER_KIND_UNSPECIFIED, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 /* Jzs__Public__V1__VerifyCertificateRequest methods */
