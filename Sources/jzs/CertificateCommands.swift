@@ -153,6 +153,17 @@ struct CertCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(CertificateTexts.identifierArgument.text)) var certificateID: String
         @Option(help: ArgumentHelp(CertificateTexts.reasonOption.text)) var reason: String
-        func run(with client: Client) async throws { CertCommand.show(try await client.ministry.revokeCertificate(certificateID, reason: reason), json: global.json) }
+        @Flag(help: ArgumentHelp(ConfirmTexts.yesRevoke)) var yes = false
+
+        func beforeConnecting() throws {
+            try Confirmation.check(yes: yes, needsYes: ConfirmTexts.needsYesRevoke, json: global.json)
+        }
+
+        func run(with client: Client) async throws {
+            // Revocation cannot be undone: name the certificate and the reason, then ask.
+            try Confirmation.ask(ConfirmTexts.revokeQuestion(certificateID), details: [ConfirmTexts.revokeReason(reason)], yes: yes,
+                                 needsYes: ConfirmTexts.needsYesRevoke, declined: ConfirmTexts.declinedRevoke, json: global.json)
+            CertCommand.show(try await client.ministry.revokeCertificate(certificateID, reason: reason), json: global.json)
+        }
     }
 }
