@@ -232,4 +232,13 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case mustChangePassword = "login.must_change_password"
     case signupReturnedAtLogin = "login.signup_returned"
     case resetNotPossible = "password.reset_not_possible"
+
+    // MARK: Sign-up screens
+    case kindBusinessLicence = "attachment.kind.business_licence"
+    case kindQualificationCertificate = "attachment.kind.qualification_certificate"
+    case signupAttachmentNotFound = "signup.attachment_not_found"
+    case changeAttachmentsTooMany = "change.attachments_too_many"
+    case changeAttachmentNotFound = "change.attachment_not_found"
+    case changeNotPendingAttach = "change.not_pending_attach"
+    case changeAttachmentOnlyEnterprise = "change.attachment_only_enterprise"
 }
