@@ -281,13 +281,10 @@ struct EnterpriseCommand: AsyncParsableCommand {
             } else {
                 let language = UILanguage.current
                 var rows: [(String, String)] = [(SignupTexts.enterprise.text, StatusTexts.withNote(s.name, s.creditCode))]
-                let optional: [(String, String)] = [("info.legal_representative", info.legalRepresentative), ("info.enterprise_type", info.enterpriseType),
-                                                    ("info.economic_nature", info.economicNature), ("info.registered_address", info.registeredAddress),
+                // The optional fields of step 1 show when given (图8 asks to check name, code and account).
+                let optional: [(String, String)] = [("info.enterprise_type", info.enterpriseType), ("info.economic_nature", info.economicNature),
                                                     ("info.qualification_certificate_no", info.qualificationCertificateNo)]
                 rows += optional.filter { !$0.1.isEmpty }.map { (FieldLabels.name(of: $0.0, language), $0.1) }
-                let files = [s.businessLicenceUploaded ? StatusTexts.businessLicence.text : nil,
-                             s.qualificationCertificateUploaded ? StatusTexts.qualificationCertificate.text : nil].compactMap { $0 }
-                if !files.isEmpty { rows.append((SignupTexts.uploaded.text, files.joined(separator: language == .zh ? "、" : ", "))) }
                 rows += [(SignupTexts.administrator.text, s.administratorAccount), (SignupTexts.status.text, status)]
                 Output.fields(rows)
             }

@@ -90,6 +90,7 @@ public enum FieldLabels {
         "payload": .init("数据", "payload"),
         "text": .init("文本", "text"),
         // Sign-up screens (issue #9).
+        "info.name": .init("企业名称", "enterprise name"),
         "info.qualification_certificate_no": .init("资质证书编号", "qualification certificate number (资质证书编号)"),
         "enterprise.qualification_certificate_no": .init("资质证书编号", "qualification certificate number (资质证书编号)"),
         "qualification_number": .init("资质证书编号", "qualification certificate number (资质证书编号)"),

@@ -67,7 +67,6 @@ enum SignupTexts {
     static let statusAbstract = Phrase("查看保存的企业注册进度（不做任何修改）；被退回的注册显示退回理由。",
                                        "Show where the stored sign-up stands (changes nothing); a returned sign-up shows the province's reason.")
     static let noDraft = Phrase("此配置下没有保存的企业注册；用 jzs enterprise signup 开始注册", "no sign-up is stored for this profile; start one with jzs enterprise signup")
-    static let uploaded = Phrase("已上传", "uploaded")
     static let step4Done = Phrase("第四步：邮箱和手机已绑定", "step 4: e-mail and phone bound")
 
     // Values asked for on a terminal.
