@@ -123,9 +123,9 @@ extension EnterpriseWorkTests {
         #expect(change.attachments.first?.contentType == "application/pdf")
         // Bad documents: named by position; too many; wrong content.
         #expect(await registryError { _ = try await info.attach(.init(kind: .qualificationCertificate, content: Array("hello".utf8)), toChange: change.id, by: f.enterprise, audit: f.audit) }
-                == .invalid("attachments[0].content", .documentType))
+                == .invalid("attachment.content", .documentType))
         #expect(await registryError { _ = try await info.attach(.init(kind: .qualificationCertificate, content: [UInt8](repeating: 0x89, count: 600 * 1024)), toChange: change.id, by: f.enterprise, audit: f.audit) }
-                == .invalid("attachments[0].content", .imageTooLarge, "600"))
+                == .invalid("attachment.content", .imageTooLarge, "600"))
         #expect(await registryError {
             _ = try await info.update([.legalRepresentative: "孙十"], attachments: [.init(kind: .businessLicence, content: Self.pdf), .init(kind: .businessLicence, content: Self.pdf)], by: f.enterprise, audit: f.audit)
         } == .invalid("attachments[1].kind", .listedTwice))

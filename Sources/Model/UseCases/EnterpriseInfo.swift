@@ -191,13 +191,15 @@ public final class EnterpriseInfo: Sendable {
 
     /// Checks documents by content: a gif/jpg/png/bmp image or a PDF, at most 500 KB (what an
     /// enterprise's attachment may be), one per kind.
-    static func checked(_ attachments: [NewAttachment]) throws(RegistryError) -> [(kind: AttachmentKind, type: String, content: [UInt8])] {
+    /// - Parameter single: the request field of a single document (`attachment`), else the list's.
+    static func checked(_ attachments: [NewAttachment], single: String? = nil) throws(RegistryError) -> [(kind: AttachmentKind, type: String, content: [UInt8])] {
         guard attachments.count <= maxChangeAttachments else { throw .invalid("attachments", .changeAttachmentsTooMany, "\(maxChangeAttachments)") }
         var v = Violations()
         var out: [(kind: AttachmentKind, type: String, content: [UInt8])] = []
         for (i, a) in attachments.enumerated() {
-            let field = "attachments[\(i)].content"
-            if attachments[..<i].contains(where: { $0.kind == a.kind }) { v.add("attachments[\(i)].kind", .listedTwice); continue }
+            let prefix = single ?? "attachments[\(i)]"
+            let field = "\(prefix).content"
+            if attachments[..<i].contains(where: { $0.kind == a.kind }) { v.add("\(prefix).kind", .listedTwice); continue }
             if a.content.isEmpty { v.add(field, .fileEmpty); continue }
             if a.content.count > EnterpriseSignup.maxAttachmentBytes { v.add(field, .imageTooLarge, "\(a.content.count / 1024)"); continue }
             guard let type = EnterpriseSignup.imageType(a.content) ?? (a.content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil) else {
@@ -225,7 +227,7 @@ public final class EnterpriseInfo: Sendable {
     public func attach(_ attachment: NewAttachment, toChange changeID: String, by caller: Caller,
                        audit: AuditContext) async throws(RegistryError) -> EnterpriseChange {
         guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden(Text(.changeAttachmentOnlyEnterprise)) }
-        let document = try Self.checked([attachment])[0]
+        let document = try Self.checked([attachment], single: "attachment")[0]
         let scope = Scope(caller).enterpriseChangesFilter
         let now = self.now()
         return try await database.write { db in

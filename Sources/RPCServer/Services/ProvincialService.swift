@@ -54,13 +54,15 @@ public struct ProvincialService: Sendable {
             return .init()
         }
         router.register(Methods.Provincial.getEnterpriseChangeAttachment) { request, context in
+            let province = try context.requireProvince()
             guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
-            let found = try await info.changeAttachment(kind, ofChange: request.changeID, for: try context.requireProvince(), audit: context.audit)
+            let found = try await info.changeAttachment(kind, ofChange: request.changeID, for: province, audit: context.audit)
             return .init(contentType: found.contentType, content: found.bytes, sha256: found.sha256)
         }
         router.register(Methods.Provincial.getSignupAttachment) { request, context in
+            let province = try context.requireProvince()
             guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
-            let found = try await signup.signupAttachment(enterpriseID: request.enterpriseID, kind: kind, by: try context.requireProvince(), audit: context.audit)
+            let found = try await signup.signupAttachment(enterpriseID: request.enterpriseID, kind: kind, by: province, audit: context.audit)
             return .init(contentType: found.contentType, content: found.bytes, sha256: found.sha256)
         }
         router.register(Methods.Provincial.getEnterpriseInfo) { request, context in
