@@ -15,6 +15,7 @@ struct IsolationTests {
         "/jzs.individual.v1.Individual/CreateAccount", "/jzs.individual.v1.Individual/Login",
         "/jzs.enterprise.v1.Enterprise/StartSignup", "/jzs.enterprise.v1.Enterprise/ReadIdentityLock",
         "/jzs.enterprise.v1.Enterprise/GetSignup", "/jzs.enterprise.v1.Enterprise/UploadSignupAttachment",
+        "/jzs.enterprise.v1.Enterprise/UpdateSignupInfo",
         "/jzs.enterprise.v1.Enterprise/SetSignupAdministrator", "/jzs.enterprise.v1.Enterprise/BindSignupContact",
         "/jzs.enterprise.v1.Enterprise/GetLockChallenge", "/jzs.enterprise.v1.Enterprise/AuthenticateWithLock",
         "/jzs.enterprise.v1.Enterprise/RequestOnSiteAuthentication", "/jzs.enterprise.v1.Enterprise/Login",

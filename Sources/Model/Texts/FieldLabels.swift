@@ -6,7 +6,10 @@ public enum FieldLabels {
     /// unknown path is shown as it is.
     public static func name(of path: String, _ language: Language) -> String {
         let (key, positions) = split(path)
-        let base = labels[key].map { language == .zh ? $0.zh : $0.en } ?? path
+        // A field whose label depends on its message (an enterprise's 资质证书编号 is not a
+        // person's 资格证书编号) is listed under `message.field` as well.
+        let qualified = path.split(separator: ".").suffix(2).joined(separator: ".").filter { $0 != "[" && $0 != "]" && !$0.isNumber }
+        let base = (labels[qualified] ?? labels[key]).map { language == .zh ? $0.zh : $0.en } ?? path
         guard let item = positions.last else { return base }
         return language == .zh ? "\(base)（第 \(item) 项）" : "\(base) (item \(item))"
     }
@@ -86,5 +89,16 @@ public enum FieldLabels {
         "count": .init("数量", "count"),
         "payload": .init("数据", "payload"),
         "text": .init("文本", "text"),
+        // Sign-up screens (issue #9).
+        "info.name": .init("企业名称", "enterprise name"),
+        "info.qualification_certificate_no": .init("资质证书编号", "qualification certificate number (资质证书编号)"),
+        "enterprise.qualification_certificate_no": .init("资质证书编号", "qualification certificate number (资质证书编号)"),
+        "qualification_number": .init("资质证书编号", "qualification certificate number (资质证书编号)"),
+        "kind": .init("附件种类", "attachment kind"),
+        "enterprise_id": .init("企业编号", "enterprise id"),
+        "change_id": .init("变更申请编号", "change request id"),
+        "attachments": .init("附件", "attachments"),
+        "qualification": .init("资质证明", "qualification certificate"),
+        "administrator_name": .init("管理员姓名", "administrator's name"),
     ]
 }

@@ -237,4 +237,12 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case certificateLookupNotFound = "certificate.lookup_not_found"
     case certificateLookupForm = "certificate.lookup_form"
     case sourceLookups = "limit.source_lookups"
+    // MARK: Sign-up screens
+    case kindBusinessLicence = "attachment.kind.business_licence"
+    case kindQualificationCertificate = "attachment.kind.qualification_certificate"
+    case signupAttachmentNotFound = "signup.attachment_not_found"
+    case changeAttachmentsTooMany = "change.attachments_too_many"
+    case changeAttachmentNotFound = "change.attachment_not_found"
+    case changeNotPendingAttach = "change.not_pending_attach"
+    case changeAttachmentOnlyEnterprise = "change.attachment_only_enterprise"
 }
