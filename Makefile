@@ -4,9 +4,11 @@ DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config \
   libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-zenhei \
-  poppler-utils zbar-tools
+  poppler-utils zbar-tools \
+  libpq-dev postgresql-15
 # The second line is `jzs cert render` (cairo PDF, a CJK font, QR codes); the third is what its
-# tests read the PDF back with (pdftotext, pdftoppm, zbarimg).
+# tests read the PDF back with (pdftotext, pdftoppm, zbarimg); the fourth is the PostgreSQL engine
+# (libpq) and the server its tests start (initdb, pg_ctl, pg_basebackup from /usr/lib/postgresql/15/bin).
 
 .PHONY: deps build release run test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
 

@@ -1,0 +1,185 @@
+internal import Dispatch
+internal import Synchronization
+
+/// A bounded pool of ``PGConnection``s whose units of work run off the caller's thread.
+///
+/// libpq blocks, so every unit of work runs on its connection's own serial dispatch queue (one
+/// thread while busy), never on a NIO event loop or Swift's cooperative pool — the way GRDB
+/// runs SQLite's units of work. At most `size` units run at once; up to `queueLimit` callers
+/// wait for a turn (then ``PGError/poolBusy``); a caller cancelled while waiting leaves the queue.
+///
+/// ```swift
+/// let pool = PGPool(url: "postgresql://jzs@db1:5432,db2:5432/jzs?target_session_attrs=read-write", size: 8)
+/// let id = try await pool.write { tx in
+///     try tx.queryOne("INSERT INTO t (name) VALUES ($1) RETURNING id", "名称")!.decode(Int64.self, at: 0)
+/// }
+/// ```
+///
+/// Connections open lazily and reopen by themselves: a connection that broke (server restart,
+/// failover) is dropped after its unit of work, and when BEGIN finds a pooled connection dead
+/// the unit is started again once on a new connection (nothing had run yet). libpq walks the
+/// URL's hosts on each new connection, so a promoted standby is found without configuration.
+/// A connection lost after BEGIN is not retried here: the unit of work fails with
+/// ``PGError/connectionLost(_:)`` (nothing committed) or ``PGError/commitOutcomeUnknown(_:)``.
+public final class PGPool: Sendable {
+    /// One connection and the queue its work runs on.
+    /// `@unchecked Sendable`: `connection` is touched only on `queue`, which is serial.
+    private final class Slot: @unchecked Sendable {
+        let queue: DispatchQueue
+        var connection: PGConnection?
+        var hadConnection = false
+        init(index: Int) { queue = DispatchQueue(label: "jzs.postgres.\(index)") }
+    }
+
+    private struct State {
+        var free: [Int]
+        var nextWaiter = 0
+        var waiters: [(id: Int, continuation: CheckedContinuation<Int, any Error>)] = []
+        var closed = false
+    }
+
+    /// The libpq URL (or `key=value` string) every connection is opened with.
+    public let url: String
+    private let slots: [Slot]
+    private let queueLimit: Int
+    private let state: Mutex<State>
+    private let reconnectCount = Atomic<Int>(0)
+
+    /// - Parameters:
+    ///   - url: a libpq connection URL, multi-host allowed.
+    ///   - size: connections at most (and units of work at once).
+    ///   - queueLimit: callers that may wait for a connection before ``PGError/poolBusy``.
+    public init(url: String, size: Int = 4, queueLimit: Int = 1024) {
+        self.url = url
+        let size = max(1, size)
+        slots = (0..<size).map(Slot.init)
+        self.queueLimit = max(0, queueLimit)
+        state = Mutex(State(free: Array((0..<size).reversed())))
+    }
+
+    /// How many times a connection was opened again after one broke (for tests and metrics).
+    public var reconnects: Int { reconnectCount.load(ordering: .relaxed) }
+
+    /// Callers waiting for a connection now (for tests and metrics).
+    public var waitingCallers: Int { state.withLock { $0.waiters.count } }
+
+    /// Runs `body` in a write transaction; COMMIT when it returns, ROLLBACK when it throws.
+    /// - Throws: what `body` throws, or ``PGError`` (see ``PGConnection/transaction(_:_:)``).
+    @discardableResult
+    public func write<T: Sendable>(isolation: PGIsolation = .readCommitted,
+                                   _ body: @escaping @Sendable (PGTransaction) throws -> T) async throws -> T {
+        try await unit(.write(isolation), body)
+    }
+
+    /// Runs `body` in a read-only transaction.
+    /// - Throws: what `body` throws, or ``PGError``.
+    @discardableResult
+    public func read<T: Sendable>(_ body: @escaping @Sendable (PGTransaction) throws -> T) async throws -> T {
+        try await unit(.read, body)
+    }
+
+    /// Lends a connection outside any transaction (migrations, `CREATE DATABASE`, maintenance).
+    /// - Throws: what `body` throws, or ``PGError/connectionFailed(_:)``.
+    @discardableResult
+    public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+        try await onSlot { slot in
+            let connection = try self.connection(in: slot)
+            return try body(connection)
+        }
+    }
+
+    /// Closes every connection; waiting and later callers get ``PGError/poolClosed``.
+    public func close() {
+        let waiters = state.withLock { s in
+            s.closed = true
+            defer { s.waiters.removeAll() }
+            return s.waiters
+        }
+        for waiter in waiters { waiter.continuation.resume(throwing: PGError.poolClosed) }
+        for slot in slots { slot.queue.async { slot.connection = nil } }
+    }
+
+    // MARK: - Internals
+
+    private func unit<T: Sendable>(_ mode: PGTransactionMode,
+                                   _ body: @escaping @Sendable (PGTransaction) throws -> T) async throws -> T {
+        try await onSlot { slot in
+            var connection = try self.connection(in: slot)
+            do {
+                try connection.executeScript(mode.begin)
+            } catch let error as PGError where error.needsReconnect {
+                slot.connection = nil   // died while idle (restart, failover): BEGIN again on a new one
+                connection = try self.connection(in: slot)
+                try connection.executeScript(mode.begin)
+            }
+            return try connection.finishTransaction(body)
+        }
+    }
+
+    /// The slot's connection, opened if missing or broken. Runs on the slot's queue.
+    private func connection(in slot: Slot) throws(PGError) -> PGConnection {
+        if let connection = slot.connection, !connection.isBroken { return connection }
+        slot.connection = nil
+        let connection = try PGConnection(url: url)
+        if slot.hadConnection { reconnectCount.add(1, ordering: .relaxed) }
+        slot.hadConnection = true
+        slot.connection = connection
+        return connection
+    }
+
+    /// Takes a free slot (waiting for one), runs `work` on its queue, drops a broken connection, frees the slot.
+    private func onSlot<T: Sendable>(_ work: @escaping @Sendable (Slot) throws -> T) async throws -> T {
+        let index = try await acquire()
+        defer { release(index) }
+        let slot = slots[index]
+        return try await withCheckedThrowingContinuation { continuation in
+            slot.queue.async {
+                let result = Result { try work(slot) }
+                if slot.connection?.isBroken == true { slot.connection = nil }   // the next unit opens a new one
+                continuation.resume(with: result)
+            }
+        }
+    }
+
+    private func acquire() async throws -> Int {
+        enum Decision { case go(Int), closed, busy, wait(Int) }
+        let decision: Decision = state.withLock { s in
+            if s.closed { return .closed }
+            if let index = s.free.popLast() { return .go(index) }
+            if s.waiters.count >= queueLimit { return .busy }
+            s.nextWaiter += 1
+            return .wait(s.nextWaiter)
+        }
+        switch decision {
+        case .go(let index): return index
+        case .closed: throw PGError.poolClosed
+        case .busy: throw PGError.poolBusy
+        case .wait(let id):
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
+                    let cancelled = state.withLock { s -> Bool in
+                        if Task.isCancelled { return true }
+                        s.waiters.append((id, c))
+                        return false
+                    }
+                    if cancelled { c.resume(throwing: CancellationError()) }
+                }
+            } onCancel: {
+                let c = state.withLock { s -> CheckedContinuation<Int, any Error>? in
+                    guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                    return s.waiters.remove(at: i).continuation
+                }
+                c?.resume(throwing: CancellationError())
+            }
+        }
+    }
+
+    /// Hands the slot to the next waiter, or frees it.
+    private func release(_ index: Int) {
+        let next = state.withLock { s -> CheckedContinuation<Int, any Error>? in
+            if s.waiters.isEmpty { s.free.append(index); return nil }
+            return s.waiters.removeFirst().continuation
+        }
+        next?.resume(returning: index)
+    }
+}
