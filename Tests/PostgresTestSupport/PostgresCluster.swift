@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 public import PostgresStore
 
 /// A throw-away PostgreSQL 15 cluster for tests: `initdb` in a temporary directory, a free
@@ -31,17 +32,32 @@ public final class PostgresCluster: Sendable {
     /// The cluster every test of this process shares; started on first use.
     public static func shared() async throws -> PostgresCluster { try await sharedCluster.value }
     private static let sharedCluster = Task { try await PostgresCluster.start() }
+    private static let usedPorts = Mutex<Set<Int>>([])
 
     /// Starts a private cluster (for tests that restart, stop or promote a server).
     /// - Parameter settings: extra `postgresql.conf` lines.
     public static func start(settings: [String] = []) async throws -> PostgresCluster {
-        let cluster = try await makeRoot()
-        try await Command.postgres("initdb", ["-D", cluster.dataDirectory, "-A", "trust", "-U", superuser,
-                                              "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
-                                   in: cluster.root)
-        try cluster.configure(settings)
-        try await cluster.startServer()
-        return cluster
+        try await retryingPortClash {
+            let cluster = try await makeRoot()
+            try await Command.postgres("initdb", ["-D", cluster.dataDirectory, "-A", "trust", "-U", superuser,
+                                                  "-E", "UTF8", "--locale=C", "--no-sync", "--no-instructions"],
+                                       in: cluster.root)
+            try cluster.configure(settings)
+            try await cluster.startServer()
+            return cluster
+        }
+    }
+
+    /// Runs `make` again (with a new port) when another process took the free port meanwhile.
+    private static func retryingPortClash(_ make: () async throws -> PostgresCluster) async throws -> PostgresCluster {
+        for attempt in 1... {
+            do {
+                return try await make()
+            } catch let failure as Command.Failure where attempt < 4 && failure.output.contains("could not bind") {
+                continue
+            }
+        }
+        fatalError("unreachable")
     }
 
     /// A libpq URL for `database` on this cluster.
@@ -90,13 +106,16 @@ public final class PostgresCluster: Sendable {
     /// - Parameter synchronous: also sets `synchronous_standby_names = 'FIRST 1 (name)'` on
     ///   this primary and waits until the standby reports `sync`.
     public func startStandby(name: String = "standby1", synchronous: Bool = true) async throws -> PostgresCluster {
-        let standby = try await Self.makeRoot()
-        try await Command.postgres("pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.superuser,
-                                                     "-D", standby.dataDirectory, "-R", "-X", "stream",
-                                                     "--checkpoint=fast", "--no-sync"],
-                                   in: standby.root)
-        try standby.configure(["cluster_name = '\(name)'"])
-        try await standby.startServer()
+        let standby = try await Self.retryingPortClash {
+            let standby = try await Self.makeRoot()
+            try await Command.postgres("pg_basebackup", ["-h", "127.0.0.1", "-p", String(port), "-U", Self.superuser,
+                                                         "-D", standby.dataDirectory, "-R", "-X", "stream",
+                                                         "--checkpoint=fast", "--no-sync"],
+                                       in: standby.root)
+            try standby.configure(["cluster_name = '\(name)'"])
+            try await standby.startServer()
+            return standby
+        }
         if synchronous {
             try await admin { connection in
                 try connection.executeScript("ALTER SYSTEM SET synchronous_standby_names = 'FIRST 1 (\(name))'")
@@ -125,7 +144,12 @@ public final class PostgresCluster: Sendable {
         guard let made = mkdtemp(&template) else { throw Command.Failure(command: "mkdtemp", status: errno, output: "") }
         let root = String(cString: made)
         try await Command.chown(root)
-        let cluster = PostgresCluster(root: root, port: try Command.freePort())
+        let cluster = PostgresCluster(root: root, port: try usedPorts.withLock { used in
+            var port = try Command.freePort()
+            while used.contains(port) { port = try Command.freePort() }   // never twice in this process
+            used.insert(port)
+            return port
+        })
         try await cluster.startWatchdog()
         return cluster
     }
