@@ -114,7 +114,8 @@ public final class PGConnection {
         return try Self.rows(of: result)
     }
 
-    /// The command tag of the last `COMMIT` (`COMMIT`, or `ROLLBACK` when the transaction had failed).
+    /// Runs a statement without parameters and returns its command tag (`COMMIT` answers
+    /// `ROLLBACK` when the transaction had already failed).
     func commandTag(_ sql: String) throws(PGError) -> String {
         let handle = try open()
         let result = PQexec(handle, sql)

@@ -63,10 +63,10 @@ enum Command {
         }
     }
 
-    /// Runs a program and waits, through `posix_spawn` rather than Foundation's `Process`:
-    /// `Process` learns of the exit through a descriptor its child inherits, so a child that
-    /// leaves a daemon behind (`pg_ctl start`, the `setsid -f` watchdog) would never look done.
-    /// Output goes to a temporary file, not a pipe, for the same reason.
+    /// Runs a program and waits, through `posix_spawn` and `waitpid` rather than Foundation's
+    /// `Process`: with `Process`, waiting for `setsid -f` (which leaves the watchdog running)
+    /// never returned here, the exited child staying a zombie. Output goes to a temporary file,
+    /// not a pipe, so a daemon left behind (`pg_ctl start`) cannot hold it open.
     private static func runNow(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "jzs-pg-cmd-\(UUID().uuidString)"
         defer { unlink(outputPath) }
