@@ -53,6 +53,13 @@ extension Entry {
     /// Parses and runs like `AsyncParsableCommand.main`, but says ArgumentParser's own messages
     /// in the user's language (``ParserTexts``).
     static func run(_ arguments: [String]) async -> Never {
+        // Every string of the run is released before exit (LeakSanitizer sees no live task frame).
+        let status = await execute(arguments)
+        exit(status)
+    }
+
+    /// Runs the command and prints its failure; returns the exit status.
+    static func execute(_ arguments: [String]) async -> Int32 {
         do {
             var command = try JZS.parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -60,7 +67,7 @@ extension Entry {
             } else {
                 try command.run()
             }
-            exit(0)
+            return 0
         } catch {
             let code = JZS.exitCode(for: error)
             let message = ParserTexts.localize(JZS.fullMessage(for: error))
@@ -68,7 +75,7 @@ extension Entry {
                 let handle = code == .success ? FileHandle.standardOutput : FileHandle.standardError
                 handle.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))
             }
-            exit(code.rawValue)
+            return code.rawValue
         }
     }
 }
