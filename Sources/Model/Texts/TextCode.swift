@@ -237,4 +237,8 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case certificateLookupNotFound = "certificate.lookup_not_found"
     case certificateLookupForm = "certificate.lookup_form"
     case sourceLookups = "limit.source_lookups"
+
+    // MARK: Access table (a method open to several kinds of caller)
+    case accessLoginFirst = "access.login_first"
+    case accessNotForCaller = "access.not_for_caller"
 }
