@@ -110,6 +110,10 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
+                // A printed certificate must be the current one: when the server is asked for the
+                // key anyway (no --public-key), it is asked for the current status too.
+                var keys = self.keys
+                if keys.publicKey == nil { keys.online = true }
                 let check = try await CertificateCheck.run(file: file, keys: keys, global: global)
                 // Only what the ministry signed, and only while it may be used, is drawn.
                 guard check.valid, let document = check.document else {
@@ -125,6 +129,7 @@ struct CertCommand: AsyncParsableCommand {
                 }
                 // Personal data: 0600 from creation (LocalFile).
                 try LocalFile.write(pdf, to: out)
+                if !keys.online, !global.json { FileHandle.standardError.write(Data((CertificateTexts.renderOffline.text + "\n").utf8)) }
                 let font = CertificateRenderer.fontFamily() ?? ""
                 if global.json {
                     Output.json(["file": out, "bytes": pdf.count, "certificate_id": document.certificateID, "version": document.version, "font": font])
@@ -153,6 +158,17 @@ struct CertCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
         @Argument(help: ArgumentHelp(CertificateTexts.identifierArgument.text)) var certificateID: String
         @Option(help: ArgumentHelp(CertificateTexts.reasonOption.text)) var reason: String
-        func run(with client: Client) async throws { CertCommand.show(try await client.ministry.revokeCertificate(certificateID, reason: reason), json: global.json) }
+        @Flag(help: ArgumentHelp(ConfirmTexts.yesRevoke)) var yes = false
+
+        func beforeConnecting() throws {
+            try Confirmation.check(yes: yes, needsYes: ConfirmTexts.needsYesRevoke, json: global.json)
+        }
+
+        func run(with client: Client) async throws {
+            // Revocation cannot be undone: name the certificate and the reason, then ask.
+            try Confirmation.ask(ConfirmTexts.revokeQuestion(certificateID), details: [ConfirmTexts.revokeReason(reason)], yes: yes,
+                                 needsYes: ConfirmTexts.needsYesRevoke, declined: ConfirmTexts.declinedRevoke, json: global.json)
+            CertCommand.show(try await client.ministry.revokeCertificate(certificateID, reason: reason), json: global.json)
+        }
     }
 }

@@ -11,20 +11,26 @@ struct EnterpriseCommand: AsyncParsableCommand {
         subcommands: [Signup.self, Login.self])
 
     /// The whole sign-up wizard (seed 004). Runs every step not yet done and keeps the draft token
-    /// for this profile, so running it again resumes where it stopped.
+    /// for this profile, so running it again resumes where it stopped. A resumed draft takes every
+    /// changed value (step 1 fields, a different licence file, another administrator) and says so;
+    /// once submitted, a correction is refused with the step to redo.
     struct Signup: ClientCommand {
         static let configuration = CommandConfiguration(
-            abstract: SignupTexts.signupAbstract.text, discussion: SignupTexts.signupDiscussion.text)
+            abstract: SignupTexts.signupAbstract.text, discussion: SignupTexts.signupDiscussion.text,
+            subcommands: [Status.self])
         @OptionGroup var global: GlobalOptions
         @Option(name: .customLong("credit-code"), help: ArgumentHelp(SignupTexts.creditCode)) var creditCode: String?
         @Option(help: ArgumentHelp(SignupTexts.name)) var name: String?
         @Option(name: .customLong("legal-representative"), help: ArgumentHelp(SignupTexts.legalRepresentative)) var legalRepresentative: String?
+        @Option(name: .customLong("enterprise-type"), help: ArgumentHelp(SignupTexts.enterpriseType)) var enterpriseType: String?
+        @Option(name: .customLong("economic-nature"), help: ArgumentHelp(SignupTexts.economicNature)) var economicNature: String?
         @Option(name: .customLong("registered-address"), help: ArgumentHelp(SignupTexts.registeredAddress)) var registeredAddress: String?
-        @Option(name: .customLong("correspondence-address"), help: ArgumentHelp(SignupTexts.correspondenceAddress)) var correspondenceAddress = ""
-        @Option(help: ArgumentHelp(SignupTexts.postcode)) var postcode = ""
-        @Option(help: ArgumentHelp(SignupTexts.contact)) var contact = ""
-        @Option(name: .customLong("contact-phone"), help: ArgumentHelp(SignupTexts.contactPhone)) var contactPhone = ""
-        @Option(name: .customLong("province-code"), help: ArgumentHelp(SignupTexts.provinceCode)) var provinceCode: UInt32 = 0
+        @Option(name: .customLong("correspondence-address"), help: ArgumentHelp(SignupTexts.correspondenceAddress)) var correspondenceAddress: String?
+        @Option(help: ArgumentHelp(SignupTexts.postcode)) var postcode: String?
+        @Option(help: ArgumentHelp(SignupTexts.contact)) var contact: String?
+        @Option(name: .customLong("contact-phone"), help: ArgumentHelp(SignupTexts.contactPhone)) var contactPhone: String?
+        @Option(name: .customLong("qualification-number"), help: ArgumentHelp(SignupTexts.qualificationNumber)) var qualificationNumber: String?
+        @Option(name: .customLong("province-code"), help: ArgumentHelp(SignupTexts.provinceCode)) var provinceCode: UInt32?
         @Option(help: ArgumentHelp(SignupTexts.licence)) var licence: String?
         @Option(help: ArgumentHelp(SignupTexts.qualification)) var qualification: String?
         @Option(name: .customLong("admin-name"), help: ArgumentHelp(SignupTexts.adminName)) var adminName: String?
@@ -40,20 +46,77 @@ struct EnterpriseCommand: AsyncParsableCommand {
         @Flag(help: ArgumentHelp(SignupTexts.restart)) var restart = false
 
         var anonymous: Bool { true }
-        var fieldNaming: FieldNaming {
-            FieldNaming(flags: ["credit_code": "--credit-code", "name": "--name", "enterprise_name": "--name",
-                                "legal_representative": "--legal-representative", "registered_address": "--registered-address",
-                                "correspondence_address": "--correspondence-address", "postcode": "--postcode", "contact": "--contact",
-                                "contact_phone": "--contact-phone", "province_code": "--province-code", "licence": "--licence",
-                                "account": "--admin-account", "administrator_account": "--admin-account", "password": "--admin-password",
-                                "password_again": "--admin-password", "email": "--email", "phone": "--phone", "sms_code": "--sms-code"])
-        }
+        var fieldNaming: FieldNaming { Self.naming }
+
+        /// Wire field → the flag that sets it (for the server's violations).
+        static let naming = FieldNaming(flags: [
+            "credit_code": "--credit-code", "name": "--name", "enterprise_name": "--name",
+            "legal_representative": "--legal-representative", "enterprise_type": "--enterprise-type", "economic_nature": "--economic-nature",
+            "registered_address": "--registered-address", "correspondence_address": "--correspondence-address", "postcode": "--postcode",
+            "contact": "--contact", "contact_phone": "--contact-phone", "qualification_certificate_no": "--qualification-number",
+            "province_code": "--province-code", "licence": "--licence", "content": "--licence",
+            "account": "--admin-account", "administrator_account": "--admin-account", "password": "--admin-password",
+            "password_again": "--admin-password", "email": "--email", "phone": "--phone", "sms_code": "--sms-code"])
 
         func validate() throws {
             if let auth, !["lock", "on-site", "on-site-associated"].contains(auth) {
                 throw ValidationError(SignupTexts.badAuth.text)
             }
             try Passwords.checkOneSource(adminPassword, "--admin-password", stdin: passwordStdin)
+        }
+
+        /// Step 1 values given as flags, by wire field name (empty flags count as not given).
+        var givenInfo: [(field: String, value: String)] {
+            let pairs: [(String, String?)] = [
+                ("credit_code", creditCode), ("name", name), ("legal_representative", legalRepresentative),
+                ("enterprise_type", enterpriseType), ("economic_nature", economicNature), ("registered_address", registeredAddress),
+                ("correspondence_address", correspondenceAddress), ("postcode", postcode), ("contact", contact),
+                ("contact_phone", contactPhone), ("qualification_certificate_no", qualificationNumber),
+                ("province_code", provinceCode.map { "\($0)" }),
+            ]
+            return pairs.compactMap { field, value in
+                guard let value, !value.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+                return (field, value)
+            }
+        }
+
+        /// What the flags would change in a stored sign-up: step-1 fields (by wire name), files,
+        /// the administrator. Province codes of a provincial credit code are not compared (the
+        /// code decides the province).
+        func differences(from s: Wire.Enterprise.SignupState, countingPassword: Bool) throws -> (info: [(field: String, value: String)], licence: [UInt8]?, qualification: [UInt8]?, administrator: Bool) {
+            let stored = s.info ?? .init(creditCode: s.creditCode, name: s.name, provinceCode: s.provinceCode)
+            func current(_ field: String) -> String {
+                switch field {
+                case "credit_code": stored.creditCode
+                case "name": stored.name
+                case "legal_representative": stored.legalRepresentative
+                case "enterprise_type": stored.enterpriseType
+                case "economic_nature": stored.economicNature
+                case "registered_address": stored.registeredAddress
+                case "correspondence_address": stored.correspondenceAddress
+                case "postcode": stored.postcode
+                case "contact": stored.contact
+                case "contact_phone": stored.contactPhone
+                case "qualification_certificate_no": stored.qualificationCertificateNo
+                default: "\(stored.provinceCode)"
+                }
+            }
+            let info = givenInfo.filter { pair in
+                let given = pair.value.trimmingCharacters(in: .whitespaces)
+                if pair.field == "credit_code" { return given.uppercased() != current(pair.field).uppercased() }
+                return given != current(pair.field)
+            }
+            let licenceBytes = try licence.map(Self.read)
+            let qualificationBytes = try qualification.map(Self.read)
+            func differs(_ bytes: [UInt8]?, _ stored: String) -> [UInt8]? {
+                guard let bytes else { return nil }
+                return Digest.hex(Digest.sha256(bytes)) == stored ? nil : bytes
+            }
+            let hadAdministrator = !s.administratorAccount.isEmpty
+            let administrator = hadAdministrator && ((adminAccount.map { !$0.isEmpty && $0 != s.administratorAccount } ?? false)
+                || (adminName.map { !$0.isEmpty && $0 != s.administratorName } ?? false)
+                || (countingPassword && (adminPassword != nil || passwordStdin)))
+            return (info, differs(licenceBytes, s.businessLicenceSha256), differs(qualificationBytes, s.qualificationCertificateSha256), administrator)
         }
 
         func run(with client: Client) async throws {
@@ -69,9 +132,39 @@ struct EnterpriseCommand: AsyncParsableCommand {
                     drafts.remove()  // finished or unknown: start anew
                 }
             }
+            var newLicence: [UInt8]?, newQualification: [UInt8]?, redoAdministrator = false
             if let resumed {
                 state = resumed
                 say(SignupTexts.resuming(state.name, state.creditCode))
+                // A password cannot be compared: it counts as a correction only while it can still apply.
+                let wanted = try differences(from: state, countingPassword: state.status == .draft)
+                guard state.status == .draft else {
+                    // Submitted (or returned, or done): a correction can no longer apply: say which and why.
+                    report(state)
+                    var labels = wanted.info.map { FieldLabels.name(of: "info.\($0.field)", UILanguage.current) }
+                    if wanted.licence != nil { labels.append(StatusTexts.businessLicence.text) }
+                    if wanted.qualification != nil { labels.append(StatusTexts.qualificationCertificate.text) }
+                    if wanted.administrator { labels.append(SignupTexts.administrator.text) }
+                    guard !labels.isEmpty else { return }
+                    let list = labels.joined(separator: UILanguage.current == .zh ? "、" : ", ")
+                    let why = switch state.status {
+                    case .pendingAuthentication: SignupTexts.notAppliedPending(list)
+                    case .returned: SignupTexts.notAppliedReturned(list)
+                    default: SignupTexts.notAppliedAuthenticated(list)
+                    }
+                    throw Failure(precondition: why, json: global.json)
+                }
+                if !wanted.info.isEmpty {
+                    let r = try await client.enterprise.correctSignup(draftToken: token!, wanted.info.map { ($0.field, $0.value) })
+                    if let s = r.state { state = s }
+                    if !r.changed.isEmpty {
+                        say(SignupTexts.step1Corrected(r.changed.map { FieldLabels.name(of: "info.\($0)", UILanguage.current) }
+                                                       .joined(separator: UILanguage.current == .zh ? "、" : ", ")))
+                    }
+                }
+                newLicence = wanted.licence
+                newQualification = wanted.qualification
+                redoAdministrator = wanted.administrator
             } else {
                 var code = creditCode, lockedName = name
                 if code == nil, let lockCert {
@@ -84,8 +177,10 @@ struct EnterpriseCommand: AsyncParsableCommand {
                 let info = Wire.Enterprise.EnterpriseBasicInfo(
                     creditCode: try Ask.value(code, SignupTexts.askCreditCode), name: try Ask.value(lockedName, SignupTexts.askName),
                     legalRepresentative: try Ask.value(legalRepresentative, SignupTexts.askLegalRepresentative),
-                    registeredAddress: try Ask.value(registeredAddress, SignupTexts.askRegisteredAddress), correspondenceAddress: correspondenceAddress,
-                    postcode: postcode, contact: contact, contactPhone: contactPhone, provinceCode: provinceCode)
+                    enterpriseType: enterpriseType ?? "", economicNature: economicNature ?? "",
+                    registeredAddress: try Ask.value(registeredAddress, SignupTexts.askRegisteredAddress),
+                    correspondenceAddress: correspondenceAddress ?? "", postcode: postcode ?? "", contact: contact ?? "",
+                    contactPhone: contactPhone ?? "", qualificationCertificateNo: qualificationNumber ?? "", provinceCode: provinceCode ?? 0)
                 let started = try await client.enterprise.startSignup(info)
                 token = started.draftToken
                 try drafts.save(server: global.serverAddress, token: started.draftToken)
@@ -98,17 +193,30 @@ struct EnterpriseCommand: AsyncParsableCommand {
                 let file = try Ask.value(licence, SignupTexts.askLicence)
                 let stored = try await client.enterprise.upload(draftToken: draft, kind: .businessLicence, content: try Self.read(file))
                 say(SignupTexts.step2Licence(stored.contentType))
+            } else if let newLicence {
+                let stored = try await client.enterprise.upload(draftToken: draft, kind: .businessLicence, content: newLicence)
+                say(SignupTexts.step2LicenceReplaced(stored.contentType))
             }
             if let qualification, !state.qualificationCertificateUploaded {
                 _ = try await client.enterprise.upload(draftToken: draft, kind: .qualificationCertificate, content: try Self.read(qualification))
                 say(SignupTexts.step2Qualification.text)
+            } else if let newQualification {
+                _ = try await client.enterprise.upload(draftToken: draft, kind: .qualificationCertificate, content: newQualification)
+                say(SignupTexts.step2QualificationReplaced.text)
             }
-            if state.administratorAccount.isEmpty {
-                let account = try Ask.value(adminAccount, SignupTexts.askAdminAccount)
+            if state.administratorAccount.isEmpty || redoAdministrator {
+                let before = state.administratorAccount
+                let account = before.isEmpty ? try Ask.value(adminAccount, SignupTexts.askAdminAccount) : (adminAccount.flatMap { $0.isEmpty ? nil : $0 } ?? before)
+                let person = before.isEmpty ? try Ask.value(adminName, SignupTexts.askAdminName) : (adminName.flatMap { $0.isEmpty ? nil : $0 } ?? state.administratorName)
                 let (p1, p2) = try Passwords.new(adminPassword, stdin: passwordStdin, prompt: PasswordTexts.promptAdmin.text, again: PasswordTexts.promptAgain.text)
-                state = try await client.enterprise.setAdministrator(draftToken: draft, name: try Ask.value(adminName, SignupTexts.askAdminName),
-                                                                     account: account, password: p1, passwordAgain: p2)
-                say(SignupTexts.step3Done(state.administratorAccount))
+                state = try await client.enterprise.setAdministrator(draftToken: draft, name: person, account: account, password: p1, passwordAgain: p2)
+                if before.isEmpty {
+                    say(SignupTexts.step3Done(state.administratorAccount))
+                } else if before != state.administratorAccount {
+                    say(SignupTexts.step3AccountChanged(before, state.administratorAccount))
+                } else {
+                    say(SignupTexts.step3Reset(state.administratorAccount))
+                }
             }
             if !state.contactBound {
                 let mobile = try Ask.value(phone, SignupTexts.askPhone)
@@ -149,19 +257,36 @@ struct EnterpriseCommand: AsyncParsableCommand {
             report(state)
         }
 
-        func report(_ s: Wire.Enterprise.SignupState) {
+        func report(_ s: Wire.Enterprise.SignupState) { Self.report(s, json: global.json) }
+
+        /// The sign-up as the seeds' 图8 asks the enterprise to check it: name, credit code, the
+        /// other step-1 fields, the administrator account, the status (with the province's reason).
+        static func report(_ s: Wire.Enterprise.SignupState, json: Bool) {
             let status = switch s.status {
             case .authenticated: StatusTexts.signupAuthenticated(s.administratorAccount)
             case .pendingAuthentication: StatusTexts.signupPending("\(s.provinceCode)")
             case .returned: StatusTexts.signupReturned(s.returnReason)
             default: StatusTexts.signupDraft.text
             }
-            if global.json {
-                Output.json(["enterprise_id": s.enterpriseID, "credit_code": s.creditCode, "name": s.name, "status": "\(s.status)",
-                             "administrator_account": s.administratorAccount, "province_code": s.provinceCode])
+            let info = s.info ?? .init()
+            if json {
+                var o: [String: Any] = ["enterprise_id": s.enterpriseID, "credit_code": s.creditCode, "name": s.name, "status": "\(s.status)",
+                                        "administrator_account": s.administratorAccount, "province_code": s.provinceCode,
+                                        "enterprise_type": info.enterpriseType, "economic_nature": info.economicNature,
+                                        "qualification_certificate_no": info.qualificationCertificateNo,
+                                        "business_licence_uploaded": s.businessLicenceUploaded,
+                                        "qualification_certificate_uploaded": s.qualificationCertificateUploaded]
+                if !s.returnReason.isEmpty { o["return_reason"] = s.returnReason }
+                Output.json(o)
             } else {
-                Output.fields([(SignupTexts.enterprise.text, StatusTexts.withNote(s.name, s.creditCode)), (SignupTexts.administrator.text, s.administratorAccount),
-                               (SignupTexts.status.text, status)])
+                let language = UILanguage.current
+                var rows: [(String, String)] = [(SignupTexts.enterprise.text, StatusTexts.withNote(s.name, s.creditCode))]
+                // The optional fields of step 1 show when given (图8 asks to check name, code and account).
+                let optional: [(String, String)] = [("info.enterprise_type", info.enterpriseType), ("info.economic_nature", info.economicNature),
+                                                    ("info.qualification_certificate_no", info.qualificationCertificateNo)]
+                rows += optional.filter { !$0.1.isEmpty }.map { (FieldLabels.name(of: $0.0, language), $0.1) }
+                rows += [(SignupTexts.administrator.text, s.administratorAccount), (SignupTexts.status.text, status)]
+                Output.fields(rows)
             }
         }
 
@@ -169,6 +294,26 @@ struct EnterpriseCommand: AsyncParsableCommand {
 
         static func read(_ path: String) throws -> [UInt8] {
             Array(try LocalFile.read(path, role: FileTexts.image.text))
+        }
+
+        /// `jzs enterprise signup status`: where the stored sign-up stands, changing nothing (a
+        /// returned sign-up shows the province's reason).
+        struct Status: ClientCommand {
+            static let configuration = CommandConfiguration(abstract: SignupTexts.statusAbstract.text)
+            @OptionGroup var global: GlobalOptions
+            var anonymous: Bool { true }
+
+            func run(with client: Client) async throws {
+                let drafts = DraftStore(profile: global.sessions.profile)
+                guard let token = drafts.load(server: global.serverAddress) else {
+                    throw Failure(precondition: SignupTexts.noDraft.text, json: global.json)
+                }
+                do {
+                    Signup.report(try await client.enterprise.signup(draftToken: token), json: global.json)
+                } catch let error as RPCError where error.code == .notFound {
+                    throw Failure(precondition: SignupTexts.noDraft.text, json: global.json)
+                }
+            }
         }
     }
 

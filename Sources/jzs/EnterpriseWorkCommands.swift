@@ -8,26 +8,33 @@ import RPCClient
 struct InfoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "info", abstract: EnterpriseTexts.infoAbstract.text, discussion: EnterpriseTexts.infoDiscussion.text,
-        subcommands: [Info.self, Show.self, Update.self, Attachment.self], defaultSubcommand: Info.self)
+        subcommands: [Info.self, Show.self, Update.self, Attach.self, Attachment.self], defaultSubcommand: Info.self)
 
     static func show(_ i: Wire.Enterprise.EnterpriseInfo, json: Bool) {
         if json {
             var o: [String: Any] = ["enterprise_id": i.enterpriseID, "credit_code": i.creditCode, "province_code": i.provinceCode,
                                     "fields": Dictionary(uniqueKeysWithValues: i.fields.map { ($0.field, $0.value) }),
                                     "attachments": i.attachments.map { ["kind": "\($0.kind)", "content_type": $0.contentType, "size": $0.size, "sha256": $0.sha256] }]
-            if let p = i.pendingChange { o["pending_change"] = Dictionary(uniqueKeysWithValues: p.changes.map { ($0.field, $0.value) }) }
+            if let p = i.pendingChange {
+                o["pending_change"] = Dictionary(uniqueKeysWithValues: p.changes.map { ($0.field, $0.value) })
+                o["pending_change_id"] = p.changeID
+                o["pending_change_attachments"] = p.attachments.map { ["kind": "\($0.kind)", "content_type": $0.contentType, "size": $0.size, "sha256": $0.sha256] }
+            }
             if !i.lastRejectionReason.isEmpty { o["last_rejection_reason"] = i.lastRejectionReason }
             Output.json(o)
             return
         }
         let language = UILanguage.current
         Output.fields([(EnterpriseTexts.enterprise.text, i.enterpriseID), (EnterpriseTexts.creditCode.text, i.creditCode)]
-                      + i.fields.map { (FieldLabels.name(of: $0.field, language), $0.value) }
+                      + i.fields.map { (FieldLabels.name(of: "enterprise.\($0.field)", language), $0.value) }
                       + i.attachments.map {
                           let kind = $0.kind == .businessLicence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate
                           return (EnterpriseTexts.attachment.text, EnterpriseTexts.attachmentValue(kind.text, $0.contentType, "\($0.size)"))
                       })
-        if let p = i.pendingChange { print(EnterpriseTexts.pendingChange(changes(p.changes))) }
+        if let p = i.pendingChange {
+            print(EnterpriseTexts.pendingChange(changes(p.changes)))
+            if !p.attachments.isEmpty { print(documents(p.attachments)) }
+        }
         // Red on a terminal, as the seeds' screen shows the rejection reason in red.
         if !i.lastRejectionReason.isEmpty {
             let line = EnterpriseTexts.lastRejected(i.lastRejectionReason)
@@ -37,8 +44,30 @@ struct InfoCommand: AsyncParsableCommand {
 
     /// Changed fields as people read them: 联系人 → 钱九; 企业名称 → ….
     static func changes(_ list: [Wire.Enterprise.FieldValue]) -> String {
-        list.map { FieldLabels.name(of: $0.field, UILanguage.current) + " → " + $0.value }
+        list.map { FieldLabels.name(of: "enterprise.\($0.field)", UILanguage.current) + " → " + $0.value }
             .joined(separator: UILanguage.current == .zh ? "；" : "; ")
+    }
+
+    /// 所附材料：营业执照（image/png，1234 字节）.
+    static func documents(_ list: [Wire.Enterprise.AttachmentInfo]) -> String {
+        guard !list.isEmpty else { return SignupReviewTexts.documents(SignupReviewTexts.noDocuments.text) }
+        return SignupReviewTexts.documents(list.map {
+            SignupReviewTexts.document(($0.kind == .businessLicence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate).text,
+                                       $0.contentType, "\($0.size)")
+        }.joined(separator: UILanguage.current == .zh ? "、" : ", "))
+    }
+
+    /// The documents given as --licence / --qualification, read.
+    static func documentFiles(licence: String?, qualification: String?) throws -> [Wire.Enterprise.ChangeAttachment] {
+        var out: [Wire.Enterprise.ChangeAttachment] = []
+        if let licence { out.append(.init(kind: .businessLicence, content: Array(try LocalFile.read(licence, role: SignupReviewTexts.documentFile.text)))) }
+        if let qualification { out.append(.init(kind: .qualificationCertificate, content: Array(try LocalFile.read(qualification, role: SignupReviewTexts.documentFile.text)))) }
+        return out
+    }
+
+    /// The CLI's flags for the documents of a change request (`attachments[0].content` → --licence).
+    static func documentNaming(_ files: [Wire.Enterprise.ChangeAttachment]) -> FieldNaming {
+        FieldNaming(flags: ["content": files.first?.kind == .qualificationCertificate ? "--qualification" : "--licence", "attachments": "--licence/--qualification"])
     }
 
     struct Show: ClientCommand {
@@ -51,22 +80,79 @@ struct InfoCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: EnterpriseTexts.updateAbstract.text, discussion: EnterpriseTexts.updateDiscussion.text)
         @OptionGroup var global: GlobalOptions
-        @Option(name: .customLong("set"), help: ArgumentHelp(EnterpriseTexts.setHelp)) var assignments: [String]
+        @Option(name: .customLong("set"), help: ArgumentHelp(EnterpriseTexts.setHelp)) var assignments: [String] = []
+        @Option(help: ArgumentHelp(SignupReviewTexts.licenceHelp)) var licence: String?
+        @Option(help: ArgumentHelp(SignupReviewTexts.qualificationHelp)) var qualification: String?
+        var fieldNaming: FieldNaming {
+            var naming = InfoCommand.documentNaming((try? InfoCommand.documentFiles(licence: licence, qualification: qualification)) ?? [])
+            naming.flags["field"] = "--set"
+            return naming
+        }
+
+        func validate() throws {
+            if assignments.isEmpty && licence == nil && qualification == nil { throw ValidationError(EnterpriseTexts.setHelp.text) }
+        }
+
+        /// `--set` takes a field by its wire name (`contact`) or its label in either language (联系人).
+        static func fieldName(_ typed: String) -> String {
+            let key = typed.trimmingCharacters(in: .whitespaces)
+            for field in EnterpriseField.allCases {
+                let path = "enterprise.\(field.rawValue)"
+                if key == field.rawValue || key == FieldLabels.name(of: path, .zh) || key.lowercased() == FieldLabels.name(of: path, .en).lowercased() {
+                    return field.rawValue
+                }
+            }
+            return key
+        }
 
         func run(with client: Client) async throws {
             let changes = try assignments.map { a -> (String, String) in
                 guard let eq = a.firstIndex(of: "=") else { throw ValidationError(EnterpriseTexts.badSet(a)) }
-                return (String(a[..<eq]), String(a[a.index(after: eq)...]))
+                return (Self.fieldName(String(a[..<eq])), String(a[a.index(after: eq)...]))
             }
-            let r = try await client.enterprise.updateInfo(changes)
+            let files = try InfoCommand.documentFiles(licence: licence, qualification: qualification)
+            let r = try await client.enterprise.updateInfo(changes, attachments: files)
             if global.json {
-                Output.json(["applied": r.applied, "change_request": r.changeRequest.map { $0.changeID } ?? ""])
+                Output.json(["applied": r.applied, "change_request": r.changeRequest.map { $0.changeID } ?? "",
+                             "attachments": r.changeRequest?.attachments.map { "\($0.kind)" } ?? []])
             } else {
                 let comma = UILanguage.current == .zh ? "、" : ", "
-                if !r.applied.isEmpty { print(EnterpriseTexts.changed(r.applied.map { FieldLabels.name(of: $0, UILanguage.current) }.joined(separator: comma))) }
+                if !r.applied.isEmpty { print(EnterpriseTexts.changed(r.applied.map { FieldLabels.name(of: "enterprise.\($0)", UILanguage.current) }.joined(separator: comma))) }
                 if let c = r.changeRequest {
-                    print(EnterpriseTexts.sentForConfirmation(c.changeID, c.changes.map { FieldLabels.name(of: $0.field, UILanguage.current) }.joined(separator: comma)))
+                    let named = c.changes.map { FieldLabels.name(of: "enterprise.\($0.field)", UILanguage.current) }
+                        + c.attachments.map { ($0.kind == .businessLicence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate).text }
+                    print(EnterpriseTexts.sentForConfirmation(c.changeID, named.joined(separator: comma)))
+                    if c.changes.contains(where: { $0.field == "name" }), !c.attachments.contains(where: { $0.kind == .businessLicence }) {
+                        print(SignupReviewTexts.nameNeedsLicence.text)
+                    }
                 }
+            }
+        }
+    }
+
+    /// `jzs info attach --licence FILE`: documents for the pending change request, after filing it.
+    struct Attach: ClientCommand {
+        static let configuration = CommandConfiguration(abstract: SignupReviewTexts.attachAbstract.text)
+        @OptionGroup var global: GlobalOptions
+        @Option(help: ArgumentHelp(SignupReviewTexts.licenceHelp)) var licence: String?
+        @Option(help: ArgumentHelp(SignupReviewTexts.qualificationHelp)) var qualification: String?
+        var fieldNaming: FieldNaming { InfoCommand.documentNaming(qualification != nil && licence == nil ? [.init(kind: .qualificationCertificate)] : []) }
+
+        func validate() throws {
+            if licence == nil && qualification == nil { throw ValidationError(SignupReviewTexts.attachOne.text) }
+        }
+
+        func run(with client: Client) async throws {
+            let files = try InfoCommand.documentFiles(licence: licence, qualification: qualification)
+            guard let pending = try await client.enterprise.info().pendingChange else {
+                throw Failure(precondition: SignupReviewTexts.noPendingChange.text, json: global.json)
+            }
+            var change = pending
+            for file in files { change = try await client.enterprise.attachToChange(pending.changeID, kind: file.kind, content: file.content) }
+            if global.json {
+                Output.json(["change_request": change.changeID, "attachments": change.attachments.map { "\($0.kind)" }])
+            } else {
+                print(SignupReviewTexts.attached(change.changeID, InfoCommand.documents(change.attachments)))
             }
         }
     }
@@ -258,17 +344,48 @@ struct PasswordCommand: AsyncParsableCommand {
 }
 
 extension ProvinceCommand {
-    struct Changes: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: ReviewTexts.changesAbstract.text)
-        @OptionGroup var global: GlobalOptions
-        func run(with client: Client) async throws {
-            let list = try await client.provincial.enterpriseChanges()
-            if global.json {
-                Output.json(list.map { ["change_id": $0.changeID, "enterprise": $0.enterpriseName, "changes": Dictionary(uniqueKeysWithValues: $0.changes.map { ($0.field, $0.value) })] as [String: Any] })
-            } else if list.isEmpty {
-                print(ReviewTexts.noChange.text)
-            } else {
-                for c in list { print("\(c.changeID)  \(c.enterpriseName)" + (UILanguage.current == .zh ? "：" : ": ") + InfoCommand.changes(c.changes)) }
+    /// Change requests waiting for the province (default), and the documents filed with one.
+    struct Changes: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: SignupReviewTexts.changesAbstract.text,
+                                                        subcommands: [List.self, Attachment.self], defaultSubcommand: List.self)
+
+        struct List: ClientCommand {
+            static let configuration = CommandConfiguration(abstract: ReviewTexts.changesAbstract.text)
+            @OptionGroup var global: GlobalOptions
+            func run(with client: Client) async throws {
+                let list = try await client.provincial.enterpriseChanges()
+                if global.json {
+                    Output.json(list.map { ["change_id": $0.changeID, "enterprise": $0.enterpriseName,
+                                            "changes": Dictionary(uniqueKeysWithValues: $0.changes.map { ($0.field, $0.value) }),
+                                            "attachments": $0.attachments.map { ["kind": "\($0.kind)", "content_type": $0.contentType, "size": $0.size, "sha256": $0.sha256] }] as [String: Any] })
+                } else if list.isEmpty {
+                    print(ReviewTexts.noChange.text)
+                } else {
+                    for c in list {
+                        print("\(c.changeID)  \(c.enterpriseName)" + (UILanguage.current == .zh ? "：" : ": ") + InfoCommand.changes(c.changes))
+                        if !c.attachments.isEmpty { print("    " + InfoCommand.documents(c.attachments)) }
+                    }
+                }
+            }
+        }
+
+        /// `jzs province changes attachment CHANGE_ID --kind licence --out FILE` (0600; audited).
+        struct Attachment: ClientCommand {
+            static let configuration = CommandConfiguration(abstract: SignupReviewTexts.changeAttachmentAbstract.text)
+            @OptionGroup var global: GlobalOptions
+            @Argument(help: ArgumentHelp(ReviewTexts.changeID)) var changeID: String
+            @Option(help: ArgumentHelp(SignupReviewTexts.kindHelp)) var kind: DocumentKind = .licence
+            @Option(help: ArgumentHelp(HelpTexts.outFile)) var out: String
+            var fieldNaming: FieldNaming { FieldNaming(flags: ["kind": "--kind"]) }
+
+            func run(with client: Client) async throws {
+                let a = try await client.provincial.changeAttachment(changeID: changeID, kind: kind.wire)
+                try LocalFile.write(a.content, to: out)
+                if global.json {
+                    Output.json(["file": out, "content_type": a.contentType, "bytes": a.content.count, "sha256": a.sha256])
+                } else {
+                    print(SignupReviewTexts.attachmentSaved(kind.label, out, a.contentType, "\(a.content.count)", String(a.sha256.prefix(16))))
+                }
             }
         }
     }

@@ -69,6 +69,13 @@ struct Failure: Error, CustomStringConvertible {
         self.init(code: "USAGE", status: nil, message: message, violations: [], exitCode: ExitStatus.usage, json: json)
     }
 
+    /// Something the user asked for that can no longer be done (a correction of a submitted
+    /// sign-up): one sentence naming what and why; exit status as FAILED_PRECONDITION.
+    init(precondition message: String, json: Bool) {
+        self.init(code: "FAILED_PRECONDITION", status: nil, message: message, violations: [],
+                  exitCode: ExitStatus.call(.failedPrecondition), json: json)
+    }
+
     /// The user answered no to a confirmation: nothing was done, exit status 1.
     init(declined message: String, json: Bool) {
         self.init(code: "DECLINED", status: nil, message: message, violations: [], exitCode: ExitStatus.failure, json: json)
@@ -137,7 +144,7 @@ extension AsyncParsableCommand {
             return error
         case let invalid as ValidationError:
             // Thrown from run(), ArgumentParser would show the top-level usage; show this command's.
-            let text = FailureTexts.usagePrefix.text + invalid.message + "\n" + FailureTexts.usageLine.text + usageString() + "\n"
+            let text = FailureTexts.usagePrefix.text + invalid.message + "\n" + FailureTexts.usageLine.text + ParserTexts.localize(usageString()) + "\n"
             FileHandle.standardError.write(Data(text.utf8))
             return ExitCode(ExitStatus.usage)
         default:

@@ -11,25 +11,6 @@ struct ProvinceCommand: AsyncParsableCommand {
         subcommands: [Signups.self, Authenticate.self, Return.self, LookupAccount.self, ResetAdmin.self, ReassignAccount.self, Changes.self, DecideChange.self,
                      Applications.self, Show.self, Accept.self, Refuse.self, Export.self, Statistics.self])
 
-    struct Signups: ClientCommand {
-        static let configuration = CommandConfiguration(abstract: ReviewTexts.signupsAbstract.text)
-        @OptionGroup var global: GlobalOptions
-
-        func run(with client: Client) async throws {
-            let list = try await client.provincial.pendingSignups()
-            if global.json {
-                Output.json(list.map { ["enterprise_id": $0.enterpriseID, "credit_code": $0.creditCode, "name": $0.name,
-                                        "method": "\($0.method)", "administrator_account": $0.administratorAccount] })
-            } else if list.isEmpty {
-                print(ReviewTexts.noSignup.text)
-            } else {
-                Output.table([ReviewTexts.enterprise.text, ReviewTexts.creditCode.text, ReviewTexts.name.text, ReviewTexts.method.text, ReviewTexts.admin.text], list.map {
-                    [$0.enterpriseID, $0.creditCode, $0.name, ($0.method == .onSiteAssociated ? StatusTexts.onSiteAssociated : StatusTexts.onSite).text, $0.administratorAccount]
-                })
-            }
-        }
-    }
-
     struct Authenticate: ClientCommand {
         static let configuration = CommandConfiguration(abstract: ReviewTexts.authenticateAbstract.text)
         @OptionGroup var global: GlobalOptions

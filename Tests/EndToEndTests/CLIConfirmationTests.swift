@@ -49,6 +49,19 @@ struct CLIConfirmationTests {
         }
     }
 
+    @Test("cert revoke asks too: without a terminal and without --yes nothing is revoked (exit 64, each language)")
+    func revokeNeedsYes() async throws {
+        try await withTestServer { server in
+            let config = server.pki.directory.appendingPathComponent("config")
+            let zh = try await CLILanguageTests.jzs(server, ["cert", "revoke", "1.2.156.3005.2.x", "--reason", "测试"], zh: true, as: "ministry", config: config)
+            #expect(zh.status == 64)
+            #expect(zh.text == "jzs: 撤销证书不能恢复，需要确认：没有终端可以询问，请加 --yes\n")
+            let en = try await CLILanguageTests.jzs(server, ["cert", "revoke", "1.2.156.3005.2.x", "--reason", "test"], zh: false, as: "ministry", config: config)
+            #expect(en.status == 64)
+            #expect(en.text.contains("pass --yes"))
+        }
+    }
+
     @Test("批量上报 lists each item's outcome and exits 2 when one failed; rerunning the finished key prints the stored result and exits 0")
     func batchOutcomes() async throws {
         try await withTestServer { server in

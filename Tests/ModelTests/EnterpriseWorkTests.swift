@@ -105,3 +105,60 @@ struct EnterpriseWorkTests {
         #expect(await registryError { _ = try await info.staffMember("r1", for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound(Text(.registeredPersonNotFound, "r1")))
     }
 }
+
+extension EnterpriseWorkTests {
+    static let pdf: [UInt8] = Array("%PDF-1.4\n% new licence\n".utf8)
+
+    @Test("A change request carries documents; its province sees and downloads them; approval replaces the licence")
+    func changeDocuments() async throws {
+        let f = try await ApplicationsFixture()
+        defer { f.base.remove() }
+        let info = EnterpriseInfo(database: f.base.database, now: { f.base.clock.now })
+        let p37 = Caller.province(ProvinceCode(37)!)
+        // Given a name change filed with the new licence (a PDF)
+        let filed = try await info.update([.name: "山东示范建设集团有限公司"], attachments: [.init(kind: .businessLicence, content: Self.pdf)],
+                                          by: f.enterprise, audit: f.audit)
+        let change = try #require(filed.requested)
+        #expect(change.attachments.map(\.kind) == [.businessLicence])
+        #expect(change.attachments.first?.contentType == "application/pdf")
+        // Bad documents: named by position; too many; wrong content.
+        #expect(await registryError { _ = try await info.attach(.init(kind: .qualificationCertificate, content: Array("hello".utf8)), toChange: change.id, by: f.enterprise, audit: f.audit) }
+                == .invalid("attachment.content", .documentType))
+        #expect(await registryError { _ = try await info.attach(.init(kind: .qualificationCertificate, content: [UInt8](repeating: 0x89, count: 600 * 1024)), toChange: change.id, by: f.enterprise, audit: f.audit) }
+                == .invalid("attachment.content", .imageTooLarge, "600"))
+        #expect(await registryError {
+            _ = try await info.update([.legalRepresentative: "孙十"], attachments: [.init(kind: .businessLicence, content: Self.pdf), .init(kind: .businessLicence, content: Self.pdf)], by: f.enterprise, audit: f.audit)
+        } == .invalid("attachments[1].kind", .listedTwice))
+        // When a qualification certificate is attached right after
+        let withBoth = try await info.attach(.init(kind: .qualificationCertificate, content: SignupFixture.png), toChange: change.id, by: f.enterprise, audit: f.audit)
+        #expect(withBoth.attachments.map(\.kind) == [.businessLicence, .qualificationCertificate])
+        // Then the province sees both and downloads them; another province does not
+        let listed = try #require(try await info.pendingChanges(for: p37).first)
+        #expect(listed.attachments.count == 2)
+        let licence = try await info.changeAttachment(.businessLicence, ofChange: change.id, for: p37, audit: f.audit)
+        #expect(licence.bytes == Self.pdf)
+        #expect(await registryError { _ = try await info.changeAttachment(.businessLicence, ofChange: change.id, for: .province(ProvinceCode(11)!), audit: f.audit) }
+                == .notFound(Text(.changeNotFound, "\(change.id)")))
+        #expect(await registryError { _ = try await info.attach(.init(kind: .businessLicence, content: Self.pdf), toChange: change.id,
+                                                               by: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true), audit: f.audit) }
+                == .notFound(Text(.changeNotFound, "\(change.id)")))
+        // And approval makes the new licence the enterprise's
+        try await info.decide(change.id, approve: true, reason: "", by: p37, audit: f.audit)
+        let now = try await info.attachment(.businessLicence, of: nil, for: f.enterprise)
+        #expect(now.bytes == Self.pdf)
+        #expect(now.contentType == "application/pdf")
+        #expect(try await info.profile(of: nil, for: f.enterprise).fields[.name] == "山东示范建设集团有限公司")
+        // A decided request takes no more documents.
+        #expect(await registryError { _ = try await info.attach(.init(kind: .businessLicence, content: Self.pdf), toChange: change.id, by: f.enterprise, audit: f.audit) }
+                == .failedPrecondition(Text(.changeNotPendingAttach, "\(change.id)", .text(.changeApproved))))
+        // Documents alone make a request (a renewed licence); a rejected one leaves the licence alone.
+        let renewed = try #require(try await info.update([:], attachments: [.init(kind: .businessLicence, content: SignupFixture.png)], by: f.enterprise, audit: f.audit).requested)
+        #expect(renewed.changes.isEmpty)
+        try await info.decide(renewed.id, approve: false, reason: "不清晰", by: p37, audit: f.audit)
+        #expect(try await info.attachment(.businessLicence, of: nil, for: f.enterprise).bytes == Self.pdf)
+        let audited = try await f.base.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE result LIKE 'change attachment viewed%'")
+        }
+        #expect(audited == 1)
+    }
+}

@@ -278,3 +278,113 @@ extension String {
         return String(prefix(17)) + String(alphabet[(31 - sum % 31) % 31])
     }
 }
+
+// MARK: Sign-up screens (issue #9: corrections apply, returned sign-ups, 企业类型/经济性质/资质证书编号, the province's view)
+
+extension SignupTests {
+    @Test("A draft takes corrections of step 1, a new licence and another administrator; a taken account is refused")
+    func draftCorrections() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        // Given a draft with steps 1-4 done
+        let before = try await f.signup.state(draftToken: token)
+        #expect(before.info?.name == "山东测试建设有限公司")
+        #expect(before.administratorName == "赵六")
+        // When the name and the enterprise type are corrected (one unchanged value listed too)
+        let changed = try await f.signup.correct(draftToken: token, changes: [.name: "山东测试建设集团有限公司", .enterpriseType: "有限责任公司",
+                                                                             .legalRepresentative: "王五"], audit: f.audit)
+        // Then only the changed ones are reported and stored
+        #expect(Set(changed) == [.name, .enterpriseType])
+        var state = try await f.signup.state(draftToken: token)
+        #expect(state.name == "山东测试建设集团有限公司")
+        #expect(state.info?.enterpriseType == "有限责任公司")
+        #expect(try await f.signup.correct(draftToken: token, changes: [.name: "山东测试建设集团有限公司"], audit: f.audit).isEmpty)
+        // A bad correction names its field and changes nothing.
+        #expect(await registryError { _ = try await f.signup.correct(draftToken: token, changes: [.name: " "], audit: f.audit) }
+                == .invalid("info.name", .required))
+        #expect(await registryError { _ = try await f.signup.correct(draftToken: token, changes: [.economicNature: "私营\u{7}"], audit: f.audit) }
+                == .invalid("info.economic_nature", .controlCharacters))
+        // A new licence replaces the old (its digest changes).
+        let png2 = Array(Self.png2)
+        _ = try await f.signup.uploadAttachment(draftToken: token, kind: .businessLicence, content: png2, audit: f.audit)
+        state = try await f.signup.state(draftToken: token)
+        #expect(state.licenceSHA256 != before.licenceSHA256)
+        #expect(state.licenceSHA256 == Digest.hex(Digest.sha256(png2)))
+        // Another administrator account replaces the first; an account of another sign-up is refused.
+        try await f.signup.setAdministrator(draftToken: token, name: "钱七", account: "sdadmin2", password: "Admin-Pass2", passwordAgain: "Admin-Pass2", audit: f.audit)
+        state = try await f.signup.state(draftToken: token)
+        #expect(state.administratorAccount == "sdadmin2")
+        #expect(state.administratorName == "钱七")
+        let other = try await f.signup.start(f.info(SignupFixture.code37b, name: "另一家公司"), audit: f.audit)
+        try await f.signup.setAdministrator(draftToken: other.draftToken, name: "孙八", account: "taken01", password: "Admin-Pass3", passwordAgain: "Admin-Pass3", audit: f.audit)
+        #expect(await registryError {
+            try await f.signup.setAdministrator(draftToken: token, name: "钱七", account: "taken01", password: "Admin-Pass2", passwordAgain: "Admin-Pass2", audit: f.audit)
+        } == .alreadyExists(Text(.accountTaken, "taken01")))
+        // Once submitted for on-site authentication, nothing changes any more.
+        _ = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        #expect(await registryError { _ = try await f.signup.correct(draftToken: token, changes: [.name: "又一个名字"], audit: f.audit) }
+                == .failedPrecondition(Text(.signupSubmittedNoChange)))
+        #expect(await registryError { _ = try await f.signup.uploadAttachment(draftToken: token, kind: .businessLicence, content: SignupFixture.png, audit: f.audit) }
+                == .failedPrecondition(Text(.signupSubmittedNoChange)))
+    }
+
+    static let png2: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 9, count: 80)
+
+    @Test("A returned sign-up shows its administrator account as typed and the province's reason, at login too")
+    func returnedShowsReason() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        let token = try await f.draft()
+        let state = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        try await f.signup.returnSignup(enterpriseID: state.enterpriseID, reason: "营业执照与名称不符", by: f.p37, audit: f.audit)
+        let returned = try await f.signup.state(draftToken: token)
+        #expect(returned.status == .returned)
+        #expect(returned.administratorAccount == "sdadmin")
+        #expect(returned.returnReason == "营业执照与名称不符")
+        #expect(await registryError { _ = try await f.base.accounts.loginEnterpriseUser(account: "sdadmin", password: "Admin-Pass1", audit: f.audit) }
+                == .failedPrecondition(Text(.signupReturnedAtLogin, "营业执照与名称不符")))
+        #expect(await registryError { _ = try await f.signup.correct(draftToken: token, changes: [.name: "x公司"], audit: f.audit) }
+                == .failedPrecondition(Text(.signupReturnedStartAgain)))
+    }
+
+    @Test("Sign-up records 企业类型, 经济性质 and the optional 资质证书编号; the province sees them and downloads the licence (own province, audited)")
+    func typeNatureNumberAndAttachments() async throws {
+        let f = try SignupFixture()
+        defer { f.base.remove() }
+        var info = f.info()
+        info.enterpriseType = "有限责任公司"
+        info.economicNature = "私营"
+        info.qualificationCertificateNo = "D237012345"
+        let started = try await f.signup.start(info, audit: f.audit)
+        #expect(try await f.signup.state(draftToken: started.draftToken).info?.qualificationCertificateNo == "D237012345")
+        var long = f.info(SignupFixture.code37b)
+        long.enterpriseType = String(repeating: "类", count: 51)
+        long.qualificationCertificateNo = "D2\n37"
+        let error = await registryError { _ = try await f.signup.start(long, audit: f.audit) }
+        guard case .invalidFields(let violations) = error else { Issue.record("expected field violations, got \(String(describing: error))"); return }
+        #expect(violations.map(\.field).sorted() == ["info.enterprise_type", "info.qualification_certificate_no"])
+        // Without 资质证书编号 (optional) a sign-up goes through.
+        let token = try await f.draft(SignupFixture.code37b, account: "sdadmin9")
+        #expect(try await f.signup.state(draftToken: token).info?.qualificationCertificateNo == "")
+        _ = try await f.signup.uploadAttachment(draftToken: started.draftToken, kind: .businessLicence, content: SignupFixture.png, audit: f.audit)
+        let pending = try await f.signup.requestOnSite(draftToken: token, associated: false, certificatePEM: nil, signature: [], audit: f.audit)
+        // The province sees the fields in the pending list.
+        let listed = try #require(try await f.signup.pendingSignups(for: f.p37).first)
+        #expect(listed.info?.legalRepresentative == "王五")
+        // Downloads: own province only (any status), audited; a kind not uploaded is named.
+        let licence = try await f.signup.signupAttachment(enterpriseID: started.enterpriseID, kind: .businessLicence, by: f.p37, audit: f.audit)
+        #expect(licence.bytes == SignupFixture.png)
+        #expect(licence.contentType == "image/png")
+        #expect(await registryError { _ = try await f.signup.signupAttachment(enterpriseID: pending.enterpriseID, kind: .businessLicence, by: f.p11, audit: f.audit) }
+                == .notFound(Text(.signupNotFound, "\(pending.enterpriseID)")))
+        #expect(await registryError { _ = try await f.signup.signupAttachment(enterpriseID: pending.enterpriseID, kind: .qualificationCertificate, by: f.p37, audit: f.audit) }
+                == .notFound(Text(.signupAttachmentNotFound, "\(pending.enterpriseID)", .text(.kindQualificationCertificate))))
+        #expect(await registryError { _ = try await f.signup.signupAttachment(enterpriseID: pending.enterpriseID, kind: .businessLicence, by: .ministry, audit: f.audit) }
+                == .forbidden(Text(.onlyProvinces)))
+        let audited = try await f.base.database.pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM audit_log WHERE result LIKE 'sign-up attachment viewed%'")
+        }
+        #expect(audited == 1)
+    }
+}

@@ -370,6 +370,23 @@ public final class RegistryDatabase: Sendable {
             // derived from the principal when they are read).
             try db.execute(sql: "ALTER TABLE application_events ADD COLUMN actor_name TEXT")
         }
+        migrator.registerMigration("v17-signup-screens") { db in
+            // Documents filed with an enterprise information change request (a new name needs the
+            // new 营业执照): one per kind; approval copies them over the enterprise's attachments,
+            // so the same bounds hold (500 KB).
+            try db.execute(sql: """
+                CREATE TABLE enterprise_change_attachments (
+                    change_id TEXT NOT NULL REFERENCES enterprise_changes (id),
+                    kind TEXT NOT NULL CHECK (kind IN ('business_licence', 'qualification_certificate')),
+                    content_type TEXT NOT NULL,
+                    size INTEGER NOT NULL CHECK (size > 0 AND size <= 512000),
+                    sha256 BLOB NOT NULL,
+                    bytes BLOB NOT NULL,
+                    created_at REAL NOT NULL,
+                    PRIMARY KEY (change_id, kind)
+                );
+                """)
+        }
         return migrator
     }
 

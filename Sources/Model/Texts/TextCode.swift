@@ -241,4 +241,12 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     // MARK: Access table (a method open to several kinds of caller)
     case accessLoginFirst = "access.login_first"
     case accessNotForCaller = "access.not_for_caller"
+    // MARK: Sign-up screens
+    case kindBusinessLicence = "attachment.kind.business_licence"
+    case kindQualificationCertificate = "attachment.kind.qualification_certificate"
+    case signupAttachmentNotFound = "signup.attachment_not_found"
+    case changeAttachmentsTooMany = "change.attachments_too_many"
+    case changeAttachmentNotFound = "change.attachment_not_found"
+    case changeNotPendingAttach = "change.not_pending_attach"
+    case changeAttachmentOnlyEnterprise = "change.attachment_only_enterprise"
 }

@@ -39,6 +39,14 @@ public struct EnterpriseBasicInfo: Sendable, Equatable {
 public enum AttachmentKind: String, Sendable, CaseIterable {
     case businessLicence = "business_licence"
     case qualificationCertificate = "qualification_certificate"
+
+    /// 营业执照 / 资质证明, as the seeds' screens name them.
+    public var textCode: TextCode {
+        switch self {
+        case .businessLicence: .kindBusinessLicence
+        case .qualificationCertificate: .kindQualificationCertificate
+        }
+    }
 }
 
 public enum AuthenticationMethod: String, Sendable {
@@ -67,6 +75,58 @@ public struct SignupState: Sendable, Equatable {
     public var createdAt: Date
     /// Other sign-ups (drafts or waiting) for the same credit code: a province checks them.
     public var otherSignups: Int = 0
+    /// Step 1 as stored (企业类型, 经济性质, 资质证书编号 included): the enterprise checks it before
+    /// authentication, the province compares it with the papers.
+    public var info: EnterpriseBasicInfo? = nil
+    public var administratorName: String? = nil
+    /// SHA-256 (hex) of the uploaded 营业执照 and 资质证明: a resumed sign-up re-uploads only a changed file.
+    public var licenceSHA256: String? = nil
+    public var qualificationSHA256: String? = nil
+}
+
+/// The fields of step 1 a draft may correct (UpdateSignupInfo), by their wire names.
+public enum SignupInfoField: String, Sendable, CaseIterable {
+    case creditCode = "credit_code", name, legalRepresentative = "legal_representative", enterpriseType = "enterprise_type",
+         economicNature = "economic_nature", registeredAddress = "registered_address", correspondenceAddress = "correspondence_address",
+         postcode, contact, contactPhone = "contact_phone", qualificationCertificateNo = "qualification_certificate_no",
+         provinceCode = "province_code"
+
+    /// The enterprises column holding it.
+    var column: String { rawValue }
+
+    func value(in info: EnterpriseBasicInfo) -> String {
+        switch self {
+        case .creditCode: info.creditCode
+        case .name: info.name
+        case .legalRepresentative: info.legalRepresentative
+        case .enterpriseType: info.enterpriseType
+        case .economicNature: info.economicNature
+        case .registeredAddress: info.registeredAddress
+        case .correspondenceAddress: info.correspondenceAddress
+        case .postcode: info.postcode
+        case .contact: info.contact
+        case .contactPhone: info.contactPhone
+        case .qualificationCertificateNo: info.qualificationCertificateNo
+        case .provinceCode: "\(info.provinceCode)"
+        }
+    }
+
+    func set(_ value: String, in info: inout EnterpriseBasicInfo) {
+        switch self {
+        case .creditCode: info.creditCode = value
+        case .name: info.name = value
+        case .legalRepresentative: info.legalRepresentative = value
+        case .enterpriseType: info.enterpriseType = value
+        case .economicNature: info.economicNature = value
+        case .registeredAddress: info.registeredAddress = value
+        case .correspondenceAddress: info.correspondenceAddress = value
+        case .postcode: info.postcode = value
+        case .contact: info.contact = value
+        case .contactPhone: info.contactPhone = value
+        case .qualificationCertificateNo: info.qualificationCertificateNo = value
+        case .provinceCode: info.provinceCode = UInt32(value.trimmed) ?? 0
+        }
+    }
 }
 
 /// The enterprise sign-up wizard (seed 004, seed 000 §3.1.1) and the provincial steps that close it.
@@ -194,20 +254,74 @@ public final class EnterpriseSignup: Sendable {
     static func fetchStates(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [SignupState] {
         let rows = try Row.fetchAll(db, sql: """
             SELECT e.id, e.credit_code, e.name, e.province_code, e.status, e.auth_method, e.phone, e.return_reason, e.created_at,
+                   e.legal_representative, e.enterprise_type, e.economic_nature, e.registered_address, e.correspondence_address,
+                   e.postcode, e.contact, e.contact_phone, e.qualification_certificate_no,
                    (SELECT account FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_account,
-                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'business_licence') AS licence,
-                   EXISTS (SELECT 1 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification,
+                   (SELECT name FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_name,
+                   (SELECT sha256 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'business_licence') AS licence,
+                   (SELECT sha256 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification,
                    (SELECT count(*) FROM enterprises o WHERE o.credit_code = e.credit_code AND o.id != e.id
                         AND o.status IN ('draft', 'pending')) AS others
             FROM enterprises e WHERE \(condition) ORDER BY e.created_at, e.id LIMIT \(limit)
             """, arguments: arguments)
         return rows.map { row in
-            SignupState(enterpriseID: row["id"], creditCode: row["credit_code"], name: row["name"], provinceCode: row["province_code"],
-                        status: SignupStatus(rawValue: row["status"]) ?? .draft,
-                        method: (row["auth_method"] as String?).flatMap(AuthenticationMethod.init(rawValue:)),
-                        administratorAccount: row["admin_account"], licenceUploaded: row["licence"], qualificationUploaded: row["qualification"],
-                        contactBound: !((row["phone"] as String?) ?? "").isEmpty, returnReason: row["return_reason"],
-                        createdAt: Date(timeIntervalSince1970: row["created_at"]), otherSignups: row["others"])
+            let licence = (row["licence"] as Data?).map { Digest.hex(Array($0)) }
+            let qualification = (row["qualification"] as Data?).map { Digest.hex(Array($0)) }
+            let info = EnterpriseBasicInfo(
+                creditCode: row["credit_code"], name: row["name"], legalRepresentative: row["legal_representative"] ?? "",
+                enterpriseType: row["enterprise_type"] ?? "", economicNature: row["economic_nature"] ?? "",
+                registeredAddress: row["registered_address"] ?? "", correspondenceAddress: row["correspondence_address"] ?? "",
+                postcode: row["postcode"] ?? "", contact: row["contact"] ?? "", contactPhone: row["contact_phone"] ?? "",
+                qualificationCertificateNo: row["qualification_certificate_no"] ?? "", provinceCode: row["province_code"])
+            return SignupState(enterpriseID: row["id"], creditCode: row["credit_code"], name: row["name"], provinceCode: row["province_code"],
+                               status: SignupStatus(rawValue: row["status"]) ?? .draft,
+                               method: (row["auth_method"] as String?).flatMap(AuthenticationMethod.init(rawValue:)),
+                               administratorAccount: (row["admin_account"] as String?).map(Self.shownAccount),
+                               licenceUploaded: licence != nil, qualificationUploaded: qualification != nil,
+                               contactBound: !((row["phone"] as String?) ?? "").isEmpty, returnReason: row["return_reason"],
+                               createdAt: Date(timeIntervalSince1970: row["created_at"]), otherSignups: row["others"],
+                               info: info, administratorName: row["admin_name"], licenceSHA256: licence, qualificationSHA256: qualification)
+        }
+    }
+
+    /// The account as its owner typed it: a returned sign-up's account is stored with a
+    /// `#returned-<id>` suffix (which frees the name for the new sign-up), never shown.
+    static func shownAccount(_ stored: String) -> String {
+        guard let mark = stored.range(of: "#returned-") else { return stored }
+        return String(stored[..<mark.lowerBound])
+    }
+
+    /// Corrects step 1 of a draft (seed 004 图4): the changed fields are validated together with
+    /// the stored ones and applied at once; returns the fields whose stored value changed. Once the
+    /// sign-up was submitted (on-site authentication requested) or returned it answers
+    /// FAILED_PRECONDITION: the province must return it, and the enterprise signs up again.
+    public func correct(draftToken: String, changes: [SignupInfoField: String], audit: AuditContext) async throws(RegistryError) -> [SignupInfoField] {
+        guard !changes.isEmpty else { throw .invalid("changes", .nothingToChange) }
+        let corpsCode = self.corpsCode
+        let now = self.now
+        return try await withDraft(draftToken) { db, enterprise in
+            guard let stored = try Self.fetchStates(db, where: "e.id = ?", [enterprise], limit: 1).first?.info else {
+                throw RegistryError.notFound(Text(.signupDraftUnknown))
+            }
+            var info = stored
+            for (field, value) in changes { field.set(value, in: &info) }
+            let (code, province) = try Self.validate(info, corpsCode: corpsCode)
+            info.creditCode = code.rawValue
+            info.provinceCode = province.rawValue
+            let changed = SignupInfoField.allCases.filter { $0.value(in: info).trimmed != $0.value(in: stored).trimmed }
+            guard !changed.isEmpty else { return [] }
+            if changed.contains(.creditCode),
+               try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status = 'authenticated'", arguments: [code.rawValue]) == true {
+                throw RegistryError.alreadyExists(Text(.enterpriseExists))
+            }
+            let assignments = changed.map { "\($0.column) = ?" }.joined(separator: ", ")
+            let values: [any DatabaseValueConvertible] = changed.map { field -> any DatabaseValueConvertible in
+                field == .provinceCode ? info.provinceCode : field.value(in: info).trimmed
+            }
+            try db.execute(sql: "UPDATE enterprises SET \(assignments) WHERE id = ?", arguments: StatementArguments(values + [enterprise]))
+            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                            result: "sign-up corrected: \(changed.map(\.rawValue).joined(separator: ", "))"), in: db)
+            return changed
         }
     }
 
@@ -458,6 +572,28 @@ public final class EnterpriseSignup: Sendable {
         }
         let state = try await database.read { db in try Self.loadState(db, where: "e.id = ?", [enterpriseID]) }
         return state!
+    }
+
+    /// One attachment of a sign-up of the caller's province (营业执照 or 资质证明), whatever its
+    /// status, so the reviewer compares it with the papers brought on site. Audited.
+    public func signupAttachment(enterpriseID: String, kind: AttachmentKind, by caller: Caller,
+                                 audit: AuditContext) async throws(RegistryError) -> (contentType: String, bytes: [UInt8], sha256: String) {
+        let filter = try Self.provinceFilter(caller)
+        let now = self.now
+        let found: (String, Data, Data)? = try await database.write { db in
+            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
+                                    arguments: [enterpriseID] + filter.arguments) == true else {
+                throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
+            }
+            guard let row = try Row.fetchOne(db, sql: "SELECT content_type, bytes, sha256 FROM attachments WHERE enterprise_id = ? AND kind = ?",
+                                             arguments: [enterpriseID, kind.rawValue]) else { return nil }
+            let sha: Data = row["sha256"]
+            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID) attachment:\(kind.rawValue)",
+                                            result: "sign-up attachment viewed sha256 \(Digest.hex(Array(sha)).prefix(16))"), in: db)
+            return (row["content_type"], row["bytes"], sha)
+        }
+        guard let found else { throw .notFound(Text(.signupAttachmentNotFound, "\(enterpriseID)", .text(kind.textCode))) }
+        return (found.0, Array(found.1), Digest.hex(Array(found.2)))
     }
 
     /// Returns a wrong sign-up: the enterprise must sign up again; its credit code and

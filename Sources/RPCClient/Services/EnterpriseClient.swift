@@ -20,6 +20,11 @@ public struct EnterpriseClient: Sendable {
         try await client.unary(Methods.Enterprise.getSignup, .init(draftToken: draftToken))
     }
 
+    /// Corrects step 1 of a draft: fields of EnterpriseBasicInfo by wire name → new value.
+    public func correctSignup(draftToken: String, _ changes: [(String, String)]) async throws -> Wire.Enterprise.UpdateSignupInfoResponse {
+        try await client.unary(Methods.Enterprise.updateSignupInfo, .init(draftToken: draftToken, changes: changes.map { .init(field: $0.0, value: $0.1) }))
+    }
+
     public func upload(draftToken: String, kind: Wire.Enterprise.AttachmentKind, content: [UInt8]) async throws -> Wire.Enterprise.UploadSignupAttachmentResponse {
         try await client.unary(Methods.Enterprise.uploadSignupAttachment, .init(draftToken: draftToken, kind: kind, content: content))
     }
@@ -88,8 +93,15 @@ public struct EnterpriseClient: Sendable {
         try await client.unary(Methods.Enterprise.getAttachment, .init(kind: kind))
     }
 
-    public func updateInfo(_ changes: [(String, String)]) async throws -> Wire.Enterprise.UpdateEnterpriseInfoResponse {
-        try await client.unary(Methods.Enterprise.updateEnterpriseInfo, .init(changes: changes.map { .init(field: $0.0, value: $0.1) }))
+    /// Changes enterprise information; `attachments` (营业执照, 资质证明) go with the change request.
+    public func updateInfo(_ changes: [(String, String)], attachments: [Wire.Enterprise.ChangeAttachment] = []) async throws -> Wire.Enterprise.UpdateEnterpriseInfoResponse {
+        try await client.unary(Methods.Enterprise.updateEnterpriseInfo,
+                               .init(changes: changes.map { .init(field: $0.0, value: $0.1) }, attachments: attachments))
+    }
+
+    /// Attaches a document to the enterprise's pending change request (replacing one of its kind).
+    public func attachToChange(_ changeID: String, kind: Wire.Enterprise.AttachmentKind, content: [UInt8]) async throws -> Wire.Enterprise.EnterpriseChange {
+        try await client.unary(Methods.Enterprise.attachToEnterpriseChange, .init(changeID: changeID, attachment: .init(kind: kind, content: content)))
     }
 
     public func staff(nameContains: String = "", pageSize: UInt32 = 50, pageToken: String = "") async throws -> Wire.Enterprise.ListRegisteredStaffResponse {
@@ -151,6 +163,16 @@ public struct ProvincialClient: Sendable {
 
     public func pendingSignups() async throws -> [Wire.Enterprise.SignupState] {
         try await client.unary(Methods.Provincial.listPendingSignups, .init()).signups
+    }
+
+    /// A sign-up's 营业执照 or 资质证明 (own province; audited).
+    public func signupAttachment(enterpriseID: String, kind: Wire.Enterprise.AttachmentKind) async throws -> Wire.Provincial.GetSignupAttachmentResponse {
+        try await client.unary(Methods.Provincial.getSignupAttachment, .init(enterpriseID: enterpriseID, kind: kind))
+    }
+
+    /// A document filed with a change request (own province; audited).
+    public func changeAttachment(changeID: String, kind: Wire.Enterprise.AttachmentKind) async throws -> Wire.Provincial.GetEnterpriseChangeAttachmentResponse {
+        try await client.unary(Methods.Provincial.getEnterpriseChangeAttachment, .init(changeID: changeID, kind: kind))
     }
 
     public func authenticate(enterpriseID: String) async throws -> Wire.Enterprise.SignupState {

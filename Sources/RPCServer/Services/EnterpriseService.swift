@@ -31,8 +31,16 @@ public struct EnterpriseService: Sendable {
         }
         router.register(Methods.Enterprise.updateEnterpriseInfo) { request, context in
             let me = try context.requireEnterpriseUser()
-            let result = try await info.update(try enterpriseFieldChanges(request.changes), by: me, audit: context.audit)
+            var documents: [NewAttachment] = []
+            for (i, a) in request.attachments.enumerated() { documents.append(try NewAttachment(a, field: "attachments[\(i)].kind")) }
+            let result = try await info.update(try enterpriseFieldChanges(request.changes), attachments: documents, by: me, audit: context.audit)
             return .init(applied: result.applied.map(\.rawValue), changeRequest: result.requested.map(Wire.Enterprise.EnterpriseChange.init))
+        }
+        router.register(Methods.Enterprise.attachToEnterpriseChange) { request, context in
+            let me = try context.requireEnterpriseUser()
+            guard let attachment = request.attachment else { throw RegistryError.invalid("attachment", .required) }
+            return Wire.Enterprise.EnterpriseChange(try await info.attach(try NewAttachment(attachment, field: "attachment.kind"),
+                                                                          toChange: request.changeID, by: me, audit: context.audit))
         }
         router.register(Methods.Enterprise.listRegisteredStaff) { request, context in
             let page = try await info.staff(for: try context.requireEnterpriseUser(), nameContains: request.nameContains,
@@ -122,6 +130,10 @@ public struct EnterpriseService: Sendable {
         }
         router.register(Methods.Enterprise.getSignup) { request, _ in
             Wire.Enterprise.SignupState(try await signup.state(draftToken: request.draftToken))
+        }
+        router.register(Methods.Enterprise.updateSignupInfo) { request, context in
+            let changed = try await signup.correct(draftToken: request.draftToken, changes: try signupInfoChanges(request.changes), audit: context.audit)
+            return .init(changed: changed.map(\.rawValue), state: Wire.Enterprise.SignupState(try await signup.state(draftToken: request.draftToken)))
         }
         router.register(Methods.Enterprise.uploadSignupAttachment) { request, context in
             let kind: AttachmentKind

@@ -53,6 +53,18 @@ public struct ProvincialService: Sendable {
                                   by: try context.requireProvince(operatorNeeded: true), audit: context.audit)
             return .init()
         }
+        router.register(Methods.Provincial.getEnterpriseChangeAttachment) { request, context in
+            let province = try context.requireProvince()
+            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
+            let found = try await info.changeAttachment(kind, ofChange: request.changeID, for: province, audit: context.audit)
+            return .init(contentType: found.contentType, content: found.bytes, sha256: found.sha256)
+        }
+        router.register(Methods.Provincial.getSignupAttachment) { request, context in
+            let province = try context.requireProvince()
+            guard let kind = request.kind.domain else { throw RegistryError.invalid("kind", .chooseDocumentKind) }
+            let found = try await signup.signupAttachment(enterpriseID: request.enterpriseID, kind: kind, by: province, audit: context.audit)
+            return .init(contentType: found.contentType, content: found.bytes, sha256: found.sha256)
+        }
         router.register(Methods.Provincial.getEnterpriseInfo) { request, context in
             Wire.Enterprise.EnterpriseInfo(try await info.profile(of: request.enterpriseID, for: try context.requireProvince()))
         }

@@ -21,6 +21,9 @@ enum SignupTexts {
     static let postcode = Phrase("邮政编码。", "邮政编码 (postcode).")
     static let contact = Phrase("联系人。", "联系人 (contact person).")
     static let contactPhone = Phrase("联系电话。", "联系电话 (contact phone).")
+    static let enterpriseType = Phrase("企业类型（可选），如 有限责任公司。", "企业类型, enterprise type (optional), e.g. 有限责任公司.")
+    static let economicNature = Phrase("经济性质（可选），如 国有、集体、私营。", "经济性质, economic nature (optional), e.g. 国有, 集体, 私营.")
+    static let qualificationNumber = Phrase("资质证书编号（可选；无资质企业不填）。", "资质证书编号, the qualification certificate number (optional; none for an enterprise without one).")
     static let provinceCode = Phrase("省份代码，仅用于中央登记的信用代码。", "Only for centrally issued credit codes.")
     static let licence = Phrase("营业执照图片（gif/jpg/png/bmp，不超过 500 KB）。", "Business licence image (gif/jpg/png/bmp, at most 500 KB).")
     static let qualification = Phrase("资质证书图片（可选）。", "Qualification certificate image (optional).")
@@ -44,6 +47,26 @@ enum SignupTexts {
     static let step3Done = Phrase("第三步：管理员 {1} 已设置（认证通过后启用）", "step 3: administrator {1} set (enabled after authentication)")
     static let step4Sent = Phrase("第四步：短信验证码已发送到 {1}；请加 --sms-code 验证码 再运行一次",
                                   "step 4: SMS code sent to {1}; rerun with --sms-code CODE to continue")
+    static let step1Corrected = Phrase("第一步：已更正 {1}", "step 1: corrected {1}")
+    static let step2LicenceReplaced = Phrase("第二步：营业执照已更换为新文件（{1}）", "step 2: business licence replaced by the new file ({1})")
+    static let step2QualificationReplaced = Phrase("第二步：资质证书已更换为新文件", "step 2: qualification certificate replaced by the new file")
+    static let step3AccountChanged = Phrase("第三步：管理员账号已由 {1} 改为 {2}（认证通过后启用）",
+                                            "step 3: administrator account changed from {1} to {2} (enabled after authentication)")
+    static let step3Reset = Phrase("第三步：管理员 {1} 已重新设置（姓名和密码）", "step 3: administrator {1} set again (name and password)")
+    static let notAppliedPending = Phrase("""
+        此注册已提交省级主管部门现场认证，以下更正不能再生效：{1}。如填写有误，请联系工商注册地省级主管部门退回此注册，\
+        退回后用 --restart 重新注册（从第一步开始）。
+        """, """
+        the sign-up was submitted for on-site authentication, so these corrections can no longer apply: {1}. If it is wrong, \
+        ask the provincial authority to return it, then sign up again with --restart (from step 1).
+        """)
+    static let notAppliedReturned = Phrase("此注册已被省级主管部门退回，以下更正没有保存：{1}。请用 --restart 重新注册，并在第一步填写正确的信息。",
+                                           "the sign-up was returned by the provincial authority, so these corrections were not stored: {1}. Sign up again with --restart and give the right values from step 1.")
+    static let notAppliedAuthenticated = Phrase("企业已通过认证，注册不能再更正：{1}。请登录后用 jzs info update 变更企业信息（名称等须省级主管部门确认）。",
+                                                "the enterprise is already authenticated, so the sign-up can no longer be corrected: {1}. Log in and use jzs info update (a new name and the like need the provincial authority).")
+    static let statusAbstract = Phrase("查看保存的企业注册进度（不做任何修改）；被退回的注册显示退回理由。",
+                                       "Show where the stored sign-up stands (changes nothing); a returned sign-up shows the province's reason.")
+    static let noDraft = Phrase("此配置下没有保存的企业注册；用 jzs enterprise signup 开始注册", "no sign-up is stored for this profile; start one with jzs enterprise signup")
     static let step4Done = Phrase("第四步：邮箱和手机已绑定", "step 4: e-mail and phone bound")
 
     // Values asked for on a terminal.

@@ -4,7 +4,8 @@
 static const jzs_repeated_cap caps__jzs__common__v1__application_draft[] = {{2, 10}, {0, 0}};
 static const jzs_repeated_cap caps__jzs__common__v1__application_query[] = {{1, 16}, {0, 0}};
 static const jzs_repeated_cap caps__jzs__enterprise__v1__batch_report_applications_request[] = {{1, 10000}, {0, 0}};
-static const jzs_repeated_cap caps__jzs__enterprise__v1__update_enterprise_info_request[] = {{1, 32}, {0, 0}};
+static const jzs_repeated_cap caps__jzs__enterprise__v1__update_enterprise_info_request[] = {{1, 32}, {2, 2}, {0, 0}};
+static const jzs_repeated_cap caps__jzs__enterprise__v1__update_signup_info_request[] = {{2, 16}, {0, 0}};
 static const jzs_repeated_cap caps__jzs__ministry__v1__decide_applications_request[] = {{1, 10000}, {0, 0}};
 static const jzs_repeated_cap caps__jzs__rpc__v1__call_headers[] = {{2, 64}, {0, 0}};
 
@@ -13,6 +14,7 @@ const jzs_repeated_cap *jzs_repeated_caps(const ProtobufCMessageDescriptor *d) {
     if (d == &jzs__common__v1__application_query__descriptor) return caps__jzs__common__v1__application_query;
     if (d == &jzs__enterprise__v1__batch_report_applications_request__descriptor) return caps__jzs__enterprise__v1__batch_report_applications_request;
     if (d == &jzs__enterprise__v1__update_enterprise_info_request__descriptor) return caps__jzs__enterprise__v1__update_enterprise_info_request;
+    if (d == &jzs__enterprise__v1__update_signup_info_request__descriptor) return caps__jzs__enterprise__v1__update_signup_info_request;
     if (d == &jzs__ministry__v1__decide_applications_request__descriptor) return caps__jzs__ministry__v1__decide_applications_request;
     if (d == &jzs__rpc__v1__call_headers__descriptor) return caps__jzs__rpc__v1__call_headers;
     return NULL;

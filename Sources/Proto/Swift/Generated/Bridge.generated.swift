@@ -485,6 +485,24 @@ extension Wire.Enterprise.AddUserRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.AttachToEnterpriseChangeRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__attach_to_enterprise_change_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest>) { jzs__enterprise__v1__attach_to_enterprise_change_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.changeID = CBridge.string(c.change_id)
+        if let v = c.attachment { self.attachment = Wire.Enterprise.ChangeAttachment(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest>, arena: borrowing CArena) {
+        if !changeID.isEmpty { c.pointee.change_id = arena.string(changeID) }
+        if let v = attachment { c.pointee.attachment = arena.message(v) }
+    }
+}
+
 extension Wire.Enterprise.AttachmentInfo: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__AttachmentInfo
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__attachment_info() }
@@ -615,6 +633,24 @@ extension Wire.Enterprise.BindSignupContactRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Enterprise.ChangeAttachment: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__ChangeAttachment
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__change_attachment() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangeAttachment>) { jzs__enterprise__v1__change_attachment__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__ChangeAttachment>) {
+        let c = pointer.pointee
+        self.init()
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+        self.content = CBridge.bytes(c.content)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__ChangeAttachment>, arena: borrowing CArena) {
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
+    }
+}
+
 extension Wire.Enterprise.ChangePasswordRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Enterprise__V1__ChangePasswordRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__change_password_request() }
@@ -699,6 +735,7 @@ extension Wire.Enterprise.EnterpriseChange: ProtobufCBacked {
         self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.FieldValue.self)
         self.status = CBridge.string(c.status)
         self.reason = CBridge.string(c.reason)
+        self.attachments = CBridge.messages(c.n_attachments, c.attachments, as: Wire.Enterprise.AttachmentInfo.self)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__EnterpriseChange>, arena: borrowing CArena) {
@@ -711,6 +748,10 @@ extension Wire.Enterprise.EnterpriseChange: ProtobufCBacked {
         }
         if !status.isEmpty { c.pointee.status = arena.string(status) }
         if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+        if !attachments.isEmpty {
+            c.pointee.n_attachments = attachments.count
+            c.pointee.attachments = arena.messages(attachments)
+        }
     }
 }
 
@@ -1372,6 +1413,10 @@ extension Wire.Enterprise.SignupState: ProtobufCBacked {
         self.contactBound = c.contact_bound != 0
         self.returnReason = CBridge.string(c.return_reason)
         self.otherSignups = c.other_signups
+        if let v = c.info { self.info = Wire.Enterprise.EnterpriseBasicInfo(cMessage: v) }
+        self.administratorName = CBridge.string(c.administrator_name)
+        self.businessLicenceSha256 = CBridge.string(c.business_licence_sha256)
+        self.qualificationCertificateSha256 = CBridge.string(c.qualification_certificate_sha256)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__SignupState>, arena: borrowing CArena) {
@@ -1387,6 +1432,10 @@ extension Wire.Enterprise.SignupState: ProtobufCBacked {
         c.pointee.contact_bound = contactBound ? 1 : 0
         if !returnReason.isEmpty { c.pointee.return_reason = arena.string(returnReason) }
         c.pointee.other_signups = otherSignups
+        if let v = info { c.pointee.info = arena.message(v) }
+        if !administratorName.isEmpty { c.pointee.administrator_name = arena.string(administratorName) }
+        if !businessLicenceSha256.isEmpty { c.pointee.business_licence_sha256 = arena.string(businessLicenceSha256) }
+        if !qualificationCertificateSha256.isEmpty { c.pointee.qualification_certificate_sha256 = arena.string(qualificationCertificateSha256) }
     }
 }
 
@@ -1453,12 +1502,17 @@ extension Wire.Enterprise.UpdateEnterpriseInfoRequest: ProtobufCBacked {
         let c = pointer.pointee
         self.init()
         self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.FieldValue.self)
+        self.attachments = CBridge.messages(c.n_attachments, c.attachments, as: Wire.Enterprise.ChangeAttachment.self)
     }
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest>, arena: borrowing CArena) {
         if !changes.isEmpty {
             c.pointee.n_changes = changes.count
             c.pointee.changes = arena.messages(changes)
+        }
+        if !attachments.isEmpty {
+            c.pointee.n_attachments = attachments.count
+            c.pointee.attachments = arena.messages(attachments)
         }
     }
 }
@@ -1481,6 +1535,48 @@ extension Wire.Enterprise.UpdateEnterpriseInfoResponse: ProtobufCBacked {
             c.pointee.applied = arena.strings(applied)
         }
         if let v = changeRequest { c.pointee.change_request = arena.message(v) }
+    }
+}
+
+extension Wire.Enterprise.UpdateSignupInfoRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateSignupInfoRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_signup_info_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateSignupInfoRequest>) { jzs__enterprise__v1__update_signup_info_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateSignupInfoRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.draftToken = CBridge.string(c.draft_token)
+        self.changes = CBridge.messages(c.n_changes, c.changes, as: Wire.Enterprise.FieldValue.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateSignupInfoRequest>, arena: borrowing CArena) {
+        if !draftToken.isEmpty { c.pointee.draft_token = arena.string(draftToken) }
+        if !changes.isEmpty {
+            c.pointee.n_changes = changes.count
+            c.pointee.changes = arena.messages(changes)
+        }
+    }
+}
+
+extension Wire.Enterprise.UpdateSignupInfoResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Enterprise__V1__UpdateSignupInfoResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__enterprise__v1__update_signup_info_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateSignupInfoResponse>) { jzs__enterprise__v1__update_signup_info_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Enterprise__V1__UpdateSignupInfoResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.changed = CBridge.strings(c.n_changed, c.changed)
+        if let v = c.state { self.state = Wire.Enterprise.SignupState(cMessage: v) }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Enterprise__V1__UpdateSignupInfoResponse>, arena: borrowing CArena) {
+        if !changed.isEmpty {
+            c.pointee.n_changed = changed.count
+            c.pointee.changed = arena.strings(changed)
+        }
+        if let v = state { c.pointee.state = arena.message(v) }
     }
 }
 
@@ -2222,6 +2318,44 @@ extension Wire.Provincial.GetApplicationRequest: ProtobufCBacked {
     }
 }
 
+extension Wire.Provincial.GetEnterpriseChangeAttachmentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_enterprise_change_attachment_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest>) { jzs__provincial__v1__get_enterprise_change_attachment_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.changeID = CBridge.string(c.change_id)
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest>, arena: borrowing CArena) {
+        if !changeID.isEmpty { c.pointee.change_id = arena.string(changeID) }
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+    }
+}
+
+extension Wire.Provincial.GetEnterpriseChangeAttachmentResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_enterprise_change_attachment_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse>) { jzs__provincial__v1__get_enterprise_change_attachment_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.contentType = CBridge.string(c.content_type)
+        self.content = CBridge.bytes(c.content)
+        self.sha256 = CBridge.string(c.sha256)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse>, arena: borrowing CArena) {
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
+        if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
+    }
+}
+
 extension Wire.Provincial.GetEnterpriseInfoRequest: ProtobufCBacked {
     package typealias CMessage = Jzs__Provincial__V1__GetEnterpriseInfoRequest
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_enterprise_info_request() }
@@ -2235,6 +2369,44 @@ extension Wire.Provincial.GetEnterpriseInfoRequest: ProtobufCBacked {
 
     package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetEnterpriseInfoRequest>, arena: borrowing CArena) {
         if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+    }
+}
+
+extension Wire.Provincial.GetSignupAttachmentRequest: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetSignupAttachmentRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_signup_attachment_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetSignupAttachmentRequest>) { jzs__provincial__v1__get_signup_attachment_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetSignupAttachmentRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.enterpriseID = CBridge.string(c.enterprise_id)
+        self.kind = Wire.Enterprise.AttachmentKind(rawValue: Int32(truncatingIfNeeded: c.kind.rawValue))
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetSignupAttachmentRequest>, arena: borrowing CArena) {
+        if !enterpriseID.isEmpty { c.pointee.enterprise_id = arena.string(enterpriseID) }
+        c.pointee.kind = .init(rawValue: .init(truncatingIfNeeded: kind.rawValue))
+    }
+}
+
+extension Wire.Provincial.GetSignupAttachmentResponse: ProtobufCBacked {
+    package typealias CMessage = Jzs__Provincial__V1__GetSignupAttachmentResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__provincial__v1__get_signup_attachment_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetSignupAttachmentResponse>) { jzs__provincial__v1__get_signup_attachment_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Jzs__Provincial__V1__GetSignupAttachmentResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.contentType = CBridge.string(c.content_type)
+        self.content = CBridge.bytes(c.content)
+        self.sha256 = CBridge.string(c.sha256)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Jzs__Provincial__V1__GetSignupAttachmentResponse>, arena: borrowing CArena) {
+        if !contentType.isEmpty { c.pointee.content_type = arena.string(contentType) }
+        if !content.isEmpty { c.pointee.content = arena.bytes(content) }
+        if !sha256.isEmpty { c.pointee.sha256 = arena.string(sha256) }
     }
 }
 

@@ -767,6 +767,18 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    public struct AttachToEnterpriseChangeRequest: WireMessage, Sendable, Hashable {
+        public var changeID: String
+        public var attachment: Wire.Enterprise.ChangeAttachment?
+
+        public init(changeID: String = "", attachment: Wire.Enterprise.ChangeAttachment? = nil) {
+            self.changeID = changeID
+            self.attachment = attachment
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct AttachmentInfo: WireMessage, Sendable, Hashable {
         public var kind: Wire.Enterprise.AttachmentKind
         public var contentType: String
@@ -861,6 +873,19 @@ extension Wire.Enterprise {
 }
 
 extension Wire.Enterprise {
+    /// A document for a change request: image (gif, jpg, png, bmp) or PDF, at most 500 KB.
+    public struct ChangeAttachment: WireMessage, Sendable, Hashable {
+        public var kind: Wire.Enterprise.AttachmentKind
+        public var content: [UInt8]
+
+        public init(kind: Wire.Enterprise.AttachmentKind = .unspecified, content: [UInt8] = []) {
+            self.kind = kind
+            self.content = content
+        }
+    }
+}
+
+extension Wire.Enterprise {
     public struct ChangePasswordRequest: WireMessage, Sendable, Hashable {
         public var oldPassword: String
         public var newPassword: String
@@ -925,14 +950,18 @@ extension Wire.Enterprise {
         /// pending, approved or rejected.
         public var status: String
         public var reason: String
+        /// Documents filed with the request (at most one per kind); download them with
+        /// Provincial/GetEnterpriseChangeAttachment.
+        public var attachments: [Wire.Enterprise.AttachmentInfo]
 
-        public init(changeID: String = "", enterpriseID: String = "", enterpriseName: String = "", changes: [Wire.Enterprise.FieldValue] = [], status: String = "", reason: String = "") {
+        public init(changeID: String = "", enterpriseID: String = "", enterpriseName: String = "", changes: [Wire.Enterprise.FieldValue] = [], status: String = "", reason: String = "", attachments: [Wire.Enterprise.AttachmentInfo] = []) {
             self.changeID = changeID
             self.enterpriseID = enterpriseID
             self.enterpriseName = enterpriseName
             self.changes = changes
             self.status = status
             self.reason = reason
+            self.attachments = attachments
         }
     }
 }
@@ -1382,8 +1411,17 @@ extension Wire.Enterprise {
         /// compares them before it authenticates one. Drafts reserve no credit code and expire after
         /// 7 days.
         public var otherSignups: UInt32
+        /// Step 1 as stored (企业类型, 经济性质, 资质证书编号 included), for the enterprise to check and the
+        /// province to compare with the papers.
+        public var info: Wire.Enterprise.EnterpriseBasicInfo?
+        /// The administrator's name (step 3); empty until then.
+        public var administratorName: String
+        /// SHA-256 (lower-case hex) of the uploaded attachments; empty when not uploaded. A client
+        /// resuming a sign-up re-uploads only a file that differs.
+        public var businessLicenceSha256: String
+        public var qualificationCertificateSha256: String
 
-        public init(enterpriseID: String = "", creditCode: String = "", name: String = "", provinceCode: UInt32 = 0, status: Wire.Enterprise.SignupStatus = .unspecified, method: Wire.Enterprise.AuthenticationMethod = .unspecified, administratorAccount: String = "", businessLicenceUploaded: Bool = false, qualificationCertificateUploaded: Bool = false, contactBound: Bool = false, returnReason: String = "", otherSignups: UInt32 = 0) {
+        public init(enterpriseID: String = "", creditCode: String = "", name: String = "", provinceCode: UInt32 = 0, status: Wire.Enterprise.SignupStatus = .unspecified, method: Wire.Enterprise.AuthenticationMethod = .unspecified, administratorAccount: String = "", businessLicenceUploaded: Bool = false, qualificationCertificateUploaded: Bool = false, contactBound: Bool = false, returnReason: String = "", otherSignups: UInt32 = 0, info: Wire.Enterprise.EnterpriseBasicInfo? = nil, administratorName: String = "", businessLicenceSha256: String = "", qualificationCertificateSha256: String = "") {
             self.enterpriseID = enterpriseID
             self.creditCode = creditCode
             self.name = name
@@ -1396,6 +1434,10 @@ extension Wire.Enterprise {
             self.contactBound = contactBound
             self.returnReason = returnReason
             self.otherSignups = otherSignups
+            self.info = info
+            self.administratorName = administratorName
+            self.businessLicenceSha256 = businessLicenceSha256
+            self.qualificationCertificateSha256 = qualificationCertificateSha256
         }
     }
 }
@@ -1441,9 +1483,13 @@ extension Wire.Enterprise {
     public struct UpdateEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
         /// At most 32 field changes (@max 32).
         public var changes: [Wire.Enterprise.FieldValue]
+        /// New documents for the change request, at most one per kind (@max 2). With documents and no
+        /// field needing the province, the request carries the documents alone (a renewed licence).
+        public var attachments: [Wire.Enterprise.ChangeAttachment]
 
-        public init(changes: [Wire.Enterprise.FieldValue] = []) {
+        public init(changes: [Wire.Enterprise.FieldValue] = [], attachments: [Wire.Enterprise.ChangeAttachment] = []) {
             self.changes = changes
+            self.attachments = attachments
         }
     }
 }
@@ -1458,6 +1504,34 @@ extension Wire.Enterprise {
         public init(applied: [String] = [], changeRequest: Wire.Enterprise.EnterpriseChange? = nil) {
             self.applied = applied
             self.changeRequest = changeRequest
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateSignupInfoRequest: WireMessage, Sendable, Hashable {
+        public var draftToken: String
+        /// Fields of EnterpriseBasicInfo by name (credit_code, name, legal_representative,
+        /// enterprise_type, economic_nature, registered_address, correspondence_address, postcode,
+        /// contact, contact_phone, qualification_certificate_no, province_code) (@max 16).
+        public var changes: [Wire.Enterprise.FieldValue]
+
+        public init(draftToken: String = "", changes: [Wire.Enterprise.FieldValue] = []) {
+            self.draftToken = draftToken
+            self.changes = changes
+        }
+    }
+}
+
+extension Wire.Enterprise {
+    public struct UpdateSignupInfoResponse: WireMessage, Sendable, Hashable {
+        /// The fields whose stored value changed (empty: the values were already so).
+        public var changed: [String]
+        public var state: Wire.Enterprise.SignupState?
+
+        public init(changed: [String] = [], state: Wire.Enterprise.SignupState? = nil) {
+            self.changed = changed
+            self.state = state
         }
     }
 }
@@ -1969,11 +2043,65 @@ extension Wire.Provincial {
 }
 
 extension Wire.Provincial {
+    public struct GetEnterpriseChangeAttachmentRequest: WireMessage, Sendable, Hashable {
+        public var changeID: String
+        public var kind: Wire.Enterprise.AttachmentKind
+
+        public init(changeID: String = "", kind: Wire.Enterprise.AttachmentKind = .unspecified) {
+            self.changeID = changeID
+            self.kind = kind
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct GetEnterpriseChangeAttachmentResponse: WireMessage, Sendable, Hashable {
+        public var contentType: String
+        public var content: [UInt8]
+        /// SHA-256 of content, lower-case hex.
+        public var sha256: String
+
+        public init(contentType: String = "", content: [UInt8] = [], sha256: String = "") {
+            self.contentType = contentType
+            self.content = content
+            self.sha256 = sha256
+        }
+    }
+}
+
+extension Wire.Provincial {
     public struct GetEnterpriseInfoRequest: WireMessage, Sendable, Hashable {
         public var enterpriseID: String
 
         public init(enterpriseID: String = "") {
             self.enterpriseID = enterpriseID
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct GetSignupAttachmentRequest: WireMessage, Sendable, Hashable {
+        public var enterpriseID: String
+        public var kind: Wire.Enterprise.AttachmentKind
+
+        public init(enterpriseID: String = "", kind: Wire.Enterprise.AttachmentKind = .unspecified) {
+            self.enterpriseID = enterpriseID
+            self.kind = kind
+        }
+    }
+}
+
+extension Wire.Provincial {
+    public struct GetSignupAttachmentResponse: WireMessage, Sendable, Hashable {
+        public var contentType: String
+        public var content: [UInt8]
+        /// SHA-256 of content, lower-case hex.
+        public var sha256: String
+
+        public init(contentType: String = "", content: [UInt8] = [], sha256: String = "") {
+            self.contentType = contentType
+            self.content = content
+            self.sha256 = sha256
         }
     }
 }

@@ -9,6 +9,11 @@ extension Methods {
         public static let readIdentityLock = UnaryMethod<Wire.Enterprise.ReadIdentityLockRequest, Wire.Enterprise.ReadIdentityLockResponse>(path: "/jzs.enterprise.v1.Enterprise/ReadIdentityLock")
         /// Where a sign-up stands (resume with the draft token).
         public static let getSignup = UnaryMethod<Wire.Enterprise.GetSignupRequest, Wire.Enterprise.SignupState>(path: "/jzs.enterprise.v1.Enterprise/GetSignup")
+        /// Corrects step 1 of a draft (any field of EnterpriseBasicInfo by name, credit_code and
+        /// province_code included): the changed values are validated with the stored ones and applied.
+        /// FAILED_PRECONDITION once the sign-up waits for on-site authentication or was returned (the
+        /// province returns it; the enterprise signs up again). The draft token decides the sign-up.
+        public static let updateSignupInfo = UnaryMethod<Wire.Enterprise.UpdateSignupInfoRequest, Wire.Enterprise.UpdateSignupInfoResponse>(path: "/jzs.enterprise.v1.Enterprise/UpdateSignupInfo")
         /// Step 2: business licence (required) or qualification certificate (optional): gif, jpg,
         /// jpeg, png or bmp (checked by content), at most 500 KB. A new upload replaces the old one.
         public static let uploadSignupAttachment = UnaryMethod<Wire.Enterprise.UploadSignupAttachmentRequest, Wire.Enterprise.UploadSignupAttachmentResponse>(path: "/jzs.enterprise.v1.Enterprise/UploadSignupAttachment")
@@ -49,6 +54,10 @@ extension Methods {
         /// other field becomes one change request for the provincial authority (FAILED_PRECONDITION while
         /// one is pending).
         public static let updateEnterpriseInfo = UnaryMethod<Wire.Enterprise.UpdateEnterpriseInfoRequest, Wire.Enterprise.UpdateEnterpriseInfoResponse>(path: "/jzs.enterprise.v1.Enterprise/UpdateEnterpriseInfo")
+        /// Attaches a document (营业执照 or 资质证明, image or PDF checked by content, at most 500 KB) to
+        /// the caller's pending change request, replacing one of the same kind. A name change needs the
+        /// new 营业执照; approval replaces the enterprise's attachment of that kind.
+        public static let attachToEnterpriseChange = UnaryMethod<Wire.Enterprise.AttachToEnterpriseChangeRequest, Wire.Enterprise.EnterpriseChange>(path: "/jzs.enterprise.v1.Enterprise/AttachToEnterpriseChange")
         /// 已注册人员: the enterprise's registered constructors.
         public static let listRegisteredStaff = UnaryMethod<Wire.Enterprise.ListRegisteredStaffRequest, Wire.Enterprise.ListRegisteredStaffResponse>(path: "/jzs.enterprise.v1.Enterprise/ListRegisteredStaff")
         public static let getRegisteredStaff = UnaryMethod<Wire.Enterprise.GetRegisteredStaffRequest, Wire.Enterprise.RegisteredStaff>(path: "/jzs.enterprise.v1.Enterprise/GetRegisteredStaff")
@@ -150,6 +159,9 @@ extension Methods {
         public static let authenticateSignup = UnaryMethod<Wire.Provincial.AuthenticateSignupRequest, Wire.Enterprise.SignupState>(path: "/jzs.provincial.v1.Provincial/AuthenticateSignup")
         /// Returns a wrong sign-up with a reason: the enterprise signs up again (the credit code is free).
         public static let returnSignup = UnaryMethod<Wire.Provincial.ReturnSignupRequest, Wire.Provincial.ReturnSignupResponse>(path: "/jzs.provincial.v1.Provincial/ReturnSignup")
+        /// One attachment (营业执照 or 资质证明) of a sign-up of the province, whatever its status, to
+        /// compare with the papers brought on site. Audited.
+        public static let getSignupAttachment = UnaryMethod<Wire.Provincial.GetSignupAttachmentRequest, Wire.Provincial.GetSignupAttachmentResponse>(path: "/jzs.provincial.v1.Provincial/GetSignupAttachment")
         /// The administrator account of an enterprise that forgot it.
         public static let lookupAdministratorAccount = UnaryMethod<Wire.Provincial.LookupAdministratorAccountRequest, Wire.Provincial.LookupAdministratorAccountResponse>(path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount")
         /// A new temporary administrator password (the old sessions end).
@@ -163,6 +175,8 @@ extension Methods {
         public static let listEnterpriseChanges = UnaryMethod<Wire.Provincial.ListEnterpriseChangesRequest, Wire.Provincial.ListEnterpriseChangesResponse>(path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges")
         /// Approves (the fields change) or rejects (a reason is required; the enterprise sees it) a change request.
         public static let decideEnterpriseChange = UnaryMethod<Wire.Provincial.DecideEnterpriseChangeRequest, Wire.Provincial.DecideEnterpriseChangeResponse>(path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange")
+        /// One document filed with a change request of the province (EnterpriseChange.attachments). Audited.
+        public static let getEnterpriseChangeAttachment = UnaryMethod<Wire.Provincial.GetEnterpriseChangeAttachmentRequest, Wire.Provincial.GetEnterpriseChangeAttachmentResponse>(path: "/jzs.provincial.v1.Provincial/GetEnterpriseChangeAttachment")
         /// An enterprise of the province, as the enterprise sees it.
         public static let getEnterpriseInfo = UnaryMethod<Wire.Provincial.GetEnterpriseInfoRequest, Wire.Enterprise.EnterpriseInfo>(path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo")
         /// Applications of the province (default: those waiting for it), filtered and paged.
@@ -222,6 +236,7 @@ extension ServiceCatalog {
             MethodEntry(name: "StartSignup", path: "/jzs.enterprise.v1.Enterprise/StartSignup", requestType: "jzs.enterprise.v1.StartSignupRequest", responseType: "jzs.enterprise.v1.StartSignupResponse", serverStreaming: false),
             MethodEntry(name: "ReadIdentityLock", path: "/jzs.enterprise.v1.Enterprise/ReadIdentityLock", requestType: "jzs.enterprise.v1.ReadIdentityLockRequest", responseType: "jzs.enterprise.v1.ReadIdentityLockResponse", serverStreaming: false),
             MethodEntry(name: "GetSignup", path: "/jzs.enterprise.v1.Enterprise/GetSignup", requestType: "jzs.enterprise.v1.GetSignupRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
+            MethodEntry(name: "UpdateSignupInfo", path: "/jzs.enterprise.v1.Enterprise/UpdateSignupInfo", requestType: "jzs.enterprise.v1.UpdateSignupInfoRequest", responseType: "jzs.enterprise.v1.UpdateSignupInfoResponse", serverStreaming: false),
             MethodEntry(name: "UploadSignupAttachment", path: "/jzs.enterprise.v1.Enterprise/UploadSignupAttachment", requestType: "jzs.enterprise.v1.UploadSignupAttachmentRequest", responseType: "jzs.enterprise.v1.UploadSignupAttachmentResponse", serverStreaming: false),
             MethodEntry(name: "SetSignupAdministrator", path: "/jzs.enterprise.v1.Enterprise/SetSignupAdministrator", requestType: "jzs.enterprise.v1.SetSignupAdministratorRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
             MethodEntry(name: "BindSignupContact", path: "/jzs.enterprise.v1.Enterprise/BindSignupContact", requestType: "jzs.enterprise.v1.BindSignupContactRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
@@ -239,6 +254,7 @@ extension ServiceCatalog {
             MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.enterprise.v1.Enterprise/GetEnterpriseInfo", requestType: "jzs.enterprise.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),
             MethodEntry(name: "GetAttachment", path: "/jzs.enterprise.v1.Enterprise/GetAttachment", requestType: "jzs.enterprise.v1.GetAttachmentRequest", responseType: "jzs.enterprise.v1.GetAttachmentResponse", serverStreaming: false),
             MethodEntry(name: "UpdateEnterpriseInfo", path: "/jzs.enterprise.v1.Enterprise/UpdateEnterpriseInfo", requestType: "jzs.enterprise.v1.UpdateEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.UpdateEnterpriseInfoResponse", serverStreaming: false),
+            MethodEntry(name: "AttachToEnterpriseChange", path: "/jzs.enterprise.v1.Enterprise/AttachToEnterpriseChange", requestType: "jzs.enterprise.v1.AttachToEnterpriseChangeRequest", responseType: "jzs.enterprise.v1.EnterpriseChange", serverStreaming: false),
             MethodEntry(name: "ListRegisteredStaff", path: "/jzs.enterprise.v1.Enterprise/ListRegisteredStaff", requestType: "jzs.enterprise.v1.ListRegisteredStaffRequest", responseType: "jzs.enterprise.v1.ListRegisteredStaffResponse", serverStreaming: false),
             MethodEntry(name: "GetRegisteredStaff", path: "/jzs.enterprise.v1.Enterprise/GetRegisteredStaff", requestType: "jzs.enterprise.v1.GetRegisteredStaffRequest", responseType: "jzs.enterprise.v1.RegisteredStaff", serverStreaming: false),
             MethodEntry(name: "ListUsers", path: "/jzs.enterprise.v1.Enterprise/ListUsers", requestType: "jzs.enterprise.v1.ListUsersRequest", responseType: "jzs.enterprise.v1.ListUsersResponse", serverStreaming: false),
@@ -283,11 +299,13 @@ extension ServiceCatalog {
             MethodEntry(name: "ListPendingSignups", path: "/jzs.provincial.v1.Provincial/ListPendingSignups", requestType: "jzs.provincial.v1.ListPendingSignupsRequest", responseType: "jzs.provincial.v1.ListPendingSignupsResponse", serverStreaming: false),
             MethodEntry(name: "AuthenticateSignup", path: "/jzs.provincial.v1.Provincial/AuthenticateSignup", requestType: "jzs.provincial.v1.AuthenticateSignupRequest", responseType: "jzs.enterprise.v1.SignupState", serverStreaming: false),
             MethodEntry(name: "ReturnSignup", path: "/jzs.provincial.v1.Provincial/ReturnSignup", requestType: "jzs.provincial.v1.ReturnSignupRequest", responseType: "jzs.provincial.v1.ReturnSignupResponse", serverStreaming: false),
+            MethodEntry(name: "GetSignupAttachment", path: "/jzs.provincial.v1.Provincial/GetSignupAttachment", requestType: "jzs.provincial.v1.GetSignupAttachmentRequest", responseType: "jzs.provincial.v1.GetSignupAttachmentResponse", serverStreaming: false),
             MethodEntry(name: "LookupAdministratorAccount", path: "/jzs.provincial.v1.Provincial/LookupAdministratorAccount", requestType: "jzs.provincial.v1.LookupAdministratorAccountRequest", responseType: "jzs.provincial.v1.LookupAdministratorAccountResponse", serverStreaming: false),
             MethodEntry(name: "ResetAdministratorPassword", path: "/jzs.provincial.v1.Provincial/ResetAdministratorPassword", requestType: "jzs.provincial.v1.ResetAdministratorPasswordRequest", responseType: "jzs.provincial.v1.ResetAdministratorPasswordResponse", serverStreaming: false),
             MethodEntry(name: "ReassignIndividualAccount", path: "/jzs.provincial.v1.Provincial/ReassignIndividualAccount", requestType: "jzs.provincial.v1.ReassignIndividualAccountRequest", responseType: "jzs.provincial.v1.ReassignIndividualAccountResponse", serverStreaming: false),
             MethodEntry(name: "ListEnterpriseChanges", path: "/jzs.provincial.v1.Provincial/ListEnterpriseChanges", requestType: "jzs.provincial.v1.ListEnterpriseChangesRequest", responseType: "jzs.provincial.v1.ListEnterpriseChangesResponse", serverStreaming: false),
             MethodEntry(name: "DecideEnterpriseChange", path: "/jzs.provincial.v1.Provincial/DecideEnterpriseChange", requestType: "jzs.provincial.v1.DecideEnterpriseChangeRequest", responseType: "jzs.provincial.v1.DecideEnterpriseChangeResponse", serverStreaming: false),
+            MethodEntry(name: "GetEnterpriseChangeAttachment", path: "/jzs.provincial.v1.Provincial/GetEnterpriseChangeAttachment", requestType: "jzs.provincial.v1.GetEnterpriseChangeAttachmentRequest", responseType: "jzs.provincial.v1.GetEnterpriseChangeAttachmentResponse", serverStreaming: false),
             MethodEntry(name: "GetEnterpriseInfo", path: "/jzs.provincial.v1.Provincial/GetEnterpriseInfo", requestType: "jzs.provincial.v1.GetEnterpriseInfoRequest", responseType: "jzs.enterprise.v1.EnterpriseInfo", serverStreaming: false),
             MethodEntry(name: "ListApplications", path: "/jzs.provincial.v1.Provincial/ListApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.ApplicationPage", serverStreaming: false),
             MethodEntry(name: "ExportApplications", path: "/jzs.provincial.v1.Provincial/ExportApplications", requestType: "jzs.common.v1.ApplicationQuery", responseType: "jzs.common.v1.Application", serverStreaming: true),

@@ -18,7 +18,16 @@ extension Wire.Enterprise.EnterpriseChange {
     public init(_ c: EnterpriseChange) {
         self.init(changeID: c.id, enterpriseID: c.enterpriseID, enterpriseName: c.enterpriseName,
                   changes: c.changes.sorted { $0.key.rawValue < $1.key.rawValue }.map { .init(field: $0.key.rawValue, value: $0.value) },
-                  status: c.status, reason: c.reason ?? "")
+                  status: c.status, reason: c.reason ?? "",
+                  attachments: c.attachments.map { .init(kind: .init($0.kind), contentType: $0.contentType, size: UInt32($0.size), sha256: $0.sha256) })
+    }
+}
+
+extension NewAttachment {
+    /// A document of a change request; an unspecified kind is named as `field`.
+    public init(_ w: Wire.Enterprise.ChangeAttachment, field: String) throws(RegistryError) {
+        guard let kind = w.kind.domain else { throw .invalid(field, .chooseDocumentKind) }
+        self.init(kind: kind, content: w.content)
     }
 }
 
@@ -50,7 +59,7 @@ public func enterpriseFieldChanges(_ values: [Wire.Enterprise.FieldValue]) throw
     var v = Violations()
     for (i, f) in values.enumerated() {
         guard let field = EnterpriseField(rawValue: f.field) else {
-            v.add("changes[\(i)].field", .notEditableField, "\(f.field)", "\(EnterpriseField.allCases.map(\.rawValue).joined(separator: ", "))")
+            v.add("changes[\(i)].field", .notEditableField, "\(f.field)")
             continue
         }
         if out[field] != nil { v.add("changes[\(i)].field", .listedTwice) }

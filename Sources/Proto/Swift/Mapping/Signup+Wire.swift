@@ -6,8 +6,35 @@ extension Wire.Enterprise.SignupState {
                   status: .init(s.status), method: s.method.map(Wire.Enterprise.AuthenticationMethod.init) ?? .unspecified,
                   administratorAccount: s.administratorAccount ?? "", businessLicenceUploaded: s.licenceUploaded,
                   qualificationCertificateUploaded: s.qualificationUploaded, contactBound: s.contactBound,
-                  returnReason: s.returnReason ?? "", otherSignups: UInt32(clamping: s.otherSignups))
+                  returnReason: s.returnReason ?? "", otherSignups: UInt32(clamping: s.otherSignups),
+                  info: s.info.map(Wire.Enterprise.EnterpriseBasicInfo.init), administratorName: s.administratorName ?? "",
+                  businessLicenceSha256: s.licenceSHA256 ?? "", qualificationCertificateSha256: s.qualificationSHA256 ?? "")
     }
+}
+
+extension Wire.Enterprise.EnterpriseBasicInfo {
+    public init(_ i: EnterpriseBasicInfo) {
+        self.init(creditCode: i.creditCode, name: i.name, legalRepresentative: i.legalRepresentative, enterpriseType: i.enterpriseType,
+                  economicNature: i.economicNature, registeredAddress: i.registeredAddress, correspondenceAddress: i.correspondenceAddress,
+                  postcode: i.postcode, contact: i.contact, contactPhone: i.contactPhone,
+                  qualificationCertificateNo: i.qualificationCertificateNo, provinceCode: i.provinceCode)
+    }
+}
+
+/// Step-1 corrections by field name, naming the unknown ones.
+public func signupInfoChanges(_ values: [Wire.Enterprise.FieldValue]) throws(RegistryError) -> [SignupInfoField: String] {
+    var out: [SignupInfoField: String] = [:]
+    var v = Violations()
+    for (i, f) in values.enumerated() {
+        guard let field = SignupInfoField(rawValue: f.field) else {
+            v.add("changes[\(i)].field", .notEditableField, "\(f.field)")
+            continue
+        }
+        if out[field] != nil { v.add("changes[\(i)].field", .listedTwice) }
+        out[field] = f.value
+    }
+    try v.throwIfAny()
+    return out
 }
 
 extension Wire.Enterprise.SignupStatus {

@@ -142,6 +142,96 @@ void   jzs__enterprise__v1__enterprise_change__free_unpacked
   assert(message->base.descriptor == &jzs__enterprise__v1__enterprise_change__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__enterprise__v1__change_attachment__init
+                     (Jzs__Enterprise__V1__ChangeAttachment         *message)
+{
+  static const Jzs__Enterprise__V1__ChangeAttachment init_value = JZS__ENTERPRISE__V1__CHANGE_ATTACHMENT__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__change_attachment__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangeAttachment *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_attachment__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__change_attachment__pack
+                     (const Jzs__Enterprise__V1__ChangeAttachment *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_attachment__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__change_attachment__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangeAttachment *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_attachment__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__ChangeAttachment *
+       jzs__enterprise__v1__change_attachment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__ChangeAttachment *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__change_attachment__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__change_attachment__free_unpacked
+                     (Jzs__Enterprise__V1__ChangeAttachment *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__change_attachment__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__attach_to_enterprise_change_request__init
+                     (Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest         *message)
+{
+  static const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest init_value = JZS__ENTERPRISE__V1__ATTACH_TO_ENTERPRISE_CHANGE_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__get_packed_size
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__pack
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *
+       jzs__enterprise__v1__attach_to_enterprise_change_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__attach_to_enterprise_change_request__free_unpacked
+                     (Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__enterprise__v1__get_enterprise_info_request__init
                      (Jzs__Enterprise__V1__GetEnterpriseInfoRequest         *message)
 {
@@ -1942,6 +2032,96 @@ void   jzs__enterprise__v1__signup_state__free_unpacked
   assert(message->base.descriptor == &jzs__enterprise__v1__signup_state__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__enterprise__v1__update_signup_info_request__init
+                     (Jzs__Enterprise__V1__UpdateSignupInfoRequest         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateSignupInfoRequest init_value = JZS__ENTERPRISE__V1__UPDATE_SIGNUP_INFO_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_signup_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_signup_info_request__pack
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_signup_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateSignupInfoRequest *
+       jzs__enterprise__v1__update_signup_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateSignupInfoRequest *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_signup_info_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_signup_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateSignupInfoRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__enterprise__v1__update_signup_info_response__init
+                     (Jzs__Enterprise__V1__UpdateSignupInfoResponse         *message)
+{
+  static const Jzs__Enterprise__V1__UpdateSignupInfoResponse init_value = JZS__ENTERPRISE__V1__UPDATE_SIGNUP_INFO_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__enterprise__v1__update_signup_info_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse *message)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__enterprise__v1__update_signup_info_response__pack
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__enterprise__v1__update_signup_info_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Enterprise__V1__UpdateSignupInfoResponse *
+       jzs__enterprise__v1__update_signup_info_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Enterprise__V1__UpdateSignupInfoResponse *)
+     protobuf_c_message_unpack (&jzs__enterprise__v1__update_signup_info_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__enterprise__v1__update_signup_info_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateSignupInfoResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__enterprise__v1__update_signup_info_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   jzs__enterprise__v1__upload_signup_attachment_request__init
                      (Jzs__Enterprise__V1__UploadSignupAttachmentRequest         *message)
 {
@@ -2610,7 +2790,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__attachment_info__descripto
   (ProtobufCMessageInit) jzs__enterprise__v1__attachment_info__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_change__field_descriptors[6] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_change__field_descriptors[7] =
 {
   {
     "change_id",
@@ -2684,8 +2864,21 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__enterprise_change__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "attachments",
+    7,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, n_attachments),
+    offsetof(Jzs__Enterprise__V1__EnterpriseChange, attachments),
+    &jzs__enterprise__v1__attachment_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__enterprise_change__field_indices_by_name[] = {
+  6,   /* field[6] = attachments */
   0,   /* field[0] = change_id */
   3,   /* field[3] = changes */
   1,   /* field[1] = enterprise_id */
@@ -2696,7 +2889,7 @@ static const unsigned jzs__enterprise__v1__enterprise_change__field_indices_by_n
 static const ProtobufCIntRange jzs__enterprise__v1__enterprise_change__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_change__descriptor =
 {
@@ -2706,11 +2899,113 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_change__descrip
   "Jzs__Enterprise__V1__EnterpriseChange",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__EnterpriseChange),
-  6,
+  7,
   jzs__enterprise__v1__enterprise_change__field_descriptors,
   jzs__enterprise__v1__enterprise_change__field_indices_by_name,
   1,  jzs__enterprise__v1__enterprise_change__number_ranges,
   (ProtobufCMessageInit) jzs__enterprise__v1__enterprise_change__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__change_attachment__field_descriptors[2] =
+{
+  {
+    "kind",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ChangeAttachment, kind),
+    &jzs__enterprise__v1__attachment_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__ChangeAttachment, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__change_attachment__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = kind */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__change_attachment__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__change_attachment__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.ChangeAttachment",
+  "ChangeAttachment",
+  "Jzs__Enterprise__V1__ChangeAttachment",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__ChangeAttachment),
+  2,
+  jzs__enterprise__v1__change_attachment__field_descriptors,
+  jzs__enterprise__v1__change_attachment__field_indices_by_name,
+  1,  jzs__enterprise__v1__change_attachment__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__change_attachment__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__attach_to_enterprise_change_request__field_descriptors[2] =
+{
+  {
+    "change_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest, change_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attachment",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest, attachment),
+    &jzs__enterprise__v1__change_attachment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__attach_to_enterprise_change_request__field_indices_by_name[] = {
+  1,   /* field[1] = attachment */
+  0,   /* field[0] = change_id */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__attach_to_enterprise_change_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.AttachToEnterpriseChangeRequest",
+  "AttachToEnterpriseChangeRequest",
+  "Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest),
+  2,
+  jzs__enterprise__v1__attach_to_enterprise_change_request__field_descriptors,
+  jzs__enterprise__v1__attach_to_enterprise_change_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__attach_to_enterprise_change_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__attach_to_enterprise_change_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 #define jzs__enterprise__v1__get_enterprise_info_request__field_descriptors NULL
@@ -2936,7 +3231,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_response__d
   (ProtobufCMessageInit) jzs__enterprise__v1__get_attachment_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_enterprise_info_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_enterprise_info_request__field_descriptors[2] =
 {
   {
     "changes",
@@ -2950,14 +3245,27 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_enterprise_inf
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "attachments",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest, n_attachments),
+    offsetof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest, attachments),
+    &jzs__enterprise__v1__change_attachment__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__update_enterprise_info_request__field_indices_by_name[] = {
+  1,   /* field[1] = attachments */
   0,   /* field[0] = changes */
 };
 static const ProtobufCIntRange jzs__enterprise__v1__update_enterprise_info_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_request__descriptor =
 {
@@ -2967,7 +3275,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__update_enterprise_info_req
   "Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest),
-  1,
+  2,
   jzs__enterprise__v1__update_enterprise_info_request__field_descriptors,
   jzs__enterprise__v1__update_enterprise_info_request__field_indices_by_name,
   1,  jzs__enterprise__v1__update_enterprise_info_request__number_ranges,
@@ -4763,7 +5071,7 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__get_signup_request__descri
   (ProtobufCMessageInit) jzs__enterprise__v1__get_signup_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_descriptors[12] =
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_descriptors[16] =
 {
   {
     "enterprise_id",
@@ -4909,17 +5217,69 @@ static const ProtobufCFieldDescriptor jzs__enterprise__v1__signup_state__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "info",
+    13,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SignupState, info),
+    &jzs__enterprise__v1__enterprise_basic_info__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "administrator_name",
+    14,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SignupState, administrator_name),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "business_licence_sha256",
+    15,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SignupState, business_licence_sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "qualification_certificate_sha256",
+    16,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__SignupState, qualification_certificate_sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned jzs__enterprise__v1__signup_state__field_indices_by_name[] = {
   6,   /* field[6] = administrator_account */
+  13,   /* field[13] = administrator_name */
+  14,   /* field[14] = business_licence_sha256 */
   7,   /* field[7] = business_licence_uploaded */
   9,   /* field[9] = contact_bound */
   1,   /* field[1] = credit_code */
   0,   /* field[0] = enterprise_id */
+  12,   /* field[12] = info */
   5,   /* field[5] = method */
   2,   /* field[2] = name */
   11,   /* field[11] = other_signups */
   3,   /* field[3] = province_code */
+  15,   /* field[15] = qualification_certificate_sha256 */
   8,   /* field[8] = qualification_certificate_uploaded */
   10,   /* field[10] = return_reason */
   4,   /* field[4] = status */
@@ -4927,7 +5287,7 @@ static const unsigned jzs__enterprise__v1__signup_state__field_indices_by_name[]
 static const ProtobufCIntRange jzs__enterprise__v1__signup_state__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor jzs__enterprise__v1__signup_state__descriptor =
 {
@@ -4937,11 +5297,113 @@ const ProtobufCMessageDescriptor jzs__enterprise__v1__signup_state__descriptor =
   "Jzs__Enterprise__V1__SignupState",
   "jzs.enterprise.v1",
   sizeof(Jzs__Enterprise__V1__SignupState),
-  12,
+  16,
   jzs__enterprise__v1__signup_state__field_descriptors,
   jzs__enterprise__v1__signup_state__field_indices_by_name,
   1,  jzs__enterprise__v1__signup_state__number_ranges,
   (ProtobufCMessageInit) jzs__enterprise__v1__signup_state__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_signup_info_request__field_descriptors[2] =
+{
+  {
+    "draft_token",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoRequest, draft_token),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "changes",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoRequest, n_changes),
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoRequest, changes),
+    &jzs__enterprise__v1__field_value__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__update_signup_info_request__field_indices_by_name[] = {
+  1,   /* field[1] = changes */
+  0,   /* field[0] = draft_token */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__update_signup_info_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_signup_info_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateSignupInfoRequest",
+  "UpdateSignupInfoRequest",
+  "Jzs__Enterprise__V1__UpdateSignupInfoRequest",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateSignupInfoRequest),
+  2,
+  jzs__enterprise__v1__update_signup_info_request__field_descriptors,
+  jzs__enterprise__v1__update_signup_info_request__field_indices_by_name,
+  1,  jzs__enterprise__v1__update_signup_info_request__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_signup_info_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__enterprise__v1__update_signup_info_response__field_descriptors[2] =
+{
+  {
+    "changed",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoResponse, n_changed),
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoResponse, changed),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "state",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Enterprise__V1__UpdateSignupInfoResponse, state),
+    &jzs__enterprise__v1__signup_state__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__enterprise__v1__update_signup_info_response__field_indices_by_name[] = {
+  0,   /* field[0] = changed */
+  1,   /* field[1] = state */
+};
+static const ProtobufCIntRange jzs__enterprise__v1__update_signup_info_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__enterprise__v1__update_signup_info_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.enterprise.v1.UpdateSignupInfoResponse",
+  "UpdateSignupInfoResponse",
+  "Jzs__Enterprise__V1__UpdateSignupInfoResponse",
+  "jzs.enterprise.v1",
+  sizeof(Jzs__Enterprise__V1__UpdateSignupInfoResponse),
+  2,
+  jzs__enterprise__v1__update_signup_info_response__field_descriptors,
+  jzs__enterprise__v1__update_signup_info_response__field_indices_by_name,
+  1,  jzs__enterprise__v1__update_signup_info_response__number_ranges,
+  (ProtobufCMessageInit) jzs__enterprise__v1__update_signup_info_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor jzs__enterprise__v1__upload_signup_attachment_request__field_descriptors[3] =
@@ -5729,11 +6191,12 @@ const ProtobufCEnumDescriptor jzs__enterprise__v1__attachment_kind__descriptor =
   jzs__enterprise__v1__attachment_kind__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[30] =
+static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_descriptors[32] =
 {
   { "StartSignup", &jzs__enterprise__v1__start_signup_request__descriptor, &jzs__enterprise__v1__start_signup_response__descriptor },
   { "ReadIdentityLock", &jzs__enterprise__v1__read_identity_lock_request__descriptor, &jzs__enterprise__v1__read_identity_lock_response__descriptor },
   { "GetSignup", &jzs__enterprise__v1__get_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
+  { "UpdateSignupInfo", &jzs__enterprise__v1__update_signup_info_request__descriptor, &jzs__enterprise__v1__update_signup_info_response__descriptor },
   { "UploadSignupAttachment", &jzs__enterprise__v1__upload_signup_attachment_request__descriptor, &jzs__enterprise__v1__upload_signup_attachment_response__descriptor },
   { "SetSignupAdministrator", &jzs__enterprise__v1__set_signup_administrator_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
   { "BindSignupContact", &jzs__enterprise__v1__bind_signup_contact_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
@@ -5751,6 +6214,7 @@ static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_d
   { "GetEnterpriseInfo", &jzs__enterprise__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
   { "GetAttachment", &jzs__enterprise__v1__get_attachment_request__descriptor, &jzs__enterprise__v1__get_attachment_response__descriptor },
   { "UpdateEnterpriseInfo", &jzs__enterprise__v1__update_enterprise_info_request__descriptor, &jzs__enterprise__v1__update_enterprise_info_response__descriptor },
+  { "AttachToEnterpriseChange", &jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor, &jzs__enterprise__v1__enterprise_change__descriptor },
   { "ListRegisteredStaff", &jzs__enterprise__v1__list_registered_staff_request__descriptor, &jzs__enterprise__v1__list_registered_staff_response__descriptor },
   { "GetRegisteredStaff", &jzs__enterprise__v1__get_registered_staff_request__descriptor, &jzs__enterprise__v1__registered_staff__descriptor },
   { "ListUsers", &jzs__enterprise__v1__list_users_request__descriptor, &jzs__enterprise__v1__list_users_response__descriptor },
@@ -5763,36 +6227,38 @@ static const ProtobufCMethodDescriptor jzs__enterprise__v1__enterprise__method_d
   { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__enterprise__v1__enterprise__method_indices_by_name[] = {
-  23,        /* AddUser */
-  7,        /* AuthenticateWithLock */
-  15,        /* BatchReportApplications */
-  5,        /* BindSignupContact */
-  26,        /* ChangePassword */
-  13,        /* GetApplication */
-  29,        /* GetApplicationAttachment */
-  18,        /* GetAttachment */
-  17,        /* GetEnterpriseInfo */
-  11,        /* GetHome */
-  6,        /* GetLockChallenge */
-  21,        /* GetRegisteredStaff */
+  25,        /* AddUser */
+  21,        /* AttachToEnterpriseChange */
+  8,        /* AuthenticateWithLock */
+  16,        /* BatchReportApplications */
+  6,        /* BindSignupContact */
+  28,        /* ChangePassword */
+  14,        /* GetApplication */
+  31,        /* GetApplicationAttachment */
+  19,        /* GetAttachment */
+  18,        /* GetEnterpriseInfo */
+  12,        /* GetHome */
+  7,        /* GetLockChallenge */
+  23,        /* GetRegisteredStaff */
   2,        /* GetSignup */
-  12,        /* ListApplications */
-  20,        /* ListRegisteredStaff */
-  22,        /* ListUsers */
-  9,        /* Login */
-  10,        /* Logout */
+  13,        /* ListApplications */
+  22,        /* ListRegisteredStaff */
+  24,        /* ListUsers */
+  10,        /* Login */
+  11,        /* Logout */
   1,        /* ReadIdentityLock */
-  25,        /* RemoveUser */
-  14,        /* ReportApplication */
-  8,        /* RequestOnSiteAuthentication */
-  27,        /* RequestPasswordReset */
-  28,        /* ResetPassword */
-  16,        /* ReturnApplication */
-  4,        /* SetSignupAdministrator */
+  27,        /* RemoveUser */
+  15,        /* ReportApplication */
+  9,        /* RequestOnSiteAuthentication */
+  29,        /* RequestPasswordReset */
+  30,        /* ResetPassword */
+  17,        /* ReturnApplication */
+  5,        /* SetSignupAdministrator */
   0,        /* StartSignup */
-  19,        /* UpdateEnterpriseInfo */
-  24,        /* UpdateUser */
-  3         /* UploadSignupAttachment */
+  20,        /* UpdateEnterpriseInfo */
+  3,        /* UpdateSignupInfo */
+  26,        /* UpdateUser */
+  4         /* UploadSignupAttachment */
 };
 const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
 {
@@ -5801,7 +6267,7 @@ const ProtobufCServiceDescriptor jzs__enterprise__v1__enterprise__descriptor =
   "Enterprise",
   "Jzs__Enterprise__V1__Enterprise",
   "jzs.enterprise.v1",
-  30,
+  32,
   jzs__enterprise__v1__enterprise__method_descriptors,
   jzs__enterprise__v1__enterprise__method_indices_by_name
 };
@@ -5829,13 +6295,21 @@ void jzs__enterprise__v1__enterprise__get_signup(ProtobufCService *service,
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void jzs__enterprise__v1__enterprise__update_signup_info(ProtobufCService *service,
+                                                         const Jzs__Enterprise__V1__UpdateSignupInfoRequest *input,
+                                                         Jzs__Enterprise__V1__UpdateSignupInfoResponse_Closure closure,
+                                                         void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void jzs__enterprise__v1__enterprise__upload_signup_attachment(ProtobufCService *service,
                                                                const Jzs__Enterprise__V1__UploadSignupAttachmentRequest *input,
                                                                Jzs__Enterprise__V1__UploadSignupAttachmentResponse_Closure closure,
                                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__set_signup_administrator(ProtobufCService *service,
                                                                const Jzs__Enterprise__V1__SetSignupAdministratorRequest *input,
@@ -5843,7 +6317,7 @@ void jzs__enterprise__v1__enterprise__set_signup_administrator(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__bind_signup_contact(ProtobufCService *service,
                                                           const Jzs__Enterprise__V1__BindSignupContactRequest *input,
@@ -5851,7 +6325,7 @@ void jzs__enterprise__v1__enterprise__bind_signup_contact(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_lock_challenge(ProtobufCService *service,
                                                          const Jzs__Enterprise__V1__GetLockChallengeRequest *input,
@@ -5859,7 +6333,7 @@ void jzs__enterprise__v1__enterprise__get_lock_challenge(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__authenticate_with_lock(ProtobufCService *service,
                                                              const Jzs__Enterprise__V1__AuthenticateWithLockRequest *input,
@@ -5867,7 +6341,7 @@ void jzs__enterprise__v1__enterprise__authenticate_with_lock(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__request_on_site_authentication(ProtobufCService *service,
                                                                      const Jzs__Enterprise__V1__RequestOnSiteAuthenticationRequest *input,
@@ -5875,7 +6349,7 @@ void jzs__enterprise__v1__enterprise__request_on_site_authentication(ProtobufCSe
                                                                      void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__login(ProtobufCService *service,
                                             const Jzs__Enterprise__V1__LoginRequest *input,
@@ -5883,7 +6357,7 @@ void jzs__enterprise__v1__enterprise__login(ProtobufCService *service,
                                             void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__logout(ProtobufCService *service,
                                              const Jzs__Enterprise__V1__LogoutRequest *input,
@@ -5891,7 +6365,7 @@ void jzs__enterprise__v1__enterprise__logout(ProtobufCService *service,
                                              void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_home(ProtobufCService *service,
                                                const Jzs__Enterprise__V1__GetHomeRequest *input,
@@ -5899,7 +6373,7 @@ void jzs__enterprise__v1__enterprise__get_home(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__list_applications(ProtobufCService *service,
                                                         const Jzs__Common__V1__ApplicationQuery *input,
@@ -5907,7 +6381,7 @@ void jzs__enterprise__v1__enterprise__list_applications(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_application(ProtobufCService *service,
                                                       const Jzs__Enterprise__V1__GetApplicationRequest *input,
@@ -5915,7 +6389,7 @@ void jzs__enterprise__v1__enterprise__get_application(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__report_application(ProtobufCService *service,
                                                          const Jzs__Enterprise__V1__ReportApplicationRequest *input,
@@ -5923,7 +6397,7 @@ void jzs__enterprise__v1__enterprise__report_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__batch_report_applications(ProtobufCService *service,
                                                                 const Jzs__Enterprise__V1__BatchReportApplicationsRequest *input,
@@ -5931,7 +6405,7 @@ void jzs__enterprise__v1__enterprise__batch_report_applications(ProtobufCService
                                                                 void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__return_application(ProtobufCService *service,
                                                          const Jzs__Enterprise__V1__ReturnApplicationRequest *input,
@@ -5939,7 +6413,7 @@ void jzs__enterprise__v1__enterprise__return_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_enterprise_info(ProtobufCService *service,
                                                           const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *input,
@@ -5947,7 +6421,7 @@ void jzs__enterprise__v1__enterprise__get_enterprise_info(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_attachment(ProtobufCService *service,
                                                      const Jzs__Enterprise__V1__GetAttachmentRequest *input,
@@ -5955,7 +6429,7 @@ void jzs__enterprise__v1__enterprise__get_attachment(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__update_enterprise_info(ProtobufCService *service,
                                                              const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
@@ -5963,7 +6437,15 @@ void jzs__enterprise__v1__enterprise__update_enterprise_info(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 19, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__enterprise__v1__enterprise__attach_to_enterprise_change(ProtobufCService *service,
+                                                                  const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *input,
+                                                                  Jzs__Enterprise__V1__EnterpriseChange_Closure closure,
+                                                                  void *closure_data)
+{
+  assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
+  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__list_registered_staff(ProtobufCService *service,
                                                             const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
@@ -5971,7 +6453,7 @@ void jzs__enterprise__v1__enterprise__list_registered_staff(ProtobufCService *se
                                                             void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 20, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_registered_staff(ProtobufCService *service,
                                                            const Jzs__Enterprise__V1__GetRegisteredStaffRequest *input,
@@ -5979,7 +6461,7 @@ void jzs__enterprise__v1__enterprise__get_registered_staff(ProtobufCService *ser
                                                            void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 21, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__list_users(ProtobufCService *service,
                                                  const Jzs__Enterprise__V1__ListUsersRequest *input,
@@ -5987,7 +6469,7 @@ void jzs__enterprise__v1__enterprise__list_users(ProtobufCService *service,
                                                  void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 22, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__add_user(ProtobufCService *service,
                                                const Jzs__Enterprise__V1__AddUserRequest *input,
@@ -5995,7 +6477,7 @@ void jzs__enterprise__v1__enterprise__add_user(ProtobufCService *service,
                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 23, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__update_user(ProtobufCService *service,
                                                   const Jzs__Enterprise__V1__UpdateUserRequest *input,
@@ -6003,7 +6485,7 @@ void jzs__enterprise__v1__enterprise__update_user(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 24, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__remove_user(ProtobufCService *service,
                                                   const Jzs__Enterprise__V1__RemoveUserRequest *input,
@@ -6011,7 +6493,7 @@ void jzs__enterprise__v1__enterprise__remove_user(ProtobufCService *service,
                                                   void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 25, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__change_password(ProtobufCService *service,
                                                       const Jzs__Enterprise__V1__ChangePasswordRequest *input,
@@ -6019,7 +6501,7 @@ void jzs__enterprise__v1__enterprise__change_password(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 26, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__request_password_reset(ProtobufCService *service,
                                                              const Jzs__Enterprise__V1__RequestPasswordResetRequest *input,
@@ -6027,7 +6509,7 @@ void jzs__enterprise__v1__enterprise__request_password_reset(ProtobufCService *s
                                                              void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 27, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
                                                      const Jzs__Enterprise__V1__ResetPasswordRequest *input,
@@ -6035,7 +6517,7 @@ void jzs__enterprise__v1__enterprise__reset_password(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 28, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 30, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__get_application_attachment(ProtobufCService *service,
                                                                  const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
@@ -6043,7 +6525,7 @@ void jzs__enterprise__v1__enterprise__get_application_attachment(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &jzs__enterprise__v1__enterprise__descriptor);
-  service->invoke(service, 29, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 31, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Service *service,
                                             Jzs__Enterprise__V1__Enterprise_ServiceDestroy destroy)

@@ -862,6 +862,186 @@ void   jzs__provincial__v1__reset_administrator_password_response__free_unpacked
   assert(message->base.descriptor == &jzs__provincial__v1__reset_administrator_password_response__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   jzs__provincial__v1__get_signup_attachment_request__init
+                     (Jzs__Provincial__V1__GetSignupAttachmentRequest         *message)
+{
+  static const Jzs__Provincial__V1__GetSignupAttachmentRequest init_value = JZS__PROVINCIAL__V1__GET_SIGNUP_ATTACHMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_signup_attachment_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_signup_attachment_request__pack
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_signup_attachment_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetSignupAttachmentRequest *
+       jzs__provincial__v1__get_signup_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetSignupAttachmentRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_signup_attachment_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_signup_attachment_request__free_unpacked
+                     (Jzs__Provincial__V1__GetSignupAttachmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__get_signup_attachment_response__init
+                     (Jzs__Provincial__V1__GetSignupAttachmentResponse         *message)
+{
+  static const Jzs__Provincial__V1__GetSignupAttachmentResponse init_value = JZS__PROVINCIAL__V1__GET_SIGNUP_ATTACHMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_signup_attachment_response__get_packed_size
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_signup_attachment_response__pack
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_signup_attachment_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetSignupAttachmentResponse *
+       jzs__provincial__v1__get_signup_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetSignupAttachmentResponse *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_signup_attachment_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_signup_attachment_response__free_unpacked
+                     (Jzs__Provincial__V1__GetSignupAttachmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_signup_attachment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__get_enterprise_change_attachment_request__init
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest         *message)
+{
+  static const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest init_value = JZS__PROVINCIAL__V1__GET_ENTERPRISE_CHANGE_ATTACHMENT_REQUEST__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *
+       jzs__provincial__v1__get_enterprise_change_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_enterprise_change_attachment_request__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   jzs__provincial__v1__get_enterprise_change_attachment_response__init
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse         *message)
+{
+  static const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse init_value = JZS__PROVINCIAL__V1__GET_ENTERPRISE_CHANGE_ATTACHMENT_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *
+       jzs__provincial__v1__get_enterprise_change_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *)
+     protobuf_c_message_unpack (&jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor,
+                                allocator, len, data);
+}
+void   jzs__provincial__v1__get_enterprise_change_attachment_response__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor jzs__provincial__v1__get_application_request__field_descriptors[1] =
 {
   {
@@ -1601,16 +1781,248 @@ const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_passwo
   (ProtobufCMessageInit) jzs__provincial__v1__reset_administrator_password_response__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[17] =
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_signup_attachment_request__field_descriptors[2] =
+{
+  {
+    "enterprise_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetSignupAttachmentRequest, enterprise_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetSignupAttachmentRequest, kind),
+    &jzs__enterprise__v1__attachment_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_signup_attachment_request__field_indices_by_name[] = {
+  0,   /* field[0] = enterprise_id */
+  1,   /* field[1] = kind */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_signup_attachment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_signup_attachment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetSignupAttachmentRequest",
+  "GetSignupAttachmentRequest",
+  "Jzs__Provincial__V1__GetSignupAttachmentRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetSignupAttachmentRequest),
+  2,
+  jzs__provincial__v1__get_signup_attachment_request__field_descriptors,
+  jzs__provincial__v1__get_signup_attachment_request__field_indices_by_name,
+  1,  jzs__provincial__v1__get_signup_attachment_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_signup_attachment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_signup_attachment_response__field_descriptors[3] =
+{
+  {
+    "content_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetSignupAttachmentResponse, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetSignupAttachmentResponse, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetSignupAttachmentResponse, sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_signup_attachment_response__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = content_type */
+  2,   /* field[2] = sha256 */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_signup_attachment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_signup_attachment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetSignupAttachmentResponse",
+  "GetSignupAttachmentResponse",
+  "Jzs__Provincial__V1__GetSignupAttachmentResponse",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetSignupAttachmentResponse),
+  3,
+  jzs__provincial__v1__get_signup_attachment_response__field_descriptors,
+  jzs__provincial__v1__get_signup_attachment_response__field_indices_by_name,
+  1,  jzs__provincial__v1__get_signup_attachment_response__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_signup_attachment_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_enterprise_change_attachment_request__field_descriptors[2] =
+{
+  {
+    "change_id",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest, change_id),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "kind",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_ENUM,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest, kind),
+    &jzs__enterprise__v1__attachment_kind__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_enterprise_change_attachment_request__field_indices_by_name[] = {
+  0,   /* field[0] = change_id */
+  1,   /* field[1] = kind */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_enterprise_change_attachment_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetEnterpriseChangeAttachmentRequest",
+  "GetEnterpriseChangeAttachmentRequest",
+  "Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest),
+  2,
+  jzs__provincial__v1__get_enterprise_change_attachment_request__field_descriptors,
+  jzs__provincial__v1__get_enterprise_change_attachment_request__field_indices_by_name,
+  1,  jzs__provincial__v1__get_enterprise_change_attachment_request__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_enterprise_change_attachment_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor jzs__provincial__v1__get_enterprise_change_attachment_response__field_descriptors[3] =
+{
+  {
+    "content_type",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse, content_type),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "content",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BYTES,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse, content),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "sha256",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse, sha256),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned jzs__provincial__v1__get_enterprise_change_attachment_response__field_indices_by_name[] = {
+  1,   /* field[1] = content */
+  0,   /* field[0] = content_type */
+  2,   /* field[2] = sha256 */
+};
+static const ProtobufCIntRange jzs__provincial__v1__get_enterprise_change_attachment_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "jzs.provincial.v1.GetEnterpriseChangeAttachmentResponse",
+  "GetEnterpriseChangeAttachmentResponse",
+  "Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse",
+  "jzs.provincial.v1",
+  sizeof(Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse),
+  3,
+  jzs__provincial__v1__get_enterprise_change_attachment_response__field_descriptors,
+  jzs__provincial__v1__get_enterprise_change_attachment_response__field_indices_by_name,
+  1,  jzs__provincial__v1__get_enterprise_change_attachment_response__number_ranges,
+  (ProtobufCMessageInit) jzs__provincial__v1__get_enterprise_change_attachment_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_descriptors[19] =
 {
   { "ListPendingSignups", &jzs__provincial__v1__list_pending_signups_request__descriptor, &jzs__provincial__v1__list_pending_signups_response__descriptor },
   { "AuthenticateSignup", &jzs__provincial__v1__authenticate_signup_request__descriptor, &jzs__enterprise__v1__signup_state__descriptor },
   { "ReturnSignup", &jzs__provincial__v1__return_signup_request__descriptor, &jzs__provincial__v1__return_signup_response__descriptor },
+  { "GetSignupAttachment", &jzs__provincial__v1__get_signup_attachment_request__descriptor, &jzs__provincial__v1__get_signup_attachment_response__descriptor },
   { "LookupAdministratorAccount", &jzs__provincial__v1__lookup_administrator_account_request__descriptor, &jzs__provincial__v1__lookup_administrator_account_response__descriptor },
   { "ResetAdministratorPassword", &jzs__provincial__v1__reset_administrator_password_request__descriptor, &jzs__provincial__v1__reset_administrator_password_response__descriptor },
   { "ReassignIndividualAccount", &jzs__provincial__v1__reassign_individual_account_request__descriptor, &jzs__provincial__v1__reassign_individual_account_response__descriptor },
   { "ListEnterpriseChanges", &jzs__provincial__v1__list_enterprise_changes_request__descriptor, &jzs__provincial__v1__list_enterprise_changes_response__descriptor },
   { "DecideEnterpriseChange", &jzs__provincial__v1__decide_enterprise_change_request__descriptor, &jzs__provincial__v1__decide_enterprise_change_response__descriptor },
+  { "GetEnterpriseChangeAttachment", &jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor, &jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor },
   { "GetEnterpriseInfo", &jzs__provincial__v1__get_enterprise_info_request__descriptor, &jzs__enterprise__v1__enterprise_info__descriptor },
   { "ListApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application_page__descriptor },
   { "ExportApplications", &jzs__common__v1__application_query__descriptor, &jzs__common__v1__application__descriptor },
@@ -1622,22 +2034,24 @@ static const ProtobufCMethodDescriptor jzs__provincial__v1__provincial__method_d
   { "GetApplicationAttachment", &jzs__common__v1__get_application_attachment_request__descriptor, &jzs__common__v1__get_application_attachment_response__descriptor },
 };
 const unsigned jzs__provincial__v1__provincial__method_indices_by_name[] = {
-  12,        /* AcceptApplication */
+  14,        /* AcceptApplication */
   1,        /* AuthenticateSignup */
-  7,        /* DecideEnterpriseChange */
-  10,        /* ExportApplications */
-  11,        /* GetApplication */
-  16,        /* GetApplicationAttachment */
-  8,        /* GetEnterpriseInfo */
-  15,        /* GetStatistics */
-  9,        /* ListApplications */
-  6,        /* ListEnterpriseChanges */
+  8,        /* DecideEnterpriseChange */
+  12,        /* ExportApplications */
+  13,        /* GetApplication */
+  18,        /* GetApplicationAttachment */
+  9,        /* GetEnterpriseChangeAttachment */
+  10,        /* GetEnterpriseInfo */
+  3,        /* GetSignupAttachment */
+  17,        /* GetStatistics */
+  11,        /* ListApplications */
+  7,        /* ListEnterpriseChanges */
   0,        /* ListPendingSignups */
-  3,        /* LookupAdministratorAccount */
-  5,        /* ReassignIndividualAccount */
-  14,        /* RefuseApplication */
-  4,        /* ResetAdministratorPassword */
-  13,        /* ReturnApplication */
+  4,        /* LookupAdministratorAccount */
+  6,        /* ReassignIndividualAccount */
+  16,        /* RefuseApplication */
+  5,        /* ResetAdministratorPassword */
+  15,        /* ReturnApplication */
   2         /* ReturnSignup */
 };
 const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
@@ -1647,7 +2061,7 @@ const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor =
   "Provincial",
   "Jzs__Provincial__V1__Provincial",
   "jzs.provincial.v1",
-  17,
+  19,
   jzs__provincial__v1__provincial__method_descriptors,
   jzs__provincial__v1__provincial__method_indices_by_name
 };
@@ -1675,13 +2089,21 @@ void jzs__provincial__v1__provincial__return_signup(ProtobufCService *service,
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
   service->invoke(service, 2, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
+void jzs__provincial__v1__provincial__get_signup_attachment(ProtobufCService *service,
+                                                            const Jzs__Provincial__V1__GetSignupAttachmentRequest *input,
+                                                            Jzs__Provincial__V1__GetSignupAttachmentResponse_Closure closure,
+                                                            void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
 void jzs__provincial__v1__provincial__lookup_administrator_account(ProtobufCService *service,
                                                                    const Jzs__Provincial__V1__LookupAdministratorAccountRequest *input,
                                                                    Jzs__Provincial__V1__LookupAdministratorAccountResponse_Closure closure,
                                                                    void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 3, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCService *service,
                                                                    const Jzs__Provincial__V1__ResetAdministratorPasswordRequest *input,
@@ -1689,7 +2111,7 @@ void jzs__provincial__v1__provincial__reset_administrator_password(ProtobufCServ
                                                                    void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 4, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__reassign_individual_account(ProtobufCService *service,
                                                                   const Jzs__Provincial__V1__ReassignIndividualAccountRequest *input,
@@ -1697,7 +2119,7 @@ void jzs__provincial__v1__provincial__reassign_individual_account(ProtobufCServi
                                                                   void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 5, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *service,
                                                               const Jzs__Provincial__V1__ListEnterpriseChangesRequest *input,
@@ -1705,7 +2127,7 @@ void jzs__provincial__v1__provincial__list_enterprise_changes(ProtobufCService *
                                                               void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 6, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService *service,
                                                                const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
@@ -1713,7 +2135,15 @@ void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService 
                                                                void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 7, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void jzs__provincial__v1__provincial__get_enterprise_change_attachment(ProtobufCService *service,
+                                                                       const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *input,
+                                                                       Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse_Closure closure,
+                                                                       void *closure_data)
+{
+  assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *service,
                                                           const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
@@ -1721,7 +2151,7 @@ void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__list_applications(ProtobufCService *service,
                                                         const Jzs__Common__V1__ApplicationQuery *input,
@@ -1729,7 +2159,7 @@ void jzs__provincial__v1__provincial__list_applications(ProtobufCService *servic
                                                         void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__export_applications(ProtobufCService *service,
                                                           const Jzs__Common__V1__ApplicationQuery *input,
@@ -1737,7 +2167,7 @@ void jzs__provincial__v1__provincial__export_applications(ProtobufCService *serv
                                                           void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_application(ProtobufCService *service,
                                                       const Jzs__Provincial__V1__GetApplicationRequest *input,
@@ -1745,7 +2175,7 @@ void jzs__provincial__v1__provincial__get_application(ProtobufCService *service,
                                                       void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__accept_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1753,7 +2183,7 @@ void jzs__provincial__v1__provincial__accept_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__return_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1761,7 +2191,7 @@ void jzs__provincial__v1__provincial__return_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__refuse_application(ProtobufCService *service,
                                                          const Jzs__Provincial__V1__DecideApplicationRequest *input,
@@ -1769,7 +2199,7 @@ void jzs__provincial__v1__provincial__refuse_application(ProtobufCService *servi
                                                          void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
                                                      const Jzs__Provincial__V1__GetStatisticsRequest *input,
@@ -1777,7 +2207,7 @@ void jzs__provincial__v1__provincial__get_statistics(ProtobufCService *service,
                                                      void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 17, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCService *service,
                                                                  const Jzs__Common__V1__GetApplicationAttachmentRequest *input,
@@ -1785,7 +2215,7 @@ void jzs__provincial__v1__provincial__get_application_attachment(ProtobufCServic
                                                                  void *closure_data)
 {
   assert(service->descriptor == &jzs__provincial__v1__provincial__descriptor);
-  service->invoke(service, 16, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+  service->invoke(service, 18, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Service *service,
                                             Jzs__Provincial__V1__Provincial_ServiceDestroy destroy)

@@ -20,6 +20,8 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Jzs__Enterprise__V1__FieldValue Jzs__Enterprise__V1__FieldValue;
 typedef struct Jzs__Enterprise__V1__AttachmentInfo Jzs__Enterprise__V1__AttachmentInfo;
 typedef struct Jzs__Enterprise__V1__EnterpriseChange Jzs__Enterprise__V1__EnterpriseChange;
+typedef struct Jzs__Enterprise__V1__ChangeAttachment Jzs__Enterprise__V1__ChangeAttachment;
+typedef struct Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest;
 typedef struct Jzs__Enterprise__V1__GetEnterpriseInfoRequest Jzs__Enterprise__V1__GetEnterpriseInfoRequest;
 typedef struct Jzs__Enterprise__V1__EnterpriseInfo Jzs__Enterprise__V1__EnterpriseInfo;
 typedef struct Jzs__Enterprise__V1__GetAttachmentRequest Jzs__Enterprise__V1__GetAttachmentRequest;
@@ -60,6 +62,8 @@ typedef struct Jzs__Enterprise__V1__ReadIdentityLockRequest Jzs__Enterprise__V1_
 typedef struct Jzs__Enterprise__V1__ReadIdentityLockResponse Jzs__Enterprise__V1__ReadIdentityLockResponse;
 typedef struct Jzs__Enterprise__V1__GetSignupRequest Jzs__Enterprise__V1__GetSignupRequest;
 typedef struct Jzs__Enterprise__V1__SignupState Jzs__Enterprise__V1__SignupState;
+typedef struct Jzs__Enterprise__V1__UpdateSignupInfoRequest Jzs__Enterprise__V1__UpdateSignupInfoRequest;
+typedef struct Jzs__Enterprise__V1__UpdateSignupInfoResponse Jzs__Enterprise__V1__UpdateSignupInfoResponse;
 typedef struct Jzs__Enterprise__V1__UploadSignupAttachmentRequest Jzs__Enterprise__V1__UploadSignupAttachmentRequest;
 typedef struct Jzs__Enterprise__V1__UploadSignupAttachmentResponse Jzs__Enterprise__V1__UploadSignupAttachmentResponse;
 typedef struct Jzs__Enterprise__V1__SetSignupAdministratorRequest Jzs__Enterprise__V1__SetSignupAdministratorRequest;
@@ -142,10 +146,41 @@ struct  Jzs__Enterprise__V1__EnterpriseChange
    */
   char *status;
   char *reason;
+  /*
+   * Documents filed with the request (at most one per kind); download them with
+   * Provincial/GetEnterpriseChangeAttachment.
+   */
+  size_t n_attachments;
+  Jzs__Enterprise__V1__AttachmentInfo **attachments;
 };
 #define JZS__ENTERPRISE__V1__ENTERPRISE_CHANGE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__enterprise_change__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
+
+
+/*
+ * A document for a change request: image (gif, jpg, png, bmp) or PDF, at most 500 KB.
+ */
+struct  Jzs__Enterprise__V1__ChangeAttachment
+{
+  ProtobufCMessage base;
+  Jzs__Enterprise__V1__AttachmentKind kind;
+  ProtobufCBinaryData content;
+};
+#define JZS__ENTERPRISE__V1__CHANGE_ATTACHMENT__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__change_attachment__descriptor) \
+    , JZS__ENTERPRISE__V1__ATTACHMENT_KIND__ATTACHMENT_KIND_UNSPECIFIED, {0,NULL} }
+
+
+struct  Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest
+{
+  ProtobufCMessage base;
+  char *change_id;
+  Jzs__Enterprise__V1__ChangeAttachment *attachment;
+};
+#define JZS__ENTERPRISE__V1__ATTACH_TO_ENTERPRISE_CHANGE_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor) \
+    , (char *)protobuf_c_empty_string, NULL }
 
 
 struct  Jzs__Enterprise__V1__GetEnterpriseInfoRequest
@@ -210,10 +245,16 @@ struct  Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest
    */
   size_t n_changes;
   Jzs__Enterprise__V1__FieldValue **changes;
+  /*
+   * New documents for the change request, at most one per kind (@max 2). With documents and no
+   * field needing the province, the request carries the documents alone (a renewed licence).
+   */
+  size_t n_attachments;
+  Jzs__Enterprise__V1__ChangeAttachment **attachments;
 };
 #define JZS__ENTERPRISE__V1__UPDATE_ENTERPRISE_INFO_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_enterprise_info_request__descriptor) \
-    , 0,NULL }
+    , 0,NULL, 0,NULL }
 
 
 struct  Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse
@@ -687,10 +728,57 @@ struct  Jzs__Enterprise__V1__SignupState
    * 7 days.
    */
   uint32_t other_signups;
+  /*
+   * Step 1 as stored (企业类型, 经济性质, 资质证书编号 included), for the enterprise to check and the
+   * province to compare with the papers.
+   */
+  Jzs__Enterprise__V1__EnterpriseBasicInfo *info;
+  /*
+   * The administrator's name (step 3); empty until then.
+   */
+  char *administrator_name;
+  /*
+   * SHA-256 (lower-case hex) of the uploaded attachments; empty when not uploaded. A client
+   * resuming a sign-up re-uploads only a file that differs.
+   */
+  char *business_licence_sha256;
+  char *qualification_certificate_sha256;
 };
 #define JZS__ENTERPRISE__V1__SIGNUP_STATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__signup_state__descriptor) \
-    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__ENTERPRISE__V1__SIGNUP_STATUS__SIGNUP_STATUS_UNSPECIFIED, JZS__ENTERPRISE__V1__AUTHENTICATION_METHOD__AUTHENTICATION_METHOD_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0 }
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, JZS__ENTERPRISE__V1__SIGNUP_STATUS__SIGNUP_STATUS_UNSPECIFIED, JZS__ENTERPRISE__V1__AUTHENTICATION_METHOD__AUTHENTICATION_METHOD_UNSPECIFIED, (char *)protobuf_c_empty_string, 0, 0, 0, (char *)protobuf_c_empty_string, 0, NULL, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Enterprise__V1__UpdateSignupInfoRequest
+{
+  ProtobufCMessage base;
+  char *draft_token;
+  /*
+   * Fields of EnterpriseBasicInfo by name (credit_code, name, legal_representative,
+   * enterprise_type, economic_nature, registered_address, correspondence_address, postcode,
+   * contact, contact_phone, qualification_certificate_no, province_code) (@max 16).
+   */
+  size_t n_changes;
+  Jzs__Enterprise__V1__FieldValue **changes;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_SIGNUP_INFO_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_signup_info_request__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL }
+
+
+struct  Jzs__Enterprise__V1__UpdateSignupInfoResponse
+{
+  ProtobufCMessage base;
+  /*
+   * The fields whose stored value changed (empty: the values were already so).
+   */
+  size_t n_changed;
+  char **changed;
+  Jzs__Enterprise__V1__SignupState *state;
+};
+#define JZS__ENTERPRISE__V1__UPDATE_SIGNUP_INFO_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__enterprise__v1__update_signup_info_response__descriptor) \
+    , 0,NULL, NULL }
 
 
 struct  Jzs__Enterprise__V1__UploadSignupAttachmentRequest
@@ -906,6 +994,44 @@ Jzs__Enterprise__V1__EnterpriseChange *
                       const uint8_t       *data);
 void   jzs__enterprise__v1__enterprise_change__free_unpacked
                      (Jzs__Enterprise__V1__EnterpriseChange *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__ChangeAttachment methods */
+void   jzs__enterprise__v1__change_attachment__init
+                     (Jzs__Enterprise__V1__ChangeAttachment         *message);
+size_t jzs__enterprise__v1__change_attachment__get_packed_size
+                     (const Jzs__Enterprise__V1__ChangeAttachment   *message);
+size_t jzs__enterprise__v1__change_attachment__pack
+                     (const Jzs__Enterprise__V1__ChangeAttachment   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__change_attachment__pack_to_buffer
+                     (const Jzs__Enterprise__V1__ChangeAttachment   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__ChangeAttachment *
+       jzs__enterprise__v1__change_attachment__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__change_attachment__free_unpacked
+                     (Jzs__Enterprise__V1__ChangeAttachment *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest methods */
+void   jzs__enterprise__v1__attach_to_enterprise_change_request__init
+                     (Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest         *message);
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__get_packed_size
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest   *message);
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__pack
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__attach_to_enterprise_change_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *
+       jzs__enterprise__v1__attach_to_enterprise_change_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__attach_to_enterprise_change_request__free_unpacked
+                     (Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message,
                       ProtobufCAllocator *allocator);
 /* Jzs__Enterprise__V1__GetEnterpriseInfoRequest methods */
 void   jzs__enterprise__v1__get_enterprise_info_request__init
@@ -1667,6 +1793,44 @@ Jzs__Enterprise__V1__SignupState *
 void   jzs__enterprise__v1__signup_state__free_unpacked
                      (Jzs__Enterprise__V1__SignupState *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateSignupInfoRequest methods */
+void   jzs__enterprise__v1__update_signup_info_request__init
+                     (Jzs__Enterprise__V1__UpdateSignupInfoRequest         *message);
+size_t jzs__enterprise__v1__update_signup_info_request__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest   *message);
+size_t jzs__enterprise__v1__update_signup_info_request__pack
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_signup_info_request__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateSignupInfoRequest *
+       jzs__enterprise__v1__update_signup_info_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_signup_info_request__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateSignupInfoRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Enterprise__V1__UpdateSignupInfoResponse methods */
+void   jzs__enterprise__v1__update_signup_info_response__init
+                     (Jzs__Enterprise__V1__UpdateSignupInfoResponse         *message);
+size_t jzs__enterprise__v1__update_signup_info_response__get_packed_size
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse   *message);
+size_t jzs__enterprise__v1__update_signup_info_response__pack
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse   *message,
+                      uint8_t             *out);
+size_t jzs__enterprise__v1__update_signup_info_response__pack_to_buffer
+                     (const Jzs__Enterprise__V1__UpdateSignupInfoResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Enterprise__V1__UpdateSignupInfoResponse *
+       jzs__enterprise__v1__update_signup_info_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__enterprise__v1__update_signup_info_response__free_unpacked
+                     (Jzs__Enterprise__V1__UpdateSignupInfoResponse *message,
+                      ProtobufCAllocator *allocator);
 /* Jzs__Enterprise__V1__UploadSignupAttachmentRequest methods */
 void   jzs__enterprise__v1__upload_signup_attachment_request__init
                      (Jzs__Enterprise__V1__UploadSignupAttachmentRequest         *message);
@@ -1906,6 +2070,12 @@ typedef void (*Jzs__Enterprise__V1__AttachmentInfo_Closure)
 typedef void (*Jzs__Enterprise__V1__EnterpriseChange_Closure)
                  (const Jzs__Enterprise__V1__EnterpriseChange *message,
                   void *closure_data);
+typedef void (*Jzs__Enterprise__V1__ChangeAttachment_Closure)
+                 (const Jzs__Enterprise__V1__ChangeAttachment *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest_Closure)
+                 (const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *message,
+                  void *closure_data);
 typedef void (*Jzs__Enterprise__V1__GetEnterpriseInfoRequest_Closure)
                  (const Jzs__Enterprise__V1__GetEnterpriseInfoRequest *message,
                   void *closure_data);
@@ -2026,6 +2196,12 @@ typedef void (*Jzs__Enterprise__V1__GetSignupRequest_Closure)
 typedef void (*Jzs__Enterprise__V1__SignupState_Closure)
                  (const Jzs__Enterprise__V1__SignupState *message,
                   void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateSignupInfoRequest_Closure)
+                 (const Jzs__Enterprise__V1__UpdateSignupInfoRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Enterprise__V1__UpdateSignupInfoResponse_Closure)
+                 (const Jzs__Enterprise__V1__UpdateSignupInfoResponse *message,
+                  void *closure_data);
 typedef void (*Jzs__Enterprise__V1__UploadSignupAttachmentRequest_Closure)
                  (const Jzs__Enterprise__V1__UploadSignupAttachmentRequest *message,
                   void *closure_data);
@@ -2081,6 +2257,10 @@ struct Jzs__Enterprise__V1__Enterprise_Service
                      const Jzs__Enterprise__V1__GetSignupRequest *input,
                      Jzs__Enterprise__V1__SignupState_Closure closure,
                      void *closure_data);
+  void (*update_signup_info)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                             const Jzs__Enterprise__V1__UpdateSignupInfoRequest *input,
+                             Jzs__Enterprise__V1__UpdateSignupInfoResponse_Closure closure,
+                             void *closure_data);
   void (*upload_signup_attachment)(Jzs__Enterprise__V1__Enterprise_Service *service,
                                    const Jzs__Enterprise__V1__UploadSignupAttachmentRequest *input,
                                    Jzs__Enterprise__V1__UploadSignupAttachmentResponse_Closure closure,
@@ -2149,6 +2329,10 @@ struct Jzs__Enterprise__V1__Enterprise_Service
                                  const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
                                  Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure closure,
                                  void *closure_data);
+  void (*attach_to_enterprise_change)(Jzs__Enterprise__V1__Enterprise_Service *service,
+                                      const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *input,
+                                      Jzs__Enterprise__V1__EnterpriseChange_Closure closure,
+                                      void *closure_data);
   void (*list_registered_staff)(Jzs__Enterprise__V1__Enterprise_Service *service,
                                 const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
                                 Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure closure,
@@ -2200,6 +2384,7 @@ void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Serv
       function_prefix__ ## start_signup,\
       function_prefix__ ## read_identity_lock,\
       function_prefix__ ## get_signup,\
+      function_prefix__ ## update_signup_info,\
       function_prefix__ ## upload_signup_attachment,\
       function_prefix__ ## set_signup_administrator,\
       function_prefix__ ## bind_signup_contact,\
@@ -2217,6 +2402,7 @@ void jzs__enterprise__v1__enterprise__init (Jzs__Enterprise__V1__Enterprise_Serv
       function_prefix__ ## get_enterprise_info,\
       function_prefix__ ## get_attachment,\
       function_prefix__ ## update_enterprise_info,\
+      function_prefix__ ## attach_to_enterprise_change,\
       function_prefix__ ## list_registered_staff,\
       function_prefix__ ## get_registered_staff,\
       function_prefix__ ## list_users,\
@@ -2239,6 +2425,10 @@ void jzs__enterprise__v1__enterprise__get_signup(ProtobufCService *service,
                                                  const Jzs__Enterprise__V1__GetSignupRequest *input,
                                                  Jzs__Enterprise__V1__SignupState_Closure closure,
                                                  void *closure_data);
+void jzs__enterprise__v1__enterprise__update_signup_info(ProtobufCService *service,
+                                                         const Jzs__Enterprise__V1__UpdateSignupInfoRequest *input,
+                                                         Jzs__Enterprise__V1__UpdateSignupInfoResponse_Closure closure,
+                                                         void *closure_data);
 void jzs__enterprise__v1__enterprise__upload_signup_attachment(ProtobufCService *service,
                                                                const Jzs__Enterprise__V1__UploadSignupAttachmentRequest *input,
                                                                Jzs__Enterprise__V1__UploadSignupAttachmentResponse_Closure closure,
@@ -2307,6 +2497,10 @@ void jzs__enterprise__v1__enterprise__update_enterprise_info(ProtobufCService *s
                                                              const Jzs__Enterprise__V1__UpdateEnterpriseInfoRequest *input,
                                                              Jzs__Enterprise__V1__UpdateEnterpriseInfoResponse_Closure closure,
                                                              void *closure_data);
+void jzs__enterprise__v1__enterprise__attach_to_enterprise_change(ProtobufCService *service,
+                                                                  const Jzs__Enterprise__V1__AttachToEnterpriseChangeRequest *input,
+                                                                  Jzs__Enterprise__V1__EnterpriseChange_Closure closure,
+                                                                  void *closure_data);
 void jzs__enterprise__v1__enterprise__list_registered_staff(ProtobufCService *service,
                                                             const Jzs__Enterprise__V1__ListRegisteredStaffRequest *input,
                                                             Jzs__Enterprise__V1__ListRegisteredStaffResponse_Closure closure,
@@ -2356,6 +2550,8 @@ extern const ProtobufCEnumDescriptor    jzs__enterprise__v1__attachment_kind__de
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__field_value__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__attachment_info__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_change__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__change_attachment__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__attach_to_enterprise_change_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_enterprise_info_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__enterprise_info__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_attachment_request__descriptor;
@@ -2396,6 +2592,8 @@ extern const ProtobufCMessageDescriptor jzs__enterprise__v1__read_identity_lock_
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__read_identity_lock_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__get_signup_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__signup_state__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_signup_info_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__enterprise__v1__update_signup_info_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__upload_signup_attachment_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__upload_signup_attachment_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__enterprise__v1__set_signup_administrator_request__descriptor;

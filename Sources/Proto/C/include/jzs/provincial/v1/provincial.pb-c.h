@@ -36,6 +36,10 @@ typedef struct Jzs__Provincial__V1__ResetAdministratorPasswordRequest Jzs__Provi
 typedef struct Jzs__Provincial__V1__ReassignIndividualAccountRequest Jzs__Provincial__V1__ReassignIndividualAccountRequest;
 typedef struct Jzs__Provincial__V1__ReassignIndividualAccountResponse Jzs__Provincial__V1__ReassignIndividualAccountResponse;
 typedef struct Jzs__Provincial__V1__ResetAdministratorPasswordResponse Jzs__Provincial__V1__ResetAdministratorPasswordResponse;
+typedef struct Jzs__Provincial__V1__GetSignupAttachmentRequest Jzs__Provincial__V1__GetSignupAttachmentRequest;
+typedef struct Jzs__Provincial__V1__GetSignupAttachmentResponse Jzs__Provincial__V1__GetSignupAttachmentResponse;
+typedef struct Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest;
+typedef struct Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse;
 
 
 /* --- enums --- */
@@ -249,6 +253,58 @@ struct  Jzs__Provincial__V1__ResetAdministratorPasswordResponse
 #define JZS__PROVINCIAL__V1__RESET_ADMINISTRATOR_PASSWORD_RESPONSE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__reset_administrator_password_response__descriptor) \
     , (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Provincial__V1__GetSignupAttachmentRequest
+{
+  ProtobufCMessage base;
+  char *enterprise_id;
+  Jzs__Enterprise__V1__AttachmentKind kind;
+};
+#define JZS__PROVINCIAL__V1__GET_SIGNUP_ATTACHMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__get_signup_attachment_request__descriptor) \
+    , (char *)protobuf_c_empty_string, JZS__ENTERPRISE__V1__ATTACHMENT_KIND__ATTACHMENT_KIND_UNSPECIFIED }
+
+
+struct  Jzs__Provincial__V1__GetSignupAttachmentResponse
+{
+  ProtobufCMessage base;
+  char *content_type;
+  ProtobufCBinaryData content;
+  /*
+   * SHA-256 of content, lower-case hex.
+   */
+  char *sha256;
+};
+#define JZS__PROVINCIAL__V1__GET_SIGNUP_ATTACHMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__get_signup_attachment_response__descriptor) \
+    , (char *)protobuf_c_empty_string, {0,NULL}, (char *)protobuf_c_empty_string }
+
+
+struct  Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest
+{
+  ProtobufCMessage base;
+  char *change_id;
+  Jzs__Enterprise__V1__AttachmentKind kind;
+};
+#define JZS__PROVINCIAL__V1__GET_ENTERPRISE_CHANGE_ATTACHMENT_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor) \
+    , (char *)protobuf_c_empty_string, JZS__ENTERPRISE__V1__ATTACHMENT_KIND__ATTACHMENT_KIND_UNSPECIFIED }
+
+
+struct  Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse
+{
+  ProtobufCMessage base;
+  char *content_type;
+  ProtobufCBinaryData content;
+  /*
+   * SHA-256 of content, lower-case hex.
+   */
+  char *sha256;
+};
+#define JZS__PROVINCIAL__V1__GET_ENTERPRISE_CHANGE_ATTACHMENT_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor) \
+    , (char *)protobuf_c_empty_string, {0,NULL}, (char *)protobuf_c_empty_string }
 
 
 /* Jzs__Provincial__V1__GetApplicationRequest methods */
@@ -612,6 +668,82 @@ Jzs__Provincial__V1__ResetAdministratorPasswordResponse *
 void   jzs__provincial__v1__reset_administrator_password_response__free_unpacked
                      (Jzs__Provincial__V1__ResetAdministratorPasswordResponse *message,
                       ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__GetSignupAttachmentRequest methods */
+void   jzs__provincial__v1__get_signup_attachment_request__init
+                     (Jzs__Provincial__V1__GetSignupAttachmentRequest         *message);
+size_t jzs__provincial__v1__get_signup_attachment_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest   *message);
+size_t jzs__provincial__v1__get_signup_attachment_request__pack
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__get_signup_attachment_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetSignupAttachmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__GetSignupAttachmentRequest *
+       jzs__provincial__v1__get_signup_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__get_signup_attachment_request__free_unpacked
+                     (Jzs__Provincial__V1__GetSignupAttachmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__GetSignupAttachmentResponse methods */
+void   jzs__provincial__v1__get_signup_attachment_response__init
+                     (Jzs__Provincial__V1__GetSignupAttachmentResponse         *message);
+size_t jzs__provincial__v1__get_signup_attachment_response__get_packed_size
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse   *message);
+size_t jzs__provincial__v1__get_signup_attachment_response__pack
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__get_signup_attachment_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetSignupAttachmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__GetSignupAttachmentResponse *
+       jzs__provincial__v1__get_signup_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__get_signup_attachment_response__free_unpacked
+                     (Jzs__Provincial__V1__GetSignupAttachmentResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest methods */
+void   jzs__provincial__v1__get_enterprise_change_attachment_request__init
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest         *message);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest   *message);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_request__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *
+       jzs__provincial__v1__get_enterprise_change_attachment_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__get_enterprise_change_attachment_request__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse methods */
+void   jzs__provincial__v1__get_enterprise_change_attachment_response__init
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse         *message);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__get_packed_size
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse   *message);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__pack
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse   *message,
+                      uint8_t             *out);
+size_t jzs__provincial__v1__get_enterprise_change_attachment_response__pack_to_buffer
+                     (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *
+       jzs__provincial__v1__get_enterprise_change_attachment_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   jzs__provincial__v1__get_enterprise_change_attachment_response__free_unpacked
+                     (Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Jzs__Provincial__V1__GetApplicationRequest_Closure)
@@ -671,6 +803,18 @@ typedef void (*Jzs__Provincial__V1__ReassignIndividualAccountResponse_Closure)
 typedef void (*Jzs__Provincial__V1__ResetAdministratorPasswordResponse_Closure)
                  (const Jzs__Provincial__V1__ResetAdministratorPasswordResponse *message,
                   void *closure_data);
+typedef void (*Jzs__Provincial__V1__GetSignupAttachmentRequest_Closure)
+                 (const Jzs__Provincial__V1__GetSignupAttachmentRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__GetSignupAttachmentResponse_Closure)
+                 (const Jzs__Provincial__V1__GetSignupAttachmentResponse *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest_Closure)
+                 (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *message,
+                  void *closure_data);
+typedef void (*Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse_Closure)
+                 (const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -690,6 +834,10 @@ struct Jzs__Provincial__V1__Provincial_Service
                         const Jzs__Provincial__V1__ReturnSignupRequest *input,
                         Jzs__Provincial__V1__ReturnSignupResponse_Closure closure,
                         void *closure_data);
+  void (*get_signup_attachment)(Jzs__Provincial__V1__Provincial_Service *service,
+                                const Jzs__Provincial__V1__GetSignupAttachmentRequest *input,
+                                Jzs__Provincial__V1__GetSignupAttachmentResponse_Closure closure,
+                                void *closure_data);
   void (*lookup_administrator_account)(Jzs__Provincial__V1__Provincial_Service *service,
                                        const Jzs__Provincial__V1__LookupAdministratorAccountRequest *input,
                                        Jzs__Provincial__V1__LookupAdministratorAccountResponse_Closure closure,
@@ -710,6 +858,10 @@ struct Jzs__Provincial__V1__Provincial_Service
                                    const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
                                    Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure closure,
                                    void *closure_data);
+  void (*get_enterprise_change_attachment)(Jzs__Provincial__V1__Provincial_Service *service,
+                                           const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *input,
+                                           Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse_Closure closure,
+                                           void *closure_data);
   void (*get_enterprise_info)(Jzs__Provincial__V1__Provincial_Service *service,
                               const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
                               Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
@@ -757,11 +909,13 @@ void jzs__provincial__v1__provincial__init (Jzs__Provincial__V1__Provincial_Serv
       function_prefix__ ## list_pending_signups,\
       function_prefix__ ## authenticate_signup,\
       function_prefix__ ## return_signup,\
+      function_prefix__ ## get_signup_attachment,\
       function_prefix__ ## lookup_administrator_account,\
       function_prefix__ ## reset_administrator_password,\
       function_prefix__ ## reassign_individual_account,\
       function_prefix__ ## list_enterprise_changes,\
       function_prefix__ ## decide_enterprise_change,\
+      function_prefix__ ## get_enterprise_change_attachment,\
       function_prefix__ ## get_enterprise_info,\
       function_prefix__ ## list_applications,\
       function_prefix__ ## export_applications,\
@@ -783,6 +937,10 @@ void jzs__provincial__v1__provincial__return_signup(ProtobufCService *service,
                                                     const Jzs__Provincial__V1__ReturnSignupRequest *input,
                                                     Jzs__Provincial__V1__ReturnSignupResponse_Closure closure,
                                                     void *closure_data);
+void jzs__provincial__v1__provincial__get_signup_attachment(ProtobufCService *service,
+                                                            const Jzs__Provincial__V1__GetSignupAttachmentRequest *input,
+                                                            Jzs__Provincial__V1__GetSignupAttachmentResponse_Closure closure,
+                                                            void *closure_data);
 void jzs__provincial__v1__provincial__lookup_administrator_account(ProtobufCService *service,
                                                                    const Jzs__Provincial__V1__LookupAdministratorAccountRequest *input,
                                                                    Jzs__Provincial__V1__LookupAdministratorAccountResponse_Closure closure,
@@ -803,6 +961,10 @@ void jzs__provincial__v1__provincial__decide_enterprise_change(ProtobufCService 
                                                                const Jzs__Provincial__V1__DecideEnterpriseChangeRequest *input,
                                                                Jzs__Provincial__V1__DecideEnterpriseChangeResponse_Closure closure,
                                                                void *closure_data);
+void jzs__provincial__v1__provincial__get_enterprise_change_attachment(ProtobufCService *service,
+                                                                       const Jzs__Provincial__V1__GetEnterpriseChangeAttachmentRequest *input,
+                                                                       Jzs__Provincial__V1__GetEnterpriseChangeAttachmentResponse_Closure closure,
+                                                                       void *closure_data);
 void jzs__provincial__v1__provincial__get_enterprise_info(ProtobufCService *service,
                                                           const Jzs__Provincial__V1__GetEnterpriseInfoRequest *input,
                                                           Jzs__Enterprise__V1__EnterpriseInfo_Closure closure,
@@ -861,6 +1023,10 @@ extern const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_request__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__reassign_individual_account_response__descriptor;
 extern const ProtobufCMessageDescriptor jzs__provincial__v1__reset_administrator_password_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__get_signup_attachment_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__get_signup_attachment_response__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_change_attachment_request__descriptor;
+extern const ProtobufCMessageDescriptor jzs__provincial__v1__get_enterprise_change_attachment_response__descriptor;
 extern const ProtobufCServiceDescriptor jzs__provincial__v1__provincial__descriptor;
 
 PROTOBUF_C__END_DECLS
