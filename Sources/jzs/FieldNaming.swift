@@ -17,7 +17,7 @@ struct FieldNaming {
         let named = flags[key].map { FailureTexts.flagWithLabel($0, label) } ?? label
         guard let item = positions.last else { return named }
         if let line, let fileLine = line(item) { return FailureTexts.fileLine("\(fileLine)", named) }
-        // FieldLabels names the item 1-based: 理由（第 4 项）.
+        // FieldLabels names the item 1-based: 第 4 项的理由.
         let itemLabel = FieldLabels.name(of: path, language)
         return flags[key].map { FailureTexts.flagWithLabel($0, itemLabel) } ?? itemLabel
     }
