@@ -15,7 +15,7 @@ public enum FieldLabels {
     }
 
     /// The last name of a path and its indexes made 1-based: `items[2].id_number` → (id_number, [3]).
-    static func split(_ path: String) -> (key: String, positions: [Int]) {
+    public static func split(_ path: String) -> (key: String, positions: [Int]) {
         var positions: [Int] = []
         var name = ""
         var index = ""
