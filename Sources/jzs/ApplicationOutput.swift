@@ -73,11 +73,12 @@ enum ApplicationOutput {
         let open = UILanguage.current == .zh ? "（" : " (", close = UILanguage.current == .zh ? "）" : ")"
         lines += Output.fieldLines([(ApplicationTexts.application.text, a.applicationID), (ApplicationTexts.applicant.text, "\(a.applicantName) \(idNumber(a))"), (ApplicationTexts.phone.text, phone(a)),
                        (ApplicationTexts.employer.text, a.enterpriseName + open + a.enterpriseCreditCode + close),
-                       (ApplicationTexts.type.text, StatusTexts.registrationType(a.type)),
-                       (ApplicationTexts.specialties.text, StatusTexts.specialties(a.specialties)),
-                       (ApplicationTexts.qualification.text, ApplicationTexts.qualificationValue(a.qualificationCertificateNo, a.qualificationDate)),
-                       (ApplicationTexts.contract.text, ApplicationTexts.contractValue(a.contractStart, a.contractEnd)),
-                       (ApplicationTexts.status.text, statusName(a.status))]
+                       (ApplicationTexts.type.text, StatusTexts.registrationType(a.type))]
+                       // A type that does not ask for a field (延续, 注销, 变更) shows no empty row for it.
+                       + (a.specialties.isEmpty ? [] : [(ApplicationTexts.specialties.text, StatusTexts.specialties(a.specialties))])
+                       + (a.qualificationCertificateNo.isEmpty ? [] : [(ApplicationTexts.qualification.text, ApplicationTexts.qualificationValue(a.qualificationCertificateNo, a.qualificationDate))])
+                       + (a.contractStart.isEmpty ? [] : [(ApplicationTexts.contract.text, ApplicationTexts.contractValue(a.contractStart, a.contractEnd))])
+                       + [(ApplicationTexts.status.text, statusName(a.status))]
                       + (a.returnReason.isEmpty ? [] : [(ApplicationTexts.returnReason.text, a.returnReason)]))
         if !a.attachments.isEmpty {
             lines.append(ApplicationTexts.documents(a.applicationID))
@@ -103,13 +104,14 @@ enum ApplicationOutput {
     static func phone(_ a: Wire.Common.Application) -> String { a.phone.isEmpty ? a.phoneMasked : a.phone }
 
     static func registrationType(_ text: String) -> Wire.Common.RegistrationType? {
-        switch text {
-        case "initial", "初始", "01": .initial
-        case "change", "变更", "02": .change
-        case "renewal", "延续", "03": .renewal
-        case "add-specialty", "增项", "04": .addSpecialty
-        case "re-registration", "重新", "05": .reRegistration
-        case "cancellation", "注销", "07": .cancellation
+        // The short and the full Chinese names both: 初始 and 初始注册, as every output prints.
+        switch text.trimmingCharacters(in: .whitespaces) {
+        case "initial", "初始", "初始注册", "01": .initial
+        case "change", "变更", "变更注册", "02": .change
+        case "renewal", "延续", "延续注册", "03": .renewal
+        case "add-specialty", "增项", "增项注册", "04": .addSpecialty
+        case "re-registration", "重新", "重新注册", "05": .reRegistration
+        case "cancellation", "注销", "注销注册", "07": .cancellation
         default: nil
         }
     }

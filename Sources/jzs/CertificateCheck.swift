@@ -77,7 +77,7 @@ struct CertificateCheck {
             verdict.append(T.currentValid(String(record.version)))
         } else {
             let status = record.status == .void ? T.voidExplained.text : T.status(record.status).text
-            fail(record.reason.isEmpty ? T.isNow(status) : T.isNowBecause(status, record.reason))
+            fail(record.reason.isEmpty ? T.isNow(status) : T.isNowBecause(status, T.reasonText(record.reason)))
         }
     }
 

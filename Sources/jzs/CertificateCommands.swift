@@ -110,6 +110,10 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             do {
+                // A printed certificate must be the current one: when the server is asked for the
+                // key anyway (no --public-key), it is asked for the current status too.
+                var keys = self.keys
+                if keys.publicKey == nil { keys.online = true }
                 let check = try await CertificateCheck.run(file: file, keys: keys, global: global)
                 // Only what the ministry signed, and only while it may be used, is drawn.
                 guard check.valid, let document = check.document else {
@@ -125,6 +129,7 @@ struct CertCommand: AsyncParsableCommand {
                 }
                 // Personal data: 0600 from creation (LocalFile).
                 try LocalFile.write(pdf, to: out)
+                if !keys.online, !global.json { FileHandle.standardError.write(Data((CertificateTexts.renderOffline.text + "\n").utf8)) }
                 let font = CertificateRenderer.fontFamily() ?? ""
                 if global.json {
                     Output.json(["file": out, "bytes": pdf.count, "certificate_id": document.certificateID, "version": document.version, "font": font])

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Model
 import Proto
 import RPCClient
 
@@ -25,17 +26,22 @@ enum DocumentKinds {
         ("qualification", .qualificationCertificate), ("id-card", .idCard), ("contract", .labourContract), ("education", .education), ("other", .other),
     ]
 
-    static func kind(named name: String) -> Wire.Common.DocumentKind? { all.first { $0.name == name }?.kind }
+    /// A kind by its CLI name (`qualification`) or its name in either language (资格证书).
+    static func kind(named name: String) -> Wire.Common.DocumentKind? {
+        all.first { $0.name == name }?.kind
+            ?? all.first { $0.kind != .other && (shownName(of: $0.kind, .zh) == name || shownName(of: $0.kind, .en).lowercased() == name.lowercased()) }?.kind
+            ?? (name == shownName(of: .other, .zh) ? .other : nil)
+    }
     static func name(of kind: Wire.Common.DocumentKind) -> String { all.first { $0.kind == kind }?.name ?? "\(kind)" }
 
     /// The kind as people read it, in the user's language.
-    static func shownName(of kind: Wire.Common.DocumentKind) -> String {
+    static func shownName(of kind: Wire.Common.DocumentKind, _ language: Language = UILanguage.current) -> String {
         switch kind {
-        case .qualificationCertificate: ApplicationTexts.qualificationCertificate.text
-        case .idCard: ApplicationTexts.idCard.text
-        case .labourContract: ApplicationTexts.labourContract.text
-        case .education: ApplicationTexts.education.text
-        default: ApplicationTexts.other.text
+        case .qualificationCertificate: ApplicationTexts.qualificationCertificate[language]
+        case .idCard: ApplicationTexts.idCard[language]
+        case .labourContract: ApplicationTexts.labourContract[language]
+        case .education: ApplicationTexts.education[language]
+        default: ApplicationTexts.other[language]
         }
     }
 

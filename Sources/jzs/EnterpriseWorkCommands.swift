@@ -83,16 +83,32 @@ struct InfoCommand: AsyncParsableCommand {
         @Option(name: .customLong("set"), help: ArgumentHelp(EnterpriseTexts.setHelp)) var assignments: [String] = []
         @Option(help: ArgumentHelp(SignupReviewTexts.licenceHelp)) var licence: String?
         @Option(help: ArgumentHelp(SignupReviewTexts.qualificationHelp)) var qualification: String?
-        var fieldNaming: FieldNaming { InfoCommand.documentNaming((try? InfoCommand.documentFiles(licence: licence, qualification: qualification)) ?? []) }
+        var fieldNaming: FieldNaming {
+            var naming = InfoCommand.documentNaming((try? InfoCommand.documentFiles(licence: licence, qualification: qualification)) ?? [])
+            naming.flags["field"] = "--set"
+            return naming
+        }
 
         func validate() throws {
             if assignments.isEmpty && licence == nil && qualification == nil { throw ValidationError(EnterpriseTexts.setHelp.text) }
         }
 
+        /// `--set` takes a field by its wire name (`contact`) or its label in either language (联系人).
+        static func fieldName(_ typed: String) -> String {
+            let key = typed.trimmingCharacters(in: .whitespaces)
+            for field in EnterpriseField.allCases {
+                let path = "enterprise.\(field.rawValue)"
+                if key == field.rawValue || key == FieldLabels.name(of: path, .zh) || key.lowercased() == FieldLabels.name(of: path, .en).lowercased() {
+                    return field.rawValue
+                }
+            }
+            return key
+        }
+
         func run(with client: Client) async throws {
             let changes = try assignments.map { a -> (String, String) in
                 guard let eq = a.firstIndex(of: "=") else { throw ValidationError(EnterpriseTexts.badSet(a)) }
-                return (String(a[..<eq]), String(a[a.index(after: eq)...]))
+                return (Self.fieldName(String(a[..<eq])), String(a[a.index(after: eq)...]))
             }
             let files = try InfoCommand.documentFiles(licence: licence, qualification: qualification)
             let r = try await client.enterprise.updateInfo(changes, attachments: files)

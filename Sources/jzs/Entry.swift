@@ -4,7 +4,7 @@ import Foundation
 @main
 enum Entry {
     static func main() async {
-        await JZS.main(GlobalArguments.moveAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
+        await run(GlobalArguments.moveAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
     }
 }
 

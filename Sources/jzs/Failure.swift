@@ -144,7 +144,7 @@ extension AsyncParsableCommand {
             return error
         case let invalid as ValidationError:
             // Thrown from run(), ArgumentParser would show the top-level usage; show this command's.
-            let text = FailureTexts.usagePrefix.text + invalid.message + "\n" + FailureTexts.usageLine.text + usageString() + "\n"
+            let text = FailureTexts.usagePrefix.text + invalid.message + "\n" + FailureTexts.usageLine.text + ParserTexts.localize(usageString()) + "\n"
             FileHandle.standardError.write(Data(text.utf8))
             return ExitCode(ExitStatus.usage)
         default:

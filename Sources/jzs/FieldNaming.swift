@@ -17,24 +17,14 @@ struct FieldNaming {
         let named = flags[key].map { FailureTexts.flagWithLabel($0, label) } ?? label
         guard let item = positions.last else { return named }
         if let line, let fileLine = line(item) { return FailureTexts.fileLine("\(fileLine)", named) }
-        // FieldLabels names the item 1-based: 理由（第 4 项）.
+        // FieldLabels names the item 1-based: 第 4 项的理由.
         let itemLabel = FieldLabels.name(of: path, language)
         return flags[key].map { FailureTexts.flagWithLabel($0, itemLabel) } ?? itemLabel
     }
 
     /// The last name of a path and its 0-based indexes: `items[2].id_number` → (id_number, [2]).
     static func split(_ path: String) -> (key: String, positions: [Int]) {
-        var positions: [Int] = []
-        var name = "", index = ""
-        var inIndex = false
-        for ch in path {
-            switch ch {
-            case "[": inIndex = true; index = ""
-            case "]": inIndex = false; if let n = Int(index) { positions.append(n) }
-            case ".": name = ""
-            default: if inIndex { index.append(ch) } else { name.append(ch) }
-            }
-        }
-        return (name, positions)
+        let (key, positions) = FieldLabels.split(path)   // 1-based there, as people count
+        return (key, positions.map { $0 - 1 })
     }
 }

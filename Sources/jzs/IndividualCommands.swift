@@ -42,7 +42,7 @@ struct IndividualCommand: AsyncParsableCommand {
             let (first, second) = try Passwords.new(password, stdin: passwordStdin, prompt: PasswordTexts.promptPassword.text, again: PasswordTexts.promptAgain.text)
             let id = try await client.individual.createAccount(.init(
                 idNumber: idNumber, name: name, phone: phone, password: first, passwordAgain: second, smsCode: smsCode))
-            if global.json { Output.json(["individual_id": id]) } else { print(IndividualTexts.accountCreated(id)) }
+            if global.json { Output.json(["individual_id": id]) } else { print(IndividualTexts.accountCreated(idNumber.uppercased())) }
         }
     }
 
@@ -81,7 +81,7 @@ struct IndividualCommand: AsyncParsableCommand {
             if global.json {
                 Output.json(["individual_id": p.individualID, "name": p.name, "id_number": p.idNumberMasked, "phone": p.phoneMasked])
             } else {
-                Output.fields([(IndividualTexts.account.text, p.individualID), (IndividualTexts.nameLabel.text, p.name),
+                Output.fields([(IndividualTexts.nameLabel.text, p.name),
                                (IndividualTexts.idNumberLabel.text, p.idNumberMasked), (IndividualTexts.phoneLabel.text, p.phoneMasked)])
             }
         }

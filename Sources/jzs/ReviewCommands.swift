@@ -16,13 +16,24 @@ struct QueryOptions: ParsableArguments {
     @Option(name: .customLong("page-size"), help: ArgumentHelp(HelpTexts.pageSize)) var pageSize: UInt32 = 50
     @Option(name: .customLong("page-token"), help: ArgumentHelp(HelpTexts.pageToken)) var pageToken = ""
 
+    /// A status by its CLI name (`awaiting-province`) or its name in either language (待省级审查).
+    static func status(named typed: String) -> Wire.Common.ApplicationStatus? {
+        let typed = typed.trimmingCharacters(in: .whitespaces)
+        let machine = typed.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
+        return Wire.Common.ApplicationStatus.allKnown.first {
+            "\($0)".lowercased() == machine || StatusTexts.application($0, .zh) == typed || StatusTexts.application($0, .en).lowercased() == typed.lowercased()
+        }
+    }
+
     func query() throws -> Wire.Common.ApplicationQuery {
+        // By its CLI name (awaiting-province) or as every output prints it (待省级审查), in either language.
         let statuses = try status.map { s -> Wire.Common.ApplicationStatus in
-            guard let found = Wire.Common.ApplicationStatus.allKnown.first(where: { "\($0)".lowercased() == s.replacingOccurrences(of: "-", with: "").lowercased() }) else {
-                throw ValidationError(ReviewTexts.badStatus(s))
+            guard let found = Self.status(named: s) else {
+                throw ValidationError(ReviewTexts.badStatus(s, Wire.Common.ApplicationStatus.allKnown.map { StatusTexts.application($0) }.joined(separator: "、")))
             }
             return found
         }
+        if let type, ApplicationOutput.registrationType(type) == nil { throw ValidationError(IndividualTexts.badType(type)) }
         func day(_ text: String?) throws -> Wire.Common.Timestamp? {
             guard let text else { return nil }
             let f = ISO8601DateFormatter()
@@ -151,9 +162,9 @@ struct MinistryCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         @Option(help: ArgumentHelp(ReviewTexts.reasonHelp)) var reason = ""
         var fieldNaming: FieldNaming { FieldNaming(flags: ["reason": "--reason"]) }
-        func validate() throws { guard ["approve", "reject"].contains(decision) else { throw ValidationError(ReviewTexts.decisionHelp.text) } }
+        func validate() throws { guard Decisions.approve(decision) != nil else { throw ValidationError(ReviewTexts.decisionHelp.text) } }
         func run(with client: Client) async throws {
-            let r = try await client.ministry.decide([.init(applicationID: applicationID, approve: decision == "approve", reason: reason)],
+            let r = try await client.ministry.decide([.init(applicationID: applicationID, approve: Decisions.approve(decision) == true, reason: reason)],
                                                      idempotencyKey: UUID().uuidString)
             let item = r.results[0]
             if item.code != 0 { throw Failure(RPCError(code: StatusCode(wireValue: item.code), message: item.message), json: global.json, naming: fieldNaming) }
@@ -243,10 +254,10 @@ struct MinistryCommand: AsyncParsableCommand {
                     decision = fields.count > 1 ? fields[1] : ""
                     reason = fields.count > 2 ? fields[2] : ""
                 }
-                guard !id.isEmpty, ["approve", "reject"].contains(decision.lowercased()) else {
+                guard !id.isEmpty, let approve = Decisions.approve(decision) else {
                     throw ValidationError(ReviewTexts.lineExpected("\(number)"))
                 }
-                out.append((number, .init(applicationID: id, approve: decision.lowercased() == "approve", reason: reason)))
+                out.append((number, .init(applicationID: id, approve: approve, reason: reason)))
             }
             return out
         }

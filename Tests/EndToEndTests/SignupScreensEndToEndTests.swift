@@ -71,7 +71,7 @@ struct SignupScreensEndToEndTests {
         try await withTestServer { server in
             let sessions = try await IsolationTests().sessions(server)
             let pdf = Array("%PDF-1.7\nlicence".utf8)
-            let change = try await withClient(server.clientConfiguration(session: sessions.enterprise)) { client in
+            let change = try await withClient(server.clientConfiguration(session: sessions.administrator)) { client in
                 let r = try await client.enterprise.updateInfo([("name", "山东示范建设集团有限公司")], attachments: [.init(kind: .businessLicence, content: pdf)])
                 let c = try #require(r.changeRequest)
                 #expect(c.attachments.map(\.kind) == [.businessLicence])
@@ -90,7 +90,7 @@ struct SignupScreensEndToEndTests {
                 #expect(try await client.provincial.changeAttachment(changeID: change, kind: .businessLicence).content == pdf)
                 try await client.provincial.decideChange(change, approve: true)
             }
-            try await withClient(server.clientConfiguration(session: sessions.enterprise)) { client in
+            try await withClient(server.clientConfiguration(session: sessions.administrator)) { client in
                 let licence = try await client.enterprise.attachment(.businessLicence)
                 let qualification = try await client.enterprise.attachment(.qualificationCertificate)
                 #expect(licence.content == pdf)

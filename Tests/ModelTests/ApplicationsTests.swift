@@ -284,7 +284,7 @@ struct RegistrationRulesTests {
         }
         var change = empty
         change.type = .change
-        #expect(throws: RegistryError.invalidFields([FieldViolation(field: "contract_start", .dateFormat), FieldViolation(field: "contract_end", .dateFormat)])) {
+        #expect(throws: RegistryError.invalidFields([FieldViolation(field: "contract_start", .required), FieldViolation(field: "contract_end", .required)])) {
             _ = try Applications.validate(change, today: CalendarDate(Date()))
         }
         var initial = empty

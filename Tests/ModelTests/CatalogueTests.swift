@@ -58,7 +58,7 @@ struct CatalogueTests {
     @Test("Field labels name the form, items 1-based")
     func labels() {
         #expect(FieldLabels.name(of: "info.credit_code", .zh) == "统一社会信用代码")
-        #expect(FieldLabels.name(of: "decisions[3].reason", .zh) == "理由（第 4 项）")
+        #expect(FieldLabels.name(of: "decisions[3].reason", .zh) == "第 4 项的理由")
         #expect(FieldLabels.name(of: "decisions[3].reason", .en) == "reason (item 4)")
         #expect(FieldLabels.name(of: "no_such_field", .en) == "no_such_field")
     }

@@ -1,11 +1,10 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// Idempotency keys: a mutating call retried with the same key returns the stored answer and
 /// applies nothing twice. The key belongs to the caller (principal); reusing it for a different
 /// request (or another method) is refused. One mechanism for every method that honours a key:
-/// `once` runs inside the use case's own transaction, so the answer is stored atomically with
+/// `once` runs inside the use case's own unit of work, so the answer is stored atomically with
 /// the change it describes.
 enum Idempotency {
     static let field = "metadata.idempotency-key"
@@ -27,24 +26,22 @@ enum Idempotency {
         String(decoding: (try? JSONSerialization.data(withJSONObject: rows, options: [.withoutEscapingSlashes])) ?? Data(), as: UTF8.self)
     }
 
-    /// Runs `body` once per (principal, key) inside `db`'s transaction. A retry with the same key
-    /// and request (`method` plus a canonical rendering of it) gets the stored answer; the same key
-    /// with another request gets FAILED_PRECONDITION. Without a key `body` just runs.
-    static func once<T: Codable>(principal: String, key: String?, method: String, request: String, at now: Date, in db: Database,
-                                 _ body: () throws -> T) throws -> T {
+    /// Runs `body` once per (principal, key) inside the unit of work of `store`. A retry with the
+    /// same key and request (`method` plus a canonical rendering of it) gets the stored answer; the
+    /// same key with another request gets FAILED_PRECONDITION. Without a key `body` just runs.
+    static func once<T: Codable>(principal: String, key: String?, method: String, request: String, at now: Date,
+                                 in store: any IdempotencyStore, _ body: () throws -> T) throws -> T {
         guard let key else { return try body() }
         let requestHash = Data(Digest.sha256(Array("\(method)\u{1F}\(request)".utf8)))
-        if let row = try Row.fetchOne(db, sql: "SELECT request_hash, response FROM idempotency_keys WHERE principal = ? AND key = ?",
-                                      arguments: [principal, key]) {
-            guard row["request_hash"] as Data == requestHash else {
+        if let stored = try store.stored(principal: principal, key: key) {
+            guard stored.requestHash == requestHash else {
                 throw RegistryError.failedPrecondition(Text(.idempotencyKeyReused, "\(key)"))
             }
-            return try JSONDecoder().decode(T.self, from: row["response"] as Data)
+            return try JSONDecoder().decode(T.self, from: stored.response)
         }
         let result = try body()
-        try db.execute(sql: """
-            INSERT INTO idempotency_keys (principal, key, method, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [principal, key, method, requestHash, try JSONEncoder().encode(result), AuditLog.timestamp(now)])
+        try store.save(principal: principal, key: key, method: method, requestHash: requestHash,
+                       response: try JSONEncoder().encode(result), at: now)
         return result
     }
 }

@@ -1,20 +1,18 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// The lockout state of one login key (an ID number or an account name), real or not.
 ///
-/// Every attempt is counted *before* its password is hashed, in the same transaction that
+/// Every attempt is counted *before* its password is hashed, in the same unit of work that
 /// checks the lock, so however many attempts arrive at once no more than the policy's failures
-/// are ever evaluated before the key locks; the transaction that issues a session re-checks it.
+/// are ever evaluated before the key locks; the unit of work that issues a session re-checks it.
 /// Unknown keys lock exactly like real ones, so the answers never reveal which accounts exist.
+/// The rules live here; the rows in ``LoginGuardStore``.
 struct LoginGuard {
-    let kind: String
-    let keyHash: Data
+    let key: LoginGuardKey
 
-    init(kind: String, key: String) {
-        self.kind = kind
-        self.keyHash = Data(Digest.sha256(Array("\(kind):\(key)".utf8)))
+    init(kind: AccountKind, key: String) {
+        self.key = LoginGuardKey(kind: kind, hash: Data(Digest.sha256(Array("\(kind.rawValue):\(key)".utf8))))
     }
 
     enum Admission: Equatable {
@@ -24,69 +22,51 @@ struct LoginGuard {
         case locked(until: Double, justLocked: Bool)
     }
 
-    /// Checks the lock and counts the attempt (call inside a write transaction).
-    func admit(now: Double, policy: AccountPolicy, in db: Database) throws -> Admission {
-        let row = try Row.fetchOne(db, sql: "SELECT failures, locked_until FROM login_guard WHERE kind = ? AND key_hash = ?",
-                                   arguments: [kind, keyHash])
-        if let until: Double = row?["locked_until"], until > now { return .locked(until: until, justLocked: false) }
-        let failures: Int = row?["failures"] ?? 0
-        if failures >= policy.lockAfterFailures {
+    /// Checks the lock and counts the attempt (call inside a write unit of work).
+    func admit(now: Double, policy: AccountPolicy, in store: any LoginGuardStore) throws -> Admission {
+        let state = try store.state(of: key)
+        if let until = state?.lockedUntil, until > now { return .locked(until: until, justLocked: false) }
+        if (state?.failures ?? 0) >= policy.lockAfterFailures {
             // As many attempts as the policy allows are in flight or failed: lock now.
-            let until = try lock(now: now, policy: policy, in: db)
+            let until = try lock(now: now, policy: policy, in: store)
             return .locked(until: until, justLocked: true)
         }
-        try db.execute(sql: """
-            INSERT INTO login_guard (kind, key_hash, failures, locked_until) VALUES (?, ?, 1, NULL)
-            ON CONFLICT (kind, key_hash) DO UPDATE SET failures = failures + 1, locked_until = NULL
-            """, arguments: [kind, keyHash])
+        try store.countAttempt(key)
         return .evaluate
     }
 
     /// After a wrong password (already counted): locks once the policy's failures are reached.
     /// - Returns: the lock's end when the key is locked now.
-    func failed(now: Double, policy: AccountPolicy, in db: Database) throws -> Double? {
-        let row = try Row.fetchOne(db, sql: "SELECT failures, locked_until FROM login_guard WHERE kind = ? AND key_hash = ?",
-                                   arguments: [kind, keyHash])
-        if let until: Double = row?["locked_until"], until > now { return until }
-        guard let failures: Int = row?["failures"], failures >= policy.lockAfterFailures else { return nil }
-        return try lock(now: now, policy: policy, in: db)
+    func failed(now: Double, policy: AccountPolicy, in store: any LoginGuardStore) throws -> Double? {
+        let state = try store.state(of: key)
+        if let until = state?.lockedUntil, until > now { return until }
+        guard let failures = state?.failures, failures >= policy.lockAfterFailures else { return nil }
+        return try lock(now: now, policy: policy, in: store)
     }
 
     /// After the right password: nil when the key may log in (and its count is cleared), else
     /// the end of a lock that came in while the password was being checked.
-    func succeeded(now: Double, in db: Database) throws -> Double? {
-        if let until = try Double.fetchOne(db, sql: "SELECT locked_until FROM login_guard WHERE kind = ? AND key_hash = ?",
-                                           arguments: [kind, keyHash]), until > now {
+    func succeeded(now: Double, in store: any LoginGuardStore) throws -> Double? {
+        if let until = try store.state(of: key)?.lockedUntil, until > now {
             return until
         }
-        try db.execute(sql: "DELETE FROM login_guard WHERE kind = ? AND key_hash = ?", arguments: [kind, keyHash])
+        try store.clear(key)
         return nil
     }
 
     /// Clears the key's failures and lock (a password reset by its owner or the province).
-    func clear(in db: Database) throws {
-        try db.execute(sql: "DELETE FROM login_guard WHERE kind = ? AND key_hash = ?", arguments: [kind, keyHash])
+    func clear(in store: any LoginGuardStore) throws {
+        try store.clear(key)
     }
 
     /// True while the key is locked.
-    func isLocked(now: Double, in db: Database) throws -> Bool {
-        let until = try Double.fetchOne(db, sql: "SELECT locked_until FROM login_guard WHERE kind = ? AND key_hash = ?",
-                                        arguments: [kind, keyHash])
-        return (until ?? 0) > now
+    func isLocked(now: Double, in store: any LoginGuardStore) throws -> Bool {
+        (try store.state(of: key)?.lockedUntil ?? 0) > now
     }
 
-    /// Clears the lock of an enterprise user's account (its password was reset).
-    static func clear(enterpriseUser id: String, in db: Database) throws {
-        guard let account = try String.fetchOne(db, sql: "SELECT account FROM enterprise_users WHERE id = ?", arguments: [id]) else { return }
-        try LoginGuard(kind: "enterprise_user", key: account).clear(in: db)
-    }
-
-    private func lock(now: Double, policy: AccountPolicy, in db: Database) throws -> Double {
+    private func lock(now: Double, policy: AccountPolicy, in store: any LoginGuardStore) throws -> Double {
         let until = now + policy.lockDuration
-        try db.execute(sql: """
-            INSERT INTO login_guard (kind, key_hash, failures, locked_until) VALUES (?, ?, 0, ?)
-            ON CONFLICT (kind, key_hash) DO UPDATE SET failures = 0, locked_until = excluded.locked_until
-            """, arguments: [kind, keyHash, until])
+        try store.lock(key, until: until)
         return until
     }
 }

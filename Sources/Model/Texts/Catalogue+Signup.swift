@@ -19,7 +19,7 @@ extension Catalogue {
         .lockCertificateUntrusted: .init("不是身份锁 CA 签发的证书，或已过期", "was not issued by the identity-lock CA, or has expired"),
         .signupNotAwaitingOnSite: .init("该企业注册不在等待现场认证", "the sign-up is not waiting for on-site authentication"),
         .signupNotReturnable: .init("只有尚未认证的企业注册可以退回", "only a sign-up not yet authenticated can be returned"),
-        .authenticatedEnterpriseNotFound: .init("本省没有统一社会信用代码为 {1} 的已认证企业", "no authenticated enterprise {1} in your province"),
+        .authenticatedEnterpriseNotFound: .init("本省没有已认证的企业 {1}（请核对企业编号或统一社会信用代码）", "no authenticated enterprise {1} in your province"),
         .notDraftToken: .init("不是注册草稿标记", "is not a draft token"),
         .signupDraftExpired: .init("此注册草稿已超过 7 天失效，请重新注册", "this sign-up draft expired after 7 days: start the sign-up again"),
         .signupReturnedStartAgain: .init("省级主管部门已退回此注册，请重新注册", "the provincial authority returned this sign-up: sign up again"),

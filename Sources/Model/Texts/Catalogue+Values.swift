@@ -37,6 +37,6 @@ extension Catalogue {
         .smsWrong: .init("验证码错误", "wrong SMS code"),
         .notAStatus: .init("不是申请状态", "is not an application status"),
         .notARegistrationType: .init("不是注册类别", "is not a registration type"),
-        .notEditableField: .init("“{1}”不是可变更的项目（可变更：{2}）", "'{1}' is not an editable field ({2})"),
+        .notEditableField: .init("“{1}”不是可变更的项目", "'{1}' is not an editable field"),
     ]
 }

@@ -21,7 +21,7 @@ public enum Catalogue {
         return all
     }()
 
-    static let tables: [[TextCode: Entry]] = [review, access, applications, signup, enterpriseandministry, statuses, accounts, values, certificates, signupScreens, common]
+    static let tables: [[TextCode: Entry]] = [review, access, applications, signup, enterpriseandministry, statuses, accounts, values, certificates, accessTable, signupScreens, common]
 
     static let common: [TextCode: Entry] = [
         .required: .init("必须填写", "is required"),

@@ -2,7 +2,7 @@
 /// 法定代表人, 营业执照) in both languages, keyed by the field's last name on the wire. The
 /// server names fields this way in messages; the CLI uses it where it has no flag of its own.
 public enum FieldLabels {
-    /// `info.credit_code` → 统一社会信用代码; `decisions[3].reason` → 理由（第 4 项）; an
+    /// `info.credit_code` → 统一社会信用代码; `decisions[3].reason` → 第 4 项的理由; an
     /// unknown path is shown as it is.
     public static func name(of path: String, _ language: Language) -> String {
         let (key, positions) = split(path)
@@ -11,11 +11,11 @@ public enum FieldLabels {
         let qualified = path.split(separator: ".").suffix(2).joined(separator: ".").filter { $0 != "[" && $0 != "]" && !$0.isNumber }
         let base = (labels[qualified] ?? labels[key]).map { language == .zh ? $0.zh : $0.en } ?? path
         guard let item = positions.last else { return base }
-        return language == .zh ? "\(base)（第 \(item) 项）" : "\(base) (item \(item))"
+        return language == .zh ? "第 \(item) 项的\(base)" : "\(base) (item \(item))"
     }
 
     /// The last name of a path and its indexes made 1-based: `items[2].id_number` → (id_number, [3]).
-    static func split(_ path: String) -> (key: String, positions: [Int]) {
+    public static func split(_ path: String) -> (key: String, positions: [Int]) {
         var positions: [Int] = []
         var name = ""
         var index = ""
@@ -32,6 +32,7 @@ public enum FieldLabels {
     }
 
     static let labels: [String: Catalogue.Entry] = [
+        "field": .init("变更项目", "field to change"),
         "credit_code": .init("统一社会信用代码", "unified social credit code"),
         "employer_credit_code": .init("聘用企业统一社会信用代码", "employer's unified social credit code"),
         "enterprise_credit_code": .init("企业统一社会信用代码", "enterprise's unified social credit code"),
@@ -64,7 +65,7 @@ public enum FieldLabels {
         "specialties": .init("注册专业", "specialties"),
         "specialty": .init("注册专业", "specialty"),
         "qualification_certificate_no": .init("资格证书编号", "qualification certificate number"),
-        "qualification_date": .init("资格取得日期", "qualification date"),
+        "qualification_date": .init("资格证书签发日期", "qualification date"),
         "contract_start": .init("劳动合同开始日期", "labour contract start"),
         "contract_end": .init("劳动合同结束日期", "labour contract end"),
         "accept_commitment": .init("承诺条款", "commitment clauses"),

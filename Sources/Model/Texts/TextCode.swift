@@ -237,6 +237,10 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case certificateLookupNotFound = "certificate.lookup_not_found"
     case certificateLookupForm = "certificate.lookup_form"
     case sourceLookups = "limit.source_lookups"
+
+    // MARK: Access table (a method open to several kinds of caller)
+    case accessLoginFirst = "access.login_first"
+    case accessNotForCaller = "access.not_for_caller"
     // MARK: Sign-up screens
     case kindBusinessLicence = "attachment.kind.business_licence"
     case kindQualificationCertificate = "attachment.kind.qualification_certificate"

@@ -1,6 +1,5 @@
 import Crypto
 public import Foundation
-import GRDB
 
 /// What an individual fills in to open an account.
 public struct IndividualRegistration: Sendable {
@@ -32,16 +31,22 @@ public struct IndividualProfile: Sendable, Equatable {
 /// Accounts and sessions: registration, login with lockout, session tokens (256 random bits,
 /// stored hashed, idle and absolute expiry), logout, password change (DESIGN.md §4).
 public final class Accounts: Sendable {
-    let database: RegistryDatabase
+    let store: any RegistryStore
     public let policy: AccountPolicy
     let now: @Sendable () -> Date
     let gateway: any SMSGateway
     let hashing: WorkPool
 
     /// - Parameter now: the clock (injectable, so expiry and lockout can be tested).
-    public init(database: RegistryDatabase, policy: AccountPolicy = AccountPolicy(), gateway: any SMSGateway = OutboxSMSGateway(),
+    public convenience init(database: RegistryDatabase, policy: AccountPolicy = AccountPolicy(), gateway: any SMSGateway = OutboxSMSGateway(),
+                            now: @escaping @Sendable () -> Date = { Date() }, hashingWidth: Int = 2) {
+        self.init(store: database.store, policy: policy, gateway: gateway, now: now, hashingWidth: hashingWidth)
+    }
+
+    /// - Parameter store: the engine (``SQLiteStore`` embedded, or another ``RegistryStore``).
+    public init(store: any RegistryStore, policy: AccountPolicy = AccountPolicy(), gateway: any SMSGateway = OutboxSMSGateway(),
                 now: @escaping @Sendable () -> Date = { Date() }, hashingWidth: Int = 2) {
-        self.database = database
+        self.store = store
         self.policy = policy
         self.now = now
         self.gateway = gateway
@@ -57,9 +62,9 @@ public final class Accounts: Sendable {
         let now = self.now()
         let policy = self.policy
         let gateway = self.gateway
-        try await database.write { db in
-            try SMSCodes.issue(to: phone!, purpose: purpose, now: now, policy: policy, gateway: gateway, in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: "-", target: "sms:\(phone!.masked)", result: "sent \(purpose.rawValue)"), in: db)
+        try await store.write { tx in
+            try SMSCodes.issue(to: phone!, purpose: purpose, now: now, policy: policy, gateway: gateway, in: tx)
+            try tx.audit.append(audit.entry(at: now, tenant: "-", target: "sms:\(phone!.masked)", result: "sent \(purpose.rawValue)"))
         }
     }
 
@@ -79,13 +84,13 @@ public final class Accounts: Sendable {
         let policy = self.policy
         // The SMS code is used up (or its try counted) before anything about the ID number is
         // looked at, so one code cannot test many ID numbers; the hash comes last.
-        let checked: RegistryError? = try await database.write { db in
+        let checked: RegistryError? = try await store.write { tx in
             if let failure = try SMSCodes.consume(r.smsCode, phone: phone!, purpose: .individualRegistration, field: "sms_code",
-                                                  now: now, policy: policy, in: db) {
+                                                  now: now, policy: policy, in: tx.sms) {
                 return failure
             }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
-                try AuditLog.append(audit.entry(at: now, tenant: "-", target: "individual:? \(idNumber!.masked)", result: "registration refused: exists"), in: db)
+            if try tx.accounts.individual(idNumber: idNumber!.rawValue) != nil {
+                try tx.audit.append(audit.entry(at: now, tenant: "-", target: "individual:? \(idNumber!.masked)", result: "registration refused: exists"))
                 return .alreadyExists(Text(.individualExists))
             }
             return nil
@@ -93,14 +98,13 @@ public final class Accounts: Sendable {
         if let checked { throw checked }
         let hash = try await hashPassword(password!.rawValue)
         let id = SecureRandom.hex(8)
-        let result: Result<String, RegistryError> = try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM individuals WHERE id_number = ?", arguments: [idNumber!.rawValue]) == true {
+        let result: Result<String, RegistryError> = try await store.write { tx in
+            if try tx.accounts.individual(idNumber: idNumber!.rawValue) != nil {
                 return .failure(.alreadyExists(Text(.individualExists)))  // a concurrent registration won
             }
-            try db.execute(sql: """
-                INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, idNumber!.rawValue, name!.rawValue, phone!.rawValue, hash, now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id) \(idNumber!.masked)", result: "registered"), in: db)
+            try tx.accounts.insertIndividual(StoredIndividual(id: id, idNumber: idNumber!.rawValue, name: name!.rawValue, phone: phone!.rawValue,
+                                                              passwordHash: hash, mustChangePassword: false), createdAt: now)
+            try tx.audit.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id) \(idNumber!.masked)", result: "registered"))
             return .success(id)
         }
         return try result.get()
@@ -124,16 +128,15 @@ public final class Accounts: Sendable {
         try v.throwIfAny()
         let temporary = EnterpriseSignup.temporaryPassword()
         let hash = try await hashPassword(temporary)
-        try await database.write { db in
-            guard let account = try String.fetchOne(db, sql: "SELECT id FROM individuals WHERE id_number = ?", arguments: [id!.rawValue]) else {
+        try await store.write { tx in
+            guard let account = try tx.accounts.individual(idNumber: id!.rawValue)?.id else {
                 throw RegistryError.notFound(Text(.individualNotFound))
             }
-            try db.execute(sql: "UPDATE individuals SET name = ?, phone = ?, password_hash = ?, must_change_password = 1 WHERE id = ?",
-                           arguments: [person!.rawValue, mobile!.rawValue, hash, account])
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [account])
-            try LoginGuard(kind: PrincipalKind.individual.rawValue, key: id!.rawValue).clear(in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(account)", target: "individual:\(account) \(id!.masked)",
-                                            result: "account reassigned to its owner after checking in person: \(checked); sessions revoked"), in: db)
+            try tx.accounts.reassignIndividual(id: account, name: person!.rawValue, phone: mobile!.rawValue, passwordHash: hash, mustChangePassword: true)
+            try tx.sessions.revokeAll(of: .individual, principalID: account)
+            try LoginGuard(kind: .individual, key: id!.rawValue).clear(in: tx.loginGuard)
+            try tx.audit.append(audit.entry(at: now, tenant: "individual:\(account)", target: "individual:\(account) \(id!.masked)",
+                                            result: "account reassigned to its owner after checking in person: \(checked); sessions revoked"))
         }
         return temporary
     }
@@ -149,40 +152,7 @@ public final class Accounts: Sendable {
         try await login(.enterpriseUser, key: account.trimmingCharacters(in: .whitespaces), password: password, audit: audit)
     }
 
-    enum PrincipalKind: String, Sendable {
-        case individual = "individual"
-        case enterpriseUser = "enterprise_user"
-
-        var lookup: String {
-            switch self {
-            case .individual:
-                "SELECT id, password_hash, 1 AS enabled, NULL AS enterprise_id, 0 AS is_admin, must_change_password FROM individuals WHERE id_number = ?"
-            case .enterpriseUser:
-                "SELECT id, password_hash, enabled, enterprise_id, is_admin, must_change_password FROM enterprise_users WHERE account = ?"
-            }
-        }
-
-        var wrong: RegistryError {
-            .unauthenticated(Text(self == .individual ? .loginWrongIndividual : .loginWrong))
-        }
-
-        /// The login key as it may appear in the audit log: an ID number masked, an account as is.
-        func audited(_ key: String) -> String {
-            switch self {
-            case .individual: (try? IDNumber(validating: key, today: .distantFuture))?.masked ?? "\(key.prefix(4))…"
-            case .enterpriseUser: String(key.prefix(64))
-            }
-        }
-    }
-
-    struct LoginAccount: Decodable, FetchableRecord, Sendable {
-        var id: String
-        var password_hash: String
-        var enabled: Int
-        var enterprise_id: String?
-        var is_admin: Int
-        var must_change_password: Int
-    }
+    typealias PrincipalKind = AccountKind
 
     /// Password login with lockout, shared by every kind of account.
     ///
@@ -196,66 +166,62 @@ public final class Accounts: Sendable {
     func login(_ kind: PrincipalKind, key: String, password: String, audit: AuditContext) async throws(RegistryError) -> LoginResult {
         let now = self.now()
         let policy = self.policy
-        let guardian = LoginGuard(kind: kind.rawValue, key: key)
+        let guardian = LoginGuard(kind: kind, key: key)
         let target = "\(kind.rawValue):\(kind.audited(key))"
         let locked: @Sendable (Double) -> RegistryError = { until in
             .rateLimited(Text(.accountLocked, "\(policy.lockAfterFailures)", "\(Self.clock(until))"))
         }
-        let admitted: Result<(LoginAccount?, ReturnedSignup?), RegistryError> = try await database.write { db in
-            switch try guardian.admit(now: now.timeIntervalSince1970, policy: policy, in: db) {
+        let admitted: Result<(LoginCredentials?, ReturnedSignup?), RegistryError> = try await store.write { tx in
+            switch try guardian.admit(now: now.timeIntervalSince1970, policy: policy, in: tx.loginGuard) {
             case .locked(let until, let justLocked):
-                try AuditLog.append(audit.entry(at: now, tenant: "-", target: target,
-                                                result: justLocked ? "locked" : "login refused: locked"), in: db)
+                try tx.audit.append(audit.entry(at: now, tenant: "-", target: target,
+                                                result: justLocked ? "locked" : "login refused: locked"))
                 return .failure(locked(until))
             case .evaluate:
-                let account = try LoginAccount.fetchOne(db, sql: kind.lookup, arguments: [key])
-                return .success((account, account == nil && kind == .enterpriseUser ? try ReturnedSignup.find(account: key, in: db) : nil))
+                let account = try tx.accounts.credentials(kind, key: key)
+                return .success((account, account == nil && kind == .enterpriseUser ? try ReturnedSignup.find(account: key, in: tx.accounts) : nil))
             }
         }
         let (account, returned) = try admitted.get()
         // One hash either way: an unknown key is checked against a dummy hash, a returned
         // sign-up's administrator against the old password (to be told why, not "wrong").
-        let matched = try await verifyPassword(password, against: account?.password_hash ?? returned?.passwordHash ?? Self.dummyHash)
+        let matched = try await verifyPassword(password, against: account?.passwordHash ?? returned?.passwordHash ?? Self.dummyHash)
         let ok = matched && account != nil
         let token = SecureRandom.bytes(32)
-        let outcome: Result<String, RegistryError> = try await database.write { db in
-            let tenant = account.map { $0.enterprise_id.map { "enterprise:\($0)" } ?? "individual:\($0.id)" } ?? "-"
+        let outcome: Result<String, RegistryError> = try await store.write { tx in
+            let tenant = account.map { $0.enterpriseID.map { "enterprise:\($0)" } ?? "individual:\($0.id)" } ?? "-"
             guard ok, let account else {
-                let lockedUntil = try guardian.failed(now: now.timeIntervalSince1970, policy: policy, in: db)
-                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: target,
-                                                result: lockedUntil == nil ? "login failed" : "login failed; locked"), in: db)
+                let lockedUntil = try guardian.failed(now: now.timeIntervalSince1970, policy: policy, in: tx.loginGuard)
+                try tx.audit.append(audit.entry(at: now, tenant: tenant, target: target,
+                                                result: lockedUntil == nil ? "login failed" : "login failed; locked"))
                 if matched, let returned, lockedUntil == nil {
                     return .failure(.failedPrecondition(Text(.signupReturnedAtLogin, "\(returned.reason)")))
                 }
                 return .failure(kind.wrong)
             }
-            if let until = try guardian.succeeded(now: now.timeIntervalSince1970, in: db) {
-                try AuditLog.append(audit.entry(at: now, tenant: tenant, target: target, result: "login refused: locked"), in: db)
+            if let until = try guardian.succeeded(now: now.timeIntervalSince1970, in: tx.loginGuard) {
+                try tx.audit.append(audit.entry(at: now, tenant: tenant, target: target, result: "login refused: locked"))
                 return .failure(locked(until))
             }
-            guard account.enabled != 0 else {
+            guard account.enabled else {
                 return .failure(.failedPrecondition(Text(.enterpriseNotAuthenticatedYet)))
             }
-            try db.execute(sql: """
-                INSERT INTO sessions (token_hash, principal_kind, principal_id, enterprise_id, is_admin, created_at, last_seen,
-                    password_change_required)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [Data(Digest.sha256(token)), kind.rawValue, account.id, account.enterprise_id, account.is_admin,
-                                 now.timeIntervalSince1970, now.timeIntervalSince1970, account.must_change_password])
-            try AuditLog.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(account.id)", result: "logged in"), in: db)
+            try tx.sessions.insert(StoredSession(tokenHash: Data(Digest.sha256(token)), kind: kind, principalID: account.id,
+                                                 enterpriseID: account.enterpriseID, isAdministrator: account.isAdministrator,
+                                                 createdAt: now.timeIntervalSince1970, lastSeen: now.timeIntervalSince1970,
+                                                 passwordChangeRequired: account.mustChangePassword))
+            try tx.audit.append(audit.entry(at: now, tenant: tenant, target: "\(kind.rawValue):\(account.id)", result: "logged in"))
             return .success(Digest.hex(token))
         }
-        return LoginResult(token: try outcome.get(), admin: (account?.is_admin ?? 0) != 0,
-                           mustChangePassword: (account?.must_change_password ?? 0) != 0)
+        return LoginResult(token: try outcome.get(), admin: account?.isAdministrator ?? false,
+                           mustChangePassword: account?.mustChangePassword ?? false)
     }
 
     public func profile(of caller: Caller) async throws(RegistryError) -> IndividualProfile {
         guard case .individual(let id) = caller else { throw .forbidden(Text(.onlyIndividuals)) }
-        let row = try await database.read { db in
-            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
-        }
+        let row = try await store.read { tx in try tx.accounts.individual(id: id) }
         guard let row else { throw .notFound(Text(.individualNotFound)) }
-        let idNumber = try? IDNumber(validating: row.id_number, today: .distantFuture)
+        let idNumber = try? IDNumber(validating: row.idNumber, today: .distantFuture)
         let phone = try? MobileNumber(validating: row.phone)
         return IndividualProfile(id: row.id, maskedIDNumber: idNumber?.masked ?? "", name: row.name, maskedPhone: phone?.masked ?? "")
     }
@@ -263,21 +229,19 @@ public final class Accounts: Sendable {
     /// Changes the caller's password (the old one is required) and ends all of its sessions.
     public func changePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
         guard case .individual(let id) = caller else { throw .forbidden(Text(.onlyIndividuals)) }
-        let row = try await database.read { db in
-            try IndividualRecord.fetchOne(db, sql: "SELECT * FROM individuals WHERE id = ?", arguments: [id])
-        }
+        let row = try await store.read { tx in try tx.accounts.individual(id: id) }
         guard let row else { throw .notFound(Text(.individualNotFound)) }
-        guard try await verifyPassword(old, against: row.password_hash) else { throw .invalid("old_password", .oldPasswordWrong) }
+        guard try await verifyPassword(old, against: row.passwordHash) else { throw .invalid("old_password", .oldPasswordWrong) }
         var v = Violations()
-        let password = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: row.id_number) }
+        let password = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: new, account: row.idNumber) }
         if new == old { v.add("new_password", .passwordUnchanged) }
         try v.throwIfAny()
         let hash = try await hashPassword(password!.rawValue)
         let now = self.now()
-        try await database.write { db in
-            try db.execute(sql: "UPDATE individuals SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, id])
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'individual' AND principal_id = ?", arguments: [id])
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "password changed; sessions revoked"), in: db)
+        try await store.write { tx in
+            try tx.accounts.setIndividualPassword(id: id, passwordHash: hash, mustChangePassword: false)
+            try tx.sessions.revokeAll(of: .individual, principalID: id)
+            try tx.audit.append(audit.entry(at: now, tenant: "individual:\(id)", target: "individual:\(id)", result: "password changed; sessions revoked"))
         }
     }
 
@@ -288,25 +252,21 @@ public final class Accounts: Sendable {
         guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { throw .unauthenticated(Text(.sessionMalformed)) }
         let tokenHash = Data(Digest.sha256(raw))
         let now = self.now().timeIntervalSince1970
-        let row = try await database.read { db in
-            try SessionRecord.fetchOne(db, sql: "SELECT * FROM sessions WHERE token_hash = ?", arguments: [tokenHash])
-        }
-        guard let row, row.revoked == 0 else { throw .unauthenticated(Text(.sessionUnknown)) }
-        guard now - row.created_at < policy.sessionAbsoluteTimeout else {
+        let row = try await store.read { tx in try tx.sessions.session(tokenHash: tokenHash) }
+        guard let row, !row.revoked else { throw .unauthenticated(Text(.sessionUnknown)) }
+        guard now - row.createdAt < policy.sessionAbsoluteTimeout else {
             throw .unauthenticated(Text(.sessionExpired))
         }
-        let lastSeen = row.last_seen
+        let lastSeen = row.lastSeen
         guard now - lastSeen < policy.sessionIdleTimeout else { throw .unauthenticated(Text(.sessionIdle)) }
         if now - lastSeen > policy.sessionTouchInterval {
-            try await database.write { db in
-                try db.execute(sql: "UPDATE sessions SET last_seen = ? WHERE token_hash = ?", arguments: [now, tokenHash])
-            }
+            try await store.write { tx in try tx.sessions.touch(tokenHash: tokenHash, at: now) }
         }
-        let caller: Caller = switch row.principal_kind {
-        case "individual": .individual(individualID: row.principal_id)
-        default: .enterpriseUser(enterpriseID: row.enterprise_id ?? "", userID: row.principal_id, admin: row.is_admin != 0)
+        let caller: Caller = switch row.kind {
+        case .individual: .individual(individualID: row.principalID)
+        case .enterpriseUser: .enterpriseUser(enterpriseID: row.enterpriseID ?? "", userID: row.principalID, admin: row.isAdministrator)
         }
-        return SessionCaller(caller: caller, mustChangePassword: row.password_change_required != 0)
+        return SessionCaller(caller: caller, mustChangePassword: row.passwordChangeRequired)
     }
 
     /// Ends the session of `token` (idempotent).
@@ -314,10 +274,9 @@ public final class Accounts: Sendable {
         guard let raw = PasswordHash.bytesFromHex(token), raw.count == 32 else { return }
         let tokenHash = Data(Digest.sha256(raw))
         let now = self.now()
-        try await database.write { db in
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE token_hash = ?", arguments: [tokenHash])
-            if db.changesCount > 0 {
-                try AuditLog.append(audit.entry(at: now, tenant: audit.caller.principal, target: "session", result: "logged out"), in: db)
+        try await store.write { tx in
+            if try tx.sessions.revoke(tokenHash: tokenHash) {
+                try tx.audit.append(audit.entry(at: now, tenant: audit.caller.principal, target: "session", result: "logged out"))
             }
         }
     }
@@ -354,4 +313,19 @@ public final class Accounts: Sendable {
 
     /// Beijing time, as the person locked out reads it.
     static func clock(_ t: Double) -> String { ChinaTime.minutes(Date(timeIntervalSince1970: t)) }
+}
+
+extension AccountKind {
+    /// The one answer to a wrong password or an unknown key of this kind.
+    var wrong: RegistryError {
+        .unauthenticated(Text(self == .individual ? .loginWrongIndividual : .loginWrong))
+    }
+
+    /// The login key as it may appear in the audit log: an ID number masked, an account as is.
+    func audited(_ key: String) -> String {
+        switch self {
+        case .individual: (try? IDNumber(validating: key, today: .distantFuture))?.masked ?? "\(key.prefix(4))…"
+        case .enterpriseUser: String(key.prefix(64))
+        }
+    }
 }

@@ -565,18 +565,24 @@ public final class Applications: Sendable {
         if needs.qualification {
             number = d.qualificationCertificateNo.trimmed
             if number.isEmpty || number.count > 50 { v.add("qualification_certificate_no", .requiredUpTo, "50") }
-            qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.date(d.qualificationDate) }
+            qualified = v.check("qualification_date") { () throws(InvalidValue) in try Self.requiredDate(d.qualificationDate) }
             if let qualified, qualified > today { v.add("qualification_date", .dateInFuture) }
         }
         if needs.contract {
-            start = v.check("contract_start") { () throws(InvalidValue) in try Self.date(d.contractStart) }
-            end = v.check("contract_end") { () throws(InvalidValue) in try Self.date(d.contractEnd) }
+            start = v.check("contract_start") { () throws(InvalidValue) in try Self.requiredDate(d.contractStart) }
+            end = v.check("contract_end") { () throws(InvalidValue) in try Self.requiredDate(d.contractEnd) }
             if let start, let end, end <= start { v.add("contract_end", .contractEndBeforeStart) }
             if let end, end < today { v.add("contract_end", .contractEnded) }
         }
         try v.throwIfAny()
         return Valid(type: d.type!, specialties: specialties, creditCode: code!, certificateNo: number, qualificationDate: qualified,
                      contractStart: start, contractEnd: end)
+    }
+
+    /// A date the type needs: missing says so, a wrong one says the format.
+    static func requiredDate(_ text: String) throws(InvalidValue) -> CalendarDate {
+        if text.trimmed.isEmpty { throw InvalidValue(.required) }
+        return try date(text)
     }
 
     static func date(_ text: String) throws(InvalidValue) -> CalendarDate {

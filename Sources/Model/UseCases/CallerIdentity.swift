@@ -1,5 +1,3 @@
-import GRDB
-
 /// Who a caller is, in the names a person reads (`jzs whoami`): the organisation, the account
 /// and the person, and the province an enterprise user's enterprise belongs to.
 public struct CallerIdentity: Sendable, Equatable {
@@ -38,18 +36,13 @@ extension Accounts {
             return CallerIdentity(provinceCode: code.rawValue, provinceName: Self.provinceName(code.rawValue),
                                   organizationName: Province.authorityName(of: code.rawValue), name: person)
         case .enterpriseUser(let enterprise, let user, _):
-            let found = try await database.read { db -> CallerIdentity? in
-                guard let row = try Row.fetchOne(db, sql: """
-                    SELECT e.name AS enterprise_name, e.province_code, u.account, u.name FROM enterprise_users u
-                    JOIN enterprises e ON e.id = u.enterprise_id WHERE u.id = ? AND e.id = ?
-                    """, arguments: [user, enterprise]) else { return nil }
-                let code: UInt32 = row["province_code"]
-                return CallerIdentity(provinceCode: code, provinceName: Self.provinceName(code), organizationName: row["enterprise_name"],
-                                      account: row["account"], name: row["name"])
-            }
-            return found ?? CallerIdentity()
+            let scope = Scope(caller)
+            let found = try await store.read { tx in try tx.accounts.enterpriseUserIdentity(id: user, visibleTo: scope) }
+            guard let found else { return CallerIdentity() }
+            return CallerIdentity(provinceCode: found.provinceCode, provinceName: Self.provinceName(found.provinceCode),
+                                  organizationName: found.enterpriseName, account: found.user.account, name: found.user.name)
         case .individual(let id):
-            let name = try await database.read { db in try String.fetchOne(db, sql: "SELECT name FROM individuals WHERE id = ?", arguments: [id]) }
+            let name = try await store.read { tx in try tx.accounts.individual(id: id)?.name }
             return CallerIdentity(name: name ?? "")
         }
     }

@@ -657,8 +657,7 @@ public final class EnterpriseSignup: Sendable {
                 throw RegistryError.notFound(Text(.authenticatedEnterpriseNotFound, "\(enterpriseID)"))
             }
             try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 1 WHERE id = ?", arguments: [hash, user])
-            try LoginGuard.clear(enterpriseUser: user, in: db)
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
+            try Accounts.passwordReplaced(enterpriseUser: user, in: db)
             try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_user:\(user)", result: "administrator password reset; sessions revoked"), in: db)
         }
         return temporary

@@ -1,6 +1,5 @@
 public import Foundation
 import Crypto
-import GRDB
 
 /// An enterprise user as the administrator sees it.
 public struct EnterpriseUser: Sendable, Equatable {
@@ -14,14 +13,13 @@ public struct EnterpriseUser: Sendable, Equatable {
 /// Enterprise users: sub-users (二级用户, administrator only), password change, forgotten password.
 extension Accounts {
     public func users(of caller: Caller) async throws(RegistryError) -> [EnterpriseUser] {
-        let enterprise = try Self.requireAdministrator(caller)
+        _ = try Self.requireAdministrator(caller)
+        let scope = Scope(caller)
         let now = self.now().timeIntervalSince1970
-        return try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, account, name, is_admin FROM enterprise_users WHERE enterprise_id = ? ORDER BY is_admin DESC, created_at",
-                             arguments: [enterprise]).map {
-                let account: String = $0["account"]
-                return EnterpriseUser(id: $0["id"], account: account, name: $0["name"], administrator: ($0["is_admin"] as Int) == 1,
-                                      locked: try LoginGuard(kind: Accounts.PrincipalKind.enterpriseUser.rawValue, key: account).isLocked(now: now, in: db))
+        return try await store.read { tx in
+            try tx.accounts.enterpriseUsers(visibleTo: scope).map {
+                EnterpriseUser(id: $0.id, account: $0.account, name: $0.name, administrator: $0.isAdministrator,
+                               locked: try LoginGuard(kind: .enterpriseUser, key: $0.account).isLocked(now: now, in: tx.loginGuard))
             }
         }
     }
@@ -37,13 +35,14 @@ extension Accounts {
         let hash = try await hashPassword(password)
         let id = SecureRandom.hex(8)
         let now = self.now()
-        try await database.write { db in
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE account = ?", arguments: [login]) == true {
+        try await store.write { tx in
+            if try tx.accounts.accountTaken(login) {
                 throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)"))
             }
-            try db.execute(sql: "INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at, must_change_password) VALUES (?, ?, ?, ?, ?, 0, 1, ?, 1)",
-                           arguments: [id, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(id)", result: "sub-user \(login) added"), in: db)
+            try tx.accounts.insertEnterpriseUser(StoredEnterpriseUser(id: id, enterpriseID: enterprise, account: login, name: person!.rawValue,
+                                                                      passwordHash: hash, isAdministrator: false, enabled: true,
+                                                                      mustChangePassword: true), createdAt: now)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(id)", result: "sub-user \(login) added"))
         }
         return EnterpriseUser(id: id, account: login, name: person!.rawValue, administrator: false, locked: false)
     }
@@ -61,15 +60,23 @@ extension Accounts {
         }
     }
 
-    /// The id and account of a sub-user of `enterprise` (never its administrator, never another
-    /// enterprise's: those answer NOT_FOUND like an unknown one).
-    static func subUser(_ reference: SubUserReference, of enterprise: String, in db: Database) throws -> (id: String, account: String) {
-        let column = if case .account = reference { "account" } else { "id" }
-        guard let row = try Row.fetchOne(db, sql: "SELECT id, account FROM enterprise_users WHERE \(column) = ? AND enterprise_id = ? AND is_admin = 0",
-                                         arguments: [reference.text, enterprise]) else {
+    /// The id and account of a sub-user the caller's scope sees (never the administrator, never
+    /// another enterprise's: those answer NOT_FOUND like an unknown one).
+    static func subUser(_ reference: SubUserReference, visibleTo scope: Scope, in accounts: any AccountStore) throws -> (id: String, account: String) {
+        let key: EnterpriseUserKey = if case .account = reference { .account(reference.text) } else { .id(reference.text) }
+        guard let user = try accounts.enterpriseUser(key, visibleTo: scope), !user.isAdministrator else {
             throw RegistryError.notFound(Text(.subUserNotFound, "\(reference.text)"))
         }
-        return (row["id"], row["account"])
+        return (user.id, user.account)
+    }
+
+    /// A password set by someone else for enterprise user `userID`: the lock of its account is
+    /// cleared and its sessions end.
+    static func passwordReplaced(enterpriseUser userID: String, in tx: any StoreTransaction) throws {
+        if let account = try tx.accounts.enterpriseUser(.id(userID), visibleTo: .nationwide)?.account {
+            try LoginGuard(kind: .enterpriseUser, key: account).clear(in: tx.loginGuard)
+        }
+        try tx.sessions.revokeAll(of: .enterpriseUser, principalID: userID)
     }
 
     public func updateUser(_ userID: String, name: String?, newPassword: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
@@ -79,9 +86,10 @@ extension Accounts {
     /// 修改并重置密码: renames a sub-user and/or sets a new password (ending their sessions and any lock).
     public func updateUser(_ reference: SubUserReference, name: String?, newPassword: String?, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         let enterprise = try Self.requireAdministrator(caller)
+        let scope = Scope(caller)
         var v = Violations()
         let person = name.flatMap { n in v.check("name") { () throws(InvalidValue) in try PersonName(validating: n) } }
-        let (userID, account) = try await database.read { db in try Self.subUser(reference, of: enterprise, in: db) }
+        let (userID, account) = try await store.read { tx in try Self.subUser(reference, visibleTo: scope, in: tx.accounts) }
         if let newPassword { _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: account) } }
         try v.throwIfAny()
         guard person != nil || newPassword != nil else { throw .invalid("name", .userEditNothing) }
@@ -89,15 +97,14 @@ extension Accounts {
         if let newPassword { newHash = try await hashPassword(newPassword) }
         let hash = newHash
         let now = self.now()
-        try await database.write { db in
-            if let person { try db.execute(sql: "UPDATE enterprise_users SET name = ? WHERE id = ?", arguments: [person.rawValue, userID]) }
+        try await store.write { tx in
+            if let person { try tx.accounts.renameEnterpriseUser(id: userID, name: person.rawValue) }
             if let hash {
-                try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 1 WHERE id = ?", arguments: [hash, userID])
-            try LoginGuard.clear(enterpriseUser: userID, in: db)
-                try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
+                try tx.accounts.setEnterpriseUserPassword(id: userID, passwordHash: hash, mustChangePassword: true)
+                try Self.passwordReplaced(enterpriseUser: userID, in: tx)
             }
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)",
-                                            result: [person != nil ? "renamed" : nil, hash != nil ? "password reset" : nil].compactMap { $0 }.joined(separator: ", ")), in: db)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)",
+                                            result: [person != nil ? "renamed" : nil, hash != nil ? "password reset" : nil].compactMap { $0 }.joined(separator: ", ")))
         }
     }
 
@@ -108,20 +115,22 @@ extension Accounts {
     /// Removes a sub-user (by account or id) of the caller's enterprise; their sessions end.
     public func removeUser(_ reference: SubUserReference, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         let enterprise = try Self.requireAdministrator(caller)
+        let scope = Scope(caller)
         let now = self.now()
-        try await database.write { db in
-            let (userID, account) = try Self.subUser(reference, of: enterprise, in: db)
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [userID])
-            try db.execute(sql: "DELETE FROM enterprise_users WHERE id = ?", arguments: [userID])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "sub-user \(account) removed"), in: db)
+        try await store.write { tx in
+            let (userID, account) = try Self.subUser(reference, visibleTo: scope, in: tx.accounts)
+            try tx.sessions.revokeAll(of: .enterpriseUser, principalID: userID)
+            try tx.accounts.deleteEnterpriseUser(id: userID)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "sub-user \(account) removed"))
         }
     }
 
     /// Any enterprise user changes their own password with the old one; their sessions end.
     public func changeEnterprisePassword(of caller: Caller, old: String, new: String, audit: AuditContext) async throws(RegistryError) {
         guard case .enterpriseUser(let enterprise, let user, _) = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
-        let row = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT account, password_hash FROM enterprise_users WHERE id = ?", arguments: [user]).map { ($0["account"] as String, $0["password_hash"] as String) }
+        let scope = Scope(caller)
+        let row = try await store.read { tx in
+            try tx.accounts.enterpriseUser(.id(user), visibleTo: scope).map { ($0.account, $0.passwordHash) }
         }
         guard let (account, current) = row else { throw .notFound(Text(.subUserNotFound, "")) }
         guard try await verifyPassword(old, against: current) else { throw .invalid("old_password", .oldPasswordWrong) }
@@ -131,10 +140,10 @@ extension Accounts {
         try v.throwIfAny()
         let hash = try await hashPassword(new)
         let now = self.now()
-        try await database.write { db in
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, user])
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password changed; sessions revoked"), in: db)
+        try await store.write { tx in
+            try tx.accounts.setEnterpriseUserPassword(id: user, passwordHash: hash, mustChangePassword: false)
+            try tx.sessions.revokeAll(of: .enterpriseUser, principalID: user)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password changed; sessions revoked"))
         }
     }
 
@@ -142,12 +151,7 @@ extension Accounts {
     /// Answers the same whether or not the account exists (no account probing); returns the masked phone when sent.
     public func requestEnterprisePasswordReset(account: String, audit: AuditContext) async throws(RegistryError) -> String? {
         let login = account.trimmed
-        let phone = try await database.read { db in
-            try String.fetchOne(db, sql: """
-                SELECT e.phone FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
-                WHERE u.account = ? AND u.is_admin = 1 AND e.status = 'authenticated'
-                """, arguments: [login])
-        }
+        let phone = try await store.read { tx in try tx.accounts.authenticatedAdministrator(account: login)?.phone }
         guard let phone, !phone.isEmpty else { return nil }
         do {
             try await sendSMSCode(phone: phone, purpose: .passwordReset, audit: audit)
@@ -165,11 +169,8 @@ extension Accounts {
         _ = v.check("new_password") { () throws(InvalidValue) in try NewPassword(validating: newPassword, account: login) }
         if smsCode.count != 6 || !smsCode.allSatisfy(\.isNumber) { v.add("sms_code", .smsCodeFormat) }
         try v.throwIfAny()
-        let found = try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT u.id, e.id AS enterprise, e.phone FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
-                WHERE u.account = ? AND u.is_admin = 1 AND e.status = 'authenticated'
-                """, arguments: [login]).map { ($0["id"] as String, $0["enterprise"] as String, $0["phone"] as String) }
+        let found = try await store.read { tx in
+            try tx.accounts.authenticatedAdministrator(account: login).map { ($0.userID, $0.enterpriseID, $0.phone) }
         }
         // One answer for every code problem and for unknown accounts alike: no account probing.
         let wrongCode = RegistryError.invalid("sms_code", .smsWrongOrExpired)
@@ -179,16 +180,15 @@ extension Accounts {
         let now = self.now()
         let policy = self.policy
         // The code is used up (or its try counted) before the password is hashed.
-        let spent: RegistryError? = try await database.write { db in
-            try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: db)
+        let spent: RegistryError? = try await store.write { tx in
+            try SMSCodes.consume(smsCode, phone: phone, purpose: .passwordReset, field: "sms_code", now: now, policy: policy, in: tx.sms)
         }
         if spent != nil { throw wrongCode }
         let hash = try await hashPassword(newPassword)
-        try await database.write { db in
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 0 WHERE id = ?", arguments: [hash, user])
-            try LoginGuard.clear(enterpriseUser: user, in: db)
-            try db.execute(sql: "UPDATE sessions SET revoked = 1 WHERE principal_kind = 'enterprise_user' AND principal_id = ?", arguments: [user])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"), in: db)
+        try await store.write { tx in
+            try tx.accounts.setEnterpriseUserPassword(id: user, passwordHash: hash, mustChangePassword: false)
+            try Self.passwordReplaced(enterpriseUser: user, in: tx)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(user)", result: "password reset by SMS"))
         }
     }
 

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What a successful login gives: the session token, whether the user is the enterprise's
 /// administrator, and whether the password was set by someone else and must be changed first.
 public struct LoginResult: Sendable {
@@ -26,13 +24,8 @@ struct ReturnedSignup: Sendable {
     let passwordHash: String
     let reason: String
 
-    static func find(account: String, in db: Database) throws -> ReturnedSignup? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT u.password_hash, e.return_reason FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
-            WHERE u.account = ? || '#returned-' || u.id AND u.is_admin = 1 AND e.status = 'returned'
-            ORDER BY e.created_at DESC LIMIT 1
-            """, arguments: [account]) else { return nil }
-        return ReturnedSignup(passwordHash: row["password_hash"], reason: row["return_reason"] ?? "")
+    static func find(account: String, in accounts: any AccountStore) throws -> ReturnedSignup? {
+        try accounts.returnedSignupAdministrator(account: account).map { ReturnedSignup(passwordHash: $0.passwordHash, reason: $0.reason) }
     }
 }
 

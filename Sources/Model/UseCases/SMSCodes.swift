@@ -1,6 +1,5 @@
 import Crypto
 public import Foundation
-public import GRDB
 
 /// What an SMS code is for; a code only works for its purpose.
 public enum SMSPurpose: String, Sendable, CaseIterable {
@@ -9,63 +8,55 @@ public enum SMSPurpose: String, Sendable, CaseIterable {
     case passwordReset = "password_reset"
 }
 
-/// Delivers SMS messages. The embedded default writes them to the outbox table in the same
-/// transaction (`jzsd sms outbox` reads it); a real gateway would queue them for sending.
+/// Delivers SMS messages. The embedded default queues them in the outbox in the same unit of
+/// work (`jzsd sms outbox` reads it); a real gateway would queue them for sending.
 public protocol SMSGateway: Sendable {
-    func deliver(to phone: MobileNumber, text: String, at: Date, in db: Database) throws
+    func deliver(to phone: MobileNumber, text: String, at: Date, in tx: any StoreTransaction) throws
 }
 
 public struct OutboxSMSGateway: SMSGateway {
     public init() {}
-    public func deliver(to phone: MobileNumber, text: String, at: Date, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO sms_outbox (phone, text, created_at) VALUES (?, ?, ?)",
-                       arguments: [phone.rawValue, text, at.timeIntervalSince1970])
+    public func deliver(to phone: MobileNumber, text: String, at: Date, in tx: any StoreTransaction) throws {
+        try tx.sms.queue(phone: phone.rawValue, text: text, at: at)
     }
 }
 
 /// 6-digit codes: 5-minute life, 3 tries, one send per 60 s and 10 a day per phone (DESIGN.md §4).
 enum SMSCodes {
     static func issue(to phone: MobileNumber, purpose: SMSPurpose, now: Date, policy: AccountPolicy,
-                      gateway: any SMSGateway, in db: Database) throws {
+                      gateway: any SMSGateway, in tx: any StoreTransaction) throws {
         let t = now.timeIntervalSince1970
-        if let last = try Double.fetchOne(db, sql: "SELECT MAX(created_at) FROM sms_codes WHERE phone = ?", arguments: [phone.rawValue]),
-           t - last < policy.smsMinimumInterval {
+        if let last = try tx.sms.lastSent(to: phone.rawValue), t - last < policy.smsMinimumInterval {
             throw RegistryError.rateLimited(Text(.smsTooSoon, "\(Int(policy.smsMinimumInterval))"))
         }
-        let today = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sms_codes WHERE phone = ? AND created_at > ?",
-                                     arguments: [phone.rawValue, t - 86_400]) ?? 0
+        let today = try tx.sms.sentCount(to: phone.rawValue, since: t - 86_400)
         guard today < policy.smsPerPhonePerDay else {
             throw RegistryError.rateLimited(Text(.smsDailyLimit, "\(policy.smsPerPhonePerDay)"))
         }
         let code = String(format: "%06d", Int(SecureRandom.bytes(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) } % 1_000_000))
-        try db.execute(sql: """
-            INSERT INTO sms_codes (phone, purpose, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [phone.rawValue, purpose.rawValue, Data(hash(phone, purpose, code)), t, t + policy.smsCodeLifetime])
-        try gateway.deliver(to: phone, text: "【建造师注册】验证码 \(code)，5分钟内有效。Verification code \(code), valid 5 minutes.", at: now, in: db)
+        try tx.sms.insertCode(phone: phone.rawValue, purpose: purpose, codeHash: Data(hash(phone, purpose, code)),
+                              createdAt: t, expiresAt: t + policy.smsCodeLifetime)
+        try gateway.deliver(to: phone, text: "【建造师注册】验证码 \(code)，5分钟内有效。Verification code \(code), valid 5 minutes.", at: now, in: tx)
     }
 
     /// Consumes the newest live code for phone and purpose if `code` matches; counts a try
     /// otherwise. A wrong code is returned, not thrown, so the counted try commits.
     static func consume(_ code: String, phone: MobileNumber, purpose: SMSPurpose, field: String, now: Date,
-                        policy: AccountPolicy, in db: Database) throws -> RegistryError? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT id, code_hash, attempts, expires_at FROM sms_codes
-            WHERE phone = ? AND purpose = ? AND consumed = 0 ORDER BY created_at DESC LIMIT 1
-            """, arguments: [phone.rawValue, purpose.rawValue]) else {
+                        policy: AccountPolicy, in store: any SMSStore) throws -> RegistryError? {
+        guard let live = try store.newestLiveCode(phone: phone.rawValue, purpose: purpose) else {
             return .invalid(field, .smsNotSent)
         }
-        let id: Int64 = row["id"]
-        guard (row["expires_at"] as Double) > now.timeIntervalSince1970 else {
+        guard live.expiresAt > now.timeIntervalSince1970 else {
             return .invalid(field, .smsExpired)
         }
-        guard (row["attempts"] as Int) < policy.smsCodeAttempts else {
+        guard live.attempts < policy.smsCodeAttempts else {
             return .invalid(field, .smsTooManyTries)
         }
-        guard Digest.equal(Array(row["code_hash"] as Data), hash(phone, purpose, code)) else {
-            try db.execute(sql: "UPDATE sms_codes SET attempts = attempts + 1 WHERE id = ?", arguments: [id])
+        guard Digest.equal(Array(live.codeHash), hash(phone, purpose, code)) else {
+            try store.countAttempt(codeID: live.id)
             return .invalid(field, .smsWrong)
         }
-        try db.execute(sql: "UPDATE sms_codes SET consumed = 1 WHERE id = ?", arguments: [id])
+        try store.consume(codeID: live.id)
         return nil
     }
 

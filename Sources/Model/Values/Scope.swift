@@ -1,7 +1,8 @@
 import GRDB
 
-/// What a caller may see. Derived from the ``Caller`` (never from a request field); the only
-/// place it becomes SQL is ``Scope/enterprisesFilter``.
+/// What a caller may see. Derived from the ``Caller`` (never from a request field). It becomes
+/// SQL only inside the stores, one `visible(to:)` rule per aggregate (docs/STORE.md); the
+/// `…Filter` fragments below serve the use cases not yet moved to the store layer and go with them.
 public enum Scope: Sendable, Hashable {
     case nationwide
     case province(ProvinceCode)

@@ -22,6 +22,10 @@ extension CallContext {
         metadata[Metadata.Key.authorization].map { CallerResolver.bearer($0) }
     }
 
+    // The requireX() checks below and in the services repeat what the Router has already
+    // enforced from ``AccessTable`` before the handler ran: defence in depth, and they hand the
+    // handler its caller. The table is what decides (and what the isolation tests iterate).
+
     /// The caller as an enterprise user, or UNAUTHENTICATED / PERMISSION_DENIED.
     func requireEnterpriseUser() throws(RegistryError) -> Caller {
         switch caller {

@@ -23,7 +23,8 @@ public struct CallerResolver: Sendable {
 
     /// The caller of one call on a connection whose certificate resolved to `connectionCaller`.
     ///
-    /// A session opened with a temporary password may call only ``whileChangingPassword``.
+    /// A session opened with a temporary password may call only the methods whose row in
+    /// ``AccessTable`` says ``Access/whileChangingPassword``.
     public func resolve(connectionCaller: Caller?, metadata: Metadata, method: String) async throws -> Caller {
         if let connectionCaller { return connectionCaller }
         guard let token = metadata[Metadata.Key.authorization] else { return .anonymous }
@@ -31,19 +32,11 @@ public struct CallerResolver: Sendable {
             throw RegistryError.unauthenticated(Text(.sessionsNotAccepted))
         }
         let session = try await sessions.session(forToken: Self.bearer(token))
-        if session.mustChangePassword, !Self.whileChangingPassword.contains(method) {
+        if session.mustChangePassword, AccessTable.access(for: method)?.whileChangingPassword != true {
             throw RegistryError.failedPrecondition(Text(.mustChangePassword))
         }
         return session.caller
     }
-
-    /// What a session with a temporary password may do: change it, log out, and the public
-    /// methods that need no session.
-    public static let whileChangingPassword: Set<String> = [
-        Methods.Individual.changePassword.path, Methods.Individual.logout.path,
-        Methods.Enterprise.changePassword.path, Methods.Enterprise.logout.path,
-        Methods.Public.whoAmI.path, Methods.Public.health.path,
-    ]
 
     static func bearer(_ value: String) -> String {
         value.hasPrefix("Bearer ") ? String(value.dropFirst(7)) : value

@@ -2,7 +2,8 @@ public import Proto
 package import NIOCore
 
 /// Maps full method names to handlers. Adding a method means one ``register`` call with the
-/// typed method from ``Methods``; decoding, encoding and error mapping happen here, once.
+/// typed method from ``Methods`` and one row in ``AccessTable``; the access check (before the
+/// request is decoded), decoding, encoding and error mapping happen here, once.
 ///
 /// ```swift
 /// var router = Router()
@@ -18,13 +19,21 @@ public struct Router: Sendable {
 
     public init() {}
 
+    /// Registers a unary method.
+    ///
+    /// - Parameters:
+    ///   - access: the rule of a method outside the contract (tests, diagnostics). A method of
+    ///     the contract always takes its row of ``AccessTable``; a method with neither is
+    ///     refused to everyone.
     public mutating func register<Request, Response>(
-        _ method: UnaryMethod<Request, Response>,
+        _ method: UnaryMethod<Request, Response>, access: Access? = nil,
         handler: @escaping @Sendable (Request, CallContext) async throws -> Response
     ) {
         let codec = method.request
         let responseCodec = method.response
+        let access = Self.access(for: method.path, outsideContract: access)
         entries[method.path] = { payload, context, sink in
+            try access.check(context)
             let request: Request
             do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error, language: context.language) }
             let response = try await handler(request, context)
@@ -33,17 +42,27 @@ public struct Router: Sendable {
         }
     }
 
+    /// Registers a server-streaming method; `access` as for unary methods.
     public mutating func register<Request, Response>(
-        _ method: ServerStreamingMethod<Request, Response>,
+        _ method: ServerStreamingMethod<Request, Response>, access: Access? = nil,
         handler: @escaping @Sendable (Request, CallContext, ResponseStream<Response>) async throws -> Void
     ) {
         let codec = method.request
         let responseCodec = method.response
+        let access = Self.access(for: method.path, outsideContract: access)
         entries[method.path] = { payload, context, sink in
+            try access.check(context)
             let request: Request
             do { request = try codec.decode(payload) } catch { throw RPCError(mapping: error, language: context.language) }
             try await handler(request, context, ResponseStream(sink: sink, codec: responseCodec))
         }
+    }
+
+    /// The row of ``AccessTable`` for `path`. Only a method outside the contract (a test or
+    /// diagnostic method) takes the rule it was registered with; without one it is refused to
+    /// everyone.
+    package static func access(for path: String, outsideContract: Access? = nil) -> Access {
+        AccessTable.access(for: path) ?? outsideContract ?? AccessTable.nobody
     }
 
     /// The paths of every registered method.
@@ -73,5 +92,15 @@ public struct ResponseStream<Response: WireMessage>: Sendable {
         try await sink.waitWritable()
         let codec = self.codec
         try sink.send { codec.encode(response, &$0) }
+    }
+}
+
+extension Access {
+    /// Refuses the call unless the table lets its caller in (and it names an operator where
+    /// one is required); runs before the request is decoded.
+    func check(_ context: CallContext) throws(RPCError) {
+        if let denial = denial(of: context.caller, operatorName: context.operatorName) {
+            throw RPCError(denial, language: context.language)
+        }
     }
 }

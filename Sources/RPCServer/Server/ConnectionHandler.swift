@@ -4,15 +4,15 @@ internal import NIOCore
 internal import Logging
 internal import Foundation
 
-/// One connection's call multiplexer: decodes frames, turns them into calls, runs each call's
-/// handler in its own task (so a slow call never holds up others), and writes responses and
-/// trailers back, within the connection's limits:
+/// The jzs/1 glue of one connection: decodes frames, hands them to the ``ConnectionState``
+/// (the call table, drain, idle, keepalive and deadline bookkeeping, the limits of
+/// ``ConnectionGuard``), performs the actions it returns, runs each call's handler in its own
+/// task (so a slow call never holds up others), and writes responses and trailers back:
 ///
 /// - **Back-pressure.** Every byte written counts in the ``OutboundBudget`` until the socket
 ///   has taken it. Over the budget (or with too many request bytes in running calls) the
 ///   connection stops decoding and reading frames, and responses wait in their tasks.
-/// - **Clock limits and abuse budgets** live in ``ConnectionGuard``, checked on every CANCEL and
-///   PING and by one periodic tick.
+/// - **Time** comes from the event loop (`context.eventLoop.now`), so an embedded loop drives it.
 ///
 /// Confined to the channel's event loop. Tasks reach it only through ``ConnectionWriter``.
 final class ConnectionHandler: ChannelDuplexHandler {
@@ -25,37 +25,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// The peer's client certificate was revoked: close now (GOAWAY reason 3).
     struct Revoked: Sendable {}
 
-    private struct Call {
-        var headers: Wire.RPC.CallHeaders
-        var metadata: Metadata
-        /// The client's `request-id`, if it sent one (echoed in the trailers).
-        var clientRequestID: String?
-        var number: UInt64
-        var started: ContinuousClock.Instant
-        var deadline: ContinuousClock.Instant
-        var expiry: NIODeadline
-        var requestBytes = 0
-        var running = false
-        var task: Task<Void, Never>?
-        /// The language of the call's messages (`accept-language`).
-        var language: Language { Language(acceptLanguage: metadata[Metadata.Key.acceptLanguage]) }
-    }
-
-    private enum Drain_ { case none, announced, final(lastCallID: UInt32) }
-
     private let shared: ServerShared
     private let connectionID: String
     /// Classifies the connection once TLS is done (per-address limits); nil admits everyone.
     private let admission: (@Sendable (_ certificateSerial: String?) -> Bool)?
     private var context: ChannelHandlerContext?
-    private var calls: [UInt32: Call] = [:]
-    private var lastCallID: UInt32 = 0
-    private var requestCounter: UInt64 = 0
+    private var state: ConnectionState
     private var connectionCaller: Caller?
-    private var drain = Drain_.none
-    private var closed = false
-    private var peerGoingAway = false
-    private var handshakeDone = false
     /// The client's IP address (per-source budgets, denial audit).
     private var peerAddress = "?"
 
@@ -63,7 +39,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var inbound: ByteBuffer?
     private var readingPaused = false
     private var readPending = false
-    private var inboundBytesInFlight = 0
 
     // Outbound: the shared budget and the bytes written since the last flush. The last write
     // before a flush is held back and carries the flush's promise (no extra empty write).
@@ -72,7 +47,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var heldWrite: ByteBuffer?
     private var flushScheduled = false
 
-    private var limitGuard: ConnectionGuard
+    // Timers: the state decides when; these are their handles.
     private var tickTimer: Scheduled<Void>?
     private var handshakeTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
@@ -80,25 +55,20 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// One timer per connection, armed for the earliest call deadline (not one per call).
     private let deadlineTimer = DeadlineTimer()
     private var keepaliveTimer: Scheduled<Void>?
-    private var receivedSinceKeepalive = false
-    private var pingOutstanding: NIODeadline?
-
-    static let drainPingPayload: UInt64 = 0x6A7A_7364_7261_696E  // "jzsdrain"
-    /// Call ids are 31-bit; 0x7FFFFFFF in a first GOAWAY means "all of them".
-    static let maxCallID: UInt32 = 0x7FFF_FFFF
 
     init(shared: ServerShared, connectionID: String, admission: (@Sendable (String?) -> Bool)? = nil) {
         self.shared = shared
         self.connectionID = connectionID
         self.admission = admission
         self.budget = OutboundBudget(limit: shared.limits.maxOutboundBytes)
-        self.limitGuard = ConnectionGuard(limits: shared.limits, now: .now())
+        self.state = ConnectionState(limits: shared.limits, connectionID: connectionID, now: .now())
     }
 
     // MARK: Channel events
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        state = ConnectionState(limits: shared.limits, connectionID: connectionID, now: context.eventLoop.now)
         peerAddress = context.channel.remoteAddress?.ipAddress ?? "?"
         handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.handshakeTimeout)) { [weak self] in
             guard let self, let context = self.context else { return }
@@ -118,7 +88,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         if let done = event as? TLSHandshakeCompleted {
             handshakeTimer?.cancel()
             handshakeTimer = nil
-            handshakeDone = true
             connectionCaller = shared.callers.certificateCaller(done.peer)
             if let admission, !admission(connectionCaller != nil ? done.peer.serialHex : nil) {
                 shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
@@ -126,25 +95,24 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 context.close(promise: nil)
                 return
             }
-            limitGuard.handshakeCompleted(now: .now())
             shared.logger.debug("connection ready", metadata: [
                 "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)",
                 "caller": "\(connectionCaller?.principal ?? "anonymous")",
             ])
-            startKeepalive(context: context)
-            armIdleTimer()
+            perform(state.handshakeCompleted(now: context.eventLoop.now), context: context)
+            scheduleKeepalive(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         if event is Drain {
-            beginDrain()
+            perform(state.beginDrain(), context: context)
             promise?.succeed()
             return
         }
         if event is Revoked {
-            _ = enforce(.close(.resourceLimit, "client certificate revoked"), context: context)
+            perform(state.enforce(.close(.resourceLimit, "client certificate revoked")), context: context)
             promise?.succeed()
             return
         }
@@ -152,9 +120,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        closed = true
-        for (_, call) in calls { call.task?.cancel() }
-        calls.removeAll()
+        perform(state.channelClosed(), context: context)
         inbound = nil
         budget.close()
         deadlineTimer.cancel()
@@ -176,11 +142,70 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// Does what the state machine says, in order.
+    private func perform(_ actions: [ConnectionState.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case .sendTrailers(let id, let error, let requestID, let rejected):
+                var out = context.channel.allocator.buffer(capacity: 128)
+                Self.writeTrailers(into: &out, callID: id, error: error, requestID: requestID)
+                write(out, context: context)
+                if rejected, shared.logger.logLevel <= .info {
+                    shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(logged(error.message))",
+                                                                   "request-id": "\(requestID.map(logged) ?? "-")"])
+                }
+            case .sendGoAway(let last, let reason, let message):
+                sendGoAway(context: context, lastCallID: last, reason: reason, message: message)
+            case .sendPing(let payload):
+                sendPing(context: context, payload: payload)
+            case .answerPing:
+                break  // handled where the PING's payload is at hand
+            case .cancel(let task):
+                task.cancel()
+            case .logCall(let call, let code):
+                logCall(call, code: code)
+            case .log(let level, let message):
+                shared.logger.log(level: level, "\(message)", metadata: ["connection": "\(connectionID)"])
+            case .inboundReleased:
+                if readingPaused, !state.closed { updateReading(context: context) }
+            case .armDeadlineTimer(let at):
+                deadlineTimer.arm(at: at, on: context.eventLoop) { [weak self] in self?.deadlineTimerFired() }
+            case .armIdleTimer(let amount):
+                idleTimer?.cancel()
+                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.idleTimer = nil
+                    self.perform(self.state.idleTimerFired(), context: context)
+                }
+            case .cancelIdleTimer:
+                idleTimer?.cancel()
+                idleTimer = nil
+            case .armDrainTimer(let amount):
+                drainTimer?.cancel()
+                drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.perform(self.state.drainTimerFired(), context: context)
+                }
+            case .cancelDrainTimer:
+                drainTimer?.cancel()
+                drainTimer = nil
+            case .armKeepaliveTimeout(let amount, let sent):
+                context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.perform(self.state.keepaliveTimeoutFired(pingSent: sent, readingPaused: self.readingPaused), context: context)
+                }
+            case .close:
+                flushCounted(context: context)
+                context.close(promise: nil)
+            }
+        }
+    }
+
     // MARK: Reading and back-pressure
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var bytes = unwrapInboundIn(data)
-        guard !closed else { return }
+        guard !state.closed else { return }
         if inbound == nil { inbound = bytes } else { inbound!.writeBuffer(&bytes) }
         decodeFrames(context: context)
     }
@@ -188,13 +213,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
     /// Decodes and handles every complete frame, unless over a budget (then the bytes wait).
     private func decodeFrames(context: ChannelHandlerContext) {
         var decoded = false
-        while !closed, !overBudget, var buffer = inbound {
+        while !state.closed, !overBudget, var buffer = inbound {
             inbound = nil  // keep the buffer uniquely referenced while reading from it
             let frame: Frame?
             do {
                 frame = try FrameDecoder.next(from: &buffer, maximumPayload: shared.limits.maxFrameBytes)
             } catch {
-                protocolError(context: context, "\(error)")
+                perform(state.protocolError("\(error)"), context: context)
                 return
             }
             inbound = buffer
@@ -203,8 +228,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
             handle(frame, context: context)
         }
         compactInbound(context: context)
-        limitGuard.inbound(partialFrame: inbound.map { $0.readableBytes > 0 && !overBudget } ?? false,
-                           frameCompleted: decoded, now: .now())
+        state.inbound(partialFrame: inbound.map { $0.readableBytes > 0 && !overBudget } ?? false,
+                      frameCompleted: decoded, now: context.eventLoop.now)
         updateReading(context: context)
     }
 
@@ -226,12 +251,12 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     private var overBudget: Bool {
-        budget.isOver || inboundBytesInFlight > shared.limits.maxInboundBytesInFlight
+        budget.isOver || state.inboundOverLimit
     }
 
     /// Under both budgets with room to spare: the outbound queue below half its limit.
     private var drained: Bool {
-        budget.hasDrained && inboundBytesInFlight <= shared.limits.maxInboundBytesInFlight
+        budget.hasDrained && !state.inboundOverLimit
     }
 
     /// Pauses reading while over a budget; resumes (decoding what waited first) once the
@@ -261,177 +286,78 @@ final class ConnectionHandler: ChannelDuplexHandler {
     // MARK: Frames
 
     private func handle(_ frame: Frame, context: ChannelHandlerContext) {
-        receivedSinceKeepalive = true
-        pingOutstanding = nil  // any frame proves the peer is alive
+        state.frameReceived()
+        let now = context.eventLoop.now
         switch frame.kind {
-        case .headers: openCall(frame, context: context)
-        case .message: startCall(frame, context: context)
-        case .cancel:
-            if enforce(limitGuard.cancelled(now: .now()), context: context) { cancelCall(frame.callID) }
-        case .ping:
-            guard enforce(limitGuard.pinged(now: .now()), context: context) else { return }
-            var pong = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
-            FrameEncoder.write(Frame(kind: .pong, callID: 0, payload: frame.payload), into: &pong)
-            write(pong, context: context)
-        case .pong:
-            pingOutstanding = nil
-            if frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self) == Self.drainPingPayload,
-               case .announced = drain {
-                finalGoAway(context: context)
+        case .headers:
+            let decoded: Result<(method: String, timeoutMicros: UInt64, metadata: Metadata), RPCError>
+            do {
+                let headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
+                decoded = .success((headers.method, headers.timeoutMicros,
+                                    try ConnectionState.validatedMetadata(headers.metadata, limits: shared.limits)))
+            } catch {
+                decoded = .failure(RPCError(mapping: error, language: .default))
             }
+            let router = shared.router
+            perform(state.headersReceived(callID: frame.callID, decoded, methodExists: { router.entry(for: $0) != nil },
+                                          now: now, clock: ContinuousClock.now), context: context)
+        case .message:
+            switch state.messageReceived(callID: frame.callID, endStream: frame.flags.contains(.endStream)) {
+            case .actions(let actions): perform(actions, context: context)
+            case .start(let call): startCall(frame.callID, call, payload: frame.payload, context: context)
+            }
+        case .cancel:
+            perform(state.cancelReceived(callID: frame.callID, now: now), context: context)
+        case .ping:
+            let actions = state.pingReceived(now: now)
+            if case .answerPing = actions.first {
+                var pong = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+                FrameEncoder.write(Frame(kind: .pong, callID: 0, payload: frame.payload), into: &pong)
+                write(pong, context: context)
+            }
+            perform(actions, context: context)
+        case .pong:
+            let payload = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt64.self)
+            perform(state.pongReceived(payload: payload), context: context)
         case .goAway:
-            // The client is going away; nothing new will arrive. Finish what is open, then close.
-            peerGoingAway = true
-            if calls.isEmpty { context.close(promise: nil) }
+            perform(state.goAwayReceived(), context: context)
         case .trailers:
-            protocolError(context: context, "TRAILERS frame from a client")
+            perform(state.protocolError("TRAILERS frame from a client"), context: context)
         }
     }
 
-    /// Does what a verdict of the guard says; false when the connection is closing.
-    private func enforce(_ verdict: ConnectionGuard.Verdict, context: ChannelHandlerContext) -> Bool {
-        guard case .close(let reason, let why) = verdict else { return true }
-        guard !closed else { return false }
-        shared.logger.notice("closing connection", metadata: ["connection": "\(connectionID)", "reason": "\(why)"])
-        if let reason { sendGoAway(context: context, lastCallID: lastCallID, reason: reason, message: why) }
-        closed = true
-        for (_, call) in calls { call.task?.cancel() }
-        context.close(promise: nil)
-        return false
-    }
-
     private func scheduleTick(context: ChannelHandlerContext) {
-        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: limitGuard.tickInterval) { [weak self] in
+        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: state.tickInterval) { [weak self] in
             self?.tick()
         }
     }
 
     private func tick() {
-        guard let context, !closed else { return }
-        if enforce(limitGuard.tick(now: .now(), queuedBytes: budget.queued), context: context) {
-            scheduleTick(context: context)
-        }
+        guard let context, !state.closed else { return }
+        perform(state.tick(now: context.eventLoop.now, queuedBytes: budget.queued), context: context)
+        if !state.closed { scheduleTick(context: context) }
     }
 
-    private func openCall(_ frame: Frame, context: ChannelHandlerContext) {
-        let id = frame.callID
-        guard id > lastCallID, id <= Self.maxCallID else {
-            protocolError(context: context, "call id \(id) not above \(lastCallID) or above \(Self.maxCallID)")
+    /// Runs an accepted call whose request arrived: spends the per-source budgets, then starts
+    /// the handler's task.
+    private func startCall(_ id: UInt32, _ call: ConnectionState.Call, payload: ByteBuffer, context: ChannelHandlerContext) {
+        if connectionCaller == nil, let spent = shared.sources.spend(method: call.method, address: peerAddress) {
+            perform(state.refuseBeforeStart(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language)), context: context)
             return
         }
-        lastCallID = id
-        limitGuard.callOpened()
-        let headers: Wire.RPC.CallHeaders
-        let metadata: Metadata
-        do {
-            headers = try Wire.RPC.CallHeaders(buffer: frame.payload)
-            metadata = try validatedMetadata(headers.metadata)
-        } catch {
-            reject(id, RPCError(mapping: error, language: .default), requestID: nil, context: context)
-            return
-        }
-        let requestID = metadata[Metadata.Key.requestID]
-        let language = Language(acceptLanguage: metadata[Metadata.Key.acceptLanguage])
-        if case .final(let last) = drain, id > last {
-            reject(id, RPCError(code: .unavailable, Text(.serverShuttingDown), language: language), requestID: requestID, context: context)
-            return
-        }
-        guard calls.count < shared.limits.maxConcurrentCallsPerConnection else {
-            reject(id, RPCError(code: .resourceExhausted, Text(.tooManyCalls, "\(shared.limits.maxConcurrentCallsPerConnection)"), language: language), requestID: requestID, context: context)
-            _ = enforce(limitGuard.cancelled(now: .now()), context: context)
-            return
-        }
-        guard shared.router.entry(for: headers.method) != nil else {
-            reject(id, RPCError(code: .unimplemented, Text(.unknownMethod, "\(logged(headers.method))"), language: language), requestID: requestID, context: context)
-            return
-        }
-        requestCounter += 1
-        // The deadline runs from HEADERS, so a call whose MESSAGE never comes still ends.
-        let timeout = Int64(clamping: headers.timeoutMicros == 0
-            ? shared.limits.maxCallDuration.microseconds
-            : min(headers.timeoutMicros, shared.limits.maxCallDuration.microseconds))
-        let started = ContinuousClock.now
-        let expiry = NIODeadline.now() + .microseconds(timeout)
-        calls[id] = Call(headers: headers, metadata: metadata, clientRequestID: requestID, number: requestCounter,
-                         started: started, deadline: started + .microseconds(timeout), expiry: expiry)
-        armDeadlineTimer(at: expiry, context: context)
-        idleTimer?.cancel()
-        idleTimer = nil
-    }
-
-    private func validatedMetadata(_ entries: [Wire.RPC.MetadataEntry]) throws(RPCError) -> Metadata {
-        let language = Language(acceptLanguage: entries.last { $0.key == Metadata.Key.acceptLanguage }?.value)
-        guard entries.count <= shared.limits.maxMetadataEntries else {
-            throw RPCError(code: .resourceExhausted, Text(.metadataTooMany, "\(shared.limits.maxMetadataEntries)"), language: language)
-        }
-        var metadata = Metadata()
-        for (i, e) in entries.enumerated() {
-            guard Metadata.isValidKey(e.key) else {
-                throw RPCError(field: "metadata[\(i)].key", Text(.metadataKey), language: language)
-            }
-            guard e.value.utf8.count <= shared.limits.maxMetadataValueBytes else {
-                throw RPCError(code: .resourceExhausted, Text(.metadataValueTooLong, "\(e.key)", "\(shared.limits.maxMetadataValueBytes)"), language: language)
-            }
-            metadata[e.key] = e.value
-        }
-        if let op = metadata[Metadata.Key.operator], let problem = Self.operatorProblem(op) {
-            throw RPCError(field: "metadata.operator", problem, language: language)
-        }
-        return metadata
-    }
-
-    /// Why an `operator` entry (a person's name, written into audit rows) is refused, if it is.
-    static func operatorProblem(_ name: String) -> Text? {
-        if name.allSatisfy(\.isWhitespace) { return Text(.operatorMissing) }
-        if name.count > 64 { return Text(.tooLong, "64") }
-        let bad = name.unicodeScalars.contains { s in
-            s.value < 0x20 || (0x7F...0x9F).contains(s.value)
-                || s.properties.generalCategory == .format || s.properties.generalCategory == .lineSeparator
-                || s.properties.generalCategory == .paragraphSeparator || s.properties.generalCategory == .privateUse
-        }
-        return bad ? Text(.operatorControl) : nil
-    }
-
-    private func startCall(_ frame: Frame, context: ChannelHandlerContext) {
-        let id = frame.callID
-        guard id <= lastCallID else {
-            protocolError(context: context, "MESSAGE for call \(id) that was never opened")
-            return
-        }
-        // A message for a call that already ended (rejected, cancelled, timed out) is dropped.
-        guard var call = calls[id], !call.running else { return }
-        guard frame.flags.contains(.endStream) else {
-            calls.removeValue(forKey: id)
-            // Only the client's own request-id is echoed (§6.3).
-            reject(id, RPCError(code: .unimplemented, Text(.clientStreaming), language: call.language),
-                   requestID: call.clientRequestID, context: context)
-            callEnded()
-            return
-        }
-        if connectionCaller == nil, let spent = shared.sources.spend(method: call.headers.method, address: peerAddress) {
-            _ = removeCall(id)
-            reject(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language), requestID: call.clientRequestID, context: context)
-            logCall(call, code: .resourceExhausted)
-            callEnded()
-            return
-        }
-        let entry = shared.router.entry(for: call.headers.method)!
+        let entry = shared.router.entry(for: call.method)!
         let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
                                       allocator: context.channel.allocator, budget: budget, callID: id,
                                       maxFrameBytes: Int(shared.limits.maxFrameBytes))
         let shared = self.shared
         let connectionCaller = self.connectionCaller
-        let method = call.headers.method
+        let method = call.method
         let metadata = call.metadata
         let clientRequestID = call.clientRequestID
         let language = call.language
-        let requestID = clientRequestID ?? "\(connectionID)-\(call.number)"
-        let payload = frame.payload
-        call.running = true
-        call.requestBytes = payload.readableBytes
-        inboundBytesInFlight += payload.readableBytes
-        calls[id] = call
+        let requestID = state.requestID(of: call)
+        state.callStarting(id, requestBytes: payload.readableBytes)
         // Task.immediate runs the handler right here on the event loop until it first suspends:
         // a handler that answers without waiting costs no executor hop. Handlers never block.
         let peerAddress = self.peerAddress
@@ -463,57 +389,13 @@ final class ConnectionHandler: ChannelDuplexHandler {
             }
             writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
         }
-        // The handler may already have finished inline (and the call left `calls`).
-        calls[id]?.task = task
+        // The handler may already have finished inline (and the call left the table).
+        state.callStarted(id, task: task)
     }
 
-    private func cancelCall(_ id: UInt32) {
-        guard let call = removeCall(id) else { return }
-        call.task?.cancel()
-        logCall(call, code: .cancelled)
-        callEnded()
-    }
-
-    /// Removes a call and returns its request bytes to the inbound budget.
-    private func removeCall(_ id: UInt32) -> Call? {
-        guard let call = calls.removeValue(forKey: id) else { return nil }
-        if call.requestBytes > 0 {
-            inboundBytesInFlight -= call.requestBytes
-            if readingPaused, let context { updateReading(context: context) }
-        }
-        return call
-    }
-
-    private func armDeadlineTimer(at expiry: NIODeadline, context: ChannelHandlerContext) {
-        deadlineTimer.arm(at: expiry, on: context.eventLoop) { [weak self] in self?.sweepDeadlines() }
-    }
-
-    /// Ends every call past its deadline and re-arms the timer for the earliest remaining one.
-    private func sweepDeadlines() {
+    private func deadlineTimerFired() {
         guard let context else { return }
-        let next = DeadlineTimer.sweep(calls.map { ($0.key, $0.value.expiry) }) { deadlineExceeded($0) }
-        if let next { armDeadlineTimer(at: next, context: context) }
-    }
-
-    private func deadlineExceeded(_ id: UInt32) {
-        guard let context, let call = removeCall(id) else { return }
-        call.task?.cancel()
-        var out = context.channel.allocator.buffer(capacity: 96)
-        Self.writeTrailers(into: &out, callID: id, error: RPCError(code: .deadlineExceeded, Text(.deadlineExceeded), language: call.language),
-                           requestID: call.clientRequestID ?? "\(connectionID)-\(call.number)")
-        write(out, context: context)
-        logCall(call, code: .deadlineExceeded)
-        callEnded()
-    }
-
-    private func reject(_ id: UInt32, _ error: RPCError, requestID: String?, context: ChannelHandlerContext) {
-        var out = context.channel.allocator.buffer(capacity: 128)
-        Self.writeTrailers(into: &out, callID: id, error: error, requestID: requestID)
-        write(out, context: context)
-        if shared.logger.logLevel <= .info {
-            shared.logger.info("call rejected", metadata: ["call": "\(id)", "status": "\(error.code.name)", "message": "\(logged(error.message))",
-                                                           "request-id": "\(requestID.map(logged) ?? "-")"])
-        }
+        perform(state.deadlineTimerFired(now: context.eventLoop.now), context: context)
     }
 
     private func logged(_ text: String) -> String {
@@ -530,7 +412,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Writes bytes already counted in the budget (by a call's task).
     private func writeCounted(_ bytes: ByteBuffer, context: ChannelHandlerContext) {
-        if unflushedBytes == 0, budget.queued == bytes.readableBytes { limitGuard.writeProgress(now: .now()) }
+        if unflushedBytes == 0, budget.queued == bytes.readableBytes { state.writeProgress(now: context.eventLoop.now) }
         unflushedBytes += bytes.readableBytes
         if let held = heldWrite { context.write(wrapOutboundOut(held), promise: nil) }
         heldWrite = bytes
@@ -561,8 +443,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         written.futureResult.assumeIsolated().whenComplete { [weak self] _ in
             guard let self else { return }
             self.budget.release(bytes)
-            self.limitGuard.writeProgress(now: .now())
-            if self.readingPaused, let context = self.context, !self.closed { self.updateReading(context: context) }
+            guard let context = self.context else { return }
+            self.state.writeProgress(now: context.eventLoop.now)
+            if self.readingPaused, !self.state.closed { self.updateReading(context: context) }
         }
     }
 
@@ -570,47 +453,30 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     /// Writes what a finished call produced, unless the call already ended (cancelled, timed out).
     func finished(callID: UInt32, bytes: ByteBuffer, code: StatusCode) {
-        guard let context, !closed, let call = removeCall(callID) else {
+        guard let context, let actions = state.callFinished(callID, code: code) else {
             budget.release(bytes.readableBytes)
             return
         }
         writeCounted(bytes, context: context)
-        logCall(call, code: code)
-        callEnded()
+        perform(actions, context: context)
     }
 
     /// Writes part of a streaming response.
     func streamed(callID: UInt32, bytes: ByteBuffer) {
-        guard let context, !closed, calls[callID] != nil else {
+        guard let context, state.isOpen(callID) else {
             budget.release(bytes.readableBytes)
             return
         }
         writeCounted(bytes, context: context)
     }
 
-    private func logCall(_ call: Call, code: StatusCode) {
+    private func logCall(_ call: ConnectionState.Call, code: StatusCode) {
         guard shared.logger.logLevel <= .info else { return }
         let micros = (ContinuousClock.now - call.started).microseconds
         shared.logger.info("call", metadata: [
-            "method": "\(logged(call.headers.method))", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
-            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(logged(call.clientRequestID ?? "\(connectionID)-\(call.number)"))",
+            "method": "\(logged(call.method))", "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
+            "status": "\(code.name)", "us": "\(micros)", "request-id": "\(logged(state.requestID(of: call)))",
         ])
-    }
-
-    private func callEnded() {
-        if calls.isEmpty {
-            if peerGoingAway, let context {
-                context.flush()
-                context.close(promise: nil)
-                return
-            }
-            if case .final = drain, let context {
-                context.flush()
-                context.close(promise: nil)
-                return
-            }
-            armIdleTimer()
-        }
     }
 
     static func writeTrailers(into out: inout ByteBuffer, callID: UInt32, error: RPCError?, requestID: String?) {
@@ -632,34 +498,11 @@ final class ConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Timers, keepalive, drain
 
-    private func armIdleTimer() {
-        guard let context, idleTimer == nil, calls.isEmpty, handshakeDone else { return }
-        idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.idleTimeout)) { [weak self] in
-            guard let self, let context = self.context, self.calls.isEmpty else { return }
-            self.sendGoAway(context: context, lastCallID: self.lastCallID, reason: .idle, message: "idle timeout")
-            context.close(promise: nil)
-        }
-    }
-
-    private func startKeepalive(context: ChannelHandlerContext) {
-        let interval = ConnectionGuard.amount(shared.limits.keepaliveInterval)
-        let timeout = ConnectionGuard.amount(shared.limits.keepaliveTimeout)
-        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
-            guard let self, let context = self.context, !self.closed else { return }
-            // While reading is held back (back-pressure) the peer's frames wait unread: no PING.
-            if !self.receivedSinceKeepalive && self.pingOutstanding == nil && !self.readingPaused {
-                let sent = NIODeadline.now()
-                self.pingOutstanding = sent
-                self.sendPing(context: context, payload: 0)
-                // No PONG (or any other frame) within the keepalive timeout: the peer is gone.
-                context.eventLoop.assumeIsolated().scheduleTask(in: timeout) { [weak self] in
-                    guard let self, let context = self.context, self.pingOutstanding == sent, !self.readingPaused else { return }
-                    self.shared.logger.debug("keepalive timeout", metadata: ["connection": "\(self.connectionID)"])
-                    context.close(promise: nil)
-                }
-            }
-            self.receivedSinceKeepalive = false
-            self.startKeepalive(context: context)
+    private func scheduleKeepalive(context: ChannelHandlerContext) {
+        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.keepaliveInterval)) { [weak self] in
+            guard let self, let context = self.context, !self.state.closed else { return }
+            self.perform(self.state.keepaliveFired(now: context.eventLoop.now, readingPaused: self.readingPaused), context: context)
+            self.scheduleKeepalive(context: context)
         }
     }
 
@@ -675,46 +518,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         FrameEncoder.write(kind: .goAway, callID: 0, into: &out) { goAway.encode(into: &$0) }
         write(out, context: context)
         flushCounted(context: context)
-    }
-
-    private func protocolError(context: ChannelHandlerContext, _ what: String) {
-        let what = logged(what)
-        shared.logger.notice("protocol error, closing connection", metadata: ["connection": "\(connectionID)", "error": "\(what)"])
-        sendGoAway(context: context, lastCallID: lastCallID, reason: .protocolError, message: "protocol error: \(what)")
-        closed = true
-        for (_, call) in calls { call.task?.cancel() }
-        context.close(promise: nil)
-    }
-
-    /// Graceful shutdown, phase one: announce it (GOAWAY with the maximum id) and PING; the PONG
-    /// (or one second) starts phase two.
-    private func beginDrain() {
-        guard let context, case .none = drain else { return }
-        drain = .announced
-        sendGoAway(context: context, lastCallID: 0x7FFF_FFFF, reason: .shutdown, message: "server shutting down")
-        sendPing(context: context, payload: Self.drainPingPayload)
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [weak self] in
-            guard let self, let context = self.context, case .announced = self.drain else { return }
-            self.finalGoAway(context: context)
-        }
-    }
-
-    /// Phase two: no call above the last id seen will be processed; close when the rest finish
-    /// (cancelling them after the drain timeout).
-    private func finalGoAway(context: ChannelHandlerContext) {
-        drain = .final(lastCallID: lastCallID)
-        drainTimer?.cancel()
-        sendGoAway(context: context, lastCallID: lastCallID, reason: .shutdown, message: "server shutting down")
-        if calls.isEmpty {
-            context.close(promise: nil)
-            return
-        }
-        drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.drainTimeout)) { [weak self] in
-            guard let self, let context = self.context else { return }
-            for id in Array(self.calls.keys) { self.deadlineExceeded(id) }
-            context.flush()
-            context.close(promise: nil)
-        }
     }
 }
 

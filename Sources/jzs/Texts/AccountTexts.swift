@@ -11,8 +11,8 @@ enum AccountTexts {
         the password is set and every session ends.
         """)
     static let idNumber = Phrase("身份证号码。", "ID number.")
-    static let codeSent = Phrase("如该身份证号码已注册，验证码已发送到绑定的手机（5 分钟内有效）。再次运行本命令并加上 --sms-code。",
-                                 "If this ID number has an account, an SMS code went to its bound phone (valid 5 minutes). Run this command again with --sms-code.")
+    static let codeSent = Phrase("如该身份证号码已注册，验证码已发送到绑定的手机（5 分钟内有效；同一手机 60 秒内只发一次，每天最多 10 次）。收到后再次运行本命令并加上 --sms-code。",
+                                 "If this ID number has an account, an SMS code went to its bound phone (valid 5 minutes; at most one a minute and 10 a day per phone). Then run this command again with --sms-code.")
     static let passwordSet = Phrase("新密码已设置，请用新密码登录（jzs individual login）。",
                                     "The new password is set: log in with it (jzs individual login).")
     static let mustChange = Phrase("您正在使用他人为您设置的临时密码：修改密码前只能修改密码或退出。请运行 {1}。",

@@ -9,7 +9,7 @@ import Proto
 enum CertificateTexts {
     // MARK: Help
 
-    static let abstract = Phrase("电子注册证书：签发、查看、下载、验证、打印、吊销。",
+    static let abstract = Phrase("电子注册证书：签发、查看、下载、验证、打印、撤销。",
                                  "Electronic certificates: issue, show, download, verify, render, revoke.")
     static let issueAbstract = Phrase("住建部：签发（或重新签发）一项注册的证书。", "Ministry: issue (or re-issue) the certificate of a registration.")
     static let showAbstract = Phrase("查看证书文件所证明的内容与签名验证结果；给出查验标识时，查询证书现行状态（公开）。",
@@ -22,20 +22,20 @@ enum CertificateTexts {
     static let downloadOut = Phrase("保存到此文件。", "Write the file here.")
     static let verifyAbstract = Phrase("以住建部公钥离线验证证书文件并列出其内容；--online 同时查询现行状态。",
                                        "Verify a certificate file offline with the ministry public key and list what it certifies; --online also asks for its current status.")
-    static let verifyDiscussion = Phrase("未给出 --public-key 时，从服务器获取公钥（Public/GetSigningKey）。签名无效、超过使用时限或（--online）证书已作废、吊销时，退出状态为 3。",
+    static let verifyDiscussion = Phrase("未给出 --public-key 时，从服务器获取公钥（Public/GetSigningKey）。签名无效、超过使用时限或（--online）证书已作废、撤销时，退出状态为 3。",
                                          "Without --public-key the key is fetched from the server (Public/GetSigningKey). Exit status 3 when the signature does not hold, the use limit has passed or (--online) the certificate is void or revoked.")
     static let fileArgument = Phrase("证书文件（jzs cert download 所得）。", "The certificate file (from jzs cert download).")
     static let publicKeyOption = Phrase("住建部的 SM2 公钥（PEM 文件）。", "The ministry's SM2 public key (PEM).")
-    static let onlineFlag = Phrase("同时向服务器查询现行状态（作废、吊销）。", "Also check the current status (void, revoked) with the server.")
+    static let onlineFlag = Phrase("同时向服务器查询现行状态（作废、撤销）。", "Also check the current status (void, revoked) with the server.")
     static let renderAbstract = Phrase("将签名有效的证书文件绘制为可打印的 A4 PDF（中文字体、二维码）。",
                                        "Draw a verified certificate file as a printable A4 PDF (Chinese font, QR code).")
     static let renderDiscussion = Phrase("签名不成立或超过使用时限的证书不予绘制（退出状态 3）。输出文件含个人信息，权限为 0600。",
                                          "A certificate whose signature does not hold, or whose use limit has passed, is not drawn (exit status 3). The file holds personal data and is written with mode 0600.")
     static let renderOut = Phrase("写入的 PDF 文件。", "The PDF file to write.")
-    static let revokeAbstract = Phrase("住建部：吊销证书。", "Ministry: revoke a certificate.")
+    static let revokeAbstract = Phrase("住建部：撤销证书。", "Ministry: revoke a certificate.")
     static let registrationNumberArgument = Phrase("注册编号。", "The registration number (注册编号).")
     static let identifierArgument = Phrase("证书查验标识。", "The certificate's verification identifier.")
-    static let reasonOption = Phrase("吊销原因。", "Why it is revoked.")
+    static let reasonOption = Phrase("撤销原因。", "Why it is revoked.")
     static let publicVerifyAbstract = Phrase("查询证书现行状态（公开）：按查验标识，或按注册编号和持证人姓名。",
                                              "The current status of a certificate (public): by its identifier, or by registration number and the holder's name.")
     static let publicVerifyDiscussion = Phrase("""
@@ -80,6 +80,8 @@ enum CertificateTexts {
     static let identifier = Phrase("查验标识", "Verification identifier")
     static let status = Phrase("现行状态", "Status")
     static let reason = Phrase("原因", "Reason")
+    static let renderOffline = Phrase("注意：只离线核验了签名（给了 --public-key）；证书可能已作废或撤销，加 --online 可核验现行状态。",
+                                      "Note: only the signature was checked offline (--public-key given); the certificate may since be void or revoked: add --online to check its current status.")
     static let supersededBy = Phrase("已由新版本 {1} 取代", "superseded by {1}")
     static let registrationCancelled = Phrase("注册已注销", "registration cancelled")
     /// `{1}` year, `{2}` month, `{3}` day: 2026年11月23日; English keeps the ISO date.
@@ -100,7 +102,7 @@ enum CertificateTexts {
 
     static let valid = Phrase("有效", "valid")
     static let void = Phrase("已作废", "void")
-    static let revoked = Phrase("已吊销", "revoked")
+    static let revoked = Phrase("已撤销", "revoked")
     static let expired = Phrase("已过期", "expired")
     static let unknown = Phrase("未知", "unknown")
 

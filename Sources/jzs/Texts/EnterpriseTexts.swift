@@ -23,7 +23,7 @@ enum EnterpriseTexts {
         legal_representative, enterprise_type, economic_nature, registered_address, \
         qualification_certificate_no, email) go to the provincial authority for confirmation.
         """)
-    static let setHelp = Phrase("字段=值", "FIELD=VALUE")
+    static let setHelp = Phrase("项目=值；项目写中文名称（如 联系人=钱九）或英文字段名（contact=钱九），见下文。", "FIELD=VALUE; the field by its name (contact=…) or its Chinese label (联系人=…), listed below.")
     static let badSet = Phrase("--set {1}：应为 字段=值", "--set {1}: expected FIELD=VALUE")
     static let changed = Phrase("已修改：{1}", "changed: {1}")
     static let sentForConfirmation = Phrase("已提交省级主管部门确认（申请 {1}）：{2}", "sent to the provincial authority for confirmation (request {1}): {2}")
@@ -55,7 +55,7 @@ enum EnterpriseTexts {
     static let userAccount = Phrase("登录账号。", "Login account.")
     static let added = Phrase("已新增 {1}（{2}）", "added {1} ({2})")
     static let editAbstract = Phrase("修改：更改二级用户的姓名。", "修改: rename a sub-user.")
-    static let userAccountHelp = Phrase("子用户的账号（jzs users list 中的账号列）。", "The sub-user's account (the account column of `jzs users list`).")
+    static let userAccountHelp = Phrase("二级用户的账号（jzs users list 中的账号列）。", "The sub-user's account (the account column of `jzs users list`).")
     static let updated = Phrase("已修改", "updated")
     static let resetAbstract = Phrase("重置密码：设置二级用户的密码（其会话随即结束）。", "重置密码: set a sub-user's password (their sessions end).")
     static let passwordReset = Phrase("密码已重置", "password reset")

@@ -26,7 +26,7 @@ enum ReportTexts {
     static let batchDiscussion = Phrase("""
         上报前列出要上报的申请，显示企业承诺条款并询问“确认批量上报？”；脚本中用 --yes。
 
-        按 --chunk 分批发送，每批有自己的幂等标识（--batch-key K，依次为 K-0、K-1 …）。发送第一批之前，\
+        按 --chunk 分批发送，每批有自己的批次标识（--batch-key K，依次为 K-0、K-1 …）。发送第一批之前，\
         申请列表和分批方式记录在 $XDG_CONFIG_HOME/jzs/batches/配置名/ 下（权限 0600）。用同一个 \
         --batch-key 重新运行时使用该记录而不是当前的待上报列表，每一批都与上次完全相同：服务器对已经\
         处理过的批次返回保存的结果，只处理其余的，任何申请都不会上报两次。中断（被终止、连接断开）后\
@@ -53,7 +53,7 @@ enum ReportTexts {
         24 when the server cannot be reached; rerun with the same key).
         """)
     static let allPending = Phrase("全部待企业上报的申请。", "Every application waiting for the enterprise.")
-    static let batchKeyHelp = Phrase("幂等标识的前缀（默认随机生成并显示，以便安全地重新运行）。", "Idempotency key base (default: random; printed so you can rerun safely).")
+    static let batchKeyHelp = Phrase("批次标识的前缀（默认随机生成并显示，以便安全地重新运行）。", "Idempotency key base (default: random; printed so you can rerun safely).")
     static let chunkHelp = Phrase("每次调用上报的申请数（重新运行时沿用记录的分批方式）。", "Applications per call (a rerun keeps the recorded chunking).")
     static let chunkRange = Phrase("--chunk 应在 1...{1} 之间", "--chunk must be 1...{1}")
     static let applicationIDs = Phrase("申请编号。", "Application ids.")

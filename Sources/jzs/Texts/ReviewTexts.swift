@@ -50,13 +50,16 @@ enum ReviewTexts {
     static let rejected = Phrase("已驳回", "rejected")
 
     // Listings (province and ministry)
-    static let statusHelp = Phrase("状态：awaiting-province（待省级审查）、awaiting-ministry（待部级审批）、returned、completed …（可重复；默认：等待您办理的）。",
-                                   "Status: awaiting-province, awaiting-ministry, returned, completed, … (repeatable; default: waiting for you).")
-    static let typeHelp = Phrase("注册类别（initial、renewal …）。", "Registration type (initial, renewal, …).")
+    static let statusHelp = Phrase("""
+        申请状态，写中文名称或英文名：待企业上报（awaiting-enterprise）、待省级审查（awaiting-province）、\
+        待部级审批（awaiting-ministry）、待公告（awaiting-announcement）、已退回（returned）、已撤回（withdrawn）、\
+        不予受理（refused）、不予注册（rejected）、已办结（completed）。可重复；默认：等待您办理的。
+        """, "Status, by name (awaiting-enterprise, awaiting-province, awaiting-ministry, awaiting-announcement, returned, withdrawn, refused, rejected, completed) or as listings print it; repeatable (default: waiting for you).")
+    static let typeHelp = Phrase("注册类别：初始、变更、延续、增项、重新、注销（也可写“初始注册”或 initial 等）。", "Registration type: initial, change, renewal, add-specialty, re-registration, cancellation (or 初始, 变更 …).")
     static let enterpriseHelp = Phrase("只看此企业编号。", "Only this enterprise id.")
     static let fromHelp = Phrase("申报日期不早于（YYYY-MM-DD，北京时间）。", "Submitted on or after (YYYY-MM-DD, China Standard Time).")
     static let untilHelp = Phrase("申报日期早于（YYYY-MM-DD，北京时间）。", "Submitted before (YYYY-MM-DD, China Standard Time).")
-    static let badStatus = Phrase("--status {1}：不是一个状态", "--status {1}: not a status")
+    static let badStatus = Phrase("--status {1}：不是申请状态（可选：{2}）", "--status {1}: not an application status (one of: {2})")
     static let badDay = Phrase("{1}：应为 YYYY-MM-DD", "{1}: expected YYYY-MM-DD")
 
     static let provinceApplicationsAbstract = Phrase("本省的注册申请（默认：等待您审查的）。", "Applications of your province (default: waiting for you).")
@@ -71,7 +74,7 @@ enum ReviewTexts {
     static let ministryAbstract = Phrase("住建部：注册申请、审批决定、公告。", "Ministry: applications, decisions, announcements.")
     static let ministryApplicationsAbstract = Phrase("全国的注册申请（默认：已报送住建部的）。", "Applications nationwide (default: forwarded to the ministry).")
     static let decideAbstract = Phrase("批准或不予注册（需 --reason）一件申请。", "Approve or reject (with --reason) one application.")
-    static let decisionHelp = Phrase("approve（批准注册）或 reject（不予注册）", "approve or reject")
+    static let decisionHelp = Phrase("批准（approve）或 不予注册（reject）", "approve (批准) or reject (不予注册)")
     static let decided = Phrase("{1}：{2}", "{1}: {2}")
     static let decidedWithNumber = Phrase("{1}：{2}，注册编号 {3}", "{1}: {2}, 注册编号 (registration number) {3}")
 
@@ -80,7 +83,7 @@ enum ReviewTexts {
     static let batchDecideDiscussion = Phrase("""
         CSV：application_id,decision,reason（decision 为 approve 或 reject；可以有表头行）。
         JSON 行：{"application_id": "…", "decision": "approve", "reason": "…"}。
-        分批发送；每批的幂等标识由文件的 SHA-256 和批次位置得出，中断后重新运行不会重复办理，只完成其余部分。
+        分批发送；每批的批次标识由文件的 SHA-256 和批次位置得出，中断后重新运行不会重复办理，只完成其余部分。
         输出逐条列出失败的决定及原因；文件有误时指出文件的行号。
         退出状态：0 全部办理（或此前已办理）；2 有决定未能办理（逐条列出原因）；其他见 jzs --help。
         """, """

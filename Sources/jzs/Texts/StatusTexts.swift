@@ -5,18 +5,18 @@ import Model
 /// registration types, specialties, history actions, caller kinds, certificate states, yes/no.
 /// `--json` keeps the machine values; only text output goes through here.
 enum StatusTexts {
-    static func application(_ s: Wire.Common.ApplicationStatus) -> String {
+    static func application(_ s: Wire.Common.ApplicationStatus, _ language: Language = UILanguage.current) -> String {
         switch s {
-        case .awaitingEnterprise: awaitingEnterprise.text
-        case .awaitingProvince: awaitingProvince.text
-        case .awaitingMinistry: awaitingMinistry.text
-        case .awaitingAnnouncement: awaitingAnnouncement.text
-        case .returned: returned.text
-        case .withdrawn: withdrawn.text
-        case .refused: refused.text
-        case .rejected: rejected.text
-        case .completed: completed.text
-        case .unspecified, .unrecognized: unknown.text
+        case .awaitingEnterprise: awaitingEnterprise[language]
+        case .awaitingProvince: awaitingProvince[language]
+        case .awaitingMinistry: awaitingMinistry[language]
+        case .awaitingAnnouncement: awaitingAnnouncement[language]
+        case .returned: returned[language]
+        case .withdrawn: withdrawn[language]
+        case .refused: refused[language]
+        case .rejected: rejected[language]
+        case .completed: completed[language]
+        case .unspecified, .unrecognized: unknown[language]
         }
     }
 
@@ -78,7 +78,14 @@ enum StatusTexts {
     ]
 
     /// A history entry's action as the server records it ("accepted by province").
-    static func action(_ raw: String) -> String { actions[raw]?.text ?? raw }
+    /// A history action as stored by the server (`reported`, `announced in 2026-0002`) in the reader's words.
+    static func action(_ raw: String) -> String {
+        if let known = actions[raw] { return known.text }
+        if raw.hasPrefix("announced in ") { return announcedIn(String(raw.dropFirst("announced in ".count))) }
+        return raw
+    }
+
+    static let announcedIn = Phrase("第 {1} 号公告公布", "announced in {1}")
 
     static let actions: [String: Phrase] = [
         "submitted": Phrase("个人申报", "submitted"),

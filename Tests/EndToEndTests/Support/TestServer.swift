@@ -83,7 +83,7 @@ func withTestServer<R>(
     ApplicationDocumentsService(applications: applications).register(with: &router)
     let signingKey = try PrivateKey.generateSM2()
     CertificateService(certificates: Certificates(database: database, signingKey: signingKey, now: now), publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
-    router.register(TestMethods.block) { request, _ in
+    router.register(TestMethods.block, access: .anyone) { request, _ in
         await probe.start()
         do {
             try await Task.sleep(for: .seconds(60))
@@ -93,7 +93,7 @@ func withTestServer<R>(
         }
         return .init(payload: request.payload)
     }
-    router.register(TestMethods.slow) { request, _ in
+    router.register(TestMethods.slow, access: .anyone) { request, _ in
         await probe.start()
         try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
         return .init(text: request.text)

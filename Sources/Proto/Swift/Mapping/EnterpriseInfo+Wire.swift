@@ -59,7 +59,7 @@ public func enterpriseFieldChanges(_ values: [Wire.Enterprise.FieldValue]) throw
     var v = Violations()
     for (i, f) in values.enumerated() {
         guard let field = EnterpriseField(rawValue: f.field) else {
-            v.add("changes[\(i)].field", .notEditableField, "\(f.field)", "\(EnterpriseField.allCases.map(\.rawValue).joined(separator: ", "))")
+            v.add("changes[\(i)].field", .notEditableField, "\(f.field)")
             continue
         }
         if out[field] != nil { v.add("changes[\(i)].field", .listedTwice) }

@@ -27,7 +27,7 @@ public func signupInfoChanges(_ values: [Wire.Enterprise.FieldValue]) throws(Reg
     var v = Violations()
     for (i, f) in values.enumerated() {
         guard let field = SignupInfoField(rawValue: f.field) else {
-            v.add("changes[\(i)].field", .notEditableField, "\(f.field)", "\(SignupInfoField.allCases.map(\.rawValue).joined(separator: ", "))")
+            v.add("changes[\(i)].field", .notEditableField, "\(f.field)")
             continue
         }
         if out[field] != nil { v.add("changes[\(i)].field", .listedTwice) }

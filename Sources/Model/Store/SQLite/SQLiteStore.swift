@@ -1,0 +1,62 @@
+public import GRDB
+
+/// The embedded engine: the store layer over ``RegistryDatabase`` (GRDB, one writer connection).
+public struct SQLiteStore: RegistryStore {
+    public let database: RegistryDatabase
+
+    public init(_ database: RegistryDatabase) {
+        self.database = database
+    }
+
+    public func write<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
+        try await database.write { db in try work(SQLiteTransaction(db)) }
+    }
+
+    public func read<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
+        try await database.read { db in try work(SQLiteTransaction(db)) }
+    }
+}
+
+extension RegistryDatabase {
+    /// This database as the store layer.
+    public var store: SQLiteStore { SQLiteStore(self) }
+}
+
+/// The stores bound to one GRDB transaction. Use cases not yet moved to the store layer reach
+/// the moved stores through `SQLiteTransaction(db)` (docs/STORE.md, "Moving").
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    init(_ db: Database) {
+        self.db = db
+    }
+
+    var accounts: any AccountStore { SQLiteAccountStore(db: db) }
+    var sessions: any SessionStore { SQLiteSessionStore(db: db) }
+    var loginGuard: any LoginGuardStore { SQLiteLoginGuardStore(db: db) }
+    var sms: any SMSStore { SQLiteSMSStore(db: db) }
+    var idempotency: any IdempotencyStore { SQLiteIdempotencyStore(db: db) }
+    var audit: any AuditStore { SQLiteAuditStore(db: db) }
+
+    func savepoint<T>(_ work: () throws -> T) throws -> T {
+        var outcome: Result<T, any Error>?
+        try db.inSavepoint {
+            do {
+                outcome = .success(try work())
+                return .commit
+            } catch {
+                outcome = .failure(error)
+                return .rollback
+            }
+        }
+        return try outcome!.get()
+    }
+}
+
+struct SQLiteAuditStore: AuditStore {
+    let db: Database
+
+    func append(_ entries: [AuditEntry]) throws {
+        try AuditLog.appendAll(entries, in: db)
+    }
+}

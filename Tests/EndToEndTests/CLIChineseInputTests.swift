@@ -1,0 +1,39 @@
+import Foundation
+@testable import jzs
+import Model
+import Proto
+import Testing
+
+/// A Chinese user types what the CLI prints: statuses, types, decisions and document kinds by
+/// their Chinese names; ArgumentParser's own messages read in Chinese.
+@Suite("CLI input in Chinese")
+struct CLIChineseInputTests {
+    @Test("ArgumentParser's usage errors and help headings are said in Chinese; English is left alone")
+    func parserTexts() {
+        let error = "Error: Missing expected argument '<application-id>'\nHelp:  <application-id>  申请编号。\nUsage: jzs report submit <application-id>\n  See 'jzs report submit --help' for more information."
+        let zh = ParserTexts.localize(error, .zh)
+        #expect(zh == "错误：缺少参数 <application-id>\n帮助：<application-id>  申请编号。\n用法：jzs report submit <application-id>\n  更多信息：jzs report submit --help")
+        #expect(ParserTexts.localize("Error: Unknown option '--typ'", .zh) == "错误：没有这个选项：--typ")
+        #expect(ParserTexts.localize("OVERVIEW: x\n\nOPTIONS:\n  -h, --help  Show help information.\n  --page-size <n>  每页条数。 (default: 50)", .zh)
+                == "概述：x\n\n选项：\n  -h, --help  显示帮助信息。\n  --page-size <n>  每页条数。 （默认：50）")
+        #expect(ParserTexts.localize(error, .en) == error)
+    }
+
+    @Test("Statuses, types, decisions and document kinds are accepted by the names the output prints")
+    func chineseValues() throws {
+        #expect(ApplicationOutput.registrationType("初始注册") == .initial)
+        #expect(ApplicationOutput.registrationType("延续") == .renewal)
+        #expect(Decisions.approve("批准") == true)
+        #expect(Decisions.approve("不予注册") == false)
+        #expect(Decisions.approve("maybe") == nil)
+        #expect(DocumentKinds.kind(named: "资格证书") == .qualificationCertificate)
+        #expect(DocumentKinds.kind(named: "qualification") == .qualificationCertificate)
+        #expect(QueryOptions.status(named: "待省级审查") == .awaitingProvince)
+        #expect(QueryOptions.status(named: "awaiting-ministry") == .awaitingMinistry)
+        #expect(QueryOptions.status(named: "completed") == .completed)
+        #expect(QueryOptions.status(named: "不存在") == nil)
+        #expect(InfoCommand.Update.fieldName("联系人") == "contact")
+        #expect(InfoCommand.Update.fieldName("contact_phone") == "contact_phone")
+        #expect(StatusTexts.action("announced in 2026-0002") == StatusTexts.announcedIn[UILanguage.current].replacingOccurrences(of: "{1}", with: "2026-0002"))
+    }
+}
