@@ -60,6 +60,9 @@ let package = Package(
             dependencies: ["Crypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
 
+        // The store layer's PostgreSQL engine (docs/STORE.md): jzs's SQL for PostgreSQL, over PostgresStore.
+        .target(name: "PostgresRegistry", dependencies: ["Model", "PostgresStore"], swiftSettings: settings),
+
         .target(
             name: "Proto",
             dependencies: [
@@ -99,7 +102,7 @@ let package = Package(
         .executableTarget(
             name: "jzsd",
             dependencies: [
-                "RPCServer", "Model", "Crypto", "CMalloc",
+                "RPCServer", "Model", "Crypto", "CMalloc", "PostgresRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -155,7 +158,8 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["Model", "Crypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Model", "Crypto", "PostgresRegistry", "PostgresStore", "PostgresTestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
         // Throw-away PostgreSQL clusters (initdb/pg_ctl from /usr/lib/postgresql/15/bin) for tests.
         .target(name: "PostgresTestSupport", dependencies: ["PostgresStore"],

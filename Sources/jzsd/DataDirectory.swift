@@ -41,6 +41,25 @@ struct DataDirectory {
 
     var isInitialised: Bool { FileManager.default.fileExists(atPath: config.path) }
 
+    /// The PostgreSQL database this directory's server uses, when it is not the embedded SQLite
+    /// file: `JZSD_DATABASE`, else jzsd.json's `"database"` (written by `jzsd init --database` and
+    /// `jzsd migrate-store`). The certificates and keys stay in the directory either way.
+    func postgresURL() throws -> String? {
+        if let url = ProcessInfo.processInfo.environment["JZSD_DATABASE"], !url.isEmpty { return url }
+        guard let data = FileManager.default.contents(atPath: config.path),
+              let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object["database"] as? String
+    }
+
+    /// Sets (or with nil removes) jzsd.json's `"database"`, keeping every other setting.
+    func setPostgresURL(_ url: String?) throws {
+        var object = (FileManager.default.contents(atPath: config.path)
+            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }) ?? [:]
+        object["database"] = url
+        let json = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try write(String(decoding: json, as: UTF8.self) + "\n", to: config, secret: true)
+    }
+
     /// Writes `text` to `url`. jzsd runs with umask 077 (Entry), so the file is 0600 from the
     /// moment it exists; public files (certificates, the CRL) are opened to 0644 afterwards,
     /// inside directories that stay 0700.

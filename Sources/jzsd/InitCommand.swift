@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Crypto
 import Model
+import PostgresRegistry
 
 struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -18,6 +19,10 @@ struct InitCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("server-name"), help: "Extra DNS name for the server certificate (repeatable).")
     var serverNames: [String] = []
+
+    @Option(help: ArgumentHelp("PostgreSQL instead of the embedded SQLite file: postgresql://USER@HOST:PORT/DB (several hosts allowed; also JZSD_DATABASE).",
+                               discussion: "The schema is created there now; certificates and keys stay in the data directory. Put a password in ~/.pgpass, not in the URL."))
+    var database: String?
 
     @Flag(help: "Overwrite an existing data directory's PKI and configuration.")
     var force = false
@@ -39,11 +44,19 @@ struct InitCommand: AsyncParsableCommand {
         }
         try FileManager.default.createDirectory(at: data.root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let names: [CertificateProfile.AltName] = [.dns("localhost"), .ip("127.0.0.1"), .ip("::1")] + serverNames.map { .dns($0) }
+        let postgres = try (database ?? ProcessInfo.processInfo.environment["JZSD_DATABASE"].flatMap { $0.isEmpty ? nil : $0 })
+            .map { try DatabaseURL($0) }
+        if let postgres {
+            // Reachable, and its schema brought up to date, before anything is written here.
+            let store = try await PostgresRegistryStore.open(url: postgres.raw, connections: 1)
+            store.close()
+        }
         try PKIStore(data: data).create(corpsCode: corpsCode, serverNames: names)
-        _ = try RegistryDatabase(path: data.database.path)
-        let config: [String: Any] = ["listen": listen, "log": ["level": "info"], "corps": ["code": corpsCode]]
+        if postgres == nil { _ = try RegistryDatabase(path: data.database.path) }
+        var config: [String: Any] = ["listen": listen, "log": ["level": "info"], "corps": ["code": corpsCode]]
+        if database != nil, let postgres { config["database"] = postgres.raw }   // JZSD_DATABASE stays in the environment
         let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
-        try data.write(String(decoding: json, as: UTF8.self) + "\n", to: data.config)
+        try data.write(String(decoding: json, as: UTF8.self) + "\n", to: data.config, secret: true)
         try data.secure()
         print("""
             Initialised \(data.root.path)
@@ -53,7 +66,7 @@ struct InitCommand: AsyncParsableCommand {
               CRL                  \(data.crl.path)
               legacy-lock CA       \(data.legacyLockCA.path)
               certificate signing  \(data.signingPublicKey.path)   (SM2; verifies electronic certificates)
-              database             \(data.database.path)
+              database             \(postgres?.redacted ?? data.database.path)
             Next: jzsd serve --data \(data.root.path)
             """)
     }

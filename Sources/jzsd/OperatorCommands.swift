@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import Model
+import PostgresRegistry
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "audit", abstract: "The hash-chained audit log.", subcommands: [Verify.self])
@@ -11,8 +12,16 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var options: DataOption
 
         func run() async throws {
-            let queue = try RegistryDatabase.readOnly(path: options.directory.database.path)
-            switch try await queue.read({ try AuditLog.verify(in: $0) }) {
+            let verification: AuditLog.Verification
+            if let url = try options.directory.postgresURL() {
+                let store = PostgresRegistryStore.connect(url: try DatabaseURL(url).raw)
+                defer { store.close() }
+                verification = try await store.verifyAudit()
+            } else {
+                let queue = try RegistryDatabase.readOnly(path: options.directory.database.path)
+                verification = try await queue.read({ try AuditLog.verify(in: $0) })
+            }
+            switch verification {
             case .intact(let rows):
                 print("audit log intact: \(rows) rows")
             case .broken(let row, let reason):

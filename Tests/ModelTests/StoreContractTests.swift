@@ -1,28 +1,37 @@
 import Foundation
 @testable import Model
+import PostgresRegistry
+import PostgresTestSupport
 import Testing
 
 /// One engine under test: a fresh, migrated, empty store and how to throw it away. A second
 /// engine (PostgreSQL) adds itself to ``StoreContractTests/engines`` and every contract runs on it.
 struct EngineUnderTest: Sendable, CustomStringConvertible {
     let description: String
-    let make: @Sendable () throws -> (store: any RegistryStore, remove: @Sendable () -> Void)
+    let make: @Sendable () async throws -> (store: any RegistryStore, remove: @Sendable () -> Void)
 
     static let sqlite = EngineUnderTest(description: "SQLite") {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("jzs-contract-\(UUID().uuidString).sqlite").path
         let database = try RegistryDatabase(path: path)
         return (database.store, { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } })
     }
+
+    /// A fresh database on the test process's throw-away PostgreSQL 15 cluster (PostgresTestSupport).
+    static let postgresql = EngineUnderTest(description: "PostgreSQL") {
+        let url = try await PostgresCluster.shared().makeDatabase()
+        let store = try await PostgresRegistryStore.open(url: url, connections: 4)
+        return (store, { store.pool.close() })
+    }
 }
 
 /// What every engine's stores must do, written only against the store protocols (docs/STORE.md).
 @Suite("Store contracts")
 struct StoreContractTests {
-    static let engines: [EngineUnderTest] = [.sqlite]
+    static let engines: [EngineUnderTest] = [.sqlite, .postgresql]
 
     @Test("Sessions: stored by token hash, touched, revoked one by one or all of one account", arguments: engines)
     func sessions(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         let a = Data(repeating: 1, count: 32), b = Data(repeating: 2, count: 32), c = Data(repeating: 3, count: 32)
         try await store.write { tx in
@@ -49,7 +58,7 @@ struct StoreContractTests {
 
     @Test("Login guard: attempts counted, lock resets the count, clear forgets; kinds are separate", arguments: engines)
     func loginGuard(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         let hash = Data(repeating: 7, count: 32)
         let person = LoginGuardKey(kind: .individual, hash: hash), user = LoginGuardKey(kind: .enterpriseUser, hash: hash)
@@ -70,7 +79,7 @@ struct StoreContractTests {
 
     @Test("SMS codes: the newest live code per purpose, tries counted, consumed codes gone; limits count every send", arguments: engines)
     func smsCodes(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         let phone = "13800138000"
         try await store.write { tx in
@@ -93,7 +102,7 @@ struct StoreContractTests {
 
     @Test("Idempotency: an answer stored once per principal and key; a second save of the key is refused", arguments: engines)
     func idempotency(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         #expect(try await store.read { tx in try tx.idempotency.stored(principal: "p", key: "k") } == nil)
         try await store.write { tx in
@@ -112,7 +121,7 @@ struct StoreContractTests {
 
     @Test("Individuals: found by id and ID number, one account per ID number, credentials for login", arguments: engines)
     func individuals(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         let person = StoredIndividual(id: "i1", idNumber: "11010519491231002X", name: "张三", phone: "13800138000", passwordHash: "h",
                                       mustChangePassword: false)

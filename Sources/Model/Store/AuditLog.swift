@@ -31,7 +31,7 @@ public struct AuditEntry: Sendable, Equatable {
 /// with U+001F, which a field containing U+001F could shift; format 2 length-prefixes every
 /// field, so no value can move a boundary. Old rows keep verifying with their own format.
 public enum AuditLog {
-    static let genesis = [UInt8](repeating: 0, count: 32)
+    package static let genesis = [UInt8](repeating: 0, count: 32)
 
     /// Appends `entry` inside the caller's write transaction (the same one as the change).
     public static func append(_ entry: AuditEntry, in db: Database) throws {
@@ -66,26 +66,54 @@ public enum AuditLog {
 
     /// Recomputes the whole chain.
     public static func verify(in db: Database) throws -> Verification {
-        var previous = genesis
-        var expectedID: Int64 = 1
-        var count = 0
+        var verifier = ChainVerifier()
         let rows = try Row.fetchCursor(db, sql: "SELECT * FROM audit_log ORDER BY id")
         while let row = try rows.next() {
-            let id: Int64 = row["id"]
+            let stored = StoredRow(id: row["id"], at: row["at"], caller: row["caller"], tenant: row["tenant"], method: row["method"],
+                                   target: row["target"], result: row["result"], requestID: row["request_id"],
+                                   previousHash: Array(row["previous_hash"] as Data), hash: Array(row["hash"] as Data),
+                                   format: row["format"] ?? 1)
+            if let broken = verifier.check(stored) { return broken }
+        }
+        return .intact(rows: verifier.count)
+    }
+
+    /// One stored row of the chain, as either engine reads it.
+    package struct StoredRow {
+        var id: Int64, at: String, caller: String, tenant: String, method: String, target: String, result: String, requestID: String
+        var previousHash: [UInt8], hash: [UInt8], format: Int
+
+        package init(id: Int64, at: String, caller: String, tenant: String, method: String, target: String, result: String,
+                     requestID: String, previousHash: [UInt8], hash: [UInt8], format: Int) {
+            (self.id, self.at, self.caller, self.tenant, self.method, self.target, self.result, self.requestID) =
+                (id, at, caller, tenant, method, target, result, requestID)
+            (self.previousHash, self.hash, self.format) = (previousHash, hash, format)
+        }
+    }
+
+    /// The chain rule both engines verify by: rows fed in id order, one at a time.
+    package struct ChainVerifier {
+        private var previous = AuditLog.genesis
+        private var expectedID: Int64 = 1
+        package private(set) var count = 0
+
+        package init() {}
+
+        /// nil while the chain holds; the first break otherwise.
+        package mutating func check(_ row: StoredRow) -> Verification? {
+            let id = row.id
             guard id == expectedID else { return .broken(rowID: id, reason: "row \(expectedID) is missing") }
-            let storedPrevious = Array(row["previous_hash"] as Data)
-            guard storedPrevious == previous else { return .broken(rowID: id, reason: "link to the previous row does not match") }
-            let entry = AuditEntry(at: Date(), caller: row["caller"], tenant: row["tenant"], method: row["method"],
-                                   target: row["target"], result: row["result"], requestID: row["request_id"])
-            let format: Int = row["format"] ?? 1
-            guard format == 1 || format == 2 else { return .broken(rowID: id, reason: "unknown hash format \(format)") }
-            let hash = chainHash(previous: previous, id: id, at: row["at"], entry: entry, format: format)
-            guard hash == Array(row["hash"] as Data) else { return .broken(rowID: id, reason: "content does not match its hash") }
+            guard row.previousHash == previous else { return .broken(rowID: id, reason: "link to the previous row does not match") }
+            guard row.format == 1 || row.format == 2 else { return .broken(rowID: id, reason: "unknown hash format \(row.format)") }
+            let entry = AuditEntry(at: Date(), caller: row.caller, tenant: row.tenant, method: row.method,
+                                   target: row.target, result: row.result, requestID: row.requestID)
+            let hash = AuditLog.chainHash(previous: previous, id: id, at: row.at, entry: entry, format: row.format)
+            guard hash == row.hash else { return .broken(rowID: id, reason: "content does not match its hash") }
             previous = hash
             expectedID += 1
             count += 1
+            return nil
         }
-        return .intact(rows: count)
     }
 
     package static func chainHash(previous: [UInt8], id: Int64, at: String, entry: AuditEntry, format: Int) -> [UInt8] {
@@ -104,7 +132,7 @@ public enum AuditLog {
     }
 
     /// UTC, millisecond precision, ISO 8601.
-    static func timestamp(_ date: Date) -> String {
+    package static func timestamp(_ date: Date) -> String {
         // Fixed-width UTC with milliseconds, formatted by hand (no formatter per row).
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = ms / 1000, millis = Int(ms % 1000)

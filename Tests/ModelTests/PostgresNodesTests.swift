@@ -1,0 +1,103 @@
+import Foundation
+@testable import Model
+import PostgresRegistry
+import PostgresStore
+import PostgresTestSupport
+import Synchronization
+import Testing
+
+/// Several jzsd nodes on one PostgreSQL (issue #10, deliverable 3): each node is its own pool,
+/// and what SQLite's single writer serialised must now be serialised by the database.
+@Suite("PostgreSQL: two nodes on one database")
+struct PostgresNodesTests {
+    /// Two "nodes" (pools) on one fresh, migrated database.
+    static func twoNodes() async throws -> (PostgresRegistryStore, PostgresRegistryStore) {
+        let url = try await PostgresCluster.shared().makeDatabase()
+        let a = try await PostgresRegistryStore.open(url: url, connections: 4)
+        let b = try await PostgresRegistryStore.open(url: url, connections: 4)   // migrating again finds nothing to do
+        return (a, b)
+    }
+
+    static func entry(_ node: String, _ i: Int) -> AuditEntry {
+        AuditEntry(at: Date(), caller: "node-\(node)", tenant: "ministry", method: "/test", target: "t\(i)", result: "OK", requestID: "r\(i)")
+    }
+
+    @Test("Audit rows written from two nodes at once form one chain that verifies")
+    func auditChainDoesNotFork() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 {
+                let (node, name) = i.isMultiple(of: 2) ? (a, "a") : (b, "b")
+                group.addTask {
+                    try await node.write { tx in try tx.audit.append([Self.entry(name, i), Self.entry(name, i + 1000)]) }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await a.verifyAudit() == .intact(rows: 400))
+        #expect(try await b.verifyAudit() == .intact(rows: 400))
+    }
+
+    @Test("The audit log refuses UPDATE, DELETE and TRUNCATE (trigger), and verify names a forged row")
+    func auditAppendOnly() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        try await a.write { tx in try tx.audit.append([Self.entry("a", 1), Self.entry("a", 2)]) }
+        for sql in ["UPDATE audit_log SET result = 'forged'", "DELETE FROM audit_log", "TRUNCATE audit_log"] {
+            await #expect(throws: PGError.self) { try await a.pool.write { tx in try tx.execute(sql) } }
+        }
+        #expect(try await a.verifyAudit() == .intact(rows: 2))
+        // Around the triggers (as a superuser could): the chain names the first forged row.
+        try await a.pool.withConnection { c in
+            try c.executeScript("""
+                ALTER TABLE audit_log DISABLE TRIGGER audit_log_no_update;
+                UPDATE audit_log SET result = 'forged' WHERE id = 2;
+                ALTER TABLE audit_log ENABLE TRIGGER audit_log_no_update;
+                """)
+        }
+        #expect(try await b.verifyAudit() == .broken(rowID: 2, reason: "content does not match its hash"))
+    }
+
+    @Test("One idempotency key retried on both nodes at once runs its change once; both get the one answer")
+    func idempotencyAcrossNodes() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        let runs = Atomic<Int>(0)
+        let answers = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<20 {
+                let node = i.isMultiple(of: 2) ? a : b
+                group.addTask {
+                    try await node.write { tx in
+                        try Idempotency.once(principal: "enterprise:e1", key: "batch-7", method: "/m", request: "same", at: Date(),
+                                             in: tx.idempotency) {
+                            runs.add(1, ordering: .relaxed)
+                            try tx.audit.append(Self.entry("x", i))
+                            return "answer-\(i)"
+                        }
+                    }
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(runs.load(ordering: .relaxed) == 1)
+        #expect(Set(answers).count == 1)
+        #expect(try await a.verifyAudit() == .intact(rows: 1))
+    }
+
+    @Test("A session opened through one node is found, touched and revoked through the other")
+    func sessionsAreShared() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        let token = Data(repeating: 5, count: 32)
+        try await a.write { tx in
+            try tx.sessions.insert(StoredSession(tokenHash: token, kind: .individual, principalID: "p", enterpriseID: nil,
+                                                 isAdministrator: false, createdAt: 1, lastSeen: 1, passwordChangeRequired: false))
+        }
+        #expect(try await b.read { tx in try tx.sessions.session(tokenHash: token)?.principalID } == "p")
+        try await b.write { tx in try tx.sessions.touch(tokenHash: token, at: 9) }
+        #expect(try await a.read { tx in try tx.sessions.session(tokenHash: token)?.lastSeen } == 9)
+        #expect(try await b.write { tx in try tx.sessions.revoke(tokenHash: token) })
+        #expect(try await a.read { tx in try tx.sessions.session(tokenHash: token)?.revoked } == true)
+    }
+}
