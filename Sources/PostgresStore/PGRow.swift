@@ -23,6 +23,12 @@ public struct PGRow: Sendable {
         }
     }
 
+    /// Decodes the column called `name` as the type the context asks for (`name: try row.decode("name")`).
+    /// - Throws: ``PGError/decoding(_:)`` when there is no such column or its value does not fit.
+    public func decode<T: PGDecodable>(_ name: String) throws(PGError) -> T {
+        try decode(T.self, name)
+    }
+
     /// Decodes the column called `name`.
     /// - Throws: ``PGError/decoding(_:)`` when there is no such column or its value does not fit.
     public func decode<T: PGDecodable>(_ type: T.Type = T.self, _ name: String) throws(PGError) -> T {

@@ -60,7 +60,7 @@ struct CallTests {
                 for _ in 0..<20 { _ = try await client.public.echo(text: "fast") }
                 #expect(slowDone.withLock { $0 } == false)
                 slow.cancel()
-                #expect(throws: (any Error).self) { try await slow.value }
+                await #expect(throws: (any Error).self) { try await slow.value }
                 // The connection is still fine after the cancellation.
                 #expect(try await client.public.echo(text: "after").text == "after")
             }

@@ -63,7 +63,7 @@ struct PostgresNodesTests {
     func idempotencyAcrossNodes() async throws {
         let (a, b) = try await Self.twoNodes()
         defer { a.pool.close(); b.pool.close() }
-        let runs = Atomic<Int>(0)
+        let runs = Counter()
         let answers = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<20 {
                 let node = i.isMultiple(of: 2) ? a : b
@@ -71,7 +71,7 @@ struct PostgresNodesTests {
                     try await node.write { tx in
                         try Idempotency.once(principal: "enterprise:e1", key: "batch-7", method: "/m", request: "same", at: Date(),
                                              in: tx.idempotency) {
-                            runs.add(1, ordering: .relaxed)
+                            runs.value.add(1, ordering: .relaxed)
                             try tx.audit.append(Self.entry("x", i))
                             return "answer-\(i)"
                         }
@@ -80,7 +80,7 @@ struct PostgresNodesTests {
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
-        #expect(runs.load(ordering: .relaxed) == 1)
+        #expect(runs.value.load(ordering: .relaxed) == 1)
         #expect(Set(answers).count == 1)
         #expect(try await a.verifyAudit() == .intact(rows: 1))
     }
@@ -100,4 +100,9 @@ struct PostgresNodesTests {
         #expect(try await b.write { tx in try tx.sessions.revoke(tokenHash: token) })
         #expect(try await a.read { tx in try tx.sessions.session(tokenHash: token)?.revoked } == true)
     }
+}
+
+/// A count shared by concurrent units of work.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
 }

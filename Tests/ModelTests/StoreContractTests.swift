@@ -20,7 +20,7 @@ struct EngineUnderTest: Sendable, CustomStringConvertible {
     static let postgresql = EngineUnderTest(description: "PostgreSQL") {
         let url = try await PostgresCluster.shared().makeDatabase()
         let store = try await PostgresRegistryStore.open(url: url, connections: 4)
-        return (store, { store.pool.close() })
+        return (store, { store.close() })
     }
 }
 
