@@ -355,3 +355,24 @@ extension StoreContractTests {
         #expect(try await store.read { tx in try tx.accounts.accountTaken("admin1") } == false)
     }
 }
+
+extension StoreContractTests {
+    @Test("Audit: rows appended in units of work form one chain that verifies; a unit that fails leaves no row", arguments: engines)
+    func auditChain(engine: EngineUnderTest) async throws {
+        let (store, remove) = try engine.make()
+        defer { remove() }
+        @Sendable func entry(_ n: Int) -> AuditEntry {
+            AuditEntry(at: Date(timeIntervalSince1970: Double(n)), caller: "jzs:ministry", tenant: "nationwide", method: "/m",
+                       target: "application:a\(n)", result: "审核 \(n)", requestID: "r\(n)")
+        }
+        try await store.write { tx in try tx.audit.append([entry(1), entry(2)]) }
+        _ = await registryError {
+            try await store.write { tx in
+                try tx.audit.append(entry(9))
+                throw RegistryError.failedPrecondition(Text(.listedTwice))
+            }
+        }
+        try await store.write { tx in try tx.audit.append(entry(3)) }
+        #expect(try await store.read { tx in try tx.audit.verify() } == .intact(rows: 3))
+    }
+}

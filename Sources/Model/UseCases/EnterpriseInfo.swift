@@ -41,7 +41,8 @@ public struct EnterpriseChange: Sendable, Equatable {
     public var attachments: [AttachmentInfo] = []
 
     /// For the engines (the store protocols hand these back).
-    public init(id: String, enterpriseID: String, enterpriseName: String, changes: [EnterpriseField: String], status: String, reason: String?, requestedAt: Date, attachments: [AttachmentInfo] = []) {
+    public init(id: String, enterpriseID: String, enterpriseName: String, changes: [EnterpriseField: String], status: String, reason: String?,
+                requestedAt: Date, attachments: [AttachmentInfo] = []) {
         self.id = id
         self.enterpriseID = enterpriseID
         self.enterpriseName = enterpriseName

@@ -65,4 +65,8 @@ struct SQLiteAuditStore: AuditStore {
     func append(_ entries: [AuditEntry]) throws {
         try AuditLog.appendAll(entries, in: db)
     }
+
+    func verify() throws -> AuditLog.Verification {
+        try AuditLog.verify(in: db)
+    }
 }
