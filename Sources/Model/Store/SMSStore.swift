@@ -48,6 +48,10 @@ public protocol IdempotencyStore {
 /// advisory lock), so chains written from two nodes never fork.
 public protocol AuditStore {
     func append(_ entries: [AuditEntry]) throws
+    /// Recomputes the whole chain (`jzsd audit verify`): intact with its row count, or the first
+    /// row whose content or link does not match. The hash is ``AuditLog/chainHash(previous:id:at:entry:format:)``
+    /// on every engine, so a chain copied between engines verifies the same.
+    func verify() throws -> AuditLog.Verification
 }
 
 extension AuditStore {
