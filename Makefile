@@ -41,11 +41,17 @@ check-generated: deps
 	@git diff --exit-code -- Sources/Proto/C Sources/Proto/Swift/Generated || { echo "generated code is stale: run make generate and commit"; exit 1; }
 	@[ -z "$$(git status --porcelain --untracked-files=all -- Sources/Proto/C Sources/Proto/Swift/Generated)" ] || { echo "generated files not committed"; exit 1; }
 
-# Every test on the debug build, then the response-integrity and hostile-client suites against
+# The end-to-end suites whose servers run on PostgreSQL the second time (JZS_TEST_ENGINE, TestServer):
+# the ones that reach tables only through the server. The store contracts run on both engines always.
+POSTGRES_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers|documentLimits)|IsolationTests|CertificateTests|CLIEndToEndTests|CLIChineseInputTests|IdentityTests
+
+# Every test on the debug build (store contracts on SQLite and PostgreSQL), the end-to-end suites
+# above again with their servers on PostgreSQL, then the response-integrity and hostile-client suites against
 # a release jzsd (the optimiser exposes memory errors the debug build hides).
 test: deps check-generated
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+	JZS_TEST_ENGINE=postgresql swift test --skip-build --filter '$(POSTGRES_SUITES)' 2>&1 | tee .build/test-postgresql.log; exit $${PIPESTATUS[0]}
 	swift build -c release --product jzsd
 	JZS_BIN_DIR=.build/release swift test --skip-build --filter 'ResponseIntegrityTests|HostileClientTests' 2>&1 | tee .build/test-release.log; exit $${PIPESTATUS[0]}
 

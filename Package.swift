@@ -173,6 +173,7 @@ let package = Package(
             dependencies: [
                 "RPCServer", "RPCClient", "Proto", "Model", "Crypto", "CertificateRender",
                 "jzs",   // @testable: the CLI's language resolution and catalogue (CLILanguageTests)
+                "PostgresRegistry", "PostgresTestSupport",   // JZS_TEST_ENGINE=postgresql (TestServer)
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOPosix", package: nio),
                 .product(name: "Logging", package: "swift-log"),

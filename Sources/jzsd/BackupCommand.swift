@@ -24,6 +24,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         umask(0o077)
+        try options.directory.requireEmbedded("backup", instead: "back PostgreSQL up with pg_basebackup and WAL archiving (docs/DEPLOYMENT.md)")
         let database = options.directory.database.path
         guard PrivateFile.exists(database) else {
             throw ValidationFailure("no database at \(database): is --data the data directory of jzsd?")

@@ -51,6 +51,13 @@ struct DataDirectory {
         return object["database"] as? String
     }
 
+    /// Refuses a command that works on the embedded SQLite file when this directory uses PostgreSQL.
+    func requireEmbedded(_ command: String, instead: String) throws {
+        guard let url = try postgresURL() else { return }
+        let shown = url.replacingOccurrences(of: #"://([^:@/]*):[^@]*@"#, with: "://$1:***@", options: .regularExpression)
+        throw ValidationFailure("\(root.path) uses PostgreSQL (\(shown)): `jzsd \(command)` works on the embedded database only; \(instead)")
+    }
+
     /// Sets (or with nil removes) jzsd.json's `"database"`, keeping every other setting.
     func setPostgresURL(_ url: String?) throws {
         var object = (FileManager.default.contents(atPath: config.path)

@@ -42,9 +42,17 @@ struct SMSCommand: AsyncParsableCommand {
         @Option(help: "At most this many messages.") var last = 20
 
         func run() async throws {
-            let queue = try RegistryDatabase.readOnly(path: options.directory.database.path)
             let phone = self.phone
             let limit = self.last
+            if let url = try options.directory.postgresURL() {
+                let store = PostgresRegistryStore.connect(url: try DatabaseURL(url).raw)
+                defer { store.close() }
+                for message in try await store.outbox(phone: phone, last: limit) {
+                    print("\(ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: message.createdAt)))  \(message.phone)  \(message.text)")
+                }
+                return
+            }
+            let queue = try RegistryDatabase.readOnly(path: options.directory.database.path)
             let rows = try await queue.read { db in
                 try Row.fetchAll(db, sql: """
                     SELECT * FROM (SELECT id, phone, text, created_at FROM sms_outbox

@@ -27,6 +27,7 @@ struct RestoreCommand: AsyncParsableCommand {
     func run() async throws {
         umask(0o077)
         let data = options.directory
+        try data.requireEmbedded("restore", instead: "restore PostgreSQL from its base backup and WAL (docs/DEPLOYMENT.md)")
         let root = data.root.path
         guard data.isInitialised else {
             throw ValidationFailure("\(root) is not initialised: run `jzsd init --data \(root)` first, then restore into it")

@@ -20,6 +20,7 @@ struct SeedCommand: AsyncParsableCommand {
     func run() async throws {
         let data = options.directory
         guard data.isInitialised else { throw ValidationError("run `jzsd init --data \(data.root.path)` first") }
+        try data.requireEmbedded("seed", instead: "seed an embedded directory, then copy it with `jzsd migrate-store` (docs/DEPLOYMENT.md)")
         let database = try RegistryDatabase(path: data.database.path)
         let report = try Seeder.seed(database, persons: persons, enterprises: enterprises, benchPending: benchPending,
                                      benchMinistry: benchMinistry, password: password) {

@@ -4,6 +4,7 @@ import Configuration
 import Foundation
 import Logging
 import Model
+import PostgresRegistry
 import Proto
 import RPCServer
 import ServiceLifecycle
@@ -33,7 +34,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("\(data.root.path) is not initialised: run `jzsd init --data \(data.root.path)` first")
         }
         try ServeLock.hold(in: data, by: "serve") { "\(data.root.path) is already served by jzsd (\($0)): one server per data directory" }
-        try StartupCheck.requireSoundDatabase(data)
+        let postgres = try data.postgresURL().map { try DatabaseURL($0) }
+        if postgres == nil { try StartupCheck.requireSoundDatabase(data) }
         var flags: [AbsoluteConfigKey: ConfigValue] = [:]
         if let listen { flags["listen"] = .init(.string(listen), isSecret: false) }
         if let logLevel { flags["log.level"] = .init(.string(logLevel), isSecret: false) }
@@ -61,9 +63,19 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "jzsd")
 
         try data.secure()
-        let database = try RegistryDatabase(path: data.database.path)
-        let durability = try database.durabilitySettings()
-        logger.notice("database open", metadata: ["path": "\(data.database.path)", "journal": "\(durability.journalMode)", "synchronous": "\(durability.synchronous)"])
+        let store: any RegistryStore
+        if let postgres {
+            // Several nodes share this database; libpq finds the writable primary among the URL's hosts.
+            let connections = config.int(forKey: "database-pool", default: 8)
+            store = try await PostgresRegistryStore.open(url: postgres.raw, connections: connections)
+            logger.notice("database open", metadata: ["engine": "postgresql", "url": "\(postgres.redacted)", "connections": "\(connections)"])
+        } else {
+            let database = try RegistryDatabase(path: data.database.path)
+            let durability = try database.durabilitySettings()
+            logger.notice("database open", metadata: ["engine": "sqlite", "path": "\(data.database.path)", "journal": "\(durability.journalMode)",
+                                                      "synchronous": "\(durability.synchronous)"])
+            store = database.store
+        }
 
         // The CRL is re-signed before the TLS context loads it if little of its life is left.
         let maintenance = PKIMaintenance(pki: PKIStore(data: data), logger: logger)
@@ -83,18 +95,18 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--limit \(assignment): expected name=value with a known name and a valid value (see --help)")
         }
         MemoryReturn.configure()
-        let accounts = Accounts(database: database)
-        let denials = DenialAudit(database: database)
-        let signup = EnterpriseSignup(database: database, accounts: accounts,
+        let accounts = Accounts(store: store)
+        let denials = DenialAudit(store: store)
+        let signup = EnterpriseSignup(store: store, accounts: accounts,
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode, accounts: accounts,
                       warnings: { maintenance.warnings }).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
-        let applications = Applications(database: database, corpsCode: corpsCode)
+        let applications = Applications(store: store, corpsCode: corpsCode)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
-        let info = EnterpriseInfo(database: database)
+        let info = EnterpriseInfo(store: store)
         EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
         ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
         MinistryService(applications: applications).register(with: &router)
@@ -106,7 +118,7 @@ struct ServeCommand: AsyncParsableCommand {
         _ = try Signature.sign(Array("warm-up".utf8), with: signing.key)
         _ = try PasswordHash.hash("warm-up", parameters: .testing)
         _ = Digest.sha256(Array("warm-up".utf8))
-        let certificates = Certificates(database: database, signingKey: signing.key)
+        let certificates = Certificates(store: store, signingKey: signing.key)
         // Certificates are issued when their 公告 takes effect; a database from before that
         // (jzsd 0.2) catches up here, once: every announced registration holds one.
         let outstanding = try await certificates.issueOutstanding(audit: AuditContext(caller: .ministry, method: "jzsd serve", requestID: "startup"))

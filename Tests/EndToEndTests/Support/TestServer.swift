@@ -4,6 +4,8 @@ import GRDB
 import Testing
 import Logging
 import Model
+import PostgresRegistry
+import PostgresTestSupport
 import NIOCore
 import Proto
 import RPCClient
@@ -32,7 +34,11 @@ actor CancellationProbe {
 struct TestServer {
     let server: Server
     let pki: TestPKI
+    /// The SQLite file beside the server. With `JZS_TEST_ENGINE=postgresql` the server does not
+    /// use it (``store`` is PostgreSQL); tests that read tables directly run on SQLite only.
     let database: RegistryDatabase
+    /// What the server's use cases run on.
+    let store: any RegistryStore
     let accounts: Accounts
     let denials: DenialAudit
     var port: Int { server.localAddress.port! }
@@ -52,8 +58,13 @@ struct TestServer {
 
     /// The newest SMS code sent to `phone` (from the outbox).
     func lastSMSCode(_ phone: String) async throws -> String {
-        let text = try await database.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT text FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1", arguments: [phone])
+        let text: String?
+        if let postgres = store as? PostgresRegistryStore {
+            text = try await postgres.outbox(phone: phone, last: 1).last?.text
+        } else {
+            text = try await database.pool.read { db in
+                try String.fetchOne(db, sql: "SELECT text FROM sms_outbox WHERE phone = ? ORDER BY id DESC LIMIT 1", arguments: [phone])
+            }
         }
         let runs = (text ?? "").split(whereSeparator: { !($0.isASCII && $0.isNumber) })
         return String(try #require(runs.first { $0.count == 6 }))
@@ -69,20 +80,22 @@ func withTestServer<R>(
 ) async throws -> R {
     let pki = try TestPKI()
     let database = try RegistryDatabase(path: pki.directory.appendingPathComponent("jzs.sqlite").path)
-    let accounts = Accounts(database: database, policy: policy, now: now)
+    let store = try await TestEngine.current.makeStore(sqlite: database)
+    defer { (store as? PostgresRegistryStore)?.close() }
+    let accounts = Accounts(store: store, policy: policy, now: now)
     var router = Router()
     PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts).register(with: &router)
     SMSService(accounts: accounts).register(with: &router)
-    let applications = Applications(database: database, rules: rules, now: now)
+    let applications = Applications(store: store, rules: rules, now: now)
     IndividualService(accounts: accounts, applications: applications).register(with: &router)
-    let signup = EnterpriseSignup(database: database, accounts: accounts, legacyLockCA: pki.legacy.certificate)
-    let info = EnterpriseInfo(database: database)
+    let signup = EnterpriseSignup(store: store, accounts: accounts, legacyLockCA: pki.legacy.certificate)
+    let info = EnterpriseInfo(store: store)
     EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
     ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
     MinistryService(applications: applications).register(with: &router)
     ApplicationDocumentsService(applications: applications).register(with: &router)
     let signingKey = try PrivateKey.generateSM2()
-    CertificateService(certificates: Certificates(database: database, signingKey: signingKey, now: now), publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
+    CertificateService(certificates: Certificates(store: store, signingKey: signingKey, now: now), publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
     router.register(TestMethods.block, access: .anyone) { request, _ in
         await probe.start()
         do {
@@ -103,13 +116,13 @@ func withTestServer<R>(
                                     clientTrustRootsFile: pki.caFile, crlFile: pki.crlFile)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let denials = DenialAudit(database: database)
+    let denials = DenialAudit(store: store)
     let server = try await Server.bind(
         configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
                                            callers: CallerResolver(sessions: AccountSessions(accounts: accounts)),
                                            onDenied: { denials.record($0) }),
         router: router, logger: logger)
-    let test = TestServer(server: server, pki: pki, database: database, accounts: accounts, denials: denials)
+    let test = TestServer(server: server, pki: pki, database: database, store: store, accounts: accounts, denials: denials)
     do {
         let result = try await body(test)
         await server.shutdown()
@@ -152,5 +165,23 @@ extension RegistrationRules {
         var rules = RegistrationRules()
         rules.renewalOpensDays = 4 * 366
         return rules
+    }
+}
+
+/// The engine in-process test servers run on: SQLite by default; `JZS_TEST_ENGINE=postgresql`
+/// puts every one on its own database of the test process's throw-away PostgreSQL cluster
+/// (PostgresTestSupport), so `make test` drives the same route over both engines.
+enum TestEngine: String {
+    case sqlite, postgresql
+
+    static var current: TestEngine {
+        TestEngine(rawValue: ProcessInfo.processInfo.environment["JZS_TEST_ENGINE"] ?? "") ?? .sqlite
+    }
+
+    func makeStore(sqlite database: RegistryDatabase) async throws -> any RegistryStore {
+        switch self {
+        case .sqlite: database.store
+        case .postgresql: try await PostgresRegistryStore.open(url: try await PostgresCluster.shared().makeDatabase(), connections: 4)
+        }
     }
 }
