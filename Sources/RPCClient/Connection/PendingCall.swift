@@ -14,7 +14,7 @@ struct EncodedRequest: Sendable {
 final class PendingCall: @unchecked Sendable {
     // @unchecked: fields are mutated only on the connection's event loop (see ClientHandler);
     // the calling task only reads `result` after the continuation resumed, which orders it.
-    enum Outcome {
+    enum Outcome: Sendable {
         case unary(CheckedContinuation<ByteBuffer, any Error>)
         case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
     }

@@ -1,4 +1,5 @@
 internal import Proto
+internal import Model
 internal import Synchronization
 
 /// Whether the server serves or drains, for `grpc.health.v1.Health` (one per ``Server``).

@@ -99,7 +99,11 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
             if ack {
                 perform(state.pongReceived(payload: UInt64(data.integer)), context: context)
             } else {
-                perform(state.pingReceived(now: context.eventLoop.now).filter { if case .answerPing = $0 { false } else { true } }, context: context)
+                let actions = state.pingReceived(now: context.eventLoop.now).filter { action in
+                    if case .answerPing = action { return false }
+                    return true
+                }
+                perform(actions, context: context)
             }
         case .goAway:
             perform(state.goAwayReceived(), context: context)
@@ -199,11 +203,15 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     // MARK: From the calls' tasks (on the event loop)
 
     func finished(streamID id: UInt32, bytes: ByteBuffer, failure: RPCError?, requestID: String?) {
-        guard let context, let actions = state.callFinished(id, code: failure?.code ?? .ok), let stream = streams[id] else {
+        guard let context, let actions = state.callFinished(id, code: failure?.code ?? .ok) else {
             budget.release(bytes.readableBytes)
             return
         }
-        stream.finish(bytes: bytes, error: failure, requestID: requestID, promise: released(bytes.readableBytes, context: context))
+        if let stream = streams[id] {
+            stream.finish(bytes: bytes, error: failure, requestID: requestID, promise: released(bytes.readableBytes, context: context))
+        } else {
+            budget.release(bytes.readableBytes)
+        }
         perform(actions, context: context)
     }
 

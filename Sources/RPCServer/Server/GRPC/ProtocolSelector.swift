@@ -2,6 +2,7 @@ internal import NIOCore
 internal import NIOHTTP2
 internal import Proto
 internal import Model
+internal import Logging
 
 /// Sits after the TLS handler until the handshake is done, then configures the connection for
 /// the protocol ALPN agreed on (docs/PROTOCOL.md §2.2): `jzs/1` → ``ConnectionHandler``, as
@@ -50,8 +51,8 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
                 // jzs/1: the connection handler takes the event (admission, caller) itself.
                 try operations.addHandler(ConnectionHandler(shared: shared, connectionID: connectionID, admission: admission),
                                           position: .after(self))
-                operations.removeHandler(context: context, promise: nil)
                 context.fireUserInboundEventTriggered(event)
+                operations.removeHandler(context: context, promise: nil)
             }
         } catch {
             shared.logger.error("cannot configure the connection", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
