@@ -42,7 +42,7 @@ struct GRPCTransportTests {
     func fieldViolations() async throws {
         try await withTestServer { server in
             try await withClient(server.clientConfiguration(as: "province-37", protocol: .h2)) { client in
-                let error = await rpcError { _ = try await client.provincial.pendingSignups() }
+                let error = await rpcError { _ = try await client.provincial.authenticate(enterpriseID: "e1") }
                 #expect(error?.code == .invalidArgument)
                 #expect(error?.violations.map(\.field) == ["metadata.operator"])
                 #expect(error?.violations.first?.code == TextCode.operatorRequired.rawValue)
@@ -51,8 +51,8 @@ struct GRPCTransportTests {
             }
             // Chinese messages survive grpc-message's percent-encoding.
             try await withClient(server.clientConfiguration(as: "province-37", language: .zh, protocol: .h2)) { client in
-                let zh = await rpcError { _ = try await client.provincial.pendingSignups() }
-                let en = await rpcError { _ = try await withClient(server.clientConfiguration(as: "province-37")) { try await $0.provincial.pendingSignups() } }
+                let zh = await rpcError { _ = try await client.provincial.authenticate(enterpriseID: "e1") }
+                let en = await rpcError { _ = try await withClient(server.clientConfiguration(as: "province-37")) { try await $0.provincial.authenticate(enterpriseID: "e1") } }
                 #expect(zh?.message != en?.message && zh?.message.unicodeScalars.contains { $0.value > 0x4E00 } == true)
             }
         }

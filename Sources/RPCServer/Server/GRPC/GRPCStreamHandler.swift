@@ -158,7 +158,7 @@ final class GRPCStreamHandler: ChannelInboundHandler {
     }
 
     /// Ends the call: any last messages, then the trailers (trailers only when nothing was
-    /// sent). Resets the stream if the client is still sending.
+    /// sent). Resets the stream (NO_ERROR) if the client is still sending.
     func finish(bytes: ByteBuffer?, error: RPCError?, requestID: String?, promise: EventLoopPromise<Void>?) {
         guard let context, !finished else {
             promise?.succeed()
@@ -175,7 +175,9 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         }
         let trailers = GRPCResponseHeaders.trailers(error: error, requestID: requestID, only: !headSent)
         context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: promise)
-        if !clientEnded { context.close(promise: nil) }
+        // The client is still sending (a refused request): RST_STREAM NO_ERROR tells it to stop
+        // without turning the answer it has into a cancellation (RFC 9113 §8.1).
+        if !clientEnded { context.writeAndFlush(wrapOutboundOut(.rstStream(.noError)), promise: nil) }
     }
 
     // MARK: Reflection
