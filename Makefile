@@ -4,13 +4,15 @@ DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
 APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config \
   libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-zenhei \
-  poppler-utils zbar-tools \
+  poppler-utils zbar-tools python3 python3-venv \
   libpq-dev postgresql-15
 # The second line is `jzs cert render` (cairo PDF, a CJK font, QR codes); the third is what its
-# tests read the PDF back with (pdftotext, pdftoppm, zbarimg); the fourth is the PostgreSQL engine
-# (libpq) and the server its tests start (initdb, pg_ctl, pg_basebackup from /usr/lib/postgresql/15/bin).
+# tests read the PDF back with (pdftotext, pdftoppm, zbarimg), and the Python the stock gRPC
+# client tests run in (a virtual environment with grpcio from PyPI, Tests/grpc-python); the fourth
+# is the PostgreSQL engine (libpq) and the server its tests start (initdb, pg_ctl, pg_basebackup
+# from /usr/lib/postgresql/15/bin).
 
-.PHONY: deps build release run test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
+.PHONY: deps build release run test grpc-stock-test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
 
 # Installs the Debian packages the build needs, when missing.
 deps:
@@ -54,6 +56,16 @@ test: deps check-generated
 	JZS_TEST_ENGINE=postgresql swift test --skip-build --filter '$(POSTGRES_SUITES)' 2>&1 | tee .build/test-postgresql.log; exit $${PIPESTATUS[0]}
 	swift build -c release --product jzsd
 	JZS_BIN_DIR=.build/release swift test --skip-build --filter 'ResponseIntegrityTests|HostileClientTests' 2>&1 | tee .build/test-release.log; exit $${PIPESTATUS[0]}
+	./scripts/grpc-stock-tests .build/release 2>&1 | tee .build/test-grpc.log; exit $${PIPESTATUS[0]}
+
+# A stock gRPC client (Python grpcio with stubs generated from proto/, Tests/grpc-python) against the
+# release jzsd over h2: every public method, certificates, bearer tokens, status details, health,
+# reflection, deadlines, cancellation, and a jzs/1 client on the same port. The virtual
+# environment (.build/grpc-venv) is made once and rebuilt only when Tests/grpc-python/requirements.txt
+# changes.
+grpc-stock-test: deps
+	swift build -c release --product jzsd
+	./scripts/grpc-stock-tests .build/release
 
 # ASan (release, every test) and TSan (concurrent suites) runs; see scripts/sanitize.
 sanitize: deps

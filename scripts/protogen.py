@@ -8,6 +8,12 @@ proto text). Output, all into Sources/Proto:
   Swift/Generated/Messages.generated.swift the Wire.* structs and enums
   Swift/Generated/Bridge.generated.swift   field copying to and from protobuf-c structs
   Swift/Generated/Methods.generated.swift  the typed method table and the service catalog
+  Swift/Generated/Descriptors.generated.swift  each file's FileDescriptorProto (server reflection)
+
+Packages are jzs.<area>.v<N> (the contract) or the standard ones jzs defines wire-identically in
+its own files (google.protobuf, google.rpc, grpc.health.v1, grpc.reflection.v1/v1alpha): protoc-c
+cannot import Google's well-known types. Their services go into ServiceCatalog.standard; the one
+bidirectional method (reflection) is served by hand and is left out of the method table.
 
 Only the subset the project allows is accepted: proto3, no maps, no groups, no extensions,
 no recursive messages. Anything else stops generation with a message naming the element.
@@ -173,8 +179,20 @@ def swift_ident(name):
     return f'`{name}`' if name in SWIFT_KEYWORDS else name
 
 
+STANDARD_AREAS = {
+    'google.protobuf': 'GoogleProtobuf', 'google.rpc': 'GoogleRPC', 'grpc.health.v1': 'GRPCHealthV1',
+    'grpc.reflection.v1': 'GRPCReflectionV1', 'grpc.reflection.v1alpha': 'GRPCReflectionV1alpha',
+}
+
+
+def is_standard(package):
+    return package in STANDARD_AREAS
+
+
 def area_of(package):
     # jzs.public.v1 -> Public; jzs.rpc.v1 -> RPC
+    if package in STANDARD_AREAS:
+        return STANDARD_AREAS[package]
     parts = package.split('.')
     if len(parts) != 3 or parts[0] != 'jzs' or not parts[2].startswith('v'):
         raise SystemExit(f"protogen: package {package!r} must be jzs.<area>.v<N>")
@@ -222,10 +240,13 @@ def collect(files):
         for i, m in enumerate(f['message_type']):
             add_message(m, pkg, area, [m['name']], f['name'], (4, i))
         for si, s in enumerate(f['service']):
-            services.append({'name': s['name'], 'package': pkg, 'area': area,
-                             'doc': comments.get((f['name'], (6, si))),
-                             'methods': [dict(m, doc=comments.get((f['name'], (6, si, 2, mi))))
-                                         for mi, m in enumerate(s['method'])]})
+            # The bidirectional reflection method is served by hand (no method-table entry).
+            methods = [dict(m, doc=comments.get((f['name'], (6, si, 2, mi))))
+                       for mi, m in enumerate(s['method'])
+                       if not (m['client_streaming'] and pkg.startswith('grpc.reflection.'))]
+            if methods:
+                services.append({'name': s['name'], 'package': pkg, 'area': area,
+                                 'doc': comments.get((f['name'], (6, si))), 'methods': methods})
 
 
 def add_enum(e, pkg, area, path, fname, spath):
@@ -259,7 +280,7 @@ def add_message(m, pkg, area, path, fname, spath):
 def swift_name(full):
     """Swift type name of a message or enum: Wire.<Area>.<Path...>."""
     t = messages.get(full) or enums.get(full)
-    return 'Wire.' + t['area'] + '.' + '.'.join(t['path'])
+    return 'Wire.' + t['area'] + '.' + '.'.join(swift_ident(p) for p in t['path'])
 
 
 def check_recursion():
@@ -353,7 +374,7 @@ def package_of_area(area):
 
 
 def parent_ext(t):
-    return 'Wire.' + t['area'] + ''.join('.' + p for p in t['path'][:-1])
+    return 'Wire.' + t['area'] + ''.join('.' + swift_ident(p) for p in t['path'][:-1])
 
 
 def emit_enum(e):
@@ -399,7 +420,7 @@ def emit_message(m):
     props = plan(m)
     s = f"extension {parent_ext(m)} {{\n"
     s += doc(m['doc'], '    ')
-    s += f"    public struct {name}: WireMessage, Sendable, Hashable {{\n"
+    s += f"    public struct {swift_ident(name)}: WireMessage, Sendable, Hashable {{\n"
     for p in props:
         if p[0] == 'oneof':
             members, oname = p[1], p[2]
@@ -594,17 +615,84 @@ def emit_methods():
             entries.append((m['name'], path, req, resp, bool(m['server_streaming'])))
         s += "    }\n}\n\n"
         out.append(s)
-        catalog.append((full_svc, entries))
-    s = "extension ServiceCatalog {\n    /// Every service and method of the contract, in name order.\n"
-    s += "    public static let services: [ServiceEntry] = [\n"
-    for full_svc, entries in catalog:
-        s += f"        ServiceEntry(name: \"{full_svc}\", methods: [\n"
-        for name, path, req, resp, streaming in entries:
-            s += (f"            MethodEntry(name: \"{name}\", path: \"{path}\", requestType: \"{req}\", "
-                  f"responseType: \"{resp}\", serverStreaming: {'true' if streaming else 'false'}),\n")
-        s += "        ]),\n"
-    s += "    ]\n}\n"
+        catalog.append((full_svc, entries, is_standard(svc['package'])))
+    s = "extension ServiceCatalog {\n"
+    for standard, name, what in ((False, 'services', 'Every service and method of the contract, in name order.'),
+                                 (True, 'standard', 'The standard gRPC services jzs serves beside the contract (health).')):
+        s += f"    /// {what}\n    public static let {name}: [ServiceEntry] = [\n"
+        for full_svc, entries, std in catalog:
+            if std != standard:
+                continue
+            s += f"        ServiceEntry(name: \"{full_svc}\", methods: [\n"
+            for mname, path, req, resp, streaming in entries:
+                s += (f"            MethodEntry(name: \"{mname}\", path: \"{path}\", requestType: \"{req}\", "
+                      f"responseType: \"{resp}\", serverStreaming: {'true' if streaming else 'false'}),\n")
+            s += "        ]),\n"
+        s += "    ]\n"
+    s += "}\n"
     out.append(s)
+    return ''.join(out)
+
+
+# --- Emit: file descriptors (server reflection) --------------------------------------------------
+
+def without_source_info(buf):
+    """The FileDescriptorProto bytes with field 9 (source_code_info) left out."""
+    out, pos = bytearray(), 0
+    while pos < len(buf):
+        start = pos
+        key, pos = read_varint(buf, pos)
+        number, wt = key >> 3, key & 7
+        if wt == 0:
+            _, pos = read_varint(buf, pos)
+        elif wt == 1:
+            pos += 8
+        elif wt == 2:
+            n, pos = read_varint(buf, pos)
+            pos += n
+        elif wt == 5:
+            pos += 4
+        if number != 9:
+            out += buf[start:pos]
+    return bytes(out)
+
+
+def symbols_of(f):
+    pkg = f['package']
+    names = []
+
+    def visit_message(m, prefix):
+        full = f"{prefix}.{m['name']}"
+        names.append(full)
+        for e in m['enum_type']:
+            names.append(f"{full}.{e['name']}")
+        for n in m['nested_type']:
+            visit_message(n, full)
+    for e in f['enum_type']:
+        names.append(f"{pkg}.{e['name']}")
+    for m in f['message_type']:
+        visit_message(m, pkg)
+    for s in f['service']:
+        names.append(f"{pkg}.{s['name']}")
+        names += [f"{pkg}.{s['name']}.{m['name']}" for m in s['method']]
+    return sorted(names)
+
+
+def emit_descriptors(raw_files, files):
+    import base64
+    out = [HEADER, "// swiftlint:disable all\n\n"]
+    out.append("extension DescriptorCatalog {\n")
+    out.append("    /// Every file of proto/: its serialized FileDescriptorProto (without source info), the files\n")
+    out.append("    /// it imports and the symbols it defines, in file-name order.\n")
+    out.append("    public static let files: [DescriptorFile] = [\n")
+    for raw, f in sorted(zip(raw_files, files), key=lambda x: x[1]['name']):
+        encoded = base64.b64encode(without_source_info(raw)).decode('ascii')
+        deps = ', '.join(f'"{d}"' for d in f['dependency'])
+        syms = ', '.join(f'"{n}"' for n in symbols_of(f))
+        out.append(f"        DescriptorFile(\n            name: \"{f['name']}\", dependencies: [{deps}],\n")
+        out.append(f"            symbols: [{syms}],\n")
+        out.append(f"            base64: \"{encoded}\"),\n")
+    out.append("    ]\n}\n")
     return ''.join(out)
 
 
@@ -681,8 +769,10 @@ def emit_umbrella(headers):
 def main():
     if len(sys.argv) != 4:
         raise SystemExit("usage: protogen.py DESCRIPTOR_SET C_INCLUDE_DIR SWIFT_OUT_DIR")
-    fds = decode(Path(sys.argv[1]).read_bytes(), SCHEMAS['FileDescriptorSet'])
-    ours = [f for f in fds['file'] if f['name'].startswith('jzs/')]
+    raw_set = Path(sys.argv[1]).read_bytes()
+    fds = decode(raw_set, SCHEMAS['FileDescriptorSet'])
+    raw_files = [value for number, _, value in fields(raw_set) if number == 1]
+    ours = fds['file']
     collect(ours)
     check_recursion()
     headers = sorted(f['name'][:-len('.proto')] + '.pb-c.h' for f in ours)
@@ -693,6 +783,7 @@ def main():
     (out / 'Messages.generated.swift').write_text(emit_messages())
     (out / 'Bridge.generated.swift').write_text(emit_bridge())
     (out / 'Methods.generated.swift').write_text(emit_methods())
+    (out / 'Descriptors.generated.swift').write_text(emit_descriptors(raw_files, ours))
 
 
 if __name__ == '__main__':

@@ -2,6 +2,8 @@ public import Proto
 internal import NIOCore
 internal import NIOPosix
 internal import Synchronization
+internal import NIOHTTP2
+internal import NIOHPACK
 
 /// A connection to a jzs server: many concurrent calls over one TLS connection, deadlines,
 /// cancellation, and a new connection after GOAWAY or a failure.
@@ -31,15 +33,40 @@ public final class Client: Sendable {
     struct Connection: Sendable {
         let generation: Int
         let channel: any Channel
-        let handler: NIOLoopBound<ClientHandler>
+        let transport: Transport
 
-        /// Runs `body` on the connection's event loop: inline when already there (tasks run on
+        /// The call multiplexer of the protocol ALPN agreed on.
+        enum Transport: Sendable {
+            case jzs(NIOLoopBound<ClientHandler>)
+            case h2(NIOLoopBound<H2ClientConnection>)
+        }
+
+        /// Starts `call` on the connection's event loop: inline when already there (tasks run on
         /// the loops when NIO is the global executor), else by enqueueing.
-        func onLoop(_ body: @escaping @Sendable (ClientHandler) -> Void) {
+        func start(_ call: PendingCall, outcome: PendingCall.Outcome) {
+            onLoop { transport in
+                switch transport {
+                case .jzs(let handler): handler.value.start(call, outcome: outcome)
+                case .h2(let connection): connection.value.start(call, outcome: outcome)
+                }
+            }
+        }
+
+        /// Ends `call` locally and tells the server (CANCEL, or RST_STREAM on HTTP/2).
+        func abandon(_ call: PendingCall, error: RPCError) {
+            onLoop { transport in
+                switch transport {
+                case .jzs(let handler): handler.value.abandon(call, error: error)
+                case .h2(let connection): connection.value.abandon(call, error: error)
+                }
+            }
+        }
+
+        private func onLoop(_ body: @escaping @Sendable (Transport) -> Void) {
             if channel.eventLoop.inEventLoop {
-                body(handler.value)
+                body(transport)
             } else {
-                channel.eventLoop.execute { body(handler.value) }
+                channel.eventLoop.execute { [transport] in body(transport) }
             }
         }
     }
@@ -69,7 +96,8 @@ public final class Client: Sendable {
         do {
             self.tls = try TLSContext.client(
                 trustRootsFile: configuration.trustRootsFile, serverName: configuration.serverName ?? configuration.host,
-                certificateFile: configuration.certificateFile, privateKeyFile: configuration.privateKeyFile)
+                certificateFile: configuration.certificateFile, privateKeyFile: configuration.privateKeyFile,
+                alpn: configuration.protocol.alpn)
         } catch {
             throw RPCError(code: .invalidArgument, message: "TLS configuration: \(TransportErrorText.reason(error))", messageCode: ClientCode.tlsConfiguration)
         }
@@ -111,19 +139,19 @@ public final class Client: Sendable {
         metadata: Metadata = Metadata(), timeout: Duration? = nil
     ) async throws -> Response {
         let timeout = timeout ?? configuration.defaultTimeout
-        let frames = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
+        let request = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
         var attempt = 0
         while true {
             attempt += 1
             let connection = try await connection()
-            let call = PendingCall(frames: frames, timeout: timeout)
+            let call = PendingCall(request, timeout: timeout)
             do {
                 let payload = try await withTaskCancellationHandler {
                     try await withCheckedThrowingContinuation { (c: CheckedContinuation<ByteBuffer, any Error>) in
-                        connection.onLoop { $0.start(call, outcome: .unary(c)) }
+                        connection.start(call, outcome: .unary(c))
                     }
                 } onCancel: {
-                    connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled", messageCode: ClientCode.cancelled)) }
+                    connection.abandon(call, error: RPCError(code: .cancelled, message: "call cancelled", messageCode: ClientCode.cancelled))
                 }
                 do {
                     return try method.response.decode(payload)
@@ -142,18 +170,22 @@ public final class Client: Sendable {
         metadata: Metadata = Metadata(), timeout: Duration? = nil
     ) async throws -> ResponseMessages<Response> {
         let timeout = timeout ?? configuration.defaultTimeout
-        let frames = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
+        let request = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
         let connection = try await connection()
-        let call = PendingCall(frames: frames, timeout: timeout)
+        let call = PendingCall(request, timeout: timeout)
         let (stream, continuation) = AsyncThrowingStream<ByteBuffer, any Error>.makeStream()
         continuation.onTermination = { _ in
-            connection.onLoop { $0.abandon(call, error: RPCError(code: .cancelled, message: "stream cancelled")) }
+            connection.abandon(call, error: RPCError(code: .cancelled, message: "stream cancelled"))
         }
-        connection.onLoop { $0.start(call, outcome: .stream(continuation)) }
+        connection.start(call, outcome: .stream(continuation))
         return ResponseMessages(raw: stream, codec: method.response)
     }
 
-    private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration) throws -> ByteBuffer {
+    private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration) throws -> EncodedRequest {
+        if configuration.protocol == .h2 {
+            return try H2ClientConnection.encode(path: path, request: request, codec: codec, metadata: metadata, timeout: timeout,
+                                                 configuration: configuration)
+        }
         var buffer = ByteBufferAllocator().buffer(capacity: 256)
         let key = HeaderKey(path: path, timeout: timeout.microseconds)
         if metadata.isEmpty, let cached = headerCache.withLock({ $0[key] }) {
@@ -178,7 +210,7 @@ public final class Client: Sendable {
         guard size <= configuration.maxMessageBytes else {
             throw RPCError(code: .resourceExhausted, message: "request of \(size) bytes exceeds the \(configuration.maxMessageBytes)-byte message limit")
         }
-        return buffer
+        return EncodedRequest(bytes: buffer, headers: nil)
     }
 
     // MARK: Connections
@@ -209,6 +241,8 @@ public final class Client: Sendable {
         let eventLoop = group.next()
         let ready = eventLoop.makePromise(of: Void.self)
         let connectTimeout = TimeAmount.microseconds(Int64(configuration.connectTimeout.microseconds))
+        let wireProtocol = configuration.protocol
+        let maxMessageBytes = configuration.maxMessageBytes
         let future = ClientBootstrap(group: eventLoop)
             .connectTimeout(connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -216,10 +250,13 @@ public final class Client: Sendable {
                 let retire: @Sendable () -> Void = { [weak self] in self?.retire(generation) }
                 self?.track(channel)
                 do {
-                    let handler = ClientHandler(ready: ready, onUnusable: retire)
                     try channel.pipeline.syncOperations.addHandler(try OpenSSLHandler(context: tls))
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
-                    try channel.pipeline.syncOperations.addHandler(handler)
+                    if wireProtocol == .h2 {
+                        try H2ClientConnection.configure(channel, ready: ready, onUnusable: retire, maxMessageBytes: maxMessageBytes)
+                    } else {
+                        try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(FrameDecoder()))
+                        try channel.pipeline.syncOperations.addHandler(ClientHandler(ready: ready, onUnusable: retire))
+                    }
                     return channel.eventLoop.makeSucceededVoidFuture()
                 } catch {
                     return channel.eventLoop.makeFailedFuture(error)
@@ -227,9 +264,15 @@ public final class Client: Sendable {
             }
             .connect(host: configuration.host, port: configuration.port)
             .flatMap { channel -> EventLoopFuture<Connection> in
-                let handler = try! channel.pipeline.syncOperations.handler(type: ClientHandler.self)
-                let connection = Connection(generation: generation, channel: channel,
-                                            handler: NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                let transport: Connection.Transport
+                if wireProtocol == .h2 {
+                    let h2 = try! channel.pipeline.syncOperations.handler(type: H2ClientConnectionHandler.self)
+                    transport = .h2(NIOLoopBound(h2.connection, eventLoop: channel.eventLoop))
+                } else {
+                    let handler = try! channel.pipeline.syncOperations.handler(type: ClientHandler.self)
+                    transport = .jzs(NIOLoopBound(handler, eventLoop: channel.eventLoop))
+                }
+                let connection = Connection(generation: generation, channel: channel, transport: transport)
                 let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
                     ready.fail(RPCError(code: .unavailable, message: "TLS handshake timed out", messageCode: ClientCode.handshakeTimeout))
                 }

@@ -20,11 +20,13 @@ struct LoadCommand: AsyncParsableCommand {
     @Option(help: "Echo payload bytes") var payload = 256
     @Option(help: "Measured seconds") var seconds: Double = 10
     @Option(help: "Warm-up seconds (not measured)") var warmup: Double = 2
+    @Option(name: .customLong("protocol"), help: "jzs/1 (default) or h2 (gRPC over HTTP/2)") var wireProtocol = "jzs/1"
 
     func validate() throws {
         guard concurrency >= 1, connections >= 1, connections <= concurrency else {
             throw ValidationError("need 1 <= --connections <= --concurrency")
         }
+        guard WireProtocol(rawValue: wireProtocol) != nil else { throw ValidationError("--protocol jzs/1 or h2") }
         guard seconds > 0, warmup >= 0, payload >= 0, payload <= 4_000_000 else { throw ValidationError("bad --seconds/--warmup/--payload") }
     }
 
@@ -36,7 +38,8 @@ struct LoadCommand: AsyncParsableCommand {
         var clients: [Client] = []
         for _ in 0..<connections {
             clients.append(try await Client.connect(ClientConfiguration(
-                host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key ?? cert)))
+                host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key ?? cert,
+                protocol: WireProtocol(rawValue: wireProtocol)!)))
         }
         let body = [UInt8](repeating: 0x5A, count: payload)
         let clock = ContinuousClock()
@@ -93,7 +96,7 @@ struct LoadCommand: AsyncParsableCommand {
         }
         let calls = sorted.count + results.errors
         let rate = (Double(calls) / seconds * 10).rounded() / 10
-        print(#"{"impl":"jzs","concurrency":\#(concurrency),"connections":\#(connections),"payload":\#(payload),"seconds":\#(seconds),"calls":\#(calls),"calls_per_s":\#(rate),"p50_us":\#(percentile(0.5)),"p99_us":\#(percentile(0.99)),"errors":\#(results.errors)}"#)
+        print(#"{"impl":"\#(wireProtocol == "h2" ? "jzs-h2" : "jzs")","concurrency":\#(concurrency),"connections":\#(connections),"payload":\#(payload),"seconds":\#(seconds),"calls":\#(calls),"calls_per_s":\#(rate),"p50_us":\#(percentile(0.5)),"p99_us":\#(percentile(0.99)),"errors":\#(results.errors)}"#)
     }
 }
 

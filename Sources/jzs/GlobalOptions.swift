@@ -30,6 +30,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .customLong("operator"), help: ArgumentHelp(HelpTexts.operatorName))
     var operatorName: String?
 
+    @Option(name: .customLong("protocol"), help: ArgumentHelp(HelpTexts.wireProtocol))
+    var wireProtocol: String?
+
     /// Read once, before parsing, by ``UILanguage/current``; declared here so that it parses and
     /// is documented wherever it is written.
     @Option(help: ArgumentHelp(HelpTexts.lang))
@@ -37,6 +40,7 @@ struct GlobalOptions: ParsableArguments {
 
     func validate() throws {
         if let lang, Language(tag: lang) == nil { throw ValidationError(HelpTexts.badLang(lang)) }
+        if let wireProtocol, WireProtocol(rawValue: wireProtocol) == nil { throw ValidationError(HelpTexts.badProtocol(wireProtocol)) }
     }
 
     var sessions: SessionStore {
@@ -78,8 +82,10 @@ struct GlobalOptions: ParsableArguments {
         }
         // The server answers in the user's language (docs/PROTOCOL.md, accept-language).
         metadata[Metadata.Key.acceptLanguage] = UILanguage.current.rawValue
+        let chosen = wireProtocol ?? env["JZS_PROTOCOL"] ?? file["protocol"] as? String ?? WireProtocol.jzs1.rawValue
+        guard let wire = WireProtocol(rawValue: chosen) else { throw ValidationError(HelpTexts.badProtocol(chosen)) }
         return ClientConfiguration(host: host, port: port, trustRootsFile: ca, certificateFile: cert, privateKeyFile: key,
-                                   defaultTimeout: .milliseconds(Int64(timeout * 1000)), metadata: metadata)
+                                   defaultTimeout: .milliseconds(Int64(timeout * 1000)), metadata: metadata, protocol: wire)
     }
 
     static func configFile() -> [String: Any] {

@@ -83,7 +83,9 @@ struct IsolationTests {
 
     @Test("Every method of the contract has exactly one row in the access table, and every row is a method")
     func everyMethodHasARow() {
-        let contract = Set(ServiceCatalog.services.flatMap { $0.methods.map(\.path) })
+        // The contract, and the standard gRPC services served beside it (health, reflection).
+        let contract = Set((ServiceCatalog.services + ServiceCatalog.standard).flatMap { $0.methods.map(\.path) })
+            .union(ReflectionService.paths)
         let rows = AccessTable.rows.map(\.key)
         #expect(rows.count == Set(rows).count, "a method has two rows")
         for path in contract.sorted() {
@@ -112,7 +114,7 @@ struct IsolationTests {
         }
         let listed = lines.filter { line in
             let cells = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-            return line.hasPrefix("| `/jzs.") && cells.count == 4 && cells[2...].allSatisfy { $0 == "yes" || $0 == "—" }
+            return (line.hasPrefix("| `/jzs.") || line.hasPrefix("| `/grpc.")) && cells.count == 4 && cells[2...].allSatisfy { $0 == "yes" || $0 == "—" }
         }
         #expect(listed.count == documented, "PROTOCOL.md lists \(listed.count) access rows, the table has \(documented)")
     }

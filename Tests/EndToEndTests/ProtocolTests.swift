@@ -48,10 +48,19 @@ struct ProtocolTests {
             try await raw.sendMessage(callID: 1, Wire.Public.EchoRequest(text: "a"), end: false)
             let refused = try Wire.RPC.CallTrailers(buffer: #require(await raw.next(.trailers)).payload)
             #expect(refused.code == StatusCode.unimplemented.rawValue)
+            // No request-id from the client, so none in the trailers (§5.4, §6.3).
+            #expect(refused.metadata.isEmpty)
             try await raw.sendHeaders(callID: 2, method: Methods.Public.echo.path)
             try await raw.sendMessage(callID: 2, Wire.Public.EchoRequest(text: "b"))
             let answer = try Wire.Public.EchoResponse(buffer: #require(await raw.next(.message)).payload)
             #expect(answer.text == "b")
+            _ = await raw.next(.trailers)
+            // The client's own request-id is echoed, unchanged.
+            try await raw.sendHeaders(callID: 3, method: Methods.Public.echo.path, requestID: "mine-3")
+            try await raw.sendMessage(callID: 3, Wire.Public.EchoRequest(text: "c"), end: false)
+            let echoed = try Wire.RPC.CallTrailers(buffer: #require(await raw.next(.trailers)).payload)
+            #expect(echoed.code == StatusCode.unimplemented.rawValue)
+            #expect(echoed.metadata.map { [$0.key, $0.value] } == [["request-id", "mine-3"]])
             await raw.close()
         }
     }

@@ -75,6 +75,44 @@ struct ValidationTests {
         #expect(((try? NewPassword(validating: text, account: "someone")) != nil) == ok)
     }
 
+    @Test("What the ID-number and credit-code checks leave out, as docs/PROTOCOL.md §15.11 says")
+    func notChecked() throws {
+        // No area code: six zeros pass with the right check character.
+        #expect(try IDNumber(validating: "000000199001010018").rawValue == "000000199001010018")
+        // Not the embedded organisation code's GB 11714 check (M000100Y needs 4, here 5) …
+        _ = try UnifiedSocialCreditCode(validating: "91350100M000100Y56")
+        // … nor a real registering authority's area (characters 3-8).
+        _ = try UnifiedSocialCreditCode(validating: "91000000M000100Y45")
+        // The worked examples' check characters.
+        #expect(throws: InvalidValue(.idCheckCharacter)) { _ = try IDNumber(validating: "110105194912310021") }
+        #expect(throws: InvalidValue(.creditCodeCheckCharacter)) { _ = try UnifiedSocialCreditCode(validating: "91350100M000100Y44") }
+        // Rules in their documented order: the check character before the birth date.
+        #expect(throws: InvalidValue(.idCheckCharacter)) { _ = try IDNumber(validating: "148093198802300291") }
+        #expect(throws: InvalidValue(.creditCodeCharacter, "18", "V")) { _ = try UnifiedSocialCreditCode(validating: "914173644JURQ2830V") }
+    }
+
+    @Test("Password classes as §15.11 defines them: symbols are whatever is neither letter nor number", arguments: [
+        ("abcdefg A", true),        // lower, upper, the space as a symbol
+        ("abcdefg_1", true),        // lower, digit, _
+        ("abcd五五五A", true),       // a CJK numeral counts as a digit
+        ("中文密码中文密码a1", false),  // Chinese characters are letters without case: two classes
+        ("abcdefg😀1", true),       // an emoji is a symbol
+        ("ABCDEFG１!", true),       // a full-width digit is a digit
+        ("abcdefgé1", false),       // é is lower case: two classes
+    ])
+    func passwordClasses(_ text: String, _ ok: Bool) {
+        #expect(((try? NewPassword(validating: text, account: "someone")) != nil) == ok)
+    }
+
+    @Test("The e-mail rule of §15.11", arguments: [
+        ("a@example.cn", true), ("张三@例子.中国", true), (" it@jinan.example ", true), ("a@b..c", true),
+        ("a@b", false), ("a@.cn", false), ("a@cn.", false), ("a@@b.cn", false), ("a b@c.cn", false), ("@b.cn", false),
+        (String(repeating: "x", count: 65) + "@b.cn", false),
+    ])
+    func email(_ text: String, _ ok: Bool) {
+        #expect(((try? EmailAddress(validating: text)) != nil) == ok)
+    }
+
     @Test("A password equal to the account is refused")
     func passwordNotAccount() {
         #expect(throws: InvalidValue.self) { _ = try NewPassword(validating: "Zhang-San1", account: "zhang-san1") }

@@ -1,12 +1,20 @@
 internal import NIOCore
 internal import Proto
+internal import NIOHPACK
+
+/// A call's request as the transport sends it: jzs/1 HEADERS and MESSAGE frames (with call id
+/// 0, patched when started), or for HTTP/2 the request headers and the length-prefixed message.
+struct EncodedRequest: Sendable {
+    var bytes: ByteBuffer
+    var headers: HPACKHeaders?
+}
 
 /// The client side of one call, shared between the calling task and the connection's event
 /// loop. Every mutable field is touched on the event loop only.
 final class PendingCall: @unchecked Sendable {
     // @unchecked: fields are mutated only on the connection's event loop (see ClientHandler);
     // the calling task only reads `result` after the continuation resumed, which orders it.
-    enum Outcome {
+    enum Outcome: Sendable {
         case unary(CheckedContinuation<ByteBuffer, any Error>)
         case stream(AsyncThrowingStream<ByteBuffer, any Error>.Continuation)
     }
@@ -16,12 +24,18 @@ final class PendingCall: @unchecked Sendable {
     var response: ByteBuffer?
     var expiry = NIODeadline.distantFuture
     var cancelledEarly: RPCError?
-    /// The request frames (HEADERS + MESSAGE), encoded by the caller with call id 0.
+    /// The request frames (HEADERS + MESSAGE), encoded by the caller with call id 0; on
+    /// HTTP/2 the length-prefixed message, sent after ``headers``.
     var frames: ByteBuffer
+    let headers: HPACKHeaders?
     let timeout: Duration
+    /// HTTP/2: the call's stream once opened (closing it resets the stream) and its deadline.
+    var stream: (any Channel)?
+    var deadline: Scheduled<Void>?
 
-    init(frames: ByteBuffer, timeout: Duration) {
-        self.frames = frames
+    init(_ request: EncodedRequest, timeout: Duration) {
+        self.frames = request.bytes
+        self.headers = request.headers
         self.timeout = timeout
     }
 

@@ -253,5 +253,11 @@ public enum AccessTable {
         Pub.getAnnouncement.path: .anyone,
         Pub.verifyCertificate.path: .anyone,
         Pub.getSigningKey.path: .anyone,
+        // The standard gRPC services (docs/PROTOCOL.md, "gRPC over HTTP/2"): public, like
+        // Public/Health; reflection is served by the HTTP/2 streams, its rows say the same.
+        Methods.GRPCHealthV1.check.path: Access(.anyone, whileChangingPassword: true),
+        Methods.GRPCHealthV1.watch.path: Access(.anyone, whileChangingPassword: true),
+        ReflectionService.v1: Access(.anyone, whileChangingPassword: true),
+        ReflectionService.v1alpha: Access(.anyone, whileChangingPassword: true),
     ]
 }

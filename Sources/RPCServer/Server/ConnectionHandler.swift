@@ -2,7 +2,6 @@ internal import Proto
 internal import Model
 internal import NIOCore
 internal import Logging
-internal import Foundation
 
 /// The jzs/1 glue of one connection: decodes frames, hands them to the ``ConnectionState``
 /// (the call table, drain, idle, keepalive and deadline bookkeeping, the limits of
@@ -351,42 +350,16 @@ final class ConnectionHandler: ChannelDuplexHandler {
                                       allocator: context.channel.allocator, budget: budget, callID: id,
                                       maxFrameBytes: Int(shared.limits.maxFrameBytes))
         let shared = self.shared
-        let connectionCaller = self.connectionCaller
-        let method = call.method
-        let metadata = call.metadata
         let clientRequestID = call.clientRequestID
-        let language = call.language
         let requestID = state.requestID(of: call)
+        let execution = CallExecution.Call(method: call.method, metadata: call.metadata, requestID: requestID, deadline: deadline,
+                                           language: call.language, connectionCaller: connectionCaller, peerAddress: peerAddress)
         state.callStarting(id, requestBytes: payload.readableBytes)
         // Task.immediate runs the handler right here on the event loop until it first suspends:
         // a handler that answers without waiting costs no executor hop. Handlers never block.
-        let peerAddress = self.peerAddress
         let task = Task.immediate {
-            var failure: RPCError?
-            var resolved: Caller?
             let box = OutBox(writer.allocator.buffer(capacity: 512))
-            do {
-                let caller = try await shared.callers.resolve(connectionCaller: connectionCaller, metadata: metadata, method: method)
-                resolved = caller
-                let callContext = CallContext(caller: caller, method: method, metadata: metadata, requestID: requestID,
-                                              deadline: deadline, logger: shared.logger)
-                try await entry(payload, callContext, writer.sink(box))
-            } catch {
-                failure = RPCError(mapping: error, language: language)
-                if failure?.code == .internalError {
-                    shared.logger.error("handler failed", metadata: [
-                        "method": "\(LogField.escape(method, maxBytes: shared.limits.maxLoggedFieldBytes))",
-                        "request-id": "\(LogField.escape(requestID, maxBytes: shared.limits.maxLoggedFieldBytes))",
-                        "error": "\(LogField.escape("\(error)", maxBytes: 4 * shared.limits.maxLoggedFieldBytes))",
-                    ])
-                }
-            }
-            if let failure, failure.code == .permissionDenied || failure.code == .unauthenticated, let onDenied = shared.onDenied {
-                // Every denial is audited (who, from where, what was refused; never the request).
-                let who = resolved?.principal ?? (metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session (unresolved)")
-                onDenied(AuditEntry(at: Date(), caller: who, tenant: "-", method: method, target: "from \(peerAddress)",
-                                    result: "denied: \(failure.code.name): \(failure.message)", requestID: requestID))
-            }
+            let failure = await CallExecution.run(execution, entry: entry, payload: payload, shared: shared, sink: writer.sink(box))
             writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
         }
         // The handler may already have finished inline (and the call left the table).

@@ -5,7 +5,8 @@ internal import Proto
 public import ServiceLifecycle
 internal import Crypto
 
-/// The jzs RPC server: TLS listener, one call multiplexer per connection, the router.
+/// The jzs RPC server: TLS listener (jzs/1 and gRPC over HTTP/2, chosen by ALPN), one call
+/// multiplexer per connection, the router (with `grpc.health.v1.Health` added).
 ///
 /// ```swift
 /// var router = Router()
@@ -19,11 +20,13 @@ public final class Server: Service, Sendable {
     private let connections: ConnectionRegistry
     private let logger: Logger
     private let drainTimeout: Duration
+    private let health: HealthState
 
     /// Where the server listens (with the real port when bound to port 0).
     public let localAddress: SocketAddress
 
-    private init(channel: any Channel, connections: ConnectionRegistry, logger: Logger, drainTimeout: Duration) {
+    private init(channel: any Channel, connections: ConnectionRegistry, logger: Logger, drainTimeout: Duration, health: HealthState) {
+        self.health = health
         self.channel = channel
         self.connections = connections
         self.logger = logger
@@ -36,6 +39,10 @@ public final class Server: Service, Sendable {
         configuration: ServerConfiguration, router: Router, logger: Logger,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> Server {
+        // grpc.health.v1.Health answers for the whole server and each service it serves.
+        var router = router
+        let health = HealthState()
+        HealthService(state: health, services: ReflectionService.services).register(with: &router)
         let shared = ServerShared(router: router, callers: configuration.callers, limits: configuration.limits, logger: logger,
                                   onDenied: configuration.onDenied)
         let connections = ConnectionRegistry(limits: configuration.limits)
@@ -70,7 +77,7 @@ public final class Server: Service, Sendable {
             .bind(host: configuration.host, port: configuration.port)
             .get()
         logger.notice("jzsd listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        return Server(channel: channel, connections: connections, logger: logger, drainTimeout: limits.drainTimeout)
+        return Server(channel: channel, connections: connections, logger: logger, drainTimeout: limits.drainTimeout, health: health)
     }
 
     /// Serves until graceful shutdown is requested (SIGTERM through ServiceLifecycle), then drains.
@@ -87,6 +94,7 @@ public final class Server: Service, Sendable {
     /// (up to the drain timeout) and returns when every connection has closed.
     public func shutdown() async {
         logger.notice("draining", metadata: ["connections": "\(connections.count)"])
+        health.beginDraining()
         try? await channel.close().get()
         for entry in connections.all { entry.drain() }
         await waitForConnections()

@@ -26,7 +26,9 @@ package struct ServerShared: Sendable {
 }
 
 /// The one place that builds a server connection's pipeline: TLS (when given), then the
-/// connection handler (framing, calls, limits). The listener and the fuzz targets both use it.
+/// protocol ALPN chose (``ProtocolSelector``): the jzs/1 connection handler (framing, calls,
+/// limits) or gRPC over HTTP/2. Without TLS (fuzzing, tests) it is jzs/1. The listener and the
+/// fuzz targets both use it.
 package enum ServerPipeline {
     /// Adds the server handlers to `channel` (on its event loop).
     /// - Parameter tls: nil only for tests and fuzzing that feed plaintext frames.
@@ -37,8 +39,12 @@ package enum ServerPipeline {
         admission: (@Sendable (_ certificateSerial: String?) -> Bool)? = nil
     ) throws {
         let operations = channel.pipeline.syncOperations
-        if let tls { try operations.addHandler(try OpenSSLHandler(context: tls)) }
-        try operations.addHandler(ConnectionHandler(shared: shared, connectionID: connectionID, admission: admission))
+        if let tls {
+            try operations.addHandler(try OpenSSLHandler(context: tls))
+            try operations.addHandler(ProtocolSelector(shared: shared, connectionID: connectionID, admission: admission))
+        } else {
+            try operations.addHandler(ConnectionHandler(shared: shared, connectionID: connectionID, admission: admission))
+        }
     }
 
     /// Starts the graceful shutdown of a connection set up by ``configure``.

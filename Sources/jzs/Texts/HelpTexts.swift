@@ -68,9 +68,12 @@ enum HelpTexts {
                                      "Person acting for a province or the ministry (env JZS_OPERATOR); audited.")
     static let lang = Phrase("界面语言：zh（中文）或 en（英文）（环境变量 JZS_LANG；默认按区域设置，否则中文）。",
                              "Language: zh (Chinese) or en (English) (env JZS_LANG; default: from the locale, else Chinese).")
+    static let wireProtocol = Phrase("与服务器通信的协议：jzs/1（默认）或 h2（标准 gRPC，HTTP/2）（环境变量 JZS_PROTOCOL）。",
+                                     "Protocol to the server: jzs/1 (default) or h2 (standard gRPC over HTTP/2) (env JZS_PROTOCOL).")
     static let yes = Phrase("不询问，直接确认（供脚本使用）。", "Do not ask: confirm (for scripts).")
 
     static let badLang = Phrase("--lang {1}：应为 zh 或 en", "--lang {1}: expected zh or en")
+    static let badProtocol = Phrase("--protocol {1}：应为 jzs/1 或 h2", "--protocol {1}: expected jzs/1 or h2")
     static let badServer = Phrase("--server {1}：应为 host:port", "--server {1}: expected host:port")
     static let noCA = Phrase("没有 CA 文件：请用 --ca FILE 指定（服务器的 pki/ca.pem）或设置 JZS_CA",
                              "no CA file: give --ca FILE (the server's pki/ca.pem) or set JZS_CA")

@@ -44,7 +44,8 @@ struct TestServer {
     var port: Int { server.localAddress.port! }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
-                             session: String? = nil, operator op: String? = nil, language: Language = .en) -> ClientConfiguration {
+                             session: String? = nil, operator op: String? = nil, language: Language = .en,
+                             protocol wire: WireProtocol = .jzs1) -> ClientConfiguration {
         let identity = name.flatMap { pki.clients[$0] }
         var metadata = Metadata()
         // Tests read the server's English texts unless they ask for Chinese.
@@ -53,7 +54,7 @@ struct TestServer {
         if let op { metadata[Metadata.Key.operator] = op }
         return ClientConfiguration(host: "127.0.0.1", port: port, trustRootsFile: pki.caFile, serverName: serverName,
                                    certificateFile: identity?.cert, privateKeyFile: identity?.key, defaultTimeout: timeout,
-                                   metadata: metadata)
+                                   metadata: metadata, protocol: wire)
     }
 
     /// The newest SMS code sent to `phone` (from the outbox).

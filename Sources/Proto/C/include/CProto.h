@@ -4,6 +4,12 @@
 
 #include <protobuf-c/protobuf-c.h>
 #include "wire_support.h"
+#include "google/protobuf/any.pb-c.h"
+#include "google/rpc/error_details.pb-c.h"
+#include "google/rpc/status.pb-c.h"
+#include "grpc/health/v1/health.pb-c.h"
+#include "grpc/reflection/v1/reflection.pb-c.h"
+#include "grpc/reflection/v1alpha/reflection.pb-c.h"
 #include "jzs/common/v1/application.pb-c.h"
 #include "jzs/common/v1/common.pb-c.h"
 #include "jzs/enterprise/v1/enterprise.pb-c.h"
@@ -14,6 +20,29 @@
 #include "jzs/rpc/v1/rpc.pb-c.h"
 
 /* Swift cannot take the address of an extern const; these return the real descriptor. */
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__google__protobuf__any(void) { return &google__protobuf__any__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__google__rpc__bad_request(void) { return &google__rpc__bad_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__google__rpc__bad_request__field_violation(void) { return &google__rpc__bad_request__field_violation__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__google__rpc__error_info(void) { return &google__rpc__error_info__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__google__rpc__status(void) { return &google__rpc__status__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__health__v1__health_check_request(void) { return &grpc__health__v1__health_check_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__health__v1__health_check_response(void) { return &grpc__health__v1__health_check_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__error_response(void) { return &grpc__reflection__v1__error_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__extension_number_response(void) { return &grpc__reflection__v1__extension_number_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__extension_request(void) { return &grpc__reflection__v1__extension_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__file_descriptor_response(void) { return &grpc__reflection__v1__file_descriptor_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__list_service_response(void) { return &grpc__reflection__v1__list_service_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__server_reflection_request(void) { return &grpc__reflection__v1__server_reflection_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__server_reflection_response(void) { return &grpc__reflection__v1__server_reflection_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1__service_response(void) { return &grpc__reflection__v1__service_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__error_response(void) { return &grpc__reflection__v1alpha__error_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__extension_number_response(void) { return &grpc__reflection__v1alpha__extension_number_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__extension_request(void) { return &grpc__reflection__v1alpha__extension_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__file_descriptor_response(void) { return &grpc__reflection__v1alpha__file_descriptor_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__list_service_response(void) { return &grpc__reflection__v1alpha__list_service_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__server_reflection_request(void) { return &grpc__reflection__v1alpha__server_reflection_request__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__server_reflection_response(void) { return &grpc__reflection__v1alpha__server_reflection_response__descriptor; }
+static inline const ProtobufCMessageDescriptor *jzs_descriptor__grpc__reflection__v1alpha__service_response(void) { return &grpc__reflection__v1alpha__service_response__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application(void) { return &jzs__common__v1__application__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_attachment(void) { return &jzs__common__v1__application_attachment__descriptor; }
 static inline const ProtobufCMessageDescriptor *jzs_descriptor__jzs__common__v1__application_draft(void) { return &jzs__common__v1__application_draft__descriptor; }

@@ -67,6 +67,24 @@ public struct Limits: Sendable, Equatable {
     public var pingBurst: Int = 50
     public var pingsPerSecond: Int = 5
 
+    // MARK: gRPC over HTTP/2 (the settings the server announces, and its abuse bounds)
+    //
+    // SETTINGS_MAX_CONCURRENT_STREAMS is ``maxConcurrentCallsPerConnection`` and the largest
+    // message ``maxFrameBytes``: one bound per thing, whichever transport carries the call.
+
+    /// SETTINGS_INITIAL_WINDOW_SIZE: request bytes a client may send on one stream before the
+    /// server has read them (HTTP/2 flow control).
+    public var h2InitialWindowBytes: Int = 1024 * 1024
+    /// The connection-level inbound window (all streams together).
+    public var h2ConnectionWindowBytes: Int = 16 * 1024 * 1024
+    /// SETTINGS_MAX_HEADER_LIST_SIZE: bytes of one header block (metadata), as HPACK counts them.
+    public var h2MaxHeaderListBytes: Int = 64 * 1024
+    /// Rapid Reset protection: RST_STREAM frames a client may send within ``h2ResetWindow``;
+    /// one more closes the connection with GOAWAY ENHANCE_YOUR_CALM. (A reset of a running call
+    /// also spends a token of the cancel budget, as a jzs/1 CANCEL does.)
+    public var h2MaxResets: Int = 200
+    public var h2ResetWindow: Duration = .seconds(30)
+
     // MARK: Per-source budgets (token buckets per client IP address; certificate callers exempt)
 
     /// Password logins and resets (Individual/Login, Enterprise/Login, Enterprise/ResetPassword):
@@ -159,6 +177,11 @@ extension Limits {
         int("cancels-per-second", \.cancelsPerSecond),
         int("ping-burst", \.pingBurst),
         int("pings-per-second", \.pingsPerSecond),
+        int("h2-initial-window-bytes", \.h2InitialWindowBytes),
+        int("h2-connection-window-bytes", \.h2ConnectionWindowBytes),
+        int("h2-max-header-list-bytes", \.h2MaxHeaderListBytes),
+        int("h2-max-resets", \.h2MaxResets),
+        duration("h2-reset-window", \.h2ResetWindow),
         int("login-burst-per-address", \.loginBurstPerAddress),
         int("logins-per-minute-per-address", \.loginsPerMinutePerAddress),
         int("sms-burst-per-address", \.smsBurstPerAddress),

@@ -2,6 +2,522 @@
 package import CProto
 internal import CProtobufC
 
+extension Wire.GoogleProtobuf.`Any`: ProtobufCBacked {
+    package typealias CMessage = Google__Protobuf__Any
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__google__protobuf__any() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Google__Protobuf__Any>) { google__protobuf__any__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Google__Protobuf__Any>) {
+        let c = pointer.pointee
+        self.init()
+        self.typeURL = CBridge.string(c.type_url)
+        self.value = CBridge.bytes(c.value)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Google__Protobuf__Any>, arena: borrowing CArena) {
+        if !typeURL.isEmpty { c.pointee.type_url = arena.string(typeURL) }
+        if !value.isEmpty { c.pointee.value = arena.bytes(value) }
+    }
+}
+
+extension Wire.GoogleRPC.BadRequest: ProtobufCBacked {
+    package typealias CMessage = Google__Rpc__BadRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__google__rpc__bad_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Google__Rpc__BadRequest>) { google__rpc__bad_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Google__Rpc__BadRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.fieldViolations = CBridge.messages(c.n_field_violations, c.field_violations, as: Wire.GoogleRPC.BadRequest.FieldViolation.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Google__Rpc__BadRequest>, arena: borrowing CArena) {
+        if !fieldViolations.isEmpty {
+            c.pointee.n_field_violations = fieldViolations.count
+            c.pointee.field_violations = arena.messages(fieldViolations)
+        }
+    }
+}
+
+extension Wire.GoogleRPC.BadRequest.FieldViolation: ProtobufCBacked {
+    package typealias CMessage = Google__Rpc__BadRequest__FieldViolation
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__google__rpc__bad_request__field_violation() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Google__Rpc__BadRequest__FieldViolation>) { google__rpc__bad_request__field_violation__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Google__Rpc__BadRequest__FieldViolation>) {
+        let c = pointer.pointee
+        self.init()
+        self.field = CBridge.string(c.field)
+        self.description = CBridge.string(c.description)
+        self.reason = CBridge.string(c.reason)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Google__Rpc__BadRequest__FieldViolation>, arena: borrowing CArena) {
+        if !field.isEmpty { c.pointee.field = arena.string(field) }
+        if !description.isEmpty { c.pointee.description = arena.string(description) }
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+    }
+}
+
+extension Wire.GoogleRPC.ErrorInfo: ProtobufCBacked {
+    package typealias CMessage = Google__Rpc__ErrorInfo
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__google__rpc__error_info() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Google__Rpc__ErrorInfo>) { google__rpc__error_info__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Google__Rpc__ErrorInfo>) {
+        let c = pointer.pointee
+        self.init()
+        self.reason = CBridge.string(c.reason)
+        self.domain = CBridge.string(c.domain)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Google__Rpc__ErrorInfo>, arena: borrowing CArena) {
+        if !reason.isEmpty { c.pointee.reason = arena.string(reason) }
+        if !domain.isEmpty { c.pointee.domain = arena.string(domain) }
+    }
+}
+
+extension Wire.GoogleRPC.Status: ProtobufCBacked {
+    package typealias CMessage = Google__Rpc__Status
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__google__rpc__status() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Google__Rpc__Status>) { google__rpc__status__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Google__Rpc__Status>) {
+        let c = pointer.pointee
+        self.init()
+        self.code = c.code
+        self.message = CBridge.string(c.message)
+        self.details = CBridge.messages(c.n_details, c.details, as: Wire.GoogleProtobuf.`Any`.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Google__Rpc__Status>, arena: borrowing CArena) {
+        c.pointee.code = code
+        if !message.isEmpty { c.pointee.message = arena.string(message) }
+        if !details.isEmpty {
+            c.pointee.n_details = details.count
+            c.pointee.details = arena.messages(details)
+        }
+    }
+}
+
+extension Wire.GRPCHealthV1.HealthCheckRequest: ProtobufCBacked {
+    package typealias CMessage = Grpc__Health__V1__HealthCheckRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__health__v1__health_check_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckRequest>) { grpc__health__v1__health_check_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Health__V1__HealthCheckRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.service = CBridge.string(c.service)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckRequest>, arena: borrowing CArena) {
+        if !service.isEmpty { c.pointee.service = arena.string(service) }
+    }
+}
+
+extension Wire.GRPCHealthV1.HealthCheckResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Health__V1__HealthCheckResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__health__v1__health_check_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckResponse>) { grpc__health__v1__health_check_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Health__V1__HealthCheckResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.status = Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus(rawValue: Int32(truncatingIfNeeded: c.status.rawValue))
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Health__V1__HealthCheckResponse>, arena: borrowing CArena) {
+        c.pointee.status = .init(rawValue: .init(truncatingIfNeeded: status.rawValue))
+    }
+}
+
+extension Wire.GRPCReflectionV1.ErrorResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ErrorResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__error_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ErrorResponse>) { grpc__reflection__v1__error_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ErrorResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.errorCode = c.error_code
+        self.errorMessage = CBridge.string(c.error_message)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ErrorResponse>, arena: borrowing CArena) {
+        c.pointee.error_code = errorCode
+        if !errorMessage.isEmpty { c.pointee.error_message = arena.string(errorMessage) }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ExtensionNumberResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ExtensionNumberResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__extension_number_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionNumberResponse>) { grpc__reflection__v1__extension_number_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ExtensionNumberResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.baseTypeName = CBridge.string(c.base_type_name)
+        self.extensionNumber = CBridge.scalars(c.n_extension_number, c.extension_number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionNumberResponse>, arena: borrowing CArena) {
+        if !baseTypeName.isEmpty { c.pointee.base_type_name = arena.string(baseTypeName) }
+        if !extensionNumber.isEmpty {
+            c.pointee.n_extension_number = extensionNumber.count
+            c.pointee.extension_number = arena.scalars(extensionNumber)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ExtensionRequest: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ExtensionRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__extension_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionRequest>) { grpc__reflection__v1__extension_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ExtensionRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.containingType = CBridge.string(c.containing_type)
+        self.extensionNumber = c.extension_number
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ExtensionRequest>, arena: borrowing CArena) {
+        if !containingType.isEmpty { c.pointee.containing_type = arena.string(containingType) }
+        c.pointee.extension_number = extensionNumber
+    }
+}
+
+extension Wire.GRPCReflectionV1.FileDescriptorResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__FileDescriptorResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__file_descriptor_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__FileDescriptorResponse>) { grpc__reflection__v1__file_descriptor_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__FileDescriptorResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.fileDescriptorProto = CBridge.byteArrays(c.n_file_descriptor_proto, c.file_descriptor_proto)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__FileDescriptorResponse>, arena: borrowing CArena) {
+        if !fileDescriptorProto.isEmpty {
+            c.pointee.n_file_descriptor_proto = fileDescriptorProto.count
+            c.pointee.file_descriptor_proto = arena.byteArrays(fileDescriptorProto)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ListServiceResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ListServiceResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__list_service_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ListServiceResponse>) { grpc__reflection__v1__list_service_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ListServiceResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.service = CBridge.messages(c.n_service, c.service, as: Wire.GRPCReflectionV1.ServiceResponse.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ListServiceResponse>, arena: borrowing CArena) {
+        if !service.isEmpty {
+            c.pointee.n_service = service.count
+            c.pointee.service = arena.messages(service)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ServerReflectionRequest: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ServerReflectionRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__server_reflection_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>) { grpc__reflection__v1__server_reflection_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ServerReflectionRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.host = CBridge.string(c.host)
+        switch c.message_request_case.rawValue {
+        case 3: self.messageRequest = .fileByFilename(CBridge.string(c.file_by_filename))
+        case 4: self.messageRequest = .fileContainingSymbol(CBridge.string(c.file_containing_symbol))
+        case 5: if let v = c.file_containing_extension { self.messageRequest = .fileContainingExtension(Wire.GRPCReflectionV1.ExtensionRequest(cMessage: v)) }
+        case 6: self.messageRequest = .allExtensionNumbersOfType(CBridge.string(c.all_extension_numbers_of_type))
+        case 7: self.messageRequest = .listServices(CBridge.string(c.list_services))
+        default: break
+        }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionRequest>, arena: borrowing CArena) {
+        if !host.isEmpty { c.pointee.host = arena.string(host) }
+        switch messageRequest {
+        case .fileByFilename(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 3)
+            c.pointee.file_by_filename = arena.string(v)
+        case .fileContainingSymbol(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 4)
+            c.pointee.file_containing_symbol = arena.string(v)
+        case .fileContainingExtension(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 5)
+            c.pointee.file_containing_extension = arena.message(v)
+        case .allExtensionNumbersOfType(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 6)
+            c.pointee.all_extension_numbers_of_type = arena.string(v)
+        case .listServices(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 7)
+            c.pointee.list_services = arena.string(v)
+        case nil: break
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ServerReflectionResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ServerReflectionResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__server_reflection_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>) { grpc__reflection__v1__server_reflection_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ServerReflectionResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.validHost = CBridge.string(c.valid_host)
+        if let v = c.original_request { self.originalRequest = Wire.GRPCReflectionV1.ServerReflectionRequest(cMessage: v) }
+        switch c.message_response_case.rawValue {
+        case 4: if let v = c.file_descriptor_response { self.messageResponse = .fileDescriptorResponse(Wire.GRPCReflectionV1.FileDescriptorResponse(cMessage: v)) }
+        case 5: if let v = c.all_extension_numbers_response { self.messageResponse = .allExtensionNumbersResponse(Wire.GRPCReflectionV1.ExtensionNumberResponse(cMessage: v)) }
+        case 6: if let v = c.list_services_response { self.messageResponse = .listServicesResponse(Wire.GRPCReflectionV1.ListServiceResponse(cMessage: v)) }
+        case 7: if let v = c.error_response { self.messageResponse = .errorResponse(Wire.GRPCReflectionV1.ErrorResponse(cMessage: v)) }
+        default: break
+        }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServerReflectionResponse>, arena: borrowing CArena) {
+        if !validHost.isEmpty { c.pointee.valid_host = arena.string(validHost) }
+        if let v = originalRequest { c.pointee.original_request = arena.message(v) }
+        switch messageResponse {
+        case .fileDescriptorResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 4)
+            c.pointee.file_descriptor_response = arena.message(v)
+        case .allExtensionNumbersResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 5)
+            c.pointee.all_extension_numbers_response = arena.message(v)
+        case .listServicesResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 6)
+            c.pointee.list_services_response = arena.message(v)
+        case .errorResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 7)
+            c.pointee.error_response = arena.message(v)
+        case nil: break
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1.ServiceResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1__ServiceResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1__service_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServiceResponse>) { grpc__reflection__v1__service_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1__ServiceResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.name = CBridge.string(c.name)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1__ServiceResponse>, arena: borrowing CArena) {
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ErrorResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ErrorResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__error_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ErrorResponse>) { grpc__reflection__v1alpha__error_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ErrorResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.errorCode = c.error_code
+        self.errorMessage = CBridge.string(c.error_message)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ErrorResponse>, arena: borrowing CArena) {
+        c.pointee.error_code = errorCode
+        if !errorMessage.isEmpty { c.pointee.error_message = arena.string(errorMessage) }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ExtensionNumberResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ExtensionNumberResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__extension_number_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ExtensionNumberResponse>) { grpc__reflection__v1alpha__extension_number_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ExtensionNumberResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.baseTypeName = CBridge.string(c.base_type_name)
+        self.extensionNumber = CBridge.scalars(c.n_extension_number, c.extension_number)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ExtensionNumberResponse>, arena: borrowing CArena) {
+        if !baseTypeName.isEmpty { c.pointee.base_type_name = arena.string(baseTypeName) }
+        if !extensionNumber.isEmpty {
+            c.pointee.n_extension_number = extensionNumber.count
+            c.pointee.extension_number = arena.scalars(extensionNumber)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ExtensionRequest: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ExtensionRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__extension_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ExtensionRequest>) { grpc__reflection__v1alpha__extension_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ExtensionRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.containingType = CBridge.string(c.containing_type)
+        self.extensionNumber = c.extension_number
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ExtensionRequest>, arena: borrowing CArena) {
+        if !containingType.isEmpty { c.pointee.containing_type = arena.string(containingType) }
+        c.pointee.extension_number = extensionNumber
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.FileDescriptorResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__FileDescriptorResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__file_descriptor_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__FileDescriptorResponse>) { grpc__reflection__v1alpha__file_descriptor_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__FileDescriptorResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.fileDescriptorProto = CBridge.byteArrays(c.n_file_descriptor_proto, c.file_descriptor_proto)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__FileDescriptorResponse>, arena: borrowing CArena) {
+        if !fileDescriptorProto.isEmpty {
+            c.pointee.n_file_descriptor_proto = fileDescriptorProto.count
+            c.pointee.file_descriptor_proto = arena.byteArrays(fileDescriptorProto)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ListServiceResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ListServiceResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__list_service_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ListServiceResponse>) { grpc__reflection__v1alpha__list_service_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ListServiceResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.service = CBridge.messages(c.n_service, c.service, as: Wire.GRPCReflectionV1alpha.ServiceResponse.self)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ListServiceResponse>, arena: borrowing CArena) {
+        if !service.isEmpty {
+            c.pointee.n_service = service.count
+            c.pointee.service = arena.messages(service)
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ServerReflectionRequest: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ServerReflectionRequest
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__server_reflection_request() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServerReflectionRequest>) { grpc__reflection__v1alpha__server_reflection_request__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ServerReflectionRequest>) {
+        let c = pointer.pointee
+        self.init()
+        self.host = CBridge.string(c.host)
+        switch c.message_request_case.rawValue {
+        case 3: self.messageRequest = .fileByFilename(CBridge.string(c.file_by_filename))
+        case 4: self.messageRequest = .fileContainingSymbol(CBridge.string(c.file_containing_symbol))
+        case 5: if let v = c.file_containing_extension { self.messageRequest = .fileContainingExtension(Wire.GRPCReflectionV1alpha.ExtensionRequest(cMessage: v)) }
+        case 6: self.messageRequest = .allExtensionNumbersOfType(CBridge.string(c.all_extension_numbers_of_type))
+        case 7: self.messageRequest = .listServices(CBridge.string(c.list_services))
+        default: break
+        }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServerReflectionRequest>, arena: borrowing CArena) {
+        if !host.isEmpty { c.pointee.host = arena.string(host) }
+        switch messageRequest {
+        case .fileByFilename(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 3)
+            c.pointee.file_by_filename = arena.string(v)
+        case .fileContainingSymbol(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 4)
+            c.pointee.file_containing_symbol = arena.string(v)
+        case .fileContainingExtension(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 5)
+            c.pointee.file_containing_extension = arena.message(v)
+        case .allExtensionNumbersOfType(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 6)
+            c.pointee.all_extension_numbers_of_type = arena.string(v)
+        case .listServices(let v)?:
+            c.pointee.message_request_case = .init(rawValue: 7)
+            c.pointee.list_services = arena.string(v)
+        case nil: break
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ServerReflectionResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ServerReflectionResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__server_reflection_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServerReflectionResponse>) { grpc__reflection__v1alpha__server_reflection_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ServerReflectionResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.validHost = CBridge.string(c.valid_host)
+        if let v = c.original_request { self.originalRequest = Wire.GRPCReflectionV1alpha.ServerReflectionRequest(cMessage: v) }
+        switch c.message_response_case.rawValue {
+        case 4: if let v = c.file_descriptor_response { self.messageResponse = .fileDescriptorResponse(Wire.GRPCReflectionV1alpha.FileDescriptorResponse(cMessage: v)) }
+        case 5: if let v = c.all_extension_numbers_response { self.messageResponse = .allExtensionNumbersResponse(Wire.GRPCReflectionV1alpha.ExtensionNumberResponse(cMessage: v)) }
+        case 6: if let v = c.list_services_response { self.messageResponse = .listServicesResponse(Wire.GRPCReflectionV1alpha.ListServiceResponse(cMessage: v)) }
+        case 7: if let v = c.error_response { self.messageResponse = .errorResponse(Wire.GRPCReflectionV1alpha.ErrorResponse(cMessage: v)) }
+        default: break
+        }
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServerReflectionResponse>, arena: borrowing CArena) {
+        if !validHost.isEmpty { c.pointee.valid_host = arena.string(validHost) }
+        if let v = originalRequest { c.pointee.original_request = arena.message(v) }
+        switch messageResponse {
+        case .fileDescriptorResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 4)
+            c.pointee.file_descriptor_response = arena.message(v)
+        case .allExtensionNumbersResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 5)
+            c.pointee.all_extension_numbers_response = arena.message(v)
+        case .listServicesResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 6)
+            c.pointee.list_services_response = arena.message(v)
+        case .errorResponse(let v)?:
+            c.pointee.message_response_case = .init(rawValue: 7)
+            c.pointee.error_response = arena.message(v)
+        case nil: break
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha.ServiceResponse: ProtobufCBacked {
+    package typealias CMessage = Grpc__Reflection__V1alpha__ServiceResponse
+    package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__grpc__reflection__v1alpha__service_response() }
+    package static func cInitialize(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServiceResponse>) { grpc__reflection__v1alpha__service_response__init(c) }
+
+    package init(cMessage pointer: UnsafePointer<Grpc__Reflection__V1alpha__ServiceResponse>) {
+        let c = pointer.pointee
+        self.init()
+        self.name = CBridge.string(c.name)
+    }
+
+    package func fill(_ c: UnsafeMutablePointer<Grpc__Reflection__V1alpha__ServiceResponse>, arena: borrowing CArena) {
+        if !name.isEmpty { c.pointee.name = arena.string(name) }
+    }
+}
+
 extension Wire.Common.Application: ProtobufCBacked {
     package typealias CMessage = Jzs__Common__V1__Application
     package static var cDescriptor: UnsafePointer<ProtobufCMessageDescriptor> { jzs_descriptor__jzs__common__v1__application() }

@@ -12,6 +12,31 @@ extension Wire {
 }
 
 extension Wire {
+    /// Messages of package `grpc.health.v1`.
+    public enum GRPCHealthV1 {}
+}
+
+extension Wire {
+    /// Messages of package `grpc.reflection.v1`.
+    public enum GRPCReflectionV1 {}
+}
+
+extension Wire {
+    /// Messages of package `grpc.reflection.v1alpha`.
+    public enum GRPCReflectionV1alpha {}
+}
+
+extension Wire {
+    /// Messages of package `google.protobuf`.
+    public enum GoogleProtobuf {}
+}
+
+extension Wire {
+    /// Messages of package `google.rpc`.
+    public enum GoogleRPC {}
+}
+
+extension Wire {
     /// Messages of package `jzs.individual.v1`.
     public enum Individual {}
 }
@@ -34,6 +59,37 @@ extension Wire {
 extension Wire {
     /// Messages of package `jzs.rpc.v1`.
     public enum RPC {}
+}
+
+extension Wire.GRPCHealthV1.HealthCheckResponse {
+    public enum ServingStatus: Sendable, Hashable {
+        case unknown  // = 0
+        case serving  // = 1
+        case notServing  // = 2
+        case serviceUnknown  // = 3
+        /// A value this version of the contract does not know.
+        case unrecognized(Int32)
+
+        public init(rawValue: Int32) {
+            switch rawValue {
+            case 0: self = .unknown
+            case 1: self = .serving
+            case 2: self = .notServing
+            case 3: self = .serviceUnknown
+            default: self = .unrecognized(rawValue)
+            }
+        }
+
+        public var rawValue: Int32 {
+            switch self {
+            case .unknown: 0
+            case .serving: 1
+            case .notServing: 2
+            case .serviceUnknown: 3
+            case .unrecognized(let value): value
+            }
+        }
+    }
 }
 
 extension Wire.Common {
@@ -387,6 +443,309 @@ extension Wire.Public {
             case .passwordReset: 3
             case .unrecognized(let value): value
             }
+        }
+    }
+}
+
+extension Wire.GoogleProtobuf {
+    /// A message of the type named by type_url (`type.googleapis.com/<full name>`), serialized.
+    public struct `Any`: WireMessage, Sendable, Hashable {
+        public var typeURL: String
+        public var value: [UInt8]
+
+        public init(typeURL: String = "", value: [UInt8] = []) {
+            self.typeURL = typeURL
+            self.value = value
+        }
+    }
+}
+
+extension Wire.GoogleRPC {
+    /// The fields of a request that were wrong (INVALID_ARGUMENT).
+    public struct BadRequest: WireMessage, Sendable, Hashable {
+        public var fieldViolations: [Wire.GoogleRPC.BadRequest.FieldViolation]
+
+        public init(fieldViolations: [Wire.GoogleRPC.BadRequest.FieldViolation] = []) {
+            self.fieldViolations = fieldViolations
+        }
+    }
+}
+
+extension Wire.GoogleRPC.BadRequest {
+    /// One wrong field: field = the path (`items[2].id_number`), description = the sentence in
+    /// the caller's language, reason = the sentence's stable code.
+    public struct FieldViolation: WireMessage, Sendable, Hashable {
+        public var field: String
+        public var description: String
+        public var reason: String
+
+        public init(field: String = "", description: String = "", reason: String = "") {
+            self.field = field
+            self.description = description
+            self.reason = reason
+        }
+    }
+}
+
+extension Wire.GoogleRPC {
+    /// The stable code of the status message: reason = the catalogue code (`application.not_found`),
+    /// domain = "jzs".
+    public struct ErrorInfo: WireMessage, Sendable, Hashable {
+        public var reason: String
+        public var domain: String
+
+        public init(reason: String = "", domain: String = "") {
+            self.reason = reason
+            self.domain = domain
+        }
+    }
+}
+
+extension Wire.GoogleRPC {
+    /// The call's status: the gRPC code, the message (as in `grpc-message`) and details
+    /// (google.rpc.BadRequest for field violations, google.rpc.ErrorInfo with the message code).
+    public struct Status: WireMessage, Sendable, Hashable {
+        public var code: Int32
+        public var message: String
+        public var details: [Wire.GoogleProtobuf.`Any`]
+
+        public init(code: Int32 = 0, message: String = "", details: [Wire.GoogleProtobuf.`Any`] = []) {
+            self.code = code
+            self.message = message
+            self.details = details
+        }
+    }
+}
+
+extension Wire.GRPCHealthV1 {
+    public struct HealthCheckRequest: WireMessage, Sendable, Hashable {
+        /// "" for the whole server, or the full name of one service (`jzs.public.v1.Public`).
+        public var service: String
+
+        public init(service: String = "") {
+            self.service = service
+        }
+    }
+}
+
+extension Wire.GRPCHealthV1 {
+    public struct HealthCheckResponse: WireMessage, Sendable, Hashable {
+        public var status: Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus
+
+        public init(status: Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus = .unknown) {
+            self.status = status
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ErrorResponse: WireMessage, Sendable, Hashable {
+        public var errorCode: Int32
+        public var errorMessage: String
+
+        public init(errorCode: Int32 = 0, errorMessage: String = "") {
+            self.errorCode = errorCode
+            self.errorMessage = errorMessage
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ExtensionNumberResponse: WireMessage, Sendable, Hashable {
+        public var baseTypeName: String
+        public var extensionNumber: [Int32]
+
+        public init(baseTypeName: String = "", extensionNumber: [Int32] = []) {
+            self.baseTypeName = baseTypeName
+            self.extensionNumber = extensionNumber
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ExtensionRequest: WireMessage, Sendable, Hashable {
+        public var containingType: String
+        public var extensionNumber: Int32
+
+        public init(containingType: String = "", extensionNumber: Int32 = 0) {
+            self.containingType = containingType
+            self.extensionNumber = extensionNumber
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct FileDescriptorResponse: WireMessage, Sendable, Hashable {
+        /// Serialized FileDescriptorProto of the file asked for, then those it imports.
+        public var fileDescriptorProto: [[UInt8]]
+
+        public init(fileDescriptorProto: [[UInt8]] = []) {
+            self.fileDescriptorProto = fileDescriptorProto
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ListServiceResponse: WireMessage, Sendable, Hashable {
+        public var service: [Wire.GRPCReflectionV1.ServiceResponse]
+
+        public init(service: [Wire.GRPCReflectionV1.ServiceResponse] = []) {
+            self.service = service
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ServerReflectionRequest: WireMessage, Sendable, Hashable {
+        public enum MessageRequest: Sendable, Hashable {
+            case fileByFilename(String)
+            case fileContainingSymbol(String)
+            case fileContainingExtension(Wire.GRPCReflectionV1.ExtensionRequest)
+            case allExtensionNumbersOfType(String)
+            case listServices(String)
+        }
+        public var host: String
+        public var messageRequest: MessageRequest?
+
+        public init(host: String = "", messageRequest: MessageRequest? = nil) {
+            self.host = host
+            self.messageRequest = messageRequest
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ServerReflectionResponse: WireMessage, Sendable, Hashable {
+        public enum MessageResponse: Sendable, Hashable {
+            case fileDescriptorResponse(Wire.GRPCReflectionV1.FileDescriptorResponse)
+            case allExtensionNumbersResponse(Wire.GRPCReflectionV1.ExtensionNumberResponse)
+            case listServicesResponse(Wire.GRPCReflectionV1.ListServiceResponse)
+            case errorResponse(Wire.GRPCReflectionV1.ErrorResponse)
+        }
+        public var validHost: String
+        public var originalRequest: Wire.GRPCReflectionV1.ServerReflectionRequest?
+        public var messageResponse: MessageResponse?
+
+        public init(validHost: String = "", originalRequest: Wire.GRPCReflectionV1.ServerReflectionRequest? = nil, messageResponse: MessageResponse? = nil) {
+            self.validHost = validHost
+            self.originalRequest = originalRequest
+            self.messageResponse = messageResponse
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1 {
+    public struct ServiceResponse: WireMessage, Sendable, Hashable {
+        public var name: String
+
+        public init(name: String = "") {
+            self.name = name
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ErrorResponse: WireMessage, Sendable, Hashable {
+        public var errorCode: Int32
+        public var errorMessage: String
+
+        public init(errorCode: Int32 = 0, errorMessage: String = "") {
+            self.errorCode = errorCode
+            self.errorMessage = errorMessage
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ExtensionNumberResponse: WireMessage, Sendable, Hashable {
+        public var baseTypeName: String
+        public var extensionNumber: [Int32]
+
+        public init(baseTypeName: String = "", extensionNumber: [Int32] = []) {
+            self.baseTypeName = baseTypeName
+            self.extensionNumber = extensionNumber
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ExtensionRequest: WireMessage, Sendable, Hashable {
+        public var containingType: String
+        public var extensionNumber: Int32
+
+        public init(containingType: String = "", extensionNumber: Int32 = 0) {
+            self.containingType = containingType
+            self.extensionNumber = extensionNumber
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct FileDescriptorResponse: WireMessage, Sendable, Hashable {
+        /// Serialized FileDescriptorProto of the file asked for, then those it imports.
+        public var fileDescriptorProto: [[UInt8]]
+
+        public init(fileDescriptorProto: [[UInt8]] = []) {
+            self.fileDescriptorProto = fileDescriptorProto
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ListServiceResponse: WireMessage, Sendable, Hashable {
+        public var service: [Wire.GRPCReflectionV1alpha.ServiceResponse]
+
+        public init(service: [Wire.GRPCReflectionV1alpha.ServiceResponse] = []) {
+            self.service = service
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ServerReflectionRequest: WireMessage, Sendable, Hashable {
+        public enum MessageRequest: Sendable, Hashable {
+            case fileByFilename(String)
+            case fileContainingSymbol(String)
+            case fileContainingExtension(Wire.GRPCReflectionV1alpha.ExtensionRequest)
+            case allExtensionNumbersOfType(String)
+            case listServices(String)
+        }
+        public var host: String
+        public var messageRequest: MessageRequest?
+
+        public init(host: String = "", messageRequest: MessageRequest? = nil) {
+            self.host = host
+            self.messageRequest = messageRequest
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ServerReflectionResponse: WireMessage, Sendable, Hashable {
+        public enum MessageResponse: Sendable, Hashable {
+            case fileDescriptorResponse(Wire.GRPCReflectionV1alpha.FileDescriptorResponse)
+            case allExtensionNumbersResponse(Wire.GRPCReflectionV1alpha.ExtensionNumberResponse)
+            case listServicesResponse(Wire.GRPCReflectionV1alpha.ListServiceResponse)
+            case errorResponse(Wire.GRPCReflectionV1alpha.ErrorResponse)
+        }
+        public var validHost: String
+        public var originalRequest: Wire.GRPCReflectionV1alpha.ServerReflectionRequest?
+        public var messageResponse: MessageResponse?
+
+        public init(validHost: String = "", originalRequest: Wire.GRPCReflectionV1alpha.ServerReflectionRequest? = nil, messageResponse: MessageResponse? = nil) {
+            self.validHost = validHost
+            self.originalRequest = originalRequest
+            self.messageResponse = messageResponse
+        }
+    }
+}
+
+extension Wire.GRPCReflectionV1alpha {
+    public struct ServiceResponse: WireMessage, Sendable, Hashable {
+        public var name: String
+
+        public init(name: String = "") {
+            self.name = name
         }
     }
 }

@@ -1,11 +1,21 @@
 internal import COpenSSL
 public import NIOCore
 
-/// Raised through the pipeline once the TLS handshake has completed and ALPN agreed on `jzs/1`.
+/// Raised through the pipeline once the TLS handshake has completed and ALPN agreed on `jzs/1`
+/// or `h2` (``alpn``: the pipeline configures itself for it).
 public struct TLSHandshakeCompleted: Sendable {
     public let peer: PeerIdentity
     public let protocolVersion: String
     public let cipher: String
+    /// The protocol ALPN agreed on: ``TLSContext/alpn`` or ``TLSContext/alpnH2``.
+    public let alpn: String
+
+    public init(peer: PeerIdentity, protocolVersion: String, cipher: String, alpn: String = TLSContext.alpn) {
+        self.peer = peer
+        self.protocolVersion = protocolVersion
+        self.cipher = cipher
+        self.alpn = alpn
+    }
 }
 
 /// TLS failures seen by ``OpenSSLHandler``.
@@ -19,7 +29,7 @@ public enum TLSError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .handshakeFailed(let why): "TLS handshake failed: \(why)"
-        case .alpnMismatch: "TLS peer did not agree on ALPN jzs/1"
+        case .alpnMismatch: "TLS peer did not agree on ALPN jzs/1 or h2"
         case .uncleanShutdown: "TLS connection closed without close_notify"
         case .failure(let why): "TLS failure: \(why)"
         }
@@ -164,7 +174,7 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
         var alpnLength: UInt32 = 0
         SSL_get0_alpn_selected(ssl, &alpnPointer, &alpnLength)
         let alpn = alpnPointer.map { String(decoding: UnsafeBufferPointer(start: $0, count: Int(alpnLength)), as: UTF8.self) }
-        guard alpn == TLSContext.alpn else {
+        guard let alpn, alpn == TLSContext.alpn || alpn == TLSContext.alpnH2 else {
             fail(context: context, TLSError.alpnMismatch)
             return
         }
@@ -172,7 +182,8 @@ public final class OpenSSLHandler: ChannelDuplexHandler {
         let event = TLSHandshakeCompleted(
             peer: peerIdentity(),
             protocolVersion: String(cString: SSL_get_version(ssl)),
-            cipher: SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) } ?? "")
+            cipher: SSL_get_current_cipher(ssl).map { String(cString: SSL_CIPHER_get_name($0)) } ?? "",
+            alpn: alpn)
         context.fireUserInboundEventTriggered(event)
         if pendingFlush { writePending(context: context) }
         // Application data may have arrived with the final handshake flight.

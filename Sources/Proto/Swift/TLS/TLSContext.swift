@@ -19,7 +19,8 @@ public struct PeerIdentity: Sendable, Hashable {
 /// A configured OpenSSL `SSL_CTX` (immutable once built).
 ///
 /// TLS 1.3 preferred, 1.2 minimum with the Mozilla-intermediate cipher list, no renegotiation,
-/// no compression, ALPN `jzs/1` required. Servers verify client certificates when presented
+/// no compression, ALPN required: servers accept `jzs/1` (preferred) and `h2` (gRPC over HTTP/2,
+/// docs/PROTOCOL.md §2.2), clients offer the one they speak. Servers verify client certificates when presented
 /// (against `trustRootsFile`, with the CRL when given); clients always verify the server.
 public final class TLSContext: @unchecked Sendable {
     // @unchecked: the SSL_CTX is configured in init and never mutated afterwards; OpenSSL allows
@@ -30,6 +31,8 @@ public final class TLSContext: @unchecked Sendable {
     public let serverName: String?
 
     public static let alpn = "jzs/1"
+    /// gRPC over HTTP/2 on the same listener (issue #11).
+    public static let alpnH2 = "h2"
     static let tls12Ciphers = [
         "ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-RSA-AES128-GCM-SHA256",
         "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-RSA-AES256-GCM-SHA384",
@@ -85,7 +88,7 @@ public final class TLSContext: @unchecked Sendable {
     ///   - certificateFile / privateKeyFile: the client certificate (provinces, ministry), if any.
     public static func client(
         trustRootsFile: String, serverName: String,
-        certificateFile: String? = nil, privateKeyFile: String? = nil
+        certificateFile: String? = nil, privateKeyFile: String? = nil, alpn offered: String = alpn
     ) throws -> TLSContext {
         let ctx = try makeBase(server: false)
         do {
@@ -102,7 +105,7 @@ public final class TLSContext: @unchecked Sendable {
                     throw OpenSSLError.drain("loading client key \(privateKeyFile ?? certificateFile)")
                 }
             }
-            var wire: [UInt8] = [UInt8(alpn.utf8.count)] + Array(alpn.utf8)
+            var wire: [UInt8] = [UInt8(offered.utf8.count)] + Array(offered.utf8)
             guard SSL_CTX_set_alpn_protos(ctx, &wire, UInt32(wire.count)) == 0 else {
                 throw OpenSSLError.drain("setting ALPN")
             }
@@ -154,7 +157,7 @@ public final class TLSContext: @unchecked Sendable {
     }
 }
 
-/// ALPN: the server accepts only `jzs/1`.
+/// ALPN: the server takes `jzs/1` when offered, else `h2`; a client offering neither is refused.
 private func selectALPN(
     _ ssl: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
     _ outlen: UnsafeMutablePointer<UInt8>?, _ input: UnsafePointer<UInt8>?, _ inlen: UInt32,
@@ -163,6 +166,7 @@ private func selectALPN(
     guard let input, let out, let outlen else { return SSL_TLSEXT_ERR_ALERT_FATAL }
     var i = 0
     let total = Int(inlen)
+    var h2: Int?
     while i < total {
         let len = Int(input[i])
         if i + 1 + len > total { break }
@@ -172,7 +176,13 @@ private func selectALPN(
             outlen.pointee = UInt8(len)
             return SSL_TLSEXT_ERR_OK
         }
+        if len == 2, input[i + 1] == 0x68, input[i + 2] == 0x32 { h2 = i }  // "h2"
         i += 1 + len
+    }
+    if let h2 {
+        out.pointee = input + h2 + 1
+        outlen.pointee = 2
+        return SSL_TLSEXT_ERR_OK
     }
     return SSL_TLSEXT_ERR_ALERT_FATAL
 }

@@ -1,0 +1,391 @@
+internal import NIOCore
+internal import NIOHTTP2
+internal import Proto
+internal import Model
+internal import Logging
+
+/// The gRPC-over-HTTP/2 glue of one connection, after `NIOHTTP2Handler` (framing, HPACK, flow
+/// control, the RST_STREAM rate limit): the same ``ConnectionState`` as jzs/1 (HTTP/2 stream ids
+/// are its call ids: the call table, concurrent-call limit, deadlines, two-phase drain, idle,
+/// keepalive and the cancel budget), the same per-connection ``OutboundBudget`` and the same
+/// ``CallExecution`` into the same ``Router``. Streams (``GRPCStreamHandler``) report here;
+/// actions come back to them. Confined to the channel's event loop.
+final class GRPCConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTP2Frame
+    typealias OutboundIn = HTTP2Frame
+    typealias OutboundOut = HTTP2Frame
+
+    private let shared: ServerShared
+    private let connectionID: String
+    private let connectionCaller: Caller?
+    private let peerAddress: String
+    private var context: ChannelHandlerContext?
+    private var state: ConnectionState
+    let budget: OutboundBudget
+    private var streams: [UInt32: GRPCStreamHandler] = [:]
+    private var readingPaused = false
+    private var readPending = false
+
+    private var tickTimer: Scheduled<Void>?
+    private var idleTimer: Scheduled<Void>?
+    private var drainTimer: Scheduled<Void>?
+    private var keepaliveTimer: Scheduled<Void>?
+    private let deadlineTimer = DeadlineTimer()
+
+    var limits: Limits { shared.limits }
+
+    init(shared: ServerShared, connectionID: String, connectionCaller: Caller?, peerAddress: String) {
+        self.shared = shared
+        self.connectionID = connectionID
+        self.connectionCaller = connectionCaller
+        self.peerAddress = peerAddress
+        self.budget = OutboundBudget(limit: shared.limits.maxOutboundBytes)
+        self.state = ConnectionState(limits: shared.limits, connectionID: connectionID, now: .now())
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let now = context.eventLoop.now
+        state = ConnectionState(limits: shared.limits, connectionID: connectionID, now: now)
+        perform(state.handshakeCompleted(now: now), context: context)
+        scheduleTick(context: context)
+        scheduleKeepalive(context: context)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        perform(state.channelClosed(), context: context)
+        streams.removeAll()
+        budget.close()
+        deadlineTimer.cancel()
+        tickTimer?.cancel()
+        idleTimer?.cancel()
+        drainTimer?.cancel()
+        keepaliveTimer?.cancel()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // NIOHTTP2Handler has already sent its GOAWAY (PROTOCOL_ERROR, or ENHANCE_YOUR_CALM for
+        // a Rapid Reset flood); the connection ends.
+        shared.logger.notice("HTTP/2 connection error, closing", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
+        perform(state.enforce(.close(nil, "HTTP/2: \(error)")), context: context)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is ConnectionHandler.Drain {
+            perform(state.beginDrain(), context: context)
+            promise?.succeed()
+        } else if event is ConnectionHandler.Revoked {
+            perform(state.enforce(.close(.resourceLimit, "client certificate revoked")), context: context)
+            promise?.succeed()
+        } else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    /// Connection-level frames (stream frames go to the streams).
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        state.frameReceived()
+        switch frame.payload {
+        case .ping(let data, ack: let ack):
+            // NIOHTTP2Handler answers PINGs itself; they still spend the ping budget.
+            if ack {
+                perform(state.pongReceived(payload: UInt64(data.integer)), context: context)
+            } else {
+                let actions = state.pingReceived(now: context.eventLoop.now).filter { action in
+                    if case .answerPing = action { return false }
+                    return true
+                }
+                perform(actions, context: context)
+            }
+        case .goAway:
+            perform(state.goAwayReceived(), context: context)
+        default:
+            break
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if readingPaused || overBudget {
+            readingPaused = true
+            readPending = true
+        } else {
+            context.read()
+        }
+    }
+
+    private var overBudget: Bool { budget.isOver || state.inboundOverLimit }
+
+    private func updateReading(context: ChannelHandlerContext) {
+        guard readingPaused, budget.hasDrained, !state.inboundOverLimit else { return }
+        readingPaused = false
+        if readPending {
+            readPending = false
+            context.read()
+        }
+    }
+
+    // MARK: Streams
+
+    /// A stream's HEADERS arrived (checked, or the error its call ends with).
+    func streamOpened(_ id: UInt32, _ stream: GRPCStreamHandler, _ head: Result<GRPCRequestHead, RPCError>) {
+        guard let context else { return }
+        streams[id] = stream
+        let router = shared.router
+        let decoded = head.map { (method: $0.path, timeoutMicros: $0.timeoutMicros, metadata: $0.metadata) }
+        perform(state.headersReceived(callID: id, decoded, methodExists: { router.entry(for: $0) != nil },
+                                      now: context.eventLoop.now, clock: ContinuousClock.now), context: context)
+    }
+
+    /// The client ended its side after `messages` request messages (the first is `payload`).
+    func streamRequest(_ id: UInt32, payload: ByteBuffer, messages: Int) {
+        guard let context else { return }
+        if messages == 0 {
+            let language = state.calls[id]?.language ?? .default
+            perform(state.refuseBeforeStart(id, RPCError(code: .internalError, Text(.malformedRequest, "no request message"), language: language)), context: context)
+            return
+        }
+        // More than one message is client streaming: the state refuses it as for jzs/1.
+        switch state.messageReceived(callID: id, endStream: messages == 1) {
+        case .actions(let actions): perform(actions, context: context)
+        case .start(let call): startCall(id, call, payload: payload, context: context)
+        }
+    }
+
+    /// The stream refused its request before it was complete (compressed, too large).
+    func streamRefused(_ id: UInt32, _ error: RPCError) {
+        guard let context else { return }
+        if state.isOpen(id) {
+            perform(state.refuseBeforeStart(id, error), context: context)
+        } else {
+            streams[id]?.finish(bytes: nil, error: error, requestID: nil, promise: nil)
+        }
+    }
+
+    /// The stream closed: normally after its trailers, or reset by the client (RST_STREAM),
+    /// which cancels a call still running, as a jzs/1 CANCEL does.
+    func streamClosed(_ id: UInt32) {
+        streams.removeValue(forKey: id)
+        guard let context, state.isOpen(id) else { return }
+        perform(state.cancelReceived(callID: id, now: context.eventLoop.now), context: context)
+    }
+
+    private func startCall(_ id: UInt32, _ call: ConnectionState.Call, payload: ByteBuffer, context: ChannelHandlerContext) {
+        if connectionCaller == nil, let spent = shared.sources.spend(method: call.method, address: peerAddress) {
+            perform(state.refuseBeforeStart(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language)), context: context)
+            return
+        }
+        let entry = shared.router.entry(for: call.method)!
+        let writer = GRPCCallWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
+                                    allocator: context.channel.allocator, budget: budget, streamID: id,
+                                    maxMessageBytes: Int(shared.limits.maxFrameBytes))
+        let shared = self.shared
+        let clientRequestID = call.clientRequestID
+        let requestID = state.requestID(of: call)
+        let execution = CallExecution.Call(method: call.method, metadata: call.metadata, requestID: requestID, deadline: call.deadline,
+                                           language: call.language, connectionCaller: connectionCaller, peerAddress: peerAddress)
+        state.callStarting(id, requestBytes: payload.readableBytes)
+        let task = Task.immediate {
+            let box = OutBox(writer.allocator.buffer(capacity: 512))
+            let failure = await CallExecution.run(execution, entry: entry, payload: payload, shared: shared, sink: writer.sink(box))
+            writer.finish(box: box, failure: failure, requestID: failure == nil ? clientRequestID : requestID)
+        }
+        state.callStarted(id, task: task)
+    }
+
+    // MARK: From the calls' tasks (on the event loop)
+
+    func finished(streamID id: UInt32, bytes: ByteBuffer, failure: RPCError?, requestID: String?) {
+        guard let context, let actions = state.callFinished(id, code: failure?.code ?? .ok) else {
+            budget.release(bytes.readableBytes)
+            return
+        }
+        if let stream = streams[id] {
+            stream.finish(bytes: bytes, error: failure, requestID: requestID, promise: released(bytes.readableBytes, context: context))
+        } else {
+            budget.release(bytes.readableBytes)
+        }
+        perform(actions, context: context)
+    }
+
+    func streamed(streamID id: UInt32, bytes: ByteBuffer) {
+        guard let context, state.isOpen(id), let stream = streams[id] else {
+            budget.release(bytes.readableBytes)
+            return
+        }
+        stream.writeMessages(bytes, promise: released(bytes.readableBytes, context: context))
+    }
+
+    /// A promise that returns `bytes` to the budget once written (or dropped).
+    private func released(_ bytes: Int, context: ChannelHandlerContext) -> EventLoopPromise<Void> {
+        if budget.queued == bytes { state.writeProgress(now: context.eventLoop.now) }
+        let promise = context.eventLoop.makePromise(of: Void.self)
+        promise.futureResult.assumeIsolated().whenComplete { [weak self] _ in
+            guard let self else { return }
+            self.budget.release(bytes)
+            guard let context = self.context else { return }
+            self.state.writeProgress(now: context.eventLoop.now)
+            if self.readingPaused, !self.state.closed { self.updateReading(context: context) }
+        }
+        if budget.isOver { readingPaused = true }
+        return promise
+    }
+
+    // MARK: Actions
+
+    private func perform(_ actions: [ConnectionState.Action], context: ChannelHandlerContext) {
+        for action in actions {
+            switch action {
+            case .sendTrailers(let id, let error, let requestID, let rejected):
+                streams[id]?.finish(bytes: nil, error: error, requestID: requestID, promise: nil)
+                if rejected, shared.logger.logLevel <= .info {
+                    shared.logger.info("call rejected", metadata: ["stream": "\(id)", "status": "\(error.code.name)",
+                                                                   "message": "\(LogField.escape(error.message, maxBytes: limits.maxLoggedFieldBytes))"])
+                }
+            case .sendGoAway(let last, let reason, let message):
+                let code: HTTP2ErrorCode = switch reason {
+                case .protocolError: .protocolError
+                case .resourceLimit: .enhanceYourCalm
+                default: .noError
+                }
+                let lastID = HTTP2StreamID(Int32(min(last, ConnectionState.maxCallID)))
+                let frame = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: lastID, errorCode: code,
+                                                                                opaqueData: context.channel.allocator.buffer(string: message)))
+                context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+            case .sendPing(let payload):
+                context.writeAndFlush(wrapOutboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(HTTP2PingData(withInteger: payload), ack: false))),
+                                      promise: nil)
+            case .answerPing:
+                break
+            case .cancel(let task):
+                task.cancel()
+            case .logCall(let call, let code):
+                guard shared.logger.logLevel <= .info else { break }
+                shared.logger.info("call", metadata: [
+                    "method": "\(LogField.escape(call.method, maxBytes: limits.maxLoggedFieldBytes))", "transport": "h2",
+                    "caller": "\(connectionCaller?.kind ?? (call.metadata[Metadata.Key.authorization] == nil ? "anonymous" : "session"))",
+                    "status": "\(code.name)", "us": "\((ContinuousClock.now - call.started).microseconds)",
+                    "request-id": "\(LogField.escape(state.requestID(of: call), maxBytes: limits.maxLoggedFieldBytes))",
+                ])
+            case .log(let level, let message):
+                shared.logger.log(level: level, "\(message)", metadata: ["connection": "\(connectionID)"])
+            case .inboundReleased:
+                if readingPaused, !state.closed { updateReading(context: context) }
+            case .armDeadlineTimer(let at):
+                deadlineTimer.arm(at: at, on: context.eventLoop) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.perform(self.state.deadlineTimerFired(now: context.eventLoop.now), context: context)
+                }
+            case .armIdleTimer(let amount):
+                idleTimer?.cancel()
+                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.idleTimer = nil
+                    self.perform(self.state.idleTimerFired(), context: context)
+                }
+            case .cancelIdleTimer:
+                idleTimer?.cancel()
+                idleTimer = nil
+            case .armDrainTimer(let amount):
+                drainTimer?.cancel()
+                drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.perform(self.state.drainTimerFired(), context: context)
+                }
+            case .cancelDrainTimer:
+                drainTimer?.cancel()
+                drainTimer = nil
+            case .armKeepaliveTimeout(let amount, let sent):
+                context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
+                    guard let self, let context = self.context else { return }
+                    self.perform(self.state.keepaliveTimeoutFired(pingSent: sent, readingPaused: self.readingPaused), context: context)
+                }
+            case .close:
+                context.flush()
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func scheduleTick(context: ChannelHandlerContext) {
+        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: state.tickInterval) { [weak self] in
+            guard let self, let context = self.context, !self.state.closed else { return }
+            self.perform(self.state.tick(now: context.eventLoop.now, queuedBytes: self.budget.queued), context: context)
+            if !self.state.closed { self.scheduleTick(context: context) }
+        }
+    }
+
+    private func scheduleKeepalive(context: ChannelHandlerContext) {
+        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.keepaliveInterval)) { [weak self] in
+            guard let self, let context = self.context, !self.state.closed else { return }
+            self.perform(self.state.keepaliveFired(now: context.eventLoop.now, readingPaused: self.readingPaused), context: context)
+            self.scheduleKeepalive(context: context)
+        }
+    }
+}
+
+@available(*, unavailable)
+extension GRPCConnectionHandler: Sendable {}
+
+/// A call's task's handle on its stream: encodes length-prefixed messages off the event loop,
+/// counts them in the connection's budget, then hops once (as ``ConnectionWriter`` for jzs/1).
+struct GRPCCallWriter: Sendable {
+    let eventLoop: any EventLoop
+    let handler: NIOLoopBound<GRPCConnectionHandler>
+    let allocator: ByteBufferAllocator
+    let budget: OutboundBudget
+    let streamID: UInt32
+    let maxMessageBytes: Int
+
+    func sink(_ box: OutBox) -> ResponseSink {
+        let maxMessageBytes = self.maxMessageBytes
+        let budget = self.budget
+        return ResponseSink(
+            send: { encode throws(RPCError) in
+                let start = box.buffer.writerIndex
+                let size = GRPCWire.writeMessage(into: &box.buffer, encode: encode)
+                guard size <= maxMessageBytes else {
+                    box.buffer.moveWriterIndex(to: start)
+                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxMessageBytes)"), language: .default)
+                }
+                box.messages += 1
+                if box.streaming { flushStream(box) }
+            },
+            waitWritable: {
+                box.streaming = true
+                if !box.buffer.readableBytes.isZero { flushStream(box) }
+                try await budget.waitForRoom()
+            },
+            waitForRoom: {
+                try await budget.waitForRoom()
+            })
+    }
+
+    private func flushStream(_ box: OutBox) {
+        let bytes = box.buffer
+        box.buffer = allocator.buffer(capacity: 512)
+        budget.add(bytes.readableBytes)
+        let handler = self.handler
+        let id = streamID
+        run { handler.value.streamed(streamID: id, bytes: bytes) }
+    }
+
+    func finish(box: OutBox, failure: RPCError?, requestID: String?) {
+        let bytes = box.buffer
+        budget.add(bytes.readableBytes)
+        let handler = self.handler
+        let id = streamID
+        run { handler.value.finished(streamID: id, bytes: bytes, failure: failure, requestID: requestID) }
+    }
+
+    private func run(_ body: @escaping @Sendable () -> Void) {
+        if eventLoop.inEventLoop { body() } else { eventLoop.execute(body) }
+    }
+}

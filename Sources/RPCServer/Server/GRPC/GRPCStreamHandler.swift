@@ -1,0 +1,203 @@
+internal import NIOCore
+internal import NIOHTTP2
+internal import NIOHPACK
+internal import Proto
+internal import Model
+
+/// One HTTP/2 stream of a gRPC connection: collects the request (HEADERS, then length-prefixed
+/// messages in DATA frames), hands it to the ``GRPCConnectionHandler`` (which owns the call
+/// table, limits and tasks), and writes what the call produces: the response head, messages,
+/// then trailers (or trailers only for a call that ends before any message). A reset stream
+/// reaches the connection as ``GRPCConnectionHandler/streamClosed(_:)``, which cancels the call.
+///
+/// Reflection streams (bidirectional) are answered here, message by message.
+/// Confined to the connection's event loop (child channels share it).
+final class GRPCStreamHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTP2Frame.FramePayload
+    typealias OutboundOut = HTTP2Frame.FramePayload
+
+    private enum Phase {
+        case awaitingHeaders
+        /// A call: the request is being received.
+        case receiving
+        /// The request arrived (or the call ended early); the connection has it.
+        case handedOver
+        case reflection
+    }
+
+    private let connection: GRPCConnectionHandler
+    private var context: ChannelHandlerContext?
+    private(set) var id: UInt32 = 0
+    private var phase = Phase.awaitingHeaders
+    private var inbound: ByteBuffer?
+    private var request: ByteBuffer?
+    private var messages = 0
+    private var headSent = false
+    private var finished = false
+    private var clientEnded = false
+    /// The language of the request's `accept-language` (for errors found here).
+    private var language = Language.default
+
+    init(connection: GRPCConnectionHandler) {
+        self.connection = connection
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let streamID = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) {
+            id = UInt32(Int32(streamID))
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        finished = true
+        connection.streamClosed(id)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .headers(let headers):
+            if phase == .awaitingHeaders {
+                if let path = GRPCRequestHead.path(of: headers.headers), ReflectionService.paths.contains(path) {
+                    phase = .reflection
+                } else {
+                    phase = .receiving
+                    language = Language(acceptLanguage: headers.headers.first(name: Metadata.Key.acceptLanguage))
+                    connection.streamOpened(id, self, GRPCRequestHead.parse(headers.headers, limits: connection.limits))
+                }
+            }
+            if headers.endStream { endOfRequest() }
+        case .data(let frame):
+            guard case .byteBuffer(var bytes) = frame.data else { return }
+            if phase == .receiving || phase == .reflection {
+                if inbound == nil { inbound = bytes } else { inbound!.writeBuffer(&bytes) }
+                takeMessages()
+            }
+            if frame.endStream { endOfRequest() }
+        default:
+            break
+        }
+    }
+
+    /// Takes every complete message out of the bytes received; refuses a compressed or
+    /// oversized one as soon as its prefix arrives.
+    private func takeMessages() {
+        while var buffer = inbound, phase == .receiving || phase == .reflection {
+            inbound = nil
+            let next = GRPCWire.nextMessage(from: &buffer, maximum: Int(connection.limits.maxFrameBytes))
+            inbound = buffer.readableBytes > 0 ? buffer : nil
+            switch next {
+            case .needMore:
+                return
+            case .message(let message):
+                messages += 1
+                if phase == .reflection {
+                    answerReflection(message)
+                } else if messages == 1 {
+                    request = message
+                }
+            case .compressed:
+                reject(RPCError(code: .internalError, Text(.malformedRequest, "compressed message without grpc-encoding"), language: language))
+            case .tooLarge(let size):
+                reject(RPCError(code: .resourceExhausted, Text(.requestMessageTooLarge, "\(size)", "\(connection.limits.maxFrameBytes)"),
+                                language: language))
+            }
+        }
+    }
+
+    private func reject(_ error: RPCError) {
+        inbound = nil
+        if phase == .reflection {
+            phase = .handedOver
+            finish(bytes: nil, error: error, requestID: nil, promise: nil)
+        } else {
+            phase = .handedOver
+            connection.streamRefused(id, error)
+        }
+    }
+
+    private func endOfRequest() {
+        clientEnded = true
+        switch phase {
+        case .receiving:
+            phase = .handedOver
+            connection.streamRequest(id, payload: request ?? ByteBuffer(), messages: messages)
+            request = nil
+        case .reflection:
+            phase = .handedOver
+            finish(bytes: nil, error: nil, requestID: nil, promise: nil)
+        case .awaitingHeaders, .handedOver:
+            break
+        }
+    }
+
+    // MARK: Outbound (on the event loop)
+
+    /// Writes response messages (length-prefixed), after the response head if not sent yet.
+    func writeMessages(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        guard let context, !finished else {
+            promise?.succeed()
+            return
+        }
+        if !headSent {
+            headSent = true
+            context.write(wrapOutboundOut(.headers(.init(headers: GRPCResponseHeaders.head))), promise: nil)
+        }
+        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes)))), promise: promise)
+    }
+
+    /// Ends the call: any last messages, then the trailers (trailers only when nothing was
+    /// sent). Resets the stream (NO_ERROR) if the client is still sending.
+    func finish(bytes: ByteBuffer?, error: RPCError?, requestID: String?, promise: EventLoopPromise<Void>?) {
+        guard let context, !finished else {
+            promise?.succeed()
+            return
+        }
+        finished = true
+        let hasMessages = (bytes?.readableBytes ?? 0) > 0
+        if !headSent, hasMessages {
+            headSent = true
+            context.write(wrapOutboundOut(.headers(.init(headers: GRPCResponseHeaders.head))), promise: nil)
+        }
+        if let bytes, hasMessages {
+            context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes)))), promise: nil)
+        }
+        let trailers = GRPCResponseHeaders.trailers(error: error, requestID: requestID, only: !headSent)
+        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: promise)
+        // The client is still sending (a refused request): RST_STREAM NO_ERROR tells it to stop
+        // without turning the answer it has into a cancellation (RFC 9113 §8.1).
+        if !clientEnded { context.writeAndFlush(wrapOutboundOut(.rstStream(.noError)), promise: nil) }
+    }
+
+    // MARK: Reflection
+
+    private func answerReflection(_ message: ByteBuffer) {
+        guard let context else { return }
+        let response: ByteBuffer
+        do {
+            let request = try Wire.GRPCReflectionV1.ServerReflectionRequest(buffer: message)
+            var out = context.channel.allocator.buffer(capacity: 1024)
+            _ = GRPCWire.writeMessage(into: &out) { _ = ReflectionService.answer(request).encode(into: &$0) }
+            response = out
+        } catch {
+            reject(RPCError(mapping: error, language: .default))
+            return
+        }
+        writeMessages(response, promise: nil)
+    }
+}
+
+@available(*, unavailable)
+extension GRPCStreamHandler: Sendable {}
+

@@ -1,0 +1,116 @@
+internal import NIOCore
+internal import NIOHTTP2
+internal import Proto
+internal import Model
+internal import Logging
+
+/// Sits after the TLS handler until the handshake is done, then configures the connection for
+/// the protocol ALPN agreed on (docs/PROTOCOL.md §2.2): `jzs/1` → ``ConnectionHandler``, as
+/// before; `h2` → `NIOHTTP2Handler` (with the settings of ``Limits``) and
+/// ``GRPCConnectionHandler``. Owns the handshake timeout until then.
+final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    private let shared: ServerShared
+    private let connectionID: String
+    private let admission: (@Sendable (_ certificateSerial: String?) -> Bool)?
+    private var handshakeTimer: Scheduled<Void>?
+
+    init(shared: ServerShared, connectionID: String, admission: (@Sendable (String?) -> Bool)?) {
+        self.shared = shared
+        self.connectionID = connectionID
+        self.admission = admission
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.handshakeTimeout)) { [shared, connectionID] in
+            shared.logger.debug("handshake timeout", metadata: ["connection": "\(connectionID)"])
+            context.close(promise: nil)
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        handshakeTimer?.cancel()
+        handshakeTimer = nil
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let done = event as? TLSHandshakeCompleted else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        handshakeTimer?.cancel()
+        handshakeTimer = nil
+        let operations = context.pipeline.syncOperations
+        do {
+            if done.alpn == TLSContext.alpnH2 {
+                try configureHTTP2(context: context, done: done)
+                operations.removeHandler(context: context, promise: nil)
+            } else {
+                // jzs/1: the connection handler takes the event (admission, caller) itself.
+                try operations.addHandler(ConnectionHandler(shared: shared, connectionID: connectionID, admission: admission),
+                                          position: .after(self))
+                context.fireUserInboundEventTriggered(event)
+                operations.removeHandler(context: context, promise: nil)
+            }
+        } catch {
+            shared.logger.error("cannot configure the connection", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
+            context.close(promise: nil)
+        }
+    }
+
+    private func configureHTTP2(context: ChannelHandlerContext, done: TLSHandshakeCompleted) throws {
+        let caller = shared.callers.certificateCaller(done.peer)
+        if let admission, !admission(caller != nil ? done.peer.serialHex : nil) {
+            shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
+            context.close(promise: nil)
+            return
+        }
+        let limits = shared.limits
+        let connection = GRPCConnectionHandler(shared: shared, connectionID: connectionID, connectionCaller: caller,
+                                               peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
+        let bound = NIOLoopBound(connection, eventLoop: context.eventLoop)
+        let operations = context.pipeline.syncOperations
+        _ = try operations.configureHTTP2Pipeline(
+            mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
+            streamConfiguration: Self.streamConfiguration(limits), position: .last
+        ) { stream in
+            do {
+                try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(connection: bound.value))
+                return stream.eventLoop.makeSucceededVoidFuture()
+            } catch {
+                return stream.eventLoop.makeFailedFuture(error)
+            }
+        }
+        try operations.addHandler(connection, position: .last)
+        shared.logger.debug("connection ready", metadata: [
+            "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)", "protocol": "h2",
+            "caller": "\(caller?.principal ?? "anonymous")",
+        ])
+    }
+
+    /// The SETTINGS the server announces and its connection window (docs/PROTOCOL.md §9.1).
+    static func connectionConfiguration(_ limits: Limits) -> NIOHTTP2Handler.ConnectionConfiguration {
+        var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+        configuration.initialSettings = [
+            HTTP2Setting(parameter: .maxConcurrentStreams, value: limits.maxConcurrentCallsPerConnection),
+            HTTP2Setting(parameter: .initialWindowSize, value: min(limits.h2InitialWindowBytes, Int(Int32.max))),
+            HTTP2Setting(parameter: .maxHeaderListSize, value: limits.h2MaxHeaderListBytes),
+        ]
+        configuration.targetWindowSize = min(limits.h2ConnectionWindowBytes, Int(Int32.max))
+        return configuration
+    }
+
+    /// Per-stream window and the Rapid Reset bound.
+    static func streamConfiguration(_ limits: Limits) -> NIOHTTP2Handler.StreamConfiguration {
+        var configuration = NIOHTTP2Handler.StreamConfiguration()
+        configuration.targetWindowSize = min(limits.h2InitialWindowBytes, Int(Int32.max))
+        configuration.streamResetFrameRateLimit.maximumCount = limits.h2MaxResets
+        configuration.streamResetFrameRateLimit.windowLength = ConnectionGuard.amount(limits.h2ResetWindow)
+        return configuration
+    }
+}
+
+@available(*, unavailable)
+extension ProtocolSelector: Sendable {}

@@ -1,0 +1,90 @@
+internal import Proto
+internal import Model
+internal import Synchronization
+
+/// Whether the server serves or drains, for `grpc.health.v1.Health` (one per ``Server``).
+package final class HealthState: Sendable {
+    private struct State {
+        var draining = false
+        var nextWatcher = 0
+        var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    package init() {}
+
+    package var draining: Bool { state.withLock { $0.draining } }
+
+    /// From now on every service reports NOT_SERVING; watchers are told.
+    package func beginDraining() {
+        let watchers = state.withLock { s -> [AsyncStream<Void>.Continuation] in
+            s.draining = true
+            return Array(s.watchers.values)
+        }
+        for w in watchers { w.yield() }
+    }
+
+    /// A stream that yields once per change of status (ends when the caller stops iterating).
+    package func changes() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let id = state.withLock { s -> Int in
+            s.nextWatcher += 1
+            s.watchers[s.nextWatcher] = continuation
+            return s.nextWatcher
+        }
+        continuation.onTermination = { [weak self] _ in
+            _ = self?.state.withLock { $0.watchers.removeValue(forKey: id) }
+        }
+        return stream
+    }
+}
+
+/// `grpc.health.v1.Health` on the router (so on both transports), public like Public/Health:
+/// per service — "" for the whole server and each service it serves — SERVING while it runs,
+/// NOT_SERVING once it drains. Check answers NOT_FOUND for a service the server does not have;
+/// Watch answers SERVICE_UNKNOWN for it, and otherwise the status at once, then NOT_SERVING
+/// when draining begins (and ends, so that the drain is not held up by watchers).
+package struct HealthService: Sendable {
+    typealias Status = Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus
+
+    let state: HealthState
+    /// "" and the full name of every service served.
+    let services: Set<String>
+
+    package init(state: HealthState, services: [String]) {
+        self.state = state
+        self.services = Set([""] + services)
+    }
+
+    func status(of service: String) -> Status? {
+        guard services.contains(service) else { return nil }
+        return state.draining ? .notServing : .serving
+    }
+
+    package func register(with router: inout Router) {
+        let service = self
+        router.register(Methods.GRPCHealthV1.check) { request, context in
+            guard let status = service.status(of: request.service) else {
+                throw RPCError(code: .notFound, Text(.unknownService, "\(LogField.escape(request.service, maxBytes: 128))"), language: context.language)
+            }
+            return .init(status: status)
+        }
+        router.register(Methods.GRPCHealthV1.watch) { request, context, stream in
+            let changes = service.state.changes()
+            guard let first = service.status(of: request.service) else {
+                try await stream.send(.init(status: .serviceUnknown))
+                for await _ in changes where service.state.draining { return }
+                return
+            }
+            try await stream.send(.init(status: first))
+            if first == .notServing { return }
+            for await _ in changes {
+                if service.state.draining {
+                    try await stream.send(.init(status: .notServing))
+                    return
+                }
+            }
+        }
+    }
+}
