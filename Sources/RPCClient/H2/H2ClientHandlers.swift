@@ -138,6 +138,9 @@ final class H2ClientStreamHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
+    /// The server ended the stream (END_STREAM on these trailers): the call resolves, and the
+    /// stream closes by itself (no RST_STREAM: each one would count against the server's Rapid
+    /// Reset bound).
     private func finish(trailers: HPACKHeaders, context: ChannelHandlerContext) {
         guard let status = trailers.first(name: GRPCWire.Header.status).flatMap(UInt32.init) else {
             end(RPCError(code: .internalError, message: "trailers without grpc-status"), context: context)
@@ -148,17 +151,17 @@ final class H2ClientStreamHandler: ChannelInboundHandler {
             let message = GRPCWire.percentDecoded(trailers.first(name: GRPCWire.Header.message) ?? "")
             let details = trailers.first(name: GRPCWire.Header.statusDetails).flatMap { Base64.decode($0) }.flatMap(StatusDetails.decode)
             let messageCode = details?.messageCode.nonEmpty ?? trailers.first(name: GRPCWire.Header.messageCode) ?? ""
-            end(RPCError(code: code, message: message, messageCode: messageCode, violations: details?.violations ?? []), context: context)
+            call.fail(RPCError(code: code, message: message, messageCode: messageCode, violations: details?.violations ?? []))
             return
         }
         if case .unary = call.outcome, call.response == nil {
-            end(RPCError(code: .internalError, message: "server sent no response message"), context: context)
+            call.fail(RPCError(code: .internalError, message: "server sent no response message"))
             return
         }
         call.succeed(call.response ?? ByteBuffer())
-        context.close(promise: nil)
     }
 
+    /// Fails the call and resets the stream (the client gives up on it).
     private func end(_ error: RPCError, context: ChannelHandlerContext) {
         call.fail(error)
         context.close(promise: nil)
