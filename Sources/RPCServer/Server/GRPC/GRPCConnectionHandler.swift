@@ -71,6 +71,13 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Errors of one stream leave the connection alone: a stream's trailers written after the
+        // client reset it (grpcio-reflection drops its call right after the first answer) fail
+        // with NoSuchStream or StreamClosed, and the other calls on the connection go on.
+        if error is NIOHTTP2Errors.NoSuchStream || error is NIOHTTP2Errors.StreamClosed || error is NIOHTTP2Errors.StreamError {
+            shared.logger.debug("HTTP/2 stream error", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
+            return
+        }
         // NIOHTTP2Handler has already sent its GOAWAY (PROTOCOL_ERROR, or ENHANCE_YOUR_CALM for
         // a Rapid Reset flood); the connection ends.
         shared.logger.notice("HTTP/2 connection error, closing", metadata: ["connection": "\(connectionID)", "error": "\(error)"])
