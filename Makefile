@@ -45,6 +45,9 @@ check-generated: deps
 
 # The end-to-end suites whose servers run on PostgreSQL the second time (JZS_TEST_ENGINE, TestServer):
 # the ones that reach tables only through the server. The store contracts run on both engines always.
+# Then the route and the isolation suites with two in-process nodes on one PostgreSQL database, each
+# client (and CLI run) connecting to the next node in turn.
+TWO_NODE_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers)|IsolationTests
 POSTGRES_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers|documentLimits)|IsolationTests|CertificateTests|CLIEndToEndTests|CLIChineseInputTests|IdentityTests
 
 # Every test on the debug build (store contracts on SQLite and PostgreSQL), the end-to-end suites
@@ -54,6 +57,7 @@ test: deps check-generated
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	JZS_TEST_ENGINE=postgresql swift test --skip-build --filter '$(POSTGRES_SUITES)' 2>&1 | tee .build/test-postgresql.log; exit $${PIPESTATUS[0]}
+	JZS_TEST_ENGINE=postgresql JZS_TEST_NODES=2 swift test --skip-build --filter '$(TWO_NODE_SUITES)' 2>&1 | tee .build/test-two-nodes.log; exit $${PIPESTATUS[0]}
 	swift build -c release --product jzsd
 	JZS_BIN_DIR=.build/release swift test --skip-build --filter 'ResponseIntegrityTests|HostileClientTests' 2>&1 | tee .build/test-release.log; exit $${PIPESTATUS[0]}
 	./scripts/grpc-stock-tests .build/release 2>&1 | tee .build/test-grpc.log; exit $${PIPESTATUS[0]}

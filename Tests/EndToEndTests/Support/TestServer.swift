@@ -4,6 +4,7 @@ import GRDB
 import Testing
 import Logging
 import Model
+import Synchronization
 import PostgresRegistry
 import PostgresTestSupport
 import NIOCore
@@ -33,6 +34,8 @@ actor CancellationProbe {
 
 struct TestServer {
     let server: Server
+    /// More nodes on the same database (`JZS_TEST_NODES=2` with PostgreSQL); empty otherwise.
+    let others: [Server]
     let pki: TestPKI
     /// The SQLite file beside the server. With `JZS_TEST_ENGINE=postgresql` the server does not
     /// use it (``store`` is PostgreSQL); tests that read tables directly run on SQLite only.
@@ -41,7 +44,13 @@ struct TestServer {
     let store: any RegistryStore
     let accounts: Accounts
     let denials: DenialAudit
-    var port: Int { server.localAddress.port! }
+    /// A node's port: with several nodes, each client configuration and CLI run takes the next
+    /// one in turn, so a test's calls are spread over every node.
+    var port: Int {
+        guard !others.isEmpty else { return server.localAddress.port! }
+        let all = [server] + others
+        return all[TestEngine.turn.add(1, ordering: .relaxed) % all.count].localAddress.port!
+    }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
                              session: String? = nil, operator op: String? = nil, language: Language = .en,
@@ -81,55 +90,65 @@ func withTestServer<R>(
 ) async throws -> R {
     let pki = try TestPKI()
     let database = try RegistryDatabase(path: pki.directory.appendingPathComponent("jzs.sqlite").path)
-    let store = try await TestEngine.current.makeStore(sqlite: database)
-    defer { (store as? PostgresRegistryStore)?.close() }
-    let accounts = Accounts(store: store, policy: policy, now: now)
-    var router = Router()
-    PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts).register(with: &router)
-    SMSService(accounts: accounts).register(with: &router)
-    let applications = Applications(store: store, rules: rules, now: now)
-    IndividualService(accounts: accounts, applications: applications).register(with: &router)
-    let signup = EnterpriseSignup(store: store, accounts: accounts, legacyLockCA: pki.legacy.certificate)
-    let info = EnterpriseInfo(store: store)
-    EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
-    ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
-    MinistryService(applications: applications).register(with: &router)
-    ApplicationDocumentsService(applications: applications).register(with: &router)
+    let stores = try await TestEngine.current.makeStores(sqlite: database)
+    defer { for store in stores { (store as? PostgresRegistryStore)?.close() } }
     let signingKey = try PrivateKey.generateSM2()
-    CertificateService(certificates: Certificates(store: store, signingKey: signingKey, now: now), publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
-    router.register(TestMethods.block, access: .anyone) { request, _ in
-        await probe.start()
-        do {
-            try await Task.sleep(for: .seconds(60))
-        } catch {
-            await probe.sawCancellation()
-            throw error
-        }
-        return .init(payload: request.payload)
-    }
-    router.register(TestMethods.slow, access: .anyone) { request, _ in
-        await probe.start()
-        try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
-        return .init(text: request.text)
-    }
     let (cert, key) = certificate?(pki) ?? (pki.serverCertificate, pki.serverKey)
     let tls = try TLSContext.server(certificateChainFile: cert, privateKeyFile: key,
                                     clientTrustRootsFile: pki.caFile, crlFile: pki.crlFile)
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    let denials = DenialAudit(store: store)
-    let server = try await Server.bind(
-        configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
-                                           callers: CallerResolver(sessions: AccountSessions(accounts: accounts)),
-                                           onDenied: { denials.record($0) }),
-        router: router, logger: logger)
-    let test = TestServer(server: server, pki: pki, database: database, store: store, accounts: accounts, denials: denials)
+
+    /// One node: its own use cases, router and listener on `store` (nodes share the database only).
+    func node(_ store: any RegistryStore) async throws -> (server: Server, accounts: Accounts, denials: DenialAudit) {
+        let accounts = Accounts(store: store, policy: policy, now: now)
+        var router = Router()
+        PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts).register(with: &router)
+        SMSService(accounts: accounts).register(with: &router)
+        let applications = Applications(store: store, rules: rules, now: now)
+        IndividualService(accounts: accounts, applications: applications).register(with: &router)
+        let signup = EnterpriseSignup(store: store, accounts: accounts, legacyLockCA: pki.legacy.certificate)
+        let info = EnterpriseInfo(store: store)
+        EnterpriseService(signup: signup, accounts: accounts, applications: applications, info: info).register(with: &router)
+        ProvincialService(signup: signup, info: info, applications: applications).register(with: &router)
+        MinistryService(applications: applications).register(with: &router)
+        ApplicationDocumentsService(applications: applications).register(with: &router)
+        CertificateService(certificates: Certificates(store: store, signingKey: signingKey, now: now),
+                           publicKeyPEM: try signingKey.publicKeyPEM()).register(with: &router)
+        router.register(TestMethods.block, access: .anyone) { request, _ in
+            await probe.start()
+            do {
+                try await Task.sleep(for: .seconds(60))
+            } catch {
+                await probe.sawCancellation()
+                throw error
+            }
+            return .init(payload: request.payload)
+        }
+        router.register(TestMethods.slow, access: .anyone) { request, _ in
+            await probe.start()
+            try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
+            return .init(text: request.text)
+        }
+        let denials = DenialAudit(store: store)
+        let server = try await Server.bind(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
+                                               callers: CallerResolver(sessions: AccountSessions(accounts: accounts)),
+                                               onDenied: { denials.record($0) }),
+            router: router, logger: logger)
+        return (server, accounts, denials)
+    }
+
+    var nodes: [(server: Server, accounts: Accounts, denials: DenialAudit)] = []
+    for store in stores { nodes.append(try await node(store)) }
+    let test = TestServer(server: nodes[0].server, others: nodes.dropFirst().map(\.server), pki: pki, database: database,
+                          store: stores[0], accounts: nodes[0].accounts, denials: nodes[0].denials)
     do {
         let result = try await body(test)
-        await server.shutdown()
+        for node in nodes { await node.server.shutdown() }
         return result
     } catch {
-        await server.shutdown()
+        for node in nodes { await node.server.shutdown() }
         throw error
     }
 }
@@ -179,10 +198,23 @@ enum TestEngine: String {
         TestEngine(rawValue: ProcessInfo.processInfo.environment["JZS_TEST_ENGINE"] ?? "") ?? .sqlite
     }
 
-    func makeStore(sqlite database: RegistryDatabase) async throws -> any RegistryStore {
+    /// How many nodes share a PostgreSQL database (`JZS_TEST_NODES`, default 1; always 1 on SQLite).
+    static var nodes: Int {
+        current == .sqlite ? 1 : max(1, Int(ProcessInfo.processInfo.environment["JZS_TEST_NODES"] ?? "") ?? 1)
+    }
+
+    /// Which node the next client goes to.
+    static let turn = Atomic<Int>(0)
+
+    /// One store per node: the SQLite file, or pools of their own on one fresh PostgreSQL database.
+    func makeStores(sqlite database: RegistryDatabase) async throws -> [any RegistryStore] {
         switch self {
-        case .sqlite: database.store
-        case .postgresql: try await PostgresRegistryStore.open(url: try await PostgresCluster.shared().makeDatabase(), connections: 4)
+        case .sqlite: return [database.store]
+        case .postgresql:
+            let url = try await PostgresCluster.shared().makeDatabase()
+            var stores: [any RegistryStore] = []
+            for _ in 0..<Self.nodes { stores.append(try await PostgresRegistryStore.open(url: url, connections: 4)) }
+            return stores
         }
     }
 }
