@@ -127,6 +127,15 @@ public protocol AccountStore {
     func deleteEnterpriseUser(id: String) throws
     /// The administrator with `account` of an enterprise that is ``SignupStatus/authenticated``.
     func authenticatedAdministrator(account: String) throws -> AuthenticatedAdministrator?
+    /// The administrator of `enterpriseID` (enabled or not).
+    func administrator(of enterpriseID: String) throws -> StoredEnterpriseUser?
+    /// A draft's administrator replaced: the old one goes.
+    func deleteAdministrator(of enterpriseID: String) throws
+    /// The enterprise was authenticated: its administrator may log in.
+    func enableAdministrator(of enterpriseID: String) throws
+    /// A returned sign-up's users are disabled and their accounts freed for a new sign-up
+    /// (renamed `account#returned-<id>`, which ``returnedSignupAdministrator(account:)`` reads).
+    func releaseAccounts(of enterpriseID: String) throws
 }
 
 /// A row of `sessions` (the token itself is never stored, only its SHA-256).

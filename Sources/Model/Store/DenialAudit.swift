@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 internal import Synchronization
 
 /// Audit rows for refused calls (PERMISSION_DENIED, UNAUTHENTICATED), written in batches.
@@ -17,13 +16,18 @@ public final class DenialAudit: Sendable {
         var writing = 0
     }
 
-    private let database: RegistryDatabase
+    private let store: any RegistryStore
     private let capacity: Int
     private let batch: Int
     private let state = Mutex(State())
 
-    public init(database: RegistryDatabase, capacity: Int = 10_000, batch: Int = 500) {
-        self.database = database
+    public convenience init(database: RegistryDatabase, capacity: Int = 10_000, batch: Int = 500) {
+        self.init(store: database.store, capacity: capacity, batch: batch)
+    }
+
+    /// - Parameter store: the engine the rows are appended through (``AuditStore``).
+    public init(store: any RegistryStore, capacity: Int = 10_000, batch: Int = 500) {
+        self.store = store
         self.capacity = capacity
         self.batch = batch
     }
@@ -58,7 +62,7 @@ public final class DenialAudit: Sendable {
                                           result: "\(dropped) further denials not recorded one by one (audit queue full)", requestID: "-"))
             }
             let toWrite = entries
-            try? await database.write { db in try AuditLog.appendAll(toWrite, in: db) }
+            try? await store.write { tx in try tx.audit.append(toWrite) }
             state.withLock { $0.writing -= 1 }
         }
         // Another flush may still be writing rows it took earlier.

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The audit row of a read that disclosed full ID numbers or phones (个人信息保护法: handling
 /// sensitive personal information is recorded). One row per call (an export: per page it sends),
@@ -14,10 +13,10 @@ public enum DisclosureAudit {
     /// - Parameters:
     ///   - kind: what the records are, `application` or `registration`.
     ///   - records: the ids of the records whose numbers were shown in full.
-    static func record(_ audit: AuditContext, kind: String, records: [String], tenant: String, at: Date, in db: Database) throws {
+    static func record(_ audit: AuditContext, kind: String, records: [String], tenant: String, at: Date, in store: any AuditStore) throws {
         guard !records.isEmpty else { return }
         let target = records.count == 1 ? "\(kind):\(records[0])" : "\(kind)s:\(records.count)"
         let result = "\(marker) of \(records.count) \(kind)\(records.count == 1 ? "" : "s"): \(records.joined(separator: ","))"
-        try AuditLog.append(audit.entry(at: at, tenant: tenant, target: target, result: result), in: db)
+        try store.append(audit.entry(at: at, tenant: tenant, target: target, result: result))
     }
 }

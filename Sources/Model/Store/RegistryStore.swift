@@ -25,6 +25,16 @@ public protocol StoreTransaction {
     var sms: any SMSStore { get }
     var idempotency: any IdempotencyStore { get }
     var audit: any AuditStore { get }
+    /// Applications, their history and documents.
+    var applications: any ApplicationStore { get }
+    /// Registrations, their specialties and number serials.
+    var registrations: any RegistrationStore { get }
+    var certificates: any CertificateStore { get }
+    var announcements: any AnnouncementStore { get }
+    /// Enterprises as other aggregates read them.
+    var enterprises: any EnterpriseStore { get }
+    /// Sign-ups under way and their identity locks.
+    var signups: any SignupStore { get }
 
     /// Batch work: one item's changes are kept when `work` returns and undone when it throws
     /// (the error is rethrown; the unit of work goes on and commits once).

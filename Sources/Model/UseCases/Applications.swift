@@ -1,6 +1,5 @@
 public import Foundation
 import Crypto
-import GRDB
 
 /// What an individual fills in (个人申报).
 public struct ApplicationDraft: Sendable, Equatable {
@@ -36,6 +35,23 @@ public struct ApplicationEvent: Sendable, Equatable {
     public let from: ApplicationStatus?
     public let to: ApplicationStatus
     public let reason: String?
+
+    /// The name an event written before names were kept (v13) shows: its principal's
+    /// authority (an engine reading a NULL `actor_name` uses it).
+    public static func fallbackActorName(principal: String) -> String {
+        EventActor.fallbackName(principal: principal)
+    }
+
+    /// For the engines (the store protocols hand these back).
+    public init(at: Date, actor: String, actorName: String, action: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?) {
+        self.at = at
+        self.actor = actor
+        self.actorName = actorName
+        self.action = action
+        self.from = from
+        self.to = to
+        self.reason = reason
+    }
 }
 
 /// An application as its viewer sees it: the applicant's ID number and phone masked, and in
@@ -81,6 +97,15 @@ public struct ApplicationAttachment: Sendable, Equatable, Codable {
     public let contentType: String
     public let size: Int
     public let sha256: String
+
+    /// For the engines (the store protocols hand these back).
+    public init(id: String, kind: Kind, contentType: String, size: Int, sha256: String) {
+        self.id = id
+        self.kind = kind
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+    }
 }
 
 public struct ApplicationFilter: Sendable {
@@ -130,7 +155,7 @@ public struct EnterpriseHome: Sendable {
 /// Applications from submission to the enterprise's report (issue #3); provincial and ministry
 /// steps follow the same route table (issue #4).
 public final class Applications: Sendable {
-    let database: RegistryDatabase
+    let store: any RegistryStore
     let now: @Sendable () -> Date
     /// 65th birthday: no registration from then on (DOMAIN.md §1.3).
     public static let ageLimit = 65
@@ -140,9 +165,15 @@ public final class Applications: Sendable {
     let corpsCode: UInt32
     let rules: RegistrationRules
 
-    public init(database: RegistryDatabase, corpsCode: UInt32 = Province.defaultCorpsCode, rules: RegistrationRules = .init(),
+    public convenience init(database: RegistryDatabase, corpsCode: UInt32 = Province.defaultCorpsCode, rules: RegistrationRules = .init(),
+                            now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(store: database.store, corpsCode: corpsCode, rules: rules, now: now)
+    }
+
+    /// - Parameter store: the engine (``SQLiteStore`` embedded, or another ``RegistryStore``).
+    public init(store: any RegistryStore, corpsCode: UInt32 = Province.defaultCorpsCode, rules: RegistrationRules = .init(),
                 now: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+        self.store = store
         self.corpsCode = corpsCode
         self.rules = rules
         self.now = now
@@ -155,19 +186,16 @@ public final class Applications: Sendable {
         let now = self.now()
         let valid = try Self.validate(draft, today: CalendarDate(now))
         let id = SecureRandom.hex(8)
-        try await database.write { db in
-            let valid = try Self.checkRules(valid, individual: individual, replacing: nil, today: CalendarDate(now), rules: self.rules, in: db)
+        let rules = self.rules
+        try await store.write { tx in
+            let valid = try Self.checkRules(valid, individual: individual, replacing: nil, today: CalendarDate(now), rules: rules, in: tx)
             let status = ApplicationRoute.first(valid.type)
-            try db.execute(sql: """
-                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, individual, valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText,
-                                 valid.certificateNo, valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "",
-                                 valid.contractEnd?.description ?? "", status.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970])
-            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: "submitted", from: nil, to: status, reason: nil)
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)",
-                                            result: "submitted \(valid.type.chineseName) → \(status.rawValue)"), in: db)
+            try Self.openApplicationRefused {
+                try tx.applications.insert(id: id, individualID: individual, content: valid.content, status: status, at: now.timeIntervalSince1970)
+            }
+            try Self.event(tx, id, at: now, actor: EventActor(caller, audit, in: tx), action: "submitted", from: nil, to: status, reason: nil)
+            try tx.audit.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)",
+                                            result: "submitted \(valid.type.chineseName) → \(status.rawValue)"))
         }
         return try await application(id, for: caller, audit: audit)
     }
@@ -184,26 +212,22 @@ public final class Applications: Sendable {
         guard case .individual(let individual) = caller else { throw .forbidden(Text(.onlyApplicant)) }
         let now = self.now()
         let valid = try Self.validate(draft, today: CalendarDate(now))
-        let filter = Scope(caller).applicationsFilter
-        try await database.write { db in
-            guard let status = try String.fetchOne(db, sql: "SELECT a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
-                                                   arguments: [id] + filter.arguments) else {
+        let scope = Scope(caller)
+        let rules = self.rules
+        try await store.write { tx in
+            guard let status = try tx.applications.state(of: id, visibleTo: scope)?.status else {
                 throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
             }
-            guard status == ApplicationStatus.returned.rawValue else {
-                throw RegistryError.failedPrecondition(Text(.onlyReturnedResubmit, .status("\(status)")))
+            guard status == .returned else {
+                throw RegistryError.failedPrecondition(Text(.onlyReturnedResubmit, .status(status.rawValue)))
             }
-            let valid = try Self.checkRules(valid, individual: individual, replacing: id, today: CalendarDate(now), rules: self.rules, in: db)
+            let valid = try Self.checkRules(valid, individual: individual, replacing: id, today: CalendarDate(now), rules: rules, in: tx)
             let next = ApplicationRoute.first(valid.type)
-            try db.execute(sql: """
-                UPDATE applications SET enterprise_id = ?, province_code = ?, type = ?, specialties = ?, qualification_certificate_no = ?,
-                    qualification_date = ?, contract_start = ?, contract_end = ?, status = ?, return_reason = NULL,
-                    version = version + 1, updated_at = ? WHERE id = ?
-                """, arguments: [valid.enterpriseID, valid.provinceCode, valid.type.rawValue, valid.specialtiesText, valid.certificateNo,
-                                 valid.qualificationDate?.description ?? "", valid.contractStart?.description ?? "", valid.contractEnd?.description ?? "",
-                                 next.rawValue, now.timeIntervalSince1970, id])
-            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: "resubmitted", from: .returned, to: next, reason: nil)
-            try AuditLog.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)", result: "resubmitted → \(next.rawValue)"), in: db)
+            try Self.openApplicationRefused {
+                try tx.applications.resubmit(id, content: valid.content, status: next, at: now.timeIntervalSince1970)
+            }
+            try Self.event(tx, id, at: now, actor: EventActor(caller, audit, in: tx), action: "resubmitted", from: .returned, to: next, reason: nil)
+            try tx.audit.append(audit.entry(at: now, tenant: "individual:\(individual)", target: "application:\(id)", result: "resubmitted → \(next.rawValue)"))
         }
         return try await application(id, for: caller, audit: audit)
     }
@@ -216,23 +240,12 @@ public final class Applications: Sendable {
     /// is given, and the read writes its disclosure row (``DisclosureAudit``) in the same
     /// transaction; everyone else, and a read without `audit`, sees them masked.
     public func application(_ id: String, for caller: Caller, audit: AuditContext? = nil) async throws(RegistryError) -> Application {
-        let filter = Scope(caller).applicationsFilter
-        let found = try await disclosing(to: caller, audit: audit) { db, disclosure -> (Application?, [String]) in
-            guard var app = try Self.fetch(db, where: "a.id = ? AND \(filter.sql)", [id] + filter.arguments, limit: 1, disclosure: disclosure).first else {
-                return (nil, [])
-            }
-            app.events = try Row.fetchAll(db, sql: "SELECT * FROM application_events WHERE application_id = ? ORDER BY id", arguments: [id]).map {
-                let actor: String = $0["actor"]
-                return ApplicationEvent(at: Date(timeIntervalSince1970: $0["at"]), actor: actor,
-                                        actorName: $0["actor_name"] ?? EventActor.fallbackName(principal: actor), action: $0["action"],
-                                        from: ($0["from_status"] as String?).flatMap(ApplicationStatus.init(rawValue:)),
-                                        to: ApplicationStatus(rawValue: $0["to_status"])!, reason: $0["reason"])
-            }
-            app.attachments = try Row.fetchAll(db, sql: "SELECT id, kind, content_type, size, sha256 FROM application_attachments WHERE application_id = ? ORDER BY created_at, id",
-                                               arguments: [id]).map {
-                ApplicationAttachment(id: $0["id"], kind: ApplicationAttachment.Kind(rawValue: $0["kind"]) ?? .other, contentType: $0["content_type"],
-                                      size: $0["size"], sha256: Digest.hex(Array($0["sha256"] as Data)))
-            }
+        let scope = Scope(caller)
+        let found = try await disclosing(to: caller, audit: audit) { tx, disclosure -> (Application?, [String]) in
+            guard let record = try tx.applications.record(id, visibleTo: scope) else { return (nil, []) }
+            var app = Self.application(record, disclosure: disclosure)
+            app.events = try tx.applications.events(of: id)
+            app.attachments = try tx.applications.attachments(of: id)
             return (app, [app.id])
         }
         guard let found else { throw .notFound(Text(.applicationNotFound, "\(id)")) }
@@ -244,14 +257,14 @@ public final class Applications: Sendable {
     /// returns (none: no row), so no full number leaves without its row; a masked view is a
     /// plain read.
     func disclosing<T: Sendable>(to caller: Caller, audit: AuditContext?,
-                                 _ body: @escaping @Sendable (Database, Disclosure) throws -> (T, [String])) async throws(RegistryError) -> T {
+                                 _ body: @escaping @Sendable (any StoreTransaction, Disclosure) throws -> (T, [String])) async throws(RegistryError) -> T {
         guard Disclosure(for: caller, audited: audit) == .full, let audit else {
-            return try await database.read { db in try body(db, .masked).0 }
+            return try await store.read { tx in try body(tx, .masked).0 }
         }
         let now = self.now()
-        return try await database.write { db in
-            let (value, records) = try body(db, .full)
-            try DisclosureAudit.record(audit, kind: "application", records: records, tenant: Self.tenant(caller), at: now, in: db)
+        return try await store.write { tx in
+            let (value, records) = try body(tx, .full)
+            try DisclosureAudit.record(audit, kind: "application", records: records, tenant: Self.tenant(caller), at: now, in: tx.audit)
             return value
         }
     }
@@ -270,27 +283,24 @@ public final class Applications: Sendable {
         guard content.count <= Self.maxAttachmentBytes else { throw .invalid("content", .documentTooLarge, "\(content.count)") }
         let type = EnterpriseSignup.imageType(content) ?? (content.starts(with: Array("%PDF-".utf8)) ? "application/pdf" : nil)
         guard let type else { throw .invalid("content", .documentType) }
-        let filter = Scope(caller).applicationsFilter
+        let scope = Scope(caller)
         let now = self.now()
         let attachmentID = SecureRandom.hex(8)
         let digest = Digest.sha256(content)
-        return try await database.write { db in
+        return try await store.write { tx in
             try Idempotency.once(principal: caller.principal, key: key, method: audit.method,
-                                 request: "\(id)\u{1F}\(kind.rawValue)\u{1F}\(Digest.hex(digest))", at: now, in: db) {
-                guard let row = try Row.fetchOne(db, sql: "SELECT a.status, a.type FROM applications a WHERE a.id = ? AND \(filter.sql)", arguments: [id] + filter.arguments) else {
+                                 request: "\(id)\u{1F}\(kind.rawValue)\u{1F}\(Digest.hex(digest))", at: now, in: tx.idempotency) {
+                guard let (registrationType, status) = try tx.applications.state(of: id, visibleTo: scope) else {
                     throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
                 }
-                let status: String = row["status"]
-                guard let registrationType = RegistrationType(rawValue: row["type"]),
-                      status == ApplicationStatus.returned.rawValue || status == ApplicationRoute.first(registrationType).rawValue else {
-                    throw RegistryError.failedPrecondition(Text(.documentsClosed, .status("\(status)")))
+                guard status == .returned || status == ApplicationRoute.first(registrationType) else {
+                    throw RegistryError.failedPrecondition(Text(.documentsClosed, .status(status.rawValue)))
                 }
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_attachments WHERE application_id = ?", arguments: [id]) ?? 0
-                guard count < 20 else { throw RegistryError.failedPrecondition(Text(.tooManyDocuments, "20")) }
-                try db.execute(sql: "INSERT INTO application_attachments (id, application_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [attachmentID, id, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
-                try AuditLog.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
-                                                result: "attached \(kind.rawValue) \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
+                guard try tx.applications.attachmentCount(of: id) < 20 else { throw RegistryError.failedPrecondition(Text(.tooManyDocuments, "20")) }
+                try tx.applications.insertAttachment(NewApplicationAttachment(id: attachmentID, applicationID: id, kind: kind, contentType: type,
+                                                                              sha256: digest, bytes: content, createdAt: now.timeIntervalSince1970))
+                try tx.audit.append(audit.entry(at: now, tenant: "individual:\(person)", target: "application:\(id)",
+                                                result: "attached \(kind.rawValue) \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"))
                 return ApplicationAttachment(id: attachmentID, kind: kind, contentType: type, size: content.count, sha256: Digest.hex(digest))
             }
         }
@@ -302,13 +312,8 @@ public final class Applications: Sendable {
         if id.trimmed.isEmpty { v.add("application_id", .required) }
         if attachmentID.trimmed.isEmpty { v.add("attachment_id", .required) }
         try v.throwIfAny()
-        let filter = Scope(caller).applicationsFilter
-        let found = try await database.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT t.content_type, t.bytes FROM application_attachments t JOIN applications a ON a.id = t.application_id
-                WHERE t.id = ? AND a.id = ? AND \(filter.sql)
-                """, arguments: [attachmentID, id] + filter.arguments).map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
-        }
+        let scope = Scope(caller)
+        let found = try await store.read { tx in try tx.applications.attachmentContent(attachmentID, of: id, visibleTo: scope) }
         guard let found else { throw .notFound(Text(.attachmentNotFound, "\(attachmentID)")) }
         return (found.0, found.1)
     }
@@ -317,44 +322,21 @@ public final class Applications: Sendable {
     /// With `audit`, a province or the ministry sees full ID numbers and phones, and the page's
     /// disclosure row is written with the read (``application(_:for:audit:)``).
     public func list(for caller: Caller, _ filter: ApplicationFilter, audit: AuditContext? = nil) async throws(RegistryError) -> Page<Application> {
-        let scope = Scope(caller).applicationsFilter
-        var conditions = [scope.sql]
-        var arguments = scope.arguments
-        if !filter.statuses.isEmpty {
-            conditions.append("a.status IN (\(filter.statuses.map { _ in "?" }.joined(separator: ",")))")
-            arguments += StatementArguments(filter.statuses.map(\.rawValue))
-        }
-        if let type = filter.type {
-            conditions.append("a.type = ?")
-            arguments += [type.rawValue]
-        }
-        if let enterprise = filter.enterpriseID, !enterprise.isEmpty {
-            conditions.append("a.enterprise_id = ?")
-            arguments += [enterprise]
-        }
-        if let from = filter.submittedFrom {
-            conditions.append("a.created_at >= ?")
-            arguments += [from.timeIntervalSince1970]
-        }
-        if let until = filter.submittedUntil {
-            conditions.append("a.created_at < ?")
-            arguments += [until.timeIntervalSince1970]
-        }
-        let counted = conditions
-        let countArguments = arguments
+        let scope = Scope(caller)
+        let query = ApplicationQuery(statuses: filter.statuses, type: filter.type, enterpriseID: filter.enterpriseID,
+                                     submittedFrom: filter.submittedFrom?.timeIntervalSince1970, submittedUntil: filter.submittedUntil?.timeIntervalSince1970)
+        var cursor: ApplicationCursor?
         if !filter.pageToken.isEmpty {
             guard let (created, id) = Self.decodeToken(filter.pageToken) else { throw .invalid("page.page_token", .pageToken) }
-            conditions.append("(a.created_at, a.id) > (?, ?)")
-            arguments += [created, id]
+            cursor = ApplicationCursor(createdAt: created, id: id)
         }
         let size = filter.pageSize == 0 ? 50 : filter.pageSize
         guard (1...500).contains(size) else { throw .invalid("page.page_size", .pageSize) }
-        let pageCondition = conditions.joined(separator: " AND ")
-        let pageArguments = arguments
-        let (page, more, total) = try await disclosing(to: caller, audit: audit) { db, disclosure -> (([Application], Bool, Int), [String]) in
-            let items = try Self.fetch(db, where: pageCondition, pageArguments, limit: size + 1, disclosure: disclosure)
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM applications a WHERE \(counted.joined(separator: " AND "))", arguments: countArguments) ?? 0
-            let page = Array(items.prefix(size))
+        let after = cursor
+        let (page, more, total) = try await disclosing(to: caller, audit: audit) { tx, disclosure -> (([Application], Bool, Int), [String]) in
+            let items = try tx.applications.records(matching: query, visibleTo: scope, after: after, limit: size + 1)
+            let total = try tx.applications.count(matching: query, visibleTo: scope)
+            let page = items.prefix(size).map { Self.application($0, disclosure: disclosure) }
             return ((page, items.count > size, total), page.map(\.id))
         }
         let next = more ? Self.encodeToken(page.last!.createdAt.timeIntervalSince1970, page.last!.id) : ""
@@ -384,37 +366,36 @@ public final class Applications: Sendable {
         guard ids.count <= Self.maxBatch else { throw .invalid("application_ids", .tooManyElements, "\(Self.maxBatch)") }
         let key = try Idempotency.key(idempotencyKey, required: true)
         let now = self.now()
-        let filter = Scope(caller).applicationsFilter
-        return try await database.write { db -> [BatchItemResult] in
-            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: Idempotency.canonical([ids]), at: now, in: db) {
+        let scope = Scope(caller)
+        return try await store.write { tx -> [BatchItemResult] in
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: Idempotency.canonical([ids]), at: now,
+                                 in: tx.idempotency) {
                 var results: [BatchItemResult] = []
                 results.reserveCapacity(ids.count)
                 var auditRows: [AuditEntry] = []
-                let select = try db.cachedStatement(sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)")
-                let update = try db.cachedStatement(sql: "UPDATE applications SET status = ?, version = version + 1, updated_at = ?, reported_at = ? WHERE id = ? AND status = 'awaiting_enterprise'")
                 var seen = Set<String>()
-                let actor = try EventActor(caller, audit, in: db)
+                let applications = tx.applications
+                let actor = try EventActor(caller, audit, in: tx)
                 for id in ids {
                     guard seen.insert(id).inserted else {
                         results.append(.init(applicationID: id, error: .alreadyExists(Text(.listedTwice))))
                         continue
                     }
-                    guard let row = try Row.fetchOne(select, arguments: [id] + filter.arguments) else {
+                    guard let (type, status) = try applications.state(of: id, visibleTo: scope) else {
                         results.append(.init(applicationID: id, error: .notFound(Text(.applicationNotFound, "\(id)"))))
                         continue
                     }
-                    guard row["status"] as String == ApplicationStatus.awaitingEnterprise.rawValue,
-                          let type = RegistrationType(rawValue: row["type"]),
-                          let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
-                        results.append(.init(applicationID: id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(id)", .status(row["status"] as String)))))
+                    guard status == .awaitingEnterprise, let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type),
+                          try applications.move(id, from: .awaitingEnterprise, to: next, reason: nil, at: now.timeIntervalSince1970,
+                                                milestone: .reported, registrationNumber: nil) else {
+                        results.append(.init(applicationID: id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(id)", .status(status.rawValue)))))
                         continue
                     }
-                    try update.execute(arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-                    try Self.event(db, id, at: now, actor: actor, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
+                    try Self.event(tx, id, at: now, actor: actor, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
                     auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
                     results.append(.init(applicationID: id, error: nil))
                 }
-                try AuditLog.appendAll(auditRows, in: db)
+                try tx.audit.append(auditRows)
                 return results
             }
         }
@@ -433,17 +414,16 @@ public final class Applications: Sendable {
     /// 企业首页: applications waiting for the enterprise and counts by status and type.
     public func home(for caller: Caller) async throws(RegistryError) -> EnterpriseHome {
         try Self.requireEnterprise(caller)
-        let filter = Scope(caller).applicationsFilter
-        guard case .enterprise(let enterprise) = Scope(caller) else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
-        return try await database.read { db in
+        let scope = Scope(caller)
+        guard case .enterprise = scope else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
+        return try await store.read { tx in
             var byStatus: [ApplicationStatus: Int] = [:]
             var byType: [RegistrationType: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT a.status, a.type, COUNT(*) AS n FROM applications a WHERE \(filter.sql) GROUP BY a.status, a.type", arguments: filter.arguments) {
-                let n: Int = row["n"]
-                if let s = ApplicationStatus(rawValue: row["status"]) { byStatus[s, default: 0] += n }
-                if let t = RegistrationType(rawValue: row["type"]) { byType[t, default: 0] += n }
+            for (status, type, n) in try tx.applications.counts(visibleTo: scope) {
+                byStatus[status, default: 0] += n
+                byType[type, default: 0] += n
             }
-            let staff = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM registrations WHERE enterprise_id = ? AND status = 'active'", arguments: [enterprise]) ?? 0
+            let staff = try tx.registrations.activeStaffCount(visibleTo: scope, nameContains: "")
             return EnterpriseHome(pending: byStatus[.awaitingEnterprise] ?? 0, byStatus: byStatus, byType: byType, registeredStaff: staff)
         }
     }
@@ -451,37 +431,34 @@ public final class Applications: Sendable {
     // MARK: Shared machinery
 
     /// Moves one application from one of `from` to the status `decide` returns, in one
-    /// transaction guarded by the current status (`UPDATE … WHERE status = ?`): of two concurrent
+    /// unit of work guarded by the current status (``ApplicationStore/move(_:from:to:reason:at:milestone:registrationNumber:)``): of two concurrent
     /// callers exactly one wins; the other gets FAILED_PRECONDITION.
     func transition(_ id: String, by caller: Caller, audit: AuditContext, action: String, from: Set<ApplicationStatus>, refusal: TextCode,
                     decide: @escaping @Sendable (RegistrationType) -> (ApplicationStatus, String?)) async throws(RegistryError) {
         let now = self.now()
-        let filter = Scope(caller).applicationsFilter
-        try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT a.type, a.status FROM applications a WHERE a.id = ? AND \(filter.sql)",
-                                             arguments: [id] + filter.arguments) else {
+        let scope = Scope(caller)
+        try await store.write { tx in
+            guard let (type, status) = try tx.applications.state(of: id, visibleTo: scope) else {
                 throw RegistryError.notFound(Text(.applicationNotFound, "\(id)"))
             }
-            let status = ApplicationStatus(rawValue: row["status"])!
-            guard from.contains(status), let type = RegistrationType(rawValue: row["type"]) else {
+            guard from.contains(status) else {
                 throw RegistryError.failedPrecondition(Text(refusal, .text(status.textCode)))
             }
             let (next, reason) = decide(type)
-            try db.execute(sql: """
-                UPDATE applications SET status = ?, return_reason = ?, version = version + 1, updated_at = ?,
-                    reported_at = CASE WHEN ? = 'reported' THEN ? ELSE reported_at END
-                WHERE id = ? AND status = ?
-                """, arguments: [next.rawValue, reason, now.timeIntervalSince1970, action, now.timeIntervalSince1970, id, status.rawValue])
-            guard db.changesCount == 1 else { throw RegistryError.conflict(Text(.applicationChanged)) }
-            try Self.event(db, id, at: now, actor: EventActor(caller, audit, in: db), action: action, from: status, to: next, reason: reason)
-            try AuditLog.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)",
-                                            result: "\(action) → \(next.rawValue)\(reason.map { ": \($0)" } ?? "")"), in: db)
+            guard try tx.applications.move(id, from: status, to: next, reason: reason, at: now.timeIntervalSince1970,
+                                           milestone: action == "reported" ? .reported : nil, registrationNumber: nil) else {
+                throw RegistryError.conflict(Text(.applicationChanged))
+            }
+            try Self.event(tx, id, at: now, actor: EventActor(caller, audit, in: tx), action: action, from: status, to: next, reason: reason)
+            try tx.audit.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)",
+                                            result: "\(action) → \(next.rawValue)\(reason.map { ": \($0)" } ?? "")"))
         }
     }
 
-    static func event(_ db: Database, _ id: String, at: Date, actor: EventActor, action: String, from: ApplicationStatus?, to: ApplicationStatus, reason: String?) throws {
-        try db.cachedStatement(sql: "INSERT INTO application_events (application_id, at, actor, actor_name, action, from_status, to_status, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .execute(arguments: [id, at.timeIntervalSince1970, actor.principal, actor.name, action, from?.rawValue, to.rawValue, reason])
+    static func event(_ tx: any StoreTransaction, _ id: String, at: Date, actor: EventActor, action: String, from: ApplicationStatus?,
+                      to: ApplicationStatus, reason: String?) throws {
+        try tx.applications.appendEvent(NewApplicationEvent(applicationID: id, at: at.timeIntervalSince1970, actorPrincipal: actor.principal,
+                                                            actorName: actor.name, action: action, from: from, to: to, reason: reason))
     }
 
     static func tenant(_ caller: Caller) -> String {
@@ -496,25 +473,28 @@ public final class Applications: Sendable {
         guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
     }
 
-    /// Applications with the applicant's numbers as `disclosure` shows them.
-    static func fetch(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int, disclosure: Disclosure) throws -> [Application] {
-        try Row.fetchAll(db, sql: """
-            SELECT a.*, i.name AS applicant_name, i.id_number, i.phone, e.name AS enterprise_name, e.credit_code
-            FROM applications a JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
-            WHERE \(condition) ORDER BY a.created_at, a.id LIMIT \(limit)
-            """, arguments: arguments).map { row in
-            let idNumber = disclosure.idNumber(row["id_number"])
-            let phone = disclosure.phone(row["phone"])
-            return Application(
-                id: row["id"], individualID: row["individual_id"], applicantName: row["applicant_name"],
-                maskedIDNumber: idNumber.masked, idNumber: idNumber.full, maskedPhone: phone.masked, phone: phone.full,
-                enterpriseID: row["enterprise_id"], enterpriseName: row["enterprise_name"], enterpriseCreditCode: row["credit_code"],
-                provinceCode: row["province_code"], type: RegistrationType(rawValue: row["type"])!,
-                specialties: (row["specialties"] as String).split(separator: ",").compactMap { Specialty(rawValue: String($0)) },
-                qualificationCertificateNo: row["qualification_certificate_no"], qualificationDate: row["qualification_date"],
-                contractStart: row["contract_start"], contractEnd: row["contract_end"],
-                status: ApplicationStatus(rawValue: row["status"])!, returnReason: row["return_reason"],
-                createdAt: Date(timeIntervalSince1970: row["created_at"]), updatedAt: Date(timeIntervalSince1970: row["updated_at"]), events: [])
+    /// An application as `disclosure` shows the applicant's numbers.
+    static func application(_ r: ApplicationRecord, disclosure: Disclosure) -> Application {
+        let idNumber = disclosure.idNumber(r.idNumber)
+        let phone = disclosure.phone(r.phone)
+        let a = r.application
+        return Application(
+            id: a.id, individualID: a.individualID, applicantName: r.applicantName,
+            maskedIDNumber: idNumber.masked, idNumber: idNumber.full, maskedPhone: phone.masked, phone: phone.full,
+            enterpriseID: a.content.enterpriseID, enterpriseName: r.enterpriseName, enterpriseCreditCode: r.enterpriseCreditCode,
+            provinceCode: a.content.provinceCode, type: a.content.type, specialties: a.content.specialties.compactMap(Specialty.init(rawValue:)),
+            qualificationCertificateNo: a.content.qualificationCertificateNo, qualificationDate: a.content.qualificationDate,
+            contractStart: a.content.contractStart, contractEnd: a.content.contractEnd, status: a.status, returnReason: a.returnReason,
+            createdAt: Date(timeIntervalSince1970: a.createdAt), updatedAt: Date(timeIntervalSince1970: a.updatedAt), events: [])
+    }
+
+    /// The schema's "one open application per person" as the rule's own refusal (a concurrent
+    /// submission from another node gets past the check in ``checkRules``, not past the schema).
+    static func openApplicationRefused(_ write: () throws -> Void) throws {
+        do {
+            try write()
+        } catch let conflict as StoreConflict where conflict.invariant == .oneOpenApplicationPerPerson {
+            throw RegistryError.failedPrecondition(Text(.applicationInProgress))
         }
     }
 
@@ -531,6 +511,12 @@ public final class Applications: Sendable {
 
     // MARK: Validation and rules
 
+    /// In progress: at most one per person.
+    static let openStatuses = Set(ApplicationStatus.allCases.filter(\.isOpen))
+    /// The statuses in which an application holds its qualification certificate number: all but
+    /// those that ended without a registration.
+    static let qualificationHoldingStatuses = Set(ApplicationStatus.allCases).subtracting([.withdrawn, .refused, .rejected])
+
     struct Valid: Sendable {
         let type: RegistrationType
         let specialties: [Specialty]
@@ -542,7 +528,12 @@ public final class Applications: Sendable {
         let contractEnd: CalendarDate?
         var enterpriseID = ""
         var provinceCode: UInt32 = 0
-        var specialtiesText: String { specialties.map(\.rawValue).joined(separator: ",") }
+        /// What is stored (``ApplicationContent``).
+        var content: ApplicationContent {
+            ApplicationContent(enterpriseID: enterpriseID, provinceCode: provinceCode, type: type, specialties: specialties.map(\.rawValue),
+                               qualificationCertificateNo: certificateNo, qualificationDate: qualificationDate?.description ?? "",
+                               contractStart: contractStart?.description ?? "", contractEnd: contractEnd?.description ?? "")
+        }
     }
 
     static func validate(_ d: ApplicationDraft, today: CalendarDate) throws(RegistryError) -> Valid {
@@ -593,40 +584,35 @@ public final class Applications: Sendable {
     }
 
     /// The rules of DOMAIN.md §1.3 that the data can check. Returns `valid` with the employer resolved.
-    static func checkRules(_ valid: Valid, individual: String, replacing: String?, today: CalendarDate, rules: RegistrationRules, in db: Database) throws -> Valid {
-        guard let enterprise = try Row.fetchOne(db, sql: "SELECT id, province_code FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
-                                                arguments: [valid.creditCode.rawValue]) else {
+    static func checkRules(_ valid: Valid, individual: String, replacing: String?, today: CalendarDate, rules: RegistrationRules,
+                           in tx: any StoreTransaction) throws -> Valid {
+        guard let enterprise = try tx.enterprises.authenticated(creditCode: valid.creditCode.rawValue) else {
             throw RegistryError.invalid("employer_credit_code", .noAuthenticatedEnterprise)
         }
         var valid = valid
-        valid.enterpriseID = enterprise["id"]
-        valid.provinceCode = enterprise["province_code"]
+        valid.enterpriseID = enterprise.id
+        valid.provinceCode = enterprise.provinceCode
         // Age: no registration from the 65th birthday on (注销 is always allowed).
-        if valid.type != .cancellation, let idNumber = try String.fetchOne(db, sql: "SELECT id_number FROM individuals WHERE id = ?", arguments: [individual]),
+        if valid.type != .cancellation, let idNumber = try tx.accounts.individual(id: individual)?.idNumber,
            let id = try? IDNumber(validating: idNumber, today: .distantFuture), today >= id.birthDate.adding(years: ageLimit) {
             throw RegistryError.failedPrecondition(Text(.ageLimit, "\(ageLimit)"))
         }
         // One open application per person.
-        if try Bool.fetchOne(db, sql: """
-            SELECT 1 FROM applications WHERE individual_id = ? AND id IS NOT ? AND status IN
-            ('awaiting_enterprise', 'awaiting_province', 'awaiting_ministry', 'awaiting_announcement', 'returned')
-            """, arguments: [individual, replacing]) == true {
+        if try tx.applications.exists(individualID: individual, in: Self.openStatuses, except: replacing) {
             throw RegistryError.failedPrecondition(Text(.applicationInProgress))
         }
-        let registration = try Row.fetchOne(db, sql: "SELECT id, enterprise_id FROM registrations WHERE individual_id = ? AND status = 'active'", arguments: [individual])
-        let registeredAt: String? = registration?["enterprise_id"]
+        let registration = try tx.registrations.registration(ofPerson: individual).flatMap { $0.status == .active ? $0 : nil }
+        let registeredAt = registration?.enterpriseID
         var held: [Specialty: String] = [:]
         if let registration {
-            for row in try Row.fetchAll(db, sql: "SELECT specialty, valid_until FROM registration_specialties WHERE registration_id = ?", arguments: [registration["id"] as String]) {
-                if let s = Specialty(rawValue: row["specialty"]) { held[s] = row["valid_until"] }
+            for s in try tx.registrations.specialties(of: registration.id) {
+                if let specialty = Specialty(rawValue: s.specialty) { held[specialty] = s.validUntil }
             }
         }
         // A qualification certificate number belongs to one person: no one else's application
         // (in progress or completed) may carry it.
-        if !valid.certificateNo.isEmpty, try Bool.fetchOne(db, sql: """
-            SELECT 1 FROM applications WHERE qualification_certificate_no = ? AND individual_id != ?
-                AND status NOT IN ('withdrawn', 'refused', 'rejected') LIMIT 1
-            """, arguments: [valid.certificateNo, individual]) == true {
+        if !valid.certificateNo.isEmpty,
+           try tx.applications.qualificationNumberUsed(valid.certificateNo, byOtherThan: individual, in: Self.qualificationHoldingStatuses) {
             throw RegistryError.invalid("qualification_certificate_no", .qualificationNumberTaken)
         }
         switch valid.type {

@@ -1,6 +1,5 @@
 public import Crypto
 public import Foundation
-import GRDB
 
 /// Where a certificate stands, for public verification.
 public enum CertificateStatus: String, Sendable, Codable {
@@ -52,7 +51,7 @@ public struct SignedCertificate: Sendable, Equatable {
 /// the announcement, a version per (re-)issue that voids the previous one, a 180-day use limit
 /// per download capped by specialty expiry and the 65th birthday, signed with SM2 over SM3.
 public final class Certificates: Sendable {
-    let database: RegistryDatabase
+    let store: any RegistryStore
     let signingKey: PrivateKey
     let now: @Sendable () -> Date
 
@@ -62,8 +61,13 @@ public final class Certificates: Sendable {
     public static let issuerName = "中华人民共和国住房和城乡建设部"
     public static let useDays = 180
 
-    public init(database: RegistryDatabase, signingKey: PrivateKey, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+    public convenience init(database: RegistryDatabase, signingKey: PrivateKey, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(store: database.store, signingKey: signingKey, now: now)
+    }
+
+    /// - Parameter store: the engine (``SQLiteStore`` embedded, or another ``RegistryStore``).
+    public init(store: any RegistryStore, signingKey: PrivateKey, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
         self.signingKey = signingKey
         self.now = now
     }
@@ -74,147 +78,136 @@ public final class Certificates: Sendable {
         guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryIssues)) }
         let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
-        let id: String = try await database.write { db in
-            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: registrationNumber.trimmed, at: now, in: db) {
-                guard let reg = try Row.fetchOne(db, sql: "SELECT id, individual_id, status FROM registrations WHERE registration_number = ?",
-                                                 arguments: [registrationNumber.trimmed]) else {
+        let id: String = try await store.write { tx in
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: registrationNumber.trimmed, at: now,
+                                 in: tx.idempotency) {
+                guard let registration = try tx.registrations.registration(.number(registrationNumber.trimmed)) else {
                     throw RegistryError.notFound(Text(.registrationNotFound, "\(registrationNumber)"))
                 }
-                guard reg["status"] as String == "active" else { throw RegistryError.failedPrecondition(Text(.registrationCancelled)) }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM applications WHERE individual_id = ? AND status = 'awaiting_announcement'", arguments: [reg["individual_id"] as String]) == true {
+                guard registration.status == .active else { throw RegistryError.failedPrecondition(Text(.registrationCancelled)) }
+                if try tx.applications.exists(individualID: registration.individualID, in: [.awaitingAnnouncement], except: nil) {
                     throw RegistryError.failedPrecondition(Text(.registrationAwaitsAnnouncement))
                 }
-                let (id, version) = try Self.issueNext(registrationID: reg["id"], at: now, in: db)
-                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"), in: db)
+                let (id, version) = try Self.issueNext(registrationID: registration.id, at: now, in: tx.certificates)
+                try tx.audit.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version)"))
                 return id
             }
         }
         return try await record(id)
     }
 
-    /// Inside the caller's transaction: voids the valid certificate of the registration and issues
-    /// the next version of its number with the facts as they stand now (the signed content never
-    /// changes after issue). Versions count per registration number (its digits, which a 变更 keeps).
-    static func issueNext(registrationID: String, at now: Date, in db: Database) throws -> (id: String, version: Int) {
-        let facts = try certifiedFacts(registrationID: registrationID, in: db)
-        let number = facts["registration_number"] as? String ?? ""
-        let serial = String(number.filter { $0.isASCII && $0.isNumber })
-        let version = (try Int.fetchOne(db, sql: "SELECT MAX(version) FROM certificates WHERE serial = ?", arguments: [serial]) ?? 0) + 1
+    /// Inside the caller's unit of work: voids the valid certificate of the registration and
+    /// issues the next version of its number with the facts as they stand now (the signed content
+    /// never changes after issue). Versions count per registration number (its digits, which a 变更 keeps).
+    static func issueNext(registrationID: String, at now: Date, in certificates: any CertificateStore) throws -> (id: String, version: Int) {
+        guard let facts = try certificates.certifiedFacts(registrationID: registrationID) else {
+            throw RegistryError.notFound(Text(.registrationNotFound, ""))
+        }
+        let serial = Self.serial(facts.registrationNumber)
+        let version = (try certificates.newest(serial: serial)?.version ?? 0) + 1
         guard version <= 999 else { throw RegistryError.failedPrecondition(Text(.certificateVersionsExhausted)) }
-        let id = identifier(registrationNumber: number, version: version)
-        try db.execute(sql: "UPDATE certificates SET status = 'void', reason = ? WHERE registration_id = ? AND status = 'valid'",
-                       arguments: ["superseded by \(id)", registrationID])
-        guard let encoded = try? JSONSerialization.data(withJSONObject: facts, options: [.sortedKeys, .withoutEscapingSlashes]) else {
+        let id = identifier(registrationNumber: facts.registrationNumber, version: version)
+        try certificates.voidValid(registrationID: registrationID, reason: "superseded by \(id)")
+        guard let encoded = try? JSONSerialization.data(withJSONObject: Self.json(facts), options: [.sortedKeys, .withoutEscapingSlashes]) else {
             throw RegistryError.storage("the certified facts of \(id) cannot be encoded")
         }
-        let content = String(decoding: encoded, as: UTF8.self)
-        try db.execute(sql: "INSERT INTO certificates (id, registration_id, serial, version, status, issued_at, content) VALUES (?, ?, ?, ?, 'valid', ?, ?)",
-                       arguments: [id, registrationID, serial, version, now.timeIntervalSince1970, content])
+        try certificates.insert(StoredCertificate(id: id, registrationID: registrationID, serial: serial, version: version, status: .valid,
+                                                  issuedAt: now.timeIntervalSince1970, content: String(decoding: encoded, as: UTF8.self)))
         return (id, version)
     }
 
+    /// The 12 digits of a registration number (a 变更 changes only its leading character).
+    static func serial(_ registrationNumber: String) -> String {
+        String(registrationNumber.filter { $0.isASCII && $0.isNumber })
+    }
+
     /// When an approval takes effect (at its 公告, or at the decision where the route has none),
-    /// inside that transaction: the person's active registration gets its next version with the
+    /// inside that unit of work: the person's active registration gets its next version with the
     /// new facts, and the valid one (if any) becomes void. The first certificate of an 初始 or
     /// 重新注册 is issued this way, so the holder can download it once the 公告 is published. Not
     /// when the newest certificate of the number was revoked (吊销): after a revocation only the
     /// ministry issues again (``issue(registrationNumber:idempotencyKey:by:audit:)``).
     ///
     /// Issuing writes the certified facts only; each download signs them. So nothing here can
-    /// fail half-way outside the transaction, and an issue is never lost.
-    static func issueOnEffect(individualID: String, at now: Date, in db: Database) throws -> (id: String, version: Int)? {
-        guard let registration = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, registration_number FROM registrations WHERE individual_id = ? AND status = 'active'"),
-                                                  arguments: [individualID]) else { return nil }
-        let serial = String((registration["registration_number"] as String).filter { $0.isASCII && $0.isNumber })
-        let newest = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM certificates WHERE serial = ? ORDER BY version DESC LIMIT 1"), arguments: [serial])
-        guard newest != CertificateStatus.revoked.rawValue else { return nil }
-        return try issueNext(registrationID: registration["id"], at: now, in: db)
+    /// fail half-way outside the unit of work, and an issue is never lost.
+    static func issueOnEffect(individualID: String, at now: Date, in tx: any StoreTransaction) throws -> (id: String, version: Int)? {
+        guard let registration = try tx.registrations.registration(ofPerson: individualID), registration.status == .active else { return nil }
+        let certificates = tx.certificates
+        guard try certificates.newest(serial: Self.serial(registration.registrationNumber))?.status != .revoked else { return nil }
+        return try issueNext(registrationID: registration.id, at: now, in: certificates)
     }
 
     /// After an approved change of an enterprise's name (or another certified employer fact),
-    /// inside that transaction: every valid certificate of its registered people is re-issued
+    /// inside that unit of work: every valid certificate of its registered people is re-issued
     /// with the new facts; the previous versions become void.
-    static func reissue(employerID: String, at now: Date, in db: Database) throws -> [(id: String, version: Int)] {
-        let registrations = try String.fetchAll(db.cachedStatement(sql: """
-            SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id
-            WHERE r.enterprise_id = ? AND r.status = 'active' AND c.status = 'valid' ORDER BY r.registration_number
-            """), arguments: [employerID])
-        return try registrations.map { try issueNext(registrationID: $0, at: now, in: db) }
+    static func reissue(employerID: String, at now: Date, in certificates: any CertificateStore) throws -> [(id: String, version: Int)] {
+        try certificates.registrationsWithValidCertificate(employerID: employerID).map { try issueNext(registrationID: $0, at: now, in: certificates) }
     }
 
-    /// Active registrations that should hold a certificate and hold none of their number: every
-    /// approval announced (nothing waiting for a 公告), no version ever issued for the number.
-    /// Empty unless the data predates automatic issue (jzsd 0.2) or was edited by hand.
-    static let outstandingSQL = """
-        SELECT r.id FROM registrations r WHERE r.status = 'active'
-        AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.registration_id = r.id
-                        AND c.serial = substr(r.registration_number, length(r.registration_number) - 11))
-        AND NOT EXISTS (SELECT 1 FROM applications a WHERE a.individual_id = r.individual_id AND a.status = 'awaiting_announcement')
-        ORDER BY r.registration_number
-        """
-
-    /// Issues the first certificate of every registration ``outstandingSQL`` finds, in one
-    /// transaction, each with an audit row. `jzsd serve` runs it at start, so a database from
-    /// before automatic issue catches up; returns how many were issued.
+    /// Issues the first certificate of every registration that should hold one and holds none
+    /// of its number (``CertificateStore/outstandingRegistrations()``: every approval announced,
+    /// no version ever issued for the number), in one unit of work, each with an audit row.
+    /// Empty unless the data predates automatic issue (jzsd 0.2) or was edited by hand. `jzsd
+    /// serve` runs it at start, so such a database catches up; returns how many were issued.
     public func issueOutstanding(audit: AuditContext) async throws(RegistryError) -> Int {
         let now = self.now()
-        return try await database.write { db in
-            let ids = try String.fetchAll(db, sql: Self.outstandingSQL)
+        return try await store.write { tx in
+            let ids = try tx.certificates.outstandingRegistrations()
             for registration in ids {
-                let (id, version) = try Self.issueNext(registrationID: registration, at: now, in: db)
-                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version) (outstanding)"), in: db)
+                let (id, version) = try Self.issueNext(registrationID: registration, at: now, in: tx.certificates)
+                try tx.audit.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "issued version \(version) (outstanding)"))
             }
             return ids.count
         }
     }
 
-    /// How many registrations ``outstandingSQL`` finds (0 is the invariant the tests check).
+    /// How many registrations ``issueOutstanding(audit:)`` would issue for (0 is the invariant the tests check).
     public func outstandingCount() async throws(RegistryError) -> Int {
-        try await database.read { db in try String.fetchAll(db, sql: Self.outstandingSQL).count }
+        try await store.read { tx in try tx.certificates.outstandingRegistrations().count }
     }
 
-    /// What a certificate certifies: holder, registration number, specialties with their validity, employer.
-    static func certifiedFacts(registrationID: String, in db: Database) throws -> [String: Any] {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code FROM registrations r
-            JOIN individuals i ON i.id = r.individual_id JOIN enterprises e ON e.id = r.enterprise_id WHERE r.id = ?
-            """, arguments: [registrationID]) else { throw RegistryError.notFound(Text(.registrationNotFound, "")) }
-        let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
-                                           arguments: [registrationID])
-        return ["holder": row["name"] as String, "id_number": row["id_number"] as String, "registration_number": row["registration_number"] as String,
-                "employer": row["employer"] as String, "employer_credit_code": row["credit_code"] as String,
-                "specialties": specialties.map { ["name": $0["specialty"] as String, "valid_from": $0["valid_from"] as String, "valid_until": $0["valid_until"] as String] }]
+    /// What a certificate certifies, as the JSON object that is stored and signed.
+    static func json(_ facts: CertifiedFacts) -> [String: Any] {
+        ["holder": facts.holder, "id_number": facts.idNumber, "registration_number": facts.registrationNumber,
+         "employer": facts.employer, "employer_credit_code": facts.employerCreditCode,
+         "specialties": facts.specialties.map { ["name": $0.specialty, "valid_from": $0.validFrom, "valid_until": $0.validUntil] }]
+    }
+
+    /// The certified facts a certificate states: as stored at issue, or (versions from before v9,
+    /// which stored none) the registration's current ones.
+    static func facts(of certificate: StoredCertificate, in certificates: any CertificateStore) throws -> [String: Any]? {
+        if let content = certificate.content, let stored = try? JSONSerialization.jsonObject(with: Data(content.utf8)) as? [String: Any] {
+            return stored
+        }
+        return try certificates.certifiedFacts(registrationID: certificate.registrationID).map(json)
     }
 
     /// The signed certificate of the caller (an individual: their own valid one) or any valid one (the ministry).
     public func download(certificateID: String?, for caller: Caller) async throws(RegistryError) -> SignedCertificate {
         let now = self.now()
-        let scope = Scope(caller).registrationsFilter
-        var condition = scope.sql
-        var arguments = scope.arguments
+        // A person downloads their own valid certificate; the ministry names any one.
+        let scope = Scope(caller)
+        var id: String?
+        var status: CertificateStatus?
         switch caller {
         case .individual:
-            condition += " AND c.status = 'valid'"
+            status = .valid
         case .ministry:
             guard let certificateID = certificateID?.trimmed, !certificateID.isEmpty else { throw .invalid("certificate_id", .required) }
-            condition += " AND c.id = ?"
-            arguments += [certificateID]
+            id = certificateID
         default: throw .forbidden(Text(.certificateDownloadWho))
         }
-        let (filter, filterArguments) = (condition, arguments)
-        struct Found: Sendable { let id: String, version: Int, status: String, issuedAt: Double, facts: Data }
-        let found = try await database.read { db -> Found? in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT c.id, c.version, c.status, c.issued_at, c.content, c.registration_id FROM certificates c
-                JOIN registrations r ON r.id = c.registration_id WHERE \(filter) ORDER BY c.version DESC LIMIT 1
-                """, arguments: filterArguments) else { return nil }
+        let (wanted, wantedStatus) = (id, status)
+        struct Found: Sendable { let id: String, version: Int, status: CertificateStatus, issuedAt: Double, facts: Data }
+        let found = try await store.read { tx -> Found? in
+            guard let certificate = try tx.certificates.newest(visibleTo: scope, id: wanted, status: wantedStatus) else { return nil }
             // Certificates issued before v9 have no stored facts: they certify the current ones.
-            let facts = try (row["content"] as String?).map { Data($0.utf8) }
-                ?? JSONSerialization.data(withJSONObject: Self.certifiedFacts(registrationID: row["registration_id"], in: db))
-            return Found(id: row["id"], version: row["version"], status: row["status"], issuedAt: row["issued_at"], facts: facts)
+            let facts = try certificate.content.map { Data($0.utf8) }
+                ?? JSONSerialization.data(withJSONObject: tx.certificates.certifiedFacts(registrationID: certificate.registrationID).map(Self.json) ?? [:])
+            return Found(id: certificate.id, version: certificate.version, status: certificate.status, issuedAt: certificate.issuedAt, facts: facts)
         }
         guard let found else { throw .notFound(Text(.certificateNotFound, "")) }
-        guard found.status == "valid" else { throw .failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(found.status)))) }
+        guard found.status == .valid else { throw .failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(found.status.rawValue)))) }
         guard let facts = try? JSONSerialization.jsonObject(with: found.facts) as? [String: Any] else { throw .storage("unreadable certificate content") }
         guard let specialties = facts["specialties"] as? [[String: String]] else { throw .storage("certificate \(found.id) has unreadable specialties") }
         let useUntil = Self.useLimit(now: now, specialtyExpiries: specialties.compactMap { $0["valid_until"] }, idNumber: facts["id_number"] as? String ?? "")
@@ -245,7 +238,7 @@ public final class Certificates: Sendable {
     /// Public verification by identifier.
     public func record(_ id: String) async throws(RegistryError) -> CertificateRecord {
         let now = self.now()
-        let found = try await database.read { db in try Self.record(where: "c.id = ?", [id], now: now, in: db) }
+        let found = try await store.read { tx in try tx.certificates.view(id).map { try Self.record($0, now: now, in: tx.certificates) } }
         guard let found else { throw .notFound(Text(.certificateNotFound, "\(id)")) }
         return found
     }
@@ -264,45 +257,32 @@ public final class Certificates: Sendable {
         try v.throwIfAny()
         let serial = String(number.filter { $0.isASCII && $0.isNumber })
         let now = self.now()
-        let found = try await database.read { db -> CertificateRecord? in
-            guard let registration = try String.fetchOne(db, sql: """
-                SELECT r.id FROM registrations r JOIN individuals i ON i.id = r.individual_id
-                WHERE r.registration_number = ? AND i.name = ?
-                UNION
-                SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
-                WHERE c.serial = ? AND json_extract(c.content, '$.registration_number') = ? AND i.name = ?
-                LIMIT 1
-                """, arguments: [number, name, serial, number, name]) else { return nil }
-            return try Self.record(where: "c.registration_id = ? AND c.serial = ?", [registration, serial], now: now, in: db)
+        let found = try await store.read { tx -> CertificateRecord? in
+            guard let registration = try tx.certificates.registrationID(number: number, serial: serial, holderName: name),
+                  let view = try tx.certificates.view(registrationID: registration, serial: serial) else { return nil }
+            return try Self.record(view, now: now, in: tx.certificates)
         }
         guard let found else { throw .notFound(Text(.certificateLookupNotFound, "\(number)")) }
         return found
     }
 
-    /// The public view of the newest certificate matching `condition` (on `certificates c`):
-    /// status worked out for today, the holder's name masked, the specialties it certifies.
-    static func record(where condition: String, _ arguments: StatementArguments, now: Date, in db: Database) throws -> CertificateRecord? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT c.*, r.registration_number, r.status AS registration_status, i.name FROM certificates c
-            JOIN registrations r ON r.id = c.registration_id JOIN individuals i ON i.id = r.individual_id
-            WHERE \(condition) ORDER BY c.version DESC LIMIT 1
-            """, arguments: arguments) else { return nil }
-        var status = CertificateStatus(rawValue: row["status"]) ?? .void
+    /// The public view of a certificate: status worked out for today, the holder's name masked,
+    /// the specialties it certifies.
+    static func record(_ view: CertificateView, now: Date, in certificates: any CertificateStore) throws -> CertificateRecord {
+        let c = view.certificate
+        var status = c.status
         if status == .valid {
-            let latest = try String.fetchOne(db, sql: "SELECT MAX(valid_until) FROM registration_specialties WHERE registration_id = ?", arguments: [row["registration_id"] as String])
-            if let latest, let end = try? Applications.date(latest), end < CalendarDate(now) { status = .expired }
-            if row["registration_status"] as String != "active" { status = .void }
+            if let latest = view.latestValidUntil, let end = try? Applications.date(latest), end < CalendarDate(now) { status = .expired }
+            if view.registrationStatus != .active { status = .void }
         }
-        // What the version states (stored at issue); versions from before v9 certify the current facts.
-        let facts = try (row["content"] as String?).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-            ?? certifiedFacts(registrationID: row["registration_id"], in: db)
+        let facts = try Self.facts(of: c, in: certificates) ?? [:]
         let specialties = (facts["specialties"] as? [[String: String]] ?? []).map {
             CertifiedSpecialty(name: $0["name"] ?? "", validFrom: $0["valid_from"] ?? "", validUntil: $0["valid_until"] ?? "")
         }
-        let number = facts["registration_number"] as? String ?? row["registration_number"]
-        let name: String = row["name"]
-        return CertificateRecord(id: row["id"], registrationNumber: number, holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
-                                 version: row["version"], status: status, issuedAt: Date(timeIntervalSince1970: row["issued_at"]), reason: row["reason"],
+        let number = facts["registration_number"] as? String ?? view.registrationNumber
+        let name = view.holderName
+        return CertificateRecord(id: c.id, registrationNumber: number, holderName: String(name.prefix(1)) + String(repeating: "*", count: max(0, name.count - 1)),
+                                 version: c.version, status: status, issuedAt: Date(timeIntervalSince1970: c.issuedAt), reason: c.reason,
                                  specialties: specialties)
     }
 
@@ -310,13 +290,13 @@ public final class Certificates: Sendable {
         guard case .ministry = caller else { throw .forbidden(Text(.onlyMinistryRevokes)) }
         let why = try Applications.reason(reason)
         let now = self.now()
-        try await database.write { db in
-            guard let status = try String.fetchOne(db, sql: "SELECT status FROM certificates WHERE id = ?", arguments: [id]) else {
+        try await store.write { tx in
+            guard let status = try tx.certificates.certificate(id)?.status else {
                 throw RegistryError.notFound(Text(.certificateNotFound, "\(id)"))
             }
-            guard status == "valid" else { throw RegistryError.failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(status)))) }
-            try db.execute(sql: "UPDATE certificates SET status = 'revoked', reason = ? WHERE id = ?", arguments: [why, id])
-            try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "revoked: \(why)"), in: db)
+            guard status == .valid else { throw RegistryError.failedPrecondition(Text(.certificateNotValid, .text(.certificateStatus(status.rawValue)))) }
+            try tx.certificates.revoke(id, reason: why)
+            try tx.audit.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(id)", result: "revoked: \(why)"))
         }
     }
 

@@ -1,6 +1,5 @@
 public import Foundation
 import Crypto
-import GRDB
 
 /// An enterprise's registered information as its users (and its province) see it.
 public struct EnterpriseProfile: Sendable, Equatable {
@@ -19,6 +18,14 @@ public struct AttachmentInfo: Sendable, Equatable {
     public let contentType: String
     public let size: Int
     public let sha256: String
+
+    /// For the engines (the store protocols hand these back).
+    public init(kind: AttachmentKind, contentType: String, size: Int, sha256: String) {
+        self.kind = kind
+        self.contentType = contentType
+        self.size = size
+        self.sha256 = sha256
+    }
 }
 
 public struct EnterpriseChange: Sendable, Equatable {
@@ -32,6 +39,18 @@ public struct EnterpriseChange: Sendable, Equatable {
     /// New documents for the change (a new name needs the new 营业执照); approval replaces the
     /// enterprise's attachment of the same kind.
     public var attachments: [AttachmentInfo] = []
+
+    /// For the engines (the store protocols hand these back).
+    public init(id: String, enterpriseID: String, enterpriseName: String, changes: [EnterpriseField: String], status: String, reason: String?, requestedAt: Date, attachments: [AttachmentInfo] = []) {
+        self.id = id
+        self.enterpriseID = enterpriseID
+        self.enterpriseName = enterpriseName
+        self.changes = changes
+        self.status = status
+        self.reason = reason
+        self.requestedAt = requestedAt
+        self.attachments = attachments
+    }
 }
 
 /// A document filed with a change request: its kind and bytes (image or PDF, checked by content).
@@ -64,17 +83,22 @@ public enum EnterpriseField: String, Sendable, CaseIterable, Codable {
 
 /// Enterprise information: view, immediate updates, change requests the province decides.
 public final class EnterpriseInfo: Sendable {
-    let database: RegistryDatabase
+    let store: any RegistryStore
     let now: @Sendable () -> Date
 
-    public init(database: RegistryDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
-        self.database = database
+    public convenience init(database: RegistryDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.init(store: database.store, now: now)
+    }
+
+    /// - Parameter store: the engine (``SQLiteStore`` embedded, or another ``RegistryStore``).
+    public init(store: any RegistryStore, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
         self.now = now
     }
 
     /// The caller's own enterprise (enterprise users) or one of its province's (provinces).
     public func profile(of enterpriseID: String?, for caller: Caller) async throws(RegistryError) -> EnterpriseProfile {
-        let scope = Scope(caller).enterprisesFilter
+        let scope = Scope(caller)
         let target: String
         switch caller {
         case .enterpriseUser(let own, _, _): target = own
@@ -83,25 +107,15 @@ public final class EnterpriseInfo: Sendable {
             target = enterpriseID
         default: throw .forbidden(Text(.enterpriseInfoWho))
         }
-        let found = try await database.read { db -> EnterpriseProfile? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT e.* FROM enterprises e WHERE e.id = ? AND e.status = 'authenticated' AND \(scope.sql)",
-                                             arguments: [target] + scope.arguments) else { return nil }
-            var fields: [EnterpriseField: String] = [:]
-            for f in EnterpriseField.allCases { fields[f] = row[f.column] }
-            let attachments = try Row.fetchAll(db, sql: "SELECT kind, content_type, size, sha256 FROM attachments WHERE enterprise_id = ? ORDER BY kind", arguments: [target]).map {
-                AttachmentInfo(kind: AttachmentKind(rawValue: $0["kind"])!, contentType: $0["content_type"], size: $0["size"],
-                               sha256: Digest.hex(Array($0["sha256"] as Data)))
-            }
-            let pending = try Self.changes(db, where: "c.enterprise_id = ? AND c.status = 'pending'", [target]).first
+        let found = try await store.read { tx -> EnterpriseProfile? in
+            guard let enterprise = try tx.enterprises.authenticatedEnterprise(target, visibleTo: scope) else { return nil }
+            let pending = try tx.enterprises.changes(visibleTo: .enterprise(target), status: .pending).first
             // The reason shows while the latest decided request is a rejection and none is pending.
-            let latest = try Row.fetchOne(db, sql: """
-                SELECT status, reason FROM enterprise_changes WHERE enterprise_id = ? AND status != 'pending'
-                ORDER BY decided_at DESC, rowid DESC LIMIT 1
-                """, arguments: [target])
-            let rejection: String? = latest.flatMap { ($0["status"] as String) == "rejected" ? $0["reason"] : nil }
-            let showRejection = rejection != nil && pending == nil
-            return EnterpriseProfile(id: target, creditCode: row["credit_code"], fields: fields, provinceCode: row["province_code"], attachments: attachments,
-                                     pendingChange: pending, lastRejection: showRejection ? rejection : nil)
+            let latest = try tx.enterprises.lastDecision(of: target)
+            let rejection = latest?.status == .rejected ? latest?.reason : nil
+            return EnterpriseProfile(id: target, creditCode: enterprise.creditCode, fields: enterprise.fields, provinceCode: enterprise.provinceCode,
+                                     attachments: try tx.enterprises.attachments(of: target), pendingChange: pending,
+                                     lastRejection: pending == nil ? rejection : nil)
         }
         guard let found else { throw .notFound(Text(.enterpriseNotFound)) }
         return found
@@ -111,12 +125,9 @@ public final class EnterpriseInfo: Sendable {
     public func attachment(_ kind: AttachmentKind, of enterpriseID: String?, for caller: Caller) async throws(RegistryError) -> (contentType: String, bytes: [UInt8]) {
         let profile = try await profile(of: enterpriseID, for: caller)
         let id = profile.id
-        let found = try await database.read { db in
-            try Row.fetchOne(db, sql: "SELECT content_type, bytes FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [id, kind.rawValue])
-                .map { ($0["content_type"] as String, Array($0["bytes"] as Data)) }
-        }
+        let found = try await store.read { tx in try tx.enterprises.attachment(kind, of: id) }
         guard let found else { throw .notFound(Text(.attachmentNotFound, "\(kind.rawValue)")) }
-        return (found.0, found.1)
+        return (found.contentType, found.bytes)
     }
 
     /// Applies 通讯地址/邮政编码/联系人/联系电话 at once; files every other field as one change
@@ -155,33 +166,33 @@ public final class EnterpriseInfo: Sendable {
         let confirmed = clean.filter { !$0.key.appliesAtOnce }
         let now = self.now()
         let changeID = SecureRandom.hex(8)
-        let requested = try await database.write { db -> Bool in
-            for (field, value) in immediate {
-                try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, enterprise])
-            }
+        let requested = try await store.write { tx -> Bool in
+            try tx.enterprises.update(enterprise, fields: immediate)
             if !immediate.isEmpty {
-                try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
-                                                result: "updated \(immediate.keys.map(\.rawValue).sorted().joined(separator: ", "))"), in: db)
+                try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                                result: "updated \(immediate.keys.map(\.rawValue).sorted().joined(separator: ", "))"))
             }
             guard !confirmed.isEmpty || !documents.isEmpty else { return false }
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_changes WHERE enterprise_id = ? AND status = 'pending'", arguments: [enterprise]) == true {
+            guard try tx.enterprises.changes(visibleTo: .enterprise(enterprise), status: .pending).isEmpty else {
                 throw RegistryError.failedPrecondition(Text(.changeAlreadyPending))
             }
-            let province = try UInt32.fetchOne(db, sql: "SELECT province_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? 0
-            let json = String(decoding: try JSONEncoder().encode(Dictionary(uniqueKeysWithValues: confirmed.map { ($0.key.rawValue, $0.value) })), as: UTF8.self)
-            try db.execute(sql: "INSERT INTO enterprise_changes (id, enterprise_id, province_code, changes, status, requested_at) VALUES (?, ?, ?, ?, 'pending', ?)",
-                           arguments: [changeID, enterprise, province, json, now.timeIntervalSince1970])
+            let province = try tx.enterprises.provinceCode(of: enterprise) ?? 0
+            do {
+                try tx.enterprises.insertChange(id: changeID, enterpriseID: enterprise, provinceCode: province, changes: confirmed, at: now.timeIntervalSince1970)
+            } catch let conflict as StoreConflict where conflict.invariant == .onePendingChangePerEnterprise {
+                throw RegistryError.failedPrecondition(Text(.changeAlreadyPending))
+            }
             for document in documents {
-                try Self.store(document, change: changeID, now: now, in: db)
+                try Self.store(document, change: changeID, now: now, in: tx.enterprises)
             }
             let listed = confirmed.keys.map(\.rawValue).sorted() + documents.map { "attachment:\($0.kind.rawValue)" }
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_change:\(changeID)",
-                                            result: "change requested: \(listed.joined(separator: ", "))"), in: db)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_change:\(changeID)",
+                                            result: "change requested: \(listed.joined(separator: ", "))"))
             return true
         }
         var request: EnterpriseChange?
         if requested {
-            request = try await database.read { db in try Self.changes(db, where: "c.id = ?", [changeID]).first }
+            request = try await store.read { tx in try tx.enterprises.change(changeID, visibleTo: .nationwide) }
         }
         return (immediate.keys.sorted { $0.rawValue < $1.rawValue }, request)
     }
@@ -213,13 +224,11 @@ public final class EnterpriseInfo: Sendable {
     }
 
     /// Stores (or replaces) the document of its kind on a change request.
-    static func store(_ document: (kind: AttachmentKind, type: String, content: [UInt8]), change: String, now: Date, in db: Database) throws {
-        try db.execute(sql: """
-            INSERT INTO enterprise_change_attachments (change_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (change_id, kind) DO UPDATE SET content_type = excluded.content_type, size = excluded.size,
-                sha256 = excluded.sha256, bytes = excluded.bytes, created_at = excluded.created_at
-            """, arguments: [change, document.kind.rawValue, document.type, document.content.count, Data(Digest.sha256(document.content)),
-                             Data(document.content), now.timeIntervalSince1970])
+    static func store(_ document: (kind: AttachmentKind, type: String, content: [UInt8]), change: String, now: Date,
+                      in enterprises: any EnterpriseStore) throws {
+        try enterprises.setChangeAttachment(document.kind, of: change, document: StoredDocument(contentType: document.type, bytes: document.content,
+                                                                                               sha256: Digest.sha256(document.content)),
+                                            at: now.timeIntervalSince1970)
     }
 
     /// Attaches a document to the caller's pending change request (right after filing it); a
@@ -228,19 +237,20 @@ public final class EnterpriseInfo: Sendable {
                        audit: AuditContext) async throws(RegistryError) -> EnterpriseChange {
         guard case .enterpriseUser(let enterprise, _, _) = caller else { throw .forbidden(Text(.changeAttachmentOnlyEnterprise)) }
         let document = try Self.checked([attachment], single: "attachment")[0]
-        let scope = Scope(caller).enterpriseChangesFilter
+        let scope = Scope(caller)
         let now = self.now()
-        return try await database.write { db in
-            guard let change = try Self.changes(db, where: "c.id = ? AND \(scope.sql)", [changeID] + scope.arguments).first else {
+        return try await store.write { tx in
+            guard let change = try tx.enterprises.change(changeID, visibleTo: scope) else {
                 throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)"))
             }
-            guard change.status == "pending" else {
+            guard change.status == EnterpriseChangeStatus.pending.rawValue else {
                 throw RegistryError.failedPrecondition(Text(.changeNotPendingAttach, "\(changeID)", .changeStatus(change.status)))
             }
-            try Self.store(document, change: changeID, now: now, in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_change:\(changeID)",
-                                            result: "attached \(document.kind.rawValue) \(document.content.count) bytes sha256 \(Digest.hex(Digest.sha256(document.content)).prefix(16))"), in: db)
-            return try Self.changes(db, where: "c.id = ?", [changeID])[0]
+            try Self.store(document, change: changeID, now: now, in: tx.enterprises)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_change:\(changeID)",
+                                            result: "attached \(document.kind.rawValue) \(document.content.count) bytes sha256 \(Digest.hex(Digest.sha256(document.content)).prefix(16))"))
+            guard let updated = try tx.enterprises.change(changeID, visibleTo: scope) else { throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)")) }
+            return updated
         }
     }
 
@@ -252,91 +262,69 @@ public final class EnterpriseInfo: Sendable {
         case .province, .enterpriseUser, .ministry: break
         default: throw .forbidden(Text(.onlyProvincesDecideChanges))
         }
-        let scope = Scope(caller).enterpriseChangesFilter
+        let scope = Scope(caller)
         let now = self.now()
-        let found: (String, Data, Data)? = try await database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_changes c WHERE c.id = ? AND \(scope.sql)",
-                                    arguments: [changeID] + scope.arguments) == true else {
+        let found: StoredDocument? = try await store.write { tx in
+            guard try tx.enterprises.change(changeID, visibleTo: scope) != nil else {
                 throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)"))
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT content_type, bytes, sha256 FROM enterprise_change_attachments WHERE change_id = ? AND kind = ?",
-                                             arguments: [changeID, kind.rawValue]) else { return nil }
-            let sha: Data = row["sha256"]
+            guard let document = try tx.enterprises.changeAttachment(kind, of: changeID) else { return nil }
             if case .province = caller {
-                try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID) attachment:\(kind.rawValue)",
-                                                result: "change attachment viewed sha256 \(Digest.hex(Array(sha)).prefix(16))"), in: db)
+                try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID) attachment:\(kind.rawValue)",
+                                                result: "change attachment viewed sha256 \(Digest.hex(document.sha256).prefix(16))"))
             }
-            return (row["content_type"], row["bytes"], sha)
+            return document
         }
         guard let found else { throw .notFound(Text(.changeAttachmentNotFound, "\(changeID)", .text(kind.textCode))) }
-        return (found.0, Array(found.1), Digest.hex(Array(found.2)))
+        return (found.contentType, found.bytes, Digest.hex(found.sha256))
     }
 
     /// Change requests waiting in the caller's province.
     public func pendingChanges(for caller: Caller) async throws(RegistryError) -> [EnterpriseChange] {
         guard case .province = caller else { throw .forbidden(Text(.onlyProvincesDecideChanges)) }
-        let scope = Scope(caller).enterpriseChangesFilter
-        return try await database.read { db in try Self.changes(db, where: "\(scope.sql) AND c.status = 'pending'", scope.arguments) }
+        let scope = Scope(caller)
+        return try await store.read { tx in try tx.enterprises.changes(visibleTo: scope, status: .pending) }
     }
 
     /// Approves (applies the fields) or rejects (with a reason, shown to the enterprise) a change request of the caller's province.
     public func decide(_ changeID: String, approve: Bool, reason: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) {
         guard case .province = caller else { throw .forbidden(Text(.onlyProvincesDecideChanges)) }
-        let scope = Scope(caller).enterpriseChangesFilter
+        let scope = Scope(caller)
         let why = reason.trimmed
         if !approve && why.isEmpty { throw .invalid("reason", .rejectReasonRequired) }
         let now = self.now()
-        try await database.write { db in
-            guard let change = try Self.changes(db, where: "c.id = ? AND \(scope.sql)", [changeID] + scope.arguments).first else {
+        try await store.write { tx in
+            let enterprises = tx.enterprises
+            guard let change = try enterprises.change(changeID, visibleTo: scope) else {
                 throw RegistryError.notFound(Text(.changeNotFound, "\(changeID)"))
             }
-            guard change.status == "pending" else { throw RegistryError.failedPrecondition(Text(.changeAlreadyDecided, .changeStatus(change.status))) }
+            guard change.status == EnterpriseChangeStatus.pending.rawValue else {
+                throw RegistryError.failedPrecondition(Text(.changeAlreadyDecided, .changeStatus(change.status)))
+            }
             var reissued: [(id: String, version: Int)] = []
             if approve {
-                let oldName = try String.fetchOne(db, sql: "SELECT name FROM enterprises WHERE id = ?", arguments: [change.enterpriseID])
-                for (field, value) in change.changes {
-                    try db.execute(sql: "UPDATE enterprises SET \(field.column) = ? WHERE id = ?", arguments: [value, change.enterpriseID])
-                }
+                let oldName = try enterprises.name(of: change.enterpriseID)
+                try enterprises.update(change.enterpriseID, fields: change.changes)
                 // The employer's name is a certified fact: its people's certificates are re-issued
-                // with the new name in this transaction, and the versions with the old name become void.
+                // with the new name in this unit of work, and the versions with the old name become void.
                 if let name = change.changes[.name], name != oldName {
-                    reissued = try Certificates.reissue(employerID: change.enterpriseID, at: now, in: db)
+                    reissued = try Certificates.reissue(employerID: change.enterpriseID, at: now, in: tx.certificates)
                 }
                 // The documents filed with the request become the enterprise's (a new 营业执照
                 // replaces the old one).
                 for kind in change.attachments.map(\.kind) {
-                    try db.execute(sql: "DELETE FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [change.enterpriseID, kind.rawValue])
-                    try db.execute(sql: """
-                        INSERT INTO attachments (id, enterprise_id, kind, content_type, size, sha256, bytes, created_at)
-                        SELECT ?, ?, kind, content_type, size, sha256, bytes, ? FROM enterprise_change_attachments WHERE change_id = ? AND kind = ?
-                        """, arguments: [SecureRandom.hex(8), change.enterpriseID, now.timeIntervalSince1970, changeID, kind.rawValue])
+                    guard let document = try enterprises.changeAttachment(kind, of: changeID) else { continue }
+                    try enterprises.replaceAttachment(kind, of: change.enterpriseID, id: SecureRandom.hex(8), document: document, at: now.timeIntervalSince1970)
                 }
             }
-            try db.execute(sql: "UPDATE enterprise_changes SET status = ?, reason = ?, decided_at = ?, decided_by = ? WHERE id = ? AND status = 'pending'",
-                           arguments: [approve ? "approved" : "rejected", why.isEmpty ? nil : why, now.timeIntervalSince1970, audit.entry(at: now, tenant: "", target: "", result: "").caller, changeID])
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID)",
-                                            result: approve ? "approved" : "rejected: \(why)"), in: db)
-            try AuditLog.appendAll(reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)",
-                                                              result: "issued version \($0.version) after enterprise_change:\(changeID)") }, in: db)
-        }
-    }
-
-    static func changes(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [EnterpriseChange] {
-        try Row.fetchAll(db, sql: """
-            SELECT c.*, e.name AS enterprise_name FROM enterprise_changes c JOIN enterprises e ON e.id = c.enterprise_id
-            WHERE \(condition) ORDER BY c.requested_at
-            """, arguments: arguments).map { row in
-            let decoded = (try? JSONDecoder().decode([String: String].self, from: Data((row["changes"] as String).utf8))) ?? [:]
-            var changes: [EnterpriseField: String] = [:]
-            for (k, v) in decoded { if let f = EnterpriseField(rawValue: k) { changes[f] = v } }
-            let attachments = try Row.fetchAll(db, sql: "SELECT kind, content_type, size, sha256 FROM enterprise_change_attachments WHERE change_id = ? ORDER BY kind",
-                                               arguments: [row["id"] as String]).compactMap { a -> AttachmentInfo? in
-                guard let kind = AttachmentKind(rawValue: a["kind"]) else { return nil }
-                return AttachmentInfo(kind: kind, contentType: a["content_type"], size: a["size"], sha256: Digest.hex(Array(a["sha256"] as Data)))
+            guard try enterprises.decideChange(changeID, status: approve ? .approved : .rejected, reason: why.isEmpty ? nil : why,
+                                               at: now.timeIntervalSince1970, by: audit.entry(at: now, tenant: "", target: "", result: "").caller) else {
+                throw RegistryError.failedPrecondition(Text(.changeAlreadyDecided, .changeStatus(change.status)))
             }
-            return EnterpriseChange(id: row["id"], enterpriseID: row["enterprise_id"], enterpriseName: row["enterprise_name"], changes: changes,
-                                    status: row["status"], reason: row["reason"], requestedAt: Date(timeIntervalSince1970: row["requested_at"]),
-                                    attachments: attachments)
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_change:\(changeID)",
+                                            result: approve ? EnterpriseChangeStatus.approved.rawValue : "rejected: \(why)"))
+            try tx.audit.append(reissued.map { audit.entry(at: now, tenant: "nationwide", target: "certificate:\($0.id)",
+                                                           result: "issued version \($0.version) after enterprise_change:\(changeID)") })
         }
     }
 }

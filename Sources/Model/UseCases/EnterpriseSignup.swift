@@ -1,6 +1,5 @@
 public import Crypto
 public import Foundation
-import GRDB
 
 /// Step 1 of the sign-up wizard (seed 004 图4; DOMAIN.md §4.1–4.2).
 public struct EnterpriseBasicInfo: Sendable, Equatable {
@@ -82,6 +81,8 @@ public struct SignupState: Sendable, Equatable {
     /// SHA-256 (hex) of the uploaded 营业执照 and 资质证明: a resumed sign-up re-uploads only a changed file.
     public var licenceSHA256: String? = nil
     public var qualificationSHA256: String? = nil
+    /// The identity lock an on-site associated request brought (checked again on site).
+    public var lockSerial: String? = nil
 }
 
 /// The fields of step 1 a draft may correct (UpdateSignupInfo), by their wire names.
@@ -133,7 +134,7 @@ public enum SignupInfoField: String, Sendable, CaseIterable {
 /// Steps 1–4 continue with a draft token (a sign-up can be resumed); the administrator account is
 /// enabled only once the enterprise is authenticated.
 public final class EnterpriseSignup: Sendable {
-    let database: RegistryDatabase
+    let store: any RegistryStore
     public let accounts: Accounts
     let legacyLockCA: Certificate
 
@@ -143,8 +144,13 @@ public final class EnterpriseSignup: Sendable {
 
     let corpsCode: UInt32
 
-    public init(database: RegistryDatabase, accounts: Accounts, legacyLockCA: Certificate, corpsCode: UInt32 = Province.defaultCorpsCode) {
-        self.database = database
+    public convenience init(database: RegistryDatabase, accounts: Accounts, legacyLockCA: Certificate, corpsCode: UInt32 = Province.defaultCorpsCode) {
+        self.init(store: database.store, accounts: accounts, legacyLockCA: legacyLockCA, corpsCode: corpsCode)
+    }
+
+    /// - Parameter store: the engine (``SQLiteStore`` embedded, or another ``RegistryStore``).
+    public init(store: any RegistryStore, accounts: Accounts, legacyLockCA: Certificate, corpsCode: UInt32 = Province.defaultCorpsCode) {
+        self.store = store
         self.accounts = accounts
         self.legacyLockCA = legacyLockCA
         self.corpsCode = corpsCode
@@ -160,36 +166,22 @@ public final class EnterpriseSignup: Sendable {
         let id = SecureRandom.hex(8)
         let token = SecureRandom.bytes(32)
         let now = self.now
-        try await database.write { db in
-            try Self.purgeExpiredDrafts(before: now.timeIntervalSince1970 - Self.draftLifetime, in: db)
+        try await store.write { tx in
+            try tx.signups.purgeDrafts(createdBefore: now.timeIntervalSince1970 - Self.draftLifetime)
             // Drafts reserve nothing, and a sign-up waiting for on-site authentication reserves
             // the code only against other on-site requests (the province sees the conflict; an
             // identity lock supersedes it): only an authenticated enterprise blocks a new draft.
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status = 'authenticated'",
-                                 arguments: [code.rawValue]) == true {
+            if try tx.enterprises.authenticated(creditCode: code.rawValue) != nil {
                 throw RegistryError.alreadyExists(Text(.enterpriseExists))
             }
-            try db.execute(sql: """
-                INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, enterprise_type, economic_nature,
-                    registered_address, correspondence_address, postcode, contact, contact_phone, qualification_certificate_no,
-                    status, draft_token_hash, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'draft', ?, ?)
-                """, arguments: [id, code.rawValue, info.name.trimmed, province.rawValue, info.legalRepresentative.trimmed,
-                                 info.enterpriseType.trimmed, info.economicNature.trimmed, info.registeredAddress.trimmed,
-                                 info.correspondenceAddress.trimmed, info.postcode.trimmed, info.contact.trimmed,
-                                 info.contactPhone.trimmed, info.qualificationCertificateNo.trimmed,
-                                 Data(Digest.sha256(token)), now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(id)", target: "enterprise:\(id) \(code.rawValue)", result: "sign-up started"), in: db)
+            var stored = info
+            for field in SignupInfoField.allCases { field.set(field.value(in: info).trimmed, in: &stored) }
+            stored.creditCode = code.rawValue
+            try tx.signups.insertDraft(id: id, info: stored, provinceCode: province.rawValue, draftTokenHash: Digest.sha256(token),
+                                       at: now.timeIntervalSince1970)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(id)", target: "enterprise:\(id) \(code.rawValue)", result: "sign-up started"))
         }
         return (id, Digest.hex(token))
-    }
-
-    /// Forgets drafts started before `cutoff` (seconds since 1970), with what they uploaded.
-    static func purgeExpiredDrafts(before cutoff: Double, in db: Database) throws {
-        let expired = "SELECT id FROM enterprises WHERE status = 'draft' AND created_at < ?"
-        try db.execute(sql: "DELETE FROM attachments WHERE enterprise_id IN (\(expired))", arguments: [cutoff])
-        try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id IN (\(expired))", arguments: [cutoff])
-        try db.execute(sql: "DELETE FROM enterprises WHERE status = 'draft' AND created_at < ?", arguments: [cutoff])
     }
 
     static func validate(_ info: EnterpriseBasicInfo, corpsCode: UInt32 = Province.defaultCorpsCode) throws(RegistryError) -> (UnifiedSocialCreditCode, ProvinceCode) {
@@ -242,46 +234,9 @@ public final class EnterpriseSignup: Sendable {
 
     public func state(draftToken: String) async throws(RegistryError) -> SignupState {
         let hash = try Self.tokenHash(draftToken)
-        let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
+        let state = try await store.read { tx in try tx.signups.signup(.draftTokenHash(hash)) }
         guard let state else { throw .notFound(Text(.signupDraftUnknown)) }
         return state
-    }
-
-    static func loadState(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> SignupState? {
-        try fetchStates(db, where: condition, arguments, limit: 1).first
-    }
-
-    static func fetchStates(_ db: Database, where condition: String, _ arguments: StatementArguments, limit: Int) throws -> [SignupState] {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT e.id, e.credit_code, e.name, e.province_code, e.status, e.auth_method, e.phone, e.return_reason, e.created_at,
-                   e.legal_representative, e.enterprise_type, e.economic_nature, e.registered_address, e.correspondence_address,
-                   e.postcode, e.contact, e.contact_phone, e.qualification_certificate_no,
-                   (SELECT account FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_account,
-                   (SELECT name FROM enterprise_users u WHERE u.enterprise_id = e.id AND u.is_admin = 1) AS admin_name,
-                   (SELECT sha256 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'business_licence') AS licence,
-                   (SELECT sha256 FROM attachments a WHERE a.enterprise_id = e.id AND a.kind = 'qualification_certificate') AS qualification,
-                   (SELECT count(*) FROM enterprises o WHERE o.credit_code = e.credit_code AND o.id != e.id
-                        AND o.status IN ('draft', 'pending')) AS others
-            FROM enterprises e WHERE \(condition) ORDER BY e.created_at, e.id LIMIT \(limit)
-            """, arguments: arguments)
-        return rows.map { row in
-            let licence = (row["licence"] as Data?).map { Digest.hex(Array($0)) }
-            let qualification = (row["qualification"] as Data?).map { Digest.hex(Array($0)) }
-            let info = EnterpriseBasicInfo(
-                creditCode: row["credit_code"], name: row["name"], legalRepresentative: row["legal_representative"] ?? "",
-                enterpriseType: row["enterprise_type"] ?? "", economicNature: row["economic_nature"] ?? "",
-                registeredAddress: row["registered_address"] ?? "", correspondenceAddress: row["correspondence_address"] ?? "",
-                postcode: row["postcode"] ?? "", contact: row["contact"] ?? "", contactPhone: row["contact_phone"] ?? "",
-                qualificationCertificateNo: row["qualification_certificate_no"] ?? "", provinceCode: row["province_code"])
-            return SignupState(enterpriseID: row["id"], creditCode: row["credit_code"], name: row["name"], provinceCode: row["province_code"],
-                               status: SignupStatus(rawValue: row["status"]) ?? .draft,
-                               method: (row["auth_method"] as String?).flatMap(AuthenticationMethod.init(rawValue:)),
-                               administratorAccount: (row["admin_account"] as String?).map(Self.shownAccount),
-                               licenceUploaded: licence != nil, qualificationUploaded: qualification != nil,
-                               contactBound: !((row["phone"] as String?) ?? "").isEmpty, returnReason: row["return_reason"],
-                               createdAt: Date(timeIntervalSince1970: row["created_at"]), otherSignups: row["others"],
-                               info: info, administratorName: row["admin_name"], licenceSHA256: licence, qualificationSHA256: qualification)
-        }
     }
 
     /// The account as its owner typed it: a returned sign-up's account is stored with a
@@ -299,8 +254,8 @@ public final class EnterpriseSignup: Sendable {
         guard !changes.isEmpty else { throw .invalid("changes", .nothingToChange) }
         let corpsCode = self.corpsCode
         let now = self.now
-        return try await withDraft(draftToken) { db, enterprise in
-            guard let stored = try Self.fetchStates(db, where: "e.id = ?", [enterprise], limit: 1).first?.info else {
+        return try await withDraft(draftToken) { tx, enterprise in
+            guard let stored = try tx.signups.signup(.id(enterprise))?.info else {
                 throw RegistryError.notFound(Text(.signupDraftUnknown))
             }
             var info = stored
@@ -310,17 +265,12 @@ public final class EnterpriseSignup: Sendable {
             info.provinceCode = province.rawValue
             let changed = SignupInfoField.allCases.filter { $0.value(in: info).trimmed != $0.value(in: stored).trimmed }
             guard !changed.isEmpty else { return [] }
-            if changed.contains(.creditCode),
-               try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status = 'authenticated'", arguments: [code.rawValue]) == true {
+            if changed.contains(.creditCode), try tx.enterprises.authenticated(creditCode: code.rawValue) != nil {
                 throw RegistryError.alreadyExists(Text(.enterpriseExists))
             }
-            let assignments = changed.map { "\($0.column) = ?" }.joined(separator: ", ")
-            let values: [any DatabaseValueConvertible] = changed.map { field -> any DatabaseValueConvertible in
-                field == .provinceCode ? info.provinceCode : field.value(in: info).trimmed
-            }
-            try db.execute(sql: "UPDATE enterprises SET \(assignments) WHERE id = ?", arguments: StatementArguments(values + [enterprise]))
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
-                                            result: "sign-up corrected: \(changed.map(\.rawValue).joined(separator: ", "))"), in: db)
+            try tx.signups.updateInfo(enterprise, fields: Dictionary(uniqueKeysWithValues: changed.map { ($0, $0.value(in: info).trimmed) }))
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                            result: "sign-up corrected: \(changed.map(\.rawValue).joined(separator: ", "))"))
             return changed
         }
     }
@@ -340,13 +290,11 @@ public final class EnterpriseSignup: Sendable {
         let digest = Digest.sha256(content)
         let now = self.now
         let id = SecureRandom.hex(8)
-        try await withDraft(draftToken) { db, enterprise in
-            try db.execute(sql: "DELETE FROM attachments WHERE enterprise_id = ? AND kind = ?", arguments: [enterprise, kind.rawValue])
-            try db.execute(sql: """
-                INSERT INTO attachments (id, enterprise_id, kind, content_type, size, sha256, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, enterprise, kind.rawValue, type, content.count, Data(digest), Data(content), now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "attachment:\(kind.rawValue)",
-                                            result: "uploaded \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"), in: db)
+        try await withDraft(draftToken) { tx, enterprise in
+            try tx.enterprises.replaceAttachment(kind, of: enterprise, id: id, document: StoredDocument(contentType: type, bytes: content, sha256: digest),
+                                                 at: now.timeIntervalSince1970)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "attachment:\(kind.rawValue)",
+                                            result: "uploaded \(content.count) bytes sha256 \(Digest.hex(digest).prefix(16))"))
         }
         return (type, Digest.hex(digest))
     }
@@ -372,22 +320,24 @@ public final class EnterpriseSignup: Sendable {
         if password != passwordAgain { v.add("password_again", .passwordsDiffer) }
         try v.throwIfAny()
         // The draft token and the account's availability first: hashing is the expensive step.
-        try await withDraft(draftToken) { db, enterprise in
-            let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
-            if let existing, existing != enterprise { throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)")) }
-        }
+        try await withDraft(draftToken) { tx, enterprise in try Self.requireFree(login, for: enterprise, in: tx.accounts) }
         let hash = try await accounts.hashPassword(password)
         let now = self.now
         let userID = SecureRandom.hex(8)
-        try await withDraft(draftToken) { db, enterprise in
-            let existing = try String.fetchOne(db, sql: "SELECT enterprise_id FROM enterprise_users WHERE account = ?", arguments: [login])
-            if let existing, existing != enterprise { throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)")) }
-            try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterprise])
-            try db.execute(sql: """
-                INSERT INTO enterprise_users (id, enterprise_id, account, name, password_hash, is_admin, enabled, created_at)
-                VALUES (?, ?, ?, ?, ?, 1, 0, ?)
-                """, arguments: [userID, enterprise, login, person!.rawValue, hash, now.timeIntervalSince1970])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "administrator set"), in: db)
+        try await withDraft(draftToken) { tx, enterprise in
+            try Self.requireFree(login, for: enterprise, in: tx.accounts)
+            try tx.accounts.deleteAdministrator(of: enterprise)
+            try tx.accounts.insertEnterpriseUser(StoredEnterpriseUser(id: userID, enterpriseID: enterprise, account: login, name: person!.rawValue,
+                                                                      passwordHash: hash, isAdministrator: true, enabled: false, mustChangePassword: false),
+                                                 createdAt: now)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise_user:\(userID)", result: "administrator set"))
+        }
+    }
+
+    /// An account is free for `enterprise`'s administrator when nobody has it or its own draft does.
+    static func requireFree(_ login: String, for enterprise: String, in accounts: any AccountStore) throws {
+        if let existing = try accounts.enterpriseUser(.account(login), visibleTo: .nationwide)?.enterpriseID, existing != enterprise {
+            throw RegistryError.alreadyExists(Text(.accountTaken, "\(login)"))
         }
     }
 
@@ -402,12 +352,12 @@ public final class EnterpriseSignup: Sendable {
         try v.throwIfAny()
         let now = self.now
         let policy = accounts.policy
-        let failure: RegistryError? = try await withDraft(draftToken) { db, enterprise in
-            if let failure = try SMSCodes.consume(smsCode, phone: mobile!, purpose: .enterpriseSignup, field: "sms_code", now: now, policy: policy, in: db) {
+        let failure: RegistryError? = try await withDraft(draftToken) { tx, enterprise in
+            if let failure = try SMSCodes.consume(smsCode, phone: mobile!, purpose: .enterpriseSignup, field: "sms_code", now: now, policy: policy, in: tx.sms) {
                 return failure
             }
-            try db.execute(sql: "UPDATE enterprises SET email = ?, phone = ? WHERE id = ?", arguments: [mail!.rawValue, mobile!.rawValue, enterprise])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)", result: "contact bound \(mobile!.masked)"), in: db)
+            try tx.signups.setContact(enterprise, email: mail!.rawValue, phone: mobile!.rawValue)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)", result: "contact bound \(mobile!.masked)"))
             return nil
         }
         if let failure { throw failure }
@@ -419,9 +369,8 @@ public final class EnterpriseSignup: Sendable {
     public func lockChallenge(draftToken: String) async throws(RegistryError) -> [UInt8] {
         let challenge = SecureRandom.bytes(32)
         let expires = now.timeIntervalSince1970 + 300
-        try await withDraft(draftToken, requireComplete: true) { db, enterprise in
-            try db.execute(sql: "UPDATE enterprises SET lock_challenge = ?, lock_challenge_expires = ? WHERE id = ?",
-                           arguments: [Data(challenge), expires, enterprise])
+        try await withDraft(draftToken, requireComplete: true) { tx, enterprise in
+            try tx.signups.setLockChallenge(enterprise, challenge: challenge, expires: expires)
         }
         return challenge
     }
@@ -433,27 +382,22 @@ public final class EnterpriseSignup: Sendable {
         let cert = try lockCertificate(certificatePEM)
         let now = self.now
         let serial = cert.serialHex
-        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { db, enterprise in
-            if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: true, now: now, in: db) {
+        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { tx, enterprise in
+            if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: true, now: now, in: tx.signups) {
                 return problem
             }
-            try Self.consumeLock(serial: serial, cert: cert, enterprise: enterprise, now: now, in: db)
+            let code = try tx.signups.lockChallenge(of: enterprise)?.creditCode ?? ""
+            try tx.signups.consumeLock(serial: serial, creditCode: cert.subjectField("serialNumber") ?? "", enterpriseID: enterprise, at: now.timeIntervalSince1970)
             // The lock proves the credit code: a sign-up for it still waiting for the province
             // is returned (an authenticated enterprise would have made checkLock fail already).
-            let code = try String.fetchOne(db, sql: "SELECT credit_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? ""
-            for other in try String.fetchAll(db, sql: "SELECT id FROM enterprises WHERE credit_code = ? AND status = 'pending' AND id != ?",
-                                             arguments: [code, enterprise]) {
-                try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ?, draft_token_hash = NULL WHERE id = ?",
-                               arguments: ["另一申请已用该企业的身份锁完成认证 (the enterprise authenticated with its identity lock)", other])
-                try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(other)", target: "enterprise:\(other)",
-                                                result: "returned: superseded by identity-lock authentication of enterprise:\(enterprise)"), in: db)
+            for other in try tx.signups.signups(creditCode: code, in: [.pending], except: enterprise) {
+                try tx.signups.markReturned(other, reason: "另一申请已用该企业的身份锁完成认证 (the enterprise authenticated with its identity lock)", endDraft: true)
+                try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(other)", target: "enterprise:\(other)",
+                                                result: "returned: superseded by identity-lock authentication of enterprise:\(enterprise)"))
             }
-            try db.execute(sql: """
-                UPDATE enterprises SET status = 'authenticated', auth_method = 'identity_lock', lock_serial = ?, authenticated_at = ?,
-                    draft_token_hash = NULL, lock_challenge = NULL WHERE id = ?
-                """, arguments: [serial, now.timeIntervalSince1970, enterprise])
-            try db.execute(sql: "UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterprise])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "identity_lock:\(serial)", result: "authenticated by identity lock; lock consumed"), in: db)
+            try tx.signups.authenticate(enterprise, withLock: serial, at: now.timeIntervalSince1970)
+            try tx.accounts.enableAdministrator(of: enterprise)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "identity_lock:\(serial)", result: "authenticated by identity lock; lock consumed"))
             return nil
         }
         if let failure { throw failure }
@@ -467,55 +411,49 @@ public final class EnterpriseSignup: Sendable {
         let cert = try associated ? lockCertificate(certificatePEM ?? "") : nil
         let now = self.now
         let hash = try Self.tokenHash(draftToken)
-        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { db, enterprise in
+        let failure: RegistryError? = try await withDraft(draftToken, requireComplete: true) { tx, enterprise in
             if let cert {
                 // A renamed enterprise: same credit code, the name may differ.
-                if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: false, now: now, in: db) {
+                if let problem = try Self.checkLock(cert, signature: signature, enterprise: enterprise, requireSameName: false, now: now, in: tx.signups) {
                     return problem
                 }
             }
-            let code = try String.fetchOne(db, sql: "SELECT credit_code FROM enterprises WHERE id = ?", arguments: [enterprise]) ?? ""
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises WHERE credit_code = ? AND status IN ('pending', 'authenticated') AND id != ?",
-                                 arguments: [code, enterprise]) == true {
+            let code = try tx.signups.lockChallenge(of: enterprise)?.creditCode ?? ""
+            if try !tx.signups.signups(creditCode: code, in: [.pending, .authenticated], except: enterprise).isEmpty {
                 return .alreadyExists(Text(.signupTaken))
             }
-            try db.execute(sql: "UPDATE enterprises SET status = 'pending', auth_method = ?, lock_serial = ? WHERE id = ?",
-                           arguments: [associated ? "on_site_associated" : "on_site", cert?.serialHex, enterprise])
-            try AuditLog.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
-                                            result: associated ? "on-site associated authentication requested" : "on-site authentication requested"), in: db)
+            try tx.signups.requestOnSite(enterprise, method: associated ? .onSiteAssociated : .onSite, lockSerial: cert?.serialHex)
+            try tx.audit.append(audit.entry(at: now, tenant: "enterprise:\(enterprise)", target: "enterprise:\(enterprise)",
+                                            result: associated ? "on-site associated authentication requested" : "on-site authentication requested"))
             return nil
         }
         if let failure { throw failure }
-        let state = try await database.read { db in try Self.loadState(db, where: "e.draft_token_hash = ?", [Data(hash)]) }
+        let state = try await store.read { tx in try tx.signups.signup(.draftTokenHash(hash)) }
         guard let state else { throw .notFound(Text(.signupNotFound, "")) }
         return state
     }
 
     /// Checks chain, validity, signature over the pending challenge, credit code (and name), and
     /// that the lock was never used. Returns the problem, or nil.
-    static func checkLock(_ cert: Certificate, signature: [UInt8], enterprise: String, requireSameName: Bool, now: Date, in db: Database) throws -> RegistryError? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT credit_code, name, lock_challenge, lock_challenge_expires FROM enterprises WHERE id = ?", arguments: [enterprise]),
-              let challenge = row["lock_challenge"] as Data?, let expires = row["lock_challenge_expires"] as Double?, expires > now.timeIntervalSince1970 else {
+    static func checkLock(_ cert: Certificate, signature: [UInt8], enterprise: String, requireSameName: Bool, now: Date,
+                          in signups: any SignupStore) throws -> RegistryError? {
+        guard let lock = try signups.lockChallenge(of: enterprise), let challenge = lock.challenge, let expires = lock.expires,
+              expires > now.timeIntervalSince1970 else {
             return .failedPrecondition(Text(.lockChallengeFirst))
         }
-        guard Signature.verify(signature, of: Array(challenge), with: cert) else {
+        guard Signature.verify(signature, of: challenge, with: cert) else {
             return .invalid("signature", .lockSignature)
         }
-        guard cert.subjectField("serialNumber") == row["credit_code"] as String else {
+        guard cert.subjectField("serialNumber") == lock.creditCode else {
             return .failedPrecondition(Text(.lockOtherCode))
         }
-        if requireSameName && cert.subjectField("O") != row["name"] as String {
+        if requireSameName && cert.subjectField("O") != lock.name {
             return .failedPrecondition(Text(.lockNameDiffers))
         }
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [cert.serialHex]) == true {
+        if try signups.lockUsed(serial: cert.serialHex) {
             return .failedPrecondition(Text(.lockUsed))
         }
         return nil
-    }
-
-    static func consumeLock(serial: String, cert: Certificate, enterprise: String, now: Date, in db: Database) throws {
-        try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) VALUES (?, ?, ?, ?)",
-                       arguments: [serial, cert.subjectField("serialNumber") ?? "", enterprise, now.timeIntervalSince1970])
     }
 
     func lockCertificate(_ pem: String) throws(RegistryError) -> Certificate {
@@ -529,7 +467,7 @@ public final class EnterpriseSignup: Sendable {
     }
 
     func state(enterpriseID: String?, lockSerial: String) async throws(RegistryError) -> SignupState {
-        let state = try await database.read { db in try Self.loadState(db, where: "e.lock_serial = ?", [lockSerial]) }
+        let state = try await store.read { tx in try tx.signups.signup(.lockSerial(lockSerial)) }
         guard let state else { throw .notFound(Text(.signupNotFound, "")) }
         return state
     }
@@ -538,62 +476,55 @@ public final class EnterpriseSignup: Sendable {
 
     /// Sign-ups waiting for on-site authentication in the caller's province.
     public func pendingSignups(for caller: Caller) async throws(RegistryError) -> [SignupState] {
-        let filter = try Self.provinceFilter(caller)
-        return try await database.read { db in
-            try Self.fetchStates(db, where: "\(filter.sql) AND e.status = 'pending'", filter.arguments, limit: 500)
-        }
+        let scope = try Self.provinceScope(caller)
+        return try await store.read { tx in try tx.signups.signups(visibleTo: scope, status: .pending, limit: 500) }
     }
 
     /// Confirms an on-site (or on-site associated) authentication: the enterprise is authenticated,
     /// its administrator enabled, and for the associated kind the lock is consumed.
     public func authenticateOnSite(enterpriseID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> SignupState {
-        let filter = try Self.provinceFilter(caller)
+        let scope = try Self.provinceScope(caller)
         let now = self.now
-        try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT e.status, e.auth_method, e.lock_serial, e.credit_code FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
-                                             arguments: [enterpriseID] + filter.arguments) else {
+        let state: SignupState = try await store.write { tx in
+            guard let signup = try tx.signups.signup(enterpriseID, visibleTo: scope) else {
                 throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
             }
-            guard row["status"] as String == "pending" else {
+            guard signup.status == .pending else {
                 throw RegistryError.failedPrecondition(Text(.signupNotAwaitingOnSite))
             }
-            if row["auth_method"] as String? == "on_site_associated", let serial = row["lock_serial"] as String? {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM identity_locks WHERE serial = ?", arguments: [serial]) == true {
+            if signup.method == .onSiteAssociated, let serial = signup.lockSerial {
+                if try tx.signups.lockUsed(serial: serial) {
                     throw RegistryError.failedPrecondition(Text(.lockUsed))
                 }
-                try db.execute(sql: "INSERT INTO identity_locks (serial, credit_code, enterprise_id, consumed_at) VALUES (?, ?, ?, ?)",
-                               arguments: [serial, row["credit_code"] as String, enterpriseID, now.timeIntervalSince1970])
+                try tx.signups.consumeLock(serial: serial, creditCode: signup.creditCode, enterpriseID: enterpriseID, at: now.timeIntervalSince1970)
             }
-            try db.execute(sql: "UPDATE enterprises SET status = 'authenticated', authenticated_at = ?, draft_token_hash = NULL WHERE id = ?",
-                           arguments: [now.timeIntervalSince1970, enterpriseID])
-            try db.execute(sql: "UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterpriseID])
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)",
-                                            result: "authenticated on site (\(row["auth_method"] as String? ?? ""))"), in: db)
+            try tx.signups.authenticate(enterpriseID, withLock: nil, at: now.timeIntervalSince1970)
+            try tx.accounts.enableAdministrator(of: enterpriseID)
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)",
+                                            result: "authenticated on site (\(signup.method?.rawValue ?? ""))"))
+            guard let state = try tx.signups.signup(.id(enterpriseID)) else { throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)")) }
+            return state
         }
-        let state = try await database.read { db in try Self.loadState(db, where: "e.id = ?", [enterpriseID]) }
-        return state!
+        return state
     }
 
     /// One attachment of a sign-up of the caller's province (营业执照 or 资质证明), whatever its
     /// status, so the reviewer compares it with the papers brought on site. Audited.
     public func signupAttachment(enterpriseID: String, kind: AttachmentKind, by caller: Caller,
                                  audit: AuditContext) async throws(RegistryError) -> (contentType: String, bytes: [UInt8], sha256: String) {
-        let filter = try Self.provinceFilter(caller)
+        let scope = try Self.provinceScope(caller)
         let now = self.now
-        let found: (String, Data, Data)? = try await database.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
-                                    arguments: [enterpriseID] + filter.arguments) == true else {
+        let found: StoredDocument? = try await store.write { tx in
+            guard try tx.signups.signup(enterpriseID, visibleTo: scope) != nil else {
                 throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
             }
-            guard let row = try Row.fetchOne(db, sql: "SELECT content_type, bytes, sha256 FROM attachments WHERE enterprise_id = ? AND kind = ?",
-                                             arguments: [enterpriseID, kind.rawValue]) else { return nil }
-            let sha: Data = row["sha256"]
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID) attachment:\(kind.rawValue)",
-                                            result: "sign-up attachment viewed sha256 \(Digest.hex(Array(sha)).prefix(16))"), in: db)
-            return (row["content_type"], row["bytes"], sha)
+            guard let document = try tx.enterprises.attachment(kind, of: enterpriseID) else { return nil }
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID) attachment:\(kind.rawValue)",
+                                            result: "sign-up attachment viewed sha256 \(Digest.hex(document.sha256).prefix(16))"))
+            return document
         }
         guard let found else { throw .notFound(Text(.signupAttachmentNotFound, "\(enterpriseID)", .text(kind.textCode))) }
-        return (found.0, Array(found.1), Digest.hex(Array(found.2)))
+        return (found.contentType, found.bytes, Digest.hex(found.sha256))
     }
 
     /// Returns a wrong sign-up: the enterprise must sign up again; its credit code and
@@ -602,23 +533,20 @@ public final class EnterpriseSignup: Sendable {
         let why = reason.trimmed
         guard !why.isEmpty else { throw .invalid("reason", .reasonRequired) }
         guard why.count <= 500 else { throw .invalid("reason", .tooLong, "500") }
-        let filter = try Self.provinceFilter(caller)
+        let scope = try Self.provinceScope(caller)
         let now = self.now
-        try await database.write { db in
-            guard let status = try String.fetchOne(db, sql: "SELECT e.status FROM enterprises e WHERE e.id = ? AND \(filter.sql)",
-                                                   arguments: [enterpriseID] + filter.arguments) else {
+        try await store.write { tx in
+            guard let status = try tx.signups.signup(enterpriseID, visibleTo: scope)?.status else {
                 throw RegistryError.notFound(Text(.signupNotFound, "\(enterpriseID)"))
             }
-            guard status == "draft" || status == "pending" else {
+            guard status == .draft || status == .pending else {
                 throw RegistryError.failedPrecondition(Text(.signupNotReturnable))
             }
             // The draft token keeps reading the sign-up (GetSignup shows the reason) but changes nothing.
-            try db.execute(sql: "UPDATE enterprises SET status = 'returned', return_reason = ? WHERE id = ?",
-                           arguments: [why, enterpriseID])
+            try tx.signups.markReturned(enterpriseID, reason: why, endDraft: false)
             // Free the administrator's account name for the new sign-up.
-            try db.execute(sql: "UPDATE enterprise_users SET enabled = 0, account = account || '#returned-' || id WHERE enterprise_id = ?",
-                           arguments: [enterpriseID])
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)", result: "sign-up returned: \(why)"), in: db)
+            try tx.accounts.releaseAccounts(of: enterpriseID)
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(enterpriseID)", result: "sign-up returned: \(why)"))
         }
     }
 
@@ -628,15 +556,12 @@ public final class EnterpriseSignup: Sendable {
         var v = Violations()
         let code = v.check("credit_code") { () throws(InvalidValue) in try UnifiedSocialCreditCode(validating: creditCode) }
         try v.throwIfAny()
-        let filter = try Self.provinceFilter(caller)
+        let scope = try Self.provinceScope(caller)
         let now = self.now
-        let found: (String, String, String)? = try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT e.id, e.name, u.account FROM enterprises e JOIN enterprise_users u ON u.enterprise_id = e.id AND u.is_admin = 1
-                WHERE e.credit_code = ? AND e.status = 'authenticated' AND \(filter.sql)
-                """, arguments: [code!.rawValue] + filter.arguments) else { return nil }
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(row["id"] as String)", result: "administrator account looked up"), in: db)
-            return (row["id"], row["name"], row["account"])
+        let found: (String, String, String)? = try await store.write { tx in
+            guard let admin = try tx.signups.authenticatedAdministrator(creditCode: code!.rawValue, visibleTo: scope) else { return nil }
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise:\(admin.enterpriseID)", result: "administrator account looked up"))
+            return (admin.enterpriseID, admin.name, admin.account)
         }
         guard let found else { throw .notFound(Text(.authenticatedEnterpriseNotFound, "\(code!.rawValue)")) }
         return found
@@ -645,20 +570,17 @@ public final class EnterpriseSignup: Sendable {
     /// Sets a new random password for the administrator of an enterprise of the caller's province
     /// and ends the administrator's sessions; returns the temporary password (tell it on site).
     public func resetAdministratorPassword(enterpriseID: String, by caller: Caller, audit: AuditContext) async throws(RegistryError) -> String {
-        let filter = try Self.provinceFilter(caller)
+        let scope = try Self.provinceScope(caller)
         let temporary = Self.temporaryPassword()
         let hash = try await accounts.hashPassword(temporary)
         let now = self.now
-        try await database.write { db in
-            guard let user = try String.fetchOne(db, sql: """
-                SELECT u.id FROM enterprise_users u JOIN enterprises e ON e.id = u.enterprise_id
-                WHERE e.id = ? AND u.is_admin = 1 AND e.status = 'authenticated' AND \(filter.sql)
-                """, arguments: [enterpriseID] + filter.arguments) else {
+        try await store.write { tx in
+            guard let user = try tx.signups.authenticatedAdministratorID(enterpriseID: enterpriseID, visibleTo: scope) else {
                 throw RegistryError.notFound(Text(.authenticatedEnterpriseNotFound, "\(enterpriseID)"))
             }
-            try db.execute(sql: "UPDATE enterprise_users SET password_hash = ?, must_change_password = 1 WHERE id = ?", arguments: [hash, user])
-            try Accounts.passwordReplaced(enterpriseUser: user, in: db)
-            try AuditLog.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_user:\(user)", result: "administrator password reset; sessions revoked"), in: db)
+            try tx.accounts.setEnterpriseUserPassword(id: user, passwordHash: hash, mustChangePassword: true)
+            try Accounts.passwordReplaced(enterpriseUser: user, in: tx)
+            try tx.audit.append(audit.entry(at: now, tenant: caller.principal, target: "enterprise_user:\(user)", result: "administrator password reset; sessions revoked"))
         }
         return temporary
     }
@@ -669,9 +591,10 @@ public final class EnterpriseSignup: Sendable {
         return "Jz-" + body + "9a"
     }
 
-    static func provinceFilter(_ caller: Caller) throws(RegistryError) -> (sql: String, arguments: StatementArguments) {
+    /// The provincial steps are a province's, within its own province (the scope does the rest).
+    static func provinceScope(_ caller: Caller) throws(RegistryError) -> Scope {
         guard case .province = caller else { throw .forbidden(Text(.onlyProvinces)) }
-        return Scope(caller).enterprisesFilter
+        return Scope(caller)
     }
 
     // MARK: Draft access
@@ -681,37 +604,35 @@ public final class EnterpriseSignup: Sendable {
         return Digest.sha256(raw)
     }
 
-    /// Runs `body` in a write transaction on the draft's enterprise (still a draft). With
+    /// Runs `body` in a unit of work on the draft's enterprise (still a draft). With
     /// `requireComplete`, steps 2–4 must be done (licence, administrator, contact).
     func withDraft<T: Sendable>(_ token: String, requireComplete: Bool = false,
-                                _ body: @escaping @Sendable (Database, String) throws -> T) async throws(RegistryError) -> T {
-        let hash = Data(try Self.tokenHash(token))
+                                _ body: @escaping @Sendable (any StoreTransaction, String) throws -> T) async throws(RegistryError) -> T {
+        let hash = try Self.tokenHash(token)
         let now = self.now
-        return try await database.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT id, status, phone FROM enterprises WHERE draft_token_hash = ?", arguments: [hash]) else {
+        return try await store.write { tx in
+            guard let draft = try tx.signups.draft(tokenHash: hash) else {
                 throw RegistryError.notFound(Text(.signupDraftUnknown))
             }
-            let id: String = row["id"]
-            switch row["status"] as String {
-            case "draft":
-                if let created = try Double.fetchOne(db, sql: "SELECT created_at FROM enterprises WHERE id = ?", arguments: [id]),
-                   created < now.timeIntervalSince1970 - Self.draftLifetime {
+            switch draft.status {
+            case .draft:
+                if draft.createdAt < now.timeIntervalSince1970 - Self.draftLifetime {
                     throw RegistryError.failedPrecondition(Text(.signupDraftExpired))
                 }
-            case "returned": throw RegistryError.failedPrecondition(Text(.signupReturnedStartAgain))
-            default: throw RegistryError.failedPrecondition(Text(.signupSubmittedNoChange))
+            case .returned: throw RegistryError.failedPrecondition(Text(.signupReturnedStartAgain))
+            case .pending, .authenticated: throw RegistryError.failedPrecondition(Text(.signupSubmittedNoChange))
             }
             if requireComplete {
                 // The first unfinished step, in the order of the screens.
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM attachments WHERE enterprise_id = ? AND kind = 'business_licence'", arguments: [id]) != true {
+                if try tx.enterprises.attachment(.businessLicence, of: draft.id) == nil {
                     throw RegistryError.failedPrecondition(Text(.signupFinishLicence))
                 }
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [id]) != true {
+                if try tx.accounts.administrator(of: draft.id) == nil {
                     throw RegistryError.failedPrecondition(Text(.signupFinishAdministrator))
                 }
-                if (row["phone"] as String? ?? "").isEmpty { throw RegistryError.failedPrecondition(Text(.signupFinishContact)) }
+                if draft.phone.isEmpty { throw RegistryError.failedPrecondition(Text(.signupFinishContact)) }
             }
-            return try body(db, id)
+            return try body(tx, draft.id)
         }
     }
 }

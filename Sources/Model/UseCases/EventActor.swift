@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Who acted on an application, as its history keeps it: the machine principal
 /// (`jzs:province:37`) and the name a person reads, fixed when the event is written (a later
@@ -15,7 +14,7 @@ struct EventActor: Sendable {
 
     /// - Parameters:
     ///   - caller: who acts (the use case's caller; the audit context only lends its `operator`).
-    init(_ caller: Caller, _ audit: AuditContext, in db: Database) throws {
+    init(_ caller: Caller, _ audit: AuditContext, in tx: any StoreTransaction) throws {
         principal = caller.principal
         let operatorName = audit.operatorName?.trimmingCharacters(in: .whitespacesAndNewlines)
         func with(_ organization: String) -> String {
@@ -28,18 +27,14 @@ struct EventActor: Sendable {
         case .ministry:
             name = with(Province.ministryAuthorityName)
         case .enterpriseUser(let enterprise, let user, _):
-            let row = try Row.fetchOne(db, sql: """
-                SELECT e.name AS enterprise_name, u.name, u.account FROM enterprises e
-                LEFT JOIN enterprise_users u ON u.id = ? AND u.enterprise_id = e.id WHERE e.id = ?
-                """, arguments: [user, enterprise])
-            let organization: String = row?["enterprise_name"] ?? principal
-            if let person: String = row?["name"], let account: String = row?["account"] {
-                name = "\(organization) · \(person)（\(account)）"
+            let organization = try tx.enterprises.name(of: enterprise) ?? principal
+            if let person = try tx.accounts.enterpriseUser(.id(user), visibleTo: .enterprise(enterprise)) {
+                name = "\(organization) · \(person.name)（\(person.account)）"
             } else {
                 name = organization
             }
         case .individual(let id):
-            name = try String.fetchOne(db, sql: "SELECT name FROM individuals WHERE id = ?", arguments: [id]) ?? principal
+            name = try tx.accounts.individual(id: id)?.name ?? principal
         case .anonymous:
             name = principal
         }

@@ -1,6 +1,5 @@
 public import Foundation
 import Crypto
-import GRDB
 
 /// One decision of the ministry on one application.
 public struct MinistryDecision: Sendable, Equatable, Codable {
@@ -62,28 +61,25 @@ extension Applications {
         let now = self.now()
         let corpsCode = self.corpsCode
         let canonical = Idempotency.canonical(decisions.map { [$0.applicationID, $0.approve ? "approve" : "reject", $0.reason] })
-        return try await database.write { db -> [DecisionResult] in
-            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: canonical, at: now, in: db) {
+        return try await store.write { tx -> [DecisionResult] in
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: canonical, at: now, in: tx.idempotency) {
                 var results: [DecisionResult] = []
                 var auditRows: [AuditEntry] = []
                 var seen = Set<String>()
-                let actor = try EventActor(caller, audit, in: db)
+                let actor = try EventActor(caller, audit, in: tx)
                 for d in decisions {
                     guard seen.insert(d.applicationID).inserted else {
                         results.append(.init(applicationID: d.applicationID, error: .alreadyExists(Text(.listedTwice)), status: nil, registrationNumber: nil))
                         continue
                     }
                     // Each decision is its own savepoint: a failing item leaves the others applied.
-                    var outcome: DecisionResult!
                     var reissued: [(id: String, version: Int)] = []
-                    try db.inSavepoint {
-                        do {
-                            outcome = try Self.apply(d, at: now, by: actor, corpsCode: corpsCode, reissued: &reissued, in: db)
-                            return .commit
-                        } catch let e as RegistryError {
-                            outcome = .init(applicationID: d.applicationID, error: e, status: nil, registrationNumber: nil)
-                            return .rollback
-                        }
+                    let outcome: DecisionResult
+                    do {
+                        outcome = try tx.savepoint { try Self.apply(d, at: now, by: actor, corpsCode: corpsCode, reissued: &reissued, in: tx) }
+                    } catch let e as RegistryError {
+                        outcome = .init(applicationID: d.applicationID, error: e, status: nil, registrationNumber: nil)
+                        reissued = []
                     }
                     if outcome.error == nil {
                         auditRows.append(audit.entry(at: now, tenant: "nationwide", target: "application:\(d.applicationID)",
@@ -92,117 +88,116 @@ extension Applications {
                     }
                     results.append(outcome)
                 }
-                try AuditLog.appendAll(auditRows, in: db)
+                try tx.audit.append(auditRows)
                 return results
             }
         }
     }
 
-    /// Applies one decision inside the caller's transaction.
-    static func apply(_ d: MinistryDecision, at now: Date, by actor: EventActor, corpsCode: UInt32, reissued: inout [(id: String, version: Int)], in db: Database) throws -> DecisionResult {
-        guard let app = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id WHERE a.id = ?
-            """), arguments: [d.applicationID]) else {
+    /// Applies one decision inside the caller's unit of work.
+    static func apply(_ d: MinistryDecision, at now: Date, by actor: EventActor, corpsCode: UInt32, reissued: inout [(id: String, version: Int)],
+                      in tx: any StoreTransaction) throws -> DecisionResult {
+        let applications = tx.applications
+        guard let app = try applications.application(d.applicationID, visibleTo: .nationwide) else {
             throw RegistryError.notFound(Text(.applicationNotFound, "\(d.applicationID)"))
         }
-        let status: String = app["status"]
-        guard status == ApplicationStatus.awaitingMinistry.rawValue, let type = RegistrationType(rawValue: app["type"]) else {
-            let decided = ApplicationStatus(rawValue: status)?.isDecidedByMinistry ?? false
-            throw RegistryError.failedPrecondition(Text(decided ? .alreadyDecided : .notForwarded, .status(status)))
+        guard app.status == .awaitingMinistry else {
+            throw RegistryError.failedPrecondition(Text(app.status.isDecidedByMinistry ? .alreadyDecided : .notForwarded, .status(app.status.rawValue)))
         }
         let id = d.applicationID
+        let at = now.timeIntervalSince1970
         guard d.approve else {
-            try db.cachedStatement(sql: "UPDATE applications SET status = 'rejected', return_reason = ?, decided_at = ?, updated_at = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
-                           arguments: [d.reason.trimmed, now.timeIntervalSince1970, now.timeIntervalSince1970, id])
-            try event(db, id, at: now, actor: actor, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: d.reason.trimmed)
+            let why = d.reason.trimmed
+            guard try applications.move(id, from: .awaitingMinistry, to: .rejected, reason: why, at: at, milestone: .decided, registrationNumber: nil) else {
+                throw RegistryError.conflict(Text(.applicationChanged))
+            }
+            try event(tx, id, at: now, actor: actor, action: "rejected by ministry", from: .awaitingMinistry, to: .rejected, reason: why)
             return .init(applicationID: id, error: nil, status: ApplicationStatus.rejected.rawValue, registrationNumber: nil)
         }
-        let number = try register(type: type, application: app, at: now, corpsCode: corpsCode, in: db)
-        let next = ApplicationRoute.next(after: .awaitingMinistry, for: type)!
-        try db.cachedStatement(sql: "UPDATE applications SET status = ?, decided_at = ?, updated_at = ?, registration_number = ?, version = version + 1 WHERE id = ? AND status = 'awaiting_ministry'").execute(
-                       arguments: [next.rawValue, now.timeIntervalSince1970, now.timeIntervalSince1970, number, id])
-        try event(db, id, at: now, actor: actor, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
+        let number = try register(app, at: now, corpsCode: corpsCode, in: tx.registrations, certificates: tx.certificates)
+        let next = ApplicationRoute.next(after: .awaitingMinistry, for: app.content.type)!
+        guard try applications.move(id, from: .awaitingMinistry, to: next, reason: nil, at: at, milestone: .decided, registrationNumber: number) else {
+            throw RegistryError.conflict(Text(.applicationChanged))
+        }
+        try event(tx, id, at: now, actor: actor, action: "approved by ministry", from: .awaitingMinistry, to: next, reason: nil)
         // A route without a 公告 (变更) takes effect now: the certificate states the new facts at
         // once. (注销 leaves no active registration; its certificate became void above.)
-        if next == .completed, let certificate = try Certificates.issueOnEffect(individualID: app["individual_id"], at: now, in: db) { reissued.append(certificate) }
+        if next == .completed, let certificate = try Certificates.issueOnEffect(individualID: app.individualID, at: now, in: tx) { reissued.append(certificate) }
         return .init(applicationID: id, error: nil, status: next.rawValue, registrationNumber: number)
     }
 
     /// The effect of an approval on the person's registration; returns the registration number.
-    static func register(type: RegistrationType, application app: Row, at now: Date, corpsCode: UInt32, in db: Database) throws -> String? {
-        let person: String = app["individual_id"]
-        let enterprise: String = app["enterprise_id"]
-        let province: UInt32 = app["employer_province"]
-        let specialties = (app["specialties"] as String).split(separator: ",").map(String.init)
+    static func register(_ app: StoredApplication, at now: Date, corpsCode: UInt32, in registrations: any RegistrationStore,
+                         certificates: any CertificateStore) throws -> String? {
+        let person = app.individualID
+        let enterprise = app.content.enterpriseID
+        let province = app.employerProvinceCode
+        let specialties = app.content.specialties
         let today = CalendarDate(now)
         let until = today.adding(years: validityYears).description
-        let existing = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, status, registration_number FROM registrations WHERE individual_id = ?"), arguments: [person])
-        let active = existing.map { ($0["status"] as String) == "active" } ?? false
-        switch type {
+        let existing = try registrations.registration(ofPerson: person)
+        let active = existing?.status == .active
+        switch app.content.type {
         case .initial, .reRegistration:
             guard !active else { throw RegistryError.failedPrecondition(Text(.alreadyRegistered)) }
-            let qualificationYear = Int((app["qualification_date"] as String).prefix(4)) ?? today.year
-            let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, corpsCode: corpsCode, in: db)
-            let registration = existing?["id"] as String? ?? SecureRandom.hex(8)
+            let qualificationYear = Int(app.content.qualificationDate.prefix(4)) ?? today.year
+            let number = try nextNumber(province: province, qualificationYear: qualificationYear, year: today.year, corpsCode: corpsCode, in: registrations)
+            let registration = existing?.id ?? SecureRandom.hex(8)
             if existing == nil {
-                try db.cachedStatement(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, 'active', ?)").execute(
-                               arguments: [registration, person, enterprise, number, now.timeIntervalSince1970])
+                try registrations.insert(StoredRegistration(id: registration, individualID: person, enterpriseID: enterprise, registrationNumber: number,
+                                                            status: .active, registeredAt: now.timeIntervalSince1970))
             } else {
-                try db.cachedStatement(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ?, status = 'active', registered_at = ? WHERE id = ?").execute(
-                               arguments: [enterprise, number, now.timeIntervalSince1970, registration])
-                try db.cachedStatement(sql: "DELETE FROM registration_specialties WHERE registration_id = ?").execute(arguments: [registration])
+                try registrations.reactivate(registration, enterpriseID: enterprise, registrationNumber: number, at: now.timeIntervalSince1970)
             }
             for s in specialties {
-                try db.cachedStatement(sql: "INSERT INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)").execute(
-                               arguments: [registration, s, today.description, until])
+                try registrations.setSpecialty(RegisteredSpecialty(specialty: s, validFrom: today.description, validUntil: until), of: registration)
             }
             return number
         case .renewal:
             guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
+            let held = try registrations.specialties(of: existing.id)
             for s in specialties {
-                guard let current = try String.fetchOne(db.cachedStatement(sql: "SELECT valid_until FROM registration_specialties WHERE registration_id = ? AND specialty = ?"),
-                                                        arguments: [existing["id"] as String, s]),
-                      let end = try? date(current) else { throw RegistryError.failedPrecondition(Text(.specialtyNotRegistered, "\(s)")) }
-                try db.cachedStatement(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?").execute(
-                               arguments: [end.adding(years: validityYears).description, existing["id"] as String, s])
+                guard let current = held.first(where: { $0.specialty == s })?.validUntil, let end = try? date(current) else {
+                    throw RegistryError.failedPrecondition(Text(.specialtyNotRegistered, "\(s)"))
+                }
+                try registrations.extendSpecialty(s, of: existing.id, until: end.adding(years: validityYears).description)
             }
-            return existing["registration_number"]
+            return existing.registrationNumber
         case .addSpecialty:
             guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             for s in specialties {
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO registration_specialties (registration_id, specialty, valid_from, valid_until) VALUES (?, ?, ?, ?)").execute(
-                               arguments: [existing["id"] as String, s, today.description, until])
+                try registrations.setSpecialty(RegisteredSpecialty(specialty: s, validFrom: today.description, validUntil: until), of: existing.id)
             }
-            return existing["registration_number"]
+            return existing.registrationNumber
         case .change:
             guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
             // The leading character names the current province; digits 3-13 never change.
-            let old: String = existing["registration_number"]
+            let old = existing.registrationNumber
             let number = (Province.abbreviation(of: province, corpsCode: corpsCode) ?? String(old.prefix(1))) + old.dropFirst()
-            try db.cachedStatement(sql: "UPDATE registrations SET enterprise_id = ?, registration_number = ? WHERE id = ?").execute(
-                           arguments: [enterprise, number, existing["id"] as String])
+            try registrations.transfer(existing.id, enterpriseID: enterprise, registrationNumber: number)
             return number
         case .cancellation:
             guard let existing, active else { throw RegistryError.failedPrecondition(Text(.noRegistration)) }
-            try db.cachedStatement(sql: "UPDATE registrations SET status = 'cancelled' WHERE id = ?").execute(arguments: [existing["id"] as String])
-            try db.cachedStatement(sql: "UPDATE certificates SET status = 'void', reason = 'registration cancelled' WHERE registration_id = ? AND status = 'valid'").execute(
-                           arguments: [existing["id"] as String])
-            return existing["registration_number"]
+            try registrations.cancel(existing.id)
+            try certificates.voidValid(registrationID: existing.id, reason: "registration cancelled")
+            return existing.registrationNumber
         }
     }
 
+    /// The last serial a province may give out (five digits).
+    static let maxSerial = 99_999
+
     /// 注册编号 (DOMAIN.md §2.3): province abbreviation, level 1, province code of first
     /// registration, 2-digit qualification year, 2-digit registration year, 5-digit serial per
-    /// province. Allocated inside the approving transaction through the single writer: no duplicates.
-    static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, corpsCode: UInt32, in db: Database) throws -> String {
+    /// province. The serial comes from the store's serial point (``RegistrationStore/nextSerial(province:max:)``):
+    /// no duplicates, also with several nodes.
+    static func nextNumber(province: UInt32, qualificationYear: Int, year: Int, corpsCode: UInt32, in registrations: any RegistrationStore) throws -> String {
         guard let abbreviation = Province.abbreviation(of: province, corpsCode: corpsCode), (10...99).contains(province) else {
             throw RegistryError.failedPrecondition(Text(.noProvinceAbbreviation, "\(province)"))
         }
-        let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM registration_serials WHERE province_code = ?"), arguments: [province]) ?? 0
-        guard current < 99_999 else { throw RegistryError.failedPrecondition(Text(.serialsExhausted, "\(province)")) }
-        try db.cachedStatement(sql: "INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1").execute(
-                       arguments: [province])
-        let serial = current + 1
+        guard let serial = try registrations.nextSerial(province: province, max: maxSerial) else {
+            throw RegistryError.failedPrecondition(Text(.serialsExhausted, "\(province)"))
+        }
         return abbreviation + "1" + String(format: "%02d%02d%02d%05d", Int(province), qualificationYear % 100, year % 100, serial)
     }
 
@@ -218,45 +213,39 @@ extension Applications {
         let key = try Idempotency.key(idempotencyKey, required: false)
         let now = self.now()
         let id = SecureRandom.hex(8)
-        let number: String = try await database.write { db in
-            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: heading, at: now, in: db) {
-                let waiting = try Row.fetchAll(db.cachedStatement(sql: """
-                    SELECT a.id, a.type, a.specialties, a.registration_number, a.individual_id, i.name, e.name AS enterprise_name FROM applications a
-                    JOIN individuals i ON i.id = a.individual_id JOIN enterprises e ON e.id = a.enterprise_id
-                    WHERE a.status = 'awaiting_announcement' ORDER BY a.decided_at, a.id
-                    """))
+        let number: String = try await store.write { tx in
+            try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: heading, at: now, in: tx.idempotency) {
+                let waiting = try tx.applications.awaitingAnnouncement()
                 guard !waiting.isEmpty else { throw RegistryError.failedPrecondition(Text(.nothingToAnnounce)) }
-                let actor = try EventActor(caller, audit, in: db)
+                let actor = try EventActor(caller, audit, in: tx)
                 let year = CalendarDate(now).year
-                let count = try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM announcements WHERE number LIKE ?"), arguments: ["\(year)-%"]) ?? 0
-                let number = String(format: "%d-%04d", year, count + 1)
-                var reissued: [AuditEntry] = []
-                try db.cachedStatement(sql: "INSERT INTO announcements (id, number, title, published_at, item_count) VALUES (?, ?, ?, ?, ?)").execute(
-                               arguments: [id, number, heading, now.timeIntervalSince1970, waiting.count])
-                for row in waiting {
-                    let app: String = row["id"]
-                    try db.cachedStatement(sql: """
-                        INSERT INTO announcement_items (announcement_id, application_id, name, registration_number, enterprise_name, type, specialties)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """).execute( arguments: [id, app, row["name"] as String, row["registration_number"] as String? ?? "", row["enterprise_name"] as String,
-                                         row["type"] as String, row["specialties"] as String])
-                    try db.cachedStatement(sql: "UPDATE applications SET status = 'completed', updated_at = ? WHERE id = ? AND status = 'awaiting_announcement'").execute(
-                                   arguments: [now.timeIntervalSince1970, app])
-                    try Self.event(db, app, at: now, actor: actor, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+                let number = String(format: "%d-%04d", year, try tx.announcements.nextSequence(year: year))
+                let items = waiting.map {
+                    StoredAnnouncementItem(applicationID: $0.application.id, name: $0.applicantName, registrationNumber: $0.application.registrationNumber ?? "",
+                                           enterpriseName: $0.enterpriseName, type: $0.application.content.type, specialties: $0.application.content.specialties)
+                }
+                try tx.announcements.insert(StoredAnnouncement(id: id, number: number, title: heading, publishedAt: now.timeIntervalSince1970,
+                                                               itemCount: waiting.count), items: items)
+                for record in waiting {
+                    let app = record.application.id
+                    guard try tx.applications.move(app, from: .awaitingAnnouncement, to: .completed, reason: nil, at: now.timeIntervalSince1970,
+                                                   milestone: nil, registrationNumber: nil) else { continue }
+                    try Self.event(tx, app, at: now, actor: actor, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
                 }
                 // The 公告 takes effect: each person announced gets one new version stating every
                 // approval it published (the first certificate for 初始 and 重新注册), in this
-                // transaction, so the holder can download it as soon as the 公告 is out.
+                // unit of work, so the holder can download it as soon as the 公告 is out.
+                var reissued: [AuditEntry] = []
                 var people = Set<String>()
-                for row in waiting {
-                    let person: String = row["individual_id"]
+                for record in waiting {
+                    let person = record.application.individualID
                     guard people.insert(person).inserted else { continue }
-                    if let (certificate, version) = try Certificates.issueOnEffect(individualID: person, at: now, in: db) {
+                    if let (certificate, version) = try Certificates.issueOnEffect(individualID: person, at: now, in: tx) {
                         reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
                     }
                 }
-                try AuditLog.appendAll(reissued, in: db)
-                try AuditLog.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"), in: db)
+                try tx.audit.append(reissued)
+                try tx.audit.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"))
                 return number
             }
         }
@@ -265,26 +254,24 @@ extension Applications {
 
     /// A published announcement (anyone may read it).
     public func announcement(_ number: String) async throws(RegistryError) -> Announcement {
-        let found = try await database.read { db -> Announcement? in
-            guard let head = try Row.fetchOne(db, sql: "SELECT * FROM announcements WHERE number = ?", arguments: [number]) else { return nil }
-            let items = try Row.fetchAll(db, sql: "SELECT * FROM announcement_items WHERE announcement_id = ? ORDER BY registration_number", arguments: [head["id"] as String]).map {
-                Announcement.Item(name: $0["name"], registrationNumber: $0["registration_number"], enterpriseName: $0["enterprise_name"],
-                                  type: RegistrationType(rawValue: $0["type"]) ?? .initial,
-                                  specialties: ($0["specialties"] as String).split(separator: ",").compactMap { Specialty(rawValue: String($0)) })
-            }
-            return Announcement(number: head["number"], title: head["title"], publishedAt: Date(timeIntervalSince1970: head["published_at"]),
-                                items: items, itemCount: head["item_count"])
+        let found = try await store.read { tx -> Announcement? in
+            guard let (head, items) = try tx.announcements.announcement(number: number) else { return nil }
+            return Self.announcement(head, items: items.map {
+                Announcement.Item(name: $0.name, registrationNumber: $0.registrationNumber, enterpriseName: $0.enterpriseName, type: $0.type,
+                                  specialties: $0.specialties.compactMap(Specialty.init(rawValue:)))
+            })
         }
         guard let found else { throw .notFound(Text(.announcementNotFound, "\(number)")) }
         return found
     }
 
+    static func announcement(_ head: StoredAnnouncement, items: [Announcement.Item]) -> Announcement {
+        Announcement(number: head.number, title: head.title, publishedAt: Date(timeIntervalSince1970: head.publishedAt), items: items, itemCount: head.itemCount)
+    }
+
     /// Published announcements, newest first (without their items).
     public func announcements(limit: Int = 50) async throws(RegistryError) -> [Announcement] {
-        try await database.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM announcements ORDER BY published_at DESC, number DESC LIMIT ?", arguments: [min(max(limit, 1), 500)]).map {
-                Announcement(number: $0["number"], title: $0["title"], publishedAt: Date(timeIntervalSince1970: $0["published_at"]), items: [], itemCount: $0["item_count"])
-            }
-        }
+        let limit = min(max(limit, 1), 500)
+        return try await store.read { tx in try tx.announcements.announcements(limit: limit).map { Self.announcement($0, items: []) } }
     }
 }

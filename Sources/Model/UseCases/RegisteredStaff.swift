@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 
 /// A registered constructor of an enterprise (已注册人员).
 public struct StaffMember: Sendable, Equatable {
@@ -25,20 +24,14 @@ extension EnterpriseInfo {
         guard (1...500).contains(size) else { throw .invalid("page.page_size", .pageSize) }
         let offset = pageToken.isEmpty ? 0 : Int(pageToken) ?? -1
         guard offset >= 0 else { throw .invalid("page.page_token", .pageToken) }
-        let like = "%" + nameContains.trimmed.replacingOccurrences(of: "%", with: "") + "%"
-        let scope = Scope(caller).registrationsFilter
+        let name = nameContains.trimmed
+        let scope = Scope(caller)
         // Only enterprises call this (masked); the one policy decides it all the same.
         let disclosure = Disclosure(for: caller, audited: nil)
-        return try await database.read { db in
-            let total = try Int.fetchOne(db, sql: """
-                SELECT COUNT(*) FROM registrations r JOIN individuals i ON i.id = r.individual_id
-                WHERE \(scope.sql) AND r.status = 'active' AND i.name LIKE ?
-                """, arguments: scope.arguments + [like]) ?? 0
-            let ids = try String.fetchAll(db, sql: """
-                SELECT r.id FROM registrations r JOIN individuals i ON i.id = r.individual_id
-                WHERE \(scope.sql) AND r.status = 'active' AND i.name LIKE ? ORDER BY r.registration_number LIMIT ? OFFSET ?
-                """, arguments: scope.arguments + [like, size, offset])
-            let items = try ids.compactMap { try Self.member(db, id: $0, scope: scope, disclosure: disclosure) }
+        return try await store.read { tx in
+            let total = try tx.registrations.activeStaffCount(visibleTo: scope, nameContains: name)
+            let items = try tx.registrations.activeStaff(visibleTo: scope, nameContains: name, limit: size, offset: offset)
+                .map { Self.member($0, disclosure: disclosure) }
             return Page(items: items, nextPageToken: offset + size < total ? String(offset + size) : "", total: total)
         }
     }
@@ -58,35 +51,29 @@ extension EnterpriseInfo {
     /// answers NOT_FOUND like an unknown one.
     public func staffMember(_ reference: StaffReference, for caller: Caller) async throws(RegistryError) -> StaffMember {
         guard case .enterpriseUser = caller else { throw .forbidden(Text(.onlyEnterpriseUsers)) }
-        let scope = Scope(caller).registrationsFilter
+        let scope = Scope(caller)
         let disclosure = Disclosure(for: caller, audited: nil)
-        let (column, key): (String, String) = switch reference {
-        case .registrationNumber(let n): ("r.registration_number", n.trimmed)
-        case .registrationID(let id): ("r.id", id.trimmed)
+        let (key, field): (RegistrationKey, String) = switch reference {
+        case .registrationNumber(let n): (.number(n.trimmed), "registration_number")
+        case .registrationID(let id): (.id(id.trimmed), "registration_id")
         }
-        guard !key.isEmpty else { throw .invalid(column == "r.id" ? "registration_id" : "registration_number", .required) }
-        let found = try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT r.id FROM registrations r WHERE \(column) = ? AND \(scope.sql) AND r.status = 'active'",
-                                arguments: [key] + scope.arguments)
-                .flatMap { try Self.member(db, id: $0, scope: scope, disclosure: disclosure) }
+        let text = switch key {
+        case .number(let n): n
+        case .id(let id): id
         }
-        guard let found else { throw .notFound(Text(.registeredPersonNotFound, "\(key)")) }
+        guard !text.isEmpty else { throw .invalid(field, .required) }
+        let found = try await store.read { tx in try tx.registrations.activeStaffMember(key, visibleTo: scope).map { Self.member($0, disclosure: disclosure) } }
+        guard let found else { throw .notFound(Text(.registeredPersonNotFound, "\(text)")) }
         return found
     }
 
-    static func member(_ db: Database, id: String, scope: (sql: String, arguments: StatementArguments), disclosure: Disclosure) throws -> StaffMember? {
-        guard let row = try Row.fetchOne(db, sql: """
-            SELECT r.id, r.registration_number, r.registered_at, i.name, i.id_number FROM registrations r
-            JOIN individuals i ON i.id = r.individual_id WHERE r.id = ? AND \(scope.sql) AND r.status = 'active'
-            """, arguments: [id] + scope.arguments) else { return nil }
-        let specialties = try Row.fetchAll(db, sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty",
-                                           arguments: [id]).compactMap { r -> (Specialty, String, String)? in
-            Specialty(rawValue: r["specialty"]).map { ($0, r["valid_from"], r["valid_until"]) }
-        }
-        let idNumber = disclosure.idNumber(row["id_number"])
-        return StaffMember(registrationID: row["id"], registrationNumber: row["registration_number"], name: row["name"],
+    static func member(_ record: StaffRecord, disclosure: Disclosure) -> StaffMember {
+        let idNumber = disclosure.idNumber(record.idNumber)
+        return StaffMember(registrationID: record.registration.id, registrationNumber: record.registration.registrationNumber, name: record.name,
                            maskedIDNumber: idNumber.masked, idNumber: idNumber.full,
-                           specialties: specialties.map { (specialty: $0.0, validFrom: $0.1, validUntil: $0.2) },
-                           registeredAt: Date(timeIntervalSince1970: row["registered_at"]))
+                           specialties: record.specialties.compactMap { s in
+                               Specialty(rawValue: s.specialty).map { (specialty: $0, validFrom: s.validFrom, validUntil: s.validUntil) }
+                           },
+                           registeredAt: Date(timeIntervalSince1970: record.registration.registeredAt))
     }
 }

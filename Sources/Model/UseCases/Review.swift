@@ -1,5 +1,4 @@
 public import Foundation
-import GRDB
 
 /// Counts of applications by status and type within the caller's scope.
 public struct ApplicationStatistics: Sendable {
@@ -44,15 +43,13 @@ extension Applications {
         case .province, .ministry: break
         default: throw .forbidden(Text(.statisticsForAuthorities))
         }
-        let filter = Scope(caller).applicationsFilter
-        return try await database.read { db in
+        let scope = Scope(caller)
+        return try await store.read { tx in
             var byStatus: [ApplicationStatus: Int] = [:], byType: [RegistrationType: Int] = [:], total = 0
-            for row in try Row.fetchAll(db, sql: "SELECT a.status, a.type, COUNT(*) AS n FROM applications a WHERE \(filter.sql) GROUP BY a.status, a.type",
-                                        arguments: filter.arguments) {
-                let n: Int = row["n"]
+            for (status, type, n) in try tx.applications.counts(visibleTo: scope) {
                 total += n
-                if let s = ApplicationStatus(rawValue: row["status"]) { byStatus[s, default: 0] += n }
-                if let t = RegistrationType(rawValue: row["type"]) { byType[t, default: 0] += n }
+                byStatus[status, default: 0] += n
+                byType[type, default: 0] += n
             }
             return ApplicationStatistics(byStatus: byStatus, byType: byType, total: total)
         }

@@ -132,6 +132,22 @@ struct SQLiteAccountStore: AccountStore {
         }
     }
 
+    func administrator(of enterpriseID: String) throws -> StoredEnterpriseUser? {
+        try Row.fetchOne(db, sql: "SELECT u.* FROM enterprise_users u WHERE u.enterprise_id = ? AND u.is_admin = 1", arguments: [enterpriseID]).map(Self.user)
+    }
+
+    func deleteAdministrator(of enterpriseID: String) throws {
+        try db.execute(sql: "DELETE FROM enterprise_users WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterpriseID])
+    }
+
+    func enableAdministrator(of enterpriseID: String) throws {
+        try db.execute(sql: "UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = ? AND is_admin = 1", arguments: [enterpriseID])
+    }
+
+    func releaseAccounts(of enterpriseID: String) throws {
+        try db.execute(sql: "UPDATE enterprise_users SET enabled = 0, account = account || '#returned-' || id WHERE enterprise_id = ?", arguments: [enterpriseID])
+    }
+
     static func user(_ row: Row) -> StoredEnterpriseUser {
         StoredEnterpriseUser(id: row["id"], enterpriseID: row["enterprise_id"], account: row["account"], name: row["name"],
                              passwordHash: row["password_hash"], isAdministrator: (row["is_admin"] as Int) != 0,

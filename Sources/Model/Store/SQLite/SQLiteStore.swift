@@ -37,6 +37,12 @@ struct SQLiteTransaction: StoreTransaction {
     var sms: any SMSStore { SQLiteSMSStore(db: db) }
     var idempotency: any IdempotencyStore { SQLiteIdempotencyStore(db: db) }
     var audit: any AuditStore { SQLiteAuditStore(db: db) }
+    var applications: any ApplicationStore { SQLiteApplicationStore(db: db) }
+    var registrations: any RegistrationStore { SQLiteRegistrationStore(db: db) }
+    var certificates: any CertificateStore { SQLiteCertificateStore(db: db) }
+    var announcements: any AnnouncementStore { SQLiteAnnouncementStore(db: db) }
+    var enterprises: any EnterpriseStore { SQLiteEnterpriseStore(db: db) }
+    var signups: any SignupStore { SQLiteSignupStore(db: db) }
 
     func savepoint<T>(_ work: () throws -> T) throws -> T {
         var outcome: Result<T, any Error>?
