@@ -9,6 +9,7 @@ internal import PostgresStore
 /// pass unchanged. After a conflict the PostgreSQL transaction is spoilt: a caller that carries
 /// on runs the write in `tx.savepoint {}`.
 enum PostgresConflicts {
+    @discardableResult
     static func mapping<T>(_ invariants: [String: StoreInvariant], _ body: () throws -> T) throws -> T {
         do {
             return try body()

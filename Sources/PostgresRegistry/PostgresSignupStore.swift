@@ -182,6 +182,7 @@ struct PostgresSignupStore: SignupStore {
             let qualification = try row.decode([UInt8]?.self, "qualification").map(Digest.hex)
             let text = { (column: String) throws -> String in try row.decode(String?.self, column) ?? "" }
             let provinceCode: UInt32 = try row.decode("province_code")
+            let phone = try text("phone")
             let info = EnterpriseBasicInfo(
                 creditCode: try row.decode("credit_code"), name: try row.decode("name"), legalRepresentative: try text("legal_representative"),
                 enterpriseType: try text("enterprise_type"), economicNature: try text("economic_nature"),
@@ -193,7 +194,7 @@ struct PostgresSignupStore: SignupStore {
                                method: try row.decode(String?.self, "auth_method").flatMap(AuthenticationMethod.init(rawValue:)),
                                administratorAccount: try row.decode(String?.self, "admin_account").map(EnterpriseSignup.shownAccount),
                                licenceUploaded: licence != nil, qualificationUploaded: qualification != nil,
-                               contactBound: !(try text("phone")).isEmpty, returnReason: try row.decode("return_reason"),
+                               contactBound: !phone.isEmpty, returnReason: try row.decode("return_reason"),
                                createdAt: Date(timeIntervalSince1970: try row.decode("created_at")), otherSignups: try row.decode("others"),
                                info: info, administratorName: try row.decode("admin_name"), licenceSHA256: licence, qualificationSHA256: qualification,
                                lockSerial: try row.decode("lock_serial"))
