@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// A PostgreSQL connection URL as jzsd takes it (`jzsd init --database`, `JZSD_DATABASE`,
 /// `jzsd migrate-store --to`): libpq's URI form, multi-host allowed
 /// (`postgresql://jzs@db1:5432,db2:5432/jzs?target_session_attrs=read-write`).
