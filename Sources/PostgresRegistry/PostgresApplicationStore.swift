@@ -101,7 +101,7 @@ struct PostgresApplicationStore: ApplicationStore {
         return try tx.query("SELECT a.status, a.type, COUNT(*) AS n FROM applications a WHERE \(visible.sql) GROUP BY a.status, a.type",
                             parameters: visible.arguments).compactMap { row in
             guard let status = ApplicationStatus(rawValue: try row.decode("status")), let type = RegistrationType(rawValue: try row.decode("type")) else { return nil }
-            return (status, type, try row.decode("n"))
+            return (status, type, try row.decode(Int.self, "n"))
         }
     }
 
@@ -214,7 +214,7 @@ struct PostgresApplicationStore: ApplicationStore {
         return try tx.query("""
             SELECT t.content_type, t.bytes FROM application_attachments t JOIN applications a ON a.id = t.application_id
             WHERE t.id = $1 AND a.id = $2 AND \(visible)
-            """, parameters: p.values).first.map { (try $0.decode("content_type"), try $0.decode("bytes")) }
+            """, parameters: p.values).first.map { (try $0.decode(String.self, "content_type"), try $0.decode([UInt8].self, "bytes")) }
     }
 
     // MARK: Rows

@@ -45,7 +45,7 @@ struct PostgresEnterpriseStore: EnterpriseStore {
 
     func authenticated(creditCode: String) throws -> (id: String, provinceCode: UInt32)? {
         try tx.queryOne("SELECT id, province_code FROM enterprises WHERE credit_code = $1 AND status = $2",
-                        creditCode, SignupStatus.authenticated.rawValue).map { (try $0.decode("id"), try $0.decode("province_code")) }
+                        creditCode, SignupStatus.authenticated.rawValue).map { (try $0.decode(String.self, "id"), try $0.decode(UInt32.self, "province_code")) }
     }
 
     func name(of id: String) throws -> String? {

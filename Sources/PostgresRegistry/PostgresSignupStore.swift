@@ -144,7 +144,7 @@ struct PostgresSignupStore: SignupStore {
         return try tx.query("""
             SELECT e.id, e.name, u.account FROM enterprises e JOIN enterprise_users u ON u.enterprise_id = e.id AND u.is_admin = 1
             WHERE e.credit_code = $1 AND e.status = $2 AND \(visible)
-            """, parameters: p.values).first.map { (try $0.decode("id"), try $0.decode("name"), try $0.decode("account")) }
+            """, parameters: p.values).first.map { (try $0.decode(String.self, "id"), try $0.decode(String.self, "name"), try $0.decode(String.self, "account")) }
     }
 
     func authenticatedAdministratorID(enterpriseID: String, visibleTo scope: Scope) throws -> String? {
