@@ -63,7 +63,7 @@ struct PostgresNodesTests {
     func idempotencyAcrossNodes() async throws {
         let (a, b) = try await Self.twoNodes()
         defer { a.pool.close(); b.pool.close() }
-        let runs = Atomic<Int>(0)
+        let runs = RunCounter()
         let answers = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<20 {
                 let node = i.isMultiple(of: 2) ? a : b
@@ -71,7 +71,7 @@ struct PostgresNodesTests {
                     try await node.write { tx in
                         try Idempotency.once(principal: "enterprise:e1", key: "batch-7", method: "/m", request: "same", at: Date(),
                                              in: tx.idempotency) {
-                            runs.add(1, ordering: .relaxed)
+                            runs.count.add(1, ordering: .relaxed)
                             try tx.audit.append(Self.entry("x", i))
                             return "answer-\(i)"
                         }
@@ -80,7 +80,7 @@ struct PostgresNodesTests {
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
-        #expect(runs.load(ordering: .relaxed) == 1)
+        #expect(runs.count.load(ordering: .relaxed) == 1)
         #expect(Set(answers).count == 1)
         #expect(try await a.verifyAudit() == .intact(rows: 1))
     }
@@ -139,4 +139,9 @@ struct PostgresNodesTests {
         #expect(try await b.write { tx in try tx.sessions.revoke(tokenHash: token) })
         #expect(try await a.read { tx in try tx.sessions.session(tokenHash: token)?.revoked } == true)
     }
+}
+
+/// A counter the nodes' tasks share (an `Atomic` itself cannot be captured by a sending closure).
+final class RunCounter: Sendable {
+    let count = Atomic<Int>(0)
 }
