@@ -64,7 +64,7 @@ let package = Package(
             swiftSettings: settings),
 
         // The store layer's PostgreSQL engine (docs/STORE.md): jzs's SQL for PostgreSQL, over PostgresStore.
-        .target(name: "PostgresRegistry", dependencies: ["Model", "PostgresStore"], swiftSettings: settings),
+        .target(name: "PostgresRegistry", dependencies: ["Model", "Crypto", "PostgresStore"], swiftSettings: settings),
 
         .target(
             name: "Proto",

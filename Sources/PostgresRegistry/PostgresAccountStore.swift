@@ -140,6 +140,22 @@ struct PostgresAccountStore: AccountStore {
         }
     }
 
+    func administrator(of enterpriseID: String) throws -> StoredEnterpriseUser? {
+        try tx.queryOne("SELECT u.* FROM enterprise_users u WHERE u.enterprise_id = $1 AND u.is_admin = 1", enterpriseID).map(Self.user)
+    }
+
+    func deleteAdministrator(of enterpriseID: String) throws {
+        try tx.execute("DELETE FROM enterprise_users WHERE enterprise_id = $1 AND is_admin = 1", enterpriseID)
+    }
+
+    func enableAdministrator(of enterpriseID: String) throws {
+        try tx.execute("UPDATE enterprise_users SET enabled = 1 WHERE enterprise_id = $1 AND is_admin = 1", enterpriseID)
+    }
+
+    func releaseAccounts(of enterpriseID: String) throws {
+        try tx.execute("UPDATE enterprise_users SET enabled = 0, account = account || '#returned-' || id WHERE enterprise_id = $1", enterpriseID)
+    }
+
     static func user(_ row: PGRow) throws -> StoredEnterpriseUser {
         StoredEnterpriseUser(id: try row.decode("id"), enterpriseID: try row.decode("enterprise_id"), account: try row.decode("account"),
                              name: try row.decode("name"), passwordHash: try row.decode("password_hash"),

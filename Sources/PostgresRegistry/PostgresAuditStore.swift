@@ -30,6 +30,10 @@ struct PostgresAuditStore: AuditStore {
         }
     }
 
+    func verify() throws -> AuditLog.Verification {
+        try Self.verify(in: tx)
+    }
+
     /// Recomputes the whole chain (`jzsd audit verify` on PostgreSQL), 10,000 rows per query.
     static func verify(in tx: PGTransaction) throws -> AuditLog.Verification {
         var verifier = AuditLog.ChainVerifier()

@@ -52,6 +52,12 @@ struct PostgresTransaction: StoreTransaction {
     var sms: any SMSStore { PostgresSMSStore(tx: tx) }
     var idempotency: any IdempotencyStore { PostgresIdempotencyStore(tx: tx) }
     var audit: any AuditStore { PostgresAuditStore(tx: tx) }
+    var applications: any ApplicationStore { PostgresApplicationStore(tx: tx) }
+    var registrations: any RegistrationStore { PostgresRegistrationStore(tx: tx) }
+    var certificates: any CertificateStore { PostgresCertificateStore(tx: tx) }
+    var announcements: any AnnouncementStore { PostgresAnnouncementStore(tx: tx) }
+    var enterprises: any EnterpriseStore { PostgresEnterpriseStore(tx: tx) }
+    var signups: any SignupStore { PostgresSignupStore(tx: tx) }
 
     func savepoint<T>(_ work: () throws -> T) throws -> T {
         try tx.savepoint { _ in try work() }

@@ -14,7 +14,7 @@ public struct PGRow: Sendable {
 
     /// Decodes the column at `index` (0-based).
     /// - Throws: ``PGError/decoding(_:)`` when out of range, NULL for a non-optional, or of another shape.
-    public func decode<T: PGDecodable>(_ type: T.Type = T.self, at index: Int) throws(PGError) -> T {
+    public func decode<T: PGDecodable>(_ type: T.Type, at index: Int) throws(PGError) -> T {
         guard values.indices.contains(index) else { throw .decoding("no column \(index)") }
         do {
             return try T(pgValue: values[index])
@@ -23,15 +23,19 @@ public struct PGRow: Sendable {
         }
     }
 
-    /// Decodes the column called `name` as the type the context asks for (`name: try row.decode("name")`).
-    /// - Throws: ``PGError/decoding(_:)`` when there is no such column or its value does not fit.
+    /// Decodes the column at `index`, its type given by the context (`let id: String = try row.decode(at: 0)`).
+    public func decode<T: PGDecodable>(at index: Int) throws(PGError) -> T {
+        try decode(T.self, at: index)
+    }
+
+    /// Decodes the column called `name`, its type given by the context.
     public func decode<T: PGDecodable>(_ name: String) throws(PGError) -> T {
         try decode(T.self, name)
     }
 
     /// Decodes the column called `name`.
     /// - Throws: ``PGError/decoding(_:)`` when there is no such column or its value does not fit.
-    public func decode<T: PGDecodable>(_ type: T.Type = T.self, _ name: String) throws(PGError) -> T {
+    public func decode<T: PGDecodable>(_ type: T.Type, _ name: String) throws(PGError) -> T {
         guard let index = columns.index[name] else { throw .decoding("no column \(name)") }
         return try decode(type, at: index)
     }

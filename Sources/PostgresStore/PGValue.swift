@@ -71,6 +71,15 @@ extension Int32: PGEncodable, PGDecodable {
     }
 }
 
+extension UInt32: PGEncodable, PGDecodable {
+    public var pgValue: PGValue { .integer(Int64(self)) }
+    public init(pgValue: PGValue) throws(PGError) {
+        let wide = try Int64(pgValue: pgValue)
+        guard let narrow = UInt32(exactly: wide) else { throw .decoding("\(wide) does not fit UInt32") }
+        self = narrow
+    }
+}
+
 extension Double: PGEncodable, PGDecodable {
     public var pgValue: PGValue { .real(self) }
     public init(pgValue: PGValue) throws(PGError) {

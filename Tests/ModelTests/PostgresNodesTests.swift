@@ -63,7 +63,7 @@ struct PostgresNodesTests {
     func idempotencyAcrossNodes() async throws {
         let (a, b) = try await Self.twoNodes()
         defer { a.pool.close(); b.pool.close() }
-        let runs = Counter()
+        let runs = RunCounter()
         let answers = try await withThrowingTaskGroup(of: String.self) { group in
             for i in 0..<20 {
                 let node = i.isMultiple(of: 2) ? a : b
@@ -71,7 +71,7 @@ struct PostgresNodesTests {
                     try await node.write { tx in
                         try Idempotency.once(principal: "enterprise:e1", key: "batch-7", method: "/m", request: "same", at: Date(),
                                              in: tx.idempotency) {
-                            runs.value.add(1, ordering: .relaxed)
+                            runs.count.add(1, ordering: .relaxed)
                             try tx.audit.append(Self.entry("x", i))
                             return "answer-\(i)"
                         }
@@ -80,9 +80,48 @@ struct PostgresNodesTests {
             }
             return try await group.reduce(into: [String]()) { $0.append($1) }
         }
-        #expect(runs.value.load(ordering: .relaxed) == 1)
+        #expect(runs.count.load(ordering: .relaxed) == 1)
         #expect(Set(answers).count == 1)
         #expect(try await a.verifyAudit() == .intact(rows: 1))
+    }
+
+    @Test("Two nodes allocating 注册编号 serials of one province at once never get the same one (2 × 100 → 200 distinct, 1…200)")
+    func serialsAcrossNodes() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        let serials = try await withThrowingTaskGroup(of: Int?.self) { group in
+            for i in 0..<200 {
+                let node = i.isMultiple(of: 2) ? a : b
+                group.addTask { try await node.write { tx in try tx.registrations.nextSerial(province: 11, max: 99_999) } }
+            }
+            return try await group.reduce(into: [Int?]()) { $0.append($1) }
+        }
+        let given = serials.compactMap { $0 }
+        #expect(given.count == 200)
+        #expect(Set(given) == Set(1...200))
+        // Both nodes see the same counter afterwards.
+        #expect(try await b.write { tx in try tx.registrations.nextSerial(province: 11, max: 99_999) } == 201)
+    }
+
+    @Test("Two nodes numbering 公告 of one year at once take turns: every number is used once")
+    func announcementNumbersAcrossNodes() async throws {
+        let (a, b) = try await Self.twoNodes()
+        defer { a.pool.close(); b.pool.close() }
+        let numbers = try await withThrowingTaskGroup(of: String.self) { group in
+            for i in 0..<40 {
+                let node = i.isMultiple(of: 2) ? a : b
+                group.addTask {
+                    try await node.write { tx in
+                        let number = String(format: "2026-%04d", try tx.announcements.nextSequence(year: 2026))
+                        try tx.announcements.insert(StoredAnnouncement(id: "n\(i)", number: number, title: "公告", publishedAt: Double(i), itemCount: 0),
+                                                    items: [])
+                        return number
+                    }
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0.append($1) }
+        }
+        #expect(Set(numbers) == Set((1...40).map { String(format: "2026-%04d", $0) }))
     }
 
     @Test("A session opened through one node is found, touched and revoked through the other")
@@ -102,7 +141,7 @@ struct PostgresNodesTests {
     }
 }
 
-/// A count shared by concurrent units of work.
-final class Counter: Sendable {
-    let value = Atomic<Int>(0)
+/// A counter the nodes' tasks share (an `Atomic` itself cannot be captured by a sending closure).
+final class RunCounter: Sendable {
+    let count = Atomic<Int>(0)
 }

@@ -37,7 +37,7 @@ extension StoreContractTests {
 
     @Test("Applications: visible by one rule; out of scope answers like an absent one", arguments: engines)
     func applicationVisibility(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         try await store.write { tx in
@@ -70,7 +70,7 @@ extension StoreContractTests {
 
     @Test("Applications: one open application per person; a move happens only from the status it names", arguments: engines)
     func oneOpenApplication(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         let refused = try await store.write { tx -> StoreConflict? in
@@ -102,7 +102,7 @@ extension StoreContractTests {
 
     @Test("Registrations: visible by one rule; one per person, one per number", arguments: engines)
     func registrations(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         try await store.write { tx in
@@ -139,7 +139,7 @@ extension StoreContractTests {
 
     @Test("Registration serials: per province, never repeated, nil once the last one is given out", arguments: engines)
     func serials(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         var given: [Int?] = []
         for _ in 0..<3 { given.append(try await store.write { tx in try tx.registrations.nextSerial(province: 11, max: 3) }) }
@@ -159,7 +159,7 @@ extension StoreContractTests {
 
     @Test("Certificates: one valid per registration, versions by serial, the public view", arguments: engines)
     func certificates(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         try await store.write { tx in
@@ -196,7 +196,7 @@ extension StoreContractTests {
 
     @Test("Enterprises: one live enterprise per credit code; drafts and returned sign-ups reserve nothing", arguments: engines)
     func uniqueLiveCreditCode(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         @Sendable func enterprise(_ id: String, _ status: SignupStatus) -> StoredEnterprise {
             StoredEnterprise(id: id, creditCode: "91110000000000000X", name: id, provinceCode: 11, legalRepresentative: "法人",
@@ -215,7 +215,7 @@ extension StoreContractTests {
 
     @Test("Announcements: numbered in sequence per year, published once, read back with their items", arguments: engines)
     func announcements(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         #expect(try await store.read { tx in try tx.announcements.nextSequence(year: 2026) } == 1)
@@ -244,7 +244,7 @@ extension StoreContractTests {
 extension StoreContractTests {
     @Test("Enterprises and change requests: visible by one rule; one pending request per enterprise", arguments: engines)
     func enterpriseChanges(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         try await Self.twoTenants(store)
         try await store.write { tx in
@@ -298,7 +298,7 @@ extension StoreContractTests {
 
     @Test("Sign-ups: found by draft token, id or lock; visible to their own province only; a lock is consumed once", arguments: engines)
     func signups(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         let token = Array(repeating: UInt8(5), count: 32)
         try await store.write { tx in

@@ -1,6 +1,7 @@
 import Foundation
 @testable import Model
 import PostgresRegistry
+import PostgresStore
 import PostgresTestSupport
 import Testing
 

@@ -83,6 +83,31 @@ public struct SignupState: Sendable, Equatable {
     public var qualificationSHA256: String? = nil
     /// The identity lock an on-site associated request brought (checked again on site).
     public var lockSerial: String? = nil
+
+    /// For the engines (the store protocols hand these back).
+    public init(enterpriseID: String, creditCode: String, name: String, provinceCode: UInt32, status: SignupStatus, method: AuthenticationMethod?,
+                administratorAccount: String?, licenceUploaded: Bool, qualificationUploaded: Bool, contactBound: Bool, returnReason: String?,
+                createdAt: Date, otherSignups: Int = 0, info: EnterpriseBasicInfo? = nil, administratorName: String? = nil,
+                licenceSHA256: String? = nil, qualificationSHA256: String? = nil, lockSerial: String? = nil) {
+        self.enterpriseID = enterpriseID
+        self.creditCode = creditCode
+        self.name = name
+        self.provinceCode = provinceCode
+        self.status = status
+        self.method = method
+        self.administratorAccount = administratorAccount
+        self.licenceUploaded = licenceUploaded
+        self.qualificationUploaded = qualificationUploaded
+        self.contactBound = contactBound
+        self.returnReason = returnReason
+        self.createdAt = createdAt
+        self.otherSignups = otherSignups
+        self.info = info
+        self.administratorName = administratorName
+        self.licenceSHA256 = licenceSHA256
+        self.qualificationSHA256 = qualificationSHA256
+        self.lockSerial = lockSerial
+    }
 }
 
 /// The fields of step 1 a draft may correct (UpdateSignupInfo), by their wire names.
@@ -241,7 +266,7 @@ public final class EnterpriseSignup: Sendable {
 
     /// The account as its owner typed it: a returned sign-up's account is stored with a
     /// `#returned-<id>` suffix (which frees the name for the new sign-up), never shown.
-    static func shownAccount(_ stored: String) -> String {
+    public static func shownAccount(_ stored: String) -> String {
         guard let mark = stored.range(of: "#returned-") else { return stored }
         return String(stored[..<mark.lowerBound])
     }
