@@ -359,7 +359,7 @@ extension StoreContractTests {
 extension StoreContractTests {
     @Test("Audit: rows appended in units of work form one chain that verifies; a unit that fails leaves no row", arguments: engines)
     func auditChain(engine: EngineUnderTest) async throws {
-        let (store, remove) = try engine.make()
+        let (store, remove) = try await engine.make()
         defer { remove() }
         @Sendable func entry(_ n: Int) -> AuditEntry {
             AuditEntry(at: Date(timeIntervalSince1970: Double(n)), caller: "jzs:ministry", tenant: "nationwide", method: "/m",

@@ -49,7 +49,7 @@ struct TestServer {
     var port: Int {
         guard !others.isEmpty else { return server.localAddress.port! }
         let all = [server] + others
-        return all[TestEngine.turn.add(1, ordering: .relaxed) % all.count].localAddress.port!
+        return all[TestEngine.turn.add(1, ordering: .relaxed).oldValue % all.count].localAddress.port!
     }
 
     func clientConfiguration(as name: String? = nil, serverName: String? = nil, timeout: Duration = .seconds(10),
