@@ -212,9 +212,13 @@ struct GRPCTransportTests {
             }
             #expect(closedAfter != nil && closedAfter! >= 20, "the server closed the flooding connection after \(closedAfter.map(String.init) ?? "never") resets")
             #expect(await probe.startedCount <= 22)
-            // The client opens a new connection for its next call.
-            let value11 = try await client.public.echo(text: "again").text
-            #expect(value11 == "again")
+            // The client opens a new connection for its next calls (one may still race the
+            // closing connection and fail).
+            var answered = false
+            for _ in 0..<3 where !answered {
+                answered = (try? await client.public.echo(text: "again").text) == "again"
+            }
+            #expect(answered)
             await client.close()
         }
     }
