@@ -61,6 +61,7 @@ test: deps check-generated
 	swift build -c release --product jzsd
 	JZS_BIN_DIR=.build/release swift test --skip-build --filter 'ResponseIntegrityTests|HostileClientTests' 2>&1 | tee .build/test-release.log; exit $${PIPESTATUS[0]}
 	./scripts/grpc-stock-tests .build/release 2>&1 | tee .build/test-grpc.log; exit $${PIPESTATUS[0]}
+	./scripts/grpc-stock-tests-postgresql .build/release 2>&1 | tee .build/test-grpc-postgresql.log; exit $${PIPESTATUS[0]}
 
 # A stock gRPC client (Python grpcio with stubs generated from proto/, Tests/grpc-python) against the
 # release jzsd over h2: every public method, certificates, bearer tokens, status details, health,
