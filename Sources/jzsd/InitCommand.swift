@@ -55,7 +55,7 @@ struct InitCommand: AsyncParsableCommand {
         if postgres == nil { _ = try RegistryDatabase(path: data.database.path) }
         var config: [String: Any] = ["listen": listen, "log": ["level": "info"], "corps": ["code": corpsCode]]
         if database != nil, let postgres { config["database"] = postgres.raw }   // JZSD_DATABASE stays in the environment
-        let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys])
+        let json = try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(String(decoding: json, as: UTF8.self) + "\n", to: data.config, secret: true)
         try data.secure()
         print("""
