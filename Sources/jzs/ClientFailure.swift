@@ -1,15 +1,38 @@
 import Foundation
 import Model
 import Proto
+import RPCClient
 
 /// The failures the client library makes itself (it cannot reach the server, the TLS handshake
 /// fails, the connection closes, the deadline passes), said again as one sentence in the user's
-/// language. The library words them in English (RPCClient's `TransportErrorText`); this reads
-/// those words back, so nothing of NIO or OpenSSL reaches the user in either language.
+/// language. The library marks them with a `client.*` message code (RPCClient's `ClientCode`),
+/// which picks the sentence, whichever transport (jzs/1 or h2) failed; the English message is
+/// read only for the details it carries (the host, the system's or OpenSSL's reason), so nothing
+/// of NIO or OpenSSL reaches the user in either language.
 enum ClientFailure {
     /// The sentence for a client-side failure, or nil when the server sent the error.
     static func sentence(_ error: RPCError) -> String? {
         let m = error.message
+        switch error.messageCode {
+        case ClientCode.unreachable where m.hasPrefix("cannot connect to "):
+            break   // the host and the reason are read below
+        case ClientCode.tls where m.hasPrefix("TLS handshake failed: "):
+            return tls(m)
+        case ClientCode.handshakeTimeout:
+            return FailureTexts.tlsHandshakeTimedOut.text
+        case ClientCode.connectionLost:
+            if m.hasPrefix("connection failed: ") { return FailureTexts.connectionFailed(reason(String(m.dropFirst("connection failed: ".count)))) }
+            if m.hasPrefix("stream failed: ") { return FailureTexts.connectionFailed(reason(String(m.dropFirst("stream failed: ".count)))) }
+            return FailureTexts.connectionClosed.text
+        case ClientCode.draining:
+            return FailureTexts.serverDraining.text
+        case ClientCode.deadline:
+            return FailureTexts.deadlineExceededPlain.text
+        case ClientCode.cancelled:
+            return FailureTexts.callCancelled.text
+        default:
+            break
+        }
         switch error.code {
         case .unavailable:
             if m.hasPrefix("cannot connect to ") {
