@@ -1,4 +1,5 @@
 import Foundation
+import PostgresRegistry
 
 /// The layout of a jzsd data directory.
 ///
@@ -54,7 +55,7 @@ struct DataDirectory {
     /// Refuses a command that works on the embedded SQLite file when this directory uses PostgreSQL.
     func requireEmbedded(_ command: String, instead: String) throws {
         guard let url = try postgresURL() else { return }
-        let shown = url.replacingOccurrences(of: #"://([^:@/]*):[^@]*@"#, with: "://$1:***@", options: .regularExpression)
+        let shown = (try? DatabaseURL(url).redacted) ?? "?"
         throw ValidationFailure("\(root.path) uses PostgreSQL (\(shown)): `jzsd \(command)` works on the embedded database only; \(instead)")
     }
 
