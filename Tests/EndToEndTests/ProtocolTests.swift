@@ -108,7 +108,8 @@ struct ProtocolTests {
             while let frame = await raw.next() {
                 switch frame.kind {
                 case .goAway: goAways.append(try Wire.RPC.GoAway(buffer: frame.payload))
-                case .ping: try await raw.send(.pong, callID: 0, payload: frame.payload)
+                // The server may close right after its last frame; a PONG that meets the closed channel is fine.
+                case .ping: try? await raw.send(.pong, callID: 0, payload: frame.payload)
                 case .message: gotAnswer = try Wire.Public.EchoResponse(buffer: frame.payload).text == "slow"
                 default: break
                 }
