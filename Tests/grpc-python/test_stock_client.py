@@ -2,26 +2,16 @@
 grpcio-status, grpcio-health-checking and grpcio-reflection, over ALPN h2 on jzsd's TLS port.
 
 Run by scripts/grpc-stock-tests (`make grpc-stock-test`, part of `make test`), which makes the
-virtual environment and the stubs and sets:
-
-  JZSD            the jzsd binary to start (on a fresh data directory and a free port)
-  JZS_TRANSPORT   `h2` (default): stock grpcio; `jzs1`: the same calls through the jzs/1 shim
-                  of jzs1.py (the gRPC-only tests are skipped), to check the tests themselves
+virtual environment and the stubs and sets the environment jzsd_nodes.py reads (JZSD, and
+JZSD_DATABASE / JZS_NODES for PostgreSQL and several nodes). JZS_TRANSPORT=jzs1 runs the same
+calls through the jzs/1 shim of jzs1.py (the gRPC-only tests are skipped), to check the tests.
 
 Only the standard library's unittest, so nothing beyond the pinned requirements is needed.
 """
 
-import os
-import re
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 import unittest
-import uuid
 
 import grpc
 from google.protobuf import descriptor_pool
@@ -39,82 +29,13 @@ from jzs.provincial.v1 import provincial_pb2, provincial_pb2_grpc
 from jzs.public.v1 import public_pb2, public_pb2_grpc
 
 from jzs1 import Jzs1Channel, Jzs1Error
+from jzsd_nodes import (OPERATOR, PNG, TRANSPORT, StockTestCase, channel, close, code_of, luhn31_credit_code,
+                        shared)
 
-TRANSPORT = os.environ.get("JZS_TRANSPORT", "h2")
 JZS_SERVICES = ["jzs.enterprise.v1.Enterprise", "jzs.individual.v1.Individual", "jzs.ministry.v1.Ministry",
                 "jzs.provincial.v1.Provincial", "jzs.public.v1.Public"]
 # The generated modules that define the five services (their descriptors are the contract).
 SERVICE_FILES = [enterprise_pb2, individual_pb2, ministry_pb2, provincial_pb2, public_pb2]
-OPERATOR = [("operator", "reviewer-li")]   # gRPC metadata values are ASCII (a Chinese name is not)
-
-
-class Server:
-    """A jzsd on a fresh data directory (`jzsd init`: dev CA, client certificates) and a free
-    loopback port, logging every call (`call` lines with method, status and request-id)."""
-
-    def __init__(self):
-        self.jzsd = os.environ["JZSD"]
-        self.data = tempfile.mkdtemp(prefix="jzsd-grpc-")
-        init = subprocess.run([self.jzsd, "init", "--data", self.data], capture_output=True, text=True)
-        if init.returncode != 0:
-            raise RuntimeError(f"jzsd init failed: {init.stdout}{init.stderr}")
-        self.log_path = os.path.join(self.data, "serve.log")
-        self.log_file = open(self.log_path, "w")
-        env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
-        self.process = subprocess.Popen(
-            [self.jzsd, "serve", "--data", self.data, "--listen", "127.0.0.1:0", "--log-level", "info"],
-            stdout=subprocess.DEVNULL, stderr=self.log_file, env=env)
-        self.port = None
-        end = time.monotonic() + 30
-        while time.monotonic() < end and self.port is None:
-            found = re.search(r"127\.0\.0\.1\]?:(\d+).*jzsd listening", self.log())
-            if found:
-                self.port = int(found.group(1))
-            elif self.process.poll() is not None:
-                raise RuntimeError(f"jzsd serve exited: {self.log()}")
-            else:
-                time.sleep(0.05)
-        if self.port is None:
-            self.stop()
-            raise RuntimeError(f"jzsd did not start listening: {self.log()}")
-        self.ca = self.pki("ca.pem")
-
-    def pki(self, *parts):
-        return os.path.join(self.data, "pki", *parts)
-
-    def identity(self, name):
-        """Certificate and key that `jzsd init` made for `name` (`province-37`, `ministry`)."""
-        return self.pki("clients", f"{name}.pem"), self.pki("clients", f"{name}-key.pem")
-
-    def log(self):
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-
-    def wait_for_log(self, pattern, timeout=10.0):
-        """The first match of `pattern` in the server's log, waiting up to `timeout` seconds."""
-        end = time.monotonic() + timeout
-        while True:
-            found = re.search(pattern, self.log())
-            if found or time.monotonic() > end:
-                return found
-            time.sleep(0.05)
-
-    def sms_code(self, phone):
-        """The last code the embedded SMS gateway 'sent' to `phone` (jzsd sms outbox)."""
-        out = subprocess.run([self.jzsd, "sms", "outbox", "--data", self.data, "--phone", phone, "--last", "1"],
-                             capture_output=True, text=True, check=True).stdout
-        return re.findall(r"\b(\d{6})\b", out)[-1]
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self.log_file.close()
-        shutil.rmtree(self.data, ignore_errors=True)
 
 
 SERVER = None
@@ -122,42 +43,7 @@ SERVER = None
 
 def setUpModule():
     global SERVER
-    SERVER = Server()
-
-
-def tearDownModule():
-    if SERVER:
-        SERVER.stop()
-
-
-def read(path):
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def channel(identity=None):
-    """A channel to the server: stock grpcio over TLS (ALPN h2) trusting the dev CA, with the
-    client certificate of `identity` (`province-37`, `ministry`) if given."""
-    cert, key = SERVER.identity(identity) if identity else (None, None)
-    if TRANSPORT == "jzs1":
-        return Jzs1Channel("127.0.0.1", SERVER.port, SERVER.ca, cert, key)
-    credentials = grpc.ssl_channel_credentials(
-        root_certificates=read(SERVER.ca),
-        private_key=read(key) if key else None,
-        certificate_chain=read(cert) if cert else None)
-    # The server certificate names localhost, 127.0.0.1 and ::1; jzsd listens on 127.0.0.1 here.
-    return grpc.secure_channel(f"127.0.0.1:{SERVER.port}", credentials)
-
-
-def close(ch):
-    ch.close()
-
-
-def code_of(error):
-    """The status name of a failed call, from either transport."""
-    if isinstance(error, Jzs1Error):
-        return error.code_name
-    return error.code().name
+    SERVER = shared()
 
 
 def violations(error):
@@ -175,31 +61,6 @@ def violations(error):
             detail.Unpack(bad)
             found += [(v.field, v.description) for v in bad.field_violations]
     return found
-
-
-def luhn31_credit_code(first17):
-    """A GB 32100 credit code: `first17` plus its MOD 31 check character (docs/PROTOCOL.md §15.11)."""
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    total = sum(alphabet.index(c) * pow(3, i, 31) for i, c in enumerate(first17))
-    return first17 + alphabet[(31 - total % 31) % 31]
-
-
-PNG = bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) + b"\x00\x00\x00\x0dIHDR" + bytes(64)
-
-
-class StockTestCase(unittest.TestCase):
-    def assertFails(self, code, fn, *args, **kwargs):
-        """Calls `fn` and returns its error, which must carry status `code` (a name)."""
-        try:
-            fn(*args, **kwargs)
-        except (grpc.RpcError, Jzs1Error) as error:
-            self.assertEqual(code_of(error), code, str(error))
-            return error
-        self.fail(f"expected {code}")
-
-    def requireGRPC(self):
-        if TRANSPORT != "h2":
-            self.skipTest("gRPC-only (JZS_TRANSPORT=h2)")
 
 
 class PublicServiceTests(StockTestCase):
