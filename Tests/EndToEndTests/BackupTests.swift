@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PostgresTestSupport
 import Proto
 import RPCClient
 import Synchronization
@@ -311,19 +312,14 @@ private final class Load: Sendable {
 
 /// `jzsd serve` on an existing data directory (``SpawnedServer`` always starts from `jzsd init`).
 private final class Served: @unchecked Sendable {
-    // @unchecked: the process is configured and started in start(), then only signalled.
-    let process = Process()
+    // @unchecked: the process and the port are set in start(), then only read.
+    private(set) var process: Spawned!
     private(set) var port = 0
 
     static func start(_ data: URL) async throws -> Served {
         let served = Served()
         let log = data.appendingPathComponent("serve-again.log")
-        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        served.process.executableURL = URL(fileURLWithPath: jzsdPath)
-        served.process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0"]
-        served.process.standardOutput = FileHandle.nullDevice
-        served.process.standardError = try FileHandle(forWritingTo: log)
-        try served.process.run()
+        served.process = try Spawned.start(jzsdPath, ["serve", "--data", data.path, "--listen", "127.0.0.1:0"], stderr: .file(log.path))
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -344,8 +340,6 @@ private final class Served: @unchecked Sendable {
     }
 
     func stop() {
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
+        process?.kill()
     }
 }

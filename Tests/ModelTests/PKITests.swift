@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import PostgresTestSupport
 import Testing
 
 @Suite("Certificates")
@@ -18,7 +19,7 @@ struct PKITests {
     }
 
     @Test("A CRL lists the revoked serials and verifies with stock openssl")
-    func crl() throws {
+    func crl() async throws {
         let ca = try CertificateAuthority.create(commonName: "unit CA")
         let key = try PrivateKey.generateEC()
         let cert = try ca.issue(.init(commonName: "x", usage: .client, validityDays: 1), for: key)
@@ -28,15 +29,9 @@ struct PKITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         try Data(pem.utf8).write(to: dir.appendingPathComponent("crl.pem"))
         try Data(ca.certificate.pem().utf8).write(to: dir.appendingPathComponent("ca.pem"))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = ["crl", "-in", dir.appendingPathComponent("crl.pem").path, "-CAfile", dir.appendingPathComponent("ca.pem").path, "-noout", "-text"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        process.waitUntilExit()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let (_, data) = try await Spawned.run("/usr/bin/openssl", ["crl", "-in", dir.appendingPathComponent("crl.pem").path,
+                                                                  "-CAfile", dir.appendingPathComponent("ca.pem").path, "-noout", "-text"])
+        let output = String(decoding: data, as: UTF8.self)
         #expect(output.contains("verify OK"))
         #expect(output.uppercased().contains(cert.serialHex.uppercased()))
     }

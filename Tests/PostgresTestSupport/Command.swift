@@ -63,50 +63,17 @@ enum Command {
         }
     }
 
-    /// Runs a program and waits, through `posix_spawn` and `waitpid` rather than Foundation's
-    /// `Process`: with `Process`, waiting for `setsid -f` (which leaves the watchdog running)
-    /// never returned here, the exited child staying a zombie. Output goes to a temporary file,
-    /// not a pipe, so a daemon left behind (`pg_ctl start`) cannot hold it open.
+    /// Runs a program and waits (``Spawned``: with Foundation's `Process`, waiting for `setsid -f`,
+    /// which leaves the watchdog running, never returned). Output goes to a temporary file, not a
+    /// pipe, so a daemon left behind (`pg_ctl start`) cannot hold it open.
     private static func runNow(_ executable: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String) {
         let outputPath = NSTemporaryDirectory() + "jzs-pg-cmd-\(UUID().uuidString)"
         defer { unlink(outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        try closeInheritedDescriptors(&actions)
         // Starts in a directory the cluster user can enter (initdb and pg_ctl look up the current one).
-        let argv = (["/bin/sh", "-c", "cd \"$0\" && exec \"$@\"", directory ?? "/", executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid = pid_t()
-        let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, argv, environ)
-        guard spawned == 0 else { throw Failure(command: executable, status: spawned, output: String(cString: strerror(spawned))) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 {
-            guard errno == EINTR else { throw Failure(command: executable, status: errno, output: "waitpid") }
-        }
-        let exit = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (exit, text)
-    }
-
-    /// Closes every descriptor above stderr in the child. Without it the daemons we start
-    /// (`pg_ctl start`'s postmaster, the watchdog) inherit the test process's descriptors —
-    /// among them the socket through which Foundation's `Process` learns that another test's
-    /// `jzsd` exited — and hold them open for the whole run: that `jzsd` stays a zombie, its
-    /// `waitUntilExit()` never returns, and the suite stalls.
-    /// glibc ≥ 2.34 has `posix_spawn_file_actions_addclosefrom_np`, but only under `_GNU_SOURCE`,
-    /// which Swift's Glibc module does not set; it is looked up at run time.
-    private static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
-        typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
-            throw Failure(command: "posix_spawn_file_actions_addclosefrom_np", status: -1, output: "missing in this libc (glibc ≥ 2.34 needed)")
-        }
-        let closeFrom = unsafeBitCast(symbol, to: CloseFrom.self)
-        let result = closeFrom(&actions, 3)
-        guard result == 0 else { throw Failure(command: "posix_spawn_file_actions_addclosefrom_np", status: result, output: "") }
+        let child = try Spawned.start("/bin/sh", ["-c", "cd \"$0\" && exec \"$@\"", directory ?? "/", executable] + arguments,
+                                      stdout: .file(outputPath), stderr: .stdout)
+        let status = child.wait().code
+        return (status, (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")
     }
 
     /// A loopback TCP port that was free a moment ago.

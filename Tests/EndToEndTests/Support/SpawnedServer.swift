@@ -1,18 +1,19 @@
 import Foundation
+import PostgresTestSupport
 import Testing
 
 /// A real `jzsd` process (from ``Binaries/directory``: the debug build, or the release build when
 /// `JZS_BIN_DIR` points at it) on a fresh data directory and a free loopback port. Hostile-client
 /// tests use it so that the server's memory (RSS, peak RSS) and log are its own.
 final class SpawnedServer: @unchecked Sendable {
-    // @unchecked: the process handle is set once in start() and read afterwards; the log file
-    // is only read.
+    // @unchecked: the process and the port are set once in start() and read afterwards; the log
+    // file is only read.
     let data: URL
     private(set) var port = 0
-    private let process = Process()
+    private var process: Spawned!
     private let logFile: URL
 
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
     var caFile: String { data.appendingPathComponent("pki/ca.pem").path }
 
     /// The client certificate and key `jzsd init` made for `name` (`province-37`, `ministry`).
@@ -39,17 +40,12 @@ final class SpawnedServer: @unchecked Sendable {
         try #require(initialised.status == 0, "jzsd init failed: \(initialised.text)")
         try await prepare(data)
         let server = SpawnedServer(data: data)
-        FileManager.default.createFile(atPath: server.logFile.path, contents: nil)
-        server.process.executableURL = URL(fileURLWithPath: jzsd)
-        server.process.arguments = ["serve", "--data", data.path, "--listen", "127.0.0.1:0", "--log-level", logLevel]
-            + limits.flatMap { ["--limit", $0] }
         var environment = ProcessInfo.processInfo.environment
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment.merge(extra) { $1 }
-        server.process.environment = environment
-        server.process.standardOutput = FileHandle.nullDevice
-        server.process.standardError = try FileHandle(forWritingTo: server.logFile)
-        try server.process.run()
+        server.process = try Spawned.start(jzsd, ["serve", "--data", data.path, "--listen", "127.0.0.1:0", "--log-level", logLevel]
+                                               + limits.flatMap { ["--limit", $0] },
+                                           environment: environment, stderr: .file(server.logFile.path))
         // The port: from the "jzsd listening" log line.
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -90,11 +86,10 @@ final class SpawnedServer: @unchecked Sendable {
         return (kib("VmRSS"), kib("VmHWM"))
     }
 
+    /// Kills the server (no drain wait: tests may leave calls open) and removes its data.
+    /// Synchronous, for `defer`: after SIGKILL the reap takes milliseconds.
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)  // no drain wait: tests may leave calls open
-            process.waitUntilExit()
-        }
+        process?.kill()
         try? FileManager.default.removeItem(at: data)
     }
 }
