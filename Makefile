@@ -48,7 +48,7 @@ check-generated: deps
 # Then the route and the isolation suites with two in-process nodes on one PostgreSQL database, each
 # client (and CLI run) connecting to the next node in turn.
 TWO_NODE_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers)|IsolationTests
-POSTGRES_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers|documentLimits)|IsolationTests|CertificateTests|CLIEndToEndTests|CLIChineseInputTests|IdentityTests
+POSTGRES_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers|documentLimits)|IsolationTests|CertificateTests|CLIEndToEndTests|CLIChineseInputTests|IdentityTests|BatchClientTests|EnterpriseBatchTests|CLIConfirmationTests|CLISignupScreensTests|CLILanguageTests|CLIFailureTests|IndividualTests|ReviewerDisclosureTests|SignupEndToEndTests|SignupScreensEndToEndTests|SourceLimitTests|CertificateRenderTests|CertificateIssueTests
 
 # Every test on the debug build (store contracts on SQLite and PostgreSQL), the end-to-end suites
 # above again with their servers on PostgreSQL, then the response-integrity and hostile-client suites against

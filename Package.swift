@@ -180,7 +180,7 @@ let package = Package(
             dependencies: [
                 "RPCServer", "RPCClient", "Proto", "Model", "Crypto", "CertificateRender",
                 "jzs",   // @testable: the CLI's language resolution and catalogue (CLILanguageTests)
-                "PostgresRegistry", "PostgresTestSupport",   // JZS_TEST_ENGINE=postgresql (TestServer)
+                "PostgresRegistry", "PostgresStore", "PostgresTestSupport",   // JZS_TEST_ENGINE=postgresql (TestServer, StoredRows)
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOPosix", package: nio),
                 .product(name: "Logging", package: "swift-log"),

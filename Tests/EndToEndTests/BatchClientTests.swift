@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -11,20 +10,18 @@ import Testing
 struct BatchClientTests {
     /// `count` applications forwarded to the ministry, written straight into the server's database.
     func forwarded(_ server: TestServer, count: Int) async throws -> [String] {
-        try await server.database.pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, status, created_at)
-                VALUES ('e1', ?, '企业', 37, '王', '地址', 'authenticated', 0)
-                """, arguments: ["913701000000000000".fixedCode])
-            for n in 0..<count {
-                try db.execute(sql: "INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
-                               arguments: ["p\(n)", "ID\(n)"])
-                try db.execute(sql: """
-                    INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                        qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                    VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_ministry', ?, ?)
-                    """, arguments: ["a\(n)", "p\(n)", Double(n), Double(n)])
-            }
+        try await server.execute("""
+            INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, status, created_at)
+            VALUES ('e1', ?, '企业', 37, '王', '地址', 'authenticated', 0)
+            """, ["913701000000000000".fixedCode])
+        for n in 0..<count {
+            try await server.execute("INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
+                                     ["p\(n)", "ID\(n)"])
+            try await server.execute("""
+                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
+                VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_ministry', ?, ?)
+                """, ["a\(n)", "p\(n)", "\(n)", "\(n)"])
         }
         return (0..<count).map { "a\($0)" }
     }
@@ -64,11 +61,9 @@ struct BatchClientTests {
             #expect(rerun["done"] as? Int == 6)
             #expect((rerun["failed"] as? [Any])?.isEmpty == true)
             #expect(again["done"] as? Int == 6)
-            let counts = try await server.database.pool.read { db in
-                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'approved by ministry'") ?? -1,
-                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'rejected by ministry'") ?? -1,
-                 try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT registration_number) FROM registrations") ?? -1)
-            }
+            let counts = (try await server.count("SELECT COUNT(*) FROM application_events WHERE action = 'approved by ministry'"),
+                          try await server.count("SELECT COUNT(*) FROM application_events WHERE action = 'rejected by ministry'"),
+                          try await server.count("SELECT COUNT(DISTINCT registration_number) FROM registrations"))
             #expect(counts.0 == 5 && counts.1 == 1 && counts.2 == 5)
             let lines = try String(contentsOfFile: report, encoding: .utf8).split(separator: "\n")
             #expect(lines.count == 6)

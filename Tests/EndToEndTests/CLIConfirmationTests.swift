@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Testing
 
@@ -10,9 +9,7 @@ import Testing
 struct CLIConfirmationTests {
     /// How many times `a0` was reported.
     static func reports(_ server: TestServer, _ id: String = "a0") async throws -> Int {
-        try await server.database.pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM application_events WHERE action = 'reported' AND application_id = ?", arguments: [id]) ?? 0
-        }
+        try await server.count("SELECT COUNT(*) FROM application_events WHERE action = 'reported' AND application_id = ?", [id])
     }
 
     @Test("report without a terminal and without --yes: nothing is reported, one sentence saying to pass --yes, exit 64 (each language)")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Testing
 @testable import jzs
@@ -204,16 +203,14 @@ struct CLILanguageTests {
     /// of 张三 waiting for it.
     static func enterpriseWithPending(_ server: TestServer, config: URL) async throws {
         _ = try await IsolationTests().sessions(server)
-        try await server.database.pool.write { db in
-            let enterprise = try #require(try Row.fetchOne(db, sql: "SELECT id, province_code FROM enterprises WHERE credit_code = ?",
-                                                           arguments: [SignupEndToEndTests.code]))
-            let person = try #require(try String.fetchOne(db, sql: "SELECT id FROM individuals WHERE id_number = '11010519491231002X'"))
-            try db.execute(sql: """
-                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                VALUES ('a0', ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_enterprise', 0, 0)
-                """, arguments: [person, enterprise["id"] as String, enterprise["province_code"] as Int])
-        }
+        let enterprise = try #require(try await server.rows("SELECT id, province_code FROM enterprises WHERE credit_code = ?",
+                                                            [SignupEndToEndTests.code]).first)
+        let person = try #require(try await server.strings("SELECT id FROM individuals WHERE id_number = '11010519491231002X'").first)
+        try await server.execute("""
+            INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                qualification_date, contract_start, contract_end, status, created_at, updated_at)
+            VALUES ('a0', ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_enterprise', 0, 0)
+            """, [person, try #require(enterprise["id"]), try #require(enterprise["province_code"])])
         let login = try await CLIFailureTests.jzs(["--server", "127.0.0.1:\(server.port)", "--ca", server.pki.caFile,
                                                    "login", "--account", "admin37", "--password-stdin"], config: config, input: Data("Admin-Pass1\n".utf8))
         #expect(login.status == 0, "\(login.text)")

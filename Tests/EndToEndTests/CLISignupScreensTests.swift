@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -69,18 +68,16 @@ struct CLISignupScreensTests {
 
                 """
             #expect(second.text == expected)
-            let stored = try await server.database.pool.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT e.id, e.name, e.enterprise_type, a.sha256, u.account FROM enterprises e JOIN attachments a ON a.enterprise_id = e.id
-                    JOIN enterprise_users u ON u.enterprise_id = e.id AND u.is_admin = 1 WHERE e.credit_code = ?
-                    """, arguments: [code])
-            }
-            let row = try #require(stored)
-            #expect(row["name"] as String == "山东示范建设集团有限公司")
-            #expect(row["enterprise_type"] as String == "有限责任公司")
-            #expect(row["sha256"] as Data == Data(Digest.sha256(Self.png2)))
-            #expect(row["account"] as String == "admin38")
-            let enterpriseID: String = row["id"]
+            let stored = try await server.rows("""
+                SELECT e.id, e.name, e.enterprise_type, a.sha256, u.account FROM enterprises e JOIN attachments a ON a.enterprise_id = e.id
+                JOIN enterprise_users u ON u.enterprise_id = e.id AND u.is_admin = 1 WHERE e.credit_code = ?
+                """, [code])
+            let row = try #require(stored.first)
+            #expect(row["name"] == "山东示范建设集团有限公司")
+            #expect(row["enterprise_type"] == "有限责任公司")
+            #expect(row["sha256"] == Digest.sha256(Self.png2).map { String(format: "%02x", $0) }.joined())
+            #expect(row["account"] == "admin38")
+            let enterpriseID = try #require(row["id"])
 
             // When: corrected again after submitting: refused, naming the fields and the step to redo.
             let third = try await Self.jzs(server, ["enterprise", "signup", "--name", "又一个名称", "--licence", licence.path],

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -65,18 +64,16 @@ struct CertificateIssueTests {
             #expect(status.status == .valid && status.version == 1)
             #expect(status.specialties.map(\.name) == ["建筑工程", "机电工程"])
             // The audit names the issue and the 公告 that made it.
-            let audited = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT result FROM audit_log WHERE target LIKE 'certificate:%'")
-            }
+            let audited = try await server.strings("SELECT result FROM audit_log WHERE target LIKE 'certificate:%'")
             #expect(audited.count == 1 && audited[0].hasPrefix("issued version 1 after "))
 
             // Nothing is left unissued: every active registration with nothing waiting holds one.
-            let certificates = Certificates(database: server.database, signingKey: try PrivateKey.generateSM2())
+            let certificates = Certificates(store: server.store, signingKey: try PrivateKey.generateSM2())
             #expect(try await certificates.outstandingCount() == 0)
 
             // A database from before automatic issue (a registration announced, no certificate)
             // catches up once, as `jzsd serve` does at start; a second run issues nothing.
-            try await server.database.pool.write { db in try db.execute(sql: "DELETE FROM certificates") }
+            try await server.execute("DELETE FROM certificates")
             #expect(try await certificates.outstandingCount() == 1)
             let audit = AuditContext(caller: .ministry, method: "jzsd serve", requestID: "startup")
             #expect(try await certificates.issueOutstanding(audit: audit) == 1)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Testing
 
@@ -11,18 +10,16 @@ struct EnterpriseBatchTests {
     /// `count` applications waiting for the enterprise of `admin37`, written straight into the
     /// server's database; returns their ids.
     func pending(_ server: TestServer, count: Int) async throws -> [String] {
-        try await server.database.pool.write { db in
-            let enterprise = try #require(try Row.fetchOne(db, sql: "SELECT id, province_code FROM enterprises WHERE credit_code = ?",
-                                                           arguments: [SignupEndToEndTests.code]))
-            for n in 0..<count {
-                try db.execute(sql: "INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
-                               arguments: ["p\(n)", "ID\(n)"])
-                try db.execute(sql: """
-                    INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                        qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_enterprise', ?, ?)
-                    """, arguments: ["a\(n)", "p\(n)", enterprise["id"] as String, enterprise["province_code"] as Int, Double(n), Double(n)])
-            }
+        let enterprise = try #require(try await server.rows("SELECT id, province_code FROM enterprises WHERE credit_code = ?",
+                                                            [SignupEndToEndTests.code]).first)
+        for n in 0..<count {
+            try await server.execute("INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
+                                     ["p\(n)", "ID\(n)"])
+            try await server.execute("""
+                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_enterprise', ?, ?)
+                """, ["a\(n)", "p\(n)", try #require(enterprise["id"]), try #require(enterprise["province_code"]), "\(n)", "\(n)"])
         }
         return (0..<count).map { "a\($0)" }
     }
@@ -39,10 +36,8 @@ struct EnterpriseBatchTests {
 
     /// How many times each application was reported (its 'reported' events).
     func reportedCounts(_ server: TestServer) async throws -> [String: Int] {
-        try await server.database.pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT application_id, COUNT(*) AS n FROM application_events WHERE action = 'reported' GROUP BY application_id")
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0["application_id"] as String, $0["n"] as Int) })
-        }
+        let rows = try await server.rows("SELECT application_id, COUNT(*) AS n FROM application_events WHERE action = 'reported' GROUP BY application_id")
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["application_id"] ?? "", Int($0["n"] ?? "") ?? -1) })
     }
 
     @Test("A batch interrupted after its first chunk and rerun with the same key reports every application exactly once")
@@ -56,17 +51,27 @@ struct EnterpriseBatchTests {
             // Given: a first run that dies after its first chunk was applied. Whatever the listing
             // order, the second chunk of three holds a2 or a3; the trigger makes that call fail as
             // a whole (as a lost connection or a kill would end the run there).
-            try await server.database.pool.write { db in
-                try db.execute(sql: """
+            switch server.engine {
+            case .sqlite:
+                try await server.execute("""
                     CREATE TRIGGER interrupt_batch BEFORE UPDATE OF status ON applications WHEN OLD.id IN ('a2', 'a3')
                     BEGIN SELECT RAISE(ABORT, 'simulated interruption'); END
+                    """)
+            case .postgresql:
+                try await server.execute("""
+                    CREATE FUNCTION interrupt_batch() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN RAISE EXCEPTION 'simulated interruption'; END $$
+                    """)
+                try await server.execute("""
+                    CREATE TRIGGER interrupt_batch BEFORE UPDATE OF status ON applications
+                    FOR EACH ROW WHEN (OLD.id IN ('a2', 'a3')) EXECUTE FUNCTION interrupt_batch()
                     """)
             }
             let first = try await runCLI(server, batch)
             #expect(first.status != 0)
             let afterFirst = try await reportedCounts(server)
             #expect(afterFirst.count == 2 && afterFirst.values.allSatisfy { $0 == 1 }, "\(afterFirst)")
-            try await server.database.pool.write { db in try db.execute(sql: "DROP TRIGGER interrupt_batch") }
+            try await server.execute(server.engine == .sqlite ? "DROP TRIGGER interrupt_batch" : "DROP TRIGGER interrupt_batch ON applications")
 
             // When: the same command again, with the pending list now two shorter.
             let rerun = try await runCLI(server, batch)
@@ -77,9 +82,7 @@ struct EnterpriseBatchTests {
             #expect((rerun.object["failed"] as? [Any])?.isEmpty == true)
             let counts = try await reportedCounts(server)
             #expect(counts == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
-            let statuses = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT DISTINCT status FROM applications WHERE id LIKE 'a%'")
-            }
+            let statuses = try await server.strings("SELECT DISTINCT status FROM applications WHERE id LIKE 'a%'")
             #expect(statuses == ["awaiting_province"])
 
             // A finished key reruns to its stored result, exit 0, nothing applied again.

@@ -1,4 +1,3 @@
-import GRDB
 import Foundation
 import Model
 import Proto
@@ -147,9 +146,7 @@ struct ReassignAccountTests {
                 let profile = try await withClient(server.clientConfiguration(session: owner.sessionToken)) { try await $0.individual.profile() }
                 #expect(profile.name == "张三")
             }
-            let audited = try await server.database.pool.read { db in
-                try String.fetchAll(db, sql: "SELECT caller || ' ' || result FROM audit_log WHERE result LIKE 'account reassigned%'")
-            }
+            let audited = try await server.strings("SELECT caller || ' ' || result FROM audit_log WHERE result LIKE 'account reassigned%'")
             #expect(audited.count == 1)
             #expect(audited.first?.contains("operator=审核员李") == true)
             #expect(audited.first?.contains("身份证原件核验") == true)

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -15,10 +14,8 @@ struct ReviewerDisclosureTests {
 
     /// The rows recording a disclosure, as `caller|method|target|result`.
     func disclosures(_ server: TestServer) async throws -> [String] {
-        try await server.database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT caller || '|' || method || '|' || target || '|' || result FROM audit_log WHERE result LIKE ? ORDER BY id",
-                                arguments: [DisclosureAudit.marker + "%"])
-        }
+        try await server.strings("SELECT caller || '|' || method || '|' || target || '|' || result FROM audit_log WHERE result LIKE ? ORDER BY id",
+                                 [DisclosureAudit.marker + "%"])
     }
 
     @Test("A province sees full ID numbers of its own province's applications, the enterprise masked, another province NOT_FOUND; only the province's list is audited")

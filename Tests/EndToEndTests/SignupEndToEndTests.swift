@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -70,9 +69,7 @@ struct SignupEndToEndTests {
                 let got2 = try await client.provincial.authenticate(enterpriseID: pending.enterpriseID).status
                 #expect(got2 == .authenticated)
             }
-            let audit = try await server.database.pool.read { db in
-                try String.fetchOne(db, sql: "SELECT caller FROM audit_log WHERE result LIKE 'authenticated on site%'")
-            }
+            let audit = try await server.strings("SELECT caller FROM audit_log WHERE result LIKE 'authenticated on site%'").first
             #expect(audit == "jzs:province:37 operator=李审核")
         }
     }

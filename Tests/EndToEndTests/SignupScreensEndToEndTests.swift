@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -59,9 +58,7 @@ struct SignupScreensEndToEndTests {
                 #expect(kind?.violations.first?.field == "kind")
                 #expect(try await client.provincial.pendingSignups().first?.info?.enterpriseType == "股份有限公司")
             }
-            let audit = try await server.database.pool.read { db in
-                try String.fetchOne(db, sql: "SELECT caller FROM audit_log WHERE result LIKE 'sign-up attachment viewed%'")
-            }
+            let audit = try await server.strings("SELECT caller FROM audit_log WHERE result LIKE 'sign-up attachment viewed%'").first
             #expect(audit == "jzs:province:37 operator=李审核")
         }
     }

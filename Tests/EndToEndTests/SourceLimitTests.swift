@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Model
 import Proto
 import RPCClient
@@ -63,13 +62,11 @@ struct SourceLimitTests {
                 _ = await rpcError { _ = try await province.unary(Methods.Ministry.getStatistics, .init()) }
             }
             await server.denials.flush()
-            let rows = try await server.database.pool.read { db in
-                try Row.fetchAll(db, sql: "SELECT caller, method, target, result FROM audit_log WHERE result LIKE 'denied:%'")
-            }
-            #expect(rows.filter { ($0["method"] as String) == Methods.Enterprise.getHome.path && ($0["caller"] as String) == "anonymous" }.count == 20)
-            #expect(rows.contains { ($0["caller"] as String) == "jzs:province:37" && ($0["result"] as String).hasPrefix("denied: PERMISSION_DENIED") })
-            #expect(rows.allSatisfy { ($0["target"] as String) == "from 127.0.0.1" })
-            #expect(try await server.database.pool.read { try AuditLog.verify(in: $0) } == .intact(rows: try await server.database.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM audit_log") ?? 0 }))
+            let rows = try await server.rows("SELECT caller, method, target, result FROM audit_log WHERE result LIKE 'denied:%'")
+            #expect(rows.filter { $0["method"] == Methods.Enterprise.getHome.path && $0["caller"] == "anonymous" }.count == 20)
+            #expect(rows.contains { $0["caller"] == "jzs:province:37" && ($0["result"] ?? "").hasPrefix("denied: PERMISSION_DENIED") })
+            #expect(rows.allSatisfy { $0["target"] == "from 127.0.0.1" })
+            #expect(try await server.verifyAudit() == .intact(rows: try await server.count("SELECT count(*) FROM audit_log")))
         }
     }
 }

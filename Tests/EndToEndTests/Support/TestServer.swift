@@ -38,7 +38,8 @@ struct TestServer {
     let others: [Server]
     let pki: TestPKI
     /// The SQLite file beside the server. With `JZS_TEST_ENGINE=postgresql` the server does not
-    /// use it (``store`` is PostgreSQL); tests that read tables directly run on SQLite only.
+    /// use it (``store`` is PostgreSQL): tests that read or write tables directly go through
+    /// ``rows(_:_:)`` and ``execute(_:_:)`` (StoredRows.swift), which follow the engine.
     let database: RegistryDatabase
     /// What the server's use cases run on.
     let store: any RegistryStore
