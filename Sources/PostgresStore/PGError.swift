@@ -58,6 +58,15 @@ public enum PGError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// The server rolled the whole transaction back because of another transaction (40001,
+    /// 40P01): running it again whole is safe, and ``PGPool`` does.
+    public var isConflict: Bool {
+        switch self {
+        case .serializationFailure, .deadlock: true
+        default: false
+        }
+    }
+
     /// The server rolled the whole transaction back for a reason that a second try may not meet.
     public var isTransient: Bool {
         switch self {

@@ -21,6 +21,11 @@ internal import Synchronization
 /// URL's hosts on each new connection, so a promoted standby is found without configuration.
 /// A connection lost after BEGIN is not retried here: the unit of work fails with
 /// ``PGError/connectionLost(_:)`` (nothing committed) or ``PGError/commitOutcomeUnknown(_:)``.
+///
+/// A unit of work that the server rolled back because of another transaction (a deadlock
+/// between two nodes' writers, a serialization failure) runs again whole, after a short random
+/// pause, up to ``conflictAttempts`` times in all: nothing of it was committed, and its body is
+/// a `@Sendable` closure that keeps no state between runs.
 public final class PGPool: Sendable {
     /// One connection and the queue its work runs on.
     /// `@unchecked Sendable`: `connection` is touched only on `queue`, which is serial.
@@ -38,12 +43,17 @@ public final class PGPool: Sendable {
         var closed = false
     }
 
+    /// How many times in all a unit of work runs when the server rolls it back for a conflict
+    /// with another transaction (``PGError/isConflict``).
+    public static let conflictAttempts = 3
+
     /// The libpq URL (or `key=value` string) every connection is opened with.
     public let url: String
     private let slots: [Slot]
     private let queueLimit: Int
     private let state: Mutex<State>
     private let reconnectCount = Atomic<Int>(0)
+    private let conflictRetryCount = Atomic<Int>(0)
 
     /// - Parameters:
     ///   - url: a libpq connection URL, multi-host allowed.
@@ -59,6 +69,9 @@ public final class PGPool: Sendable {
 
     /// How many times a connection was opened again after one broke (for tests and metrics).
     public var reconnects: Int { reconnectCount.load(ordering: .relaxed) }
+
+    /// How many units of work ran again after a conflict (for tests and metrics).
+    public var conflictRetries: Int { conflictRetryCount.load(ordering: .relaxed) }
 
     /// Callers waiting for a connection now (for tests and metrics).
     public var waitingCallers: Int { state.withLock { $0.waiters.count } }
@@ -103,6 +116,20 @@ public final class PGPool: Sendable {
 
     private func unit<T: Sendable>(_ mode: PGTransactionMode,
                                    _ body: @escaping @Sendable (PGTransaction) throws -> T) async throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await unitOnce(mode, body)
+            } catch let error as PGError where error.isConflict && attempt < Self.conflictAttempts {
+                conflictRetryCount.add(1, ordering: .relaxed)
+                try await Task.sleep(for: .milliseconds(Int.random(in: 1...20) * attempt))
+                attempt += 1
+            }
+        }
+    }
+
+    private func unitOnce<T: Sendable>(_ mode: PGTransactionMode,
+                                       _ body: @escaping @Sendable (PGTransaction) throws -> T) async throws -> T {
         try await onSlot { slot in
             var connection = try self.connection(in: slot)
             do {

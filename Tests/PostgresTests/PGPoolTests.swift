@@ -57,6 +57,42 @@ struct PGPoolTests {
         }
     }
 
+    @Test("Two units of work that deadlock both commit: the one PostgreSQL rolls back runs again whole")
+    func deadlockRetried() async throws {
+        try await withTestPool(size: 4) { pool, _ in
+            try await pool.write { tx in
+                try tx.execute("CREATE TABLE pair (id int PRIMARY KEY, n int NOT NULL)")
+                try tx.execute("INSERT INTO pair VALUES (1, 0), (2, 0)")
+                try tx.execute("CREATE TABLE runs (writer int NOT NULL)")
+            }
+            // Given two writers that lock the two rows in opposite orders, meeting in the middle
+            // (each holds its first row when it asks for the second): a certain deadlock.
+            let order: [(first: Int, second: Int)] = [(1, 2), (2, 1)]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (writer, rows) in order.enumerated() {
+                    group.addTask {
+                        try await pool.write { tx in
+                            try tx.execute("INSERT INTO runs VALUES ($1)", writer)
+                            try tx.execute("UPDATE pair SET n = n + 1 WHERE id = $1", rows.first)
+                            try tx.execute("SELECT pg_sleep(0.3)")
+                            try tx.execute("UPDATE pair SET n = n + 1 WHERE id = $1", rows.second)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // Then both committed once (each row counted twice), and one writer's unit ran again
+            // (its first run rolled back: one more `runs` row was inserted and undone).
+            let (one, two, runs) = try await pool.read { tx in
+                (try tx.queryOne("SELECT n FROM pair WHERE id = 1")!.decode(Int.self, at: 0),
+                 try tx.queryOne("SELECT n FROM pair WHERE id = 2")!.decode(Int.self, at: 0),
+                 try tx.queryOne("SELECT count(*) FROM runs")!.decode(Int.self, at: 0))
+            }
+            #expect(one == 2 && two == 2 && runs == 2)
+            #expect(pool.conflictRetries == 1)
+        }
+    }
+
     @Test("Callers past the pool's queue limit are refused with poolBusy; a closed pool refuses everyone")
     func boundedQueue() async throws {
         let url = try await PostgresCluster.shared().makeDatabase()
