@@ -38,13 +38,13 @@ class Node:
     """One `jzsd serve` on a data directory and a free loopback port, logging every call (`call`
     lines with method, status and request-id)."""
 
-    def __init__(self, jzsd, data):
+    def __init__(self, jzsd, data, extra_args=()):
         self.data = data
         self.log_path = os.path.join(data, "serve.log")
         self.log_file = open(self.log_path, "w")
         env = dict(os.environ, SWIFT_BACKTRACE="enable=no")
         self.process = subprocess.Popen(
-            [jzsd, "serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "info"],
+            [jzsd, "serve", "--data", data, "--listen", "127.0.0.1:0", "--log-level", "info", *extra_args],
             stdout=subprocess.DEVNULL, stderr=self.log_file, env=env)
         self.port = None
         end = time.monotonic() + 30
@@ -93,13 +93,17 @@ class Server:
         self.nodes = []
         try:
             for n in range(1, nodes + 1):
-                self.nodes.append(Node(self.jzsd, os.path.join(self.root, f"node-{n}")))
+                self.nodes.append(self.make_node(os.path.join(self.root, f"node-{n}")))
         except Exception:
             self.stop()
             raise
         self.port = self.nodes[0].port
         self.ca = self.pki("ca.pem")
         self._next_node = itertools.count()
+
+    def make_node(self, data):
+        """Starts one node on `data` (a subclass may add options)."""
+        return Node(self.jzsd, data)
 
     def pki(self, *parts):
         return os.path.join(self.data, "pki", *parts)
