@@ -44,7 +44,7 @@ final class SpawnedServer: @unchecked Sendable {
         environment["SWIFT_BACKTRACE"] = "enable=no"
         environment.merge(extra) { $1 }
         server.process = try Spawned.start(jzsd, ["serve", "--data", data.path, "--listen", "127.0.0.1:0", "--log-level", logLevel]
-                                               + limits.flatMap { ["--limit", $0] },
+                                               + relaxedUnderSanitizer(limits).flatMap { ["--limit", $0] },
                                            environment: environment, stderr: .file(server.logFile.path))
         // The port: from the "jzsd listening" log line.
         let deadline = ContinuousClock.now + .seconds(30)
@@ -60,6 +60,14 @@ final class SpawnedServer: @unchecked Sendable {
         server.stop()
         Issue.record("jzsd did not start listening: \(server.log)")
         throw CancellationError()
+    }
+
+    /// `limits` plus, under a sanitizer, 60 s for the connection timers it does not set
+    /// (``Limits/relaxedUnderSanitizer`` says why).
+    private static func relaxedUnderSanitizer(_ limits: [String]) -> [String] {
+        guard ProcessInfo.processInfo.environment["JZS_SANITIZER"] != nil else { return limits }
+        let timers = ["handshake-timeout", "first-call-timeout", "frame-read-timeout"]
+        return limits + timers.filter { timer in !limits.contains { $0.hasPrefix(timer + "=") } }.map { $0 + "=60s" }
     }
 
     var isRunning: Bool { process.isRunning }

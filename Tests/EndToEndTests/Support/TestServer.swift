@@ -89,6 +89,7 @@ func withTestServer<R>(
     now: @escaping @Sendable () -> Date = { Date() }, rules: RegistrationRules = .init(),
     _ body: (TestServer) async throws -> R
 ) async throws -> R {
+    let limits = limits.relaxedUnderSanitizer
     let pki = try TestPKI()
     let database = try RegistryDatabase(path: pki.directory.appendingPathComponent("jzs.sqlite").path)
     let stores = try await TestEngine.current.makeStores(sqlite: database)
@@ -186,6 +187,23 @@ extension RegistrationRules {
         var rules = RegistrationRules()
         rules.renewalOpensDays = 4 * 366
         return rules
+    }
+}
+
+extension Limits {
+    /// Under a sanitizer (`JZS_SANITIZER`, set by scripts/sanitize) the whole suite starts at once
+    /// on two cores at a fraction of its speed, and a TLS handshake or a test's first frame can
+    /// take over 10 s: the connection timers a test leaves at their defaults get 60 s, so they
+    /// do not end connections the test is still opening (seen in the ASan run: "I/O on closed
+    /// channel" right after connecting). A timer a test sets itself is kept.
+    var relaxedUnderSanitizer: Limits {
+        guard ProcessInfo.processInfo.environment["JZS_SANITIZER"] != nil else { return self }
+        var relaxed = self
+        let defaults = Limits.default
+        for timer in [\Limits.handshakeTimeout, \.firstCallTimeout, \.frameReadTimeout] where self[keyPath: timer] == defaults[keyPath: timer] {
+            relaxed[keyPath: timer] = .seconds(60)
+        }
+        return relaxed
     }
 }
 
