@@ -35,6 +35,7 @@ final class H2ClientConnection {
         var stream = NIOHTTP2Handler.StreamConfiguration()
         stream.targetWindowSize = 1 << 20
         let operations = channel.pipeline.syncOperations
+        try operations.addHandler(FlushCoalescingHandler(), position: .last)
         let multiplexer = try operations.configureHTTP2Pipeline(
             mode: .client, connectionConfiguration: connection, streamConfiguration: stream, position: .last
         ) { pushed in pushed.close() }

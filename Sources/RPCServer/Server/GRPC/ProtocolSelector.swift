@@ -72,6 +72,7 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
                                                peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
         let bound = NIOLoopBound(connection, eventLoop: context.eventLoop)
         let operations = context.pipeline.syncOperations
+        try operations.addHandler(FlushCoalescingHandler(), position: .last)
         _ = try operations.configureHTTP2Pipeline(
             mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
             streamConfiguration: Self.streamConfiguration(limits), position: .last
