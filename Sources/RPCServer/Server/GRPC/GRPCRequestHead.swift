@@ -61,10 +61,14 @@ enum GRPCResponseHeaders {
     /// `:status 200` and the content type, before the first message.
     static let head: HPACKHeaders = [":status": "200", GRPCWire.Header.contentType: GRPCWire.contentType]
 
+    /// The trailers of most calls (OK after a message, no request-id), built once.
+    static let ok: HPACKHeaders = [GRPCWire.Header.status: "0"]
+
     /// The trailers ending a call: `grpc-status`, `grpc-message` (percent-encoded),
     /// `grpc-status-details-bin` (google.rpc.Status with BadRequest and ErrorInfo),
     /// `jzs-message-code`, and `request-id` when there is one to echo.
     static func trailers(error: RPCError?, requestID: String?, only: Bool) -> HPACKHeaders {
+        if error == nil, requestID == nil, !only { return ok }
         var headers: HPACKHeaders = only ? head : [:]
         guard let error else {
             headers.add(name: GRPCWire.Header.status, value: "0")
