@@ -53,7 +53,6 @@ final class H2ClientConnection: ChannelInboundHandler {
         var stream = NIOHTTP2Handler.StreamConfiguration()
         stream.targetWindowSize = streamWindowBytes
         let operations = channel.pipeline.syncOperations
-        try operations.addHandler(FlushCoalescingHandler(), position: .last)
         try operations.addHandler(NIOHTTP2Handler(mode: .client, connectionConfiguration: connection, streamConfiguration: stream),
                                   position: .last)
         try operations.addHandler(H2ClientConnection(ready: ready, onUnusable: onUnusable, maxMessageBytes: maxMessageBytes),

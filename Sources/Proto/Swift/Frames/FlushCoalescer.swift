@@ -27,14 +27,6 @@ public final class FlushCoalescer {
             unflushed = true
         }
     }
-
-    /// Flushes now what waits for the end of the tick (before a close).
-    public func flushNow(_ context: ChannelHandlerContext) {
-        if unflushed {
-            unflushed = false
-            context.flush()
-        }
-    }
 }
 
 @available(*, unavailable)

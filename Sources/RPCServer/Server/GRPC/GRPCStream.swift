@@ -56,12 +56,13 @@ final class GRPCStream {
         switch payload {
         case .headers(let headers):
             if phase == .awaitingHeaders {
-                if let path = GRPCRequestHead.path(of: headers.headers), ReflectionService.paths.contains(path) {
+                let scan = GRPCRequestHead.Scan(headers.headers)
+                if let path = scan.path, ReflectionService.paths.contains(path) {
                     phase = .reflection
                 } else {
                     phase = .receiving
-                    language = Language(acceptLanguage: headers.headers.first(name: Metadata.Key.acceptLanguage))
-                    connection.streamOpened(id, GRPCRequestHead.parse(headers.headers, limits: connection.limits))
+                    language = scan.language
+                    connection.streamOpened(id, GRPCRequestHead.parse(scan, limits: connection.limits))
                 }
             }
             if headers.endStream { endOfRequest() }

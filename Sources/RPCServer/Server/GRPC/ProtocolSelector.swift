@@ -71,7 +71,6 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
         let connection = GRPCConnectionHandler(shared: shared, connectionID: connectionID, connectionCaller: caller,
                                                peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
         let operations = context.pipeline.syncOperations
-        try operations.addHandler(FlushCoalescingHandler(), position: .last)
         // No stream multiplexer: the connection handler takes every stream's frames itself.
         try operations.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
                                                   streamConfiguration: Self.streamConfiguration(limits)), position: .last)
