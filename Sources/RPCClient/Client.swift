@@ -266,8 +266,8 @@ public final class Client: Sendable {
             .flatMap { channel -> EventLoopFuture<Connection> in
                 let transport: Connection.Transport
                 if wireProtocol == .h2 {
-                    let h2 = try! channel.pipeline.syncOperations.handler(type: H2ClientConnectionHandler.self)
-                    transport = .h2(NIOLoopBound(h2.connection, eventLoop: channel.eventLoop))
+                    let h2 = try! channel.pipeline.syncOperations.handler(type: H2ClientConnection.self)
+                    transport = .h2(NIOLoopBound(h2, eventLoop: channel.eventLoop))
                 } else {
                     let handler = try! channel.pipeline.syncOperations.handler(type: ClientHandler.self)
                     transport = .jzs(NIOLoopBound(handler, eventLoop: channel.eventLoop))

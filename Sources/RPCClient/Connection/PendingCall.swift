@@ -29,17 +29,12 @@ final class PendingCall: @unchecked Sendable {
     var frames: ByteBuffer
     let headers: HPACKHeaders?
     let timeout: Duration
-    /// HTTP/2: the call's stream once opened (closing it resets the stream) and its deadline.
-    var stream: (any Channel)?
-    var deadline: Scheduled<Void>?
 
     init(_ request: EncodedRequest, timeout: Duration) {
         self.frames = request.bytes
         self.headers = request.headers
         self.timeout = timeout
     }
-
-    var isFinished: Bool { outcome == nil }
 
     /// Resolves the call once; later outcomes are ignored.
     func succeed(_ payload: ByteBuffer) {

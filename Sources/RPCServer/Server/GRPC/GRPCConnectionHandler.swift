@@ -8,8 +8,10 @@ internal import Logging
 /// control, the RST_STREAM rate limit): the same ``ConnectionState`` as jzs/1 (HTTP/2 stream ids
 /// are its call ids: the call table, concurrent-call limit, deadlines, two-phase drain, idle,
 /// keepalive and the cancel budget), the same per-connection ``OutboundBudget`` and the same
-/// ``CallExecution`` into the same ``Router``. Streams (``GRPCStreamHandler``) report here;
-/// actions come back to them. Confined to the channel's event loop.
+/// ``CallExecution`` into the same ``Router``. `NIOHTTP2Handler` runs without a stream
+/// multiplexer: every stream's frames come here and go to its ``GRPCStream`` (which reports
+/// back; actions come back to it), the stream's WINDOW_UPDATEs are sent from here, and the
+/// frames of an event-loop tick share one flush. Confined to the channel's event loop.
 final class GRPCConnectionHandler: ChannelDuplexHandler {
     typealias InboundIn = HTTP2Frame
     typealias OutboundIn = HTTP2Frame
@@ -22,7 +24,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     private var context: ChannelHandlerContext?
     private var state: ConnectionState
     let budget: OutboundBudget
-    private var streams: [UInt32: GRPCStreamHandler] = [:]
+    private var streams: [UInt32: GRPCStream] = [:]
+    private let flusher = FlushCoalescer()
     private var readingPaused = false
     private var readPending = false
 
@@ -33,6 +36,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     private let deadlineTimer = DeadlineTimer()
 
     var limits: Limits { shared.limits }
+    var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
 
     init(shared: ServerShared, connectionID: String, connectionCaller: Caller?, peerAddress: String) {
         self.shared = shared
@@ -60,6 +64,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         perform(state.channelClosed(), context: context)
+        for stream in streams.values { stream.closed() }
         streams.removeAll()
         budget.close()
         deadlineTimer.cancel()
@@ -84,6 +89,49 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         perform(state.enforce(.close(nil, "HTTP/2: \(error)")), context: context)
     }
 
+    /// NIOHTTP2Handler's stream events: a closed stream (ended, or reset by the client) and
+    /// the inbound windows after each DATA frame, topped up here.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let window = event as? NIOHTTP2WindowUpdatedEvent {
+            windowUpdated(window, context: context)
+        } else if let closed = event as? StreamClosedEvent {
+            streamClosed(UInt32(Int32(closed.streamID)))
+        } else if !(event is NIOHTTP2StreamCreatedEvent) {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    /// Sends a WINDOW_UPDATE once a window has fallen to half its target (as NIOHTTP2's stream
+    /// channels do); none for a stream whose client has finished sending.
+    private func windowUpdated(_ event: NIOHTTP2WindowUpdatedEvent, context: ChannelHandlerContext) {
+        guard let window = event.inboundWindowSize else { return }
+        let target: Int
+        if event.streamID == .rootStream {
+            target = min(limits.h2ConnectionWindowBytes, Int(Int32.max))
+        } else {
+            guard let stream = streams[UInt32(Int32(event.streamID))], !stream.clientEnded else { return }
+            target = min(limits.h2InitialWindowBytes, Int(Int32.max))
+        }
+        guard let increment = H2Window.increment(window: window, target: target) else { return }
+        context.write(wrapOutboundOut(HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
+        flusher.wrote(context)
+    }
+
+    // MARK: Writes of the streams
+
+    func write(_ streamID: HTTP2StreamID, _ payload: HTTP2Frame.FramePayload, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.succeed()
+            return
+        }
+        context.write(wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: payload)), promise: promise)
+    }
+
+    /// Flushes now if this is the first flush of the tick, else at its end.
+    func flushSoon() {
+        if let context { flusher.wrote(context) }
+    }
+
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         if event is ConnectionHandler.Drain {
             perform(state.beginDrain(), context: context)
@@ -96,10 +144,22 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Connection-level frames (stream frames go to the streams).
+    /// Stream frames go to their streams (a HEADERS frame of an unknown stream opens it:
+    /// NIOHTTP2Handler has already refused the frames no open stream may take).
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         state.frameReceived()
+        if frame.streamID != .rootStream {
+            let id = UInt32(Int32(frame.streamID))
+            if let stream = streams[id] {
+                stream.received(frame.payload)
+            } else if case .headers = frame.payload {
+                let stream = GRPCStream(connection: self, id: frame.streamID)
+                streams[id] = stream
+                stream.received(frame.payload)
+            }
+            return
+        }
         switch frame.payload {
         case .ping(let data, ack: let ack):
             // NIOHTTP2Handler answers PINGs itself; they still spend the ping budget.
@@ -142,9 +202,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     // MARK: Streams
 
     /// A stream's HEADERS arrived (checked, or the error its call ends with).
-    func streamOpened(_ id: UInt32, _ stream: GRPCStreamHandler, _ head: Result<GRPCRequestHead, RPCError>) {
+    func streamOpened(_ id: UInt32, _ head: Result<GRPCRequestHead, RPCError>) {
         guard let context else { return }
-        streams[id] = stream
         let router = shared.router
         let decoded = head.map { (method: $0.path, timeoutMicros: $0.timeoutMicros, metadata: $0.metadata) }
         perform(state.headersReceived(callID: id, decoded, methodExists: { router.entry(for: $0) != nil },
@@ -172,14 +231,14 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         if state.isOpen(id) {
             perform(state.refuseBeforeStart(id, error), context: context)
         } else {
-            streams[id]?.finish(bytes: nil, error: error, requestID: nil, promise: nil)
+            if let stream = streams[id] { stream.finish(bytes: nil, error: error, requestID: nil, promise: nil) }
         }
     }
 
     /// The stream closed: normally after its trailers, or reset by the client (RST_STREAM),
     /// which cancels a call still running, as a jzs/1 CANCEL does.
     func streamClosed(_ id: UInt32) {
-        streams.removeValue(forKey: id)
+        streams.removeValue(forKey: id)?.closed()
         guard let context, state.isOpen(id) else { return }
         perform(state.cancelReceived(callID: id, now: context.eventLoop.now), context: context)
     }
@@ -251,7 +310,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         for action in actions {
             switch action {
             case .sendTrailers(let id, let error, let requestID, let rejected):
-                streams[id]?.finish(bytes: nil, error: error, requestID: requestID, promise: nil)
+                if let stream = streams[id] { stream.finish(bytes: nil, error: error, requestID: requestID, promise: nil) }
                 if rejected, shared.logger.logLevel <= .info {
                     shared.logger.info("call rejected", metadata: ["stream": "\(id)", "status": "\(error.code.name)",
                                                                    "message": "\(LogField.escape(error.message, maxBytes: limits.maxLoggedFieldBytes))"])

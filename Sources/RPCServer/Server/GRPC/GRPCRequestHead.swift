@@ -17,38 +17,62 @@ struct GRPCRequestHead {
             || name == GRPCWire.Header.userAgent
     }
 
-    /// The request's path, or nil when `:path` is missing.
-    static func path(of headers: HPACKHeaders) -> String? {
-        headers.first(name: ":path")
+    /// A request's headers read in one pass: the first value of each header the transport
+    /// checks (as `HPACKHeaders.first(name:)` gives it; NIOHTTP2 has already refused names that
+    /// are not lowercase) and the call metadata, in order.
+    struct Scan {
+        var method: String?
+        var path: String?
+        var contentType: String?
+        var encoding: String?
+        var timeout: String?
+        var acceptLanguage: String?
+        var entries: [Wire.RPC.MetadataEntry] = []
+
+        init(_ headers: HPACKHeaders) {
+            for (name, value, _) in headers {
+                switch name {
+                case ":method": if method == nil { method = value }
+                case ":path": if path == nil { path = value }
+                case GRPCWire.Header.contentType: if contentType == nil { contentType = value }
+                case GRPCWire.Header.encoding: if encoding == nil { encoding = value }
+                case GRPCWire.Header.timeout: if timeout == nil { timeout = value }
+                case Metadata.Key.acceptLanguage:
+                    if acceptLanguage == nil { acceptLanguage = value }
+                    entries.append(Wire.RPC.MetadataEntry(key: name, value: value))
+                default:
+                    if !isTransportHeader(name) { entries.append(Wire.RPC.MetadataEntry(key: name, value: value)) }
+                }
+            }
+        }
+
+        /// The language of `accept-language` (for the errors of this request).
+        var language: Language { Language(acceptLanguage: acceptLanguage) }
     }
 
     /// The checked head, or the error its call must end with (in the order of
     /// docs/PROTOCOL.md §5.6: the request's form before its method).
-    static func parse(_ headers: HPACKHeaders, limits: Limits) -> Result<GRPCRequestHead, RPCError> {
-        let language = Language(acceptLanguage: headers.first(name: Metadata.Key.acceptLanguage))
-        guard headers.first(name: ":method") == "POST", let path = headers.first(name: ":path") else {
+    static func parse(_ scan: Scan, limits: Limits) -> Result<GRPCRequestHead, RPCError> {
+        let language = scan.language
+        guard scan.method == "POST", let path = scan.path else {
             return .failure(RPCError(code: .internalError, Text(.malformedRequest, "HTTP/2 request is not a POST with a :path"), language: language))
         }
-        guard let type = headers.first(name: GRPCWire.Header.contentType), GRPCWire.isGRPCContentType(type) else {
+        guard let type = scan.contentType, GRPCWire.isGRPCContentType(type) else {
             return .failure(RPCError(code: .internalError, Text(.malformedRequest, "content-type is not application/grpc"), language: language))
         }
-        if let encoding = headers.first(name: GRPCWire.Header.encoding), encoding != "identity" {
+        if let encoding = scan.encoding, encoding != "identity" {
             return .failure(RPCError(code: .unimplemented, Text(.malformedRequest, "grpc-encoding \(LogField.escape(encoding, maxBytes: 32)) (jzs takes no compression)"),
                                      language: language))
         }
         var timeout: UInt64 = 0
-        if let value = headers.first(name: GRPCWire.Header.timeout) {
+        if let value = scan.timeout {
             guard let parsed = GRPCWire.parseTimeout(value) else {
                 return .failure(RPCError(code: .internalError, Text(.malformedRequest, "grpc-timeout"), language: language))
             }
             timeout = parsed
         }
-        var entries: [Wire.RPC.MetadataEntry] = []
-        for (name, value, _) in headers where !isTransportHeader(name) {
-            entries.append(Wire.RPC.MetadataEntry(key: name, value: value))
-        }
         do {
-            let metadata = try ConnectionState.validatedMetadata(entries, limits: limits)
+            let metadata = try ConnectionState.validatedMetadata(scan.entries, limits: limits)
             return .success(GRPCRequestHead(path: path, timeoutMicros: timeout, metadata: metadata))
         } catch {
             return .failure(error)
@@ -61,10 +85,14 @@ enum GRPCResponseHeaders {
     /// `:status 200` and the content type, before the first message.
     static let head: HPACKHeaders = [":status": "200", GRPCWire.Header.contentType: GRPCWire.contentType]
 
+    /// The trailers of most calls (OK after a message, no request-id), built once.
+    static let ok: HPACKHeaders = [GRPCWire.Header.status: "0"]
+
     /// The trailers ending a call: `grpc-status`, `grpc-message` (percent-encoded),
     /// `grpc-status-details-bin` (google.rpc.Status with BadRequest and ErrorInfo),
     /// `jzs-message-code`, and `request-id` when there is one to echo.
     static func trailers(error: RPCError?, requestID: String?, only: Bool) -> HPACKHeaders {
+        if error == nil, requestID == nil, !only { return ok }
         var headers: HPACKHeaders = only ? head : [:]
         guard let error else {
             headers.add(name: GRPCWire.Header.status, value: "0")

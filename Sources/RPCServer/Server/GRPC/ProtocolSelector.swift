@@ -6,7 +6,7 @@ internal import Logging
 
 /// Sits after the TLS handler until the handshake is done, then configures the connection for
 /// the protocol ALPN agreed on (docs/PROTOCOL.md §2.2): `jzs/1` → ``ConnectionHandler``, as
-/// before; `h2` → `NIOHTTP2Handler` (with the settings of ``Limits``) and
+/// before; `h2` → `NIOHTTP2Handler` (with the settings of ``Limits``, no stream channels) and
 /// ``GRPCConnectionHandler``. Owns the handshake timeout until then.
 final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -70,19 +70,10 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
         let limits = shared.limits
         let connection = GRPCConnectionHandler(shared: shared, connectionID: connectionID, connectionCaller: caller,
                                                peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
-        let bound = NIOLoopBound(connection, eventLoop: context.eventLoop)
         let operations = context.pipeline.syncOperations
-        _ = try operations.configureHTTP2Pipeline(
-            mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
-            streamConfiguration: Self.streamConfiguration(limits), position: .last
-        ) { stream in
-            do {
-                try stream.pipeline.syncOperations.addHandler(GRPCStreamHandler(connection: bound.value))
-                return stream.eventLoop.makeSucceededVoidFuture()
-            } catch {
-                return stream.eventLoop.makeFailedFuture(error)
-            }
-        }
+        // No stream multiplexer: the connection handler takes every stream's frames itself.
+        try operations.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
+                                                  streamConfiguration: Self.streamConfiguration(limits)), position: .last)
         try operations.addHandler(connection, position: .last)
         shared.logger.debug("connection ready", metadata: [
             "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)", "protocol": "h2",

@@ -10,12 +10,11 @@ internal import Model
 /// then trailers (or trailers only for a call that ends before any message). A reset stream
 /// reaches the connection as ``GRPCConnectionHandler/streamClosed(_:)``, which cancels the call.
 ///
-/// Reflection streams (bidirectional) are answered here, message by message.
-/// Confined to the connection's event loop (child channels share it).
-final class GRPCStreamHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTP2Frame.FramePayload
-    typealias OutboundOut = HTTP2Frame.FramePayload
-
+/// Not a channel: the connection handler routes the stream's frames here and writes its frames
+/// (a child channel and pipeline per stream cost more than the calls themselves; see
+/// docs/PERFORMANCE.md). Reflection streams (bidirectional) are answered here, message by
+/// message. Confined to the connection's event loop.
+final class GRPCStream {
     private enum Phase {
         case awaitingHeaders
         /// A call: the request is being received.
@@ -25,56 +24,45 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         case reflection
     }
 
-    private let connection: GRPCConnectionHandler
-    private var context: ChannelHandlerContext?
-    private(set) var id: UInt32 = 0
+    /// The connection owns its streams (and drops them when they close).
+    private unowned let connection: GRPCConnectionHandler
+    let id: UInt32
+    private let streamID: HTTP2StreamID
     private var phase = Phase.awaitingHeaders
     private var inbound: ByteBuffer?
     private var request: ByteBuffer?
     private var messages = 0
     private var headSent = false
     private var finished = false
-    private var clientEnded = false
+    /// The client ended its side (END_STREAM): its window needs no more updates.
+    private(set) var clientEnded = false
     /// The language of the request's `accept-language` (for errors found here).
     private var language = Language.default
 
-    init(connection: GRPCConnectionHandler) {
+    init(connection: GRPCConnectionHandler, id: HTTP2StreamID) {
         self.connection = connection
+        self.streamID = id
+        self.id = UInt32(Int32(id))
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        self.context = context
-        if let streamID = try? context.channel.syncOptions?.getOption(HTTP2StreamChannelOptions.streamID) {
-            id = UInt32(Int32(streamID))
-        }
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        self.context = nil
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
+    /// The stream closed (trailers sent, or reset): later writes are dropped.
+    func closed() {
         finished = true
-        connection.streamClosed(id)
-        context.fireChannelInactive()
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        context.close(promise: nil)
     }
 
     // MARK: Inbound
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+    func received(_ payload: HTTP2Frame.FramePayload) {
+        switch payload {
         case .headers(let headers):
             if phase == .awaitingHeaders {
-                if let path = GRPCRequestHead.path(of: headers.headers), ReflectionService.paths.contains(path) {
+                let scan = GRPCRequestHead.Scan(headers.headers)
+                if let path = scan.path, ReflectionService.paths.contains(path) {
                     phase = .reflection
                 } else {
                     phase = .receiving
-                    language = Language(acceptLanguage: headers.headers.first(name: Metadata.Key.acceptLanguage))
-                    connection.streamOpened(id, self, GRPCRequestHead.parse(headers.headers, limits: connection.limits))
+                    language = scan.language
+                    connection.streamOpened(id, GRPCRequestHead.parse(scan, limits: connection.limits))
                 }
             }
             if headers.endStream { endOfRequest() }
@@ -146,21 +134,22 @@ final class GRPCStreamHandler: ChannelInboundHandler {
 
     /// Writes response messages (length-prefixed), after the response head if not sent yet.
     func writeMessages(_ bytes: ByteBuffer, promise: EventLoopPromise<Void>?) {
-        guard let context, !finished else {
+        guard !finished else {
             promise?.succeed()
             return
         }
         if !headSent {
             headSent = true
-            context.write(wrapOutboundOut(.headers(.init(headers: GRPCResponseHeaders.head))), promise: nil)
+            connection.write(streamID, .headers(.init(headers: GRPCResponseHeaders.head)), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes)))), promise: promise)
+        connection.write(streamID, .data(.init(data: .byteBuffer(bytes))), promise: promise)
+        connection.flushSoon()
     }
 
     /// Ends the call: any last messages, then the trailers (trailers only when nothing was
     /// sent). Resets the stream (NO_ERROR) if the client is still sending.
     func finish(bytes: ByteBuffer?, error: RPCError?, requestID: String?, promise: EventLoopPromise<Void>?) {
-        guard let context, !finished else {
+        guard !finished else {
             promise?.succeed()
             return
         }
@@ -168,26 +157,28 @@ final class GRPCStreamHandler: ChannelInboundHandler {
         let hasMessages = (bytes?.readableBytes ?? 0) > 0
         if !headSent, hasMessages {
             headSent = true
-            context.write(wrapOutboundOut(.headers(.init(headers: GRPCResponseHeaders.head))), promise: nil)
+            connection.write(streamID, .headers(.init(headers: GRPCResponseHeaders.head)), promise: nil)
         }
         if let bytes, hasMessages {
-            context.write(wrapOutboundOut(.data(.init(data: .byteBuffer(bytes)))), promise: nil)
+            connection.write(streamID, .data(.init(data: .byteBuffer(bytes))), promise: nil)
         }
         let trailers = GRPCResponseHeaders.trailers(error: error, requestID: requestID, only: !headSent)
-        context.writeAndFlush(wrapOutboundOut(.headers(.init(headers: trailers, endStream: true))), promise: promise)
         // The client is still sending (a refused request): RST_STREAM NO_ERROR tells it to stop
-        // without turning the answer it has into a cancellation (RFC 9113 §8.1).
-        if !clientEnded { context.writeAndFlush(wrapOutboundOut(.rstStream(.noError)), promise: nil) }
+        // without turning the answer it has into a cancellation (RFC 9113 §8.1). Decided before
+        // the trailers are written: writing them may close the stream at once.
+        let reset = !clientEnded
+        connection.write(streamID, .headers(.init(headers: trailers, endStream: true)), promise: promise)
+        if reset { connection.write(streamID, .rstStream(.noError), promise: nil) }
+        connection.flushSoon()
     }
 
     // MARK: Reflection
 
     private func answerReflection(_ message: ByteBuffer) {
-        guard let context else { return }
         let response: ByteBuffer
         do {
             let request = try Wire.GRPCReflectionV1.ServerReflectionRequest(buffer: message)
-            var out = context.channel.allocator.buffer(capacity: 1024)
+            var out = connection.allocator.buffer(capacity: 1024)
             _ = GRPCWire.writeMessage(into: &out) { _ = ReflectionService.answer(request).encode(into: &$0) }
             response = out
         } catch {
@@ -199,5 +190,5 @@ final class GRPCStreamHandler: ChannelInboundHandler {
 }
 
 @available(*, unavailable)
-extension GRPCStreamHandler: Sendable {}
+extension GRPCStream: Sendable {}
 
