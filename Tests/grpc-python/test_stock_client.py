@@ -211,6 +211,17 @@ class ProvinceTests(StockTestCase):
         self.assertEqual(me.province_name, "山东省")
         self.assertEqual(me.name, "reviewer-li")
 
+    def test_a_chinese_operator_name_travels_as_operator_bin(self):
+        # gRPC header values are ASCII; a Chinese name goes as `operator-bin` (grpcio base64-encodes
+        # the bytes of a -bin entry) and reaches the call as the operator.
+        self.requireGRPC()
+        stub = public_pb2_grpc.PublicStub(self.channel37)
+        me = stub.WhoAmI(public_pb2.WhoAmIRequest(), timeout=10, metadata=[("operator-bin", "审核员李".encode())])
+        self.assertEqual(me.name, "审核员李")
+        error = self.assertFails("INVALID_ARGUMENT", stub.WhoAmI, public_pb2.WhoAmIRequest(), timeout=10,
+                                 metadata=[("operator-bin", b"\xff\xfe")])
+        self.assertIn("metadata.operator-bin", [field for field, _ in violations(error)])
+
     def test_a_province_is_denied_another_provinces_data(self):
         enterprise = signed_up_enterprise()
         request = provincial_pb2.GetEnterpriseInfoRequest(enterprise_id=enterprise.enterprise_id)

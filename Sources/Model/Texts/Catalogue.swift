@@ -47,6 +47,7 @@ public enum Catalogue {
         .metadataTooMany: .init("调用元数据条目过多（上限 {1}）", "too many metadata entries (limit {1})"),
         .metadataKey: .init("元数据键须为 1 到 64 个 a-z、0-9、“-”、“_”或“.”字符", "must be 1-64 characters of a-z, 0-9, '-', '_' or '.'"),
         .metadataValueTooLong: .init("元数据 {1} 的值过长（上限 {2} 字节）", "metadata {1}: value too long (limit {2} bytes)"),
+        .metadataBinary: .init("须为 base64 编码的 UTF-8 文本", "must be UTF-8 text in base64"),
         .operatorRequired: .init("必须填写：代表主管部门办理的经办人（--operator）", "is required: the person acting for the authority (--operator)"),
         .smsPurpose: .init("请选择验证码用途：个人注册、企业注册或找回密码", "choose what the SMS code is for: individual registration, enterprise sign-up or password reset"),
         .operatorMissing: .init("须写明经办人姓名", "must name the person acting"),

@@ -28,6 +28,7 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case metadataTooMany = "call.metadata_too_many"
     case metadataKey = "call.metadata_key"
     case metadataValueTooLong = "call.metadata_value_too_long"
+    case metadataBinary = "call.metadata_binary"
     case operatorMissing = "call.operator_missing"
     case operatorControl = "call.operator_control"
     case sourceLogins = "limit.source_logins"

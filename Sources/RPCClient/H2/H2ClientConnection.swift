@@ -69,7 +69,10 @@ final class H2ClientConnection: ChannelInboundHandler {
         ]
         var merged = configuration.metadata
         for (k, v) in metadata { merged[k] = v }
-        for (k, v) in merged { headers.add(name: k, value: v) }
+        for (k, v) in merged {
+            let header = GRPCWire.header(forMetadata: k, value: v)   // a Chinese operator goes as operator-bin
+            headers.add(name: header.name, value: header.value)
+        }
         var buffer = ByteBufferAllocator().buffer(capacity: 256)
         let size = GRPCWire.writeMessage(into: &buffer) { codec.encode(request, &$0) }
         guard size <= configuration.maxMessageBytes else {

@@ -1,8 +1,10 @@
+internal import Foundation
 public import NIOCore
 
 /// The gRPC-over-HTTP/2 conventions both peers use (docs/PROTOCOL.md, "gRPC over HTTP/2"):
-/// header names, the 5-byte message prefix, `grpc-timeout`, and the percent-encoding of
-/// `grpc-message`. One place, so the server and the client cannot disagree.
+/// header names, the 5-byte message prefix, `grpc-timeout`, the percent-encoding of
+/// `grpc-message`, and binary (`-bin`) metadata. One place, so the server and the client cannot
+/// disagree.
 public enum GRPCWire {
     public enum Header {
         public static let contentType = "content-type"
@@ -137,6 +139,30 @@ public enum GRPCWire {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension GRPCWire {
+    // MARK: binary metadata
+
+    /// A header whose name ends so carries base64 of its value's bytes (gRPC over HTTP/2,
+    /// "Custom-Metadata"): the only way a stock client can send what an ASCII header value cannot
+    /// hold, such as a Chinese operator name. jzs metadata values are UTF-8 text, so `KEY-bin`
+    /// is KEY's text in UTF-8, base64-encoded (padded or not).
+    public static let binarySuffix = "-bin"
+
+    /// The header one metadata entry travels as: itself when its value is printable ASCII, else
+    /// `KEY-bin` with the base64 of the value's UTF-8 bytes.
+    public static func header(forMetadata key: String, value: String) -> (name: String, value: String) {
+        if value.utf8.allSatisfy({ $0 >= 0x20 && $0 <= 0x7E }) { return (key, value) }
+        return (key + binarySuffix, Data(value.utf8).base64EncodedString())
+    }
+
+    /// The text a `KEY-bin` header carries, or nil when its value is not base64 of UTF-8 text.
+    public static func binaryMetadataText(_ value: String) -> String? {
+        let unpadded = value.hasSuffix("=") ? value : value + String(repeating: "=", count: (4 - value.utf8.count % 4) % 4)
+        guard let bytes = Data(base64Encoded: unpadded) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
     }
 }
 

@@ -72,10 +72,27 @@ struct GRPCRequestHead {
             timeout = parsed
         }
         do {
-            let metadata = try ConnectionState.validatedMetadata(scan.entries, limits: limits)
+            let metadata = try ConnectionState.validatedMetadata(try textMetadata(scan.entries, language: language), limits: limits)
             return .success(GRPCRequestHead(path: path, timeoutMicros: timeout, metadata: metadata))
         } catch {
             return .failure(error)
+        }
+    }
+}
+
+extension GRPCRequestHead {
+    /// The call metadata with every binary entry (`KEY-bin`, ``GRPCWire/binarySuffix``) decoded
+    /// into KEY, so a call sees the same metadata as over jzs/1: `operator-bin` with the base64
+    /// of "审核员李" is the operator 审核员李.
+    /// - Throws: INVALID_ARGUMENT naming the entry when its value is not base64 of UTF-8 text.
+    static func textMetadata(_ entries: [Wire.RPC.MetadataEntry], language: Language) throws(RPCError) -> [Wire.RPC.MetadataEntry] {
+        guard entries.contains(where: { $0.key.hasSuffix(GRPCWire.binarySuffix) }) else { return entries }
+        return try entries.map { (entry) throws(RPCError) -> Wire.RPC.MetadataEntry in
+            guard entry.key.hasSuffix(GRPCWire.binarySuffix) else { return entry }
+            guard let text = GRPCWire.binaryMetadataText(entry.value) else {
+                throw RPCError(field: "metadata.\(entry.key)", Text(.metadataBinary), language: language)
+            }
+            return Wire.RPC.MetadataEntry(key: String(entry.key.dropLast(GRPCWire.binarySuffix.count)), value: text)
         }
     }
 }
