@@ -14,16 +14,7 @@ struct BatchClientTests {
             INSERT INTO enterprises (id, credit_code, name, province_code, legal_representative, registered_address, status, created_at)
             VALUES ('e1', ?, '企业', 37, '王', '地址', 'authenticated', 0)
             """, ["913701000000000000".fixedCode])
-        for n in 0..<count {
-            try await server.execute("INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
-                                     ["p\(n)", "ID\(n)"])
-            try await server.execute("""
-                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                VALUES (?, ?, 'e1', 37, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_ministry', ?, ?)
-                """, ["a\(n)", "p\(n)", "\(n)", "\(n)"])
-        }
-        return (0..<count).map { "a\($0)" }
+        return try await server.insertApplications(count: count, enterprise: "e1", province: "37", status: "awaiting_ministry")
     }
 
     func runCLI(_ server: TestServer, _ arguments: [String]) async throws -> [String: Any] {

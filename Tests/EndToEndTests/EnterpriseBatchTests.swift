@@ -12,16 +12,8 @@ struct EnterpriseBatchTests {
     func pending(_ server: TestServer, count: Int) async throws -> [String] {
         let enterprise = try #require(try await server.rows("SELECT id, province_code FROM enterprises WHERE credit_code = ?",
                                                             [SignupEndToEndTests.code]).first)
-        for n in 0..<count {
-            try await server.execute("INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
-                                     ["p\(n)", "ID\(n)"])
-            try await server.execute("""
-                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
-                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
-                VALUES (?, ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', 'awaiting_enterprise', ?, ?)
-                """, ["a\(n)", "p\(n)", try #require(enterprise["id"]), try #require(enterprise["province_code"]), "\(n)", "\(n)"])
-        }
-        return (0..<count).map { "a\($0)" }
+        return try await server.insertApplications(count: count, enterprise: try #require(enterprise["id"]),
+                                                   province: try #require(enterprise["province_code"]), status: "awaiting_enterprise")
     }
 
     func runCLI(_ server: TestServer, _ arguments: [String]) async throws -> (status: Int32, object: [String: Any]) {

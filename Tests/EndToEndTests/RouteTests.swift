@@ -98,7 +98,7 @@ struct RouteTests {
             #expect(staff.staff.map(\.registrationNumber) == [number])
 
             // 延续注册 (renewal), inside its window (opened wide here); extends by 3 years.
-            var renewal = try await w.person.individual.submit(draft(.renewal, ["建筑工程"], employer: w.codeA))
+            let renewal = try await w.person.individual.submit(draft(.renewal, ["建筑工程"], employer: w.codeA))
             _ = try await w.enterpriseA.enterprise.report(renewal.applicationID, acceptCommitment: true)
             _ = try await w.province37.provincial.accept(renewal.applicationID)
             #expect(try await approve(w, renewal.applicationID).registrationNumber == number)

@@ -46,14 +46,10 @@ final class ConnectionHandler: ChannelDuplexHandler {
     private var heldWrite: ByteBuffer?
     private var flushScheduled = false
 
-    // Timers: the state decides when; these are their handles.
-    private var tickTimer: Scheduled<Void>?
+    // Timers: the state decides when (ConnectionTimers, shared with h2); the handshake's is
+    // jzs/1's own (h2 connections come from ProtocolSelector after theirs).
+    private var timers: ConnectionTimers?
     private var handshakeTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
-    private var drainTimer: Scheduled<Void>?
-    /// One timer per connection, armed for the earliest call deadline (not one per call).
-    private let deadlineTimer = DeadlineTimer()
-    private var keepaliveTimer: Scheduled<Void>?
 
     init(shared: ServerShared, connectionID: String, admission: (@Sendable (String?) -> Bool)? = nil) {
         self.shared = shared
@@ -74,7 +70,19 @@ final class ConnectionHandler: ChannelDuplexHandler {
             self.shared.logger.debug("handshake timeout", metadata: ["connection": "\(self.connectionID)"])
             context.close(promise: nil)
         }
-        scheduleTick(context: context)
+        let timers = makeTimers(context.eventLoop)
+        timers.startTick(every: state.tickInterval)
+        self.timers = timers
+    }
+
+    /// The connection's timers; a firing performs what the state makes of it.
+    private func makeTimers(_ eventLoop: any EventLoop) -> ConnectionTimers {
+        ConnectionTimers(eventLoop: eventLoop) { [weak self] timer in
+            guard let self, let context = self.context, !self.state.closed else { return false }
+            self.perform(self.state.timerFired(timer, now: context.eventLoop.now, queuedBytes: self.budget.queued,
+                                               readingPaused: self.readingPaused), context: context)
+            return !self.state.closed
+        }
     }
 
     /// Drops the context with the channel: the context holds this handler, so keeping it would
@@ -99,7 +107,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 "caller": "\(connectionCaller?.principal ?? "anonymous")",
             ])
             perform(state.handshakeCompleted(now: context.eventLoop.now), context: context)
-            scheduleKeepalive(context: context)
+            timers?.startKeepalive(every: ConnectionGuard.amount(shared.limits.keepaliveInterval))
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -122,12 +130,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
         perform(state.channelClosed(), context: context)
         inbound = nil
         budget.close()
-        deadlineTimer.cancel()
-        tickTimer?.cancel()
+        timers?.cancelAll()
         handshakeTimer?.cancel()
-        idleTimer?.cancel()
-        drainTimer?.cancel()
-        keepaliveTimer?.cancel()
         context.fireChannelInactive()
     }
 
@@ -167,32 +171,8 @@ final class ConnectionHandler: ChannelDuplexHandler {
                 shared.logger.log(level: level, "\(message)", metadata: ["connection": "\(connectionID)"])
             case .inboundReleased:
                 if readingPaused, !state.closed { updateReading(context: context) }
-            case .armDeadlineTimer(let at):
-                deadlineTimer.arm(at: at, on: context.eventLoop) { [weak self] in self?.deadlineTimerFired() }
-            case .armIdleTimer(let amount):
-                idleTimer?.cancel()
-                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.idleTimer = nil
-                    self.perform(self.state.idleTimerFired(), context: context)
-                }
-            case .cancelIdleTimer:
-                idleTimer?.cancel()
-                idleTimer = nil
-            case .armDrainTimer(let amount):
-                drainTimer?.cancel()
-                drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.perform(self.state.drainTimerFired(), context: context)
-                }
-            case .cancelDrainTimer:
-                drainTimer?.cancel()
-                drainTimer = nil
-            case .armKeepaliveTimeout(let amount, let sent):
-                context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.perform(self.state.keepaliveTimeoutFired(pingSent: sent, readingPaused: self.readingPaused), context: context)
-                }
+            case .armDeadlineTimer, .armIdleTimer, .cancelIdleTimer, .armDrainTimer, .cancelDrainTimer, .armKeepaliveTimeout:
+                _ = timers?.apply(action)
             case .close:
                 flushCounted(context: context)
                 context.close(promise: nil)
@@ -325,18 +305,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func scheduleTick(context: ChannelHandlerContext) {
-        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: state.tickInterval) { [weak self] in
-            self?.tick()
-        }
-    }
-
-    private func tick() {
-        guard let context, !state.closed else { return }
-        perform(state.tick(now: context.eventLoop.now, queuedBytes: budget.queued), context: context)
-        if !state.closed { scheduleTick(context: context) }
-    }
-
     /// Runs an accepted call whose request arrived: spends the per-source budgets, then starts
     /// the handler's task.
     private func startCall(_ id: UInt32, _ call: ConnectionState.Call, payload: ByteBuffer, context: ChannelHandlerContext) {
@@ -364,11 +332,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
         // The handler may already have finished inline (and the call left the table).
         state.callStarted(id, task: task)
-    }
-
-    private func deadlineTimerFired() {
-        guard let context else { return }
-        perform(state.deadlineTimerFired(now: context.eventLoop.now), context: context)
     }
 
     private func logged(_ text: String) -> String {
@@ -470,14 +433,6 @@ final class ConnectionHandler: ChannelDuplexHandler {
     }
 
     // MARK: Timers, keepalive, drain
-
-    private func scheduleKeepalive(context: ChannelHandlerContext) {
-        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.keepaliveInterval)) { [weak self] in
-            guard let self, let context = self.context, !self.state.closed else { return }
-            self.perform(self.state.keepaliveFired(now: context.eventLoop.now, readingPaused: self.readingPaused), context: context)
-            self.scheduleKeepalive(context: context)
-        }
-    }
 
     private func sendPing(context: ChannelHandlerContext, payload: UInt64) {
         var out = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)

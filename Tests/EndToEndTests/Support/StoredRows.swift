@@ -36,6 +36,21 @@ extension TestServer {
         try await strings(sql, arguments).first.flatMap { Int($0) } ?? -1
     }
 
+    /// A fixture: `count` applications `a0`, `a1`, … (初始注册 of 建筑工程), each of its own person
+    /// `p0`, `p1`, …, for `enterprise` in `province`, in `status`; returns their ids.
+    func insertApplications(count: Int, enterprise: String, province: String, status: String) async throws -> [String] {
+        for n in 0..<count {
+            try await execute("INSERT INTO individuals (id, id_number, name, phone, password_hash, created_at) VALUES (?, ?, '人', '13800138000', 'x', 0)",
+                              ["p\(n)", "ID\(n)"])
+            try await execute("""
+                INSERT INTO applications (id, individual_id, enterprise_id, province_code, type, specialties, qualification_certificate_no,
+                    qualification_date, contract_start, contract_end, status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, '01', '建筑工程', 'Q', '2021-01-01', '2025-01-01', '2029-01-01', ?, ?, ?)
+                """, ["a\(n)", "p\(n)", enterprise, province, status, "\(n)", "\(n)"])
+        }
+        return (0..<count).map { "a\($0)" }
+    }
+
     /// `jzsd audit verify` on the server's store.
     func verifyAudit() async throws -> AuditLog.Verification {
         if let postgres = store as? PostgresRegistryStore { return try await postgres.verifyAudit() }

@@ -29,11 +29,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     private var readingPaused = false
     private var readPending = false
 
-    private var tickTimer: Scheduled<Void>?
-    private var idleTimer: Scheduled<Void>?
-    private var drainTimer: Scheduled<Void>?
-    private var keepaliveTimer: Scheduled<Void>?
-    private let deadlineTimer = DeadlineTimer()
+    /// The connection's timers (ConnectionTimers, shared with jzs/1): the state decides when.
+    private var timers: ConnectionTimers?
 
     var limits: Limits { shared.limits }
     var allocator: ByteBufferAllocator { context?.channel.allocator ?? ByteBufferAllocator() }
@@ -54,8 +51,20 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         let now = context.eventLoop.now
         state = ConnectionState(limits: shared.limits, connectionID: connectionID, now: now)
         perform(state.handshakeCompleted(now: now), context: context)
-        scheduleTick(context: context)
-        scheduleKeepalive(context: context)
+        let timers = makeTimers(context.eventLoop)
+        timers.startTick(every: state.tickInterval)
+        timers.startKeepalive(every: ConnectionGuard.amount(shared.limits.keepaliveInterval))
+        self.timers = timers
+    }
+
+    /// The connection's timers; a firing performs what the state makes of it.
+    private func makeTimers(_ eventLoop: any EventLoop) -> ConnectionTimers {
+        ConnectionTimers(eventLoop: eventLoop) { [weak self] timer in
+            guard let self, let context = self.context, !self.state.closed else { return false }
+            self.perform(self.state.timerFired(timer, now: context.eventLoop.now, queuedBytes: self.budget.queued,
+                                               readingPaused: self.readingPaused), context: context)
+            return !self.state.closed
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -67,11 +76,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         for stream in streams.values { stream.closed() }
         streams.removeAll()
         budget.close()
-        deadlineTimer.cancel()
-        tickTimer?.cancel()
-        idleTimer?.cancel()
-        drainTimer?.cancel()
-        keepaliveTimer?.cancel()
+        timers?.cancelAll()
         context.fireChannelInactive()
     }
 
@@ -344,35 +349,8 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
                 shared.logger.log(level: level, "\(message)", metadata: ["connection": "\(connectionID)"])
             case .inboundReleased:
                 if readingPaused, !state.closed { updateReading(context: context) }
-            case .armDeadlineTimer(let at):
-                deadlineTimer.arm(at: at, on: context.eventLoop) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.perform(self.state.deadlineTimerFired(now: context.eventLoop.now), context: context)
-                }
-            case .armIdleTimer(let amount):
-                idleTimer?.cancel()
-                idleTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.idleTimer = nil
-                    self.perform(self.state.idleTimerFired(), context: context)
-                }
-            case .cancelIdleTimer:
-                idleTimer?.cancel()
-                idleTimer = nil
-            case .armDrainTimer(let amount):
-                drainTimer?.cancel()
-                drainTimer = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.perform(self.state.drainTimerFired(), context: context)
-                }
-            case .cancelDrainTimer:
-                drainTimer?.cancel()
-                drainTimer = nil
-            case .armKeepaliveTimeout(let amount, let sent):
-                context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [weak self] in
-                    guard let self, let context = self.context else { return }
-                    self.perform(self.state.keepaliveTimeoutFired(pingSent: sent, readingPaused: self.readingPaused), context: context)
-                }
+            case .armDeadlineTimer, .armIdleTimer, .cancelIdleTimer, .armDrainTimer, .cancelDrainTimer, .armKeepaliveTimeout:
+                _ = timers?.apply(action)
             case .close:
                 context.flush()
                 context.close(promise: nil)
@@ -380,21 +358,6 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    private func scheduleTick(context: ChannelHandlerContext) {
-        tickTimer = context.eventLoop.assumeIsolated().scheduleTask(in: state.tickInterval) { [weak self] in
-            guard let self, let context = self.context, !self.state.closed else { return }
-            self.perform(self.state.tick(now: context.eventLoop.now, queuedBytes: self.budget.queued), context: context)
-            if !self.state.closed { self.scheduleTick(context: context) }
-        }
-    }
-
-    private func scheduleKeepalive(context: ChannelHandlerContext) {
-        keepaliveTimer = context.eventLoop.assumeIsolated().scheduleTask(in: ConnectionGuard.amount(shared.limits.keepaliveInterval)) { [weak self] in
-            guard let self, let context = self.context, !self.state.closed else { return }
-            self.perform(self.state.keepaliveFired(now: context.eventLoop.now, readingPaused: self.readingPaused), context: context)
-            self.scheduleKeepalive(context: context)
-        }
-    }
 }
 
 @available(*, unavailable)
