@@ -86,6 +86,7 @@ extension Applications {
     static func decideAll(_ decisions: [MinistryDecision], at now: Date, by actor: EventActor, corpsCode: UInt32, audit: AuditContext,
                           in tx: any StoreTransaction) throws -> [DecisionResult] {
         let at = now.timeIntervalSince1970
+        let today = CalendarDate(now)
         var results = [DecisionResult?](repeating: nil, count: decisions.count)
         var auditRows = [[AuditEntry]](repeating: [], count: decisions.count)
         func failed(_ i: Int, _ error: RegistryError) {
@@ -133,7 +134,7 @@ extension Applications {
                 continue
             }
             do {
-                let effect = try effect(of: app, on: registrations[app.individualID], at: now, corpsCode: corpsCode, in: tx.registrations)
+                let effect = try effect(of: app, on: registrations[app.individualID], today: today, corpsCode: corpsCode, in: tx.registrations)
                 planned.append(PlannedDecision(index: i, application: app, to: next, reason: nil, effect: effect))
             } catch let e as RegistryError {
                 failed(i, e)
@@ -149,7 +150,7 @@ extension Applications {
         for province in byProvince.keys.sorted() {
             let items = byProvince[province]!
             let serials = try tx.registrations.nextSerials(province: province, count: items.count, max: maxSerial)
-            for (item, serial) in zip(items, serials) { numbers[item.index] = item.prefix + String(format: "%05d", serial) }
+            for (item, serial) in zip(items, serials) { numbers[item.index] = item.prefix + digits(serial, 5) }
             for item in items.dropFirst(serials.count) { failed(item.index, .failedPrecondition(Text(.serialsExhausted, "\(province)"))) }
         }
         let writing = planned.filter { results[$0.index] == nil }
@@ -233,13 +234,14 @@ extension Applications {
     /// The effect of an approval on the person's registration; returns the registration number.
     static func register(_ app: StoredApplication, at now: Date, corpsCode: UInt32, in registrations: any RegistrationStore,
                          certificates: any CertificateStore) throws -> String? {
-        let effect = try effect(of: app, on: try registrations.registration(ofPerson: app.individualID), at: now, corpsCode: corpsCode, in: registrations)
+        let effect = try effect(of: app, on: try registrations.registration(ofPerson: app.individualID), today: CalendarDate(now), corpsCode: corpsCode,
+                                in: registrations)
         var number = effect.registrationNumber
         if case .register(_, let province, let prefix, _) = effect {
             guard let serial = try registrations.nextSerial(province: province, max: maxSerial) else {
                 throw RegistryError.failedPrecondition(Text(.serialsExhausted, "\(province)"))
             }
-            number = prefix + String(format: "%05d", serial)
+            number = prefix + digits(serial, 5)
         }
         try perform([(effect, app, number)], at: now, in: registrations, certificates: certificates)
         return number
@@ -269,12 +271,12 @@ extension Applications {
         }
     }
 
-    /// The rules of an approval (DOMAIN.md §2) against the person's registration `existing`.
-    static func effect(of app: StoredApplication, on existing: StoredRegistration?, at now: Date, corpsCode: UInt32,
+    /// The rules of an approval (DOMAIN.md §2) against the person's registration `existing`,
+    /// decided on `today` (China's calendar date of the decision).
+    static func effect(of app: StoredApplication, on existing: StoredRegistration?, today: CalendarDate, corpsCode: UInt32,
                        in registrations: any RegistrationStore) throws -> RegistrationEffect {
         let province = app.employerProvinceCode
         let specialties = app.content.specialties
-        let today = CalendarDate(now)
         let until = today.adding(years: validityYears).description
         let active = existing?.status == .active
         switch app.content.type {
@@ -351,7 +353,13 @@ extension Applications {
         guard let abbreviation = Province.abbreviation(of: province, corpsCode: corpsCode), (10...99).contains(province) else {
             throw RegistryError.failedPrecondition(Text(.noProvinceAbbreviation, "\(province)"))
         }
-        return abbreviation + "1" + String(format: "%02d%02d%02d", Int(province), qualificationYear % 100, year % 100)
+        return abbreviation + "1" + digits(Int(province), 2) + digits(qualificationYear % 100, 2) + digits(year % 100, 2)
+    }
+
+    /// `n` in `width` decimal digits, zeros in front (what `%05d` prints, without a formatter per number).
+    static func digits(_ n: Int, _ width: Int) -> String {
+        let text = String(n)
+        return text.count < width ? String(repeating: "0", count: width - text.count) + text : text
     }
 
     // MARK: Announcements
@@ -379,12 +387,12 @@ extension Applications {
                 }
                 try tx.announcements.insert(StoredAnnouncement(id: id, number: number, title: heading, publishedAt: now.timeIntervalSince1970,
                                                                itemCount: waiting.count), items: items)
-                for record in waiting {
-                    let app = record.application.id
-                    guard try tx.applications.move(app, from: .awaitingAnnouncement, to: .completed, reason: nil, at: now.timeIntervalSince1970,
-                                                   milestone: nil, registrationNumber: nil) else { continue }
-                    try Self.event(tx, app, at: now, actor: actor, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
-                }
+                // One guarded move and one insert of history lines for all of them.
+                let moved = try tx.applications.move(waiting.map { ApplicationMove(id: $0.application.id, from: .awaitingAnnouncement, to: .completed) },
+                                                     at: now.timeIntervalSince1970, milestone: nil)
+                try tx.applications.appendEvents(waiting.map(\.application.id).filter(moved.contains).map {
+                    Self.event($0, at: now, actor: actor, action: "announced in \(number)", from: .awaitingAnnouncement, to: .completed, reason: nil)
+                })
                 // The 公告 takes effect: each person announced gets one new version stating every
                 // approval it published (the first certificate for 初始 and 重新注册), in this
                 // unit of work, so the holder can download it as soon as the 公告 is out.
