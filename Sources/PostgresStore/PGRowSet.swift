@@ -45,42 +45,54 @@ public struct PGRowSet {
     }
 
     /// PostgreSQL's text form of an array: every element quoted (backslash before `"` and `\`),
-    /// NULL bare; bytea elements in their hex text form.
+    /// NULL bare; bytea elements in their hex text form. Written into one buffer (a batch's column
+    /// is 10,000 elements: no string per element).
     static func arrayLiteral(_ values: [PGValue]) -> String {
         var out: [UInt8] = [UInt8(ascii: "{")]
-        out.reserveCapacity(values.count * 16)
+        out.reserveCapacity(values.count * 24)
         for (i, value) in values.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
-            let text: String
             switch value {
             case .null: out += "NULL".utf8; continue
-            case .bool(let b): text = b ? "t" : "f"
-            case .integer(let n): text = String(n)
-            case .real(let d): text = PGConnection.text(of: d)
-            case .numeric(let s), .text(let s): text = s
-            case .bytes(let b): text = Self.hex(b)
+            case .bool(let b): out += b ? "\"t\"".utf8 : "\"f\"".utf8; continue
+            case .bytes(let b): appendHex(b, to: &out); continue
+            case .integer(let n): appendQuoted(String(n), to: &out)
+            case .real(let d): appendQuoted(PGConnection.text(of: d), to: &out)
+            case .numeric(let s), .text(let s): appendQuoted(s, to: &out)
             }
-            out.append(UInt8(ascii: "\""))
-            for byte in text.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { out.append(UInt8(ascii: "\\")) }
-                out.append(byte)
-            }
-            out.append(UInt8(ascii: "\""))
         }
         out.append(UInt8(ascii: "}"))
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// bytea's hex text form, `\x0a1b…`.
-    static func hex(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = [UInt8(ascii: "\\"), UInt8(ascii: "x")]
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0xF)])
+    private static func appendQuoted(_ text: String, to out: inout [UInt8]) {
+        let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\")
+        out.append(quote)
+        var text = text
+        text.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 == quote || $0 == backslash }) {
+                out.append(contentsOf: bytes)
+                return
+            }
+            for byte in bytes {
+                if byte == quote || byte == backslash { out.append(backslash) }
+                out.append(byte)
+            }
         }
-        return String(decoding: text, as: UTF8.self)
+        out.append(quote)
+    }
+
+    /// `"\\x0a1b…"`: bytea's hex text form, its backslash escaped inside the quotes.
+    private static func appendHex(_ bytes: [UInt8], to out: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
+        out += "\"\\\\x".utf8
+        digits.withUTF8Buffer { hex in
+            for byte in bytes {
+                out.append(hex[Int(byte >> 4)])
+                out.append(hex[Int(byte & 0xF)])
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
 

@@ -17,6 +17,9 @@ extension StoreContractTests {
         }
     }
 
+    /// A text that array literals must quote and escape.
+    static let awkward = #"引号 "a", 反斜杠 \ \\, {花括号}, NULL"#
+
     static func registration(_ id: String, _ person: String, _ number: String) -> StoredRegistration {
         StoredRegistration(id: id, individualID: person, enterpriseID: "e-bj", registrationNumber: number, status: .active, registeredAt: 50)
     }
@@ -40,8 +43,9 @@ extension StoreContractTests {
                                                  at: 50, milestone: .reported)
             try tx.applications.appendEvents(["a1", "a3"].map {
                 NewApplicationEvent(applicationID: $0, at: 50, actorPrincipal: "jzs:enterprise:e-bj", actorName: "企业", action: "reported",
-                                    from: .awaitingEnterprise, to: $0 == "a1" ? .awaitingProvince : .returned, reason: nil)
+                                    from: .awaitingEnterprise, to: $0 == "a1" ? .awaitingProvince : .returned, reason: $0 == "a1" ? nil : Self.awkward)
             })
+            try tx.audit.append([AuditEntry(at: Date(), caller: Self.awkward, tenant: "NULL", method: "", target: "{a,b}", result: "\\", requestID: "r")])
             return moved
         }
         #expect(moved == ["a1", "a3"])
@@ -52,6 +56,10 @@ extension StoreContractTests {
         #expect(after.0.map { $0?.status } == [.awaitingProvince, .withdrawn, .returned])
         #expect(after.0[2]?.returnReason == "补正" && after.0[2]?.registrationNumber == "京9" && after.0[0]?.returnReason == nil)
         #expect(after.1 == [[.awaitingProvince], [], [.returned]])
+        // Values travel as array elements: quotes, backslashes, braces, commas and NULL come back as written.
+        let reasons = try await store.read { tx in (try tx.applications.events(of: "a1").map(\.reason), try tx.applications.events(of: "a3").map(\.reason)) }
+        #expect(reasons.0 == [nil] && reasons.1 == [Self.awkward])
+        #expect(try await store.read { tx in try tx.audit.verify() } == .intact(rows: 1))
 
         try await store.write { tx in
             try tx.registrations.insert([Self.registration("r1", "p1", "京1"), Self.registration("r2", "p2", "京2")])
