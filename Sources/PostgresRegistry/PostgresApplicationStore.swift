@@ -45,6 +45,38 @@ struct PostgresApplicationStore: ApplicationStore {
             """, parameters: p.values).first.map(Self.application)
     }
 
+    // Batches: one statement for all items (``PGRowSet``, `= ANY($1::text[])`), not one per item.
+
+    func states(of ids: [String], visibleTo scope: Scope) throws -> [String: (type: RegistrationType, status: ApplicationStatus)] {
+        guard !ids.isEmpty else { return [:] }
+        var p = PGParameters([PGRowSet.array(ids)])
+        let visible = p.splice(Self.visible(to: scope, first: p.next))
+        var found: [String: (type: RegistrationType, status: ApplicationStatus)] = [:]
+        for row in try tx.query("SELECT a.id, a.type, a.status FROM applications a WHERE a.id = ANY($1::text[]) AND \(visible)", parameters: p.values) {
+            guard let type = RegistrationType(rawValue: try row.decode(at: 1)), let status = ApplicationStatus(rawValue: try row.decode(at: 2)) else { continue }
+            found[try row.decode(at: 0)] = (type, status)
+        }
+        return found
+    }
+
+    /// `FOR UPDATE OF a` in id order: a second batch (or node) deciding some of the same
+    /// applications waits at its own read and then sees the statuses this one wrote.
+    func holding(_ ids: [String], visibleTo scope: Scope) throws -> [String: StoredApplication] {
+        guard !ids.isEmpty else { return [:] }
+        var p = PGParameters([PGRowSet.array(ids)])
+        let visible = p.splice(Self.visible(to: scope, first: p.next))
+        let rows = try tx.query("""
+            SELECT a.*, e.province_code AS employer_province FROM applications a JOIN enterprises e ON e.id = a.enterprise_id
+            WHERE a.id = ANY($1::text[]) AND \(visible) ORDER BY a.id FOR UPDATE OF a
+            """, parameters: p.values)
+        var found: [String: StoredApplication] = [:]
+        for row in rows {
+            let application = try Self.application(row)
+            found[application.id] = application
+        }
+        return found
+    }
+
     static let recordColumns = """
         SELECT a.*, e.province_code AS employer_province, i.name AS applicant_name, i.id_number, i.phone,
                e.name AS enterprise_name, e.credit_code
@@ -166,6 +198,34 @@ struct PostgresApplicationStore: ApplicationStore {
                            registrationNumber, id, from.rawValue)
         }
         return changed == 1
+    }
+
+    func move(_ moves: [ApplicationMove], at: Double, milestone: ApplicationMilestone?) throws -> Set<String> {
+        guard !moves.isEmpty else { return [] }
+        var rows = PGRowSet(["id": "text", "from_status": "text", "to_status": "text", "reason": "text", "number": "text"])
+        for m in moves { rows.append(m.id, m.from.rawValue, m.to.rawValue, m.reason, m.registrationNumber) }
+        let n = rows.columns.count
+        let moved = try PostgresConflicts.mapping(Self.conflicts) {
+            try tx.query("""
+                UPDATE applications a SET status = v.to_status, return_reason = v.reason, version = a.version + 1, updated_at = $\(n + 1),
+                    reported_at = COALESCE($\(n + 2)::double precision, a.reported_at), decided_at = COALESCE($\(n + 3)::double precision, a.decided_at),
+                    registration_number = COALESCE(v.number, a.registration_number)
+                FROM \(rows.table("v")) WHERE a.id = v.id AND a.status = v.from_status
+                RETURNING a.id
+                """, parameters: rows.parameters + [at.pgValue, (milestone == .reported ? at : nil).pgValue, (milestone == .decided ? at : nil).pgValue])
+        }
+        return Set(try moved.map { try $0.decode(String.self, at: 0) })
+    }
+
+    func appendEvents(_ events: [NewApplicationEvent]) throws {
+        guard !events.isEmpty else { return }
+        var rows = PGRowSet(["application_id": "text", "at": "float8", "actor": "text", "actor_name": "text", "action": "text",
+                             "from_status": "text", "to_status": "text", "reason": "text"])
+        for e in events { rows.append(e.applicationID, e.at, e.actorPrincipal, e.actorName, e.action, e.from?.rawValue, e.to.rawValue, e.reason) }
+        try tx.execute("""
+            INSERT INTO application_events (application_id, at, actor, actor_name, action, from_status, to_status, reason)
+            SELECT application_id, at, actor, actor_name, action, from_status, to_status, reason FROM \(rows.table("v"))
+            """, parameters: rows.parameters)
     }
 
     func appendEvent(_ e: NewApplicationEvent) throws {

@@ -12,22 +12,26 @@ struct PostgresAuditStore: AuditStore {
     /// The advisory lock key of the audit chain's head ("jzs-audit").
     static let headLock: Int64 = 0x6A7A_732D_6175
 
+    /// The chain is worked out here, after the head is held, and every row goes in one INSERT.
     func append(_ entries: [AuditEntry]) throws {
         guard !entries.isEmpty else { return }
         _ = try tx.query("SELECT pg_advisory_xact_lock($1)", Self.headLock)
         let last = try tx.queryOne("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
         var id = try last?.decode(Int64.self, "id") ?? 0
         var previous = try last.map { try $0.decode([UInt8].self, "hash") } ?? AuditLog.genesis
+        var rows = PGRowSet(["id": "int8", "at": "text", "caller": "text", "tenant": "text", "method": "text", "target": "text", "result": "text",
+                             "request_id": "text", "previous_hash": "bytea", "hash": "bytea"])
         for entry in entries {
             id += 1
             let at = AuditLog.timestamp(entry.at)
             let hash = AuditLog.chainHash(previous: previous, id: id, at: at, entry: entry, format: 2)
-            try tx.execute("""
-                INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash, format)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 2)
-                """, id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result, entry.requestID, previous, hash)
+            rows.append(id, at, entry.caller, entry.tenant, entry.method, entry.target, entry.result, entry.requestID, previous, hash)
             previous = hash
         }
+        try tx.execute("""
+            INSERT INTO audit_log (id, at, caller, tenant, method, target, result, request_id, previous_hash, hash, format)
+            SELECT *, 2 FROM \(rows.table("v"))
+            """, parameters: rows.parameters)
     }
 
     func verify() throws -> AuditLog.Verification {

@@ -5,8 +5,8 @@ internal import PostgresStore
 /// `registrations`, `registration_specialties`, `registration_serials` on PostgreSQL, statement
 /// by statement as ``SQLiteRegistrationStore``.
 ///
-/// Serialisation: ``nextSerial(province:max:)`` is one upsert that increments the province's
-/// row and returns the new value; the row lock it takes is held until COMMIT, so two nodes
+/// Serialisation: ``nextSerials(province:count:max:)`` reads the province's row `FOR UPDATE` and
+/// moves it on by the serials it gives out; the row lock is held until COMMIT, so two nodes
 /// approving at once take turns and never hand out the same 注册编号 (PostgresNodesTests).
 struct PostgresRegistrationStore: RegistrationStore {
     let tx: PGTransaction
@@ -37,6 +37,16 @@ struct PostgresRegistrationStore: RegistrationStore {
         }
     }
 
+    func registrations(ofPersons individualIDs: [String]) throws -> [String: StoredRegistration] {
+        guard !individualIDs.isEmpty else { return [:] }
+        var found: [String: StoredRegistration] = [:]
+        for row in try tx.query("SELECT * FROM registrations WHERE individual_id = ANY($1::text[])", PGRowSet.array(individualIDs)) {
+            let registration = try Self.registration(row)
+            found[registration.individualID] = registration
+        }
+        return found
+    }
+
     func specialties(of registrationID: String) throws -> [RegisteredSpecialty] {
         try tx.query("SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = $1 ORDER BY specialty",
                      registrationID).map(Self.specialty)
@@ -46,6 +56,18 @@ struct PostgresRegistrationStore: RegistrationStore {
         try PostgresConflicts.mapping(Self.conflicts) {
             try tx.execute("INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES ($1, $2, $3, $4, $5, $6)",
                            r.id, r.individualID, r.enterpriseID, r.registrationNumber, r.status.rawValue, r.registeredAt)
+        }
+    }
+
+    func insert(_ registrations: [StoredRegistration]) throws {
+        guard !registrations.isEmpty else { return }
+        var rows = PGRowSet(["id": "text", "individual_id": "text", "enterprise_id": "text", "registration_number": "text", "status": "text",
+                             "registered_at": "float8"])
+        for r in registrations { rows.append(r.id, r.individualID, r.enterpriseID, r.registrationNumber, r.status.rawValue, r.registeredAt) }
+        try PostgresConflicts.mapping(Self.conflicts) {
+            try tx.execute("""
+                INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) SELECT * FROM \(rows.table("v"))
+                """, parameters: rows.parameters)
         }
     }
 
@@ -74,20 +96,47 @@ struct PostgresRegistrationStore: RegistrationStore {
             """, registrationID, s.specialty, s.validFrom, s.validUntil)
     }
 
+    /// One upsert; a later row for the same key replaces an earlier one before it is sent (one
+    /// statement may not touch a row twice).
+    func setSpecialties(_ specialties: [(registrationID: String, specialty: RegisteredSpecialty)]) throws {
+        guard !specialties.isEmpty else { return }
+        var last: [String: Int] = [:]
+        for (i, s) in specialties.enumerated() { last[s.registrationID + "\u{1F}" + s.specialty.specialty] = i }
+        var rows = PGRowSet(["registration_id": "text", "specialty": "text", "valid_from": "text", "valid_until": "text"])
+        for (i, s) in specialties.enumerated() where last[s.registrationID + "\u{1F}" + s.specialty.specialty] == i {
+            rows.append(s.registrationID, s.specialty.specialty, s.specialty.validFrom, s.specialty.validUntil)
+        }
+        try tx.execute("""
+            INSERT INTO registration_specialties (registration_id, specialty, valid_from, valid_until) SELECT * FROM \(rows.table("v"))
+            ON CONFLICT (registration_id, specialty) DO UPDATE SET valid_from = excluded.valid_from, valid_until = excluded.valid_until
+            """, parameters: rows.parameters)
+    }
+
     func extendSpecialty(_ specialty: String, of registrationID: String, until: String) throws {
         try tx.execute("UPDATE registration_specialties SET valid_until = $1 WHERE registration_id = $2 AND specialty = $3", until, registrationID, specialty)
     }
 
-    /// One statement: the first serial of a province inserts 1; later ones increment the row
-    /// while it is below `max` (the conflicting row is locked even when the WHERE refuses, so a
-    /// refusal too waits for the other node's COMMIT). No row back means `max` was given out.
-    func nextSerial(province: UInt32, max: Int) throws -> Int? {
-        guard max > 0 else { return nil }
-        return try tx.queryOne("""
-            INSERT INTO registration_serials AS s (province_code, last) VALUES ($1, 1)
-            ON CONFLICT (province_code) DO UPDATE SET last = s.last + 1 WHERE s.last < $2
-            RETURNING s.last
-            """, province, max)?.decode(Int.self, at: 0)
+    /// The province's row is read `FOR UPDATE` and set to its new last serial; the row lock is
+    /// held until COMMIT, so a second node allocating for the province waits and then reads this
+    /// one's last. The province's first allocation inserts the row; when another node's insert
+    /// wins the key meanwhile, the row is read again (ON CONFLICT DO NOTHING waits for its COMMIT).
+    func nextSerials(province: UInt32, count: Int, max: Int) throws -> Range<Int> {
+        let wanted = Swift.max(count, 0)
+        while true {
+            if let row = try tx.queryOne("SELECT last FROM registration_serials WHERE province_code = $1 FOR UPDATE", province) {
+                let current = try row.decode(Int.self, at: 0)
+                let last = min(current + wanted, max)
+                guard last > current else { return current..<current }
+                try tx.execute("UPDATE registration_serials SET last = $1 WHERE province_code = $2", last, province)
+                return current + 1 ..< last + 1
+            }
+            let last = min(wanted, max)
+            guard last > 0 else { return 0..<0 }
+            if try tx.execute("INSERT INTO registration_serials (province_code, last) VALUES ($1, $2) ON CONFLICT (province_code) DO NOTHING",
+                              province, last) == 1 {
+                return 1 ..< last + 1
+            }
+        }
     }
 
     // MARK: Staff

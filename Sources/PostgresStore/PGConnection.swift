@@ -259,7 +259,7 @@ public final class PGConnection {
     }
 
     /// PostgreSQL's spelling of a double (Swift prints `inf` and `nan`, which float8in also reads).
-    private static func text(of value: Double) -> String {
+    static func text(of value: Double) -> String {
         if value.isNaN { return "NaN" }
         if value.isInfinite { return value < 0 ? "-Infinity" : "Infinity" }
         return "\(value)"

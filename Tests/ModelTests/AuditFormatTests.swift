@@ -27,6 +27,14 @@ struct AuditFormatTests {
                 != AuditLog.chainHash(previous: previous, id: 1, at: "x", entry: b, format: 2))
     }
 
+    @Test("Format 2 is SHA-256 over the previous hash, \"v2\", then each field as its 4-byte big-endian UTF-8 length and bytes (a fixed vector)")
+    func knownAnswer() {
+        let entry = AuditEntry(at: Date(), caller: "jzs:ministry operator=王五", tenant: "nationwide", method: "/jzs.ministry.v1.Ministry/Decide",
+                               target: "application:a1", result: "approved → awaiting_announcement 京11120260000", requestID: "req-\u{1F}-1")
+        let hash = AuditLog.chainHash(previous: (0..<32).map { UInt8($0) }, id: 7, at: "2026-11-29T12:00:00.000Z", entry: entry, format: 2)
+        #expect(hash.map { String(format: "%02x", $0) }.joined() == "bc162d618eb8bc149685209591272e1872a4420b72b5775f94937c2cb0ef95d3")
+    }
+
     @Test("Moving a boundary in a stored row breaks the chain; old-format rows before it still verify")
     func tampering() async throws {
         let (db, path) = try database()

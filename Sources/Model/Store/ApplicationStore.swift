@@ -117,6 +117,24 @@ public enum ApplicationMilestone: Sendable {
     case decided
 }
 
+/// One status move of a batch (``ApplicationStore/move(_:at:milestone:)``): `id` from `from` to
+/// `to`, with the return reason (nil clears it) and the registration number (nil keeps it).
+public struct ApplicationMove: Sendable, Equatable {
+    public var id: String
+    public var from: ApplicationStatus
+    public var to: ApplicationStatus
+    public var reason: String?
+    public var registrationNumber: String?
+
+    public init(id: String, from: ApplicationStatus, to: ApplicationStatus, reason: String? = nil, registrationNumber: String? = nil) {
+        self.id = id
+        self.from = from
+        self.to = to
+        self.reason = reason
+        self.registrationNumber = registrationNumber
+    }
+}
+
 /// One line of an application's history.
 public struct NewApplicationEvent: Sendable, Equatable {
     public var applicationID: String
@@ -176,6 +194,19 @@ public protocol ApplicationStore {
     /// The status and type of one application (the cheap read each workflow step starts with).
     func state(of id: String, visibleTo scope: Scope) throws -> (type: RegistrationType, status: ApplicationStatus)?
     func application(_ id: String, visibleTo scope: Scope) throws -> StoredApplication?
+
+    // Batches (a report or a decision of up to 10,000): one read for all items, one write per
+    // kind of change, so an engine reached over a network makes a few round trips per batch, not
+    // several per item. The use case checks its rules on what the read gave back, then writes
+    // only the items that passed; nothing here fails for one item alone.
+
+    /// ``state(of:visibleTo:)`` of each of `ids`, by id; an absent or out-of-scope one is left out.
+    func states(of ids: [String], visibleTo scope: Scope) throws -> [String: (type: RegistrationType, status: ApplicationStatus)]
+    /// ``application(_:visibleTo:)`` of each of `ids`, by id, each held to the end of the unit of
+    /// work: an engine with concurrent writers locks the rows (in id order, so two batches never
+    /// deadlock), so the statuses read here are still the statuses when this unit of work writes
+    /// (SQLite: the single writer). Only in a write unit of work.
+    func holding(_ ids: [String], visibleTo scope: Scope) throws -> [String: StoredApplication]
     /// With the applicant's and employer's facts.
     func record(_ id: String, visibleTo scope: Scope) throws -> ApplicationRecord?
     /// A page in (created, id) order, starting after `cursor`.
@@ -202,7 +233,14 @@ public protocol ApplicationStore {
     func move(_ id: String, from: ApplicationStatus, to: ApplicationStatus, reason: String?, at: Double,
               milestone: ApplicationMilestone?, registrationNumber: String?) throws -> Bool
 
+    /// ``move(_:from:to:reason:at:milestone:registrationNumber:)`` for each of `moves`, all
+    /// stamped `at` and `milestone`; each moves only if it is still in its `from`.
+    /// - Returns: the ids that moved (one that was no longer in its `from` is not among them).
+    func move(_ moves: [ApplicationMove], at: Double, milestone: ApplicationMilestone?) throws -> Set<String>
+
     func appendEvent(_ event: NewApplicationEvent) throws
+    /// Many history lines at once (a batch's), in order.
+    func appendEvents(_ events: [NewApplicationEvent]) throws
     /// The history, oldest first.
     func events(of id: String) throws -> [ApplicationEvent]
 

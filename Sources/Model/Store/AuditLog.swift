@@ -121,12 +121,15 @@ public enum AuditLog {
         if format == 1 {
             return Digest.sha256(previous + Array(fields.joined(separator: "\u{1F}").utf8))
         }
-        // Format 2: "v2", then every field as its UTF-8 length (4 bytes, big-endian) and bytes.
-        var input = previous + Array("v2".utf8)
+        // Format 2: "v2", then every field as its UTF-8 length (4 bytes, big-endian) and bytes
+        // (built in one buffer: a batch hashes 10,000 rows).
+        var input = previous
+        input.reserveCapacity(previous.count + 2 + fields.reduce(0) { $0 + 4 + $1.utf8.count })
+        input += "v2".utf8
         for field in fields {
-            let bytes = Array(field.utf8)
-            let n = UInt32(clamping: bytes.count)
-            input += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)] + bytes
+            let n = UInt32(clamping: field.utf8.count)
+            input += [UInt8(n >> 24), UInt8(n >> 16 & 0xFF), UInt8(n >> 8 & 0xFF), UInt8(n & 0xFF)]
+            input += field.utf8
         }
         return Digest.sha256(input)
     }

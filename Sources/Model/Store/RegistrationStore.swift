@@ -74,10 +74,14 @@ public protocol RegistrationStore {
     /// The person's registration, active or cancelled.
     func registration(ofPerson individualID: String) throws -> StoredRegistration?
     func registration(_ key: RegistrationKey) throws -> StoredRegistration?
+    /// ``registration(ofPerson:)`` of each of `individualIDs` that has one, by person (a batch's one read).
+    func registrations(ofPersons individualIDs: [String]) throws -> [String: StoredRegistration]
     /// Sorted by specialty.
     func specialties(of registrationID: String) throws -> [RegisteredSpecialty]
 
     func insert(_ registration: StoredRegistration) throws
+    /// Many at once (a batch's); a ``StoreConflict`` fails them all.
+    func insert(_ registrations: [StoredRegistration]) throws
     /// A cancelled registration in force again (重新注册): new employer and number, its specialties cleared.
     func reactivate(_ id: String, enterpriseID: String, registrationNumber: String, at: Double) throws
     /// A 变更: the new employer and the number's new leading character.
@@ -85,18 +89,29 @@ public protocol RegistrationStore {
     func cancel(_ id: String) throws
     /// Adds the specialty or replaces its validity.
     func setSpecialty(_ specialty: RegisteredSpecialty, of registrationID: String) throws
+    /// ``setSpecialty(_:of:)`` for many (a batch's), in order: a later one for the same
+    /// registration and specialty wins.
+    func setSpecialties(_ specialties: [(registrationID: String, specialty: RegisteredSpecialty)]) throws
     func extendSpecialty(_ specialty: String, of registrationID: String, until: String) throws
 
-    /// The next serial of registration numbers first registered in `province`: 1, 2, … up to
-    /// `max`, nil once `max` was given out. The serial point: SQLite's single writer; an engine
-    /// with concurrent writers takes the province's row lock (`UPDATE … RETURNING`), so two nodes
-    /// approving at once never allocate the same number.
-    func nextSerial(province: UInt32, max: Int) throws -> Int?
+    /// The next `count` serials of registration numbers first registered in `province`, in
+    /// order, or as many as are left below `max` (fewer, maybe none): 1, 2, … up to `max`. The
+    /// serial point: SQLite's single writer; an engine with concurrent writers holds the
+    /// province's row until COMMIT, so two nodes approving at once never allocate the same
+    /// number. A batch asks once per province, not once per approval.
+    func nextSerials(province: UInt32, count: Int, max: Int) throws -> Range<Int>
 
     /// Active registrations visible to `scope` whose holder's name contains `nameContains`, by 注册编号.
     func activeStaff(visibleTo scope: Scope, nameContains: String, limit: Int, offset: Int) throws -> [StaffRecord]
     func activeStaffCount(visibleTo scope: Scope, nameContains: String) throws -> Int
     func activeStaffMember(_ key: RegistrationKey, visibleTo scope: Scope) throws -> StaffRecord?
+}
+
+extension RegistrationStore {
+    /// The next serial of `province` (``nextSerials(province:count:max:)`` of one), nil once `max` was given out.
+    public func nextSerial(province: UInt32, max: Int) throws -> Int? {
+        try nextSerials(province: province, count: 1, max: max).first
+    }
 }
 
 /// A row of `certificates`: one version of a registration's certificate. (`expired` is worked

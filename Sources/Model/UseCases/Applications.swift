@@ -370,33 +370,45 @@ public final class Applications: Sendable {
         return try await store.write { tx -> [BatchItemResult] in
             try Idempotency.once(principal: caller.principal, key: key, method: audit.method, request: Idempotency.canonical([ids]), at: now,
                                  in: tx.idempotency) {
-                var results: [BatchItemResult] = []
-                results.reserveCapacity(ids.count)
-                var auditRows: [AuditEntry] = []
-                var seen = Set<String>()
+                // One read for every item, the rules on what it gave, then one guarded move for
+                // those that passed: an item that fails writes nothing, so no savepoint is needed.
                 let applications = tx.applications
                 let actor = try EventActor(caller, audit, in: tx)
-                for id in ids {
+                let states = try applications.states(of: ids, visibleTo: scope)
+                var results = [BatchItemResult?](repeating: nil, count: ids.count)
+                var moves: [(index: Int, move: ApplicationMove)] = []
+                var seen = Set<String>()
+                for (i, id) in ids.enumerated() {
                     guard seen.insert(id).inserted else {
-                        results.append(.init(applicationID: id, error: .alreadyExists(Text(.listedTwice))))
+                        results[i] = .init(applicationID: id, error: .alreadyExists(Text(.listedTwice)))
                         continue
                     }
-                    guard let (type, status) = try applications.state(of: id, visibleTo: scope) else {
-                        results.append(.init(applicationID: id, error: .notFound(Text(.applicationNotFound, "\(id)"))))
+                    guard let (type, status) = states[id] else {
+                        results[i] = .init(applicationID: id, error: .notFound(Text(.applicationNotFound, "\(id)")))
                         continue
                     }
-                    guard status == .awaitingEnterprise, let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type),
-                          try applications.move(id, from: .awaitingEnterprise, to: next, reason: nil, at: now.timeIntervalSince1970,
-                                                milestone: .reported, registrationNumber: nil) else {
-                        results.append(.init(applicationID: id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(id)", .status(status.rawValue)))))
+                    guard status == .awaitingEnterprise, let next = ApplicationRoute.next(after: .awaitingEnterprise, for: type) else {
+                        results[i] = .init(applicationID: id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(id)", .status(status.rawValue))))
                         continue
                     }
-                    try Self.event(tx, id, at: now, actor: actor, action: "reported", from: .awaitingEnterprise, to: next, reason: nil)
-                    auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(id)", result: "reported (batch) → \(next.rawValue)"))
-                    results.append(.init(applicationID: id, error: nil))
+                    moves.append((i, ApplicationMove(id: id, from: .awaitingEnterprise, to: next)))
                 }
+                let moved = try applications.move(moves.map(\.move), at: now.timeIntervalSince1970, milestone: .reported)
+                var events: [NewApplicationEvent] = []
+                var auditRows: [AuditEntry] = []
+                for (i, m) in moves {
+                    // Moved by someone else since the read: as if it had been read in its new status.
+                    guard moved.contains(m.id) else {
+                        results[i] = .init(applicationID: m.id, error: .failedPrecondition(Text(.notAwaitingEnterprise, "\(m.id)", .status(m.from.rawValue))))
+                        continue
+                    }
+                    events.append(Self.event(m.id, at: now, actor: actor, action: "reported", from: m.from, to: m.to, reason: nil))
+                    auditRows.append(audit.entry(at: now, tenant: Self.tenant(caller), target: "application:\(m.id)", result: "reported (batch) → \(m.to.rawValue)"))
+                    results[i] = .init(applicationID: m.id, error: nil)
+                }
+                try applications.appendEvents(events)
                 try tx.audit.append(auditRows)
-                return results
+                return results.map { $0! }
             }
         }
     }
@@ -457,8 +469,14 @@ public final class Applications: Sendable {
 
     static func event(_ tx: any StoreTransaction, _ id: String, at: Date, actor: EventActor, action: String, from: ApplicationStatus?,
                       to: ApplicationStatus, reason: String?) throws {
-        try tx.applications.appendEvent(NewApplicationEvent(applicationID: id, at: at.timeIntervalSince1970, actorPrincipal: actor.principal,
-                                                            actorName: actor.name, action: action, from: from, to: to, reason: reason))
+        try tx.applications.appendEvent(event(id, at: at, actor: actor, action: action, from: from, to: to, reason: reason))
+    }
+
+    /// One line of an application's history (a batch writes them together).
+    static func event(_ id: String, at: Date, actor: EventActor, action: String, from: ApplicationStatus?, to: ApplicationStatus,
+                      reason: String?) -> NewApplicationEvent {
+        NewApplicationEvent(applicationID: id, at: at.timeIntervalSince1970, actorPrincipal: actor.principal, actorName: actor.name,
+                            action: action, from: from, to: to, reason: reason)
     }
 
     static func tenant(_ caller: Caller) -> String {

@@ -34,6 +34,14 @@ struct SQLiteRegistrationStore: RegistrationStore {
         }
     }
 
+    func registrations(ofPersons individualIDs: [String]) throws -> [String: StoredRegistration] {
+        var found: [String: StoredRegistration] = [:]
+        for id in individualIDs where found[id] == nil {
+            if let registration = try registration(ofPerson: id) { found[id] = registration }
+        }
+        return found
+    }
+
     func specialties(of registrationID: String) throws -> [RegisteredSpecialty] {
         try Row.fetchAll(db.cachedStatement(sql: "SELECT specialty, valid_from, valid_until FROM registration_specialties WHERE registration_id = ? ORDER BY specialty"),
                          arguments: [registrationID]).map(Self.specialty)
@@ -44,6 +52,10 @@ struct SQLiteRegistrationStore: RegistrationStore {
             try db.cachedStatement(sql: "INSERT INTO registrations (id, individual_id, enterprise_id, registration_number, status, registered_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [r.id, r.individualID, r.enterpriseID, r.registrationNumber, r.status.rawValue, r.registeredAt])
         }
+    }
+
+    func insert(_ registrations: [StoredRegistration]) throws {
+        for r in registrations { try insert(r) }
     }
 
     func reactivate(_ id: String, enterpriseID: String, registrationNumber: String, at: Double) throws {
@@ -72,19 +84,24 @@ struct SQLiteRegistrationStore: RegistrationStore {
             """).execute(arguments: [registrationID, s.specialty, s.validFrom, s.validUntil])
     }
 
+    func setSpecialties(_ specialties: [(registrationID: String, specialty: RegisteredSpecialty)]) throws {
+        for s in specialties { try setSpecialty(s.specialty, of: s.registrationID) }
+    }
+
     func extendSpecialty(_ specialty: String, of registrationID: String, until: String) throws {
         try db.cachedStatement(sql: "UPDATE registration_specialties SET valid_until = ? WHERE registration_id = ? AND specialty = ?")
             .execute(arguments: [until, registrationID, specialty])
     }
 
-    func nextSerial(province: UInt32, max: Int) throws -> Int? {
+    func nextSerials(province: UInt32, count: Int, max: Int) throws -> Range<Int> {
         // The single writer holds the row from this read to the increment.
         let current = try Int.fetchOne(db.cachedStatement(sql: "SELECT last FROM registration_serials WHERE province_code = ?"), arguments: [province]) ?? 0
-        guard current < max else { return nil }
+        let last = min(current + Swift.max(count, 0), max)
+        guard last > current else { return current..<current }
         try db.cachedStatement(sql: """
-            INSERT INTO registration_serials (province_code, last) VALUES (?, 1) ON CONFLICT (province_code) DO UPDATE SET last = last + 1
-            """).execute(arguments: [province])
-        return current + 1
+            INSERT INTO registration_serials (province_code, last) VALUES (?, ?) ON CONFLICT (province_code) DO UPDATE SET last = excluded.last
+            """).execute(arguments: [province, last])
+        return current + 1 ..< last + 1
     }
 
     // MARK: Staff
