@@ -99,17 +99,21 @@ public final class Spawned: @unchecked Sendable {
     }
 
     private func reap(blocking: Bool) -> Termination? {
-        if let done = lock.withLock({ termination }) { return done }
-        var status: Int32 = 0
-        var result: pid_t
-        repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
-        return lock.withLock {
-            if termination == nil, result == pid {
-                let signaled = (status & 0x7f) != 0
-                termination = Termination(status: signaled ? status & 0x7f : (status >> 8) & 0xff, signaled: signaled)
+        while true {
+            if let done = lock.withLock({ termination }) { return done }
+            var status: Int32 = 0
+            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if result < 0 && errno == EINTR { continue }
+            let done: Termination? = lock.withLock {
+                if termination == nil, result == pid {
+                    let signaled = (status & 0x7f) != 0
+                    termination = Termination(status: signaled ? status & 0x7f : (status >> 8) & 0xff, signaled: signaled)
+                }
+                return termination
             }
-            // result < 0 (ECHILD): reaped by a concurrent waiter, which set `termination`.
-            return termination
+            if done != nil || !blocking { return done }
+            // ECHILD: a concurrent waiter reaped the child and is about to record how it ended.
+            usleep(1000)
         }
     }
 

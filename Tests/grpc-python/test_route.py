@@ -120,7 +120,7 @@ class RouteTests(StockTestCase):
             caller.close()
 
     def draft(self, kind, specialties, employer):
-        end = datetime.date.today().replace(year=datetime.date.today().year + 3)
+        end = datetime.date.today() + datetime.timedelta(days=3 * 365)   # (replace(year=…) fails on 29 February)
         return A.ApplicationDraft(type=kind, specialties=specialties, employer_credit_code=employer,
                                   qualification_certificate_no="Q0012345", qualification_date="2021-09-20",
                                   contract_start="2025-01-01", contract_end=end.isoformat())
