@@ -335,8 +335,8 @@ class EnterpriseSessionTests(StockTestCase):
                          metadata=[("authorization", "Bearer " + "0" * 64)])
 
 
-class HealthTests(StockTestCase):
-    """grpc.health.v1.Health, as load balancers and grpc_health_probe call it."""
+class GRPCOnlyTestCase(StockTestCase):
+    """Tests of the gRPC-only services, sharing one stock channel per class (none over jzs/1)."""
 
     @classmethod
     def setUpClass(cls):
@@ -346,6 +346,10 @@ class HealthTests(StockTestCase):
     def tearDownClass(cls):
         if cls.channel:
             close(cls.channel)
+
+
+class HealthTests(GRPCOnlyTestCase):
+    """grpc.health.v1.Health, as load balancers and grpc_health_probe call it."""
 
     def setUp(self):
         self.requireGRPC()
@@ -369,18 +373,9 @@ class HealthTests(StockTestCase):
         unknown.cancel()
 
 
-class ReflectionTests(StockTestCase):
+class ReflectionTests(GRPCOnlyTestCase):
     """Server reflection (v1alpha through grpcio-reflection's client, v1 through a raw stub of the
     wire-identical v1 service), serving the descriptors of every service."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.channel = None if TRANSPORT != "h2" else channel()
-
-    @classmethod
-    def tearDownClass(cls):
-        if cls.channel:
-            close(cls.channel)
 
     def setUp(self):
         self.requireGRPC()
