@@ -181,6 +181,7 @@ let package = Package(
                 "RPCServer", "RPCClient", "Proto", "Model", "Crypto", "CertificateRender",
                 "jzs",   // @testable: the CLI's language resolution and catalogue (CLILanguageTests)
                 "PostgresRegistry", "PostgresStore", "PostgresTestSupport",   // JZS_TEST_ENGINE=postgresql (TestServer, StoredRows)
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),   // GRPCRequestHeadTests
                 .product(name: "NIOCore", package: nio),
                 .product(name: "NIOPosix", package: nio),
                 .product(name: "Logging", package: "swift-log"),

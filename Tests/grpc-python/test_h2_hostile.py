@@ -1,6 +1,7 @@
 """Hostile HTTP/2 clients against jzsd's gRPC endpoint, written from RFC 9113 and RFC 7541 with
 nothing but Python's ssl module: frames and header blocks are built by hand, so the client can do
-what no stock library would (stop reading, never open its flow-control window).
+what no stock library would (stop reading, never open its flow-control window, send header
+blocks that are not well-formed requests).
 
 Each test starts a jzsd of its own (embedded SQLite, short write-stall timeout) so that its memory
 and its log belong to the test.
@@ -230,6 +231,61 @@ class ClosedWindowTests(HostileH2TestCase):
             self.assertTrue(ended, "the stalled stream's connection was not closed in 15 s: " + self.server.log()[-2000:])
         finally:
             attacker.close()
+
+
+class MalformedRequestTests(unittest.TestCase):
+    """Header blocks that are not well-formed HTTP/2 requests (RFC 9113 §8.2-8.3): the server
+    resets each stream with PROTOCOL_ERROR, starts no call, and the connection goes on."""
+
+    PROTOCOL_ERROR = 0x1
+    PSEUDO = [(":method", "POST"), (":scheme", "https"), (":path", "/jzs.public.v1.Public/Echo"), (":authority", "localhost")]
+    GRPC = [("content-type", "application/grpc"), ("te", "trailers")]
+    BLOCKS = {
+        "uppercase name": PSEUDO + GRPC + [("Operator", "x")],
+        "connection-specific header": PSEUDO + GRPC + [("connection", "keep-alive")],
+        "te other than trailers": PSEUDO + [("content-type", "application/grpc"), ("te", "gzip")],
+        "CR LF in a value": PSEUDO + GRPC + [("request-id", "a\r\nx-injected: 1")],
+        "pseudo-header after a regular one": PSEUDO[:3] + GRPC + [(":authority", "localhost")],
+        ":status in a request": PSEUDO + [(":status", "200")] + GRPC,
+        "no :path": PSEUDO[:2] + GRPC,
+        "duplicate :method": PSEUDO + [(":method", "GET")] + GRPC,
+    }
+
+    def setUp(self):
+        if TRANSPORT != "h2":
+            self.skipTest("HTTP/2 only")
+        self.server = OwnServer([])
+
+    def tearDown(self):
+        self.server.stop()
+
+    def test_each_malformed_request_is_reset_and_the_connection_serves_the_next_call(self):
+        client = RawH2(self.server)
+        try:
+            client.acknowledge_settings()
+            stream = 1
+            for name, headers in self.BLOCKS.items():
+                body = grpc_message(public_pb2.EchoRequest(text="never answered"))
+                client.sock.sendall(frame(HEADERS, END_HEADERS, stream, header_block(headers)) + frame(DATA, END_STREAM, stream, body))
+                # Then that stream, and only it, is reset with PROTOCOL_ERROR, without an answer
+                while True:
+                    kind, _, sid, payload = client.read_frame()
+                    self.assertFalse(kind in (HEADERS, DATA) and sid == stream, f"{name}: answered instead of reset")
+                    if kind == GOAWAY:
+                        self.fail(f"{name}: the connection was closed")
+                    if kind == RST_STREAM and sid == stream:
+                        self.assertEqual(int.from_bytes(payload, "big"), self.PROTOCOL_ERROR, name)
+                        break
+                stream += 2
+            # And a well-formed call on the same connection is answered
+            client.call(stream, "/jzs.public.v1.Public/Echo", public_pb2.EchoRequest(text="still served"))
+            answer = b""
+            while b"still served" not in answer:
+                kind, _, sid, payload = client.read_frame()
+                if kind == DATA and sid == stream:
+                    answer += payload
+        finally:
+            client.close()
 
 
 if __name__ == "__main__":

@@ -25,6 +25,8 @@ public enum GRPCWire {
 
     /// Whether a request's `content-type` is gRPC with the protobuf encoding.
     public static func isGRPCContentType(_ value: String) -> Bool {
+        // What every stock client sends, without splitting (this runs once per call).
+        if value == contentType || value == "application/grpc+proto" { return true }
         let base = value.split(separator: ";", maxSplits: 1).first.map { $0.trimmingASCIISpaces() } ?? ""
         return base == "application/grpc" || base == "application/grpc+proto"
     }

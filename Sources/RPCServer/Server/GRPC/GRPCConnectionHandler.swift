@@ -230,6 +230,15 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         }
     }
 
+    /// The stream's HEADERS were not a well-formed request: RST_STREAM PROTOCOL_ERROR.
+    func streamMalformed(_ streamID: HTTP2StreamID, reason: String) {
+        shared.logger.debug("malformed HTTP/2 request, stream reset", metadata: [
+            "connection": "\(connectionID)", "stream": "\(streamID)", "reason": "\(LogField.escape(reason, maxBytes: limits.maxLoggedFieldBytes))",
+        ])
+        write(streamID, .rstStream(.protocolError), promise: nil)
+        flushSoon()
+    }
+
     /// The stream refused its request before it was complete (compressed, too large).
     func streamRefused(_ id: UInt32, _ error: RPCError) {
         guard let context else { return }

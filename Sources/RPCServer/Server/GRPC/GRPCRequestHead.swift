@@ -1,4 +1,4 @@
-internal import NIOHPACK
+package import NIOHPACK
 internal import Proto
 internal import Model
 
@@ -6,7 +6,7 @@ internal import Model
 /// (`grpc-timeout`) and the call metadata: every header but the HTTP/2 pseudo-headers and the
 /// transport's own (`content-type`, `te`, `user-agent`, `grpc-*`), validated as jzs/1 metadata
 /// is (``ConnectionState/validatedMetadata(_:limits:)``). A pure function of the headers.
-struct GRPCRequestHead {
+package struct GRPCRequestHead {
     var path: String
     var timeoutMicros: UInt64
     var metadata: Metadata
@@ -18,22 +18,50 @@ struct GRPCRequestHead {
     }
 
     /// A request's headers read in one pass: the first value of each header the transport
-    /// checks (as `HPACKHeaders.first(name:)` gives it; NIOHTTP2 has already refused names that
-    /// are not lowercase) and the call metadata, in order.
-    struct Scan {
-        var method: String?
-        var path: String?
+    /// checks, the call metadata in order, and whether the block is a well-formed HTTP/2 request
+    /// at all (``HeaderRules``; NIOHTTP2's own check of every header block is switched off).
+    package struct Scan {
+        package var method: String?
+        package var path: String?
         var contentType: String?
         var encoding: String?
         var timeout: String?
         var acceptLanguage: String?
         var entries: [Wire.RPC.MetadataEntry] = []
+        /// Why the block is not a well-formed request (for the log), if it is not: the stream is
+        /// then reset with PROTOCOL_ERROR, as RFC 9113 §8.1.1 asks of a malformed request.
+        package var malformed: String?
 
-        init(_ headers: HPACKHeaders) {
+        package init(_ headers: HPACKHeaders) {
+            malformed = read(headers)
+        }
+
+        /// Reads the block; returns why it is malformed, or nil.
+        private mutating func read(_ headers: HPACKHeaders) -> String? {
+            var seen = HeaderRules.Pseudo()
+            var regular = false
             for (name, value, _) in headers {
+                if name.utf8.first == UInt8(ascii: ":") {
+                    guard !regular else { return "pseudo-header \(name) after a regular header" }
+                    guard let pseudo = HeaderRules.Pseudo(requestName: name) else { return "pseudo-header \(name) in a request" }
+                    guard !seen.contains(pseudo) else { return "pseudo-header \(name) twice" }
+                    guard HeaderRules.isPseudoValue(value) else { return "bytes a pseudo-header value cannot hold in \(name)" }
+                    seen.insert(pseudo)
+                    if pseudo == .method { method = value }
+                    if pseudo == .path {
+                        guard !value.isEmpty else { return "empty :path" }
+                        path = value
+                    }
+                    continue
+                }
+                regular = true
+                guard HeaderRules.isFieldName(name) else { return "header name that is not a lowercase token" }
+                guard HeaderRules.isFieldValue(value) else { return "NUL, CR or LF in the value of \(name)" }
                 switch name {
-                case ":method": if method == nil { method = value }
-                case ":path": if path == nil { path = value }
+                case "connection", "transfer-encoding", "proxy-connection", "keep-alive", "upgrade":
+                    return "connection-specific header \(name)"
+                case GRPCWire.Header.te:
+                    guard value == "trailers" else { return "te other than trailers" }
                 case GRPCWire.Header.contentType: if contentType == nil { contentType = value }
                 case GRPCWire.Header.encoding: if encoding == nil { encoding = value }
                 case GRPCWire.Header.timeout: if timeout == nil { timeout = value }
@@ -44,6 +72,7 @@ struct GRPCRequestHead {
                     if !isTransportHeader(name) { entries.append(Wire.RPC.MetadataEntry(key: name, value: value)) }
                 }
             }
+            return seen.isSuperset(of: .required) ? nil : "a request without :method, :scheme and :path"
         }
 
         /// The language of `accept-language` (for the errors of this request).

@@ -57,6 +57,10 @@ final class GRPCStream {
         case .headers(let headers):
             if phase == .awaitingHeaders {
                 let scan = GRPCRequestHead.Scan(headers.headers)
+                if let malformed = scan.malformed {
+                    refuseMalformed(malformed)
+                    return
+                }
                 if let path = scan.path, ReflectionService.paths.contains(path) {
                     phase = .reflection
                 } else {
@@ -102,6 +106,16 @@ final class GRPCStream {
                                 language: language))
             }
         }
+    }
+
+    /// A header block that is not a well-formed request (``HeaderRules``): the stream is reset
+    /// with PROTOCOL_ERROR (RFC 9113 §8.1.1) and no call starts; the rest of its frames are
+    /// dropped until the reset closes it.
+    private func refuseMalformed(_ reason: String) {
+        phase = .handedOver
+        finished = true
+        clientEnded = true
+        connection.streamMalformed(streamID, reason: reason)
     }
 
     private func reject(_ error: RPCError) {

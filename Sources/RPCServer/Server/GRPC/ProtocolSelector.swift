@@ -90,6 +90,11 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
             HTTP2Setting(parameter: .maxHeaderListSize, value: limits.h2MaxHeaderListBytes),
         ]
         configuration.targetWindowSize = min(limits.h2ConnectionWindowBytes, Int(Int32.max))
+        // Request header blocks are checked in GRPCStream's single pass over them (HeaderRules):
+        // NIOHTTP2's validator also re-checked every block the server sends. gRPC carries no
+        // content-length; a request ends with END_STREAM and each message has its own length.
+        configuration.headerBlockValidation = .disabled
+        configuration.contentLengthValidation = .disabled
         return configuration
     }
 
