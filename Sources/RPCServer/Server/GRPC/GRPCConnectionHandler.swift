@@ -26,6 +26,10 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     let budget: OutboundBudget
     private var streams: [UInt32: GRPCStream] = [:]
     private let flusher = FlushCoalescer()
+    /// Inside a read burst (channelRead … channelReadComplete): what the burst's calls write is
+    /// flushed once at its end, in the same tick (NIOHTTP2Handler flushes its own frames there).
+    private var reading = false
+    private var flushAtReadComplete = false
     private var readingPaused = false
     private var readPending = false
 
@@ -119,7 +123,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         }
         guard let increment = H2Window.increment(window: window, target: target) else { return }
         context.write(wrapOutboundOut(HTTP2Frame(streamID: event.streamID, payload: .windowUpdate(windowSizeIncrement: increment))), promise: nil)
-        flusher.wrote(context)
+        flushSoon()
     }
 
     // MARK: Writes of the streams
@@ -132,9 +136,24 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         context.write(wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: payload)), promise: promise)
     }
 
-    /// Flushes now if this is the first flush of the tick, else at its end.
+    /// Flushes at the end of the read burst when inside one; else now if this is the first
+    /// flush of the tick, else at its end (a call that finished on another thread).
     func flushSoon() {
-        if let context { flusher.wrote(context) }
+        guard let context else { return }
+        if reading {
+            flushAtReadComplete = true
+        } else {
+            flusher.wrote(context)
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        reading = false
+        if flushAtReadComplete {
+            flushAtReadComplete = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
@@ -153,6 +172,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     /// NIOHTTP2Handler has already refused the frames no open stream may take).
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        reading = true
         state.frameReceived()
         if frame.streamID != .rootStream {
             let id = UInt32(Int32(frame.streamID))
