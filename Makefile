@@ -12,7 +12,7 @@ APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev 
 # is the PostgreSQL engine (libpq) and the server its tests start (initdb, pg_ctl, pg_basebackup
 # from /usr/lib/postgresql/15/bin).
 
-.PHONY: deps build release run test grpc-stock-test sanitize fuzz fuzz-smoke generate check-generated bench demo clean
+.PHONY: deps build release run test grpc-stock-test sanitize fuzz fuzz-smoke generate check-generated bench bench-grpc-cpp demo clean
 
 # Installs the Debian packages the build needs, when missing.
 deps:
@@ -86,6 +86,10 @@ fuzz-smoke: deps
 
 bench: release
 	./scripts/bench
+
+# gRPC C++ (Debian's 1.51) beside jzsd in the same run, for issue #11's comparison (docs/PERFORMANCE.md).
+bench-grpc-cpp: release
+	./scripts/bench-grpc-cpp
 
 # Walks a fresh server through sign-up, provincial authentication and accounts (scripts/demo).
 demo: build
