@@ -55,12 +55,15 @@ let package = Package(
         // The only owner of cairo, fontconfig and libqrencode pointers: draws a certificate sheet as PDF or PNG.
         .target(name: "CertificateRender", dependencies: ["CCairo", "CQRencode"], swiftSettings: settings),
 
+        // Bounded, cancellable hand-out of a fixed set of slots (WorkPool's turns, PGPool's connections).
+        .target(name: "Pooling", swiftSettings: settings),
+
         // The only owner of libpq pointers: connections, transactions, the pool (no SQL of jzs here).
-        .target(name: "PostgresStore", dependencies: ["CLibPQ"], swiftSettings: settings),
+        .target(name: "PostgresStore", dependencies: ["CLibPQ", "Pooling"], swiftSettings: settings),
 
         .target(
             name: "Model",
-            dependencies: ["Crypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Crypto", "Pooling", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
 
         // The store layer's PostgreSQL engine (docs/STORE.md): jzs's SQL for PostgreSQL, over PostgresStore.
@@ -165,7 +168,7 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(
             name: "ModelTests",
-            dependencies: ["Model", "Crypto", "PostgresRegistry", "PostgresStore", "PostgresTestSupport",
+            dependencies: ["Model", "Crypto", "Pooling", "PostgresRegistry", "PostgresStore", "PostgresTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
         // Throw-away PostgreSQL clusters (initdb/pg_ctl from /usr/lib/postgresql/15/bin) for tests.

@@ -1,5 +1,6 @@
 internal import Dispatch
 internal import Synchronization
+internal import Pooling
 
 /// A bounded pool of ``PGConnection``s whose units of work run off the caller's thread.
 ///
@@ -36,13 +37,6 @@ public final class PGPool: Sendable {
         init(index: Int) { queue = DispatchQueue(label: "jzs.postgres.\(index)") }
     }
 
-    private struct State {
-        var free: [Int]
-        var nextWaiter = 0
-        var waiters: [(id: Int, continuation: CheckedContinuation<Int, any Error>)] = []
-        var closed = false
-    }
-
     /// How many times in all a unit of work runs when the server rolls it back for a conflict
     /// with another transaction (``PGError/isConflict``).
     public static let conflictAttempts = 3
@@ -50,8 +44,8 @@ public final class PGPool: Sendable {
     /// The libpq URL (or `key=value` string) every connection is opened with.
     public let url: String
     private let slots: [Slot]
-    private let queueLimit: Int
-    private let state: Mutex<State>
+    /// Lends the slots' indexes, one caller at a time, with the bounded queue of waiting callers.
+    private let free: SlotQueue<Int>
     private let reconnectCount = Atomic<Int>(0)
     private let conflictRetryCount = Atomic<Int>(0)
 
@@ -63,8 +57,7 @@ public final class PGPool: Sendable {
         self.url = url
         let size = max(1, size)
         slots = (0..<size).map(Slot.init)
-        self.queueLimit = max(0, queueLimit)
-        state = Mutex(State(free: Array((0..<size).reversed())))
+        free = SlotQueue(slots: Array((0..<size).reversed()), queueLimit: queueLimit)
     }
 
     /// How many times a connection was opened again after one broke (for tests and metrics).
@@ -74,7 +67,7 @@ public final class PGPool: Sendable {
     public var conflictRetries: Int { conflictRetryCount.load(ordering: .relaxed) }
 
     /// Callers waiting for a connection now (for tests and metrics).
-    public var waitingCallers: Int { state.withLock { $0.waiters.count } }
+    public var waitingCallers: Int { free.waiting }
 
     /// Runs `body` in a write transaction; COMMIT when it returns, ROLLBACK when it throws.
     /// - Throws: what `body` throws, or ``PGError`` (see ``PGConnection/transaction(_:_:)``).
@@ -103,12 +96,7 @@ public final class PGPool: Sendable {
 
     /// Closes every connection; waiting and later callers get ``PGError/poolClosed``.
     public func close() {
-        let waiters = state.withLock { s in
-            s.closed = true
-            defer { s.waiters.removeAll() }
-            return s.waiters
-        }
-        for waiter in waiters { waiter.continuation.resume(throwing: PGError.poolClosed) }
+        free.close()
         for slot in slots { slot.queue.async { slot.connection = nil } }
     }
 
@@ -157,7 +145,7 @@ public final class PGPool: Sendable {
     /// Takes a free slot (waiting for one), runs `work` on its queue, drops a broken connection, frees the slot.
     private func onSlot<T: Sendable>(_ work: @escaping @Sendable (Slot) throws -> T) async throws -> T {
         let index = try await acquire()
-        defer { release(index) }
+        defer { free.release(index) }
         let slot = slots[index]
         return try await withCheckedThrowingContinuation { continuation in
             slot.queue.async {
@@ -169,44 +157,12 @@ public final class PGPool: Sendable {
     }
 
     private func acquire() async throws -> Int {
-        enum Decision { case go(Int), closed, busy, wait(Int) }
-        let decision: Decision = state.withLock { s in
-            if s.closed { return .closed }
-            if let index = s.free.popLast() { return .go(index) }
-            if s.waiters.count >= queueLimit { return .busy }
-            s.nextWaiter += 1
-            return .wait(s.nextWaiter)
+        do {
+            return try await free.acquire()
+        } catch SlotQueue<Int>.Refusal.full {
+            throw PGError.poolBusy
+        } catch SlotQueue<Int>.Refusal.closed {
+            throw PGError.poolClosed
         }
-        switch decision {
-        case .go(let index): return index
-        case .closed: throw PGError.poolClosed
-        case .busy: throw PGError.poolBusy
-        case .wait(let id):
-            return try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Int, any Error>) in
-                    let cancelled = state.withLock { s -> Bool in
-                        if Task.isCancelled { return true }
-                        s.waiters.append((id, c))
-                        return false
-                    }
-                    if cancelled { c.resume(throwing: CancellationError()) }
-                }
-            } onCancel: {
-                let c = state.withLock { s -> CheckedContinuation<Int, any Error>? in
-                    guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                    return s.waiters.remove(at: i).continuation
-                }
-                c?.resume(throwing: CancellationError())
-            }
-        }
-    }
-
-    /// Hands the slot to the next waiter, or frees it.
-    private func release(_ index: Int) {
-        let next = state.withLock { s -> CheckedContinuation<Int, any Error>? in
-            if s.waiters.isEmpty { s.free.append(index); return nil }
-            return s.waiters.removeFirst().continuation
-        }
-        next?.resume(returning: index)
     }
 }

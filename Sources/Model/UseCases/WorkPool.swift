@@ -1,5 +1,6 @@
 public import Foundation
 internal import Synchronization
+internal import Pooling
 
 /// Runs CPU-heavy work (password hashing) off the event loops, at most `width` at a time, with
 /// at most `queueLimit` callers waiting for a turn.
@@ -11,82 +12,34 @@ public final class WorkPool: Sendable {
     /// The queue is full: try again later.
     public struct Full: Error, Sendable {}
 
-    private struct State {
-        var free: Int
-        var nextWaiter = 0
-        var waiters: [(id: Int, continuation: CheckedContinuation<Void, any Error>)] = []
-        var completed = 0
-    }
-
     private let queue: DispatchQueue
-    private let queueLimit: Int
-    private let state: Mutex<State>
+    private let turns: SlotQueue<Int>
+    private let completedCount = Mutex(0)
 
     public init(label: String, width: Int, queueLimit: Int = 32) {
         queue = DispatchQueue(label: label, attributes: .concurrent)
-        self.queueLimit = max(0, queueLimit)
-        state = Mutex(State(free: max(1, width)))
+        turns = SlotQueue(slots: Array(0..<max(1, width)), queueLimit: queueLimit)
     }
 
     /// Works that have run to completion (for tests: what was really evaluated).
-    public var completed: Int { state.withLock { $0.completed } }
+    public var completed: Int { completedCount.withLock { $0 } }
 
     /// Runs `work` when a slot is free.
     /// - Throws: ``Full`` when `queueLimit` callers already wait; `CancellationError` when the
     ///   caller's task is cancelled before the work starts; or what `work` throws.
     public func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await acquire()
+        let turn: Int
         do {
-            try Task.checkCancellation()  // the caller may have gone while it waited
-        } catch {
-            release()
-            throw error
+            turn = try await turns.acquire()
+        } catch is SlotQueue<Int>.Refusal {
+            throw Full()   // a WorkPool is never closed: the only refusal is a full queue
         }
-        defer { release() }
+        defer { turns.release(turn) }
+        try Task.checkCancellation()  // the caller may have gone while it waited
         let result = try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try work() }) }
         }
-        state.withLock { $0.completed += 1 }
+        completedCount.withLock { $0 += 1 }
         return result
-    }
-
-    private func acquire() async throws {
-        enum Decision { case go, full, wait(Int) }
-        let decision: Decision = state.withLock { s in
-            if s.free > 0 { s.free -= 1; return .go }
-            if s.waiters.count >= queueLimit { return .full }
-            s.nextWaiter += 1
-            return .wait(s.nextWaiter)
-        }
-        switch decision {
-        case .go: return
-        case .full: throw Full()
-        case .wait(let id):
-            try await withTaskCancellationHandler {
-                try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-                    let cancelled = state.withLock { s -> Bool in
-                        if Task.isCancelled { return true }
-                        s.waiters.append((id, c))
-                        return false
-                    }
-                    if cancelled { c.resume(throwing: CancellationError()) }
-                }
-            } onCancel: {
-                let c = state.withLock { s -> CheckedContinuation<Void, any Error>? in
-                    guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-                    return s.waiters.remove(at: i).continuation
-                }
-                c?.resume(throwing: CancellationError())
-            }
-        }
-    }
-
-    /// Hands the slot to the next waiter, or frees it.
-    private func release() {
-        let next = state.withLock { s -> CheckedContinuation<Void, any Error>? in
-            if s.waiters.isEmpty { s.free += 1; return nil }
-            return s.waiters.removeFirst().continuation
-        }
-        next?.resume()
     }
 }
