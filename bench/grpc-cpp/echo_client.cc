@@ -18,8 +18,11 @@
 // the default is one polling thread per connection, at most one per core (threads beyond the
 // connections only contend for them).
 //
+// `--api sync` drives the synchronous API instead, as most gRPC C++ callers are written: one thread
+// per call slot, each making blocking stub->Echo calls one after another.
+//
 //   echo_client --server 127.0.0.1:7461 --ca DIR/pki/ca.pem --concurrency 16 --connections 1
-//               --payload 256 --seconds 8 --warmup 2 [--threads N]
+//               --payload 256 --seconds 8 --warmup 2 [--api async|sync] [--threads N]
 
 #include <grpcpp/grpcpp.h>
 
@@ -121,6 +124,28 @@ private:
     grpc::Status status_;
 };
 
+/// The synchronous API: one thread per call slot, blocking calls one after another.
+void callBlocking(Public::Stub* stub, const EchoRequest* request, const Window* window, Tally* tally) {
+    for (;;) {
+        auto sent = Clock::now();
+        if (sent >= window->measureUntil) return;
+        grpc::ClientContext context;
+        EchoResponse response;
+        grpc::Status status = stub->Echo(&context, *request, &response);
+        auto done = Clock::now();
+        if (sent < window->measureFrom) continue;
+        if (status.ok()) {
+            auto micros = std::chrono::duration_cast<std::chrono::microseconds>(done - sent).count();
+            tally->latencies.push_back(static_cast<uint32_t>(std::min<long long>(micros, UINT32_MAX)));
+        } else {
+            tally->errors++;
+            if (tally->firstError.empty()) {
+                tally->firstError = "status " + std::to_string(status.error_code()) + ": " + status.error_message();
+            }
+        }
+    }
+}
+
 /// Runs the slots of one completion queue until each has sent its last call and had its answer.
 void poll(grpc::CompletionQueue* queue, std::vector<std::unique_ptr<Slot>>* slots) {
     size_t inFlight = 0;
@@ -137,14 +162,14 @@ void poll(grpc::CompletionQueue* queue, std::vector<std::unique_ptr<Slot>>* slot
 void usage() {
     std::fprintf(stderr,
                  "usage: echo_client --server host:port --ca ca.pem [--concurrency C] [--connections K] [--payload P]\n"
-                 "                   [--seconds S] [--warmup W] [--threads N]\n");
+                 "                   [--seconds S] [--warmup W] [--api async|sync] [--threads N]\n");
     std::exit(2);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string server = "127.0.0.1:7461", caFile;
+    std::string server = "127.0.0.1:7461", caFile, api = "async";
     int concurrency = 16, connections = 1, payload = 256;
     double seconds = 10, warmup = 2;
     int threads = 0;  // 0: one per connection, at most one per core
@@ -160,9 +185,10 @@ int main(int argc, char** argv) {
         else if (flag == "--seconds") seconds = std::atof(value.c_str());
         else if (flag == "--warmup") warmup = std::atof(value.c_str());
         else if (flag == "--threads") threads = std::atoi(value.c_str());
+        else if (flag == "--api") api = value;
         else usage();
     }
-    if (caFile.empty() || concurrency < 1 || connections < 1 || connections > concurrency || payload < 0 ||
+    if ((api != "async" && api != "sync") || caFile.empty() || concurrency < 1 || connections < 1 || connections > concurrency || payload < 0 ||
         seconds <= 0 || warmup < 0 || threads < 0) {
         usage();
     }
@@ -194,16 +220,23 @@ int main(int argc, char** argv) {
     window.measureFrom = start + std::chrono::milliseconds(static_cast<long long>(warmup * 1000));
     window.measureUntil = window.measureFrom + std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
 
+    if (api == "sync") threads = concurrency;
     std::vector<std::unique_ptr<grpc::CompletionQueue>> queues;
     std::vector<Tally> tallies(threads);
     std::vector<std::vector<std::unique_ptr<Slot>>> slots(threads);
-    for (int t = 0; t < threads; t++) queues.push_back(std::make_unique<grpc::CompletionQueue>());
-    for (int i = 0; i < concurrency; i++) {
-        int t = i % threads;
-        slots[t].push_back(std::make_unique<Slot>(stubs[i % connections].get(), queues[t].get(), &request, &window, &tallies[t]));
-    }
     std::vector<std::thread> pollers;
-    for (int t = 0; t < threads; t++) pollers.emplace_back(poll, queues[t].get(), &slots[t]);
+    if (api == "sync") {
+        for (int i = 0; i < concurrency; i++) {
+            pollers.emplace_back(callBlocking, stubs[i % connections].get(), &request, &window, &tallies[i]);
+        }
+    } else {
+        for (int t = 0; t < threads; t++) queues.push_back(std::make_unique<grpc::CompletionQueue>());
+        for (int i = 0; i < concurrency; i++) {
+            int t = i % threads;
+            slots[t].push_back(std::make_unique<Slot>(stubs[i % connections].get(), queues[t].get(), &request, &window, &tallies[t]));
+        }
+        for (int t = 0; t < threads; t++) pollers.emplace_back(poll, queues[t].get(), &slots[t]);
+    }
     for (auto& poller : pollers) poller.join();
     for (auto& queue : queues) {
         queue->Shutdown();

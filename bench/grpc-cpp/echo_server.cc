@@ -15,11 +15,17 @@
 // two cores: the load client needs the other half of the machine, and a second polling thread
 // on a core the client also wants only adds contention. --threads sets another count.
 //
+// `--api sync` serves the synchronous API instead (a grpc::Service subclass whose Echo returns the
+// answer, as in gRPC's own examples and most servers written with it): gRPC's default thread
+// pool runs the handlers. It is the reference for gRPC C++ as it is usually written, the async
+// default for gRPC C++ at its fastest.
+//
 // Echo answers `payload` and `text` back (delay_millis is ignored: this is a throughput reference).
 // TLS with the server certificate and key that `jzsd init` writes under DIR/pki; no client
 // certificate is asked for.
 //
-//   echo_server --listen 127.0.0.1:7461 --cert DIR/pki/server.pem --key DIR/pki/server-key.pem [--threads N]
+//   echo_server --listen 127.0.0.1:7461 --cert DIR/pki/server.pem --key DIR/pki/server-key.pem
+//               [--api async|sync] [--threads N]
 
 #include <grpcpp/grpcpp.h>
 
@@ -89,15 +95,24 @@ private:
     bool answered_ = false;
 };
 
+/// The synchronous API: gRPC runs Echo on a thread of its own pool and sends what it returns.
+class SyncEcho final : public Public::Service {
+    grpc::Status Echo(grpc::ServerContext*, const EchoRequest* request, EchoResponse* response) override {
+        response->set_payload(request->payload());
+        response->set_text(request->text());
+        return grpc::Status::OK;
+    }
+};
+
 void usage() {
-    std::fprintf(stderr, "usage: echo_server --listen host:port --cert server.pem --key server-key.pem [--threads N]\n");
+    std::fprintf(stderr, "usage: echo_server --listen host:port --cert server.pem --key server-key.pem [--api async|sync] [--threads N]\n");
     std::exit(2);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    std::string listen = "127.0.0.1:7461", certFile, keyFile;
+    std::string listen = "127.0.0.1:7461", certFile, keyFile, api = "async";
     int threads = std::max(1, static_cast<int>(std::thread::hardware_concurrency()) / 2);
     for (int i = 1; i < argc; i++) {
         std::string flag = argv[i];
@@ -107,9 +122,11 @@ int main(int argc, char** argv) {
         else if (flag == "--cert") certFile = value;
         else if (flag == "--key") keyFile = value;
         else if (flag == "--threads") threads = std::atoi(value.c_str());
+        else if (flag == "--api") api = value;
         else usage();
     }
-    if (certFile.empty() || keyFile.empty() || threads < 1) usage();
+    if (certFile.empty() || keyFile.empty() || threads < 1 || (api != "async" && api != "sync")) usage();
+    bool sync = api == "sync";
 
     // SIGTERM and SIGINT are blocked before gRPC starts its threads, so only sigwait below sees them.
     sigset_t signals;
@@ -122,11 +139,16 @@ int main(int argc, char** argv) {
     tls.pem_key_cert_pairs.push_back({readFile(keyFile), readFile(certFile)});
 
     Public::AsyncService service;
+    SyncEcho syncService;
     grpc::ServerBuilder builder;
     builder.AddListeningPort(listen, grpc::SslServerCredentials(tls));
-    builder.RegisterService(&service);
     std::vector<std::unique_ptr<grpc::ServerCompletionQueue>> queues;
-    for (int t = 0; t < threads; t++) queues.push_back(builder.AddCompletionQueue());
+    if (sync) {
+        builder.RegisterService(&syncService);
+    } else {
+        builder.RegisterService(&service);
+        for (int t = 0; t < threads; t++) queues.push_back(builder.AddCompletionQueue());
+    }
     std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
     if (!server) {
         std::fprintf(stderr, "echo_server: cannot listen on %s\n", listen.c_str());
@@ -143,8 +165,12 @@ int main(int argc, char** argv) {
             while (q->Next(&tag, &ok)) static_cast<EchoCall*>(tag)->proceed(ok);
         });
     }
-    std::fprintf(stderr, "echo_server: gRPC C++ %s listening on %s, %d completion queues\n",
-                 grpc::Version().c_str(), listen.c_str(), threads);
+    if (sync) {
+        std::fprintf(stderr, "echo_server: gRPC C++ %s listening on %s, synchronous API\n", grpc::Version().c_str(), listen.c_str());
+    } else {
+        std::fprintf(stderr, "echo_server: gRPC C++ %s listening on %s, %d completion queues\n",
+                     grpc::Version().c_str(), listen.c_str(), threads);
+    }
 
     // Serve until SIGTERM or SIGINT, then shut down cleanly.
     int received;
