@@ -63,6 +63,66 @@ struct PostgresCertificateStore: CertificateStore {
                               specialties: try PostgresRegistrationStore(tx: tx).specialties(of: registrationID))
     }
 
+    // MARK: Batch work (one statement each, like the decision's batch: docs/STORE.md "Batch work")
+
+    func certifiedFacts(registrationIDs: [String]) throws -> [String: CertifiedFacts] {
+        guard !registrationIDs.isEmpty else { return [:] }
+        let ids = PGRowSet.array(registrationIDs)
+        var specialties: [String: [RegisteredSpecialty]] = [:]
+        for row in try tx.query("""
+            SELECT registration_id, specialty, valid_from, valid_until FROM registration_specialties
+            WHERE registration_id = ANY($1::text[]) ORDER BY registration_id, specialty
+            """, ids) {
+            specialties[try row.decode("registration_id"), default: []].append(try PostgresRegistrationStore.specialty(row))
+        }
+        var found: [String: CertifiedFacts] = [:]
+        for row in try tx.query("""
+            SELECT r.id, r.registration_number, i.name, i.id_number, e.name AS employer, e.credit_code FROM registrations r
+            JOIN individuals i ON i.id = r.individual_id JOIN enterprises e ON e.id = r.enterprise_id WHERE r.id = ANY($1::text[])
+            """, ids) {
+            let id: String = try row.decode("id")
+            found[id] = CertifiedFacts(holder: try row.decode("name"), idNumber: try row.decode("id_number"),
+                                       registrationNumber: try row.decode("registration_number"), employer: try row.decode("employer"),
+                                       employerCreditCode: try row.decode("credit_code"), specialties: specialties[id] ?? [])
+        }
+        return found
+    }
+
+    func newest(serials: [String]) throws -> [String: StoredCertificate] {
+        guard !serials.isEmpty else { return [:] }
+        var found: [String: StoredCertificate] = [:]
+        for row in try tx.query("""
+            SELECT DISTINCT ON (serial) * FROM certificates WHERE serial = ANY($1::text[]) ORDER BY serial, version DESC
+            """, PGRowSet.array(serials)) {
+            let certificate = try Self.certificate(row)
+            found[certificate.serial] = certificate
+        }
+        return found
+    }
+
+    func voidValid(_ reasons: [(registrationID: String, reason: String)]) throws {
+        guard !reasons.isEmpty else { return }
+        var rows = PGRowSet(["registration_id": "text", "reason": "text"])
+        for (registrationID, reason) in reasons { rows.append(registrationID, reason) }
+        let n = rows.columns.count
+        try tx.execute("""
+            UPDATE certificates c SET status = $\(n + 1), reason = v.reason FROM \(rows.table("v"))
+            WHERE c.registration_id = v.registration_id AND c.status = $\(n + 2)
+            """, parameters: rows.parameters + [CertificateStatus.void.rawValue.pgValue, CertificateStatus.valid.rawValue.pgValue])
+    }
+
+    func insert(_ certificates: [StoredCertificate]) throws {
+        guard !certificates.isEmpty else { return }
+        var rows = PGRowSet(["id": "text", "registration_id": "text", "serial": "text", "version": "int4", "status": "text",
+                             "issued_at": "float8", "reason": "text", "content": "text"])
+        for c in certificates { rows.append(c.id, c.registrationID, c.serial, c.version, c.status.rawValue, c.issuedAt, c.reason, c.content) }
+        try PostgresConflicts.mapping(Self.conflicts) {
+            try tx.execute("""
+                INSERT INTO certificates (id, registration_id, serial, version, status, issued_at, reason, content) SELECT * FROM \(rows.table("v"))
+                """, parameters: rows.parameters)
+        }
+    }
+
     func registrationsWithValidCertificate(employerID: String) throws -> [String] {
         try tx.query("""
             SELECT c.registration_id FROM certificates c JOIN registrations r ON r.id = c.registration_id

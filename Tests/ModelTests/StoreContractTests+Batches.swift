@@ -155,4 +155,84 @@ extension StoreContractTests {
         #expect(serial == 6)
         #expect(try await store.read { tx in try tx.audit.verify() } == state.6)
     }
+
+    @Test("Certificates in batches: the batch reads answer what the single reads answer; void and insert many keep the invariants", arguments: engines)
+    func certificateBatches(engine: EngineUnderTest) async throws {
+        let (store, remove) = try await engine.make()
+        defer { remove() }
+        try await Self.twoTenants(store)
+        try await Self.applicants(store, 1...2, status: .completed)
+        try await store.write { tx in
+            try tx.registrations.insert([Self.registration("r1", "p1", "京111202600001"), Self.registration("r2", "p2", "京111202600002")])
+            try tx.registrations.setSpecialties([("r1", RegisteredSpecialty(specialty: "建筑工程", validFrom: "2026-01-01", validUntil: "2031-01-01")),
+                                                 ("r1", RegisteredSpecialty(specialty: "市政公用工程", validFrom: "2026-01-01", validUntil: "2031-01-01"))])
+            try tx.certificates.insert(StoredCertificate(id: "c1-1", registrationID: "r1", serial: "111202600001", version: 1, status: .void, issuedAt: 60, content: nil))
+            try tx.certificates.insert(StoredCertificate(id: "c1-2", registrationID: "r1", serial: "111202600001", version: 2, status: .valid, issuedAt: 61, content: nil))
+        }
+        let read = try await store.read { tx in
+            (try tx.certificates.certifiedFacts(registrationIDs: ["r1", "r2", "r-none"]),
+             try ["r1", "r2"].map { try tx.certificates.certifiedFacts(registrationID: $0) },
+             try tx.certificates.newest(serials: ["111202600001", "111202600002"]).mapValues(\.id))
+        }
+        #expect(read.0.count == 2 && read.0["r1"] == read.1[0] && read.0["r2"] == read.1[1])
+        #expect(read.0["r1"]?.specialties.map(\.specialty) == ["市政公用工程", "建筑工程"].sorted() && read.0["r2"]?.specialties == [])
+        #expect(read.2 == ["111202600001": "c1-2"])
+
+        // Two valid versions of one registration in one batch: refused as a whole.
+        let conflict = try await store.write { tx -> StoreConflict? in
+            do {
+                try tx.savepoint {
+                    try tx.certificates.insert([StoredCertificate(id: "c2-1", registrationID: "r2", serial: "111202600002", version: 1, status: .valid, issuedAt: 70, content: nil),
+                                                StoredCertificate(id: "c2-x", registrationID: "r2", serial: "111202600003", version: 1, status: .valid, issuedAt: 70, content: nil)])
+                }
+                return nil
+            } catch { return error as? StoreConflict }
+        }
+        #expect(conflict == StoreConflict(.oneValidCertificatePerRegistration))
+        try await store.write { tx in
+            try tx.certificates.voidValid([("r1", Self.awkward), ("r2", "none valid")])
+            try tx.certificates.insert([StoredCertificate(id: "c1-3", registrationID: "r1", serial: "111202600001", version: 3, status: .valid, issuedAt: 80, content: Self.awkward),
+                                        StoredCertificate(id: "c2-1", registrationID: "r2", serial: "111202600002", version: 1, status: .valid, issuedAt: 80, content: nil)])
+        }
+        let after = try await store.read { tx in
+            (try ["c1-1", "c1-2", "c1-3", "c2-1", "c2-x"].map { try tx.certificates.certificate($0).map { "\($0.status.rawValue) \($0.reason ?? "-")" } },
+             try tx.certificates.newest(serials: ["111202600001", "111202600002"]).mapValues(\.version), try tx.certificates.certificate("c1-3")?.content)
+        }
+        #expect(after.0 == ["void -", "void \(Self.awkward)", "valid -", "valid -", nil])
+        #expect(after.1 == ["111202600001": 3, "111202600002": 1] && after.2 == Self.awkward)
+    }
+
+    @Test("公告 on every engine: each person announced gets the next version at once; a revoked number and a cancelled registration get none", arguments: engines)
+    func announcementIssuesCertificates(engine: EngineUnderTest) async throws {
+        let (store, remove) = try await engine.make()
+        defer { remove() }
+        try await Self.twoTenants(store)
+        try await Self.applicants(store, 1...4, status: .awaitingAnnouncement)
+        try await store.write { tx in
+            var cancelled = Self.registration("r4", "p4", "京111202600004")
+            cancelled.status = .cancelled
+            try tx.registrations.insert([Self.registration("r1", "p1", "京111202600001"), Self.registration("r2", "p2", "京111202600002"),
+                                         Self.registration("r3", "p3", "京111202600003"), cancelled])
+            try tx.registrations.setSpecialties(["r1", "r2", "r3", "r4"].map { ($0, RegisteredSpecialty(specialty: "建筑工程", validFrom: "2026-01-01", validUntil: "2031-01-01")) })
+            try tx.certificates.insert(StoredCertificate(id: "c2-1", registrationID: "r2", serial: "111202600002", version: 1, status: .valid, issuedAt: 60, content: nil))
+            try tx.certificates.insert(StoredCertificate(id: "c3-1", registrationID: "r3", serial: "111202600003", version: 1, status: .revoked, issuedAt: 60, content: nil))
+        }
+        let before = try await store.read { tx in try tx.audit.verify() }
+        let announcement = try await Applications(store: store).announce(title: "第一批", by: .ministry,
+                                                                         audit: AuditContext(caller: .ministry, method: "/announce", requestID: "r1"))
+        #expect(announcement.itemCount == 4)
+        let v1 = Certificates.identifier(registrationNumber: "京111202600001", version: 1)
+        let v2 = Certificates.identifier(registrationNumber: "京111202600002", version: 2)
+        let state = try await store.read { tx in
+            (try tx.certificates.newest(serials: ["111202600001", "111202600002", "111202600003", "111202600004"]).mapValues { "\($0.id) \($0.status.rawValue)" },
+             try tx.certificates.certificate("c2-1").map { "\($0.status.rawValue) \($0.reason ?? "-")" },
+             try tx.certificates.certificate(v1)?.content, try tx.audit.verify())
+        }
+        #expect(state.0 == ["111202600001": "\(v1) valid", "111202600002": "\(v2) valid", "111202600003": "c3-1 revoked"])
+        #expect(state.1 == "void superseded by \(v2)")
+        #expect(state.2?.contains(#""holder":"人员1""#) == true && state.2?.contains(#""registration_number":"京111202600001""#) == true)
+        // One audit row per certificate issued and one for the 公告.
+        guard case .intact(let rowsBefore) = before, case .intact(let rowsAfter) = state.3 else { Issue.record("audit: \(state.3)"); return }
+        #expect(rowsAfter - rowsBefore == 3)
+    }
 }

@@ -212,4 +212,38 @@ public protocol CertificateStore {
     /// version of its certificate (serial `serial`) was issued with; only when the holder's name
     /// is exactly `holderName`.
     func registrationID(number: String, serial: String, holderName: String) throws -> String?
+
+    // Batch work (a 公告 issues one version per person announced; docs/STORE.md "Batch work"):
+    // the defaults below loop over the single-row methods, which is what SQLite's cached
+    // statements do best; PostgreSQL answers each with one statement.
+
+    /// The certified facts of each registration that exists, by registration id.
+    func certifiedFacts(registrationIDs: [String]) throws -> [String: CertifiedFacts]
+    /// The highest version issued under each serial that has one, by serial.
+    func newest(serials: [String]) throws -> [String: StoredCertificate]
+    /// Each registration's valid certificate (if any) becomes void with its reason.
+    func voidValid(_ reasons: [(registrationID: String, reason: String)]) throws
+    func insert(_ certificates: [StoredCertificate]) throws
+}
+
+extension CertificateStore {
+    public func certifiedFacts(registrationIDs: [String]) throws -> [String: CertifiedFacts] {
+        var found: [String: CertifiedFacts] = [:]
+        for id in registrationIDs { found[id] = try certifiedFacts(registrationID: id) }
+        return found
+    }
+
+    public func newest(serials: [String]) throws -> [String: StoredCertificate] {
+        var found: [String: StoredCertificate] = [:]
+        for serial in serials { found[serial] = try newest(serial: serial) }
+        return found
+    }
+
+    public func voidValid(_ reasons: [(registrationID: String, reason: String)]) throws {
+        for (registrationID, reason) in reasons { try voidValid(registrationID: registrationID, reason: reason) }
+    }
+
+    public func insert(_ certificates: [StoredCertificate]) throws {
+        for certificate in certificates { try insert(certificate) }
+    }
 }

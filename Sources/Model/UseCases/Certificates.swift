@@ -103,17 +103,25 @@ public final class Certificates: Sendable {
         guard let facts = try certificates.certifiedFacts(registrationID: registrationID) else {
             throw RegistryError.notFound(Text(.registrationNotFound, ""))
         }
+        let next = try Self.nextVersion(registrationID: registrationID, facts: facts, newest: certificates.newest(serial: Self.serial(facts.registrationNumber)),
+                                        at: now)
+        try certificates.voidValid(registrationID: registrationID, reason: "superseded by \(next.id)")
+        try certificates.insert(next)
+        return (next.id, next.version)
+    }
+
+    /// The version that follows `newest` (the highest issued under the number's serial, if any),
+    /// stating `facts`; one version per registration number at most 999.
+    static func nextVersion(registrationID: String, facts: CertifiedFacts, newest: StoredCertificate?, at now: Date) throws -> StoredCertificate {
         let serial = Self.serial(facts.registrationNumber)
-        let version = (try certificates.newest(serial: serial)?.version ?? 0) + 1
+        let version = (newest?.version ?? 0) + 1
         guard version <= 999 else { throw RegistryError.failedPrecondition(Text(.certificateVersionsExhausted)) }
         let id = identifier(registrationNumber: facts.registrationNumber, version: version)
-        try certificates.voidValid(registrationID: registrationID, reason: "superseded by \(id)")
         guard let encoded = try? JSONSerialization.data(withJSONObject: Self.json(facts), options: [.sortedKeys, .withoutEscapingSlashes]) else {
             throw RegistryError.storage("the certified facts of \(id) cannot be encoded")
         }
-        try certificates.insert(StoredCertificate(id: id, registrationID: registrationID, serial: serial, version: version, status: .valid,
-                                                  issuedAt: now.timeIntervalSince1970, content: String(decoding: encoded, as: UTF8.self)))
-        return (id, version)
+        return StoredCertificate(id: id, registrationID: registrationID, serial: serial, version: version, status: .valid,
+                                 issuedAt: now.timeIntervalSince1970, content: String(decoding: encoded, as: UTF8.self))
     }
 
     /// The 12 digits of a registration number (a 变更 changes only its leading character).
@@ -131,10 +139,29 @@ public final class Certificates: Sendable {
     /// Issuing writes the certified facts only; each download signs them. So nothing here can
     /// fail half-way outside the unit of work, and an issue is never lost.
     static func issueOnEffect(individualID: String, at now: Date, in tx: any StoreTransaction) throws -> (id: String, version: Int)? {
-        guard let registration = try tx.registrations.registration(ofPerson: individualID), registration.status == .active else { return nil }
+        try issueOnEffect(individualIDs: [individualID], at: now, in: tx).first
+    }
+
+    /// ``issueOnEffect(individualID:at:in:)`` for every person a 公告 takes effect for (each id
+    /// once), as batch work: the registrations, their certified facts and the newest version of
+    /// each number are read once, then every valid version is voided and the new ones inserted
+    /// together. What was issued, in the order of `individualIDs`.
+    static func issueOnEffect(individualIDs: [String], at now: Date, in tx: any StoreTransaction) throws -> [(id: String, version: Int)] {
+        let registrations = try tx.registrations.registrations(ofPersons: individualIDs)
+        let active = individualIDs.compactMap { registrations[$0] }.filter { $0.status == .active }
+        guard !active.isEmpty else { return [] }
         let certificates = tx.certificates
-        guard try certificates.newest(serial: Self.serial(registration.registrationNumber))?.status != .revoked else { return nil }
-        return try issueNext(registrationID: registration.id, at: now, in: certificates)
+        let newest = try certificates.newest(serials: active.map { Self.serial($0.registrationNumber) })
+        let facts = try certificates.certifiedFacts(registrationIDs: active.map(\.id))
+        var issued: [StoredCertificate] = []
+        for registration in active where newest[Self.serial(registration.registrationNumber)]?.status != .revoked {
+            guard let stated = facts[registration.id] else { throw RegistryError.notFound(Text(.registrationNotFound, "")) }
+            issued.append(try Self.nextVersion(registrationID: registration.id, facts: stated,
+                                               newest: newest[Self.serial(stated.registrationNumber)], at: now))
+        }
+        try certificates.voidValid(issued.map { ($0.registrationID, "superseded by \($0.id)") })
+        try certificates.insert(issued)
+        return issued.map { ($0.id, $0.version) }
     }
 
     /// After an approved change of an enterprise's name (or another certified employer fact),

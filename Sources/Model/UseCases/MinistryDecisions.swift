@@ -396,14 +396,10 @@ extension Applications {
                 // The 公告 takes effect: each person announced gets one new version stating every
                 // approval it published (the first certificate for 初始 and 重新注册), in this
                 // unit of work, so the holder can download it as soon as the 公告 is out.
-                var reissued: [AuditEntry] = []
                 var people = Set<String>()
-                for record in waiting {
-                    let person = record.application.individualID
-                    guard people.insert(person).inserted else { continue }
-                    if let (certificate, version) = try Certificates.issueOnEffect(individualID: person, at: now, in: tx) {
-                        reissued.append(audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)"))
-                    }
+                let persons = waiting.map(\.application.individualID).filter { people.insert($0).inserted }
+                let reissued = try Certificates.issueOnEffect(individualIDs: persons, at: now, in: tx).map { certificate, version in
+                    audit.entry(at: now, tenant: "nationwide", target: "certificate:\(certificate)", result: "issued version \(version) after \(number)")
                 }
                 try tx.audit.append(reissued)
                 try tx.audit.append(audit.entry(at: now, tenant: "nationwide", target: "announcement:\(number)", result: "published with \(waiting.count) items"))
