@@ -18,20 +18,29 @@ public struct PostgresRegistryStore: RegistryStore {
     }
 
     public func write<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
-        try await Self.mapped { try await pool.write { tx in try work(PostgresTransaction(tx)) } }
+        try await Self.mapped(writing: true) { try await pool.write { tx in try work(PostgresTransaction(tx)) } }
     }
 
     public func read<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
-        try await Self.mapped { try await pool.read { tx in try work(PostgresTransaction(tx)) } }
+        try await Self.mapped(writing: false) { try await pool.read { tx in try work(PostgresTransaction(tx)) } }
     }
 
-    /// A ``RegistryError`` comes out as is; any other failure becomes `.storage` (a lost
-    /// connection or an unknown COMMIT outcome included: the caller retries with its idempotency key).
-    static func mapped<T>(_ body: () async throws -> T) async throws(RegistryError) -> T {
+    /// A ``RegistryError`` comes out as is; no reachable writable primary (after the pool's own
+    /// reconnect) becomes `.storeUnavailable`, a connection lost during COMMIT `.outcomeUnknown`,
+    /// any other failure `.storage`. A write refused as read-only means the host stopped being the
+    /// primary (an outage); inside a read unit it is a bug (`.storage`).
+    static func mapped<T>(writing: Bool, _ body: () async throws -> T) async throws(RegistryError) -> T {
         do {
             return try await body()
         } catch let error as RegistryError {
             throw error
+        } catch let error as PGError {
+            switch error {
+            case .commitOutcomeUnknown: throw .outcomeUnknown("\(error)")
+            case .connectionFailed, .connectionLost, .poolClosed, .poolBusy: throw .storeUnavailable("\(error)")
+            case .readOnly where writing: throw .storeUnavailable("\(error)")
+            default: throw .storage("\(error)")
+            }
         } catch {
             throw .storage("\(error)")
         }

@@ -45,7 +45,12 @@ struct PostgresFailoverTests {
                 do {
                     acknowledged[i] = try await item(i, attempt: attempt)
                 } catch let error as RegistryError {
-                    guard case .storage = error, attempt < 200 else { throw error }
+                    // The outage is told as one (UNAVAILABLE or UNKNOWN on the wire), never as INTERNAL.
+                    switch error {
+                    case .storeUnavailable, .outcomeUnknown: break
+                    default: throw error
+                    }
+                    guard attempt < 200 else { throw error }
                     failures += 1
                     if failures == 5, !promoted {   // the operator (or a cluster manager) promotes the standby
                         try await standby.promote()

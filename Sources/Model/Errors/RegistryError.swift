@@ -21,13 +21,21 @@ public enum RegistryError: Error, Sendable, Equatable, Codable {
     case cancelled
     /// The store failed (INTERNAL; details are logged, never sent).
     case storage(String)
+    /// The database cannot be reached now (no writable primary: down, or switching to its
+    /// standby; the pool closing or full). Nothing was committed: UNAVAILABLE, retry after a while.
+    /// Details are logged, never sent.
+    case storeUnavailable(String)
+    /// The database connection broke while COMMIT was in flight: the change may or may not have
+    /// been made. UNKNOWN: retry only with the same idempotency key (or after reading the state).
+    case outcomeUnknown(String)
 
     /// One invalid field.
     public static func invalid(_ field: String, _ code: TextCode, _ args: Text.Arg...) -> RegistryError {
         .invalidFields([FieldViolation(field: field, text: Text(code, arguments: args))])
     }
 
-    /// The sentence a person reads (nil for storage failures, which are never shown).
+    /// The sentence a person reads (nil for storage failures, which are never shown; the two
+    /// outages say what happened and what to do, never the database's own words).
     public var text: Text? {
         switch self {
         case .invalidFields(let list): list.first?.text
@@ -35,6 +43,8 @@ public enum RegistryError: Error, Sendable, Equatable, Codable {
              .failedPrecondition(let t), .rateLimited(let t), .conflict(let t): t
         case .cancelled: Text(.callCancelled)
         case .storage: nil
+        case .storeUnavailable: Text(.storeUnavailable)
+        case .outcomeUnknown: Text(.outcomeUnknown)
         }
     }
 }

@@ -14,6 +14,8 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
 
     // MARK: Calls
     case internalError = "call.internal"
+    case storeUnavailable = "call.store_unavailable"
+    case outcomeUnknown = "call.outcome_unknown"
     case callCancelled = "call.cancelled"
     case malformedRequest = "call.malformed"
     case requestTooLarge = "call.too_large"

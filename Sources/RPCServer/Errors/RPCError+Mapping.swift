@@ -34,6 +34,8 @@ extension RPCError {
         case .conflict(let text): self.init(code: .aborted, text, language: language)
         case .cancelled: self.init(code: .cancelled, Text(.callCancelled), language: language)
         case .storage: self.init(code: .internalError, Text(.internalError), language: language)
+        case .storeUnavailable: self.init(code: .unavailable, Text(.storeUnavailable), language: language)
+        case .outcomeUnknown: self.init(code: .unknown, Text(.outcomeUnknown), language: language)
         }
     }
 }

@@ -30,8 +30,11 @@ enum CallExecution {
             try await entry(payload, context, sink)
         } catch {
             failure = RPCError(mapping: error, language: call.language)
-            if failure?.code == .internalError {
-                shared.logger.error("handler failed", metadata: [
+            // A bug, or the database out of reach: the details go to the log under the call's
+            // request-id (the caller gets the catalogue's sentence only).
+            let outage: Bool = switch error as? RegistryError { case .storeUnavailable, .outcomeUnknown: true; default: false }
+            if failure?.code == .internalError || outage {
+                shared.logger.log(level: outage ? .warning : .error, outage ? "database unavailable" : "handler failed", metadata: [
                     "method": "\(LogField.escape(call.method, maxBytes: shared.limits.maxLoggedFieldBytes))",
                     "request-id": "\(LogField.escape(call.requestID, maxBytes: shared.limits.maxLoggedFieldBytes))",
                     "error": "\(LogField.escape("\(error)", maxBytes: 4 * shared.limits.maxLoggedFieldBytes))",

@@ -31,12 +31,13 @@ final class SpawnedServer: @unchecked Sendable {
     /// - Parameters:
     ///   - environment: added to the server's environment (e.g. `JZSD_PKI_CHECK_INTERVAL`).
     ///   - prepare: runs on the initialised data directory before the server starts.
-    static func start(limits: [String] = [], logLevel: String = "info", environment extra: [String: String] = [:],
+    ///   - initArguments: added to `jzsd init` (e.g. `--database URL`).
+    static func start(limits: [String] = [], logLevel: String = "info", environment extra: [String: String] = [:], initArguments: [String] = [],
                       prepare: (URL) async throws -> Void = { _ in }) async throws -> SpawnedServer {
         let jzsd = Binaries.directory.appendingPathComponent("jzsd").path
         try #require(FileManager.default.isExecutableFile(atPath: jzsd), "build the executables first (swift build --build-tests)")
         let data = FileManager.default.temporaryDirectory.appendingPathComponent("jzsd-\(UUID().uuidString)")
-        let initialised = try await ChildProcess.run(jzsd, ["init", "--data", data.path])
+        let initialised = try await ChildProcess.run(jzsd, ["init", "--data", data.path] + initArguments)
         try #require(initialised.status == 0, "jzsd init failed: \(initialised.text)")
         try await prepare(data)
         let server = SpawnedServer(data: data)
