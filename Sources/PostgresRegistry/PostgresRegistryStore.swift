@@ -25,6 +25,10 @@ public struct PostgresRegistryStore: RegistryStore {
         try await Self.mapped(writing: false) { try await pool.read { tx in try work(PostgresTransaction(tx)) } }
     }
 
+    public func probe() async -> Bool {
+        await pool.probe()
+    }
+
     /// A ``RegistryError`` comes out as is; no reachable writable primary (after the pool's own
     /// reconnect) becomes `.storeUnavailable`, a connection lost during COMMIT `.outcomeUnknown`,
     /// any other failure `.storage`. A write refused as read-only means the host stopped being the

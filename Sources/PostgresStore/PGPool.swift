@@ -94,6 +94,21 @@ public final class PGPool: Sendable {
         }
     }
 
+    /// Whether a writable primary answers now: a new connection of its own (not a pooled one, so a
+    /// pool busy with long units of work does not read as an outage), `pg_is_in_recovery()` false.
+    /// Blocks only its own dispatch queue; for health checks (``PostgresRegistryStore/probe()``).
+    public func probe() async -> Bool {
+        let url = self.url
+        return await withCheckedContinuation { continuation in
+            Self.probeQueue.async {
+                let writable = (try? PGConnection(url: url).query("SELECT pg_is_in_recovery()").first?.decode(Bool.self, at: 0)) == false
+                continuation.resume(returning: writable)
+            }
+        }
+    }
+
+    private static let probeQueue = DispatchQueue(label: "jzs.postgres.probe")
+
     /// Closes every connection; waiting and later callers get ``PGError/poolClosed``.
     public func close() {
         free.close()

@@ -81,6 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
         let maintenance = PKIMaintenance(pki: PKIStore(data: data), logger: logger)
         maintenance.check(server: nil)
         let pkiInterval = Duration.parse(config.string(forKey: "pki.check-interval", default: "60s")) ?? .seconds(60)
+        let probeInterval = Duration.parse(config.string(forKey: "health.store-probe-interval", default: "2s")) ?? .seconds(2)
+        let health = HealthState()
         let tls = try ServerTLS(data: data)
         var limits = Limits.default
         for named in Limits.named {
@@ -101,8 +103,9 @@ struct ServeCommand: AsyncParsableCommand {
                                       legacyLockCA: try Certificate(pem: data.read(data.legacyLockCA)), corpsCode: corpsCode)
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
-        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode, accounts: accounts,
-                      warnings: { maintenance.warnings }).register(with: &router)
+        PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode, accounts: accounts, health: health,
+                      warnings: { maintenance.warnings + (health.serving ? [] : ["the database does not answer (no writable primary)"]) })
+            .register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(store: store, corpsCode: corpsCode)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
@@ -128,12 +131,13 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(
             host: host, port: port, tls: { try tls.current() }, limits: limits,
             callers: CallerResolver(corpsCode: corpsCode, sessions: AccountSessions(accounts: accounts)),
-            onDenied: { denials.record($0) })
+            onDenied: { denials.record($0) }, health: health)
         let server = try await Server.bind(configuration: configuration, router: router, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         let trimmer = Task { await MemoryReturn.run() }
         let pkiChecks = Task { await maintenance.run(server: server, every: pkiInterval) }
-        defer { trimmer.cancel(); pkiChecks.cancel() }
+        let storeProbe = Task { await StoreProbe.run(store: store, health: health, every: probeInterval, logger: logger) }
+        defer { trimmer.cancel(); pkiChecks.cancel(); storeProbe.cancel() }
         try await group.run()
         logger.notice("stopped")
     }

@@ -32,9 +32,10 @@ struct FailoverEndToEndTests {
 
         // Node A creates the schema (jzsd init --database); node B serves the same database with a
         // copy of A's PKI, as a second machine would.
-        let nodeA = try await SpawnedServer.start(initArguments: ["--database", multiHost])
+        let probing = ["JZSD_HEALTH_STORE_PROBE_INTERVAL": "200ms"]
+        let nodeA = try await SpawnedServer.start(environment: probing, initArguments: ["--database", multiHost])
         defer { nodeA.stop() }
-        let nodeB = try await SpawnedServer.start(initArguments: ["--database", multiHost]) { data in
+        let nodeB = try await SpawnedServer.start(environment: probing, initArguments: ["--database", multiHost]) { data in
             let pki = data.appendingPathComponent("pki")
             try FileManager.default.removeItem(at: pki)
             try FileManager.default.copyItem(at: nodeA.data.appendingPathComponent("pki"), to: pki)
@@ -51,12 +52,34 @@ struct FailoverEndToEndTests {
                                        defaultTimeout: .seconds(10), metadata: metadata, connectTimeout: .seconds(5))
         }
 
+        /// Both nodes' `grpc.health.v1.Health` status for the whole server, once it is `wanted` (up to 10 s).
+        @Sendable func healthBecomes(_ wanted: Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus) async throws -> Bool {
+            let end = ContinuousClock.now + .seconds(10)
+            while ContinuousClock.now < end {
+                var all = true
+                for node in nodes {
+                    let status = try await withClient(configuration(node)) { client in
+                        try await client.unary(Methods.GRPCHealthV1.check, .init(service: "")).status
+                    }
+                    all = all && status == wanted
+                }
+                if all { return true }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            return false
+        }
+        #expect(try await healthBecomes(.serving))
+
         var registrationNumbers: [String: String] = [:]
         var failures = 0
         var promotedAt: ContinuousClock.Instant?
         var recovery: Duration?
         for i in 0..<Self.count {
-            if i == Self.crashAt { try await primary.stop(mode: "immediate") }   // the crash, mid-way
+            if i == Self.crashAt {
+                try await primary.stop(mode: "immediate")   // the crash, mid-way
+                // Health checkers (load balancers, Watch) see it: no writable primary.
+                #expect(try await healthBecomes(.notServing), "health while no host takes writes")
+            }
             let node = nodes[i % 2]
             let id = Self.applicationID(i)
             let started = ContinuousClock.now
@@ -89,6 +112,8 @@ struct FailoverEndToEndTests {
         #expect(promotedAt != nil && recovery != nil)
         print("failover: \(failures) failed attempts, first decision after the promotion \(recovery.map { "\($0)" } ?? "-") later")
         #expect(nodeA.isRunning && nodeB.isRunning)
+        #expect(try await healthBecomes(.serving), "health after the promotion")
+        #expect(nodeA.log.contains("NOT_SERVING until it does") && nodeA.log.contains("database answers again"))
 
         // Each application decided once, each with its own 注册编号, the chain intact: read on the
         // promoted standby (the only read-write host left in the URL), and through both nodes.

@@ -107,7 +107,7 @@ struct GRPCTransportTests {
         }
     }
 
-    @Test("grpc.health.v1.Health: Check per service, Watch sees NOT_SERVING when the server drains")
+    @Test("grpc.health.v1.Health: Check per service; Watch follows the database going and coming back, and ends NOT_SERVING when the server drains")
     func health() async throws {
         try await withTestServer { server in
             try await withClient(server.clientConfiguration(protocol: .h2)) { client in
@@ -119,6 +119,15 @@ struct GRPCTransportTests {
                 var statuses = try await client.serverStreaming(Methods.GRPCHealthV1.watch, .init(service: "")).makeAsyncIterator()
                 let value7 = try await statuses.next()?.status
                 #expect(value7 == .serving)
+                // jzsd's probe finds no writable database, then finds it again: Check, Public/Health and Watch follow.
+                server.server.health.setStoreReachable(false)
+                #expect(try await statuses.next()?.status == .notServing)
+                #expect(try await client.unary(Methods.GRPCHealthV1.check, .init(service: "jzs.public.v1.Public")).status == .notServing)
+                #expect(try await client.public.health() == .notServing)
+                #expect(server.server.health.setStoreReachable(false) == false, "no change, no news")
+                server.server.health.setStoreReachable(true)
+                #expect(try await statuses.next()?.status == .serving)
+                #expect(try await client.public.health() == .serving)
                 let shutdown = Task { await server.server.shutdown() }
                 let value8 = try await statuses.next()?.status
                 #expect(value8 == .notServing)

@@ -14,6 +14,14 @@ public protocol RegistryStore: Sendable {
 
     /// One read-only transaction (a consistent snapshot); the stores refuse writes in it.
     func read<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T
+
+    /// Whether the database would take a write now (for health checks): PostgreSQL asks a
+    /// writable primary on a connection of its own; SQLite, a local file, always can.
+    func probe() async -> Bool
+}
+
+extension RegistryStore {
+    public func probe() async -> Bool { true }
 }
 
 /// The stores of one unit of work, all bound to its transaction.

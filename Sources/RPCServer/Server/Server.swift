@@ -20,7 +20,8 @@ public final class Server: Service, Sendable {
     private let connections: ConnectionRegistry
     private let logger: Logger
     private let drainTimeout: Duration
-    private let health: HealthState
+    /// What the health services report (the configuration's).
+    public let health: HealthState
 
     /// Where the server listens (with the real port when bound to port 0).
     public let localAddress: SocketAddress
@@ -41,7 +42,7 @@ public final class Server: Service, Sendable {
     ) async throws -> Server {
         // grpc.health.v1.Health answers for the whole server and each service it serves.
         var router = router
-        let health = HealthState()
+        let health = configuration.health
         HealthService(state: health, services: ReflectionService.services).register(with: &router)
         let shared = ServerShared(router: router, callers: configuration.callers, limits: configuration.limits, logger: logger,
                                   onDenied: configuration.onDenied)

@@ -15,10 +15,13 @@ public struct ServerConfiguration: Sendable {
     public var version: String
     /// Told of every call refused as PERMISSION_DENIED or UNAUTHENTICATED (the audit log).
     public var onDenied: (@Sendable (AuditEntry) -> Void)?
+    /// What the health services report (the server marks it draining; jzsd's probe of the database
+    /// marks it reachable or not).
+    public var health: HealthState
 
     public init(host: String = "127.0.0.1", port: Int = 7443, tls: @escaping @Sendable () throws -> TLSContext,
                 limits: Limits = .default, callers: CallerResolver = CallerResolver(), version: String = jzsVersion,
-                onDenied: (@Sendable (AuditEntry) -> Void)? = nil) {
+                onDenied: (@Sendable (AuditEntry) -> Void)? = nil, health: HealthState = HealthState()) {
         self.host = host
         self.port = port
         self.tls = tls
@@ -26,6 +29,7 @@ public struct ServerConfiguration: Sendable {
         self.callers = callers
         self.version = version
         self.onDenied = onDenied
+        self.health = health
     }
 }
 

@@ -2,19 +2,38 @@ internal import Proto
 internal import Model
 internal import Synchronization
 
-/// Whether the server serves or drains, for `grpc.health.v1.Health` (one per ``Server``).
-package final class HealthState: Sendable {
+/// Whether the server serves, for `grpc.health.v1.Health` and `Public/Health` (one per
+/// ``Server``, given in its ``ServerConfiguration``): SERVING unless it drains or its database is
+/// out of reach (``setStoreReachable(_:)``, from jzsd's periodic probe).
+public final class HealthState: Sendable {
     private struct State {
         var draining = false
+        var storeReachable = true
         var nextWatcher = 0
         var watchers: [Int: AsyncStream<Void>.Continuation] = [:]
     }
 
     private let state = Mutex(State())
 
-    package init() {}
+    public init() {}
 
     package var draining: Bool { state.withLock { $0.draining } }
+
+    /// Neither draining nor cut off from the database.
+    public var serving: Bool { state.withLock { !$0.draining && $0.storeReachable } }
+
+    /// Records whether the database answers; true when that changed (watchers are told).
+    @discardableResult
+    public func setStoreReachable(_ reachable: Bool) -> Bool {
+        let watchers = state.withLock { s -> [AsyncStream<Void>.Continuation]? in
+            guard s.storeReachable != reachable else { return nil }
+            s.storeReachable = reachable
+            return Array(s.watchers.values)
+        }
+        guard let watchers else { return false }
+        for w in watchers { w.yield() }
+        return true
+    }
 
     /// From now on every service reports NOT_SERVING; watchers are told.
     package func beginDraining() {
@@ -42,9 +61,10 @@ package final class HealthState: Sendable {
 
 /// `grpc.health.v1.Health` on the router (so on both transports), public like Public/Health:
 /// per service — "" for the whole server and each service it serves — SERVING while it runs,
-/// NOT_SERVING once it drains. Check answers NOT_FOUND for a service the server does not have;
-/// Watch answers SERVICE_UNKNOWN for it, and otherwise the status at once, then NOT_SERVING
-/// when draining begins (and ends, so that the drain is not held up by watchers).
+/// NOT_SERVING while its database is out of reach and once it drains. Check answers NOT_FOUND
+/// for a service the server does not have; Watch answers SERVICE_UNKNOWN for it, and otherwise
+/// the status at once, then each change, and ends after NOT_SERVING when draining begins (so
+/// that the drain is not held up by watchers).
 package struct HealthService: Sendable {
     typealias Status = Wire.GRPCHealthV1.HealthCheckResponse.ServingStatus
 
@@ -59,7 +79,7 @@ package struct HealthService: Sendable {
 
     func status(of service: String) -> Status? {
         guard services.contains(service) else { return nil }
-        return state.draining ? .notServing : .serving
+        return state.serving ? .serving : .notServing
     }
 
     package func register(with router: inout Router) {
@@ -78,12 +98,15 @@ package struct HealthService: Sendable {
                 return
             }
             try await stream.send(.init(status: first))
-            if first == .notServing { return }
+            if service.state.draining { return }
+            var last = first
             for await _ in changes {
-                if service.state.draining {
-                    try await stream.send(.init(status: .notServing))
-                    return
+                let now = service.status(of: request.service) ?? .notServing
+                if now != last {
+                    try await stream.send(.init(status: now))
+                    last = now
                 }
+                if service.state.draining { return }
             }
         }
     }

@@ -14,10 +14,13 @@ public struct PublicService: Sendable {
     /// Names the caller for WhoAmI (enterprise, account, person); without it WhoAmI answers the
     /// kind, the principal and a province's own code only.
     public let accounts: Accounts?
+    /// The server's health (draining, database reachable), as `grpc.health.v1.Health` reports it.
+    public let health: HealthState?
 
     public init(version: String, limits: Limits, services: [String], corpsCode: UInt32 = Province.defaultCorpsCode,
-                accounts: Accounts? = nil, warnings: @escaping @Sendable () -> [String] = { [] }) {
+                accounts: Accounts? = nil, health: HealthState? = nil, warnings: @escaping @Sendable () -> [String] = { [] }) {
         self.accounts = accounts
+        self.health = health
         self.version = version
         self.limits = limits
         self.services = services
@@ -32,9 +35,11 @@ public struct PublicService: Sendable {
         let corpsCode = self.corpsCode
         let warnings = self.warnings
         let accounts = self.accounts
+        let health = self.health
         router.register(Methods.Public.health) { request, _ in
             if request.service.isEmpty || services.contains(request.service) {
-                return .init(status: .serving, warnings: warnings())
+                guard let health, !health.serving else { return .init(status: .serving, warnings: warnings()) }
+                return .init(status: .notServing, warnings: warnings())
             }
             return .init(status: .serviceUnknown)
         }

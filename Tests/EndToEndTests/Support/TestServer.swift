@@ -105,7 +105,8 @@ func withTestServer<R>(
     func node(_ store: any RegistryStore) async throws -> (server: Server, accounts: Accounts, denials: DenialAudit) {
         let accounts = Accounts(store: store, policy: policy, now: now)
         var router = Router()
-        PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts).register(with: &router)
+        let health = HealthState()
+        PublicService(version: "test", limits: limits, services: ["jzs.public.v1.Public"], accounts: accounts, health: health).register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(store: store, rules: rules, now: now)
         IndividualService(accounts: accounts, applications: applications).register(with: &router)
@@ -136,7 +137,7 @@ func withTestServer<R>(
         let server = try await Server.bind(
             configuration: ServerConfiguration(host: "127.0.0.1", port: 0, tls: { tls }, limits: limits,
                                                callers: CallerResolver(sessions: AccountSessions(accounts: accounts)),
-                                               onDenied: { denials.record($0) }),
+                                               onDenied: { denials.record($0) }, health: health),
             router: router, logger: logger)
         return (server, accounts, denials)
     }
