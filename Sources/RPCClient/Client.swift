@@ -132,15 +132,24 @@ public final class Client: Sendable {
     /// - Parameters:
     ///   - metadata: added to the configuration's metadata (entries here win).
     ///   - timeout: the call's deadline (default: the configuration's).
+    ///
+    /// Sent again by itself, because the server did nothing with it: a call refused by a draining
+    /// server's GOAWAY (at once, on a new connection, twice at most), and a call answered
+    /// UNAVAILABLE `call.store_unavailable` (its database takes no writes, for example while a
+    /// PostgreSQL primary fails over to its standby): after a growing pause, while the call's
+    /// deadline leaves time for another attempt.
     /// - Throws: ``RPCError`` with the server's status, or a transport status (UNAVAILABLE,
     ///   DEADLINE_EXCEEDED, CANCELLED, RESOURCE_EXHAUSTED for a request over the size limit).
     public func unary<Request, Response>(
-        _ method: UnaryMethod<Request, Response>, _ request: Request,
+        _ method: UnaryMethod<Request, Response>, _ message: Request,
         metadata: Metadata = Metadata(), timeout: Duration? = nil
     ) async throws -> Response {
-        let timeout = timeout ?? configuration.defaultTimeout
-        let request = try encode(path: method.path, request: request, codec: method.request, metadata: metadata, timeout: timeout)
+        let deadline = timeout ?? configuration.defaultTimeout
+        let started = ContinuousClock.now
+        var timeout = deadline
+        var request = try encode(path: method.path, request: message, codec: method.request, metadata: metadata, timeout: timeout)
         var attempt = 0
+        var storeAttempt = 0
         while true {
             attempt += 1
             let connection = try await connection()
@@ -158,10 +167,31 @@ public final class Client: Sendable {
                 } catch {
                     throw RPCError(code: .internalError, message: "undecodable response: \(error)")
                 }
-            } catch let error as RPCError where error.code == .unavailable && attempt < 3 && error.message.hasPrefix(ClientHandler.refusedByGoAway) {
+            } catch let error as RPCError where error.code == .unavailable && attempt - storeAttempt < 3 && error.message.hasPrefix(ClientHandler.refusedByGoAway) {
                 continue  // never processed by the server: safe to send again on a new connection
+            } catch let error as RPCError where error.code == .unavailable && error.messageCode == Self.storeUnavailable {
+                // Nothing was done (PROTOCOL.md §8.4): again once the pause leaves time for a call.
+                storeAttempt += 1
+                let pause = Self.storePause(storeAttempt)
+                let left = deadline - (ContinuousClock.now - started) - pause
+                guard left >= Self.storeMinimumCallTime else { throw error }
+                try await Task.sleep(for: pause)
+                timeout = left
+                request = try encode(path: method.path, request: message, codec: method.request, metadata: metadata, timeout: timeout)
             }
         }
+    }
+
+    /// The server's `message_code` for "the database takes no writes now; nothing was done".
+    static let storeUnavailable = "call.store_unavailable"
+    /// Time a retried call must still have before its deadline, or the last answer stands.
+    static let storeMinimumCallTime: Duration = .milliseconds(200)
+
+    /// The pause before the `n`th retry after `call.store_unavailable`: 100 ms doubling to at most
+    /// 2 s, each drawn from its upper half (so many clients do not retry in step).
+    static func storePause(_ n: Int) -> Duration {
+        let ceiling = min(2_000, 100 << min(n - 1, 5))
+        return .milliseconds(Int.random(in: (ceiling / 2)...ceiling))
     }
 
     /// Calls a server-streaming method; iterate the result for the responses.
