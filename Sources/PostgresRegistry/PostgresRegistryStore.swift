@@ -18,7 +18,9 @@ public struct PostgresRegistryStore: RegistryStore {
     }
 
     public func write<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
-        try await Self.mapped(writing: true) { try await pool.write { tx in try work(PostgresTransaction(tx)) } }
+        let result = try await Self.mapped(writing: true) { try await pool.write { tx in try work(PostgresTransaction(tx)) } }
+        CallCommits.current?.noteCommit()
+        return result
     }
 
     public func read<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
@@ -30,23 +32,33 @@ public struct PostgresRegistryStore: RegistryStore {
     }
 
     /// A ``RegistryError`` comes out as is; no reachable writable primary (after the pool's own
-    /// reconnect) becomes `.storeUnavailable`, a connection lost during COMMIT `.outcomeUnknown`,
-    /// any other failure `.storage`. A write refused as read-only means the host stopped being the
-    /// primary (an outage); inside a read unit it is a bug (`.storage`).
+    /// reconnect) becomes `.storeUnavailable` (nothing of the call was committed) or, once this
+    /// call committed an earlier write (``CallCommits``), `.outcomeUnknown`, like a connection lost
+    /// during COMMIT; a full queue of callers `.rateLimited`; any other failure `.storage`. A write
+    /// refused as read-only means the host stopped being the primary (an outage); inside a read
+    /// unit it is a bug (`.storage`).
     static func mapped<T>(writing: Bool, _ body: () async throws -> T) async throws(RegistryError) -> T {
         do {
             return try await body()
         } catch let error as RegistryError {
             throw error
         } catch let error as PGError {
-            switch error {
-            case .commitOutcomeUnknown: throw .outcomeUnknown("\(error)")
-            case .connectionFailed, .connectionLost, .poolClosed, .poolBusy: throw .storeUnavailable("\(error)")
-            case .readOnly where writing: throw .storeUnavailable("\(error)")
-            default: throw .storage("\(error)")
-            }
+            throw map(error, writing: writing, committedBefore: CallCommits.current?.any ?? false)
         } catch {
             throw .storage("\(error)")
+        }
+    }
+
+    /// The one mapping from the engine's failures to the domain's (tested case by case).
+    package static func map(_ error: PGError, writing: Bool, committedBefore: Bool) -> RegistryError {
+        switch error {
+        case .commitOutcomeUnknown: return .outcomeUnknown("\(error)")
+        case .connectionFailed, .connectionLost, .poolClosed:
+            return committedBefore ? .outcomeUnknown("\(error)") : .storeUnavailable("\(error)")
+        case .readOnly where writing:
+            return committedBefore ? .outcomeUnknown("\(error)") : .storeUnavailable("\(error)")
+        case .poolBusy: return .rateLimited(Text(.storeBusy))
+        default: return .storage("\(error)")
         }
     }
 }

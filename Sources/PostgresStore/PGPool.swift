@@ -94,20 +94,52 @@ public final class PGPool: Sendable {
         }
     }
 
-    /// Whether a writable primary answers now: a new connection of its own (not a pooled one, so a
-    /// pool busy with long units of work does not read as an outage), `pg_is_in_recovery()` false.
-    /// Blocks only its own dispatch queue; for health checks (``PostgresRegistryStore/probe()``).
-    public func probe() async -> Bool {
+    /// Whether a writable primary answers within `timeout`: a new connection of its own (not a
+    /// pooled one, so a pool busy with long units of work does not read as an outage),
+    /// `pg_is_in_recovery()` false. The blocking libpq calls run on the probe's own dispatch queue;
+    /// an answer later than `timeout` (a host that accepts and then hangs, a network black hole)
+    /// counts as unreachable, and while that probe still hangs the next ones answer false at once
+    /// instead of queueing behind it. For health checks (``PostgresRegistryStore/probe()``).
+    public func probe(timeout: Duration = .seconds(3)) async -> Bool {
+        guard probing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
         let url = self.url
+        let answer = ProbeAnswer()
         return await withCheckedContinuation { continuation in
+            answer.wait(continuation)
             Self.probeQueue.async {
                 let writable = (try? PGConnection(url: url).query("SELECT pg_is_in_recovery()").first?.decode(Bool.self, at: 0)) == false
-                continuation.resume(returning: writable)
+                self.probing.store(false, ordering: .releasing)
+                answer.give(writable)
             }
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout / .milliseconds(1)))) { answer.give(false) }
         }
     }
 
     private static let probeQueue = DispatchQueue(label: "jzs.postgres.probe")
+    private let probing = Atomic<Bool>(false)
+
+    /// The first of the probe's result and its timeout resumes the caller; the other is ignored.
+    private final class ProbeAnswer: Sendable {
+        private let state = Mutex<(continuation: CheckedContinuation<Bool, Never>?, given: Bool?)>((nil, nil))
+
+        func wait(_ continuation: CheckedContinuation<Bool, Never>) {
+            let given = state.withLock { s -> Bool? in
+                if s.given == nil { s.continuation = continuation }
+                return s.given
+            }
+            if let given { continuation.resume(returning: given) }
+        }
+
+        func give(_ value: Bool) {
+            let continuation = state.withLock { s -> CheckedContinuation<Bool, Never>? in
+                guard s.given == nil else { return nil }
+                s.given = value
+                defer { s.continuation = nil }
+                return s.continuation
+            }
+            continuation?.resume(returning: value)
+        }
+    }
 
     /// Closes every connection; waiting and later callers get ``PGError/poolClosed``.
     public func close() {

@@ -175,9 +175,14 @@ public final class Client: Sendable {
                 let pause = Self.storePause(storeAttempt)
                 let left = deadline - (ContinuousClock.now - started) - pause
                 guard left >= Self.storeMinimumCallTime else { throw error }
-                try await Task.sleep(for: pause)
+                do {
+                    try await Task.sleep(for: pause)
+                } catch {
+                    throw RPCError(code: .cancelled, message: "call cancelled", messageCode: ClientCode.cancelled)
+                }
                 timeout = left
-                request = try encode(path: method.path, request: message, codec: method.request, metadata: metadata, timeout: timeout)
+                request = try encode(path: method.path, request: message, codec: method.request, metadata: metadata, timeout: timeout,
+                                     cacheable: false)
             }
         }
     }
@@ -211,7 +216,11 @@ public final class Client: Sendable {
         return ResponseMessages(raw: stream, codec: method.response)
     }
 
-    private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration) throws -> EncodedRequest {
+    /// The request's bytes; on jzs/1 the headers of a call without extra metadata come from (and,
+    /// when `cacheable`, go to) a small per-client cache keyed by path and timeout (a retry's
+    /// shortened timeout is not cached).
+    private func encode<Request>(path: String, request: Request, codec: MessageCodec<Request>, metadata: Metadata, timeout: Duration,
+                                 cacheable: Bool = true) throws -> EncodedRequest {
         if configuration.protocol == .h2 {
             return try H2ClientConnection.encode(path: path, request: request, codec: codec, metadata: metadata, timeout: timeout,
                                                  configuration: configuration)
@@ -227,7 +236,7 @@ public final class Client: Sendable {
                 method: path, metadata: merged.map { Wire.RPC.MetadataEntry(key: $0.key, value: $0.value) },
                 timeoutMicros: timeout.microseconds)
             FrameEncoder.write(kind: .headers, callID: 0, into: &buffer) { headers.encode(into: &$0) }
-            if metadata.isEmpty {
+            if metadata.isEmpty, cacheable {
                 let frame = buffer
                 headerCache.withLock { cache in
                     if cache.count < 256 { cache[key] = frame }

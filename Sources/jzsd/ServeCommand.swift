@@ -104,7 +104,7 @@ struct ServeCommand: AsyncParsableCommand {
         var router = Router()
         let services = ServiceCatalog.services.map(\.name)
         PublicService(version: jzsVersion, limits: limits, services: services, corpsCode: corpsCode, accounts: accounts, health: health,
-                      warnings: { maintenance.warnings + (health.serving ? [] : ["the database does not answer (no writable primary)"]) })
+                      warnings: { maintenance.warnings + (health.storeReachable ? [] : ["the database does not answer (no writable primary)"]) })
             .register(with: &router)
         SMSService(accounts: accounts).register(with: &router)
         let applications = Applications(store: store, corpsCode: corpsCode)

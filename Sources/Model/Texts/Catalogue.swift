@@ -35,6 +35,7 @@ public enum Catalogue {
         .internalError: .init("服务器内部错误，请稍后重试", "internal error; try again later"),
         .storeUnavailable: .init("数据库暂时不可用（可能正在切换到备用库），本次请求未执行，请稍后重试",
                                  "the database is briefly unavailable (it may be switching to its standby); nothing was done, try again shortly"),
+        .storeBusy: .init("服务器繁忙，数据库连接已全部占用，请稍后重试", "the server is busy (every database connection is taken); try again shortly"),
         .outcomeUnknown: .init("提交时与数据库的连接中断，无法确定本次请求是否已执行；请先查询结果，或使用同一幂等键重试",
                                "the connection to the database broke while committing, so it is not known whether this was done; check the result first, or retry with the same idempotency key"),
         .callCancelled: .init("调用已取消", "call cancelled"),

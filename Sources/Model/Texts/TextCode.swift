@@ -16,6 +16,7 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case internalError = "call.internal"
     case storeUnavailable = "call.store_unavailable"
     case outcomeUnknown = "call.outcome_unknown"
+    case storeBusy = "call.store_busy"
     case callCancelled = "call.cancelled"
     case malformedRequest = "call.malformed"
     case requestTooLarge = "call.too_large"

@@ -147,8 +147,10 @@ public final class Certificates: Sendable {
     /// each number are read once, then every valid version is voided and the new ones inserted
     /// together. What was issued, in the order of `individualIDs`.
     static func issueOnEffect(individualIDs: [String], at now: Date, in tx: any StoreTransaction) throws -> [(id: String, version: Int)] {
-        let registrations = try tx.registrations.registrations(ofPersons: individualIDs)
-        let active = individualIDs.compactMap { registrations[$0] }.filter { $0.status == .active }
+        var seen = Set<String>()
+        let people = individualIDs.filter { seen.insert($0).inserted }   // one version per person, even if named twice
+        let registrations = try tx.registrations.registrations(ofPersons: people)
+        let active = people.compactMap { registrations[$0] }.filter { $0.status == .active }
         guard !active.isEmpty else { return [] }
         let certificates = tx.certificates
         let newest = try certificates.newest(serials: active.map { Self.serial($0.registrationNumber) })

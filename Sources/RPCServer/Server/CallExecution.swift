@@ -27,7 +27,8 @@ enum CallExecution {
             resolved = caller
             let context = CallContext(caller: caller, method: call.method, metadata: call.metadata, requestID: call.requestID,
                                       deadline: call.deadline, logger: shared.logger)
-            try await entry(payload, context, sink)
+            // A store outage after this call committed a write is "outcome unknown", not "nothing done".
+            try await CallCommits.$current.withValue(CallCommits()) { try await entry(payload, context, sink) }
         } catch {
             failure = RPCError(mapping: error, language: call.language)
             // A bug, or the database out of reach: the details go to the log under the call's

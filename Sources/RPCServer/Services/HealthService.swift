@@ -22,6 +22,9 @@ public final class HealthState: Sendable {
     /// Neither draining nor cut off from the database.
     public var serving: Bool { state.withLock { !$0.draining && $0.storeReachable } }
 
+    /// The database answered the last probe (true until one says otherwise).
+    public var storeReachable: Bool { state.withLock { $0.storeReachable } }
+
     /// Records whether the database answers; true when that changed (watchers are told).
     @discardableResult
     public func setStoreReachable(_ reachable: Bool) -> Bool {
@@ -98,15 +101,17 @@ package struct HealthService: Sendable {
                 return
             }
             try await stream.send(.init(status: first))
-            if service.state.draining { return }
             var last = first
             for await _ in changes {
-                let now = service.status(of: request.service) ?? .notServing
+                // Draining ends the watch, always after a NOT_SERVING (even when it began between
+                // reading the status and checking for it).
+                let draining = service.state.draining
+                let now = draining ? .notServing : (service.status(of: request.service) ?? .notServing)
                 if now != last {
                     try await stream.send(.init(status: now))
                     last = now
                 }
-                if service.state.draining { return }
+                if draining { return }
             }
         }
     }
