@@ -79,6 +79,21 @@ struct Tally {
     std::string firstError;
 };
 
+/// Counts one call sent at `sent` and answered at `done` with `status`, if it was sent inside the
+/// measured window: its latency when it succeeded, else an error (the first one kept for the log).
+void record(Tally* tally, const Window* window, Clock::time_point sent, Clock::time_point done, const grpc::Status& status) {
+    if (sent < window->measureFrom || sent >= window->measureUntil) return;
+    if (status.ok()) {
+        auto micros = std::chrono::duration_cast<std::chrono::microseconds>(done - sent).count();
+        tally->latencies.push_back(static_cast<uint32_t>(std::min<long long>(micros, UINT32_MAX)));
+    } else {
+        tally->errors++;
+        if (tally->firstError.empty()) {
+            tally->firstError = "status " + std::to_string(status.error_code()) + ": " + status.error_message();
+        }
+    }
+}
+
 /// One call slot: sends Echo, and when the answer comes sends the next, until the window closes.
 /// A fresh ClientContext per call, since a ClientContext is not reusable.
 class Slot {
@@ -97,19 +112,7 @@ public:
     }
 
     /// Records the call that just completed.
-    void completed() {
-        auto done = Clock::now();
-        if (sent_ < window_->measureFrom || sent_ >= window_->measureUntil) return;
-        if (status_.ok()) {
-            auto micros = std::chrono::duration_cast<std::chrono::microseconds>(done - sent_).count();
-            tally_->latencies.push_back(static_cast<uint32_t>(std::min<long long>(micros, UINT32_MAX)));
-        } else {
-            tally_->errors++;
-            if (tally_->firstError.empty()) {
-                tally_->firstError = "status " + std::to_string(status_.error_code()) + ": " + status_.error_message();
-            }
-        }
-    }
+    void completed() { record(tally_, window_, sent_, Clock::now(), status_); }
 
 private:
     Public::Stub* stub_;
@@ -132,17 +135,7 @@ void callBlocking(Public::Stub* stub, const EchoRequest* request, const Window* 
         grpc::ClientContext context;
         EchoResponse response;
         grpc::Status status = stub->Echo(&context, *request, &response);
-        auto done = Clock::now();
-        if (sent < window->measureFrom) continue;
-        if (status.ok()) {
-            auto micros = std::chrono::duration_cast<std::chrono::microseconds>(done - sent).count();
-            tally->latencies.push_back(static_cast<uint32_t>(std::min<long long>(micros, UINT32_MAX)));
-        } else {
-            tally->errors++;
-            if (tally->firstError.empty()) {
-                tally->firstError = "status " + std::to_string(status.error_code()) + ": " + status.error_message();
-            }
-        }
+        record(tally, window, sent, Clock::now(), status);
     }
 }
 
