@@ -101,6 +101,8 @@ package struct HealthService: Sendable {
                 return
             }
             try await stream.send(.init(status: first))
+            // Already draining: that NOT_SERVING was the last word (no change will come to end the loop).
+            if service.state.draining { return }
             var last = first
             for await _ in changes {
                 // Draining ends the watch, always after a NOT_SERVING (even when it began between
