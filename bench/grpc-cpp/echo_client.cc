@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "jzs/public/v1/public.grpc.pb.h"
+#include "read_file.h"
 
 using jzs::public_::v1::EchoRequest;
 using jzs::public_::v1::EchoResponse;
@@ -47,17 +48,6 @@ using jzs::public_::v1::Public;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "echo_client: cannot read %s\n", path.c_str());
-        std::exit(2);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// A Double printed as Swift prints it ("8.0", "2.5", "13021.4"), so both clients' lines read alike.
 std::string swiftDouble(double value) {
@@ -191,7 +181,7 @@ int main(int argc, char** argv) {
     // K channels, each its own TCP connection: a local subchannel pool and a distinct argument keep
     // gRPC from sharing one subchannel between channels with the same target (as its qps client does).
     grpc::SslCredentialsOptions tls;
-    tls.pem_root_certs = readFile(caFile);
+    tls.pem_root_certs = readFile("echo_client", caFile);
     auto credentials = grpc::SslCredentials(tls);
     std::vector<std::unique_ptr<Public::Stub>> stubs;
     for (int k = 0; k < connections; k++) {

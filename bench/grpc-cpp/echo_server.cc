@@ -41,23 +41,13 @@
 #include <vector>
 
 #include "jzs/public/v1/public.grpc.pb.h"
+#include "read_file.h"
 
 using jzs::public_::v1::EchoRequest;
 using jzs::public_::v1::EchoResponse;
 using jzs::public_::v1::Public;
 
 namespace {
-
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        std::fprintf(stderr, "echo_server: cannot read %s\n", path.c_str());
-        std::exit(2);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// Calls each completion queue keeps requested ahead, so a burst of new streams never waits for a
 /// request to be posted (gRPC's qps server keeps a comparable number outstanding per queue).
@@ -136,7 +126,7 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
     grpc::SslServerCredentialsOptions tls(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
-    tls.pem_key_cert_pairs.push_back({readFile(keyFile), readFile(certFile)});
+    tls.pem_key_cert_pairs.push_back({readFile("echo_server", keyFile), readFile("echo_server", certFile)});
 
     Public::AsyncService service;
     SyncEcho syncService;
