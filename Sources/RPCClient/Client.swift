@@ -4,6 +4,7 @@ internal import NIOPosix
 internal import Synchronization
 internal import NIOHTTP2
 internal import NIOHPACK
+internal import Model
 
 /// A connection to a jzs server: many concurrent calls over one TLS connection, deadlines,
 /// cancellation, and a new connection after GOAWAY or a failure.
@@ -188,7 +189,7 @@ public final class Client: Sendable {
     }
 
     /// The server's `message_code` for "the database takes no writes now; nothing was done".
-    static let storeUnavailable = "call.store_unavailable"
+    static let storeUnavailable = TextCode.storeUnavailable.rawValue
     /// Time a retried call must still have before its deadline, or the last answer stands.
     static let storeMinimumCallTime: Duration = .milliseconds(200)
 
