@@ -23,7 +23,7 @@ enum MemoryReturn {
     /// Trims every `interval` until cancelled.
     static func run(every interval: Duration = .seconds(10)) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { return }   // cancelled: the server stopped
             trim()
         }
     }

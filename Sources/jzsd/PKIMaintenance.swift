@@ -68,7 +68,7 @@ final class PKIMaintenance: Sendable {
     /// Checks every `interval` until cancelled.
     func run(server: Server, every interval: Duration) async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: interval)
+            do { try await Task.sleep(for: interval) } catch { return }   // cancelled: the server stopped
             check(server: server)
         }
     }

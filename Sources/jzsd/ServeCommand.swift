@@ -139,6 +139,11 @@ struct ServeCommand: AsyncParsableCommand {
         let storeProbe = Task { await StoreProbe.run(store: store, health: health, every: probeInterval, logger: logger) }
         defer { trimmer.cancel(); pkiChecks.cancel(); storeProbe.cancel() }
         try await group.run()
+        // Drained: the background checks end before the database closes, and the database closes
+        // before the process exits, so nothing is left using it while exit() runs.
+        trimmer.cancel(); pkiChecks.cancel(); storeProbe.cancel()
+        _ = await (trimmer.value, pkiChecks.value, storeProbe.value)
+        store.close()
         logger.notice("stopped")
     }
 

@@ -18,6 +18,10 @@ public protocol RegistryStore: Sendable {
     /// Whether the database would take a write now (for health checks): PostgreSQL asks a
     /// writable primary on a connection of its own; SQLite, a local file, always can.
     func probe() async -> Bool
+
+    /// Closes the database at shutdown, after the last call: SQLite closes its connections (the
+    /// WAL is checkpointed), PostgreSQL its pool. Later calls fail; nothing is lost.
+    func close()
 }
 
 extension RegistryStore {

@@ -15,6 +15,11 @@ public struct SQLiteStore: RegistryStore {
     public func read<T: Sendable>(_ work: @escaping @Sendable (any StoreTransaction) throws -> T) async throws(RegistryError) -> T {
         try await database.read { db in try work(SQLiteTransaction(db)) }
     }
+
+    public func close() {
+        // GRDB refuses to close while a statement is still running; the process exits anyway.
+        try? database.pool.close()
+    }
 }
 
 extension RegistryDatabase {
