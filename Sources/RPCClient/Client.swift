@@ -174,13 +174,14 @@ public final class Client: Sendable {
                 // Nothing was done (PROTOCOL.md §8.4): again once the pause leaves time for a call.
                 storeAttempt += 1
                 let pause = Self.storePause(storeAttempt)
-                let left = deadline - (ContinuousClock.now - started) - pause
-                guard left >= Self.storeMinimumCallTime else { throw error }
+                guard Self.retryTimeout(deadline: deadline, elapsed: ContinuousClock.now - started + pause) != nil else { throw error }
                 do {
                     try await Task.sleep(for: pause)
                 } catch {
                     throw RPCError(code: .cancelled, message: "call cancelled", messageCode: ClientCode.cancelled)
                 }
+                // What is left now: a pause that overran on a busy machine leaves less, never more.
+                guard let left = Self.retryTimeout(deadline: deadline, elapsed: ContinuousClock.now - started) else { throw error }
                 timeout = left
                 request = try encode(path: method.path, request: message, codec: method.request, metadata: metadata, timeout: timeout,
                                      cacheable: false)
@@ -193,9 +194,16 @@ public final class Client: Sendable {
     /// Time a retried call must still have before its deadline, or the last answer stands.
     static let storeMinimumCallTime: Duration = .milliseconds(200)
 
+    /// The deadline of a retry sent `elapsed` into a call with `deadline`: what is left of it, or
+    /// nil when that is under ``storeMinimumCallTime`` (then the last answer stands).
+    package static func retryTimeout(deadline: Duration, elapsed: Duration) -> Duration? {
+        let left = deadline - elapsed
+        return left >= storeMinimumCallTime ? left : nil
+    }
+
     /// The pause before the `n`th retry after `call.store_unavailable`: 100 ms doubling to at most
     /// 2 s, each drawn from its upper half (so many clients do not retry in step).
-    static func storePause(_ n: Int) -> Duration {
+    package static func storePause(_ n: Int) -> Duration {
         let ceiling = min(2_000, 100 << min(n - 1, 5))
         return .milliseconds(Int.random(in: (ceiling / 2)...ceiling))
     }

@@ -79,6 +79,13 @@ package struct ResponseSink: Sendable {
     package let waitWritable: @Sendable () async throws -> Void
     /// Suspends while the connection is over its outbound budget (returns at once otherwise).
     package let waitForRoom: @Sendable () async throws -> Void
+
+    package init(send: @escaping @Sendable (_ encode: (inout ByteBuffer) -> Void) throws(RPCError) -> Void,
+                 waitWritable: @escaping @Sendable () async throws -> Void, waitForRoom: @escaping @Sendable () async throws -> Void) {
+        self.send = send
+        self.waitWritable = waitWritable
+        self.waitForRoom = waitForRoom
+    }
 }
 
 /// The response side of a server-streaming call.

@@ -94,19 +94,20 @@ package struct HealthService: Sendable {
             return .init(status: status)
         }
         router.register(Methods.GRPCHealthV1.watch) { request, context, stream in
-            let changes = service.state.changes()
+            // Subscribed before the first status is read, so no change between the two is lost.
+            var changes = service.state.changes().makeAsyncIterator()
             guard let first = service.status(of: request.service) else {
                 try await stream.send(.init(status: .serviceUnknown))
-                for await _ in changes where service.state.draining { return }
+                while !service.state.draining {
+                    guard await changes.next() != nil else { return }
+                }
                 return
             }
             try await stream.send(.init(status: first))
-            // Already draining: that NOT_SERVING was the last word (no change will come to end the loop).
-            if service.state.draining { return }
             var last = first
-            for await _ in changes {
-                // Draining ends the watch, always after a NOT_SERVING (even when it began between
-                // reading the status and checking for it).
+            while true {
+                // Draining ends the watch, always after a NOT_SERVING: also when the drain began
+                // before the watch, or between its first status and this check.
                 let draining = service.state.draining
                 let now = draining ? .notServing : (service.status(of: request.service) ?? .notServing)
                 if now != last {
@@ -114,6 +115,7 @@ package struct HealthService: Sendable {
                     last = now
                 }
                 if draining { return }
+                guard await changes.next() != nil else { return }
             }
         }
     }

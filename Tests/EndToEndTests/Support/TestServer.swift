@@ -18,6 +18,9 @@ enum TestMethods {
     static let block = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Block")
     /// Reports its start to ``CancellationProbe``, waits `delayMillis`, echoes.
     static let slow = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Slow")
+    /// Reports its start to ``CancellationProbe``; answers UNAVAILABLE `call.store_unavailable`
+    /// (the database out of reach) while the probe has failures left, then echoes the text.
+    static let outage = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Outage")
     /// Sends an EchoRequest's bytes to Health, whose request has a string at field 1: lets a test
     /// put invalid UTF-8 or NUL into a string field on the wire.
     static let rawHealth = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.HealthResponse>(path: "/jzs.public.v1.Public/Health")
@@ -30,6 +33,14 @@ actor CancellationProbe {
     func start() { started += 1 }
     func sawCancellation() { cancelled += 1 }
     var startedCount: Int { started }
+    private var failures = 0
+    /// The next `count` calls of ``TestMethods/outage`` fail as if the database were out of reach.
+    func failNext(_ count: Int) { failures = count }
+    func takeFailure() -> Bool {
+        guard failures > 0 else { return false }
+        failures -= 1
+        return true
+    }
 }
 
 struct TestServer {
@@ -131,6 +142,11 @@ func withTestServer<R>(
         router.register(TestMethods.slow, access: .anyone) { request, _ in
             await probe.start()
             try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
+            return .init(text: request.text)
+        }
+        router.register(TestMethods.outage, access: .anyone) { request, _ in
+            await probe.start()
+            if await probe.takeFailure() { throw RegistryError.storeUnavailable("test: no writable primary") }
             return .init(text: request.text)
         }
         let denials = DenialAudit(store: store)
