@@ -139,10 +139,12 @@ struct ServeCommand: AsyncParsableCommand {
         let storeProbe = Task { await StoreProbe.run(store: store, health: health, every: probeInterval, logger: logger) }
         defer { trimmer.cancel(); pkiChecks.cancel(); storeProbe.cancel() }
         try await group.run()
-        // Drained: the background checks end before the database closes, and the database closes
-        // before the process exits, so nothing is left using it while exit() runs.
+        // Drained: the background checks end and the denials still queued are written before the
+        // database closes (its cached statements go with it), and it closes before the process
+        // exits. A call still running past the drain timeout fails against the closed database.
         trimmer.cancel(); pkiChecks.cancel(); storeProbe.cancel()
         _ = await (trimmer.value, pkiChecks.value, storeProbe.value)
+        await denials.flush()
         store.close()
         logger.notice("stopped")
     }

@@ -1,4 +1,5 @@
 public import GRDB
+internal import Foundation
 
 /// The embedded engine: the store layer over ``RegistryDatabase`` (GRDB, one writer connection).
 public struct SQLiteStore: RegistryStore {
@@ -17,8 +18,13 @@ public struct SQLiteStore: RegistryStore {
     }
 
     public func close() {
-        // GRDB refuses to close while a statement is still running; the process exits anyway.
-        try? database.pool.close()
+        // GRDB waits for running units of work; it refuses only while a statement outside its
+        // cache is still open. Said on stderr, since the process is about to exit either way.
+        do {
+            try database.pool.close()
+        } catch {
+            FileHandle.standardError.write(Data("jzsd: the SQLite database did not close cleanly: \(error)\n".utf8))
+        }
     }
 }
 
