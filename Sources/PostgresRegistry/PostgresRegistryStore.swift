@@ -53,9 +53,7 @@ public struct PostgresRegistryStore: RegistryStore {
     package static func map(_ error: PGError, writing: Bool, committedBefore: Bool) -> RegistryError {
         switch error {
         case .commitOutcomeUnknown: return .outcomeUnknown("\(error)")
-        case .connectionFailed, .connectionLost, .poolClosed:
-            return committedBefore ? .outcomeUnknown("\(error)") : .storeUnavailable("\(error)")
-        case .readOnly where writing:
+        case .connectionFailed, .connectionLost, .poolClosed, .readOnly where writing:   // (the `where` is the last pattern's)
             return committedBefore ? .outcomeUnknown("\(error)") : .storeUnavailable("\(error)")
         case .poolBusy: return .rateLimited(Text(.storeBusy))
         default: return .storage("\(error)")
