@@ -59,9 +59,10 @@ struct ClientRetryTests {
                 // as the deadline came (on 2 busy cores a call can take longer than what was left).
                 let outage = error?.code == .unavailable && error?.messageCode == TextCode.storeUnavailable.rawValue
                 #expect(outage || error?.code == .deadlineExceeded, "\(String(describing: error))")
-                // 1,000 failures would take half an hour; the margin is for late wake-ups while the
-                // whole suite runs. (The 200 ms rule itself: retryDeadline.)
-                #expect(took < deadline + .seconds(3), "\(took)")
+                // 1,000 failures would take half an hour. The wide margin is for late wake-ups while
+                // the whole suite runs under AddressSanitizer on 2 cores (CI once saw 8.3 s); that the
+                // client stops sending is the check just below, the 200 ms rule retryDeadline's.
+                #expect(took < deadline + .seconds(12), "\(took)")
                 let attempts = await probe.startedCount
                 try await Task.sleep(for: .milliseconds(2_500))   // longer than any pause
                 #expect(await probe.startedCount <= attempts + 1, "sent again after it answered (one may still have been on its way)")
