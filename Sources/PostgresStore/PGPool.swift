@@ -99,19 +99,24 @@ public final class PGPool: Sendable {
     /// `pg_is_in_recovery()` false. The blocking libpq calls run on the probe's own dispatch queue;
     /// an answer later than `timeout` (a host that accepts and then hangs, a network black hole)
     /// counts as unreachable, and while that probe still hangs the next ones answer false at once
-    /// instead of queueing behind it. For health checks (``PostgresRegistryStore/probe()``).
+    /// instead of queueing behind it. A cancelled caller gets false at once. For health checks
+    /// (``PostgresRegistryStore/probe()``).
     public func probe(timeout: Duration = .seconds(3)) async -> Bool {
         guard probing.compareExchange(expected: false, desired: true, ordering: .acquiringAndReleasing).exchanged else { return false }
         let url = self.url
         let answer = ProbeAnswer()
-        return await withCheckedContinuation { continuation in
-            answer.wait(continuation)
-            Self.probeQueue.async {
-                let writable = (try? PGConnection(url: url).query("SELECT pg_is_in_recovery()").first?.decode(Bool.self, at: 0)) == false
-                self.probing.store(false, ordering: .releasing)
-                answer.give(writable)
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                answer.wait(continuation)
+                Self.probeQueue.async {
+                    let writable = (try? PGConnection(url: url).query("SELECT pg_is_in_recovery()").first?.decode(Bool.self, at: 0)) == false
+                    self.probing.store(false, ordering: .releasing)
+                    answer.give(writable)
+                }
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout / .milliseconds(1)))) { answer.give(false) }
             }
-            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(timeout / .milliseconds(1)))) { answer.give(false) }
+        } onCancel: {
+            answer.give(false)   // a server shutting down does not wait for a hanging host
         }
     }
 

@@ -11,6 +11,7 @@ enum StoreProbe {
     static func run(store: any RegistryStore, health: HealthState, every interval: Duration, logger: Logger) async {
         while !Task.isCancelled {
             let reachable = await store.probe()
+            guard !Task.isCancelled else { return }   // shutting down: the answer means nothing
             if health.setStoreReachable(reachable) {
                 if reachable {
                     logger.notice("database answers again: SERVING")

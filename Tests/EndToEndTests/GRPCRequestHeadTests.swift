@@ -1,4 +1,6 @@
+import Foundation
 import NIOHPACK
+import Proto
 import RPCServer
 import Testing
 
@@ -59,5 +61,46 @@ struct GRPCRequestHeadTests {
         let reason = try #require(Self.scan(Self.pseudo + [("request-id", "secret\r\n")]).malformed)
         #expect(reason.contains("request-id"))
         #expect(!reason.contains("secret"))
+    }
+
+    static func parse(_ metadata: [(String, String)]) -> Result<GRPCRequestHead, RPCError> {
+        GRPCRequestHead.parse(scan(pseudo + [("content-type", "application/grpc"), ("te", "trailers")] + metadata), limits: .default)
+    }
+
+    @Test("more than 64 metadata entries get the answer jzs/1's element cap gives: INVALID_ARGUMENT naming metadata")
+    func tooManyEntries() throws {
+        let entries = (0..<64).map { ("x-note-\($0)", "v") }
+        #expect((try? Self.parse(entries).get()) != nil)
+        guard case .failure(let error) = Self.parse(entries + [("x-note-64", "v")]) else {
+            Issue.record("65 entries were taken")
+            return
+        }
+        #expect(error.code == .invalidArgument)
+        #expect(error.violations.map(\.field) == ["metadata"])
+        #expect(error.violations.first?.code == "field.too_many_elements")
+    }
+
+    @Test("a binary entry is base64 of UTF-8 text without NUL, as every jzs/1 string: operator-bin decodes, a NUL is refused")
+    func binaryEntries() throws {
+        let name = Data("审核员李".utf8).base64EncodedString()
+        #expect(try Self.parse([("operator-bin", name)]).get().metadata[Metadata.Key.operator] == "审核员李")
+        let nul = Data("req\u{0}1".utf8).base64EncodedString()
+        guard case .failure(let error) = Self.parse([("request-id-bin", nul)]) else {
+            Issue.record("a NUL in request-id-bin was taken")
+            return
+        }
+        #expect(error.code == .invalidArgument)
+        #expect(error.violations.map(\.field) == ["metadata.request-id-bin"])
+    }
+
+    @Test("a request-id is echoed as request-id when printable ASCII, else as request-id-bin (a header value holds neither CR, LF nor UTF-8)")
+    func requestIDEcho() {
+        let plain = GRPCResponseHeaders.trailers(error: nil, requestID: "req-0001", only: false)
+        #expect(plain.first(name: "request-id") == "req-0001")
+        for id in ["审核-1", "a\r\nb"] {
+            let trailers = GRPCResponseHeaders.trailers(error: RPCError(code: .notFound, message: "x"), requestID: id, only: true)
+            #expect(trailers.first(name: "request-id") == nil)
+            #expect(trailers.first(name: "request-id-bin").flatMap { Data(base64Encoded: $0) }.flatMap { String(data: $0, encoding: .utf8) } == id)
+        }
     }
 }

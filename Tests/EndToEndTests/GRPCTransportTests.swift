@@ -58,6 +58,25 @@ struct GRPCTransportTests {
         }
     }
 
+    @Test("A response over the message limit ends the call RESOURCE_EXHAUSTED in the call's language; the connection carries on",
+          arguments: WireProtocol.allCases)
+    func responseTooLarge(wire: WireProtocol) async throws {
+        var limits = Limits.default
+        limits.maxFrameBytes = 64 * 1024
+        try await withTestServer(limits: limits) { server in
+            for language in [Language.zh, .en] {
+                try await withClient(server.clientConfiguration(language: language, protocol: wire)) { client in
+                    let error = await rpcError { _ = try await client.unary(TestMethods.sized, .init(delayMillis: 100_000)) }
+                    #expect(error?.code == .resourceExhausted, "\(String(describing: error))")
+                    #expect(error?.messageCode == TextCode.responseTooLarge.rawValue)
+                    #expect(error?.message.contains(language == .zh ? "超过单帧上限" : "exceeds") == true, "\(String(describing: error))")
+                    let small = try await client.unary(TestMethods.sized, .init(delayMillis: 1_000))
+                    #expect(small.payload.count == 1_000)
+                }
+            }
+        }
+    }
+
     @Test("grpc-timeout is the call's deadline; RST_STREAM cancels the handler's task")
     func deadlineAndCancellation() async throws {
         let probe = CancellationProbe()

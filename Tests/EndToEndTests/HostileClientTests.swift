@@ -1,6 +1,8 @@
 import Foundation
 import NIOCore
 import Proto
+import RPCClient
+import RPCServer
 import Testing
 
 /// The attacks of issue #7, each against a real `jzsd` process over loopback TLS (the debug
@@ -237,6 +239,27 @@ struct HostileClientTests {
             let message = try #require(await province.next(.message))
             #expect(try Wire.Public.WhoAmIResponse(buffer: message.payload).provinceCode == 37)
             for c in connections + [province] { await c.close() }
+        }
+    }
+
+    @Test("Over h2 too: a connection over the per-address cap gets GOAWAY ENHANCE_YOUR_CALM with the reason, which the refused call names")
+    func connectionsPerAddressH2() async throws {
+        try await withSpawnedServer(limits: ["max-connections-per-address=2"]) { server in
+            let configuration = ClientConfiguration(port: server.port, trustRootsFile: server.caFile, defaultTimeout: .seconds(20), protocol: .h2)
+            var admitted: [Client] = []
+            for _ in 1...2 {
+                let client = try await Client.connect(configuration)
+                #expect(try await client.public.health() == .serving)
+                admitted.append(client)
+            }
+            // The third connection (and the client's two attempts on new ones) are refused.
+            let refused = try await Client.connect(configuration)
+            let error = await rpcError { _ = try await refused.public.health() }
+            #expect(error?.code == .unavailable, "\(String(describing: error))")
+            #expect(error?.message.contains(ConnectionGuard.refusedTooMany) == true, "\(String(describing: error))")
+            // The admitted ones still work.
+            for client in admitted { #expect(try await client.public.health() == .serving) }
+            for client in admitted + [refused] { await client.close() }
         }
     }
 

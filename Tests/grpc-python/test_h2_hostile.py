@@ -233,6 +233,47 @@ class ClosedWindowTests(HostileH2TestCase):
             attacker.close()
 
 
+class ReflectionFloodTests(HostileH2TestCase):
+    """A client that asks server reflection for the largest file again and again on one stream
+    (each request a few dozen bytes, each answer the file with its dependencies) and reads
+    nothing: reflection answers count in the outbound budget like every response, so once it is
+    full the stream ends RESOURCE_EXHAUSTED, and the answers still waiting for its flow-control
+    window are dropped with it. (Before, every answer waited in memory: 7.6 KB each, 250 MB for
+    this flood.)"""
+
+    REFLECTION = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
+
+    def test_a_reflection_flood_that_is_never_read_holds_little(self):
+        symbol = b"jzs.ministry.v1.Ministry"
+        request = b"\x22" + bytes([len(symbol)]) + symbol   # file_containing_symbol = 4
+        message = b"\x00" + struct.pack(">I", len(request)) + request
+        # 1 MiB of requests fits the server's initial stream window: about 32,000 answers asked.
+        asked = (1024 * 1024 - 1024) // len(message)
+        attacker = RawH2(self.server)
+        try:
+            attacker.acknowledge_settings()
+            headers = [(":method", "POST"), (":scheme", "https"), (":path", self.REFLECTION), (":authority", "localhost"),
+                       ("content-type", "application/grpc"), ("te", "trailers")]
+            attacker.sock.sendall(frame(HEADERS, END_HEADERS, 1, header_block(headers)))
+            body = message * asked
+            attacker.sock.settimeout(5)
+            try:
+                for i in range(0, len(body), 16384):
+                    attacker.sock.sendall(frame(DATA, 0, 1, body[i:i + 16384]))
+            except (socket.timeout, OSError):
+                pass   # the server stopped reading: what it took is what counts
+            # Then the server holds little (the ended stream's unsent answers go with it) and
+            # closes the connection, which never made a call (first-call timeout, 10 s)
+            time.sleep(3)
+            peak = self.peak_rss()
+            closed = attacker.closed_within(20)
+            print(f"\nh2 reflection flood ({asked} answers asked): peak RSS {peak // MIB} MiB", flush=True)
+            self.assertLess(peak, MEMORY_BOUND, f"peak RSS {peak // MIB} MiB")
+            self.assertTrue(closed, "the flooding connection was not closed: " + self.server.log()[-2000:])
+        finally:
+            attacker.close()
+
+
 class MalformedRequestTests(unittest.TestCase):
     """Header blocks that are not well-formed HTTP/2 requests (RFC 9113 §8.2-8.3): the server
     resets each stream with PROTOCOL_ERROR, starts no call, and the connection goes on."""

@@ -23,6 +23,8 @@ final class H2ClientConnection: ChannelInboundHandler {
     let onUnusable: @Sendable () -> Void
     /// Set once GOAWAY arrived: calls not yet started go to a new connection.
     private(set) var goingAway = false
+    /// The debug data of a GOAWAY sent with an error code, as the failed calls' message.
+    private var goAwayMessage: String?
     private let maxMessageBytes: Int
     private var context: ChannelHandlerContext?
     private var streams: [UInt32: H2ClientStream] = [:]
@@ -114,8 +116,16 @@ final class H2ClientConnection: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         if frame.streamID == .rootStream {
-            if case .goAway = frame.payload {
+            if case .goAway(let last, let code, let debug) = frame.payload {
                 goingAway = true
+                // The server's reason (a connection over its caps: ENHANCE_YOUR_CALM and why).
+                if code != .noError, let debug, debug.readableBytes > 0 { goAwayMessage = String(buffer: debug) }
+                // Streams above `last` were never processed: their calls go to a new connection.
+                // (NIOHTTP2 closes them after this frame with reason CANCEL, which would read as
+                // the server cancelling them; those calls have resolved by then.)
+                let refused = RPCError(code: .unavailable, message: ClientHandler.refusedByGoAway + (goAwayMessage ?? "stream not processed"),
+                                       messageCode: ClientCode.draining)
+                for (id, stream) in streams where id > UInt32(Int32(last)) { stream.refused(refused) }
                 onUnusable()
             }
             return
@@ -160,7 +170,8 @@ final class H2ClientConnection: ChannelInboundHandler {
             return
         }
         guard !goingAway else {
-            call.fail(RPCError(code: .unavailable, message: ClientHandler.refusedByGoAway + "connection is draining", messageCode: ClientCode.draining))
+            call.fail(RPCError(code: .unavailable, message: ClientHandler.refusedByGoAway + (goAwayMessage ?? "connection is draining"),
+                               messageCode: ClientCode.draining))
             return
         }
         // Never sent: safe to retry on a new connection.

@@ -67,6 +67,13 @@ final class H2ClientStream {
         }
     }
 
+    /// The server's GOAWAY said this stream was never processed: the call fails with `error`
+    /// (UNAVAILABLE, refused by GOAWAY: sent again on a new connection).
+    func refused(_ error: RPCError) {
+        serverEnded = true
+        call.fail(error)
+    }
+
     /// The stream closed (NIOHTTP2's StreamClosedEvent): a reset reason fails the call as the
     /// reset does; a clean close before the trailers fails it as a lost stream. Either is a
     /// no-op once the call has resolved.

@@ -45,6 +45,10 @@ package struct TokenBucket: Sendable {
 /// timeouts that only a clock decides. A plain value, tested without sockets: the connection
 /// reports what happened and does what the returned verdict says.
 package struct ConnectionGuard: Sendable {
+    /// The GOAWAY message (jzs/1) or debug data (h2) of a connection over the per-address or
+    /// total cap (docs/PROTOCOL.md §2.5).
+    package static let refusedTooMany = "too many connections from this address"
+
     package enum Verdict: Equatable, Sendable {
         case proceed
         /// Close the connection; with a GOAWAY when the peer still reads (`reason` not nil).

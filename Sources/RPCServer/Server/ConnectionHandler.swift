@@ -98,7 +98,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
             connectionCaller = shared.callers.certificateCaller(done.peer)
             if let admission, !admission(connectionCaller != nil ? done.peer.serialHex : nil) {
                 shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
-                sendGoAway(context: context, lastCallID: 0, reason: .resourceLimit, message: "too many connections from this address")
+                sendGoAway(context: context, lastCallID: 0, reason: .resourceLimit, message: ConnectionGuard.refusedTooMany)
                 context.close(promise: nil)
                 return
             }
@@ -316,7 +316,7 @@ final class ConnectionHandler: ChannelDuplexHandler {
         let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
                                       allocator: context.channel.allocator, budget: budget, callID: id,
-                                      maxFrameBytes: Int(shared.limits.maxFrameBytes))
+                                      maxFrameBytes: Int(shared.limits.maxFrameBytes), language: call.language)
         let shared = self.shared
         let clientRequestID = call.clientRequestID
         let requestID = state.requestID(of: call)
@@ -461,10 +461,13 @@ struct ConnectionWriter: Sendable {
     let budget: OutboundBudget
     let callID: UInt32
     let maxFrameBytes: Int
+    /// The call's language (a response over the frame limit is said in it).
+    let language: Language
 
     func sink(_ box: OutBox) -> ResponseSink {
         let callID = self.callID
         let maxFrameBytes = self.maxFrameBytes
+        let language = self.language
         let budget = self.budget
         return ResponseSink(
             send: { encode throws(RPCError) in
@@ -474,7 +477,7 @@ struct ConnectionWriter: Sendable {
                 let size = box.buffer.writerIndex - start - Frame.headerSize
                 guard size <= maxFrameBytes else {
                     box.buffer.moveWriterIndex(to: start)
-                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxFrameBytes)"), language: .default)
+                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxFrameBytes)"), language: language)
                 }
                 box.messages += 1
                 if box.streaming { flushStream(box) }

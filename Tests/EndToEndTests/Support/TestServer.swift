@@ -21,6 +21,8 @@ enum TestMethods {
     /// Reports its start to ``CancellationProbe``; answers UNAVAILABLE `call.store_unavailable`
     /// (the database out of reach) while the probe has failures left, then echoes the text.
     static let outage = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Outage")
+    /// Answers a payload of `delayMillis` bytes: a response of the size a test chooses.
+    static let sized = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.EchoResponse>(path: "/jzs.test.v1.Test/Sized")
     /// Sends an EchoRequest's bytes to Health, whose request has a string at field 1: lets a test
     /// put invalid UTF-8 or NUL into a string field on the wire.
     static let rawHealth = UnaryMethod<Wire.Public.EchoRequest, Wire.Public.HealthResponse>(path: "/jzs.public.v1.Public/Health")
@@ -143,6 +145,9 @@ func withTestServer<R>(
             await probe.start()
             try await Task.sleep(for: .milliseconds(Int(request.delayMillis)))
             return .init(text: request.text)
+        }
+        router.register(TestMethods.sized, access: .anyone) { request, _ in
+            .init(payload: [UInt8](repeating: 0x5A, count: Int(request.delayMillis)))
         }
         router.register(TestMethods.outage, access: .anyone) { request, _ in
             await probe.start()

@@ -87,11 +87,13 @@ public struct Limits: Sendable, Equatable {
 
     // MARK: Per-source budgets (token buckets per client IP address; certificate callers exempt)
 
-    /// Password logins and resets (Individual/Login, Enterprise/Login, Enterprise/ResetPassword):
+    /// Password logins and resets (Individual/Login, Enterprise/Login, Enterprise/ResetPassword,
+    /// Individual/ResetPassword):
     /// a burst of this many per address, refilled at `loginsPerMinutePerAddress`.
     public var loginBurstPerAddress: Int = 20
     public var loginsPerMinutePerAddress: Int = 10
-    /// SMS sends (Public/SendSmsCode, Enterprise/RequestPasswordReset) per address...
+    /// SMS sends (Public/SendSmsCode, Enterprise/RequestPasswordReset,
+    /// Individual/RequestPasswordReset) per address...
     public var smsBurstPerAddress: Int = 5
     public var smsPerMinutePerAddress: Int = 2
     /// ...and for the whole server (the SMS gateway's budget).

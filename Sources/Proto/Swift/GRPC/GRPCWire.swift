@@ -160,10 +160,11 @@ extension GRPCWire {
         return (key + binarySuffix, Data(value.utf8).base64EncodedString())
     }
 
-    /// The text a `KEY-bin` header carries, or nil when its value is not base64 of UTF-8 text.
+    /// The text a `KEY-bin` header carries, or nil when its value is not base64 of UTF-8 text
+    /// without NUL (the rule of every jzs/1 string, so both transports take the same values).
     public static func binaryMetadataText(_ value: String) -> String? {
         let unpadded = value.hasSuffix("=") ? value : value + String(repeating: "=", count: (4 - value.utf8.count % 4) % 4)
-        guard let bytes = Data(base64Encoded: unpadded) else { return nil }
+        guard let bytes = Data(base64Encoded: unpadded), !bytes.contains(0) else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
 }

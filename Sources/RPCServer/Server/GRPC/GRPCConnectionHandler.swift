@@ -285,7 +285,7 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
         let entry = shared.router.entry(for: call.method)!
         let writer = GRPCCallWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
                                     allocator: context.channel.allocator, budget: budget, streamID: id,
-                                    maxMessageBytes: Int(shared.limits.maxFrameBytes))
+                                    maxMessageBytes: Int(shared.limits.maxFrameBytes), language: call.language)
         let shared = self.shared
         let clientRequestID = call.clientRequestID
         let requestID = state.requestID(of: call)
@@ -320,6 +320,15 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
             budget.release(bytes.readableBytes)
             return
         }
+        stream.writeMessages(bytes, promise: released(bytes.readableBytes, context: context))
+    }
+
+    /// A reflection answer (made here on the event loop, one per request message): counted in
+    /// the budget like every response, so a client that keeps asking and never reads stops
+    /// being read once the budget is full.
+    func writeReflection(_ stream: GRPCStream, _ bytes: ByteBuffer) {
+        guard let context else { return }
+        budget.add(bytes.readableBytes)
         stream.writeMessages(bytes, promise: released(bytes.readableBytes, context: context))
     }
 
@@ -401,9 +410,12 @@ struct GRPCCallWriter: Sendable {
     let budget: OutboundBudget
     let streamID: UInt32
     let maxMessageBytes: Int
+    /// The call's language (a response over the message limit is said in it).
+    let language: Language
 
     func sink(_ box: OutBox) -> ResponseSink {
         let maxMessageBytes = self.maxMessageBytes
+        let language = self.language
         let budget = self.budget
         return ResponseSink(
             send: { encode throws(RPCError) in
@@ -411,7 +423,7 @@ struct GRPCCallWriter: Sendable {
                 let size = GRPCWire.writeMessage(into: &box.buffer, encode: encode)
                 guard size <= maxMessageBytes else {
                     box.buffer.moveWriterIndex(to: start)
-                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxMessageBytes)"), language: .default)
+                    throw RPCError(code: .resourceExhausted, Text(.responseTooLarge, "\(size)", "\(maxMessageBytes)"), language: language)
                 }
                 box.messages += 1
                 if box.streaming { flushStream(box) }

@@ -1,5 +1,5 @@
 package import NIOHPACK
-internal import Proto
+package import Proto
 internal import Model
 
 /// The HEADERS of one gRPC request, checked: the method (`:path`), the deadline
@@ -7,9 +7,9 @@ internal import Model
 /// transport's own (`content-type`, `te`, `user-agent`, `grpc-*`), validated as jzs/1 metadata
 /// is (``ConnectionState/validatedMetadata(_:limits:)``). A pure function of the headers.
 package struct GRPCRequestHead {
-    var path: String
-    var timeoutMicros: UInt64
-    var metadata: Metadata
+    package var path: String
+    package var timeoutMicros: UInt64
+    package var metadata: Metadata
 
     /// Header names that are the transport's, not the call's metadata.
     static func isTransportHeader(_ name: String) -> Bool {
@@ -66,7 +66,7 @@ package struct GRPCRequestHead {
                 case GRPCWire.Header.encoding: if encoding == nil { encoding = value }
                 case GRPCWire.Header.timeout: if timeout == nil { timeout = value }
                 case Metadata.Key.acceptLanguage:
-                    if acceptLanguage == nil { acceptLanguage = value }
+                    acceptLanguage = value   // the last one, as in the call's metadata
                     entries.append(Wire.RPC.MetadataEntry(key: name, value: value))
                 default:
                     if !isTransportHeader(name) { entries.append(Wire.RPC.MetadataEntry(key: name, value: value)) }
@@ -81,7 +81,7 @@ package struct GRPCRequestHead {
 
     /// The checked head, or the error its call must end with (in the order of
     /// docs/PROTOCOL.md §5.6: the request's form before its method).
-    static func parse(_ scan: Scan, limits: Limits) -> Result<GRPCRequestHead, RPCError> {
+    package static func parse(_ scan: Scan, limits: Limits) -> Result<GRPCRequestHead, RPCError> {
         let language = scan.language
         guard scan.method == "POST", let path = scan.path else {
             return .failure(RPCError(code: .internalError, Text(.malformedRequest, "HTTP/2 request is not a POST with a :path"), language: language))
@@ -127,7 +127,7 @@ extension GRPCRequestHead {
 }
 
 /// The response headers and trailers of gRPC calls (docs/PROTOCOL.md, "gRPC over HTTP/2").
-enum GRPCResponseHeaders {
+package enum GRPCResponseHeaders {
     /// `:status 200` and the content type, before the first message.
     static let head: HPACKHeaders = [":status": "200", GRPCWire.Header.contentType: GRPCWire.contentType]
 
@@ -137,12 +137,12 @@ enum GRPCResponseHeaders {
     /// The trailers ending a call: `grpc-status`, `grpc-message` (percent-encoded),
     /// `grpc-status-details-bin` (google.rpc.Status with BadRequest and ErrorInfo),
     /// `jzs-message-code`, and `request-id` when there is one to echo.
-    static func trailers(error: RPCError?, requestID: String?, only: Bool) -> HPACKHeaders {
+    package static func trailers(error: RPCError?, requestID: String?, only: Bool) -> HPACKHeaders {
         if error == nil, requestID == nil, !only { return ok }
         var headers: HPACKHeaders = only ? head : [:]
         guard let error else {
             headers.add(name: GRPCWire.Header.status, value: "0")
-            if let requestID { headers.add(name: Metadata.Key.requestID, value: requestID) }
+            if let requestID { headers.add(echo: requestID) }
             return headers
         }
         headers.add(name: GRPCWire.Header.status, value: "\(error.code.rawValue)")
@@ -151,7 +151,17 @@ enum GRPCResponseHeaders {
             headers.add(name: GRPCWire.Header.statusDetails, value: Base64.encode(details))
         }
         if !error.messageCode.isEmpty { headers.add(name: GRPCWire.Header.messageCode, value: error.messageCode) }
-        if let requestID { headers.add(name: Metadata.Key.requestID, value: requestID) }
+        if let requestID { headers.add(echo: requestID) }
         return headers
+    }
+}
+
+extension HPACKHeaders {
+    /// The request-id echoed as the client may have sent it: `request-id` when printable ASCII,
+    /// else `request-id-bin` (a value that came as `request-id-bin` is any UTF-8 text, and a
+    /// header value cannot carry CR, LF or non-ASCII bytes).
+    mutating func add(echo requestID: String) {
+        let header = GRPCWire.header(forMetadata: Metadata.Key.requestID, value: requestID)
+        add(name: header.name, value: header.value)
     }
 }

@@ -61,11 +61,11 @@ final class GRPCStream {
                     refuseMalformed(malformed)
                     return
                 }
+                language = scan.language
                 if let path = scan.path, ReflectionService.paths.contains(path) {
                     phase = .reflection
                 } else {
                     phase = .receiving
-                    language = scan.language
                     connection.streamOpened(id, GRPCRequestHead.parse(scan, limits: connection.limits))
                 }
             }
@@ -188,7 +188,14 @@ final class GRPCStream {
 
     // MARK: Reflection
 
+    /// Answers one reflection request, unless the connection's answers are not being read (its
+    /// budget is full): then the stream ends RESOURCE_EXHAUSTED, so a client that keeps asking
+    /// and never reads holds at most the budget.
     private func answerReflection(_ message: ByteBuffer) {
+        guard !connection.budget.isOver else {
+            reject(RPCError(code: .resourceExhausted, Text(.answersUnread, "\(connection.limits.maxOutboundBytes)"), language: language))
+            return
+        }
         let response: ByteBuffer
         do {
             let request = try Wire.GRPCReflectionV1.ServerReflectionRequest(buffer: message)
@@ -196,10 +203,10 @@ final class GRPCStream {
             _ = GRPCWire.writeMessage(into: &out) { _ = ReflectionService.answer(request).encode(into: &$0) }
             response = out
         } catch {
-            reject(RPCError(mapping: error, language: .default))
+            reject(RPCError(mapping: error, language: language))
             return
         }
-        writeMessages(response, promise: nil)
+        connection.writeReflection(self, response)
     }
 }
 

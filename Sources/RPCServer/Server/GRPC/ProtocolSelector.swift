@@ -62,18 +62,22 @@ final class ProtocolSelector: ChannelInboundHandler, RemovableChannelHandler {
 
     private func configureHTTP2(context: ChannelHandlerContext, done: TLSHandshakeCompleted) throws {
         let caller = shared.callers.certificateCaller(done.peer)
-        if let admission, !admission(caller != nil ? done.peer.serialHex : nil) {
-            shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
-            context.close(promise: nil)
-            return
-        }
         let limits = shared.limits
-        let connection = GRPCConnectionHandler(shared: shared, connectionID: connectionID, connectionCaller: caller,
-                                               peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
         let operations = context.pipeline.syncOperations
         // No stream multiplexer: the connection handler takes every stream's frames itself.
         try operations.addHandler(NIOHTTP2Handler(mode: .server, connectionConfiguration: Self.connectionConfiguration(limits),
                                                   streamConfiguration: Self.streamConfiguration(limits)), position: .last)
+        if let admission, !admission(caller != nil ? done.peer.serialHex : nil) {
+            // As over jzs/1 (GOAWAY reason 3): the client learns why, after the server's SETTINGS.
+            shared.logger.notice("connection refused: too many connections from its address", metadata: ["connection": "\(connectionID)"])
+            let why = context.channel.allocator.buffer(string: ConnectionGuard.refusedTooMany)
+            let goAway = HTTP2Frame(streamID: .rootStream, payload: .goAway(lastStreamID: .rootStream, errorCode: .enhanceYourCalm, opaqueData: why))
+            let channel = context.channel
+            channel.writeAndFlush(goAway).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
+        let connection = GRPCConnectionHandler(shared: shared, connectionID: connectionID, connectionCaller: caller,
+                                               peerAddress: context.channel.remoteAddress?.ipAddress ?? "?")
         try operations.addHandler(connection, position: .last)
         shared.logger.debug("connection ready", metadata: [
             "connection": "\(connectionID)", "tls": "\(done.protocolVersion) \(done.cipher)", "protocol": "h2",
