@@ -8,11 +8,11 @@ extension IndividualCommand {
     struct Attach: ClientCommand {
         static let configuration = CommandConfiguration(abstract: IndividualTexts.attachAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument var applicationID: String
+        @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         @Option(help: ArgumentHelp(IndividualTexts.attachKind)) var kind: String
         @Option(help: ArgumentHelp(IndividualTexts.attachFile)) var file: String
         func run(with client: Client) async throws {
-            guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError(IndividualTexts.badKind(DocumentKinds.all.map(\.name).joined(separator: ", "))) }
+            guard let k = DocumentKinds.kind(named: kind) else { throw ValidationError(IndividualTexts.badKind(DocumentKinds.listed)) }
             let data = try LocalFile.read(file, role: FileTexts.document.text)
             let a = try await client.individual.attach(k, content: Array(data), to: applicationID)
             if global.json { Output.json(DocumentKinds.json(a)) } else { print(IndividualTexts.attached(a.attachmentID, a.contentType, "\(a.size)")) }
@@ -30,7 +30,11 @@ enum DocumentKinds {
     static func kind(named name: String) -> Wire.Common.DocumentKind? {
         all.first { $0.name == name }?.kind
             ?? all.first { $0.kind != .other && (shownName(of: $0.kind, .zh) == name || shownName(of: $0.kind, .en).lowercased() == name.lowercased()) }?.kind
-            ?? (name == shownName(of: .other, .zh) ? .other : nil)
+            ?? (name == shownName(of: .other, .zh) || name == "其他" ? .other : nil)
+    }
+    /// Every kind as `--kind` takes it, with its name: qualification（资格证书）、id-card（身份证）…
+    static var listed: String {
+        all.map { FailureTexts.flagWithLabel($0.name, shownName(of: $0.kind)) }.joined(separator: UILanguage.current == .zh ? "、" : ", ")
     }
     static func name(of kind: Wire.Common.DocumentKind) -> String { all.first { $0.kind == kind }?.name ?? "\(kind)" }
 

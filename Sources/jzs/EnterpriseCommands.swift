@@ -56,7 +56,8 @@ struct EnterpriseCommand: AsyncParsableCommand {
             "contact": "--contact", "contact_phone": "--contact-phone", "qualification_certificate_no": "--qualification-number",
             "province_code": "--province-code", "licence": "--licence", "content": "--licence",
             "account": "--admin-account", "administrator_account": "--admin-account", "password": "--admin-password",
-            "password_again": "--admin-password", "email": "--email", "phone": "--phone", "sms_code": "--sms-code"])
+            "password_again": "--admin-password", "email": "--email", "phone": "--phone", "sms_code": "--sms-code",
+            "signature": "--lock-key", "certificate_pem": "--lock-cert"])
 
         func validate() throws {
             if let auth, !["lock", "on-site", "on-site-associated"].contains(auth) {
@@ -264,7 +265,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
         static func report(_ s: Wire.Enterprise.SignupState, json: Bool) {
             let status = switch s.status {
             case .authenticated: StatusTexts.signupAuthenticated(s.administratorAccount)
-            case .pendingAuthentication: StatusTexts.signupPending("\(s.provinceCode)")
+            case .pendingAuthentication: StatusTexts.signupPending(Province.authorityName(of: s.provinceCode))
             case .returned: StatusTexts.signupReturned(s.returnReason)
             default: StatusTexts.signupDraft.text
             }

@@ -160,12 +160,11 @@ struct InfoCommand: AsyncParsableCommand {
     struct Attachment: ClientCommand {
         static let configuration = CommandConfiguration(abstract: EnterpriseTexts.attachmentAbstract.text)
         @OptionGroup var global: GlobalOptions
-        @Argument(help: ArgumentHelp(EnterpriseTexts.attachmentKind)) var kind: String
+        @Argument(help: ArgumentHelp(EnterpriseTexts.attachmentKind)) var kind: DocumentKind
         @Option(help: ArgumentHelp(HelpTexts.outFile)) var out: String
 
         func run(with client: Client) async throws {
-            let k: Wire.Enterprise.AttachmentKind = kind == "qualification" ? .qualificationCertificate : .businessLicence
-            let a = try await client.enterprise.attachment(k)
+            let a = try await client.enterprise.attachment(kind.wire)
             try LocalFile.write(a.content, to: out)
             if global.json { Output.json(["file": out, "content_type": a.contentType, "bytes": a.content.count]) } else { print(PublicTexts.downloaded(out, a.contentType, "\(a.content.count)")) }
         }

@@ -19,7 +19,7 @@ struct JZS: AsyncParsableCommand {
 /// Lets global options precede the subcommand (`jzs --json health`): ArgumentParser reads
 /// options of the command that runs, so they are moved after the subcommand path.
 enum GlobalArguments {
-    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile", "--operator", "--lang"]
+    static let valued: Set<String> = ["--server", "--ca", "--cert", "--key", "--timeout", "--profile", "--operator", "--lang", "--protocol"]
     static let flags: Set<String> = ["--json"]
 
     static func moveAfterSubcommand(_ arguments: [String]) -> [String] {

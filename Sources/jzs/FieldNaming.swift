@@ -13,7 +13,8 @@ struct FieldNaming {
     func name(of path: String) -> String {
         let language = UILanguage.current
         let (key, positions) = Self.split(path)
-        let label = FieldLabels.name(of: key, language)
+        // The label of the whole path without its indexes: `info.name` is 企业名称, not 名称.
+        let label = FieldLabels.name(of: path.replacing(/\[[0-9]*\]/, with: ""), language)
         let named = flags[key].map { FailureTexts.flagWithLabel($0, label) } ?? label
         guard let item = positions.last else { return named }
         if let line, let fileLine = line(item) { return FailureTexts.fileLine("\(fileLine)", named) }

@@ -21,14 +21,24 @@ enum ParserTexts {
     static let patterns: [(String, String)] = [
         (#"Missing expected argument '([^']*)'"#, "缺少参数 $1"),
         (#"Missing value for '([^']*)'"#, "选项 $1 缺少值"),
+        (#"Unknown option '([^']*)'\. Did you mean '([^']*)'\?"#, "没有这个选项：$1。是不是 $2？"),
         (#"Unknown option '([^']*)'"#, "没有这个选项：$1"),
         (#"Unexpected arguments? '([^']*)'"#, "多余的参数：$1"),
         (#"Unexpected argument '([^']*)'"#, "多余的参数：$1"),
         (#"The value '([^']*)' is invalid for '([^']*)'"#, "选项 $2 的值“$1”无效"),
         (#"See '([^']*)' for more information\."#, "更多信息：$1"),
         (#"See '([^']*)' for detailed help\."#, "子命令的详细帮助：$1"),
-        (#"\(default: ([^)]*)\)"#, "（默认：$1）"),
-        (#"\(values: ([^)]*)\)"#, "（可选值：$1）"),
+        (#"Did you mean '([^']*)'\?"#, "是不是 $1？"),
+        (#"The option '([^']*)' does not take any value, but '([^']*)' was specified\."#, "选项 $1 不带值，但给了“$2”"),
+        (#"\. Please provide one of the following:"#, "。可选值："),
+        (#"\. Please provide one of ([^\n]*)\."#, "。可选值：$1"),
+        (#"Missing one of: '([^']*)'"#, "缺少其中之一：$1"),
+        (#"'([^'\n]*)' and '([^'\n]*)'"#, "$1 或 $2"),
+        // Help wraps long lines: a value list or a default may run over a line break.
+        (#"\(values:\s+([^)]*)\s*;\s+default:\s+([^)]*)\)"#, "（可选值：$1；默认：$2）"),
+        (#"\(default:\s+([^)]*)\)"#, "（默认：$1）"),
+        (#"\(values:\s+([^)]*)\)"#, "（可选值：$1）"),
+        (#" ?\(default\)"#, "（默认）"),
     ]
 
     /// Fixed phrases and the headings of `--help`.
@@ -46,6 +56,7 @@ enum ParserTexts {
         ("Show help information.", "显示帮助信息。"),
         ("Show the version.", "显示版本。"),
         ("<subcommand>", "<子命令>"),
+        ("Missing required subcommand.", "缺少子命令。"),
     ]
 }
 

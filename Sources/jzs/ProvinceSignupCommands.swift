@@ -83,7 +83,7 @@ extension ProvinceCommand {
             @Argument(help: ArgumentHelp(ReviewTexts.enterpriseIDHelp)) var enterpriseID: String
             @Option(help: ArgumentHelp(SignupReviewTexts.kindHelp)) var kind: DocumentKind = .licence
             @Option(help: ArgumentHelp(HelpTexts.outFile)) var out: String
-            var fieldNaming: FieldNaming { FieldNaming(flags: ["kind": "--kind", "enterprise_id": "ENTERPRISE_ID"]) }
+            var fieldNaming: FieldNaming { FieldNaming(flags: ["kind": "--kind", "enterprise_id": "<enterprise-id>"]) }
 
             func run(with client: Client) async throws {
                 let a = try await client.provincial.signupAttachment(enterpriseID: enterpriseID, kind: kind.wire)
@@ -101,6 +101,15 @@ extension ProvinceCommand {
 /// `--kind licence|qualification`: 营业执照 or 资质证明.
 enum DocumentKind: String, ExpressibleByArgument, CaseIterable {
     case licence, qualification
+
+    /// By its CLI name or its Chinese name (营业执照, 资质证明; 资质证书 too).
+    init?(argument: String) {
+        switch argument.trimmingCharacters(in: .whitespaces) {
+        case "licence", "license", "营业执照": self = .licence
+        case "qualification", "资质证明", "资质证书": self = .qualification
+        default: return nil
+        }
+    }
 
     var wire: Wire.Enterprise.AttachmentKind { self == .licence ? .businessLicence : .qualificationCertificate }
     var label: String { (self == .licence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate).text }

@@ -37,6 +37,10 @@ struct ReportCommand: AsyncParsableCommand {
         @Option(name: .customLong("page-size"), help: ArgumentHelp(HelpTexts.pageSize)) var pageSize: UInt32 = 50
         @Option(name: .customLong("page-token"), help: ArgumentHelp(HelpTexts.pageToken)) var pageToken = ""
 
+        func validate() throws {
+            if let type, ApplicationOutput.registrationType(type) == nil { throw ValidationError(IndividualTexts.badType(type)) }
+        }
+
         func run(with client: Client) async throws {
             let statuses: [Wire.Common.ApplicationStatus] = all ? Wire.Common.ApplicationStatus.allKnown : []
             let query = Wire.Common.ApplicationQuery(statuses: statuses, type: type.flatMap(ApplicationOutput.registrationType) ?? .unspecified,

@@ -22,7 +22,15 @@ struct QueryOptions: ParsableArguments {
         let machine = typed.replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "").lowercased()
         return Wire.Common.ApplicationStatus.allKnown.first {
             "\($0)".lowercased() == machine || StatusTexts.application($0, .zh) == typed || StatusTexts.application($0, .en).lowercased() == typed.lowercased()
+                || serverNames($0).contains(typed)
         }
+    }
+
+    /// The status as the server's messages name it (待住房城乡建设部审批, 已批准，待公告), so a name
+    /// copied from an error is taken too.
+    private static func serverNames(_ status: Wire.Common.ApplicationStatus) -> [String] {
+        guard let model = ApplicationStatus.allCases.first(where: { "\($0)" == "\(status)" }) else { return [] }
+        return [Text(model.textCode).rendered(.zh), Text(model.textCode).rendered(.en)]
     }
 
     func query() throws -> Wire.Common.ApplicationQuery {
@@ -162,7 +170,7 @@ struct MinistryCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp(HelpTexts.applicationID)) var applicationID: String
         @Option(help: ArgumentHelp(ReviewTexts.reasonHelp)) var reason = ""
         var fieldNaming: FieldNaming { FieldNaming(flags: ["reason": "--reason"]) }
-        func validate() throws { guard Decisions.approve(decision) != nil else { throw ValidationError(ReviewTexts.decisionHelp.text) } }
+        func validate() throws { guard Decisions.approve(decision) != nil else { throw ValidationError(ReviewTexts.badDecision(decision)) } }
         func run(with client: Client) async throws {
             let r = try await client.ministry.decide([.init(applicationID: applicationID, approve: Decisions.approve(decision) == true, reason: reason)],
                                                      idempotencyKey: UUID().uuidString)

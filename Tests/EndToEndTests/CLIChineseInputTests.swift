@@ -19,6 +19,31 @@ struct CLIChineseInputTests {
         #expect(ParserTexts.localize(error, .en) == error)
     }
 
+    @Test("The parser's suggestions, value lists and wrapped help defaults are said in Chinese too", arguments: [
+        ("Error: Unknown option '--pagesize'. Did you mean '--page-size'?", "错误：没有这个选项：--pagesize。是不是 --page-size？"),
+        ("Error: The value 'foo' is invalid for '--kind <kind>'. Please provide one of 'licence' and 'qualification'.",
+         "错误：选项 --kind <kind> 的值“foo”无效。可选值：licence 或 qualification"),
+        ("Error: The option '--all' does not take any value, but '1' was specified.", "错误：选项 --all 不带值，但给了“1”"),
+        ("Error: Missing required subcommand.", "错误：缺少子命令。"),
+        ("  --kind <kind>  附件种类。 (values:\n                licence, qualification; default: licence)",
+         "  --kind <kind>  附件种类。 （可选值：licence, qualification；默认：licence）"),
+        ("  server (default)  运行服务。", "  server（默认）  运行服务。"),
+    ] as [(String, String)])
+    func moreParserTexts(_ english: String, _ chinese: String) {
+        #expect(ParserTexts.localize(english, .zh) == chinese)
+        #expect(ParserTexts.localize(english, .en) == english)
+    }
+
+    @Test("A status copied from a server message, 其他 for other documents, and 企业名称 for --set are taken")
+    func moreChineseValues() {
+        #expect(QueryOptions.status(named: "待住房城乡建设部审批") == .awaitingMinistry)
+        #expect(QueryOptions.status(named: "已批准，待公告") == .awaitingAnnouncement)
+        #expect(QueryOptions.status(named: "待部级审批") == .awaitingMinistry)
+        #expect(DocumentKinds.kind(named: "其他") == .other)
+        #expect(DocumentKinds.kind(named: "其他材料") == .other)
+        #expect(InfoCommand.Update.fieldName("企业名称") == "name")
+    }
+
     @Test("Statuses, types, decisions and document kinds are accepted by the names the output prints")
     func chineseValues() throws {
         #expect(ApplicationOutput.registrationType("初始注册") == .initial)

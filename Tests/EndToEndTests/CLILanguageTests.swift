@@ -184,14 +184,14 @@ struct CLILanguageTests {
                     第四步：邮箱和手机已绑定
                     企业    山东示范建设有限公司（\(code)）
                     管理员  admin37
-                    状态    待省级主管部门（37）现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证
+                    状态    待山东省住房和城乡建设厅现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证
 
                     """ : """
                     resuming the sign-up of 山东示范建设有限公司 (\(code))
                     step 4: e-mail and phone bound
                     enterprise     山东示范建设有限公司 (\(code))
                     administrator  admin37
-                    status         waiting for on-site authentication at the provincial authority (37); bring 营业执照, 资质证书, 法人授权书 and the agent's ID
+                    status         waiting for on-site authentication at 山东省住房和城乡建设厅; bring 营业执照, 资质证书, 法人授权书 and the agent's ID
 
                     """
                 #expect(second.text == expected)

@@ -53,7 +53,7 @@ struct CLISignupScreensTests {
                 企业      山东示范建设集团有限公司（\(code)）
                 企业类型  有限责任公司
                 管理员    admin38
-                状态      待省级主管部门（37）现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证
+                状态      待山东省住房和城乡建设厅现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证
 
                 """ : """
                 resuming the sign-up of 山东示范建设有限公司 (\(code))
@@ -64,7 +64,7 @@ struct CLISignupScreensTests {
                 enterprise       山东示范建设集团有限公司 (\(code))
                 enterprise type  有限责任公司
                 administrator    admin38
-                status           waiting for on-site authentication at the provincial authority (37); bring 营业执照, 资质证书, 法人授权书 and the agent's ID
+                status           waiting for on-site authentication at 山东省住房和城乡建设厅; bring 营业执照, 资质证书, 法人授权书 and the agent's ID
 
                 """
             #expect(second.text == expected)

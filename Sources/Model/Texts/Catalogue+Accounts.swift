@@ -4,7 +4,7 @@ extension Catalogue {
         .passwordsDiffer: .init("两次输入的密码不一致", "does not match the password"),
         .individualExists: .init("该身份证号码已注册过账号", "an account for this ID number already exists"),
         .onlyProvinces: .init("仅限省级主管部门", "only provincial authorities can do this"),
-        .verificationRequired: .init("必须填写：现场核验了什么", "is required: what was checked in person"),
+        .verificationRequired: .init("必须填写（现场核验了什么）", "is required: what was checked in person"),
         .individualNotFound: .init("没有此身份证号码的个人账号", "no individual account for this ID number"),
         .loginWrongIndividual: .init("身份证号码或密码错误", "ID number or password is wrong"),
         .loginWrong: .init("账号或密码错误", "account or password is wrong"),

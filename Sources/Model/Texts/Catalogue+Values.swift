@@ -24,7 +24,7 @@ extension Catalogue {
         .seedNeedsEmpty: .init("示例数据只能写入空数据库（现有 {1} 家企业）", "seed needs an empty database (found {1} enterprises)"),
         .statisticsForAuthorities: .init("统计仅供省级主管部门和住房城乡建设部使用", "statistics are for provincial authorities and the ministry"),
         .onlyProvincesReview: .init("只有省级主管部门审查申请", "only provincial authorities review applications"),
-        .reasonRequired: .init("必须填写：说明哪里有问题", "is required: say what is wrong"),
+        .reasonRequired: .init("必须填写（说明哪里有问题）", "is required: say what is wrong"),
         .onlyEnterpriseUsers: .init("仅限企业用户", "only enterprise users"),
         .pageSize: .init("须为 1 至 500", "must be 1-500"),
         .pageToken: .init("不是上一页返回的分页标记", "is not a token from a previous page"),

@@ -3,7 +3,7 @@ import Foundation
 /// The language a person reads: Simplified Chinese first, English on request.
 ///
 /// Chosen by the caller: the CLI from `--lang`, `JZS_LANG`, its config file, then the locale;
-/// the server from the call's `accept-language` metadata entry (docs/PROTOCOL.md §4.3).
+/// the server from the call's `accept-language` metadata entry (docs/PROTOCOL.md §6.2).
 public enum Language: String, Sendable, CaseIterable, Codable {
     case zh = "zh-CN"
     case en = "en"

@@ -20,7 +20,7 @@ enum ApplicationTexts {
     static let nextPage = Phrase("；下一页：--page-token {1}", "; next page: --page-token {1}")
     static let changedStatus = Phrase("{1}：{2}", "{1}: {2}")
 
-    // Document kinds (--kind keeps its English names).
+    // Document kinds (--kind takes these names as well as its English ones).
     static let qualificationCertificate = Phrase("资格证书", "qualification certificate")
     static let idCard = Phrase("身份证", "ID card")
     static let labourContract = Phrase("劳动合同", "labour contract")

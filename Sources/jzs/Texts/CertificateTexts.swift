@@ -22,8 +22,8 @@ enum CertificateTexts {
     static let downloadOut = Phrase("保存到此文件。", "Write the file here.")
     static let verifyAbstract = Phrase("以住建部公钥离线验证证书文件并列出其内容；--online 同时查询现行状态。",
                                        "Verify a certificate file offline with the ministry public key and list what it certifies; --online also asks for its current status.")
-    static let verifyDiscussion = Phrase("未给出 --public-key 时，从服务器获取公钥（Public/GetSigningKey）。签名无效、超过使用时限或（--online）证书已作废、撤销时，退出状态为 3。",
-                                         "Without --public-key the key is fetched from the server (Public/GetSigningKey). Exit status 3 when the signature does not hold, the use limit has passed or (--online) the certificate is void or revoked.")
+    static let verifyDiscussion = Phrase("未给出 --public-key 时，从服务器获取部签名公钥。签名无效、超过使用时限或（--online）证书已作废、撤销时，退出状态为 3。",
+                                         "Without --public-key the ministry's signing key is fetched from the server. Exit status 3 when the signature does not hold, the use limit has passed or (--online) the certificate is void or revoked.")
     static let fileArgument = Phrase("证书文件（jzs cert download 所得）。", "The certificate file (from jzs cert download).")
     static let publicKeyOption = Phrase("住建部的 SM2 公钥（PEM 文件）。", "The ministry's SM2 public key (PEM).")
     static let onlineFlag = Phrase("同时向服务器查询现行状态（作废、撤销）。", "Also check the current status (void, revoked) with the server.")

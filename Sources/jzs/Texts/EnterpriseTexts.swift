@@ -24,18 +24,18 @@ enum EnterpriseTexts {
         qualification_certificate_no, email) go to the provincial authority for confirmation.
         """)
     static let setHelp = Phrase("项目=值；项目写中文名称（如 联系人=钱九）或英文字段名（contact=钱九），见下文。", "FIELD=VALUE; the field by its name (contact=…) or its Chinese label (联系人=…), listed below.")
-    static let badSet = Phrase("--set {1}：应为 字段=值", "--set {1}: expected FIELD=VALUE")
+    static let badSet = Phrase("--set {1}：应为 项目=值", "--set {1}: expected FIELD=VALUE")
     static let changed = Phrase("已修改：{1}", "changed: {1}")
     static let sentForConfirmation = Phrase("已提交省级主管部门确认（申请 {1}）：{2}", "sent to the provincial authority for confirmation (request {1}): {2}")
 
-    static let attachmentAbstract = Phrase("下载证明材料（licence 营业执照或 qualification 资质证书）。", "Download an attachment (licence or qualification).")
-    static let attachmentKind = Phrase("licence（营业执照）或 qualification（资质证书）", "licence or qualification")
+    static let attachmentAbstract = Phrase("下载证明材料（licence 营业执照或 qualification 资质证明）。", "Download an attachment (licence or qualification).")
+    static let attachmentKind = Phrase("licence（营业执照）或 qualification（资质证明）；也可写中文名称", "licence or qualification")
 
     static let staffAbstract = Phrase("已注册人员。", "已注册人员: registered staff.")
     static let staffListAbstract = Phrase("本企业的已注册人员。", "Registered staff of your enterprise.")
     static let staffShowAbstract = Phrase("一名已注册人员的详情。", "One registered person's detail.")
     static let nameContains = Phrase("姓名包含此文字。", "Names containing this.")
-    static let registrationNumberHelp = Phrase("注册编号（如 鲁1372400001）。", "注册编号, the registration number (e.g. 鲁1372400001).")
+    static let registrationNumberHelp = Phrase("注册编号（如 鲁137202400001）。", "注册编号, the registration number (e.g. 鲁137202400001).")
     static let registration = Phrase("注册记录", "registration")
     static let number = Phrase("注册编号", "number")
     static let registrationNumber = Phrase("注册编号", "registration number")

@@ -10,13 +10,13 @@ enum HelpTexts {
         "lang"、区域设置（LC_ALL、LC_MESSAGES、LANG：zh_* 为中文，C/POSIX 与 en_* 为英文），都没有时用中文。\
         服务器的提示也使用同一种语言。
 
-        全局选项（--server、--ca、--cert、--key、--timeout、--json、--profile、--operator、--lang）\
+        全局选项（--server、--ca、--cert、--key、--timeout、--json、--profile、--operator、--lang、--protocol）\
         可以写在子命令之前或之后。连接设置依次取自选项、环境变量（JZS_SERVER、JZS_CA、JZS_CERT、\
         JZS_KEY、JZS_TIMEOUT）、配置文件（$XDG_CONFIG_HOME/jzs/config.json 或 \
         ~/.config/jzs/config.json，键 "server"、"ca"、"cert"、"key"、"timeout"、"lang"），最后是默认值\
         （服务器 127.0.0.1:7443；若存在 .jzs-data/pki/ca.pem 则用作 CA）。
 
-        不可撤销的操作（上报、批量上报、删除二级用户）在终端上先显示内容并询问确认；脚本中请加 --yes。\
+        不可撤销的操作（上报、批量上报、删除二级用户、撤销证书）在终端上先显示内容并询问确认；脚本中请加 --yes。\
         没有终端又没有 --yes 时不执行，退出状态 64。
 
         密码在终端输入时不回显，或用 --password-stdin 从标准输入读取；--password（以及 \
@@ -30,14 +30,14 @@ enum HelpTexts {
         JZS_LANG, then "lang" in the config file, then the locale (LC_ALL, LC_MESSAGES, LANG: zh_* is \
         Chinese, C/POSIX and en_* English), then Chinese. The server answers in the same language.
 
-        Global options (--server, --ca, --cert, --key, --timeout, --json, --profile, --operator, --lang) \
+        Global options (--server, --ca, --cert, --key, --timeout, --json, --profile, --operator, --lang, --protocol) \
         may come before or after the command. Connection settings come from flags, then environment \
         variables (JZS_SERVER, JZS_CA, JZS_CERT, JZS_KEY, JZS_TIMEOUT), then the config file \
         ($XDG_CONFIG_HOME/jzs/config.json or ~/.config/jzs/config.json, keys "server", "ca", "cert", \
         "key", "timeout", "lang"), then defaults (server 127.0.0.1:7443; CA .jzs-data/pki/ca.pem when \
         it exists).
 
-        What cannot be undone (上报, 批量上报, removing a sub-user) is shown and confirmed on a \
+        What cannot be undone (上报, 批量上报, removing a sub-user, revoking a certificate) is shown and confirmed on a \
         terminal first; scripts pass --yes. With no terminal and no --yes nothing is done (exit 64).
 
         Passwords are typed at the terminal without echo, or read from standard input with \
@@ -77,7 +77,7 @@ enum HelpTexts {
     static let badServer = Phrase("--server {1}：应为 host:port", "--server {1}: expected host:port")
     static let noCA = Phrase("没有 CA 文件：请用 --ca FILE 指定（服务器的 pki/ca.pem）或设置 JZS_CA",
                              "no CA file: give --ca FILE (the server's pki/ca.pem) or set JZS_CA")
-    static let badTimeout = Phrase("--timeout 应在 (0, 3600] 秒之内", "--timeout must be in (0, 3600] seconds")
+    static let badTimeout = Phrase("--timeout 应大于 0 秒、不超过 3600 秒", "--timeout must be in (0, 3600] seconds")
 
     // Shared option help
     static let pageSize = Phrase("每页条数。", "Entries per page.")

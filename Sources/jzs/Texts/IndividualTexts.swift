@@ -48,7 +48,7 @@ enum IndividualTexts {
     static let badType = Phrase("--type {1}：不是注册类别", "--type {1}: not a registration type")
 
     static let attachAbstract = Phrase("为申请附上材料（PDF 或图片，不超过 2 MB）。", "Attach a document (PDF or image, ≤ 2 MB) to your application.")
-    static let attachKind = Phrase("材料类别：qualification（资格证书）、id-card（身份证）、contract（劳动合同）、education（学历证明）或 other（其他）。",
+    static let attachKind = Phrase("材料类别：qualification（资格证书）、id-card（身份证）、contract（劳动合同）、education（学历证明）或 other（其他材料）；也可直接写中文名称。",
                                    "qualification, id-card, contract, education or other.")
     static let attachFile = Phrase("材料文件。", "The document file.")
     static let badKind = Phrase("--kind 应为：{1}", "--kind: {1}")

@@ -38,8 +38,8 @@ enum PublicTexts {
     static let echoText = Phrase("要发送的文字。", "Text to send.")
     static let echoPayload = Phrase("附加发送的字节数。", "Extra payload bytes to send.")
     static let echoDelay = Phrase("请服务器等待这么多毫秒后再答复。", "Ask the server to wait this many milliseconds before answering.")
-    static let echoCount = Phrase("以流的方式接收这么多个答复（EchoStream），而不是一个。", "Stream this many answers (EchoStream) instead of one.")
-    static let echoPayloadRange = Phrase("--payload-size 应在 0...4000000 之间", "--payload-size must be 0...4000000")
+    static let echoCount = Phrase("以流的方式接收这么多个答复，而不是一个。", "Stream this many answers instead of one.")
+    static let echoPayloadRange = Phrase("--payload-size 应在 0 至 4000000 之间", "--payload-size must be 0...4000000")
     static let echoStreamed = Phrase("{1} 个答复，用时 {2} 微秒", "{1} responses in {2} µs")
     static let echoAnswered = Phrase("{1}（{2} 字节附加数据，{3} 微秒）", "{1} ({2} payload bytes, {3} µs)")
 

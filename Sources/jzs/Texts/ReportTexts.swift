@@ -55,7 +55,7 @@ enum ReportTexts {
     static let allPending = Phrase("全部待企业上报的申请。", "Every application waiting for the enterprise.")
     static let batchKeyHelp = Phrase("批次标识的前缀（默认随机生成并显示，以便安全地重新运行）。", "Idempotency key base (default: random; printed so you can rerun safely).")
     static let chunkHelp = Phrase("每次调用上报的申请数（重新运行时沿用记录的分批方式）。", "Applications per call (a rerun keeps the recorded chunking).")
-    static let chunkRange = Phrase("--chunk 应在 1...{1} 之间", "--chunk must be 1...{1}")
+    static let chunkRange = Phrase("--chunk 应在 1 至 {1} 之间", "--chunk must be 1...{1}")
     static let applicationIDs = Phrase("申请编号。", "Application ids.")
 
     static let batchKey = Phrase("批次标识 {1}（中断后用 --batch-key {1} 重新运行即可安全续传）",

@@ -75,6 +75,7 @@ enum ReviewTexts {
     static let ministryApplicationsAbstract = Phrase("全国的注册申请（默认：已报送住建部的）。", "Applications nationwide (default: forwarded to the ministry).")
     static let decideAbstract = Phrase("批准或不予注册（需 --reason）一件申请。", "Approve or reject (with --reason) one application.")
     static let decisionHelp = Phrase("批准（approve）或 不予注册（reject）", "approve (批准) or reject (不予注册)")
+    static let badDecision = Phrase("决定“{1}”无效：应为 批准（approve）或 不予注册（reject）", "decision \"{1}\": expected approve (批准) or reject (不予注册)")
     static let decided = Phrase("{1}：{2}", "{1}: {2}")
     static let decidedWithNumber = Phrase("{1}：{2}，注册编号 {3}", "{1}: {2}, 注册编号 (registration number) {3}")
 

@@ -11,7 +11,7 @@ enum SignupReviewTexts {
     static let otherSignups = Phrase("同一信用代码的其他注册", "other sign-ups, same credit code")
     static let signupAttachmentAbstract = Phrase("下载企业注册上传的营业执照或资质证明，与现场提交的材料核对（文件权限 0600；此次查看记入审计日志）。",
                                                  "Download a sign-up's business licence or qualification certificate to compare with the papers (file mode 0600; the view is audited).")
-    static let kindHelp = Phrase("附件种类：licence（营业执照）或 qualification（资质证明）。", "licence (营业执照) or qualification (资质证明).")
+    static let kindHelp = Phrase("附件种类：licence（营业执照）或 qualification（资质证明）；也可写中文名称。", "licence (营业执照) or qualification (资质证明).")
     static let attachmentSaved = Phrase("{1} 已保存到 {2}（{3}，{4} 字节，SHA-256 {5}…）", "{1} saved to {2} ({3}, {4} bytes, SHA-256 {5}…)")
 
     // Change requests with documents.

@@ -3,14 +3,15 @@ enum SignupTexts {
     static let enterpriseAbstract = Phrase("企业端：注册、登录。", "The enterprise tier: sign-up, login.")
     static let signupAbstract = Phrase("企业注册（第一步至第五步）；再次运行可以继续。", "Sign an enterprise up (steps 1-5); rerun to resume.")
     static let signupDiscussion = Phrase("""
-        步骤：1 填写基本信息，2 上传营业执照（及资质证书），3 设置管理员，4 绑定邮箱和手机（短信验证码），\
-        5 企业认证（身份锁认证、现场认证或现场关联认证）。缺少的信息在终端上询问。没有 --sms-code 时\
-        发送验证码后停止：收到短信后加 --sms-code 验证码 再运行一次。
+        步骤：1 填写基本信息，2 上传营业执照（及资质证明），3 设置管理员，4 绑定邮箱和手机（短信验证码），\
+        5 企业认证（身份锁认证、现场认证或现场关联认证）。缺少的信息在终端上询问（包括短信验证码）。\
+        没有终端又没有 --sms-code 时，发送验证码后停止：收到短信后加 --sms-code 验证码 再运行一次。
         """, """
         Steps: 1 basic information, 2 business licence (and qualification certificate), 3 \
         administrator, 4 e-mail and phone bound by SMS code, 5 authentication (identity lock, on \
-        site, or on-site associated). Missing values are asked for on a terminal. Without --sms-code \
-        the code is sent and the command stops: rerun it with --sms-code CODE.
+        site, or on-site associated). Missing values (the SMS code too) are asked for on a \
+        terminal. With no terminal and no --sms-code the code is sent and the command stops: rerun \
+        it with --sms-code CODE.
         """)
 
     static let creditCode = Phrase("统一社会信用代码（省略时从 --lock-cert 读取）。", "统一社会信用代码 (read from --lock-cert when omitted).")
@@ -26,7 +27,7 @@ enum SignupTexts {
     static let qualificationNumber = Phrase("资质证书编号（可选；无资质企业不填）。", "资质证书编号, the qualification certificate number (optional; none for an enterprise without one).")
     static let provinceCode = Phrase("省份代码，仅用于中央登记的信用代码。", "Only for centrally issued credit codes.")
     static let licence = Phrase("营业执照图片（gif/jpg/png/bmp，不超过 500 KB）。", "Business licence image (gif/jpg/png/bmp, at most 500 KB).")
-    static let qualification = Phrase("资质证书图片（可选）。", "Qualification certificate image (optional).")
+    static let qualification = Phrase("资质证明图片（可选）。", "Qualification certificate image (optional).")
     static let adminName = Phrase("管理员姓名。", "The administrator's name.")
     static let adminAccount = Phrase("管理员账号。", "The administrator's account.")
     static let email = Phrase("电子邮箱。", "E-mail.")
@@ -43,13 +44,13 @@ enum SignupTexts {
     static let lockRead = Phrase("已读取身份锁：{1} {2}", "identity lock read: {1} {2}")
     static let step1Done = Phrase("第一步完成：企业编号 {1}；草稿保存在 {2}", "step 1 done: enterprise {1}; draft kept in {2}")
     static let step2Licence = Phrase("第二步：营业执照已保存（{1}）", "step 2: business licence stored ({1})")
-    static let step2Qualification = Phrase("第二步：资质证书已保存", "step 2: qualification certificate stored")
+    static let step2Qualification = Phrase("第二步：资质证明已保存", "step 2: qualification certificate stored")
     static let step3Done = Phrase("第三步：管理员 {1} 已设置（认证通过后启用）", "step 3: administrator {1} set (enabled after authentication)")
     static let step4Sent = Phrase("第四步：短信验证码已发送到 {1}；请加 --sms-code 验证码 再运行一次",
                                   "step 4: SMS code sent to {1}; rerun with --sms-code CODE to continue")
     static let step1Corrected = Phrase("第一步：已更正 {1}", "step 1: corrected {1}")
     static let step2LicenceReplaced = Phrase("第二步：营业执照已更换为新文件（{1}）", "step 2: business licence replaced by the new file ({1})")
-    static let step2QualificationReplaced = Phrase("第二步：资质证书已更换为新文件", "step 2: qualification certificate replaced by the new file")
+    static let step2QualificationReplaced = Phrase("第二步：资质证明已更换为新文件", "step 2: qualification certificate replaced by the new file")
     static let step3AccountChanged = Phrase("第三步：管理员账号已由 {1} 改为 {2}（认证通过后启用）",
                                             "step 3: administrator account changed from {1} to {2} (enabled after authentication)")
     static let step3Reset = Phrase("第三步：管理员 {1} 已重新设置（姓名和密码）", "step 3: administrator {1} set again (name and password)")

@@ -132,14 +132,14 @@ enum StatusTexts {
     static let onSiteAssociated = Phrase("现场关联认证", "on site, associated")
 
     static let businessLicence = Phrase("营业执照", "business licence")
-    static let qualificationCertificate = Phrase("资质证书", "qualification certificate")
+    static let qualificationCertificate = Phrase("资质证明", "qualification certificate")
 
     /// Sign-up states.
     static let signupDraft = Phrase("填写中（草稿）", "draft")
     static let signupAuthenticated = Phrase("已认证：管理员可以登录（jzs enterprise login --account {1}）",
                                             "authenticated: the administrator can log in (jzs enterprise login --account {1})")
-    static let signupPending = Phrase("待省级主管部门（{1}）现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证",
-                                      "waiting for on-site authentication at the provincial authority ({1}); bring 营业执照, 资质证书, 法人授权书 and the agent's ID")
+    static let signupPending = Phrase("待{1}现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证",
+                                      "waiting for on-site authentication at {1}; bring 营业执照, 资质证书, 法人授权书 and the agent's ID")
     static let signupReturned = Phrase("已被省级主管部门退回：{1}——请用 --restart 重新注册",
                                        "returned by the provincial authority: {1} — sign up again with --restart")
 }
