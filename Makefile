@@ -2,26 +2,24 @@
 SHELL := /bin/bash
 DATA ?= .jzs-data
 LISTEN ?= 127.0.0.1:7443
-APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config \
-  libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-zenhei \
-  poppler-utils zbar-tools python3 python3-venv \
-  libpq-dev postgresql-15
-# The second line is `jzs cert render` (cairo PDF, a CJK font, QR codes); the third is what its
-# tests read the PDF back with (pdftotext, pdftoppm, zbarimg), and the Python the stock gRPC
-# client tests run in (a virtual environment with grpcio from PyPI, Tests/grpc-python); the fourth
-# is the PostgreSQL engine (libpq) and the server its tests start (initdb, pg_ctl, pg_basebackup
-# from /usr/lib/postgresql/15/bin).
+# What building and serving need (`make run`): the protocol, TLS, SQLite, libpq (the PostgreSQL
+# engine is part of every build), and `jzs cert render` (cairo PDF, a CJK font, QR codes).
+APT_PACKAGES := libprotobuf-c-dev protobuf-c-compiler libssl-dev libsqlite3-dev pkg-config libpq-dev \
+  libcairo2-dev libfontconfig-dev libqrencode-dev fonts-wqy-zenhei
+# What the tests add (`make test`): the PDF read back (pdftotext, pdftoppm, zbarimg), the Python
+# the stock gRPC client tests run in (a virtual environment with grpcio from PyPI,
+# Tests/grpc-python), and Debian's PostgreSQL server, whichever version the release ships (the
+# tests start throw-away clusters with initdb and pg_ctl from /usr/lib/postgresql/<newest>/bin).
+APT_TEST_PACKAGES := poppler-utils zbar-tools python3 python3-venv postgresql
 
-.PHONY: deps build release run test grpc-stock-test sanitize fuzz fuzz-smoke generate check-generated bench bench-grpc-cpp demo clean
+.PHONY: deps test-deps build release run test grpc-stock-test sanitize fuzz fuzz-smoke generate check-generated bench bench-grpc-cpp demo clean
 
-# Installs the Debian packages the build needs, when missing.
+# Installs the Debian packages the build needs (deps) and the tests too (test-deps), when missing.
 deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
+	@./scripts/apt-install $(APT_PACKAGES)
+
+test-deps:
+	@./scripts/apt-install $(APT_PACKAGES) $(APT_TEST_PACKAGES)
 
 build: deps
 	swift build
@@ -53,7 +51,7 @@ POSTGRES_SUITES := RouteTests/(fullRoute|refusals|documents\(|corpsNumbers|docum
 # Every test on the debug build (store contracts on SQLite and PostgreSQL), the end-to-end suites
 # above again with their servers on PostgreSQL, then the response-integrity and hostile-client suites against
 # a release jzsd (the optimiser exposes memory errors the debug build hides).
-test: deps check-generated
+test: test-deps check-generated
 	swift build --build-tests
 	swift test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
 	JZS_TEST_ENGINE=postgresql swift test --skip-build --filter '$(POSTGRES_SUITES)' 2>&1 | tee .build/test-postgresql.log; exit $${PIPESTATUS[0]}
@@ -68,12 +66,12 @@ test: deps check-generated
 # reflection, deadlines, cancellation, and a jzs/1 client on the same port. The virtual
 # environment (.build/grpc-venv) is made once and rebuilt only when Tests/grpc-python/requirements.txt
 # changes.
-grpc-stock-test: deps
+grpc-stock-test: test-deps
 	swift build -c release --product jzsd
 	./scripts/grpc-stock-tests .build/release
 
 # ASan (release, every test) and TSan (concurrent suites) runs; see scripts/sanitize.
-sanitize: deps
+sanitize: test-deps
 	./scripts/sanitize
 
 # libFuzzer runs of the fuzz targets (frames, tls, messages; FuzzTesting/README.md): 5 min

@@ -171,7 +171,7 @@ let package = Package(
             dependencies: ["Model", "Crypto", "Pooling", "PostgresRegistry", "PostgresStore", "PostgresTestSupport",
                            .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: settings),
-        // Throw-away PostgreSQL clusters (initdb/pg_ctl from /usr/lib/postgresql/15/bin) for tests.
+        // Throw-away PostgreSQL clusters (initdb/pg_ctl from /usr/lib/postgresql/<newest>/bin) for tests.
         .target(name: "PostgresTestSupport", dependencies: ["PostgresStore"],
                 path: "Tests/PostgresTestSupport", swiftSettings: settings),
         .testTarget(

@@ -3,8 +3,15 @@ import Foundation
 /// Runs the PostgreSQL programs for the test harness, as the unprivileged `jzspg` user when the
 /// tests run as root (PostgreSQL refuses to run as root).
 enum Command {
-    /// Where Debian's PostgreSQL 15 keeps its programs (not on PATH).
-    static let binaries = ProcessInfo.processInfo.environment["JZS_PG_BIN"] ?? "/usr/lib/postgresql/15/bin"
+    /// Where Debian keeps the PostgreSQL programs (not on PATH): `JZS_PG_BIN`, else the newest
+    /// major version installed under /usr/lib/postgresql (15 on Debian 12, 17 on Debian 13).
+    static let binaries = ProcessInfo.processInfo.environment["JZS_PG_BIN"] ?? newestInstalled()
+
+    private static func newestInstalled() -> String {
+        let root = "/usr/lib/postgresql"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).compactMap(Int.init)
+        return "\(root)/\(versions.max() ?? 15)/bin"
+    }
     /// The system user that owns and runs the throw-away clusters when we are root.
     static let user = "jzspg"
 
