@@ -222,6 +222,11 @@ struct PostgresLoginGuardStore: LoginGuardStore {
             """, key.kind.rawValue, key.hash)
     }
 
+    func uncountAttempt(_ key: LoginGuardKey) throws {
+        try tx.execute("UPDATE login_guard SET failures = GREATEST(failures - 1, 0) WHERE kind = $1 AND key_hash = $2",
+                       key.kind.rawValue, key.hash)
+    }
+
     func lock(_ key: LoginGuardKey, until: Double) throws {
         try tx.execute("""
             INSERT INTO login_guard (kind, key_hash, failures, locked_until) VALUES ($1, $2, 0, $3)

@@ -121,7 +121,7 @@ struct ConnectionStateTests {
         var c = Self.state()
         _ = Self.open(&c, 1, requestID: "r1")
         guard case .actions(let actions) = c.messageReceived(callID: 1, endStream: false) else { Issue.record("started"); return }
-        #expect(Self.words(actions) == ["trailers 1 UNIMPLEMENTED r1 rejected", "idle timer 60s"])
+        #expect(Self.words(actions) == ["released", "trailers 1 UNIMPLEMENTED r1 rejected", "idle timer 60s"])
         #expect(c.calls.isEmpty)
     }
 
@@ -147,6 +147,24 @@ struct ConnectionStateTests {
         #expect(!s.inboundOverLimit && s.inboundBytesInFlight == 60)
     }
 
+    @Test("An open call holds its metadata in the inbound budget from HEADERS on, MESSAGE or not (found by an outside attacker: 1,000 open calls of 512 KiB metadata held 512 MiB)")
+    func metadataHeld() {
+        var s = Self.state()   // inbound budget: 100 bytes
+        var big = Metadata()
+        big["x-pad"] = String(repeating: "a", count: 55)   // 5 + 55 = 60 bytes held
+        for id: UInt32 in [1, 2] {
+            _ = s.headersReceived(callID: id, .success(("/m", 0, big)), methodExists: { $0 == "/m" }, now: Self.t0, clock: Self.c0)
+        }
+        #expect(s.inboundBytesInFlight == 120 && s.inboundOverLimit)   // no MESSAGE yet: reading stops
+        guard case .start = s.messageReceived(callID: 1, endStream: true) else { Issue.record("call 1 did not start"); return }
+        s.callStarting(1, requestBytes: 10)
+        #expect(s.inboundBytesInFlight == 130)
+        _ = s.callFinished(1, code: .ok)
+        #expect(s.inboundBytesInFlight == 60 && !s.inboundOverLimit)
+        #expect(Self.words(s.deadlineTimerFired(now: Self.t0 + .seconds(400))).first == "released")   // call 2 ends at its deadline
+        #expect(s.inboundBytesInFlight == 0)
+    }
+
     @Test("The deadline timer ends the calls past their deadline with DEADLINE_EXCEEDED and re-arms for the next")
     func deadlines() {
         var s = Self.state()
@@ -156,7 +174,7 @@ struct ConnectionStateTests {
         #expect(Self.words(s.deadlineTimerFired(now: Self.t0 + .seconds(5)))
                 == ["released", "trailers 1 DEADLINE_EXCEEDED c-1", "log DEADLINE_EXCEEDED", "deadline at +20s"])
         #expect(Self.words(s.deadlineTimerFired(now: Self.t0 + .seconds(21)))
-                == ["trailers 2 DEADLINE_EXCEEDED r2", "log DEADLINE_EXCEEDED", "idle timer 60s"])
+                == ["released", "trailers 2 DEADLINE_EXCEEDED r2", "log DEADLINE_EXCEEDED", "idle timer 60s"])
         // No timeout asked: the server's maximum call duration applies.
         #expect(Self.open(&s, 3) == ["deadline at +30s", "no idle timer"])
     }

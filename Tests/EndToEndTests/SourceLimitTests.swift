@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Model
 import Proto
 import RPCClient
@@ -19,6 +20,25 @@ struct SourceLimitTests {
         l.accountBurstPerAddress = 2
         l.accountsPerHourPerAddress = 1
         return l
+    }
+
+    @Test("Every method that hashes a password outside a login spends the password budget (found by an outside attacker: SetSignupAdministrator in a loop kept the hashing pool full, so every login answered busy)")
+    func passwordBudget() {
+        var limits = Limits()
+        limits.passwordBurstPerAddress = 3
+        limits.passwordsPerMinutePerAddress = 1
+        let limiter = SourceLimiter(limits: limits)
+        let now = NIODeadline.now()
+        for method in ["/jzs.enterprise.v1.Enterprise/SetSignupAdministrator", "/jzs.enterprise.v1.Enterprise/AddUser",
+                       "/jzs.enterprise.v1.Enterprise/UpdateUser", "/jzs.enterprise.v1.Enterprise/ChangePassword",
+                       "/jzs.individual.v1.Individual/ChangePassword"] {
+            #expect(SourceLimiter.table[method] == [.password], "\(method)")
+        }
+        let spent = (0..<4).map { _ in limiter.spend(method: "/jzs.enterprise.v1.Enterprise/SetSignupAdministrator", address: "10.0.0.1", now: now) }
+        #expect(spent == [nil, nil, nil, .password])
+        // Per address: another one still has its budget.
+        #expect(limiter.spend(method: "/jzs.individual.v1.Individual/ChangePassword", address: "10.0.0.2", now: now) == nil)
+        #expect(SourceLimiter.message(.password).rendered(.en) == "too many passwords set or changed from your address; try again in a minute")
     }
 
     @Test("Logins from one address past its budget are refused before any password is checked; certificates are exempt")

@@ -34,6 +34,9 @@ struct EnterpriseWorkTests {
         #expect(profile.fields[.name] == "山东示范建设集团有限公司")
         #expect(profile.lastRejection == nil)
         #expect(await registryError { _ = try await info.update([.postcode: "12"], by: f.enterprise, audit: f.audit) } == .invalid("postcode", .smsCodeFormat))
+        // A name, representative or address with a control character is refused (found by an outside tester).
+        #expect(await registryError { _ = try await info.update([.legalRepresentative: "王\u{7}五"], by: f.enterprise, audit: f.audit) }
+                == .invalid("legal_representative", .controlCharacters))
         // Another enterprise's user sees nothing; the province of the enterprise does.
         #expect(await registryError { _ = try await info.profile(of: nil, for: .enterpriseUser(enterpriseID: "other", userID: "u", admin: true)) } == .notFound(Text(.enterpriseNotFound)))
         #expect(try await info.profile(of: profile.id, for: p37).id == profile.id)

@@ -74,6 +74,10 @@ struct StoreContractTests {
         try await store.write { tx in try tx.loginGuard.countAttempt(person) }
         state = try await store.read { tx in try tx.loginGuard.state(of: person) }
         #expect(state?.failures == 1 && state?.lockedUntil == nil)
+        // An attempt never evaluated is taken back, never below 0.
+        try await store.write { tx in try tx.loginGuard.uncountAttempt(person); try tx.loginGuard.uncountAttempt(person) }
+        state = try await store.read { tx in try tx.loginGuard.state(of: person) }
+        #expect(state?.failures == 0 && state?.lockedUntil == nil)
         try await store.write { tx in try tx.loginGuard.clear(person) }
         #expect(try await store.read { tx in try tx.loginGuard.state(of: person) } == nil)
     }

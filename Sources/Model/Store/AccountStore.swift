@@ -196,6 +196,8 @@ public protocol LoginGuardStore {
     func state(of key: LoginGuardKey) throws -> (failures: Int, lockedUntil: Double?)?
     /// One more attempt counted (failures + 1, no lock).
     func countAttempt(_ key: LoginGuardKey) throws
+    /// An attempt counted but never evaluated taken back (failures − 1, not below 0; a lock stays).
+    func uncountAttempt(_ key: LoginGuardKey) throws
     /// Locked until `until`, failures back to 0.
     func lock(_ key: LoginGuardKey, until: Double) throws
     /// Failures and lock cleared.

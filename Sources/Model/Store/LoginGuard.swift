@@ -44,6 +44,12 @@ struct LoginGuard {
         return try lock(now: now, policy: policy, in: store)
     }
 
+    /// The attempt was counted but its password never checked (the hashing pool was full, or
+    /// the caller gave up): it does not count against the key.
+    func abandoned(in store: any LoginGuardStore) throws {
+        try store.uncountAttempt(key)
+    }
+
     /// After the right password: nil when the key may log in (and its count is cleared), else
     /// the end of a lock that came in while the password was being checked.
     func succeeded(now: Double, in store: any LoginGuardStore) throws -> Double? {

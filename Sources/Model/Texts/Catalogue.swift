@@ -57,6 +57,7 @@ public enum Catalogue {
         .smsPurpose: .init("请选择验证码用途：个人注册、企业注册或找回密码", "choose what the SMS code is for: individual registration, enterprise sign-up or password reset"),
         .operatorMissing: .init("须写明经办人姓名", "must name the person acting"),
         .operatorControl: .init("不能包含控制字符或格式字符", "must not contain control or format characters"),
+        .sourcePasswords: .init("来自您地址的设置或修改密码操作过多，请一分钟后再试", "too many passwords set or changed from your address; try again in a minute"),
         .sourceLogins: .init("来自您地址的登录尝试过多，请一分钟后再试", "too many login attempts from your address; try again in a minute"),
         .sourceSMS: .init("来自您地址的短信验证码请求过多，请一分钟后再试", "too many SMS codes requested from your address; try again in a minute"),
         .smsBusy: .init("短信服务繁忙，请一分钟后再试", "the SMS service is busy; try again in a minute"),

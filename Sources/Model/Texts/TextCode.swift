@@ -243,6 +243,7 @@ public enum TextCode: String, Sendable, CaseIterable, Codable {
     case certificateLookupNotFound = "certificate.lookup_not_found"
     case certificateLookupForm = "certificate.lookup_form"
     case sourceLookups = "limit.source_lookups"
+    case sourcePasswords = "limit.source_passwords"
 
     // MARK: Access table (a method open to several kinds of caller)
     case accessLoginFirst = "access.login_first"

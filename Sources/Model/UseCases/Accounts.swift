@@ -185,7 +185,16 @@ public final class Accounts: Sendable {
         let (account, returned) = try admitted.get()
         // One hash either way: an unknown key is checked against a dummy hash, a returned
         // sign-up's administrator against the old password (to be told why, not "wrong").
-        let matched = try await verifyPassword(password, against: account?.passwordHash ?? returned?.passwordHash ?? Self.dummyHash)
+        let matched: Bool
+        do {
+            matched = try await verifyPassword(password, against: account?.passwordHash ?? returned?.passwordHash ?? Self.dummyHash)
+        } catch {
+            // Not evaluated (a full hashing pool answers "busy"; a caller that gave up): the
+            // attempt counted above is taken back, so a flood that keeps the pool full cannot
+            // lock out an owner typing the right password. Best effort: the answer stands.
+            _ = try? await store.write { tx in try guardian.abandoned(in: tx.loginGuard) }
+            throw error
+        }
         let ok = matched && account != nil
         let token = SecureRandom.bytes(32)
         let outcome: Result<String, RegistryError> = try await store.write { tx in

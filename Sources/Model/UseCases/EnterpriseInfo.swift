@@ -150,7 +150,10 @@ public final class EnterpriseInfo: Sendable {
             case .contactPhone:
                 if EnterpriseSignup.isPhone(t) { clean[field] = t } else { v.add(field.rawValue, .phoneOrLandline) }
             case .name, .legalRepresentative, .registeredAddress:
-                if t.isEmpty { v.add(field.rawValue, .required) } else if t.count > 200 { v.add(field.rawValue, .tooLong, "200") } else { clean[field] = t }
+                if t.isEmpty { v.add(field.rawValue, .required) }
+                else if t.count > 200 { v.add(field.rawValue, .tooLong, "200") }
+                else if t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { v.add(field.rawValue, .controlCharacters) }
+                else { clean[field] = t }
             case .enterpriseType, .economicNature, .qualificationCertificateNo:
                 // As at sign-up (step 1): at most 50 characters, no control characters.
                 if t.count > 50 { v.add(field.rawValue, .tooLong, "50") }

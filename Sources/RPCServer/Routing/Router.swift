@@ -16,6 +16,7 @@ public struct Router: Sendable {
     package typealias Entry = @Sendable (ByteBuffer, CallContext, ResponseSink) async throws -> Void
 
     private(set) var entries: [String: Entry] = [:]
+    private var accesses: [String: Access] = [:]
 
     public init() {}
 
@@ -32,6 +33,7 @@ public struct Router: Sendable {
         let codec = method.request
         let responseCodec = method.response
         let access = Self.access(for: method.path, outsideContract: access)
+        accesses[method.path] = access
         entries[method.path] = { payload, context, sink in
             try access.check(context)
             let request: Request
@@ -50,6 +52,7 @@ public struct Router: Sendable {
         let codec = method.request
         let responseCodec = method.response
         let access = Self.access(for: method.path, outsideContract: access)
+        accesses[method.path] = access
         entries[method.path] = { payload, context, sink in
             try access.check(context)
             let request: Request
@@ -69,6 +72,10 @@ public struct Router: Sendable {
     public var paths: [String] { entries.keys.sorted() }
 
     package func entry(for path: String) -> Entry? { entries[path] }
+
+    /// The rule a registered method is checked against (``AccessTable``'s row, or the one a
+    /// method outside the contract was registered with); nobody for an unknown path.
+    package func access(of path: String) -> Access { accesses[path] ?? AccessTable.nobody }
 }
 
 /// Where a running call sends its encoded response messages (implemented by the connection).

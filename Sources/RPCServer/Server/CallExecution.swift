@@ -27,6 +27,14 @@ enum CallExecution {
             resolved = caller
             let context = CallContext(caller: caller, method: call.method, metadata: call.metadata, requestID: call.requestID,
                                       deadline: call.deadline, logger: shared.logger)
+            // The per-source budgets (anonymous and session callers; certificates are exempt),
+            // after the access table: a caller the table refuses spends none of them.
+            if call.connectionCaller == nil {
+                try shared.router.access(of: call.method).check(context)
+                if let spent = shared.sources.spend(method: call.method, address: call.peerAddress) {
+                    throw RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language)
+                }
+            }
             // A store outage after this call committed a write is "outcome unknown", not "nothing done".
             try await CallCommits.$current.withValue(CallCommits()) { try await entry(payload, context, sink) }
         } catch {

@@ -305,13 +305,9 @@ final class ConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Runs an accepted call whose request arrived: spends the per-source budgets, then starts
-    /// the handler's task.
+    /// Runs an accepted call whose request arrived: starts the handler's task (which resolves
+    /// the caller, checks the access table, then spends the per-source budgets).
     private func startCall(_ id: UInt32, _ call: ConnectionState.Call, payload: ByteBuffer, context: ChannelHandlerContext) {
-        if connectionCaller == nil, let spent = shared.sources.spend(method: call.method, address: peerAddress) {
-            perform(state.refuseBeforeStart(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language)), context: context)
-            return
-        }
         let entry = shared.router.entry(for: call.method)!
         let deadline = call.deadline
         let writer = ConnectionWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),

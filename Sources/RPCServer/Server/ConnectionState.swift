@@ -23,6 +23,8 @@ package struct ConnectionState {
         package var started: ContinuousClock.Instant
         package var deadline: ContinuousClock.Instant
         package var expiry: NIODeadline
+        /// What the call holds of the inbound budget: its metadata from HEADERS on, then its
+        /// request message too (a call whose MESSAGE never comes still holds its metadata).
         package var requestBytes = 0
         package var running = false
         package var task: Task<Void, Never>?
@@ -65,7 +67,7 @@ package struct ConnectionState {
 
     /// What a MESSAGE frame leads to.
     package enum MessageOutcome {
-        /// Run the call (after the per-source budgets, see ``refuseBeforeStart(_:_:)``).
+        /// Run the call (or refuse it before it runs, see ``refuseBeforeStart(_:_:)``).
         case start(Call)
         case actions([Action])
     }
@@ -196,8 +198,10 @@ package struct ConnectionState {
         let maximum = limits.maxCallDuration.microseconds
         let timeout = Int64(clamping: headers.timeoutMicros == 0 ? maximum : min(headers.timeoutMicros, maximum))
         let expiry = now + .microseconds(timeout)
+        let held = headers.metadata.heldBytes
         calls[id] = Call(method: headers.method, metadata: headers.metadata, clientRequestID: requestID, number: requestCounter,
-                         started: clock, deadline: clock + .microseconds(timeout), expiry: expiry)
+                         started: clock, deadline: clock + .microseconds(timeout), expiry: expiry, requestBytes: held)
+        inboundBytesInFlight += held
         idleTimerArmed = false
         return [.armDeadlineTimer(at: expiry), .cancelIdleTimer]
     }
@@ -209,25 +213,27 @@ package struct ConnectionState {
         // A message for a call that already ended (rejected, cancelled, timed out) is dropped.
         guard let call = calls[id], !call.running else { return .actions([]) }
         guard endStream else {
-            calls.removeValue(forKey: id)
+            let released = removeCall(id)?.1 ?? []
             // Only the client's own request-id is echoed (§6.3).
-            return .actions([.sendTrailers(callID: id, RPCError(code: .unimplemented, Text(.clientStreaming), language: call.language),
-                                           requestID: call.clientRequestID, rejected: true)] + callEnded())
+            return .actions(released + [.sendTrailers(callID: id, RPCError(code: .unimplemented, Text(.clientStreaming), language: call.language),
+                                                      requestID: call.clientRequestID, rejected: true)] + callEnded())
         }
         return .start(call)
     }
 
-    /// A call refused after its MESSAGE arrived but before it ran (a per-source budget).
+    /// A call refused after its request arrived but before it ran (over h2: no request message, or one that could not be taken).
     package mutating func refuseBeforeStart(_ id: UInt32, _ error: RPCError) -> [Action] {
         guard let (call, released) = removeCall(id) else { return [] }
         return released + [.sendTrailers(callID: id, error, requestID: call.clientRequestID, rejected: true),
                            .logCall(call, error.code)] + callEnded()
     }
 
-    /// The call's task is about to start with `requestBytes` of request (held until it ends).
+    /// The call's task is about to start with `requestBytes` of request (held until it ends,
+    /// with its metadata).
     package mutating func callStarting(_ id: UInt32, requestBytes: Int) {
-        calls[id]?.running = true
-        calls[id]?.requestBytes = requestBytes
+        guard calls[id] != nil else { return }
+        calls[id]!.running = true
+        calls[id]!.requestBytes += requestBytes
         inboundBytesInFlight += requestBytes
     }
 
@@ -418,4 +424,10 @@ package struct ConnectionState {
         }
         return bad ? Text(.operatorControl) : nil
     }
+}
+
+extension Metadata {
+    /// The bytes a call's metadata holds while the call is open (keys and values), counted in
+    /// the connection's inbound budget (``Limits/maxInboundBytesInFlight``).
+    package var heldBytes: Int { entries.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count } }
 }

@@ -4,13 +4,15 @@ package import Proto
 package import Model
 
 /// Per-source budgets of the methods an anonymous attacker would hammer (issue #8): password
-/// logins, SMS sends (also one server-wide budget for the gateway), account creation and public
-/// certificate look-ups (guessing a holder's name for a 注册编号). One
+/// logins, SMS sends (also one server-wide budget for the gateway), account creation, public
+/// certificate look-ups (guessing a holder's name for a 注册编号) and the other methods that hash
+/// a password (the hashing pool is shared with logins: a flood of them would make every login
+/// answer "busy"). One
 /// token bucket per (class, client address), in memory: each jzsd node keeps its own, which
 /// multiplies the budget by the number of nodes behind the load balancer (documented).
 package final class SourceLimiter: Sendable {
     package enum Class: String, Sendable, CaseIterable {
-        case login, sms, smsGlobal, account, lookup
+        case login, sms, smsGlobal, account, lookup, password
     }
 
     /// Which budgets each method spends (every call, before its handler runs).
@@ -25,6 +27,11 @@ package final class SourceLimiter: Sendable {
         "/jzs.individual.v1.Individual/CreateAccount": [.account],
         "/jzs.enterprise.v1.Enterprise/StartSignup": [.account],
         "/jzs.public.v1.Public/VerifyCertificate": [.lookup],
+        "/jzs.enterprise.v1.Enterprise/SetSignupAdministrator": [.password],
+        "/jzs.enterprise.v1.Enterprise/AddUser": [.password],
+        "/jzs.enterprise.v1.Enterprise/UpdateUser": [.password],
+        "/jzs.enterprise.v1.Enterprise/ChangePassword": [.password],
+        "/jzs.individual.v1.Individual/ChangePassword": [.password],
     ]
 
     private struct Key: Hashable {
@@ -50,6 +57,7 @@ package final class SourceLimiter: Sendable {
         case .smsGlobal: return TokenBucket(burst: limits.smsBurstGlobal, perSecond: perSecond(limits.smsPerMinuteGlobal, per: 60), now: now)
         case .account: return TokenBucket(burst: limits.accountBurstPerAddress, perSecond: perSecond(limits.accountsPerHourPerAddress, per: 3600), now: now)
         case .lookup: return TokenBucket(burst: limits.lookupBurstPerAddress, perSecond: perSecond(limits.lookupsPerMinutePerAddress, per: 60), now: now)
+        case .password: return TokenBucket(burst: limits.passwordBurstPerAddress, perSecond: perSecond(limits.passwordsPerMinutePerAddress, per: 60), now: now)
         }
     }
 
@@ -77,6 +85,7 @@ package final class SourceLimiter: Sendable {
         case .smsGlobal: Text(.smsBusy)
         case .account: Text(.sourceAccounts)
         case .lookup: Text(.sourceLookups)
+        case .password: Text(.sourcePasswords)
         }
     }
 }

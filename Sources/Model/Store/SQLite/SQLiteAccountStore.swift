@@ -207,6 +207,11 @@ struct SQLiteLoginGuardStore: LoginGuardStore {
             """, arguments: [key.kind.rawValue, key.hash])
     }
 
+    func uncountAttempt(_ key: LoginGuardKey) throws {
+        try db.execute(sql: "UPDATE login_guard SET failures = MAX(failures - 1, 0) WHERE kind = ? AND key_hash = ?",
+                       arguments: [key.kind.rawValue, key.hash])
+    }
+
     func lock(_ key: LoginGuardKey, until: Double) throws {
         try db.execute(sql: """
             INSERT INTO login_guard (kind, key_hash, failures, locked_until) VALUES (?, ?, 0, ?)

@@ -24,8 +24,8 @@ public struct Limits: Sendable, Equatable {
     /// (answers, stream messages and control frames alike). Over it the connection stops
     /// reading frames and every response waits; below half of it, both resume.
     public var maxOutboundBytes: Int = 8 * 1024 * 1024
-    /// Request bytes of calls still running on one connection; over it the connection stops
-    /// reading until calls finish.
+    /// Request bytes of the open calls of one connection (each call's metadata from its HEADERS
+    /// on, then its request message too); over it the connection stops reading until calls end.
     public var maxInboundBytesInFlight: Int = 16 * 1024 * 1024
     /// A connection with bytes queued and none written for this long is closed (the peer
     /// stopped reading) and its calls cancelled.
@@ -106,6 +106,11 @@ public struct Limits: Sendable, Equatable {
     /// name) per address: a bound on guessing names for a number.
     public var lookupBurstPerAddress: Int = 30
     public var lookupsPerMinutePerAddress: Int = 20
+    /// Passwords set or changed outside a login (Enterprise/SetSignupAdministrator, AddUser,
+    /// UpdateUser, ChangePassword; Individual/ChangePassword) per address: each costs a password
+    /// hash on the shared hashing pool, which logins need too.
+    public var passwordBurstPerAddress: Int = 20
+    public var passwordsPerMinutePerAddress: Int = 10
 
     // MARK: Diagnostics (Public/Echo, Public/EchoStream)
 
@@ -194,6 +199,8 @@ extension Limits {
         int("accounts-per-hour-per-address", \.accountsPerHourPerAddress),
         int("lookup-burst-per-address", \.lookupBurstPerAddress),
         int("lookups-per-minute-per-address", \.lookupsPerMinutePerAddress),
+        int("password-burst-per-address", \.passwordBurstPerAddress),
+        int("passwords-per-minute-per-address", \.passwordsPerMinutePerAddress),
         int("anonymous-echo-payload-bytes", \.anonymousEchoPayloadBytes),
         int("anonymous-echo-stream-count", \.anonymousEchoStreamCount),
         int("echo-payload-bytes", \.echoPayloadBytes),

@@ -278,10 +278,6 @@ final class GRPCConnectionHandler: ChannelDuplexHandler {
     }
 
     private func startCall(_ id: UInt32, _ call: ConnectionState.Call, payload: ByteBuffer, context: ChannelHandlerContext) {
-        if connectionCaller == nil, let spent = shared.sources.spend(method: call.method, address: peerAddress) {
-            perform(state.refuseBeforeStart(id, RPCError(code: .resourceExhausted, SourceLimiter.message(spent), language: call.language)), context: context)
-            return
-        }
         let entry = shared.router.entry(for: call.method)!
         let writer = GRPCCallWriter(eventLoop: context.eventLoop, handler: NIOLoopBound(self, eventLoop: context.eventLoop),
                                     allocator: context.channel.allocator, budget: budget, streamID: id,

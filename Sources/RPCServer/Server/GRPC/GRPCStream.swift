@@ -122,7 +122,10 @@ final class GRPCStream {
         inbound = nil
         if phase == .reflection {
             phase = .handedOver
-            finish(bytes: nil, error: error, requestID: nil, promise: nil)
+            // No RST_STREAM after these trailers: it would drop them, with the answers still
+            // waiting for the client's window, and the client would see a bare reset. Its later
+            // request messages are dropped here.
+            finish(bytes: nil, error: error, requestID: nil, promise: nil, resetIfSending: false)
         } else {
             phase = .handedOver
             connection.streamRefused(id, error)
@@ -162,7 +165,7 @@ final class GRPCStream {
 
     /// Ends the call: any last messages, then the trailers (trailers only when nothing was
     /// sent). Resets the stream (NO_ERROR) if the client is still sending.
-    func finish(bytes: ByteBuffer?, error: RPCError?, requestID: String?, promise: EventLoopPromise<Void>?) {
+    func finish(bytes: ByteBuffer?, error: RPCError?, requestID: String?, promise: EventLoopPromise<Void>?, resetIfSending: Bool = true) {
         guard !finished else {
             promise?.succeed()
             return
@@ -180,7 +183,7 @@ final class GRPCStream {
         // The client is still sending (a refused request): RST_STREAM NO_ERROR tells it to stop
         // without turning the answer it has into a cancellation (RFC 9113 §8.1). Decided before
         // the trailers are written: writing them may close the stream at once.
-        let reset = !clientEnded
+        let reset = !clientEnded && resetIfSending
         connection.write(streamID, .headers(.init(headers: trailers, endStream: true)), promise: promise)
         if reset { connection.write(streamID, .rstStream(.noError), promise: nil) }
         connection.flushSoon()
