@@ -66,6 +66,9 @@ public final class PGPool: Sendable {
     /// How many units of work ran again after a conflict (for tests and metrics).
     public var conflictRetries: Int { conflictRetryCount.load(ordering: .relaxed) }
 
+    /// Whether a probe's connection attempt is under way (for tests and metrics).
+    public var isProbing: Bool { probing.load(ordering: .acquiring) }
+
     /// Callers waiting for a connection now (for tests and metrics).
     public var waitingCallers: Int { free.waiting }
 

@@ -81,7 +81,7 @@ enum ApplicationOutput {
                        + [(ApplicationTexts.status.text, statusName(a.status))]
                       + (a.returnReason.isEmpty ? [] : [(ApplicationTexts.returnReason.text, a.returnReason)]))
         if !a.attachments.isEmpty {
-            lines.append(ApplicationTexts.documents(a.applicationID))
+            lines.append(ApplicationTexts.documents(CommandHint.jzs("document \(a.applicationID)")))
             for d in a.attachments {
                 lines.append("  \(d.attachmentID)  \(DocumentKinds.shownName(of: d.kind))  \(d.contentType)  \(ApplicationTexts.bytes("\(d.size)"))")
             }

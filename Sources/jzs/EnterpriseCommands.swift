@@ -151,7 +151,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
                     let why = switch state.status {
                     case .pendingAuthentication: SignupTexts.notAppliedPending(list)
                     case .returned: SignupTexts.notAppliedReturned(list)
-                    default: SignupTexts.notAppliedAuthenticated(list)
+                    default: SignupTexts.notAppliedAuthenticated(list, CommandHint.jzs("info update"))
                     }
                     throw Failure(precondition: why, json: global.json)
                 }
@@ -176,10 +176,10 @@ struct EnterpriseCommand: AsyncParsableCommand {
                     say(SignupTexts.lockRead(read.creditCode, read.name))
                 }
                 let info = Wire.Enterprise.EnterpriseBasicInfo(
-                    creditCode: try Ask.value(code, SignupTexts.askCreditCode), name: try Ask.value(lockedName, SignupTexts.askName),
-                    legalRepresentative: try Ask.value(legalRepresentative, SignupTexts.askLegalRepresentative),
+                    creditCode: try Ask.value(code, SignupTexts.askCreditCode, flag: "--credit-code"), name: try Ask.value(lockedName, SignupTexts.askName, flag: "--name"),
+                    legalRepresentative: try Ask.value(legalRepresentative, SignupTexts.askLegalRepresentative, flag: "--legal-representative"),
                     enterpriseType: enterpriseType ?? "", economicNature: economicNature ?? "",
-                    registeredAddress: try Ask.value(registeredAddress, SignupTexts.askRegisteredAddress),
+                    registeredAddress: try Ask.value(registeredAddress, SignupTexts.askRegisteredAddress, flag: "--registered-address"),
                     correspondenceAddress: correspondenceAddress ?? "", postcode: postcode ?? "", contact: contact ?? "",
                     contactPhone: contactPhone ?? "", qualificationCertificateNo: qualificationNumber ?? "", provinceCode: provinceCode ?? 0)
                 let started = try await client.enterprise.startSignup(info)
@@ -191,7 +191,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
             let draft = token!
             guard state.status == .draft else { return report(state) }
             if !state.businessLicenceUploaded {
-                let file = try Ask.value(licence, SignupTexts.askLicence)
+                let file = try Ask.value(licence, SignupTexts.askLicence, flag: "--licence")
                 let stored = try await client.enterprise.upload(draftToken: draft, kind: .businessLicence, content: try Self.read(file))
                 say(SignupTexts.step2Licence(stored.contentType))
             } else if let newLicence {
@@ -207,8 +207,8 @@ struct EnterpriseCommand: AsyncParsableCommand {
             }
             if state.administratorAccount.isEmpty || redoAdministrator {
                 let before = state.administratorAccount
-                let account = before.isEmpty ? try Ask.value(adminAccount, SignupTexts.askAdminAccount) : (adminAccount.flatMap { $0.isEmpty ? nil : $0 } ?? before)
-                let person = before.isEmpty ? try Ask.value(adminName, SignupTexts.askAdminName) : (adminName.flatMap { $0.isEmpty ? nil : $0 } ?? state.administratorName)
+                let account = before.isEmpty ? try Ask.value(adminAccount, SignupTexts.askAdminAccount, flag: "--admin-account") : (adminAccount.flatMap { $0.isEmpty ? nil : $0 } ?? before)
+                let person = before.isEmpty ? try Ask.value(adminName, SignupTexts.askAdminName, flag: "--admin-name") : (adminName.flatMap { $0.isEmpty ? nil : $0 } ?? state.administratorName)
                 let (p1, p2) = try Passwords.new(adminPassword, stdin: passwordStdin, prompt: PasswordTexts.promptAdmin.text, again: PasswordTexts.promptAgain.text)
                 state = try await client.enterprise.setAdministrator(draftToken: draft, name: person, account: account, password: p1, passwordAgain: p2)
                 if before.isEmpty {
@@ -220,26 +220,33 @@ struct EnterpriseCommand: AsyncParsableCommand {
                 }
             }
             if !state.contactBound {
-                let mobile = try Ask.value(phone, SignupTexts.askPhone)
-                let mail = try Ask.value(email, SignupTexts.askEmail)
+                let mobile = try Ask.value(phone, SignupTexts.askPhone, flag: "--phone")
+                let mail = try Ask.value(email, SignupTexts.askEmail, flag: "--email")
                 var code = smsCode
                 if code == nil {
-                    _ = try await client.enterprise.sendSignupCode(phone: mobile)
+                    // A rerun within the minute: the code sent a moment ago still holds (5 minutes).
+                    var sent = true
+                    do {
+                        _ = try await client.enterprise.sendSignupCode(phone: mobile)
+                    } catch let error as RPCError where error.messageCode == TextCode.smsTooSoon.rawValue {
+                        sent = false
+                    }
                     guard isatty(STDIN_FILENO) == 1 else {
-                        say(SignupTexts.step4Sent(mobile))
+                        say(sent ? SignupTexts.step4Sent(mobile) : SignupTexts.step4AlreadySent(mobile))
                         return
                     }
-                    code = try Ask.value(nil, SignupTexts.askSMSCode)
+                    if !sent { say(SignupTexts.step4AlreadySentAsk(mobile)) }
+                    code = try Ask.value(nil, SignupTexts.askSMSCode, flag: "--sms-code")
                 }
                 state = try await client.enterprise.bindContact(draftToken: draft, email: mail, phone: mobile, smsCode: code!)
                 say(SignupTexts.step4Done.text)
             }
-            let method = try Ask.value(auth, SignupTexts.askAuth)
+            let method = try Ask.value(auth, SignupTexts.askAuth, flag: "--auth")
             switch method {
             case "lock", "on-site-associated":
-                let certPEM = try LocalFile.pem(try Ask.value(lockCert, SignupTexts.askLockCert),
+                let certPEM = try LocalFile.pem(try Ask.value(lockCert, SignupTexts.askLockCert, flag: "--lock-cert"),
                                                 role: FileTexts.lockCertificate.text, label: "CERTIFICATE")
-                let keyFile = try Ask.value(lockKey, SignupTexts.askLockKey)
+                let keyFile = try Ask.value(lockKey, SignupTexts.askLockKey, flag: "--lock-key")
                 let keyPEM = try LocalFile.pem(keyFile, role: FileTexts.lockKey.text, label: "PRIVATE KEY")
                 let key: PrivateKey
                 do {
@@ -264,7 +271,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
         /// other step-1 fields, the administrator account, the status (with the province's reason).
         static func report(_ s: Wire.Enterprise.SignupState, json: Bool) {
             let status = switch s.status {
-            case .authenticated: StatusTexts.signupAuthenticated(s.administratorAccount)
+            case .authenticated: StatusTexts.signupAuthenticated(CommandHint.jzs("enterprise login --account \(s.administratorAccount)"))
             case .pendingAuthentication: StatusTexts.signupPending(Province.authorityName(of: s.provinceCode))
             case .returned: StatusTexts.signupReturned(s.returnReason)
             default: StatusTexts.signupDraft.text
@@ -307,12 +314,14 @@ struct EnterpriseCommand: AsyncParsableCommand {
             func run(with client: Client) async throws {
                 let drafts = DraftStore(profile: global.sessions.profile)
                 guard let token = drafts.load(server: global.serverAddress) else {
-                    throw Failure(precondition: SignupTexts.noDraft.text, json: global.json)
+                    throw Failure(precondition: SignupTexts.noDraft(CommandHint.jzs("enterprise signup")), json: global.json)
                 }
                 do {
                     Signup.report(try await client.enterprise.signup(draftToken: token), json: global.json)
                 } catch let error as RPCError where error.code == .notFound {
-                    throw Failure(precondition: SignupTexts.noDraft.text, json: global.json)
+                    // The server ends a draft's token when the sign-up is authenticated (or expires).
+                    throw Failure(precondition: SignupTexts.draftEnded(CommandHint.jzs("enterprise login --account " + SignupTexts.accountPlaceholder.text),
+                                                                       CommandHint.jzs("enterprise signup")), json: global.json)
                 }
             }
         }
@@ -337,7 +346,7 @@ struct EnterpriseCommand: AsyncParsableCommand {
                              "password_change_required": response.passwordChangeRequired])
             } else {
                 print(response.administrator ? SignupTexts.loggedInAsAdministrator(account) : SignupTexts.loggedInAs(account))
-                if response.passwordChangeRequired { print(AccountTexts.mustChange("jzs password change")) }
+                if response.passwordChangeRequired { print(AccountTexts.mustChange(CommandHint.jzs("password change"))) }
             }
         }
     }
@@ -364,9 +373,9 @@ struct DraftStore {
 
 /// Asks for a missing value on a terminal; in scripts a missing value is a usage error.
 enum Ask {
-    static func value(_ given: String?, _ label: Phrase) throws -> String {
+    static func value(_ given: String?, _ label: Phrase, flag: String) throws -> String {
         if let given, !given.isEmpty { return given }
-        guard isatty(STDIN_FILENO) == 1 else { throw ValidationError(SignupTexts.missing(label.text)) }
+        guard isatty(STDIN_FILENO) == 1 else { throw ValidationError(SignupTexts.missing(FailureTexts.flagWithLabel(flag, label.text))) }
         print(label.text + (UILanguage.current == .zh ? "：" : ": "), terminator: "")
         guard let line = readLine(), !line.isEmpty else { throw ValidationError(SignupTexts.missingTyped(label.text)) }
         return line

@@ -123,7 +123,7 @@ struct InfoCommand: AsyncParsableCommand {
                         + c.attachments.map { ($0.kind == .businessLicence ? StatusTexts.businessLicence : StatusTexts.qualificationCertificate).text }
                     print(EnterpriseTexts.sentForConfirmation(c.changeID, named.joined(separator: comma)))
                     if c.changes.contains(where: { $0.field == "name" }), !c.attachments.contains(where: { $0.kind == .businessLicence }) {
-                        print(SignupReviewTexts.nameNeedsLicence.text)
+                        print(SignupReviewTexts.nameNeedsLicence(CommandHint.jzs("info attach")))
                     }
                 }
             }
@@ -145,7 +145,7 @@ struct InfoCommand: AsyncParsableCommand {
         func run(with client: Client) async throws {
             let files = try InfoCommand.documentFiles(licence: licence, qualification: qualification)
             guard let pending = try await client.enterprise.info().pendingChange else {
-                throw Failure(precondition: SignupReviewTexts.noPendingChange.text, json: global.json)
+                throw Failure(precondition: SignupReviewTexts.noPendingChange(CommandHint.jzs("info update")), json: global.json)
             }
             var change = pending
             for file in files { change = try await client.enterprise.attachToChange(pending.changeID, kind: file.kind, content: file.content) }

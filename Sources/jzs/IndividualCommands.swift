@@ -42,7 +42,7 @@ struct IndividualCommand: AsyncParsableCommand {
             let (first, second) = try Passwords.new(password, stdin: passwordStdin, prompt: PasswordTexts.promptPassword.text, again: PasswordTexts.promptAgain.text)
             let id = try await client.individual.createAccount(.init(
                 idNumber: idNumber, name: name, phone: phone, password: first, passwordAgain: second, smsCode: smsCode))
-            if global.json { Output.json(["individual_id": id]) } else { print(IndividualTexts.accountCreated(idNumber.uppercased())) }
+            if global.json { Output.json(["individual_id": id]) } else { print(IndividualTexts.accountCreated(CommandHint.jzs("individual login --id-number \(idNumber.uppercased())"))) }
         }
     }
 
@@ -67,7 +67,7 @@ struct IndividualCommand: AsyncParsableCommand {
                              "password_change_required": response.passwordChangeRequired])
             } else {
                 print(IndividualTexts.loggedIn(global.sessions.file.path, "\(response.idleTimeoutSeconds / 60)"))
-                if response.passwordChangeRequired { print(AccountTexts.mustChange("jzs individual password")) }
+                if response.passwordChangeRequired { print(AccountTexts.mustChange(CommandHint.jzs("individual password"))) }
             }
         }
     }
@@ -142,11 +142,11 @@ struct LoginCommand: ClientCommand {
         if let idNumber {
             let r = try await client.individual.login(idNumber: idNumber, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "individual", token: r.sessionToken, account: String(idNumber.prefix(4)) + "…"))
-            if r.passwordChangeRequired { mustChange = "jzs individual password" }
+            if r.passwordChangeRequired { mustChange = CommandHint.jzs("individual password") }
         } else if let account {
             let r = try await client.enterprise.login(account: account, password: secret)
             try global.sessions.save(.init(server: global.serverAddress, kind: "enterprise", token: r.sessionToken, account: account))
-            if r.passwordChangeRequired { mustChange = "jzs password change" }
+            if r.passwordChangeRequired { mustChange = CommandHint.jzs("password change") }
         }
         if global.json {
             Output.json(["logged_in": true, "password_change_required": mustChange != nil])

@@ -9,7 +9,7 @@ enum ParserTexts {
     /// `text` as ArgumentParser wrote it, in the user's language.
     static func localize(_ text: String, _ language: Language = UILanguage.current) -> String {
         guard language == .zh else { return text }
-        var out = text
+        var out = valueList(in: text)
         for (pattern, template) in patterns {
             out = out.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
         }
@@ -31,15 +31,23 @@ enum ParserTexts {
         (#"Did you mean '([^']*)'\?"#, "是不是 $1？"),
         (#"The option '([^']*)' does not take any value, but '([^']*)' was specified\."#, "选项 $1 不带值，但给了“$2”"),
         (#"\. Please provide one of the following:"#, "。可选值："),
-        (#"\. Please provide one of ([^\n]*)\."#, "。可选值：$1"),
         (#"Missing one of: '([^']*)'"#, "缺少其中之一：$1"),
-        (#"'([^'\n]*)' and '([^'\n]*)'"#, "$1 或 $2"),
         // Help wraps long lines: a value list or a default may run over a line break.
         (#"\(values:\s+([^)]*)\s*;\s+default:\s+([^)]*)\)"#, "（可选值：$1；默认：$2）"),
         (#"\(default:\s+([^)]*)\)"#, "（默认：$1）"),
         (#"\(values:\s+([^)]*)\)"#, "（可选值：$1）"),
         (#" ?\(default\)"#, "（默认）"),
     ]
+
+    /// ". Please provide one of 'a', 'b' and 'c'." → "。可选值：a、b 或 c": the list of an invalid
+    /// value, the only place where the parser joins quoted values with "and".
+    static func valueList(in text: String) -> String {
+        text.replacing(/\. Please provide one of ([^\n]*?)\.(\n|$)/) { match in
+            let values = match.output.1.matches(of: /'([^']*)'/).map { String($0.output.1) }
+            let joined = values.count > 1 ? values.dropLast().joined(separator: "、") + " 或 " + values.last! : values.joined()
+            return "。可选值：" + joined + match.output.2
+        }
+    }
 
     /// Fixed phrases and the headings of `--help`.
     static let phrases: [(String, String)] = [
@@ -81,7 +89,9 @@ extension Entry {
             return 0
         } catch {
             let code = JZS.exitCode(for: error)
-            let message = ParserTexts.localize(JZS.fullMessage(for: error))
+            // A Failure is already in the user's language and may quote the server or the user:
+            // only the parser's own messages are rewritten.
+            let message = error is Failure ? JZS.fullMessage(for: error) : ParserTexts.localize(JZS.fullMessage(for: error))
             if !message.isEmpty {
                 let handle = code == .success ? FileHandle.standardOutput : FileHandle.standardError
                 handle.write(Data((message.hasSuffix("\n") ? message : message + "\n").utf8))

@@ -133,7 +133,8 @@ struct WhoAmI: ClientCommand {
             if !me.account.isEmpty { rows.append((PublicTexts.account.text, me.account)) }
             if !me.name.isEmpty { rows.append((PublicTexts.name.text, me.name)) }
             if me.provinceCode != 0 { rows.append((PublicTexts.province.text, "\(me.provinceName)（\(me.provinceCode)）")) }
-            rows.append((PublicTexts.principal.text, me.principal))
+            // The principal identifies a caller to support staff; an anonymous caller has none.
+            if me.kind != .anonymous { rows.append((PublicTexts.principal.text, me.principal)) }
             Output.fields(rows)
         }
     }

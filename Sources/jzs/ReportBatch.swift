@@ -54,6 +54,10 @@ extension ReportCommand {
             } else {
                 let pending = try await pendingApplicants(client)
                 let ids = allPending ? applicationIDs + pending.ids.filter { !applicationIDs.contains($0) } : applicationIDs
+                if ids.isEmpty, allPending {   // nothing waits for the report: nothing to do, not a mistake
+                    if global.json { Output.json(["reported": 0]) } else { print(ReportTexts.batchNonePending.text) }
+                    return
+                }
                 guard !ids.isEmpty else { throw ValidationError(ReportTexts.batchNothing.text) }
                 plan = BatchPlan(server: global.serverAddress, key: base, chunk: max(1, chunk), applicationIDs: ids, createdAt: Date(),
                                  applicants: pending.names.filter { ids.contains($0.key) })

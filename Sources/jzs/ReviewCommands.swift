@@ -223,7 +223,8 @@ struct MinistryCommand: AsyncParsableCommand {
                     if r.code == 0 { done += 1; outcome = "done" }
                     else if r.code == StatusCode.failedPrecondition.rawValue && r.messageCode == TextCode.alreadyDecided.rawValue { skipped += 1; outcome = "skipped" }
                     else { failed.append((lineOf[r.applicationID] ?? 0, r.applicationID, r.message)); outcome = "failed" }
-                    var line: [String: Any] = ["application_id": r.applicationID, "outcome": outcome, "status": "\(r.status)"]
+                    var line: [String: Any] = ["application_id": r.applicationID, "outcome": outcome]
+                    if r.status != .unspecified { line["status"] = "\(r.status)" }   // an item not decided here has none
                     if let fileLine = lineOf[r.applicationID] { line["line"] = fileLine }
                     if !r.message.isEmpty { line["message"] = r.message }
                     if !r.registrationNumber.isEmpty { line["registration_number"] = r.registrationNumber }
@@ -326,7 +327,9 @@ struct PublicCommand: AsyncParsableCommand {
                 let list = try await client.public.announcements()
                 if global.json { Output.json(list.map { ["number": $0.number, "title": $0.title, "items": $0.itemCount] as [String: Any] }) } else {
                     if list.isEmpty { print(PublicTexts.noAnnouncement.text) }
-                    for a in list { print("\(a.number)  \(a.title)  (\(a.itemCount))") }
+                    for a in list {
+                        print(PublicTexts.announcementRow(a.number, a.title, "\(a.itemCount)", a.publishedAt.map { ShownTime.text($0.date) } ?? ""))
+                    }
                 }
             }
         }

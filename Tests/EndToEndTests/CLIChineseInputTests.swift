@@ -25,6 +25,8 @@ struct CLIChineseInputTests {
          "错误：选项 --kind <kind> 的值“foo”无效。可选值：licence 或 qualification"),
         ("Error: The option '--all' does not take any value, but '1' was specified.", "错误：选项 --all 不带值，但给了“1”"),
         ("Error: Missing required subcommand.", "错误：缺少子命令。"),
+        ("Error: The value 'x' is invalid for '--auth <auth>'. Please provide one of 'lock', 'on-site' and 'on-site-associated'.",
+         "错误：选项 --auth <auth> 的值“x”无效。可选值：lock、on-site 或 on-site-associated"),
         ("  --kind <kind>  附件种类。 (values:\n                licence, qualification; default: licence)",
          "  --kind <kind>  附件种类。 （可选值：licence, qualification；默认：licence）"),
         ("  server (default)  运行服务。", "  server（默认）  运行服务。"),
@@ -32,6 +34,14 @@ struct CLIChineseInputTests {
     func moreParserTexts(_ english: String, _ chinese: String) {
         #expect(ParserTexts.localize(english, .zh) == chinese)
         #expect(ParserTexts.localize(english, .en) == english)
+    }
+
+    @Test("A hint names the profile of the run that printed it: --profile NAME, --profile=NAME, then JZS_PROFILE")
+    func hintProfile() {
+        #expect(CommandHint.profile(["jzs", "--profile", "a", "enterprise", "signup"], environment: [:]) == "a")
+        #expect(CommandHint.profile(["jzs", "enterprise", "signup", "--profile=b"], environment: ["JZS_PROFILE": "c"]) == "b")
+        #expect(CommandHint.profile(["jzs", "whoami"], environment: ["JZS_PROFILE": "c"]) == "c")
+        #expect(CommandHint.profile(["jzs", "whoami"], environment: [:]) == nil)
     }
 
     @Test("A status copied from a server message, 其他 for other documents, and 企业名称 for --set are taken")

@@ -237,9 +237,9 @@ class ReflectionFloodTests(HostileH2TestCase):
     """A client that asks server reflection for the largest file again and again on one stream
     (each request a few dozen bytes, each answer the file with its dependencies) and reads
     nothing: reflection answers count in the outbound budget like every response, so once it is
-    full the stream ends RESOURCE_EXHAUSTED, and the answers still waiting for its flow-control
-    window are dropped with it. (Before, every answer waited in memory: 7.6 KB each, 250 MB for
-    this flood.)"""
+    full the stream ends RESOURCE_EXHAUSTED and the connection stops being read, until the
+    write-stall timeout closes it. (Before, every answer waited in memory: 7.6 KB each, 250 MB
+    for this flood.)"""
 
     REFLECTION = "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo"
 
@@ -262,8 +262,8 @@ class ReflectionFloodTests(HostileH2TestCase):
                     attacker.sock.sendall(frame(DATA, 0, 1, body[i:i + 16384]))
             except (socket.timeout, OSError):
                 pass   # the server stopped reading: what it took is what counts
-            # Then the server holds little (the ended stream's unsent answers go with it) and
-            # closes the connection, which never made a call (first-call timeout, 10 s)
+            # Then the server holds little (at most its outbound budget) and closes the connection
+            # (write-stall timeout, 2 s here; or the first-call timeout, 10 s: it made no call)
             time.sleep(3)
             peak = self.peak_rss()
             closed = attacker.closed_within(20)

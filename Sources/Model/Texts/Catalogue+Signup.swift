@@ -11,7 +11,7 @@ extension Catalogue {
         .signupTaken: .init("此统一社会信用代码已有另一份注册通过认证或正在等待省级主管部门审核", "another sign-up for this credit code is already authenticated or waiting for the provincial authority"),
         .signupNotFound: .init("没有找到企业注册 {1}", "sign-up {1} not found"),
         .lockChallengeFirst: .init("请先获取身份锁质询码（5 分钟内有效）", "request a lock challenge first (it is valid 5 minutes)"),
-        .lockSignature: .init("身份锁私钥与身份锁证书不匹配", "the identity-lock key does not match the lock certificate"),
+        .lockSignature: .init("签名无效：身份锁私钥与身份锁证书不匹配，或质询码已被新的质询取代（请重新运行）", "does not verify: the identity-lock key does not match the lock certificate, or a newer challenge replaced this one (run again)"),
         .lockOtherCode: .init("此身份锁属于另一个统一社会信用代码", "the identity lock belongs to another credit code"),
         .lockNameDiffers: .init("企业名称与身份锁中的名称不同（企业已更名）：请选择现场关联认证", "the enterprise name differs from the lock's (renamed enterprise): choose on-site associated authentication"),
         .lockUsed: .init("此身份锁已使用过，已失效", "this identity lock has already been used and is void"),

@@ -120,12 +120,19 @@ final class H2ClientConnection: ChannelInboundHandler {
                 goingAway = true
                 // The server's reason (a connection over its caps: ENHANCE_YOUR_CALM and why).
                 if code != .noError, let debug, debug.readableBytes > 0 { goAwayMessage = String(buffer: debug) }
-                // Streams above `last` were never processed: their calls go to a new connection.
-                // (NIOHTTP2 closes them after this frame with reason CANCEL, which would read as
-                // the server cancelling them; those calls have resolved by then.)
-                let refused = RPCError(code: .unavailable, message: ClientHandler.refusedByGoAway + (goAwayMessage ?? "stream not processed"),
-                                       messageCode: ClientCode.draining)
-                for (id, stream) in streams where id > UInt32(Int32(last)) { stream.refused(refused) }
+                // jzsd's own GOAWAYs (a drain, NO_ERROR, or one with its reason as debug data) name
+                // the last stream it processed: the streams above were never processed, and their
+                // calls go to a new connection. A bare GOAWAY with an error code is NIOHTTP2's own
+                // (a peer it judged misbehaving), whose last stream id says nothing about what ran:
+                // those calls fail as lost, never sent again. (NIOHTTP2 closes the streams after
+                // this frame with reason CANCEL, which would read as the server cancelling them;
+                // the calls have resolved by then.)
+                let trusted = code == .noError || goAwayMessage != nil
+                let error = trusted
+                    ? RPCError(code: .unavailable, message: ClientHandler.refusedByGoAway + (goAwayMessage ?? "stream not processed"),
+                               messageCode: ClientCode.draining)
+                    : RPCError(code: .unavailable, message: "connection closed by the server (GOAWAY \(code))", messageCode: ClientCode.connectionLost)
+                for (id, stream) in streams where id > UInt32(Int32(last)) { stream.refused(error) }
                 onUnusable()
             }
             return

@@ -67,8 +67,8 @@ final class H2ClientStream {
         }
     }
 
-    /// The server's GOAWAY said this stream was never processed: the call fails with `error`
-    /// (UNAVAILABLE, refused by GOAWAY: sent again on a new connection).
+    /// A GOAWAY ended this stream before its answer: the call fails with `error` (refused by
+    /// GOAWAY, sent again on a new connection, when the server said it never processed it).
     func refused(_ error: RPCError) {
         serverEnded = true
         call.fail(error)

@@ -13,7 +13,7 @@ enum ApplicationTexts {
     static let contractValue = Phrase("{1} 至 {2}", "{1} to {2}")
     static let status = Phrase("状态", "status")
     static let returnReason = Phrase("退回理由", "return reason")
-    static let documents = Phrase("附件（jzs document {1} 附件编号 --out 文件）：", "documents (jzs document {1} ID --out FILE):")
+    static let documents = Phrase("附件（{1} 附件编号 --out 文件）：", "documents ({1} ID --out FILE):")
     static let bytes = Phrase("{1} 字节", "{1} bytes")
     static let history = Phrase("办理记录：", "history:")
     static let pageSummary = Phrase("共 {2} 件，本页 {1} 件", "{1} of {2}")

@@ -34,8 +34,8 @@ enum ConfirmTexts {
     static let declinedRemove = Phrase("未确认，没有删除", "not confirmed: nothing was removed")
 
     static let yesReport = Phrase("不询问，直接接受承诺条款并上报（供脚本使用）。", "Do not ask: accept the commitment clauses and report (for scripts).")
-    static let revokeQuestion = Phrase("确认撤销证书 {1}？撤销后不能恢复，持证人须重新申请签发 [y/N] ",
-                                       "Revoke the certificate {1}? This cannot be undone; the holder needs a new issue [y/N] ")
+    static let revokeQuestion = Phrase("确认撤销证书 {1}？撤销后此证书不能恢复，只能由住建部重新签发新版本 [y/N] ",
+                                       "Revoke the certificate {1}? It cannot be restored; only a new version issued by the ministry replaces it [y/N] ")
     static let revokeReason = Phrase("撤销理由：{1}", "Reason: {1}")
     static let needsYesRevoke = Phrase("撤销证书不能恢复，需要确认：没有终端可以询问，请加 --yes",
                                        "revoking a certificate cannot be undone and needs confirmation: there is no terminal to ask on, so pass --yes")

@@ -12,7 +12,7 @@ enum IndividualTexts {
     static let name = Phrase("姓名，与身份证一致。", "Name as on the ID card.")
     static let registeredPhone = Phrase("收到验证码的大陆手机号码。", "Mainland mobile number that received the code.")
     static let smsCode = Phrase("6 位短信验证码。", "The 6-digit SMS code.")
-    static let accountCreated = Phrase("账号已开通，以身份证号码登录：jzs individual login --id-number {1}", "account created; log in with your ID number: jzs individual login --id-number {1}")
+    static let accountCreated = Phrase("账号已开通，以身份证号码登录：{1}", "account created; log in with your ID number: {1}")
 
     static let loginAbstract = Phrase("个人登录；会话保存在当前配置名下。", "Log in; the session is kept for this profile.")
     static let loginIDNumber = Phrase("居民身份证号码。", "居民身份证号码 (ID number).")

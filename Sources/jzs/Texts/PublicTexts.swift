@@ -44,6 +44,7 @@ enum PublicTexts {
     static let echoAnswered = Phrase("{1}（{2} 字节附加数据，{3} 微秒）", "{1} ({2} payload bytes, {3} µs)")
 
     static let publicAbstract = Phrase("公开信息：公告、证书状态。", "Public information: announcements.")
+    static let announcementRow = Phrase("{1}  {2}（{3} 人，{4} 发布）", "{1}  {2} ({3} people, published {4})")
     static let announcementsAbstract = Phrase("已发布的公告，或一期公告的名单。", "Published announcements, or one with its items.")
     static let announcementNumber = Phrase("公告编号（YYYY-NNNN），列出其名单。", "An announcement number (YYYY-NNNN) for its items.")
     static let announcementTitle = Phrase("公告 {1} {2}", "公告 (announcement) {1} {2}")

@@ -66,6 +66,7 @@ enum ReportTexts {
                                       "batch {1} finished at {2}; its stored result (nothing sent again):")
     static let batchKeyUsedForOthers = Phrase("--batch-key {1} 已记录了其他申请：请给出相同的申请编号（或 --all-pending），或换一个新标识",
                                               "--batch-key {1} was recorded for other applications: give the same ids (or --all-pending), or a new key")
+    static let batchNonePending = Phrase("没有待上报的申请", "no application is waiting for the report")
     static let batchNothing = Phrase("没有申请：请给出申请编号或 --all-pending", "no applications: give ids or --all-pending")
     static let batchToReport = Phrase("将要上报的申请（{1} 件）：", "Applications to report ({1}):")
     static let batchSummary = Phrase("上报成功 {1} 件，失败 {2} 件", "reported {1}, failed {2}")

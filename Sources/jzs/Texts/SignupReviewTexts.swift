@@ -29,9 +29,9 @@ enum SignupReviewTexts {
     static let attachAbstract = Phrase("给待确认的变更申请补充材料（营业执照、资质证明；同类材料再次上传即替换）。",
                                        "Attach documents to the pending change request (a second document of a kind replaces the first).")
     static let attachOne = Phrase("至少给出 --licence 或 --qualification", "give --licence or --qualification")
-    static let noPendingChange = Phrase("没有待确认的变更申请：请先用 jzs info update 提交变更", "no change request is pending: file one with jzs info update first")
-    static let attached = Phrase("变更申请 {1} 已附：{2}", "change request {1} now carries: {2}")
-    static let nameNeedsLicence = Phrase("提示：变更企业名称须附新的营业执照：jzs info attach --licence 文件",
-                                         "note: a new name needs the new business licence: jzs info attach --licence FILE")
+    static let noPendingChange = Phrase("没有待确认的变更申请：请先用 {1} 提交变更", "no change request is pending: file one with {1} first")
+    static let attached = Phrase("变更申请 {1}——{2}", "change request {1}: {2}")
+    static let nameNeedsLicence = Phrase("提示：变更企业名称须附新的营业执照：{1} --licence 文件",
+                                         "note: a new name needs the new business licence: {1} --licence FILE")
     static let documentFile = Phrase("材料文件", "document file")
 }

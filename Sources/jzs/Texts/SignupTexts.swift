@@ -46,6 +46,10 @@ enum SignupTexts {
     static let step2Licence = Phrase("第二步：营业执照已保存（{1}）", "step 2: business licence stored ({1})")
     static let step2Qualification = Phrase("第二步：资质证明已保存", "step 2: qualification certificate stored")
     static let step3Done = Phrase("第三步：管理员 {1} 已设置（认证通过后启用）", "step 3: administrator {1} set (enabled after authentication)")
+    static let step4AlreadySent = Phrase("第四步：{1} 在 60 秒内已收到过验证码：若是本次注册的（5 分钟内有效），加 --sms-code 验证码 再运行一次；否则请稍候再运行",
+                                         "step 4: {1} received an SMS code less than 60 seconds ago: if it is this sign-up's (valid for 5 minutes), rerun with --sms-code CODE; otherwise wait a minute and rerun")
+    static let step4AlreadySentAsk = Phrase("{1} 在 60 秒内已收到过验证码；若是本次注册的（5 分钟内有效）请输入，否则请稍候重新运行",
+                                            "{1} received an SMS code less than 60 seconds ago; type it if it is this sign-up's (valid for 5 minutes), otherwise wait a minute and rerun")
     static let step4Sent = Phrase("第四步：短信验证码已发送到 {1}；请加 --sms-code 验证码 再运行一次",
                                   "step 4: SMS code sent to {1}; rerun with --sms-code CODE to continue")
     static let step1Corrected = Phrase("第一步：已更正 {1}", "step 1: corrected {1}")
@@ -63,11 +67,14 @@ enum SignupTexts {
         """)
     static let notAppliedReturned = Phrase("此注册已被省级主管部门退回，以下更正没有保存：{1}。请用 --restart 重新注册，并在第一步填写正确的信息。",
                                            "the sign-up was returned by the provincial authority, so these corrections were not stored: {1}. Sign up again with --restart and give the right values from step 1.")
-    static let notAppliedAuthenticated = Phrase("企业已通过认证，注册不能再更正：{1}。请登录后用 jzs info update 变更企业信息（名称等须省级主管部门确认）。",
-                                                "the enterprise is already authenticated, so the sign-up can no longer be corrected: {1}. Log in and use jzs info update (a new name and the like need the provincial authority).")
+    static let notAppliedAuthenticated = Phrase("企业已通过认证，注册不能再更正：{1}。请登录后用 {2} 变更企业信息（名称等须省级主管部门确认）。",
+                                                "the enterprise is already authenticated, so the sign-up can no longer be corrected: {1}. Log in and use {2} (a new name and the like need the provincial authority).")
     static let statusAbstract = Phrase("查看保存的企业注册进度（不做任何修改）；被退回的注册显示退回理由。",
                                        "Show where the stored sign-up stands (changes nothing); a returned sign-up shows the province's reason.")
-    static let noDraft = Phrase("此配置下没有保存的企业注册；用 jzs enterprise signup 开始注册", "no sign-up is stored for this profile; start one with jzs enterprise signup")
+    static let noDraft = Phrase("此配置下没有保存的企业注册；用 {1} 开始注册", "no sign-up is stored for this profile; start one with {1}")
+    static let accountPlaceholder = Phrase("管理员账号", "ACCOUNT")
+    static let draftEnded = Phrase("保存的企业注册已不在进行中：若已通过认证，管理员可以登录（{1}）；若已过期或被退回，用 {2} --restart 重新注册",
+                                   "the stored sign-up is no longer in progress: if it was authenticated, the administrator can log in ({1}); if it expired or was returned, sign up again with {2} --restart")
     static let step4Done = Phrase("第四步：邮箱和手机已绑定", "step 4: e-mail and phone bound")
 
     // Values asked for on a terminal.
@@ -84,7 +91,7 @@ enum SignupTexts {
     static let askAuth = Phrase("认证方式（lock、on-site、on-site-associated）", "authentication (lock, on-site, on-site-associated)")
     static let askLockCert = Phrase("身份锁证书文件", "identity lock certificate file")
     static let askLockKey = Phrase("身份锁私钥文件", "identity lock key file")
-    static let missing = Phrase("缺少{1}：请用选项给出", "missing {1}: pass it as an option")
+    static let missing = Phrase("缺少 {1}：没有终端可以询问，请用这个选项给出", "missing {1}: there is no terminal to ask on, so pass the option")
     static let missingTyped = Phrase("缺少{1}", "missing {1}")
 
     // The sign-up's state.

@@ -136,8 +136,7 @@ enum StatusTexts {
 
     /// Sign-up states.
     static let signupDraft = Phrase("填写中（草稿）", "draft")
-    static let signupAuthenticated = Phrase("已认证：管理员可以登录（jzs enterprise login --account {1}）",
-                                            "authenticated: the administrator can log in (jzs enterprise login --account {1})")
+    static let signupAuthenticated = Phrase("已认证：管理员可以登录（{1}）", "authenticated: the administrator can log in ({1})")
     static let signupPending = Phrase("待{1}现场认证；请携带营业执照、资质证书，代办的携带法人授权书及经办人身份证",
                                       "waiting for on-site authentication at {1}; bring 营业执照, 资质证书, 法人授权书 and the agent's ID")
     static let signupReturned = Phrase("已被省级主管部门退回：{1}——请用 --restart 重新注册",
