@@ -37,6 +37,37 @@ struct LoginAttackTests {
         #expect(await login(f, Self.id, "Good-Pass1") == nil)
     }
 
+    @Test("A login whose password was never checked (the hashing pool busy, the caller gone) does not count against the key")
+    func unevaluatedNotCounted() async throws {
+        let f = try AccountsFixture()
+        defer { f.remove() }
+        _ = try await f.register()
+        // Given the hashing pool held (both of its slots) by other work
+        let release = DispatchSemaphore(value: 0)
+        let holding = HeldSlots()
+        let holders = (0..<2).map { _ in Task { try await f.accounts.hashing.run { holding.enter(); release.wait() } } }
+        let start = ContinuousClock.now
+        while holding.count < 2 {
+            try #require(ContinuousClock.now - start < .seconds(20), "the holders never got the pool")
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        // When 7 logins with the wrong password each wait for the pool and their callers give up
+        for _ in 0..<7 {
+            let attempt = Task { await login(f, Self.id, "Wrong-Pass1") }
+            let waiting = ContinuousClock.now
+            while f.accounts.hashing.waiting == 0 {
+                try #require(ContinuousClock.now - waiting < .seconds(20), "the login never reached the pool")
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            attempt.cancel()
+            #expect(await attempt.value == .cancelled)
+        }
+        for _ in 0..<2 { release.signal() }
+        for holder in holders { _ = try await holder.value }
+        // Then none of them counted (5 failures lock the key): the right password logs in
+        #expect(await login(f, Self.id, "Good-Pass1") == nil)
+    }
+
     @Test("An unknown ID number locks and answers exactly like a real one")
     func unknownLikeReal() async throws {
         let f = try AccountsFixture()
@@ -128,4 +159,11 @@ struct WorkPoolTests {
         #expect(ran.all == [0, 1])
         #expect(pool.completed == 2)
     }
+}
+
+/// Counts the pool slots a test's work holds (entered from the pool's threads).
+private final class HeldSlots: Sendable {
+    private let held = Mutex(0)
+    func enter() { held.withLock { $0 += 1 } }
+    var count: Int { held.withLock { $0 } }
 }

@@ -35,7 +35,7 @@ public final class Accounts: Sendable {
     public let policy: AccountPolicy
     let now: @Sendable () -> Date
     let gateway: any SMSGateway
-    let hashing: WorkPool
+    package let hashing: WorkPool
 
     /// - Parameter now: the clock (injectable, so expiry and lockout can be tested).
     public convenience init(database: RegistryDatabase, policy: AccountPolicy = AccountPolicy(), gateway: any SMSGateway = OutboxSMSGateway(),
@@ -191,8 +191,10 @@ public final class Accounts: Sendable {
         } catch {
             // Not evaluated (a full hashing pool answers "busy"; a caller that gave up): the
             // attempt counted above is taken back, so a flood that keeps the pool full cannot
-            // lock out an owner typing the right password. Best effort: the answer stands.
-            _ = try? await store.write { tx in try guardian.abandoned(in: tx.loginGuard) }
+            // lock out an owner typing the right password. Best effort: the answer stands. In a
+            // task of its own: the store refuses work to a cancelled caller's task.
+            let store = self.store
+            _ = await Task { try? await store.write { tx in try guardian.abandoned(in: tx.loginGuard) } }.value
             throw error
         }
         let ok = matched && account != nil

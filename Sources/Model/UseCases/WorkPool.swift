@@ -21,6 +21,9 @@ public final class WorkPool: Sendable {
         turns = SlotQueue(slots: Array(0..<max(1, width)), queueLimit: queueLimit)
     }
 
+    /// Callers waiting for a turn now (for tests).
+    package var waiting: Int { turns.waiting }
+
     /// Works that have run to completion (for tests: what was really evaluated).
     public var completed: Int { completedCount.withLock { $0 } }
 
