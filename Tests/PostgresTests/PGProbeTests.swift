@@ -10,39 +10,42 @@ import Testing
 struct PGProbeTests {
     @Test("A hanging host reads as unreachable by the timeout; a second probe meanwhile answers false at once")
     func hangingHost() async throws {
-        let listener = try SilentListener()
-        defer { listener.close() }
-        let pool = PGPool(url: "postgresql://jzs@127.0.0.1:\(listener.port)/jzs", size: 1)
-        defer { pool.close() }
-
-        let started = ContinuousClock.now
-        async let first = pool.probe(timeout: .milliseconds(300))
-        while !pool.isProbing {   // the first probe's attempt is under way (and hangs)
-            try #require(ContinuousClock.now - started < .seconds(20), "the first probe never started")
-            try await Task.sleep(for: .milliseconds(5))
+        try await Self.withHangingHost { pool in
+            let started = ContinuousClock.now
+            async let first = pool.probe(timeout: .milliseconds(300))
+            while !pool.isProbing {   // the first probe's attempt is under way (and hangs)
+                try #require(ContinuousClock.now - started < .seconds(20), "the first probe never started")
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            let asked = ContinuousClock.now
+            let second = await pool.probe(timeout: .seconds(30))
+            #expect(second == false)
+            #expect(await first == false)
+            // The 30 s of the second probe were never waited for; the first ended by its own timeout.
+            #expect(ContinuousClock.now - asked < .seconds(20))
         }
-        let asked = ContinuousClock.now
-        let second = await pool.probe(timeout: .seconds(30))
-        #expect(second == false)
-        #expect(await first == false)
-        // The 30 s of the second probe were never waited for; the first ended by its own timeout.
-        #expect(ContinuousClock.now - asked < .seconds(20))
     }
 
     @Test("A cancelled probe answers false without waiting for its timeout")
     func cancelled() async throws {
+        try await Self.withHangingHost { pool in
+            let probe = Task { await pool.probe(timeout: .seconds(60)) }
+            try await Task.sleep(for: .milliseconds(100))
+            let cancelled = ContinuousClock.now
+            probe.cancel()
+            #expect(await probe.value == false)
+            // Well under the 60 s timeout, with room for a loaded machine.
+            #expect(ContinuousClock.now - cancelled < .seconds(20))
+        }
+    }
+
+    /// A pool of one connection whose only host accepts and never answers.
+    static func withHangingHost(_ body: (PGPool) async throws -> Void) async throws {
         let listener = try SilentListener()
         defer { listener.close() }
         let pool = PGPool(url: "postgresql://jzs@127.0.0.1:\(listener.port)/jzs", size: 1)
         defer { pool.close() }
-
-        let probe = Task { await pool.probe(timeout: .seconds(60)) }
-        try await Task.sleep(for: .milliseconds(100))
-        let cancelled = ContinuousClock.now
-        probe.cancel()
-        #expect(await probe.value == false)
-        // Well under the 60 s timeout, with room for a loaded machine.
-        #expect(ContinuousClock.now - cancelled < .seconds(20))
+        try await body(pool)
     }
 }
 
